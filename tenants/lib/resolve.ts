@@ -1,0 +1,104 @@
+/**
+ * Defaults of the catalogue, resolved in one place so that the constructs, the stacks and the validation
+ * all agree on them.
+ */
+import type { Catalogue } from './catalogue';
+import type { Cluster, Credential, Environment, Format, Tenant, TenantNamespace } from './schema';
+
+/** Default for how often a tenant copy re-reads its master from the central namespace (Property 1's bound). */
+export const DEFAULT_REFRESH_INTERVAL = '1m';
+
+/** A credential's output format with its defaults applied. */
+export interface ResolvedFormat {
+  /** Unique within the credential; part of the ClusterExternalSecret name. */
+  readonly id: string;
+  /** Name of the Secret written to tenant namespaces. */
+  readonly secretName: string;
+  readonly format: Format;
+}
+
+/** The natural format of each kind, used when a credential lists none. */
+function defaultFormat(credential: Credential): Format {
+  switch (credential.kind) {
+    case 'docker-registry':
+      return { type: 'dockerconfigjson' };
+    case 'git':
+      return 'sshPrivateKey' in credential.keyVault ? { type: 'ssh-auth' } : { type: 'basic-auth' };
+    case 'oauth':
+      return { type: 'oauth' };
+    case 'tls':
+      return { type: 'tls' };
+    case 'generic':
+      return { type: 'opaque' };
+  }
+}
+
+export function formatsOf(credential: Credential): ResolvedFormat[] {
+  const formats = credential.formats ?? [defaultFormat(credential)];
+  return formats.map((format) => {
+    const id = format.name ?? format.type;
+    return { id, secretName: format.secretName ?? `${credential.name}-${id}`, format };
+  });
+}
+
+/** Keys of the master Secret in the central namespace, in a stable order. */
+export function masterKeysOf(credential: Credential): string[] {
+  return Object.keys(credential.keyVault).sort();
+}
+
+/** The URL a credential is used against, when it has one (git URL, first registry, OAuth issuer). */
+export function credentialUrlOf(credential: Credential): string | undefined {
+  switch (credential.kind) {
+    case 'git':
+      return credential.url;
+    case 'docker-registry':
+      return credential.registries[0];
+    case 'oauth':
+      return credential.issuerUrl ?? credential.tokenUrl;
+    default:
+      return undefined;
+  }
+}
+
+export function environmentOf(catalogue: Catalogue, cluster: Cluster): Environment {
+  const environment = catalogue.environments.find((e) => e.name === cluster.environment);
+  if (!environment) throw new Error(`cluster ${cluster.name}: unknown environment ${cluster.environment}`);
+  return environment;
+}
+
+export function clusterNamed(catalogue: Catalogue, name: string): Cluster {
+  const cluster = catalogue.clusters.find((c) => c.name === name);
+  if (!cluster) {
+    throw new Error(`unknown cluster "${name}"; the catalogue has: ${catalogue.clusters.map((c) => c.name).join(', ')}`);
+  }
+  return cluster;
+}
+
+export function trustDomainOf(cluster: Cluster): string {
+  return cluster.trustDomain ?? `${cluster.name}.${cluster.environment}.local`;
+}
+
+export function refreshIntervalOf(cluster: Cluster): string {
+  return cluster.refreshInterval ?? DEFAULT_REFRESH_INTERVAL;
+}
+
+/** A tenant's namespaces on one cluster, with the tenant they belong to. */
+export interface PlacedNamespace {
+  readonly tenant: Tenant;
+  readonly namespace: TenantNamespace;
+}
+
+export function namespacesOn(catalogue: Catalogue, cluster: Cluster): PlacedNamespace[] {
+  return catalogue.tenants
+    .flatMap((tenant) => (tenant.clusters[cluster.name]?.namespaces ?? []).map((namespace) => ({ tenant, namespace })))
+    .sort((a, b) => a.namespace.name.localeCompare(b.namespace.name));
+}
+
+/**
+ * Credentials that some tenant on the cluster may request. Only these are pulled from Key Vault and offered
+ * there, so a cluster never holds a master that none of its tenants is allowed to have.
+ */
+export function credentialsOfferedOn(catalogue: Catalogue, cluster: Cluster): Credential[] {
+  const present = new Set(namespacesOn(catalogue, cluster).map((p) => p.tenant.name));
+  return catalogue.credentials.filter((c) => c.allowedTenants.some((t) => present.has(t)));
+}

@@ -1,0 +1,208 @@
+/**
+ * Rules that span entries or files and so cannot be expressed in the per-file schemas: references between
+ * clusters, credentials and tenants, ownership of namespaces, name collisions and validity windows.
+ */
+import type { Catalogue } from './catalogue';
+import type { CatalogueIssue } from './errors';
+import { formatPath } from './errors';
+import { formatsOf, masterKeysOf, credentialUrlOf } from './resolve';
+import type { Credential, Format, OwnSecret } from './schema';
+
+/** Namespaces the platform itself uses; no tenant may claim them. */
+export const RESERVED_NAMESPACES = ['central-secret-store', 'external-secrets', 'default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+type Report = (file: string, path: PropertyKey[], message: string) => void;
+
+export function validateCatalogue(catalogue: Catalogue): CatalogueIssue[] {
+  const issues: CatalogueIssue[] = [];
+  const report: Report = (file, path, message) => issues.push({ file, path: formatPath(path), message });
+  const { sources } = catalogue;
+
+  reportDuplicates(catalogue.environments.map((e) => e.name), (i, name) =>
+    report(sources.clusters, ['environments', i, 'name'], `duplicate environment "${name}"`),
+  );
+  reportDuplicates(catalogue.clusters.map((c) => c.name), (i, name) =>
+    report(sources.clusters, ['clusters', i, 'name'], `duplicate cluster "${name}"`),
+  );
+  reportDuplicates(catalogue.credentials.map((c) => c.name), (i, name) =>
+    report(sources.credentials, ['credentials', i, 'name'], `duplicate credential "${name}"`),
+  );
+  const tenantFiles = catalogue.tenants.map((t) => sources.tenants[t.name]);
+  reportDuplicates(catalogue.tenants.map((t) => t.name), (i, name) =>
+    report(tenantFiles[i], ['name'], `duplicate tenant "${name}" (also defined in ${tenantFiles.find((f, j) => j !== i && catalogue.tenants[j].name === name)})`),
+  );
+
+  const environments = new Set(catalogue.environments.map((e) => e.name));
+  catalogue.clusters.forEach((cluster, i) => {
+    if (!environments.has(cluster.environment)) {
+      report(sources.clusters, ['clusters', i, 'environment'], `unknown environment "${cluster.environment}" (known: ${[...environments].join(', ')})`);
+    }
+  });
+
+  const tenantNames = new Set(catalogue.tenants.map((t) => t.name));
+  catalogue.credentials.forEach((credential, i) => {
+    credential.allowedTenants.forEach((tenant, j) => {
+      if (!tenantNames.has(tenant)) {
+        report(sources.credentials, ['credentials', i, 'allowedTenants', j], `unknown tenant "${tenant}"`);
+      }
+    });
+    validateFormats(credential, (path, message) => report(sources.credentials, ['credentials', i, ...path], message));
+  });
+
+  validateTenants(catalogue, report);
+  return issues;
+}
+
+function reportDuplicates(names: readonly string[], onDuplicate: (index: number, name: string) => void): void {
+  const seen = new Set<string>();
+  names.forEach((name, i) => {
+    if (seen.has(name)) onDuplicate(i, name);
+    seen.add(name);
+  });
+}
+
+/** Which master keys a format reads, as alternatives: one of the sets must be present. */
+function requiredKeys(format: Format): string[][] {
+  switch (format.type) {
+    case 'dockerconfigjson':
+    case 'basic-auth':
+      return [['username', 'password']];
+    case 'ssh-auth':
+      return [['sshPrivateKey']];
+    case 'oauth':
+      return [['clientId', 'clientSecret']];
+    case 'tls':
+      return [['tls.crt', 'tls.key'], ['bundle']];
+    case 'argocd':
+    case 'kargo':
+      return [['username', 'password'], ['sshPrivateKey']];
+    case 'mapping':
+      return [format.keys.map((k) => k.from)];
+    case 'opaque':
+      return [[]];
+  }
+}
+
+function validateFormats(credential: Credential, report: (path: PropertyKey[], message: string) => void): void {
+  const keys = new Set(masterKeysOf(credential));
+  const formats = formatsOf(credential);
+  reportDuplicates(formats.map((f) => f.id), (i, id) =>
+    report(['formats', i, 'name'], `two formats are named "${id}"; give one a distinct name`),
+  );
+  reportDuplicates(formats.map((f) => f.secretName), (i, name) =>
+    report(['formats', i, 'secretName'], `two formats write the Secret "${name}"; set a distinct secretName`),
+  );
+  formats.forEach(({ format }, i) => {
+    const alternatives = requiredKeys(format);
+    if (!alternatives.some((set) => set.every((k) => keys.has(k)))) {
+      const wanted = alternatives.map((set) => set.join(' + ')).join(' or ');
+      report(['formats', i, 'type'], `format "${format.type}" needs the master key(s) ${wanted}, but credential "${credential.name}" has ${[...keys].join(', ')}`);
+    }
+    if (format.type === 'dockerconfigjson' && credential.kind !== 'docker-registry') {
+      report(['formats', i, 'type'], `format "dockerconfigjson" needs a docker-registry credential, not ${credential.kind}`);
+    }
+    if (format.type === 'argocd' && format.url === undefined && credentialUrlOf(credential) === undefined) {
+      report(['formats', i, 'url'], `format "argocd" needs a url: credential kind ${credential.kind} has none to default to`);
+    }
+    if (format.type === 'kargo' && format.repoURL === undefined && credentialUrlOf(credential) === undefined) {
+      report(['formats', i, 'repoURL'], `format "kargo" needs a repoURL: credential kind ${credential.kind} has none to default to`);
+    }
+  });
+}
+
+function validateTenants(catalogue: Catalogue, report: Report): void {
+  const clusters = new Set(catalogue.clusters.map((c) => c.name));
+  const credentials = new Map(catalogue.credentials.map((c) => [c.name, c]));
+  // cluster -> namespace -> tenant that claimed it first
+  const claims = new Map<string, Map<string, string>>();
+
+  for (const tenant of catalogue.tenants) {
+    const file = catalogue.sources.tenants[tenant.name];
+    for (const [clusterName, placement] of Object.entries(tenant.clusters)) {
+      const at = ['clusters', clusterName];
+      if (!clusters.has(clusterName)) {
+        report(file, at, `unknown cluster "${clusterName}" (known: ${[...clusters].join(', ')})`);
+      }
+      const claimed = claims.get(clusterName) ?? new Map<string, string>();
+      claims.set(clusterName, claimed);
+
+      placement.namespaces.forEach((namespace, n) => {
+        const nsPath = [...at, 'namespaces', n];
+        if (RESERVED_NAMESPACES.includes(namespace.name)) {
+          report(file, [...nsPath, 'name'], `namespace "${namespace.name}" is reserved for the platform`);
+        }
+        const owner = claimed.get(namespace.name);
+        if (owner !== undefined) {
+          const who = owner === tenant.name ? 'this tenant already' : `tenant "${owner}"`;
+          report(file, [...nsPath, 'name'], `namespace "${namespace.name}" on cluster ${clusterName} is already claimed by ${who}`);
+        } else {
+          claimed.set(namespace.name, tenant.name);
+        }
+
+        // Secret names delivered into this namespace, to catch two sources writing one Secret.
+        const delivered = new Map<string, string>();
+        const deliver = (name: string, what: string, path: PropertyKey[]) => {
+          const previous = delivered.get(name);
+          if (previous !== undefined) report(file, path, `Secret "${name}" would be written twice in namespace ${namespace.name}: by ${previous} and by ${what}`);
+          else delivered.set(name, what);
+        };
+
+        reportDuplicates(namespace.requests ?? [], (r, name) =>
+          report(file, [...nsPath, 'requests', r], `credential "${name}" is requested twice`),
+        );
+        (namespace.requests ?? []).forEach((name, r) => {
+          const path = [...nsPath, 'requests', r];
+          const credential = credentials.get(name);
+          if (!credential) {
+            report(file, path, `unknown credential "${name}" (known: ${[...credentials.keys()].join(', ')})`);
+            return;
+          }
+          if (!credential.allowedTenants.includes(tenant.name)) {
+            report(file, path, `tenant "${tenant.name}" may not request credential "${name}"; it is allowed for: ${credential.allowedTenants.join(', ')} (see ${catalogue.sources.credentials})`);
+            return;
+          }
+          for (const format of formatsOf(credential)) deliver(format.secretName, `credential ${name}`, path);
+        });
+
+        (namespace.secrets ?? []).forEach((secret, s) => {
+          const path = [...nsPath, 'secrets', s];
+          deliver(secret.name, `own secret ${secret.name}`, [...path, 'name']);
+          validateOwnSecret(tenant.name, namespace.name, secret, (p, m) => report(file, [...path, ...p], m));
+        });
+        (placement.globalSecrets ?? []).forEach((secret, g) =>
+          deliver(secret.name, `global secret ${secret.name}`, [...at, 'globalSecrets', g, 'name']),
+        );
+      });
+
+      (placement.globalSecrets ?? []).forEach((secret, g) => {
+        validateOwnSecret(tenant.name, undefined, secret, (p, m) => report(file, [...at, 'globalSecrets', g, ...p], m));
+      });
+    }
+  }
+}
+
+function validateOwnSecret(
+  tenant: string,
+  namespace: string | undefined,
+  secret: OwnSecret,
+  report: (path: PropertyKey[], message: string) => void,
+): void {
+  if (secret.notBefore && secret.expires && Date.parse(secret.notBefore) >= Date.parse(secret.expires)) {
+    report(['notBefore'], `notBefore (${secret.notBefore}) must be before expires (${secret.expires})`);
+  }
+  for (const [key, vaultName] of Object.entries(secret.keyVault)) {
+    if (!vaultName.startsWith(`${tenant}-`)) {
+      report(['keyVault', key], `Key Vault secret "${vaultName}" must start with "${tenant}-": a tenant reads only its own secrets`);
+    }
+  }
+  if (secret.type === 'workload') {
+    if (namespace === undefined) {
+      report(['type'], 'a workload secret belongs to one workload, so it cannot be a global secret; put it under a namespace');
+      return;
+    }
+    const expectedPath = `/ns/${namespace}/sa/${secret.serviceAccount}`;
+    if (!secret.spiffeId.endsWith(expectedPath)) {
+      report(['spiffeId'], `SPIFFE ID "${secret.spiffeId}" must name this workload: spiffe://<trust-domain>${expectedPath}`);
+    }
+  }
+}
