@@ -29,7 +29,7 @@ export function validateCatalogue(catalogue: Catalogue): CatalogueIssue[] {
   );
   const tenantFiles = catalogue.tenants.map((t) => sources.tenants[t.name]);
   reportDuplicates(catalogue.tenants.map((t) => t.name), (i, name) =>
-    report(tenantFiles[i], ['name'], `duplicate tenant "${name}" (also defined in ${tenantFiles.find((f, j) => j !== i && catalogue.tenants[j].name === name)})`),
+    report(tenantFiles[i], ['name'], `duplicate tenant "${name}" (also defined in ${tenantFiles.find((_file, j) => j !== i && catalogue.tenants[j].name === name)})`),
   );
 
   const environments = new Set(catalogue.environments.map((e) => e.name));

@@ -1,0 +1,14 @@
+export * from './central-secret-store';
+export * from './cluster-secret-plane';
+export * from './credential-distribution';
+export * from './formats';
+export * from './key-vault-store';
+export * from './labels';
+export * from './manifests';
+export * from './master-credential';
+export * from './own-secret-template';
+export * from './tenant-global-secret';
+export * from './tenant-namespace';
+export * from './tenant-owner-role';
+export * from './tenant-secret';
+export * as eso from './imports/external-secrets.io';

@@ -1,0 +1,36 @@
+import type { OwnSecret } from '../tenants/lib';
+import { copyOf } from './formats/template';
+import { TENANT_LABEL } from './labels';
+
+/** Annotation keys that record a tenant secret's provenance and validity window on the Secret itself. */
+export const OWN_SECRET_ANNOTATIONS = {
+  notBefore: 'central-secret-store.io/not-before',
+  expires: 'central-secret-store.io/expires',
+  spiffeId: 'central-secret-store.io/spiffe-id',
+} as const;
+
+/** Label naming the operator a raw secret is meant for (seed 000 raw secrets). */
+export const OPERATOR_LABEL = 'central-secret-store.io/operator';
+
+/** The Secret an own secret becomes: type, metadata and templates, shared by namespace and global secrets. */
+export function ownSecretTemplate(tenant: string, secret: OwnSecret) {
+  const annotations: Record<string, string> = { ...secret.annotations };
+  if (secret.notBefore) annotations[OWN_SECRET_ANNOTATIONS.notBefore] = secret.notBefore;
+  if (secret.expires) annotations[OWN_SECRET_ANNOTATIONS.expires] = secret.expires;
+  if (secret.type === 'workload') annotations[OWN_SECRET_ANNOTATIONS.spiffeId] = secret.spiffeId;
+  const labels: Record<string, string> = {
+    ...secret.labels,
+    'managed-by': 'external-secrets',
+    source: 'central-secret-store',
+    'secret-type': secret.type,
+    [TENANT_LABEL]: tenant,
+    ...(secret.type === 'raw' ? { [OPERATOR_LABEL]: secret.operator } : {}),
+  };
+  const keys = Object.keys(secret.keyVault).sort();
+  return {
+    type: secret.type === 'kubernetes' ? secret.secretType : 'Opaque',
+    metadata: { labels, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
+    data: Object.fromEntries(keys.map((k) => [k, copyOf(k)])),
+    remoteData: keys.map((k) => ({ secretKey: k, remoteRef: { key: secret.keyVault[k] } })),
+  };
+}

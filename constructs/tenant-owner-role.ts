@@ -1,0 +1,33 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import { PRODUCT_LABELS } from './labels';
+
+export interface TenantOwnerRoleProps {
+  /**
+   * Name of the ClusterRole.
+   * @default 'central-secret-store-tenant-owner'
+   */
+  readonly name?: string;
+}
+
+/**
+ * What a tenant owner may do with secrets in the tenant's namespaces: read the distributed Secrets and the
+ * ExternalSecrets that write them. A ClusterRole only so that it is defined once; it is granted through
+ * RoleBindings in each tenant namespace, never cluster-wide. Creating ExternalSecrets is not granted: the
+ * catalogue is the one way in.
+ */
+export class TenantOwnerRole extends Construct {
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: TenantOwnerRoleProps = {}) {
+    super(scope, id);
+    this.name = props.name ?? 'central-secret-store-tenant-owner';
+    new k8s.KubeClusterRole(this, 'Resource', {
+      metadata: { name: this.name, labels: { ...PRODUCT_LABELS } },
+      rules: [
+        { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: ['external-secrets.io'], resources: ['externalsecrets'], verbs: ['get', 'list', 'watch'] },
+      ],
+    });
+  }
+}

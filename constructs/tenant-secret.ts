@@ -1,0 +1,82 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import type { OwnSecret } from '../tenants/lib';
+import {
+  ExternalSecret,
+  ExternalSecretSpecRefreshPolicy,
+  ExternalSecretSpecSecretStoreRefKind,
+  ExternalSecretSpecTargetCreationPolicy,
+  ExternalSecretSpecTargetDeletionPolicy,
+  ExternalSecretSpecTargetTemplateEngineVersion,
+  ExternalSecretSpecTargetTemplateMergePolicy,
+} from './imports/external-secrets.io';
+import { PRODUCT_LABELS, TENANT_LABEL } from './labels';
+import { ownSecretTemplate } from './own-secret-template';
+
+export interface TenantSecretProps {
+  /** The tenant that owns the secret. */
+  readonly tenant: string;
+
+  /** Namespace the Secret is written to. */
+  readonly namespace: string;
+
+  /** The secret, as the catalogue declares it. */
+  readonly secret: OwnSecret;
+
+  /** The tenant's own Key Vault ClusterSecretStore. */
+  readonly storeName: string;
+
+  /**
+   * How often the value is re-read from Key Vault.
+   * @default '5m'
+   */
+  readonly refreshInterval?: string;
+}
+
+/**
+ * A tenant's own secret in one namespace (seed 000): an ExternalSecret through the tenant's store. A workload
+ * secret also gets a Role and RoleBinding that let only its ServiceAccount read it, by name.
+ */
+export class TenantSecret extends Construct {
+  constructor(scope: Construct, id: string, props: TenantSecretProps) {
+    super(scope, id);
+    const { secret } = props;
+    const template = ownSecretTemplate(props.tenant, secret);
+    const labels = { ...PRODUCT_LABELS, [TENANT_LABEL]: props.tenant };
+
+    new ExternalSecret(this, 'Resource', {
+      metadata: { name: secret.name, namespace: props.namespace, labels },
+      spec: {
+        secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: props.storeName },
+        refreshPolicy: ExternalSecretSpecRefreshPolicy.PERIODIC,
+        refreshInterval: props.refreshInterval ?? '5m',
+        target: {
+          name: secret.name,
+          creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
+          deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN,
+          template: {
+            type: template.type,
+            engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
+            mergePolicy: ExternalSecretSpecTargetTemplateMergePolicy.REPLACE,
+            metadata: template.metadata,
+            data: template.data,
+          },
+        },
+        data: template.remoteData,
+      },
+    });
+
+    if (secret.type === 'workload') {
+      const name = `read-${secret.name}`;
+      new k8s.KubeRole(this, 'WorkloadReader', {
+        metadata: { name, namespace: props.namespace, labels },
+        rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [secret.name], verbs: ['get', 'watch'] }],
+      });
+      new k8s.KubeRoleBinding(this, 'WorkloadReaderBinding', {
+        metadata: { name, namespace: props.namespace, labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+        subjects: [{ kind: 'ServiceAccount', name: secret.serviceAccount, namespace: props.namespace, apiGroup: '' }],
+      });
+    }
+  }
+}
