@@ -63,7 +63,13 @@ export function loadCatalogue(dir: string = EXAMPLE_CATALOGUE_DIR): Catalogue {
     },
   };
   // Cross-file rules run on what parsed, so one broken file does not hide the problems of the others.
-  issues.push(...validateCatalogue(catalogue));
+  issues.push(
+    ...validateCatalogue(catalogue, {
+      clusters: clusters.value !== undefined,
+      credentials: credentials.value !== undefined,
+      tenants: loadedTenants.length === tenants.length,
+    }),
+  );
   if (issues.length > 0) throw new CatalogueError(issues);
   return catalogue;
 }
@@ -119,6 +125,7 @@ function validate<S extends z.ZodType>(
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_key') return `key "${String(issue.input)}" ${issue.issues.map((i) => i.message).join('; ')}`;
   if (issue.code !== 'unrecognized_keys') return issue.message;
   const fields = issue.keys.map((k) => `"${k}"`).join(', ');
   const hint = issue.keys.includes('value') ? ': secret values never belong in the catalogue; reference a Key Vault secret by name' : '';

@@ -13,7 +13,20 @@ export const RESERVED_NAMESPACES = ['central-secret-store', 'external-secrets', 
 
 type Report = (file: string, path: PropertyKey[], message: string) => void;
 
-export function validateCatalogue(catalogue: Catalogue): CatalogueIssue[] {
+/**
+ * Which parts of the catalogue were read completely. When a file failed its schema, references into it are
+ * not checked, so one broken file does not bury its own error under "unknown ..." errors everywhere else.
+ */
+export interface CompleteParts {
+  readonly clusters: boolean;
+  readonly credentials: boolean;
+  readonly tenants: boolean;
+}
+
+export function validateCatalogue(
+  catalogue: Catalogue,
+  complete: CompleteParts = { clusters: true, credentials: true, tenants: true },
+): CatalogueIssue[] {
   const issues: CatalogueIssue[] = [];
   const report: Report = (file, path, message) => issues.push({ file, path: formatPath(path), message });
   const { sources } = catalogue;
@@ -42,14 +55,14 @@ export function validateCatalogue(catalogue: Catalogue): CatalogueIssue[] {
   const tenantNames = new Set(catalogue.tenants.map((t) => t.name));
   catalogue.credentials.forEach((credential, i) => {
     credential.allowedTenants.forEach((tenant, j) => {
-      if (!tenantNames.has(tenant)) {
+      if (complete.tenants && !tenantNames.has(tenant)) {
         report(sources.credentials, ['credentials', i, 'allowedTenants', j], `unknown tenant "${tenant}"`);
       }
     });
     validateFormats(credential, (path, message) => report(sources.credentials, ['credentials', i, ...path], message));
   });
 
-  validateTenants(catalogue, report);
+  validateTenants(catalogue, complete, report);
   return issues;
 }
 
@@ -110,7 +123,7 @@ function validateFormats(credential: Credential, report: (path: PropertyKey[], m
   });
 }
 
-function validateTenants(catalogue: Catalogue, report: Report): void {
+function validateTenants(catalogue: Catalogue, complete: CompleteParts, report: Report): void {
   const clusters = new Set(catalogue.clusters.map((c) => c.name));
   const credentials = new Map(catalogue.credentials.map((c) => [c.name, c]));
   // cluster -> namespace -> tenant that claimed it first
@@ -120,7 +133,7 @@ function validateTenants(catalogue: Catalogue, report: Report): void {
     const file = catalogue.sources.tenants[tenant.name];
     for (const [clusterName, placement] of Object.entries(tenant.clusters)) {
       const at = ['clusters', clusterName];
-      if (!clusters.has(clusterName)) {
+      if (complete.clusters && !clusters.has(clusterName)) {
         report(file, at, `unknown cluster "${clusterName}" (known: ${[...clusters].join(', ')})`);
       }
       const claimed = claims.get(clusterName) ?? new Map<string, string>();
@@ -154,7 +167,7 @@ function validateTenants(catalogue: Catalogue, report: Report): void {
           const path = [...nsPath, 'requests', r];
           const credential = credentials.get(name);
           if (!credential) {
-            report(file, path, `unknown credential "${name}" (known: ${[...credentials.keys()].join(', ')})`);
+            if (complete.credentials) report(file, path, `unknown credential "${name}" (known: ${[...credentials.keys()].join(', ')})`);
             return;
           }
           if (!credential.allowedTenants.includes(tenant.name)) {

@@ -1,0 +1,66 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { validFixture, writeFixture } from '../support/fixture-catalogue';
+
+const ROOT = join(__dirname, '..', '..');
+const synth = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'cli', 'synth.ts'), ...args], { encoding: 'utf8', cwd: ROOT });
+
+function readTree(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => {
+        const path = join(e.parentPath, e.name);
+        return [path.slice(dir.length), readFileSync(path, 'utf8')];
+      }),
+  );
+}
+
+describe('npm run synth', () => {
+  const out = mkdtempSync(join(tmpdir(), 'css-synth-'));
+
+  test('writes every cluster of the example, byte-identical across runs', () => {
+    const first = synth('--out', join(out, 'a'));
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/wrote 3 clusters/);
+    expect(synth('--out', join(out, 'b')).status).toBe(0);
+    const a = readTree(join(out, 'a'));
+    expect(Object.keys(a).sort()).toEqual(
+      ['aks-weu-prod', 'aks-weu-staging', 'edge-k3s-ams-01'].flatMap((c) => [`/${c}/00-cluster-scoped.yaml`, `/${c}/10-namespaced.yaml`]),
+    );
+    expect(readTree(join(out, 'b'))).toEqual(a);
+  });
+
+  test('an invalid catalogue fails with every error and leaves the previous output untouched', () => {
+    const target = join(out, 'keep');
+    expect(synth('--out', target).status).toBe(0);
+    const before = readTree(target);
+    const fixture = validFixture();
+    (fixture.teams.alpha.clusters as any).c1.namespaces[0].requests = ['nope'];
+    (fixture.teams.beta.clusters as any).c1.namespaces[0].name = 'Bad';
+    const result = synth('--catalogue', writeFixture(fixture), '--out', target);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/The catalogue has 2 errors; nothing was written/);
+    expect(result.stderr).toMatch(/teams\/alpha\.yaml: clusters\.c1\.namespaces\[0\]\.requests\[0\]: unknown credential "nope"/);
+    expect(result.stderr).toMatch(/teams\/beta\.yaml:\d+: clusters\.c1\.namespaces\[0\]\.name: must be a DNS-1123 label/);
+    expect(readTree(target)).toEqual(before);
+  });
+
+  test('a removed cluster leaves no stale folder', () => {
+    const target = join(out, 'fixture');
+    const fixture = validFixture();
+    fixture.clusters.clusters.push({ name: 'c2', environment: 'prod', kind: 'generic', region: 'edge' });
+    expect(synth('--catalogue', writeFixture(fixture), '--out', target).status).toBe(0);
+    expect(existsSync(join(target, 'c2'))).toBe(true);
+    expect(synth('--catalogue', writeFixture(validFixture()), '--out', target).status).toBe(0);
+    expect(readdirSync(target)).toEqual(['c1']);
+  });
+
+  test('the output holds no Secret objects, only references, and dist/ is never tracked by git', () => {
+    const text = Object.values(readTree(join(out, 'a'))).join('\n');
+    expect(text).not.toMatch(/kind: Secret\n/);
+    expect(execFileSync('git', ['-C', ROOT, 'ls-files', 'dist'], { encoding: 'utf8' })).toBe('');
+  });
+});

@@ -1,0 +1,68 @@
+import { TENANT_LABEL, TenantNamespace, TenantOwnerRole, TenantSecret } from '../../constructs';
+import { findObject, synthConstructs } from '../support/synth';
+
+describe('TenantNamespace', () => {
+  const objects = synthConstructs((s) => {
+    new TenantOwnerRole(s, 'role');
+    new TenantNamespace(s, 'ns', { name: 'pay', tenant: 'payments', requests: ['ghcr', 'acr'], labels: { team: 'x' }, owners: [{ kind: 'Group', name: 'payments-admins' }] });
+  });
+
+  test('labels the namespace with its tenant and one request label per credential', () => {
+    expect(findObject(objects, 'Namespace', 'pay').metadata.labels).toEqual({
+      team: 'x',
+      'app.kubernetes.io/managed-by': 'central-secret-store',
+      'app.kubernetes.io/part-of': 'central-secret-store',
+      'kubernetes.io/metadata.name': 'pay',
+      [TENANT_LABEL]: 'payments',
+      'secrets/acr': 'true',
+      'secrets/ghcr': 'true',
+    });
+  });
+
+  test('owners get the owner role inside their namespace only, and it only reads', () => {
+    const binding = findObject(objects, 'RoleBinding', 'tenant-owners');
+    expect(binding.metadata.namespace).toBe('pay');
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'central-secret-store-tenant-owner' });
+    expect(binding.subjects).toEqual([{ kind: 'Group', name: 'payments-admins', apiGroup: 'rbac.authorization.k8s.io' }]);
+    expect(objects.filter((o) => o.kind === 'ClusterRoleBinding')).toEqual([]);
+    const verbs = findObject(objects, 'ClusterRole', 'central-secret-store-tenant-owner').rules.flatMap((r: any) => r.verbs);
+    expect(new Set(verbs)).toEqual(new Set(['get', 'list', 'watch']));
+  });
+
+  test('the tenant and request labels cannot be set by hand', () => {
+    expect(() => synthConstructs((s) => new TenantNamespace(s, 'ns', { name: 'x', tenant: 't', labels: { 'secrets/ghcr': 'true' }, owners: [{ kind: 'User', name: 'u' }] }))).toThrow(
+      /labels secrets\/ghcr are set from the tenant and its requests/,
+    );
+  });
+});
+
+describe('TenantSecret', () => {
+  test('a workload secret is readable only by its ServiceAccount, by name, and records its SPIFFE ID and validity', () => {
+    const objects = synthConstructs(
+      (s) =>
+        new TenantSecret(s, 'w', {
+          tenant: 'payments',
+          namespace: 'pay',
+          storeName: 'tenant-payments',
+          secret: {
+            type: 'workload',
+            name: 'signing',
+            serviceAccount: 'signer',
+            spiffeId: 'spiffe://td/ns/pay/sa/signer',
+            keyVault: { key: 'payments-signing' },
+            notBefore: '2026-01-01T00:00:00Z',
+            expires: '2027-01-01T00:00:00Z',
+          },
+        }),
+    );
+    const es = findObject(objects, 'ExternalSecret', 'signing');
+    expect(es.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'tenant-payments' });
+    expect(es.spec.target.template.metadata.annotations).toEqual({
+      'central-secret-store.io/not-before': '2026-01-01T00:00:00Z',
+      'central-secret-store.io/expires': '2027-01-01T00:00:00Z',
+      'central-secret-store.io/spiffe-id': 'spiffe://td/ns/pay/sa/signer',
+    });
+    expect(findObject(objects, 'Role', 'read-signing').rules).toEqual([{ apiGroups: [''], resources: ['secrets'], resourceNames: ['signing'], verbs: ['get', 'watch'] }]);
+    expect(findObject(objects, 'RoleBinding', 'read-signing').subjects).toEqual([{ kind: 'ServiceAccount', name: 'signer', namespace: 'pay', apiGroup: '' }]);
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * A small valid catalogue as plain data, written to a temporary folder as YAML, for tests that break one
+ * thing at a time and check the error that comes back.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+
+export interface FixtureCatalogue {
+  clusters: { environments: unknown[]; clusters: Record<string, unknown>[] };
+  credentials: { credentials: Record<string, unknown>[] };
+  teams: Record<string, Record<string, unknown>>;
+}
+
+export function validFixture(): FixtureCatalogue {
+  return {
+    clusters: {
+      environments: [{ name: 'prod', keyVault: { name: 'kv-fixture', tenantId: '6f1c2a4e-8b3d-4c5e-9f70-1a2b3c4d5e6f' } }],
+      clusters: [{ name: 'c1', environment: 'prod', kind: 'aks', region: 'westeurope' }],
+    },
+    credentials: {
+      credentials: [
+        {
+          name: 'registry',
+          kind: 'docker-registry',
+          registries: ['ghcr.io'],
+          keyVault: { username: 'registry-username', password: 'registry-password' },
+          allowedTenants: ['alpha'],
+        },
+      ],
+    },
+    teams: {
+      alpha: {
+        name: 'alpha',
+        owners: [{ kind: 'Group', name: 'alpha-admins' }],
+        clusters: {
+          c1: {
+            namespaces: [
+              {
+                name: 'alpha-app',
+                requests: ['registry'],
+                secrets: [
+                  {
+                    name: 'db',
+                    type: 'kubernetes',
+                    keyVault: { password: 'alpha-db-password' },
+                    notBefore: '2026-01-01T00:00:00Z',
+                    expires: '2030-01-01T00:00:00Z',
+                  },
+                  {
+                    name: 'signing',
+                    type: 'workload',
+                    serviceAccount: 'signer',
+                    spiffeId: 'spiffe://c1.prod.local/ns/alpha-app/sa/signer',
+                    keyVault: { key: 'alpha-signing-key' },
+                  },
+                ],
+              },
+            ],
+          },
+        },
+      },
+      beta: {
+        name: 'beta',
+        owners: [{ kind: 'User', name: 'beta@example.com' }],
+        clusters: { c1: { namespaces: [{ name: 'beta-app' }] } },
+      },
+    },
+  };
+}
+
+/** Writes the fixture as a catalogue folder and returns its path. */
+export function writeFixture(fixture: FixtureCatalogue): string {
+  const dir = mkdtempSync(join(tmpdir(), 'css-catalogue-'));
+  writeFileSync(join(dir, 'clusters.yaml'), stringify(fixture.clusters));
+  writeFileSync(join(dir, 'credentials.yaml'), stringify(fixture.credentials));
+  mkdirSync(join(dir, 'teams'));
+  for (const [name, tenant] of Object.entries(fixture.teams)) {
+    writeFileSync(join(dir, 'teams', `${name}.yaml`), stringify(tenant));
+  }
+  return dir;
+}
