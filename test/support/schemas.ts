@@ -64,8 +64,9 @@ class SchemaRegistry {
   errors(object: KubeObject): string[] {
     const validate = this.validators.get(`${object.apiVersion}/${object.kind}`);
     if (!validate) throw new Error(`no schema for ${object.apiVersion} ${object.kind}`);
+    const name = `${object.kind}/${object.metadata?.name}`;
     if (validate(object)) return [];
-    return (validate.errors ?? []).map((e) => `${object.kind}/${object.metadata?.name}${e.instancePath}: ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${e.params.additionalProperty})` : ''}`);
+    return (validate.errors ?? []).map((e) => `${name}${e.instancePath}: ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${e.params.additionalProperty})` : ''}`);
   }
 }
 
