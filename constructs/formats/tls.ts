@@ -1,6 +1,8 @@
 import type { Credential, Format } from '../../tenants/lib';
 import { masterKeysOf } from '../../tenants/lib';
-import { type RenderedFormat, copyOf, key } from './template';
+import { type RenderedFormat, copyOf, goString, key } from './template';
+
+const PRIVATE_KEY_TYPES = ['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY'];
 
 /**
  * `kubernetes.io/tls` from a certificate stored as two keys (plus an optional CA), or as one PEM bundle
@@ -14,7 +16,8 @@ export function tls(credential: Credential, _format: Extract<Format, { type: 'tl
       labels: {},
       data: {
         'tls.crt': `{{ ${key('bundle')} | filterPEM "CERTIFICATE" }}`,
-        'tls.key': `{{ ${key('bundle')} | filterPEM "PRIVATE KEY" }}`,
+        // filterPEM matches the PEM block type exactly, so each private key encoding is asked for in turn.
+        'tls.key': PRIVATE_KEY_TYPES.map((type) => `{{ ${key('bundle')} | filterPEM ${goString(type)} }}`).join(''),
       },
     };
   }

@@ -1,14 +1,17 @@
 // Command render-template renders ExternalSecret templates with ESO's own template engine (v2), so the
-// unit tests check templates with the code that renders them in clusters.
+// tests check templates with the code that renders them in clusters.
 //
-// It reads one JSON document from stdin: {"cases": [{"template": {key: tpl}, "data": {key: value}}]}
-// and writes {"results": [{"data": {key: value}} | {"error": "..."}]} to stdout. Values are base64 in both
-// directions, because Secret data is bytes and a credential may hold anything.
+// It reads a stream of JSON objects {"template": {key: tpl}, "data": {key: value}} on stdin and writes one
+// JSON line per object: {"data": {key: value}} or {"error": "..."}. Values are base64 in both directions,
+// because Secret data is bytes and a credential may hold anything. It exits when stdin closes.
 package main
 
 import (
+	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	esapi "github.com/external-secrets/external-secrets/apis/externalsecrets/v1"
@@ -27,25 +30,32 @@ type renderResult struct {
 }
 
 func main() {
-	var input struct {
-		Cases []renderCase `json:"cases"`
-	}
-	if err := json.NewDecoder(os.Stdin).Decode(&input); err != nil {
-		fmt.Fprintf(os.Stderr, "render-template: cannot read input: %v\n", err)
-		os.Exit(2)
-	}
-	results := make([]renderResult, 0, len(input.Cases))
-	for _, c := range input.Cases {
-		secret := &corev1.Secret{}
-		err := engine.Execute(c.Template, c.Data, esapi.TemplateScopeValues, esapi.TemplateTargetData, secret)
-		if err != nil {
-			results = append(results, renderResult{Error: err.Error()})
-			continue
+	in := json.NewDecoder(bufio.NewReader(os.Stdin))
+	out := bufio.NewWriter(os.Stdout)
+	enc := json.NewEncoder(out)
+	for {
+		var c renderCase
+		if err := in.Decode(&c); err != nil {
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			fmt.Fprintf(os.Stderr, "render-template: cannot read input: %v\n", err)
+			os.Exit(2)
 		}
-		results = append(results, renderResult{Data: secret.Data})
-	}
-	if err := json.NewEncoder(os.Stdout).Encode(map[string]any{"results": results}); err != nil {
-		fmt.Fprintf(os.Stderr, "render-template: cannot write output: %v\n", err)
-		os.Exit(2)
+		secret := &corev1.Secret{}
+		result := renderResult{}
+		if err := engine.Execute(c.Template, c.Data, esapi.TemplateScopeValues, esapi.TemplateTargetData, secret); err != nil {
+			result.Error = err.Error()
+		} else {
+			result.Data = secret.Data
+		}
+		if err := enc.Encode(result); err != nil {
+			fmt.Fprintf(os.Stderr, "render-template: cannot write output: %v\n", err)
+			os.Exit(2)
+		}
+		// Flush per case: the caller waits for each answer before sending the next.
+		if err := out.Flush(); err != nil {
+			os.Exit(2)
+		}
 	}
 }

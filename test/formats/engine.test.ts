@@ -1,0 +1,166 @@
+/**
+ * Every credential format rendered by ESO's own template engine, over random credential values that include
+ * quotes, backslashes, newlines, template delimiters and non-ASCII text: each result must parse and carry
+ * every required field with exactly the stored value.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import fc from 'fast-check';
+import { renderFormat } from '../../constructs';
+import type { Credential, Format } from '../../tenants/lib';
+import { TemplateEngine } from '../support/template-engine';
+
+const RUNS = { numRuns: 100 };
+const tricky = fc.constantFrom('"', '\\', '\n', '\r\n', '\t', '{{', '}}', ':', '/', "'", '$', '%s', 'é', '中文', '🔑', ' ', '\u0000', '<', '&');
+/** A credential value: ordinary text, or text made of the characters that break naive templating. */
+const value = fc.oneof(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }), fc.string({ unit: tricky, minLength: 1, maxLength: 20 }));
+
+let engine: TemplateEngine;
+beforeAll(() => {
+  engine = new TemplateEngine();
+}, 20 * 60 * 1000);
+afterAll(() => engine?.close());
+
+async function render(credential: Credential, format: Format, master: Record<string, string>) {
+  const rendered = renderFormat(credential, format);
+  const result = await engine.render(rendered.data as Record<string, string>, master);
+  if (result.error) throw new Error(`render failed: ${result.error}`);
+  return { ...rendered, out: result.data! };
+}
+
+const registry = (registries: string[]): Credential => ({
+  name: 'reg',
+  kind: 'docker-registry',
+  registries,
+  keyVault: { username: 'u', password: 'p' },
+  allowedTenants: ['t'],
+});
+const git = (ssh: boolean): Credential => ({
+  name: 'git',
+  kind: 'git',
+  url: 'https://git.example/o "quoted" {{x}}',
+  keyVault: ssh ? { sshPrivateKey: 'k' } : { username: 'u', password: 'p' },
+  allowedTenants: ['t'],
+});
+
+describe('formats rendered by ESO template engine v2', () => {
+  test('dockerconfigjson parses, and auth decodes to username:password, for every registry', async () => {
+    await fc.assert(
+      fc.asyncProperty(value, value, fc.uniqueArray(fc.constantFrom('ghcr.io', 'docker.io', 'x.azurecr.io'), { minLength: 1, maxLength: 3 }), async (username, password, registries) => {
+        const { out, secretType } = await render(registry(registries), { type: 'dockerconfigjson' }, { username, password });
+        expect(secretType).toBe('kubernetes.io/dockerconfigjson');
+        const config = JSON.parse(out['.dockerconfigjson']);
+        expect(Object.keys(config.auths).sort()).toEqual([...registries].sort());
+        for (const r of registries) {
+          expect(config.auths[r].username).toBe(username);
+          expect(config.auths[r].password).toBe(password);
+          expect(Buffer.from(config.auths[r].auth, 'base64').toString('utf8')).toBe(`${username}:${password}`);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  test('basic-auth and ssh-auth carry the values unchanged', async () => {
+    await fc.assert(
+      fc.asyncProperty(value, value, async (username, password) => {
+        const basic = await render(git(false), { type: 'basic-auth' }, { username, password });
+        expect(basic.secretType).toBe('kubernetes.io/basic-auth');
+        expect(basic.out).toEqual({ username, password });
+        const ssh = await render(git(true), { type: 'ssh-auth' }, { sshPrivateKey: password });
+        expect(ssh.secretType).toBe('kubernetes.io/ssh-auth');
+        expect(ssh.out).toEqual({ 'ssh-privatekey': password });
+      }),
+      RUNS,
+    );
+  });
+
+  test('oauth carries client id, secret and the URLs', async () => {
+    const credential: Credential = {
+      name: 'o',
+      kind: 'oauth',
+      issuerUrl: 'https://login.example/t/v2.0',
+      tokenUrl: 'https://login.example/t/oauth2/v2.0/token?x="1"',
+      keyVault: { clientId: 'i', clientSecret: 's' },
+      allowedTenants: ['t'],
+    };
+    await fc.assert(
+      fc.asyncProperty(value, value, async (clientId, clientSecret) => {
+        const { out } = await render(credential, { type: 'oauth' }, { clientId, clientSecret });
+        expect(out).toEqual({ 'client-id': clientId, 'client-secret': clientSecret, 'issuer-url': credential.issuerUrl, 'token-url': credential.tokenUrl });
+      }),
+      RUNS,
+    );
+  });
+
+  test('argocd and kargo Secrets carry url and login, with the consumer labels', async () => {
+    await fc.assert(
+      fc.asyncProperty(value, value, fc.boolean(), async (username, password, ssh) => {
+        const master = ssh ? { sshPrivateKey: password } : { username, password };
+        const login = ssh ? { sshPrivateKey: password } : { username, password };
+        const argo = await render(git(ssh), { type: 'argocd', secretType: 'repo-creds' }, master);
+        expect(argo.labels).toEqual({ 'argocd.argoproj.io/secret-type': 'repo-creds' });
+        expect(argo.out).toEqual({ type: 'git', url: 'https://git.example/o "quoted" {{x}}', ...login });
+        const kargo = await render(git(ssh), { type: 'kargo' }, master);
+        expect(kargo.labels).toEqual({ 'kargo.akuity.io/cred-type': 'git' });
+        expect(kargo.out).toEqual({ repoURL: 'https://git.example/o "quoted" {{x}}', ...login });
+        const oci = await render(registry(['ghcr.io']), { type: 'argocd', secretType: 'repository', url: 'ghcr.io/o/charts' }, { username, password });
+        expect(oci.out).toEqual({ type: 'helm', url: 'ghcr.io/o/charts', enableOCI: 'true', username, password });
+      }),
+      RUNS,
+    );
+  });
+
+  test('opaque and mapping copy exactly the keys they name', async () => {
+    const credential: Credential = { name: 'g', kind: 'generic', keyVault: { 'api-key': 'a', 'app.key': 'b' }, allowedTenants: ['t'] };
+    await fc.assert(
+      fc.asyncProperty(value, value, async (a, b) => {
+        expect((await render(credential, { type: 'opaque' }, { 'api-key': a, 'app.key': b })).out).toEqual({ 'api-key': a, 'app.key': b });
+        const mapped = await render(credential, { type: 'mapping', secretType: 'Opaque', keys: [{ from: 'app.key', to: 'APP_KEY' }] }, { 'api-key': a, 'app.key': b });
+        expect(mapped.out).toEqual({ APP_KEY: b });
+      }),
+      RUNS,
+    );
+  });
+
+  describe('tls', () => {
+    const keys = [
+      generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'sec1', format: 'pem' }).toString(),
+      generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+    ];
+    /** A PEM CERTIFICATE block with a random body: filterPEM splits by block type and never parses the DER. */
+    const certificate = fc.uint8Array({ minLength: 1, maxLength: 300 }).map((bytes) => {
+      const body = Buffer.from(bytes).toString('base64').replace(/.{1,64}/g, '$&\n');
+      return `-----BEGIN CERTIFICATE-----\n${body}-----END CERTIFICATE-----\n`;
+    });
+
+    test('from two keys: tls.crt, tls.key and ca.crt are the stored PEM', async () => {
+      const credential: Credential = { name: 'w', kind: 'tls', keyVault: { 'tls.crt': 'c', 'tls.key': 'k', 'ca.crt': 'a' }, allowedTenants: ['t'] };
+      await fc.assert(
+        fc.asyncProperty(certificate, fc.constantFrom(...keys), certificate, async (crt, key, ca) => {
+          const { out, secretType } = await render(credential, { type: 'tls' }, { 'tls.crt': crt, 'tls.key': key, 'ca.crt': ca });
+          expect(secretType).toBe('kubernetes.io/tls');
+          expect(out).toEqual({ 'tls.crt': crt, 'tls.key': key, 'ca.crt': ca });
+        }),
+        RUNS,
+      );
+    });
+
+    test('from one PEM bundle: the chain and the key are split out, whatever the key encoding', async () => {
+      const credential: Credential = { name: 'b', kind: 'tls', keyVault: { bundle: 'b' }, allowedTenants: ['t'] };
+      await fc.assert(
+        fc.asyncProperty(fc.array(certificate, { minLength: 1, maxLength: 3 }), fc.constantFrom(...keys), fc.boolean(), async (chain, key, keyFirst) => {
+          const bundle = keyFirst ? key + chain.join('') : chain.join('') + key;
+          const { out } = await render(credential, { type: 'tls' }, { bundle });
+          expect(out).toEqual({ 'tls.crt': chain.join(''), 'tls.key': key });
+        }),
+        RUNS,
+      );
+    });
+  });
+
+  test('the engine itself can fail: missingkey=error and syntax errors are reported', async () => {
+    expect((await engine.render({ x: '{{ .missing }}' }, { present: 'v' })).error).toMatch(/map has no entry for key "missing"/);
+    expect((await engine.render({ x: '{{ .present ' }, { present: 'v' })).error).toMatch(/unable to parse template/);
+  });
+});
