@@ -95,8 +95,8 @@ describe('formats rendered by ESO template engine v2', () => {
   test('argocd and kargo Secrets carry url and login, with the consumer labels', async () => {
     await fc.assert(
       fc.asyncProperty(value, value, fc.boolean(), async (username, password, ssh) => {
-        const master = ssh ? { sshPrivateKey: password } : { username, password };
-        const login = ssh ? { sshPrivateKey: password } : { username, password };
+        const login: Record<string, string> = ssh ? { sshPrivateKey: password } : { username, password };
+        const master = login;
         const argo = await render(git(ssh), { type: 'argocd', secretType: 'repo-creds' }, master);
         expect(argo.labels).toEqual({ 'argocd.argoproj.io/secret-type': 'repo-creds' });
         expect(argo.out).toEqual({ type: 'git', url: 'https://git.example/o "quoted" {{x}}', ...login });

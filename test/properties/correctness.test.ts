@@ -308,7 +308,8 @@ describe('correctness properties', () => {
           for (const o of before) {
             const next = afterByKey.get(key(o));
             expect(next).toBeDefined();
-            const isTarget = o.kind === 'ClusterExternalSecret' && o.metadata.labels?.['central-secret-store.io/credential'] === credential.name;
+            const labels = o.metadata.labels as Record<string, string> | undefined;
+            const isTarget = o.kind === 'ClusterExternalSecret' && labels?.['central-secret-store.io/credential'] === credential.name;
             if (!isTarget) expect(next).toEqual(o);
           }
           for (const ces of distributions(after)) expect(ces.spec.refreshTime).toMatch(/^\d+[smh]$/);
