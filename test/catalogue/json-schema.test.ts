@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { catalogueJsonSchemas } from '../../tenants/lib/json-schema';
 
@@ -14,6 +15,7 @@ describe('exported JSON Schemas', () => {
 
   test('the example YAML files validate against them, and a stray value field does not', () => {
     const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
     const tenant = ajv.compile(schemas['tenant.schema.json'] as object);
     const payments = parse(readFileSync(join(ROOT, 'tenants', 'teams', 'payments.yaml'), 'utf8'));
     expect(tenant(payments)).toBe(true);
