@@ -66,6 +66,16 @@ export function environmentOf(catalogue: Catalogue, cluster: Cluster): Environme
   return environment;
 }
 
+/** Resource group of an environment's Key Vault. */
+export function keyVaultResourceGroupOf(environment: Environment): string {
+  return environment.keyVault.resourceGroup ?? `css-${environment.name}`;
+}
+
+/** The cluster whose stack creates the environment's Key Vault (one vault per environment, one owner). */
+export function keyVaultOwnerOf(catalogue: Catalogue, environment: Environment): string | undefined {
+  return environment.keyVault.managedBy ?? catalogue.clusters.find((c) => c.environment === environment.name)?.name;
+}
+
 export function clusterNamed(catalogue: Catalogue, name: string): Cluster {
   const cluster = catalogue.clusters.find((c) => c.name === name);
   if (!cluster) {

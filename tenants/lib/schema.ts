@@ -46,6 +46,10 @@ export const environmentSchema = z.strictObject({
   keyVault: z.strictObject({
     name: z.string().refine(isKeyVaultName, NAME_RULES.keyVaultName).describe('Name of the Azure Key Vault'),
     tenantId: z.uuid({ message: 'must be the Azure AD (Entra ID) tenant id, a UUID' }).describe('Azure AD tenant of the vault'),
+    resourceGroup: z.string().min(1).max(90).optional().describe('Resource group of the vault. Default css-<environment>'),
+    managedBy: dns1123Label
+      .optional()
+      .describe('The cluster whose Pulumi stack creates and owns the vault; the others look it up. Default: the first cluster of the environment by name'),
   }),
 });
 

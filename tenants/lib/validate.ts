@@ -52,6 +52,13 @@ export function validateCatalogue(
     }
   });
 
+  catalogue.environments.forEach((environment, i) => {
+    const owner = environment.keyVault.managedBy;
+    if (owner !== undefined && !catalogue.clusters.some((c) => c.name === owner && c.environment === environment.name)) {
+      report(sources.clusters, ['environments', i, 'keyVault', 'managedBy'], `"${owner}" is not a cluster of environment ${environment.name}`);
+    }
+  });
+
   const tenantNames = new Set(catalogue.tenants.map((t) => t.name));
   catalogue.credentials.forEach((credential, i) => {
     credential.allowedTenants.forEach((tenant, j) => {

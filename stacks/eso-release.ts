@@ -1,0 +1,108 @@
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+
+/** The ESO chart this product is built and tested against. */
+export const ESO_CHART = { name: 'external-secrets', version: '2.9.0', repo: 'https://charts.external-secrets.io' } as const;
+export const ESO_NAMESPACE = 'external-secrets';
+export const ESO_SERVICE_ACCOUNT = 'external-secrets';
+
+export interface EsoValuesOptions {
+  /** @default 1 */
+  readonly replicas?: number;
+  /** Reconciles run in parallel per controller (`--concurrent`). @default 4 */
+  readonly concurrency?: number;
+  /** Create a ServiceMonitor when the Prometheus Operator CRDs exist. @default true */
+  readonly serviceMonitor?: boolean;
+}
+
+const hardened = {
+  enabled: true,
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  runAsUser: 1000,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+const resources = (cpu: string, memory: string) => ({ requests: { cpu, memory }, limits: { memory } });
+
+/**
+ * Helm values for ESO, every one that matters written out rather than left to the chart, so an upgrade of
+ * the chart's defaults never changes the deployment silently.
+ */
+export function esoChartValues(options: EsoValuesOptions = {}): Record<string, unknown> {
+  return {
+    installCRDs: true,
+    crds: { createClusterExternalSecret: true, createClusterSecretStore: true, createSecretStore: true, createPushSecret: true, createClusterPushSecret: true, createClusterGenerator: true, unsafeServeV1Beta1: false },
+    processClusterExternalSecret: true,
+    processClusterStore: true,
+    processSecretStore: true,
+    processPushSecret: false,
+    processClusterPushSecret: false,
+    replicaCount: options.replicas ?? 1,
+    leaderElect: (options.replicas ?? 1) > 1,
+    concurrent: options.concurrency ?? 4,
+    extendedMetricLabels: true,
+    serviceAccount: { create: true, name: ESO_SERVICE_ACCOUNT },
+    rbac: { create: true, serviceAccountTokenCreate: true },
+    resources: resources('100m', '256Mi'),
+    podSecurityContext: { enabled: true },
+    securityContext: hardened,
+    metrics: { service: { enabled: true, port: 8080 } },
+    serviceMonitor: { enabled: options.serviceMonitor ?? true, renderMode: 'skipIfMissing', interval: '30s', scrapeTimeout: '25s' },
+    webhook: { create: true, failurePolicy: 'Fail', replicaCount: options.replicas ?? 1, resources: resources('50m', '128Mi'), securityContext: hardened },
+    certController: { create: true, resources: resources('50m', '128Mi'), securityContext: hardened },
+  };
+}
+
+export interface EsoReleaseArgs extends EsoValuesOptions {
+  /** Provider of the target cluster. */
+  readonly provider: k8s.Provider;
+  /** Client id of the identity ESO uses for Key Vault. */
+  readonly clientId: pulumi.Input<string>;
+  /** Client secret of a service principal; leave out for workload identity. */
+  readonly clientSecret?: pulumi.Input<string>;
+}
+
+/**
+ * ESO installed from its Helm chart, pinned to 2.9.0, and the Secret that tells the Key Vault store which
+ * identity to use. The release waits for the controller and its webhook, which fails closed.
+ */
+export class EsoRelease extends pulumi.ComponentResource {
+  readonly release: k8s.helm.v3.Release;
+  readonly identitySecret: k8s.core.v1.Secret;
+
+  constructor(name: string, args: EsoReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('central-secret-store:kubernetes:EsoRelease', name, {}, opts);
+    this.release = new k8s.helm.v3.Release(
+      name,
+      {
+        name: ESO_CHART.name,
+        chart: ESO_CHART.name,
+        version: ESO_CHART.version,
+        repositoryOpts: { repo: ESO_CHART.repo },
+        namespace: ESO_NAMESPACE,
+        createNamespace: true,
+        atomic: true,
+        timeout: 600,
+        values: esoChartValues(args),
+      },
+      { parent: this, provider: args.provider },
+    );
+    this.identitySecret = new k8s.core.v1.Secret(
+      `${name}-keyvault-identity`,
+      {
+        metadata: { name: 'azure-keyvault-identity', namespace: ESO_NAMESPACE, labels: { 'app.kubernetes.io/managed-by': 'central-secret-store' } },
+        type: 'Opaque',
+        stringData: pulumi.secret(
+          pulumi.all([args.clientId, args.clientSecret]).apply(([clientId, clientSecret]) => ({
+            'client-id': clientId,
+            ...(clientSecret ? { 'client-secret': clientSecret } : {}),
+          })),
+        ),
+      },
+      { parent: this, provider: args.provider, dependsOn: [this.release] },
+    );
+    this.registerOutputs({});
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * Every example stack run under Pulumi mocks, with the config of its committed Pulumi.<cluster>.yaml:
+ * exact inputs of the vault, identity, role assignment, ESO release and ConfigGroups, their order, and no
+ * secret value in plaintext.
+ */
+import { synthesizeCluster } from '../../constructs';
+import { ClusterDeployment } from '../../stacks/cluster-deployment';
+import { readStackConfig } from '../../stacks/config';
+import { ESO_CHART, esoChartValues } from '../../stacks/eso-release';
+import { loadCatalogue } from '../../tenants/lib';
+import { type RecordedResource, MOCK_KUBECONFIG, SUBSCRIPTION_ID, issuerOf, only, plaintextPaths, runWithMocks, stackFileConfig, vaultIdOf } from '../support/pulumi-mocks';
+
+const catalogue = loadCatalogue();
+const SECRETS = {
+  vaultSecretValues: { 'datadog-api-key': 'dd-api-key-VALUE-1', 'datadog-app-key': 'dd-app-key-VALUE-2' },
+  kubeconfig: 'apiVersion: v1\nkind: Config\nusers: [{name: edge, user: {token: EDGE-TOKEN-VALUE}}]\n',
+};
+const secretConfig = (stack: string): Record<string, string> =>
+  stack === 'edge-k3s-ams-01'
+    ? { 'central-secret-store:kubeconfig': SECRETS.kubeconfig }
+    : stack === 'aks-weu-prod'
+      ? { 'central-secret-store:vaultSecretValues': JSON.stringify(SECRETS.vaultSecretValues) }
+      : {};
+
+async function deploy(stack: string, extra: Record<string, string> = {}) {
+  const secrets = secretConfig(stack);
+  return runWithMocks(stack, { ...stackFileConfig(stack), ...secrets, ...extra }, Object.keys(secrets), () => {
+    const config = readStackConfig();
+    return new ClusterDeployment(config.cluster, { catalogue, config });
+  });
+}
+
+const ofType = (resources: readonly RecordedResource[], type: string) => resources.filter((r) => r.type === type);
+
+describe.each(['aks-weu-staging', 'aks-weu-prod', 'edge-k3s-ams-01'])('stack %s', (stack) => {
+  let resources: RecordedResource[];
+  const cluster = catalogue.clusters.find((c) => c.name === stack)!;
+  const environment = catalogue.environments.find((e) => e.name === cluster.environment)!;
+  const owner = stack !== 'edge-k3s-ams-01';
+  const vaultId = vaultIdOf(`css-${environment.name}`, environment.keyVault.name);
+
+  beforeAll(async () => {
+    ({ resources } = await deploy(stack));
+  });
+
+  test('the Key Vault is created with secure defaults by the owning stack only', () => {
+    const vaults = ofType(resources, 'azure-native:keyvault:Vault');
+    if (!owner) {
+      expect(vaults).toEqual([]);
+      return;
+    }
+    const config = stackFileConfig(stack);
+    const ipRanges = JSON.parse(config['central-secret-store:keyVaultAllowedIpRanges'] ?? '[]');
+    const subnets = JSON.parse(config['central-secret-store:keyVaultAllowedSubnetIds'] ?? '[]');
+    expect(vaults).toHaveLength(1);
+    expect(vaults[0].inputs).toEqual({
+      vaultName: environment.keyVault.name,
+      resourceGroupName: `css-${environment.name}`,
+      location: 'westeurope',
+      properties: {
+        tenantId: environment.keyVault.tenantId,
+        sku: { family: 'A', name: config['central-secret-store:keyVaultSku'] ?? 'standard' },
+        enableRbacAuthorization: true,
+        enablePurgeProtection: true,
+        enableSoftDelete: true,
+        softDeleteRetentionInDays: 90,
+        enabledForDeployment: false,
+        enabledForDiskEncryption: false,
+        enabledForTemplateDeployment: false,
+        publicNetworkAccess: 'Enabled',
+        networkAcls: { bypass: 'None', defaultAction: 'Deny', ipRules: ipRanges.map((value: string) => ({ value })), virtualNetworkRules: subnets.map((id: string) => ({ id })) },
+      },
+    });
+    const audit = only(resources, 'azure-native:monitor:DiagnosticSetting');
+    expect(audit.inputs).toMatchObject({ resourceUri: vaultId, workspaceId: config['central-secret-store:logAnalyticsWorkspaceId'], logs: [{ categoryGroup: 'allLogs', enabled: true }] });
+  });
+
+  test('ESO gets "Key Vault Secrets User" on the vault and nowhere wider, for its own identity', () => {
+    const assignment = only(resources, 'azure-native:authorization:RoleAssignment');
+    expect(assignment.inputs.roleDefinitionId).toBe(`/subscriptions/${SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6`);
+    expect(assignment.inputs.scope).toBe(vaultId);
+    expect(assignment.inputs.principalType).toBe('ServicePrincipal');
+    expect(assignment.inputs.roleAssignmentName).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    if (cluster.kind === 'aks') {
+      expect(assignment.inputs.principalId).toBe(`principal-id-of-css-eso-${stack}`);
+    } else {
+      expect(assignment.inputs.principalId).toMatch(/^sp-object-id-of-/);
+    }
+  });
+
+  test('the identity matches the cluster kind', () => {
+    if (cluster.kind === 'aks') {
+      const fic = only(resources, 'azure-native:managedidentity:FederatedIdentityCredential');
+      expect(fic.inputs).toEqual({
+        resourceName: `css-eso-${stack}`,
+        resourceGroupName: `rg-${stack}`,
+        federatedIdentityCredentialResourceName: 'eso-0',
+        issuer: issuerOf(stack),
+        subject: 'system:serviceaccount:external-secrets:external-secrets',
+        audiences: ['api://AzureADTokenExchange'],
+      });
+      expect(ofType(resources, 'azuread:index/application:Application')).toEqual([]);
+    } else {
+      expect(ofType(resources, 'azure-native:managedidentity:UserAssignedIdentity')).toEqual([]);
+      const password = only(resources, 'azuread:index/applicationPassword:ApplicationPassword');
+      expect(password.inputs.endDate).toBe('2027-05-31T00:00:00Z');
+      expect(password.inputs.rotateWhenChanged).toEqual({ endDate: '2027-05-31T00:00:00Z' });
+    }
+  });
+
+  test('ESO is installed from chart 2.9.0 with explicit values', () => {
+    const release = only(resources, 'kubernetes:helm.sh/v3:Release');
+    const config = stackFileConfig(stack);
+    expect(release.inputs).toMatchObject({ chart: ESO_CHART.name, version: '2.9.0', repositoryOpts: { repo: ESO_CHART.repo }, namespace: 'external-secrets', createNamespace: true, atomic: true });
+    expect(release.inputs.values).toEqual(
+      esoChartValues({
+        replicas: Number(config['central-secret-store:esoReplicas'] ?? 1),
+        concurrency: 4,
+        serviceMonitor: config['central-secret-store:serviceMonitor'] !== 'false',
+      }),
+    );
+  });
+
+  test("every object of the cluster's synth output is applied, cluster-scoped first, after ESO is ready", () => {
+    const manifests = synthesizeCluster(catalogue, stack);
+    const groups = ofType(resources, 'kubernetes:yaml/v2:ConfigGroup');
+    const clusterScoped = groups.find((g) => g.name.endsWith('-cluster-scoped'))!;
+    const namespaced = groups.find((g) => g.name.endsWith('-namespaced'))!;
+    expect(clusterScoped.inputs.objs).toEqual(manifests.clusterScoped);
+    expect(namespaced.inputs.objs).toEqual(manifests.namespaced);
+    const urn = (type: string) => only(resources, type).urn;
+    expect(clusterScoped.dependencies).toEqual(expect.arrayContaining([urn('kubernetes:helm.sh/v3:Release'), urn('kubernetes:core/v1:Secret')]));
+    expect(namespaced.dependencies).toContain(clusterScoped.urn);
+    const secret = only(resources, 'kubernetes:core/v1:Secret');
+    expect(secret.dependencies).toContain(urn('kubernetes:helm.sh/v3:Release'));
+  });
+
+  test('no secret value is in plaintext in any input', () => {
+    const needles = ['mock-password-value-never-in-plaintext', 'EDGE-TOKEN-VALUE', ...Object.values(SECRETS.vaultSecretValues), MOCK_KUBECONFIG.trim()];
+    const leaks = resources.flatMap((r) => needles.flatMap((n) => plaintextPaths(r.wireInputs, n).map((p) => `${r.type} ${r.name}${p}`)));
+    expect(leaks).toEqual([]);
+  });
+
+  test('children are parented under the deployment with stable names', () => {
+    const root = only(resources, 'central-secret-store:index:ClusterDeployment');
+    expect(root.name).toBe(stack);
+    for (const r of resources.filter((x) => x !== root)) expect(r.parent).not.toBe('');
+    expect(resources.map((r) => r.name).filter((n) => /-[0-9a-f]{7,8}$/.test(n))).toEqual([]);
+  });
+});
+
+describe('vault secrets written by Pulumi', () => {
+  test('are secret, carry their expiry, and only the owning stack writes them', async () => {
+    const { resources } = await deploy('aks-weu-prod');
+    const secrets = ofType(resources, 'azure-native:keyvault:Secret');
+    expect(secrets.map((s) => s.inputs.secretName).sort()).toEqual(['datadog-api-key', 'datadog-app-key']);
+    const api = secrets.find((s) => s.inputs.secretName === 'datadog-api-key')!;
+    const wire = api.wireInputs as any;
+    expect(wire.vaultName).toBe('contoso-css-prod');
+    expect(wire.properties.attributes).toEqual({ enabled: true, expires: Date.parse('2027-06-30T00:00:00Z') / 1000 });
+    expect(plaintextPaths(api.wireInputs, 'dd-api-key-VALUE-1')).toEqual([]);
+    expect(JSON.stringify(api.wireInputs)).toContain('4dabf18193072939515e22adb298388d');
+  });
+});
+
+describe('stack config errors are reported at once, before any resource', () => {
+  test('a generic cluster without kubeconfig or password end date', async () => {
+    const config = { ...stackFileConfig('edge-k3s-ams-01') };
+    delete config['central-secret-store:servicePrincipalPasswordEndDate'];
+    let error: Error | undefined;
+    await runWithMocks('edge-k3s-ams-01', config, [], () => {
+      try {
+        const c = readStackConfig();
+        new ClusterDeployment(c.cluster, { catalogue, config: c });
+      } catch (e) {
+        error = e as Error;
+      }
+    });
+    expect(error?.message).toMatch(/Stack edge-k3s-ams-01 cannot be deployed:\n {2}- kubeconfig \(secret\) is required[\s\S]*servicePrincipalPasswordEndDate is required/);
+  });
+
+  test('bad values name the config key', async () => {
+    let error: Error | undefined;
+    await runWithMocks('aks-weu-staging', { ...stackFileConfig('aks-weu-staging'), 'central-secret-store:keyVaultSku': 'gold', 'central-secret-store:keyVaultAllowedIpRanges': '["everywhere"]' }, [], () => {
+      try {
+        readStackConfig();
+      } catch (e) {
+        error = e as Error;
+      }
+    });
+    expect(error?.message).toMatch(/central-secret-store:keyVaultSku: Invalid option/);
+    expect(error?.message).toMatch(/central-secret-store:keyVaultAllowedIpRanges\.0: must be an IPv4 address or CIDR range/);
+  });
+
+  test('a vault secret the catalogue does not reference', async () => {
+    let error: Error | undefined;
+    await runWithMocks(
+      'aks-weu-prod',
+      { ...stackFileConfig('aks-weu-prod'), 'central-secret-store:vaultSecrets': JSON.stringify([{ name: 'random-thing', expires: '2027-01-01T00:00:00Z' }]), 'central-secret-store:vaultSecretValues': '{}' },
+      ['central-secret-store:vaultSecretValues'],
+      () => {
+        try {
+          const c = readStackConfig();
+          new ClusterDeployment(c.cluster, { catalogue, config: c });
+        } catch (e) {
+          error = e as Error;
+        }
+      },
+    );
+    expect(error?.message).toMatch(/vaultSecrets: "random-thing" is not a Key Vault secret the catalogue references/);
+  });
+});
