@@ -121,6 +121,17 @@ export function plaintextPaths(wire: unknown, needle: string, path = ''): string
   return [];
 }
 
+/** The inputs with secret envelopes removed: what a policy validator sees. */
+export function unwrapSecrets(value: unknown): any {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    if (record[SECRET_SIG] === SECRET_VALUE) return unwrapSecrets(record.value);
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
+  }
+  return value;
+}
+
 export function only(resources: readonly RecordedResource[], type: string): RecordedResource {
   const found = resources.filter((r) => r.type === type);
   if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}: ${found.map((r) => r.name).join(', ')}`);

@@ -1,0 +1,29 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { stackSettingsSchema } from '../../stacks/config';
+import { loadCatalogue } from '../../tenants/lib';
+
+const ROOT = join(__dirname, '..', '..');
+const clusters = loadCatalogue().clusters.map((c) => c.name).sort();
+
+describe('stacks and workflows follow the catalogue', () => {
+  test.each(clusters)('Pulumi.%s.yaml exists, holds known keys and no plaintext secret', (cluster) => {
+    const file = join(ROOT, `Pulumi.${cluster}.yaml`);
+    expect(existsSync(file)).toBe(true);
+    const config: Record<string, unknown> = parse(readFileSync(file, 'utf8')).config;
+    const known = new Set(Object.keys(stackSettingsSchema.shape));
+    for (const [key, value] of Object.entries(config)) {
+      const [namespace, name] = key.split(':');
+      if (namespace === 'central-secret-store') expect(known.has(name) || ['kubeconfig', 'vaultSecretValues'].includes(name)).toBe(true);
+      if (['kubeconfig', 'vaultSecretValues'].includes(name)) expect(value).toHaveProperty('secure');
+    }
+  });
+
+  test.each(['pulumi-preview.yml', 'pulumi-up.yml'])('%s covers every cluster stack', (workflow) => {
+    const jobs = parse(readFileSync(join(ROOT, '.github', 'workflows', workflow), 'utf8')).jobs;
+    const job = jobs.preview ?? jobs.up;
+    expect([...job.strategy.matrix.stack].sort()).toEqual(clusters);
+    expect(job.steps.find((s: any) => s.uses?.startsWith('pulumi/actions')).with.policyPacks).toBe('stacks/policy');
+  });
+});
