@@ -9,6 +9,7 @@ import {
   namespacesOn,
   refreshIntervalOf,
 } from '../tenants/lib';
+import { CentralCredentialStore } from './central-credential-store';
 import { CentralSecretStore } from './central-secret-store';
 import { CredentialDistribution } from './credential-distribution';
 import { KeyVaultStore, keyVaultUrl } from './key-vault-store';
@@ -60,6 +61,7 @@ export class ClusterSecretPlane extends Chart {
     const ownerRole = new TenantOwnerRole(this, 'tenant-owner-role');
 
     for (const credential of credentialsOfferedOn(catalogue, cluster)) {
+      const store = new CentralCredentialStore(this, `store-central-${credential.name}`, { central, credential: credential.name, allowedTenants: credential.allowedTenants });
       new MasterCredential(this, `master-${credential.name}`, {
         credential,
         namespace: central.namespaceName,
@@ -69,7 +71,7 @@ export class ClusterSecretPlane extends Chart {
         new CredentialDistribution(this, `distribute-${credential.name}-${format.id}`, {
           credential,
           format,
-          storeName: central.storeName,
+          storeName: store.storeName,
           refreshInterval: refreshIntervalOf(cluster),
         });
       }

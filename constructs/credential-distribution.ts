@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { type Credential, type ResolvedFormat, masterKeysOf } from '../tenants/lib';
+import { centralStoreName } from './central-credential-store';
 import { renderFormat } from './formats';
 import {
   ClusterExternalSecret,
@@ -20,8 +21,8 @@ export interface CredentialDistributionProps {
   readonly format: ResolvedFormat;
 
   /**
-   * The kubernetes-provider store that reads the central namespace.
-   * @default 'central-secret-store'
+   * The store that reads the credential's master from the central namespace.
+   * @default 'central-<credential>' (see CentralCredentialStore)
    */
   readonly storeName?: string;
 
@@ -88,7 +89,7 @@ export class CredentialDistribution extends Construct {
           },
         ],
         externalSecretSpec: {
-          secretStoreRef: { kind: StoreKind.CLUSTER_SECRET_STORE, name: props.storeName ?? 'central-secret-store' },
+          secretStoreRef: { kind: StoreKind.CLUSTER_SECRET_STORE, name: props.storeName ?? centralStoreName(credential.name) },
           refreshPolicy: RefreshPolicy.PERIODIC,
           refreshInterval: props.refreshInterval ?? '1m',
           target: {

@@ -1,3 +1,4 @@
+export * from './central-credential-store';
 export * from './central-secret-store';
 export * from './cluster-secret-plane';
 export * from './credential-distribution';

@@ -1,4 +1,4 @@
-import { CentralSecretStore, TENANT_LABEL } from '../../constructs';
+import { CentralCredentialStore, CentralSecretStore, TENANT_LABEL } from '../../constructs';
 import { findObject, synthConstructs } from '../support/synth';
 
 describe('CentralSecretStore', () => {
@@ -16,8 +16,21 @@ describe('CentralSecretStore', () => {
     expect(objects.filter((o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding')).toEqual([]);
   });
 
-  test('the store reads the central namespace as the reader, with the cluster CA, from tenant namespaces only', () => {
-    const store = findObject(objects, 'ClusterSecretStore', 'central-secret-store');
+  test('props override the defaults', () => {
+    const custom = synthConstructs((scope) => new CentralSecretStore(scope, 'c', { namespaceName: 'hub', readerServiceAccountName: 'hub-reader' }));
+    expect(findObject(custom, 'Namespace', 'hub').metadata.labels['kubernetes.io/metadata.name']).toBe('hub');
+    expect(findObject(custom, 'Role', 'hub-reader').metadata.namespace).toBe('hub');
+  });
+});
+
+describe('CentralCredentialStore', () => {
+  const objects = synthConstructs((scope) => {
+    const central = new CentralSecretStore(scope, 'central');
+    new CentralCredentialStore(scope, 'ghcr', { central, credential: 'ghcr', allowedTenants: ['zeta', 'alpha'] });
+  });
+
+  test('reads the central namespace as the reader, with the cluster CA, from allowed tenants only', () => {
+    const store = findObject(objects, 'ClusterSecretStore', 'central-ghcr');
     expect(store.metadata.namespace).toBeUndefined();
     expect(store.spec.provider.kubernetes).toEqual({
       remoteNamespace: 'central-secret-store',
@@ -27,19 +40,13 @@ describe('CentralSecretStore', () => {
       },
       auth: { serviceAccount: { name: 'central-secret-store-reader', namespace: 'central-secret-store' } },
     });
-    expect(store.spec.conditions).toEqual([{ namespaceSelector: { matchExpressions: [{ key: TENANT_LABEL, operator: 'Exists' }] } }]);
+    expect(store.spec.conditions).toEqual([{ namespaceSelector: { matchExpressions: [{ key: TENANT_LABEL, operator: 'In', values: ['alpha', 'zeta'] }] } }]);
     expect(store.spec.refreshInterval).toBe(300);
   });
 
-  test('props override the defaults', () => {
-    const custom = synthConstructs((scope) => new CentralSecretStore(scope, 'c', { namespaceName: 'hub', storeName: 'hub-store', conditions: [{ namespaces: ['a'] }] }));
-    const store = findObject(custom, 'ClusterSecretStore', 'hub-store');
-    expect(store.spec.provider.kubernetes.remoteNamespace).toBe('hub');
-    expect(store.spec.conditions).toEqual([{ namespaces: ['a'] }]);
-    expect(findObject(custom, 'Namespace', 'hub').metadata.labels['kubernetes.io/metadata.name']).toBe('hub');
-  });
-
-  test('an empty condition list is refused: it would open the store to every namespace', () => {
-    expect(() => synthConstructs((scope) => new CentralSecretStore(scope, 'c', { conditions: [] }))).toThrow(/conditions must not be empty/);
+  test('a store nobody may use is refused', () => {
+    expect(() =>
+      synthConstructs((scope) => new CentralCredentialStore(scope, 'x', { central: new CentralSecretStore(scope, 'c'), credential: 'x', allowedTenants: [] })),
+    ).toThrow(/allowedTenants is empty/);
   });
 });

@@ -38,7 +38,7 @@ describe('CredentialDistribution', () => {
     const spec = findObject(objects, 'ClusterExternalSecret', 'ghcr-dockerconfigjson').spec;
     expect(spec.refreshTime).toBe('5m');
     expect(spec.externalSecretSpec).toMatchObject({
-      secretStoreRef: { kind: 'ClusterSecretStore', name: 'central-secret-store' },
+      secretStoreRef: { kind: 'ClusterSecretStore', name: 'central-ghcr' },
       refreshPolicy: 'Periodic',
       refreshInterval: '1m',
       target: { creationPolicy: 'Owner', deletionPolicy: 'Retain', template: { engineVersion: 'v2', mergePolicy: 'Replace', type: 'kubernetes.io/dockerconfigjson' } },

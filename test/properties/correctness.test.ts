@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { type KubeObject, TENANT_LABEL, renderFormat, requestLabel, synthesizeCluster, tenantStoreName } from '../../constructs';
+import { type KubeObject, TENANT_LABEL, centralStoreName, renderFormat, requestLabel, synthesizeCluster, tenantStoreName } from '../../constructs';
 import { type Catalogue, type Credential, credentialsOfferedOn, formatsOf, masterKeysOf, namespacesOn, refreshIntervalOf, tenantSchema } from '../../tenants/lib';
 import { catalogueArb, namespaceLabelsArb } from '../support/arbitraries';
 import { type NamespaceView, cesSelects, storeAdmits } from '../support/selectors';
@@ -102,7 +102,7 @@ describe('correctness properties', () => {
     fc.assert(
       eachCluster((catalogue, cluster, objects) => {
         const views = new Map(namespaceViews(objects).map((v) => [v.name, v]));
-        const central = ofKind(objects, 'ClusterSecretStore').find((s) => s.metadata.name === 'central-secret-store');
+        const stores = new Map(ofKind(objects, 'ClusterSecretStore').map((s) => [s.metadata.name, s]));
         for (const { namespace } of namespacesOn(catalogue, cluster)) {
           const view = views.get(namespace.name)!;
           for (const request of namespace.requests ?? []) {
@@ -110,9 +110,10 @@ describe('correctness properties', () => {
             for (const format of formatsOf(credential)) {
               const ces = distributions(objects).find((c) => c.metadata.name === `${request}-${format.id}`);
               expect(ces && cesSelects(ces, view)).toBe(true);
+              // ...and the store the distribution reads through admits the namespace.
+              expect(storeAdmits(stores.get(ces.spec.externalSecretSpec.secretStoreRef.name), view)).toBe(true);
             }
           }
-          expect(storeAdmits(central, view)).toBe(true);
         }
       }),
       RUNS,
@@ -152,8 +153,9 @@ describe('correctness properties', () => {
           for (const store of ofKind(objects, 'ClusterSecretStore')) {
             for (const ns of all) {
               let expected: boolean;
+              const credential = catalogue.credentials.find((c) => centralStoreName(c.name) === store.metadata.name);
               if (store.metadata.name === 'keyvault') expected = ns.name === 'central-secret-store';
-              else if (store.metadata.name === 'central-secret-store') expected = TENANT_LABEL in ns.labels;
+              else if (credential) expected = credential.allowedTenants.includes(ns.labels[TENANT_LABEL]);
               else expected = placed.some((p) => tenantStoreName(p.tenant.name) === store.metadata.name && p.namespace.name === ns.name);
               expect(storeAdmits(store, ns)).toBe(expected);
             }
@@ -309,7 +311,8 @@ describe('correctness properties', () => {
             const next = afterByKey.get(key(o));
             expect(next).toBeDefined();
             const labels = o.metadata.labels as Record<string, string> | undefined;
-            const isTarget = o.kind === 'ClusterExternalSecret' && labels?.['central-secret-store.io/credential'] === credential.name;
+            // Only the credential's distributions and its central store may change.
+            const isTarget = ['ClusterExternalSecret', 'ClusterSecretStore'].includes(o.kind) && labels?.['central-secret-store.io/credential'] === credential.name;
             if (!isTarget) expect(next).toEqual(o);
           }
           for (const ces of distributions(after)) expect(ces.spec.refreshTime).toMatch(/^\d+[smh]$/);

@@ -37,6 +37,8 @@ build() {
   echo "$((SECONDS - start))" > "$tmp/.build-seconds"
   touch "$tmp/.complete"
   rm -rf "$dest"; mv "$tmp" "$dest"
+  # Older builds of this tool (another version or wrapper) are never used again.
+  find "$cache" -maxdepth 1 -name "$name-*" ! -path "$dest" -exec rm -rf {} +
   say "$name $version: built in $((SECONDS - start)) s"
   echo "$dest"
 }
