@@ -6,7 +6,7 @@
  */
 import { Command } from 'commander';
 import { synthesizeCluster } from '../constructs';
-import { CatalogueError, EXAMPLE_CATALOGUE_DIR, clusterNamed, loadCatalogue } from '../tenants/lib';
+import { CatalogueError, EXAMPLE_CATALOGUE_DIR, clusterNamed, formatIssue, loadCatalogue, validityReport } from '../tenants/lib';
 import { writeManifests } from './write-manifests';
 
 const program = new Command()
@@ -15,10 +15,12 @@ const program = new Command()
   .option('-c, --catalogue <dir>', 'catalogue folder (clusters.yaml, credentials.yaml, teams/)', EXAMPLE_CATALOGUE_DIR)
   .option('-o, --out <dir>', 'output folder; one sub-folder per cluster', 'dist')
   .option('--cluster <name...>', 'only these clusters (default: all)')
+  .option('--expiry-warning-days <days>', 'warn about tenant secrets that expire within this many days', (v) => Number.parseInt(v, 10), 30)
+  .option('--now <timestamp>', 'check validity windows against this time instead of the clock (for reproducible runs)')
   .showHelpAfterError();
 
 function main(): number {
-  const options = program.parse().opts<{ catalogue: string; out: string; cluster?: string[] }>();
+  const options = program.parse().opts<{ catalogue: string; out: string; cluster?: string[]; expiryWarningDays: number; now?: string }>();
   const started = process.hrtime.bigint();
   let catalogue;
   try {
@@ -29,6 +31,14 @@ function main(): number {
       return 1;
     }
     throw error;
+  }
+  const now = options.now ? new Date(options.now) : new Date();
+  if (Number.isNaN(now.getTime())) throw new Error(`--now: "${options.now}" is not a timestamp`);
+  const validity = validityReport(catalogue, { now, warnWithinDays: options.expiryWarningDays });
+  for (const warning of validity.warnings) console.error(`warning: ${formatIssue(warning)}`);
+  if (validity.errors.length > 0) {
+    console.error(new CatalogueError(validity.errors).message);
+    return 1;
   }
   const clusters = options.cluster ?? catalogue.clusters.map((c) => c.name);
   clusters.forEach((name) => clusterNamed(catalogue, name));

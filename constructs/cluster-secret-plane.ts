@@ -4,16 +4,20 @@ import {
   type Catalogue,
   clusterNamed,
   credentialsOfferedOn,
+  deployerOf,
   environmentOf,
   formatsOf,
   namespacesOn,
   refreshIntervalOf,
 } from '../tenants/lib';
-import { CentralCredentialStore } from './central-credential-store';
+import { CentralCredentialStore, centralStoreName } from './central-credential-store';
 import { CentralSecretStore } from './central-secret-store';
 import { CredentialDistribution } from './credential-distribution';
 import { KeyVaultStore, keyVaultUrl } from './key-vault-store';
+import { ESO_CONTROLLER_USERNAME } from './eso';
 import { MasterCredential } from './master-credential';
+import { NamespaceLabelGuard } from './namespace-label-guard';
+import { StoreReferenceGuard } from './store-reference-guard';
 import { TenantGlobalSecret } from './tenant-global-secret';
 import { TenantNamespace } from './tenant-namespace';
 import { TenantOwnerRole } from './tenant-owner-role';
@@ -59,6 +63,14 @@ export class ClusterSecretPlane extends Chart {
       conditions: [{ namespaces: [central.namespaceName] }],
     });
     const ownerRole = new TenantOwnerRole(this, 'tenant-owner-role');
+    new NamespaceLabelGuard(this, 'namespace-label-guard', { deployers: [deployerOf(cluster)] });
+    new StoreReferenceGuard(this, 'store-reference-guard', {
+      platformIdentities: [deployerOf(cluster), ESO_CONTROLLER_USERNAME],
+      sharedStores: [keyVault.storeName],
+      centralStorePrefix: centralStoreName(''),
+      tenantStorePrefix: tenantStoreName(''),
+      centralNamespace: central.namespaceName,
+    });
 
     for (const credential of credentialsOfferedOn(catalogue, cluster)) {
       const store = new CentralCredentialStore(this, `store-central-${credential.name}`, { central, credential: credential.name, allowedTenants: credential.allowedTenants });

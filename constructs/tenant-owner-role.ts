@@ -11,10 +11,11 @@ export interface TenantOwnerRoleProps {
 }
 
 /**
- * What a tenant owner may do with secrets in the tenant's namespaces: read the distributed Secrets and the
- * ExternalSecrets that write them. A ClusterRole only so that it is defined once; it is granted through
- * RoleBindings in each tenant namespace, never cluster-wide. Creating ExternalSecrets is not granted: the
- * catalogue is the one way in.
+ * What a tenant owner may do with secrets in the tenant's namespaces: see the ExternalSecrets that deliver
+ * them and whether they synced. Not the Secret values: pods receive those through the kubelet, and a
+ * workload secret is readable only by its own ServiceAccount. Creating ExternalSecrets is not granted either:
+ * the catalogue is the one way in. A ClusterRole only so that it is defined once; it is granted through
+ * RoleBindings in each tenant namespace, never cluster-wide.
  */
 export class TenantOwnerRole extends Construct {
   readonly name: string;
@@ -24,10 +25,7 @@ export class TenantOwnerRole extends Construct {
     this.name = props.name ?? 'central-secret-store-tenant-owner';
     new k8s.KubeClusterRole(this, 'Resource', {
       metadata: { name: this.name, labels: { ...PRODUCT_LABELS } },
-      rules: [
-        { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] },
-        { apiGroups: ['external-secrets.io'], resources: ['externalsecrets'], verbs: ['get', 'list', 'watch'] },
-      ],
+      rules: [{ apiGroups: ['external-secrets.io'], resources: ['externalsecrets'], verbs: ['get', 'list', 'watch'] }],
     });
   }
 }

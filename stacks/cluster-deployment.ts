@@ -2,17 +2,19 @@ import * as authorization from '@pulumi/azure-native/authorization';
 import * as containerservice from '@pulumi/azure-native/containerservice';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { synthesizeCluster } from '../constructs';
+import { ESO_NAMESPACE, ESO_SERVICE_ACCOUNT, synthesizeCluster } from '../constructs';
 import {
   type Catalogue,
   clusterNamed,
   environmentOf,
   keyVaultOwnerOf,
   keyVaultResourceGroupOf,
+  validityOfVaultSecret,
+  validityReport,
 } from '../tenants/lib';
 import type { StackConfig } from './config';
 import { EsoIdentity } from './eso-identity';
-import { ESO_NAMESPACE, ESO_SERVICE_ACCOUNT, EsoRelease } from './eso-release';
+import { EsoRelease } from './eso-release';
 import { KeyVault } from './key-vault';
 import { SecretPlane } from './secret-plane';
 
@@ -55,7 +57,8 @@ export class ClusterDeployment extends pulumi.ComponentResource {
         allowedSubnetIds: config.keyVaultAllowedSubnetIds,
         logAnalyticsWorkspaceId: config.logAnalyticsWorkspaceId,
         secrets: config.vaultSecrets.map((s) => ({
-          ...s,
+          ...vaultSecretWindow(catalogue, s),
+          name: s.name,
           value: config.vaultSecretValues!.apply((values) => {
             if (values[s.name] === undefined) throw new Error(`vaultSecretValues has no value for "${s.name}"; set it with pulumi config set --secret --path 'vaultSecretValues.${s.name}'`);
             return values[s.name];
@@ -138,7 +141,22 @@ function checkConfig(catalogue: Catalogue, config: StackConfig, kind: 'aks' | 'g
       if (!known.has(s.name)) problems.push(`vaultSecrets: "${s.name}" is not a Key Vault secret the catalogue references`);
     }
   }
+  for (const s of config.vaultSecrets) {
+    const window = validityOfVaultSecret(catalogue, s.name);
+    if (!s.expires && !window?.expires) problems.push(`vaultSecrets: "${s.name}" needs expires (the catalogue gives it no validity window)`);
+    if (s.expires && window?.expires && s.expires !== window.expires) {
+      problems.push(`vaultSecrets: "${s.name}" expires ${s.expires}, but the catalogue says ${window.expires}; remove it from the stack config`);
+    }
+  }
+  // An expired tenant secret stops the deploy, as it stops the synth.
+  for (const issue of validityReport(catalogue, { now: new Date(), warnWithinDays: 0 }).errors) problems.push(`${issue.file}: ${issue.path}: ${issue.message}`);
   if (problems.length > 0) throw new Error(`Stack ${config.cluster} cannot be deployed:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+}
+
+/** The validity window Key Vault records for a secret Pulumi writes: the stack's, else the catalogue's. */
+function vaultSecretWindow(catalogue: Catalogue, secret: StackConfig['vaultSecrets'][number]): { expires: string; notBefore?: string } {
+  const window = validityOfVaultSecret(catalogue, secret.name);
+  return { expires: (secret.expires ?? window?.expires)!, notBefore: secret.notBefore ?? window?.notBefore };
 }
 
 /** Every Key Vault secret name the catalogue references, credentials and tenants' own secrets alike. */

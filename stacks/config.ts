@@ -18,9 +18,9 @@ export const stackSettingsSchema = z.strictObject({
   logAnalyticsWorkspaceId: z.string().startsWith('/subscriptions/').optional(),
   servicePrincipalPasswordEndDate: rfc3339.optional().describe('End date of the ESO service principal password (generic clusters); change it to rotate'),
   vaultSecrets: z
-    .array(z.strictObject({ name: z.string().regex(/^[0-9A-Za-z-]{1,127}$/), expires: rfc3339, notBefore: rfc3339.optional() }))
+    .array(z.strictObject({ name: z.string().regex(/^[0-9A-Za-z-]{1,127}$/), expires: rfc3339.optional(), notBefore: rfc3339.optional() }))
     .default([])
-    .describe('Key Vault secrets this stack writes; each value comes from the secret config vaultSecretValues.<name>'),
+    .describe('Key Vault secrets this stack writes; each value comes from the secret config vaultSecretValues.<name>. expires/notBefore default to the catalogue window of the tenant secret that reads it'),
   esoReplicas: z.number().int().min(1).max(5).default(1),
   esoConcurrency: z.number().int().min(1).max(20).default(4),
   serviceMonitor: z.boolean().default(true),

@@ -1,10 +1,9 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import { ESO_NAMESPACE, ESO_SERVICE_ACCOUNT } from '../constructs';
 
 /** The ESO chart this product is built and tested against. */
 export const ESO_CHART = { name: 'external-secrets', version: '2.9.0', repo: 'https://charts.external-secrets.io' } as const;
-export const ESO_NAMESPACE = 'external-secrets';
-export const ESO_SERVICE_ACCOUNT = 'external-secrets';
 
 export interface EsoValuesOptions {
   /** @default 1 */

@@ -6,3 +6,4 @@ export * from './names';
 export * from './resolve';
 export * from './schema';
 export * from './validate';
+export * from './validity';

@@ -88,6 +88,11 @@ export function trustDomainOf(cluster: Cluster): string {
   return cluster.trustDomain ?? `${cluster.name}.${cluster.environment}.local`;
 }
 
+/** The username the platform deploys with on a cluster; the admission policies exempt only it (and ESO). */
+export function deployerOf(cluster: Cluster): string {
+  return cluster.deployer ?? 'central-secret-store-deployer';
+}
+
 export function refreshIntervalOf(cluster: Cluster): string {
   return cluster.refreshInterval ?? DEFAULT_REFRESH_INTERVAL;
 }

@@ -60,6 +60,11 @@ export const clusterSchema = z.strictObject({
   region: z.string().min(1).describe('Azure region or site of the cluster, e.g. westeurope'),
   refreshInterval: goDuration.optional().describe('How often each tenant copy re-reads its master. Default 1m'),
   trustDomain: dns1123Subdomain.optional().describe('SPIFFE trust domain of workloads on this cluster. Default <cluster>.<environment>.local'),
+  deployer: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Username the platform deploys with (Pulumi or GitOps); only it may change tenant and request labels. Default central-secret-store-deployer'),
 });
 
 export const clustersFileSchema = z.strictObject({

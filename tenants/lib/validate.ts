@@ -5,7 +5,7 @@
 import type { Catalogue } from './catalogue';
 import type { CatalogueIssue } from './errors';
 import { formatPath } from './errors';
-import { formatsOf, masterKeysOf, credentialUrlOf } from './resolve';
+import { credentialUrlOf, formatsOf, masterKeysOf, trustDomainOf } from './resolve';
 import type { Credential, Format, OwnSecret } from './schema';
 
 /** Namespaces the platform itself uses; no tenant may claim them. */
@@ -132,6 +132,10 @@ function validateFormats(credential: Credential, report: (path: PropertyKey[], m
 
 function validateTenants(catalogue: Catalogue, complete: CompleteParts, report: Report): void {
   const clusters = new Set(catalogue.clusters.map((c) => c.name));
+  const trustDomainOn = (name: string) => {
+    const cluster = catalogue.clusters.find((c) => c.name === name);
+    return cluster ? trustDomainOf(cluster) : undefined;
+  };
   const credentials = new Map(catalogue.credentials.map((c) => [c.name, c]));
   // cluster -> namespace -> tenant that claimed it first
   const claims = new Map<string, Map<string, string>>();
@@ -187,7 +191,7 @@ function validateTenants(catalogue: Catalogue, complete: CompleteParts, report: 
         (namespace.secrets ?? []).forEach((secret, s) => {
           const path = [...nsPath, 'secrets', s];
           deliver(secret.name, `own secret ${secret.name}`, [...path, 'name']);
-          validateOwnSecret(tenant.name, namespace.name, secret, (p, m) => report(file, [...path, ...p], m));
+          validateOwnSecret(tenant.name, { name: namespace.name, trustDomain: trustDomainOn(clusterName) }, secret, (p, m) => report(file, [...path, ...p], m));
         });
         (placement.globalSecrets ?? []).forEach((secret, g) =>
           deliver(secret.name, `global secret ${secret.name}`, [...at, 'globalSecrets', g, 'name']),
@@ -203,7 +207,7 @@ function validateTenants(catalogue: Catalogue, complete: CompleteParts, report: 
 
 function validateOwnSecret(
   tenant: string,
-  namespace: string | undefined,
+  namespace: { readonly name: string; readonly trustDomain?: string } | undefined,
   secret: OwnSecret,
   report: (path: PropertyKey[], message: string) => void,
 ): void {
@@ -220,9 +224,11 @@ function validateOwnSecret(
       report(['type'], 'a workload secret belongs to one workload, so it cannot be a global secret; put it under a namespace');
       return;
     }
-    const expectedPath = `/ns/${namespace}/sa/${secret.serviceAccount}`;
-    if (!secret.spiffeId.endsWith(expectedPath)) {
-      report(['spiffeId'], `SPIFFE ID "${secret.spiffeId}" must name this workload: spiffe://<trust-domain>${expectedPath}`);
+    // The ID must name exactly this workload: the cluster's trust domain, this namespace, this ServiceAccount.
+    const expected = `spiffe://${namespace.trustDomain ?? '<trust-domain>'}/ns/${namespace.name}/sa/${secret.serviceAccount}`;
+    const matches = namespace.trustDomain ? secret.spiffeId === expected : secret.spiffeId.endsWith(expected.slice(expected.indexOf('/ns/')));
+    if (!matches) {
+      report(['spiffeId'], `SPIFFE ID "${secret.spiffeId}" must name this workload: ${expected}`);
     }
   }
 }

@@ -78,12 +78,21 @@ describe('catalogue validation', () => {
     );
   });
 
+  test('a workload secret whose SPIFFE ID is of another trust domain', () => {
+    expectSingleIssue(
+      (f) => (alphaNs(f).secrets[1].spiffeId = 'spiffe://elsewhere.example/ns/alpha-app/sa/signer'),
+      'teams/alpha.yaml',
+      'clusters.c1.namespaces[0].secrets[1].spiffeId',
+      /must name this workload: spiffe:\/\/c1\.prod\.local\/ns\/alpha-app\/sa\/signer/,
+    );
+  });
+
   test('a workload secret whose SPIFFE ID names another workload', () => {
     expectSingleIssue(
       (f) => (alphaNs(f).secrets[1].spiffeId = 'spiffe://c1.prod.local/ns/alpha-app/sa/someone-else'),
       'teams/alpha.yaml',
       'clusters.c1.namespaces[0].secrets[1].spiffeId',
-      /must name this workload: spiffe:\/\/<trust-domain>\/ns\/alpha-app\/sa\/signer/,
+      /must name this workload: spiffe:\/\/c1\.prod\.local\/ns\/alpha-app\/sa\/signer/,
     );
   });
 
@@ -161,12 +170,14 @@ describe('catalogue validation', () => {
       loadCatalogue(dir);
     } catch (error) {
       issues = [...(error as CatalogueError).issues];
-      expect((error as Error).message).toMatch(/The catalogue has 4 errors; nothing was written/);
+      expect((error as Error).message).toMatch(/The catalogue has 5 errors; nothing was written/);
     }
     expect(issues.map((i) => `${relative(dir, resolve(i.file))}:${i.path}`).sort()).toEqual([
       'clusters.yaml:clusters[0].environment',
       'credentials.yaml:credentials[0].allowedTenants[1]',
       'teams/alpha.yaml:clusters.c1.namespaces[0].requests[0]',
+      // The default trust domain follows the environment, so moving the cluster invalidates the SPIFFE ID too.
+      'teams/alpha.yaml:clusters.c1.namespaces[0].secrets[1].spiffeId',
       'teams/beta.yaml:clusters.c1.namespaces[0].name',
     ]);
   });

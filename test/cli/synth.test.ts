@@ -48,6 +48,18 @@ describe('npm run synth', () => {
     expect(readTree(target)).toEqual(before);
   });
 
+  test('an expired tenant secret is refused and one about to expire is warned about', () => {
+    const target = join(out, 'validity');
+    const catalogueDir = writeFixture(validFixture());
+    const expired = synth('--catalogue', catalogueDir, '--out', target, '--now', '2030-02-01T00:00:00Z');
+    expect(expired.status).toBe(1);
+    expect(expired.stderr).toMatch(/teams\/alpha\.yaml: clusters\.c1\.namespaces\[0\]\.secrets\[0\]\.expires: secret "db" expired on 2030-01-01T00:00:00Z/);
+    expect(existsSync(target)).toBe(false);
+    const soon = synth('--catalogue', catalogueDir, '--out', target, '--now', '2029-12-01T00:00:00Z', '--expiry-warning-days', '60');
+    expect(soon.status).toBe(0);
+    expect(soon.stderr).toMatch(/warning: .*teams\/alpha\.yaml: clusters\.c1\.namespaces\[0\]\.secrets\[0\]\.expires: secret "db" expires on 2030-01-01T00:00:00Z, in 31 days/);
+  });
+
   test('a removed cluster leaves no stale folder', () => {
     const target = join(out, 'fixture');
     const fixture = validFixture();

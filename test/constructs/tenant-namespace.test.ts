@@ -19,14 +19,16 @@ describe('TenantNamespace', () => {
     });
   });
 
-  test('owners get the owner role inside their namespace only, and it only reads', () => {
+  test('owners get the owner role inside their namespace only, and it reads no Secret', () => {
     const binding = findObject(objects, 'RoleBinding', 'tenant-owners');
     expect(binding.metadata.namespace).toBe('pay');
     expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'central-secret-store-tenant-owner' });
     expect(binding.subjects).toEqual([{ kind: 'Group', name: 'payments-admins', apiGroup: 'rbac.authorization.k8s.io' }]);
     expect(objects.filter((o) => o.kind === 'ClusterRoleBinding')).toEqual([]);
-    const verbs = findObject(objects, 'ClusterRole', 'central-secret-store-tenant-owner').rules.flatMap((r: any) => r.verbs);
-    expect(new Set(verbs)).toEqual(new Set(['get', 'list', 'watch']));
+    // Owners see the ExternalSecrets and their status, never a Secret value.
+    expect(findObject(objects, 'ClusterRole', 'central-secret-store-tenant-owner').rules).toEqual([
+      { apiGroups: ['external-secrets.io'], resources: ['externalsecrets'], verbs: ['get', 'list', 'watch'] },
+    ]);
   });
 
   test('the tenant and request labels cannot be set by hand', () => {

@@ -122,7 +122,7 @@ function readBuildSeconds(dir: string): string {
 
 describe('distribution on a real API server with the real ESO controller', () => {
   test('the stores are Ready and the masters are pulled into the central namespace', async () => {
-    for (const store of ['keyvault', 'central-secret-store', 'tenant-payments', 'tenant-search']) {
+    for (const store of ['keyvault', 'central-registry', 'central-gitops', 'central-wildcard', 'central-oauth', 'tenant-payments', 'tenant-search']) {
       await waitUntil(`store ${store} Ready`, async () => {
         const s = await admin.get('external-secrets.io/v1', 'ClusterSecretStore', store);
         return s?.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True');
@@ -208,14 +208,83 @@ describe('distribution on a real API server with the real ESO controller', () =>
     expect(await admin.canI(reader.user, reader.groups, 'create', 'secrets', CENTRAL)).toBe(false);
     expect(await admin.canI(reader.user, reader.groups, 'get', 'configmaps', CENTRAL)).toBe(false);
 
+    // Tenant owners see their ExternalSecrets, never a Secret value, and nothing of other tenants.
     const alice = as('alice');
-    expect(await admin.canI(USERS.alice.name, USERS.alice.groups, 'get', 'secrets', 'pay-api')).toBe(true);
+    expect(await admin.canI(USERS.alice.name, USERS.alice.groups, 'get', 'externalsecrets', 'pay-api', 'external-secrets.io')).toBe(true);
+    expect(await admin.canI(USERS.alice.name, USERS.alice.groups, 'get', 'externalsecrets', 'search-api', 'external-secrets.io')).toBe(false);
+    expect(await admin.canI(USERS.alice.name, USERS.alice.groups, 'get', 'secrets', 'pay-api')).toBe(false);
     expect(await admin.canI(USERS.alice.name, USERS.alice.groups, 'get', 'secrets', CENTRAL)).toBe(false);
-    expect(await admin.canI(USERS.alice.name, USERS.alice.groups, 'get', 'secrets', 'search-api')).toBe(false);
-    expect((await alice.request('GET', KubeClient.path('v1', 'Secret', 'pay-api', 'registry-dockerconfigjson'))).status).toBe(200);
+    expect((await alice.request('GET', KubeClient.path('external-secrets.io/v1', 'ExternalSecret', 'pay-api'))).status).toBe(200);
+    expect((await alice.request('GET', KubeClient.path('v1', 'Secret', 'pay-api', 'registry-dockerconfigjson'))).status).toBe(403);
     expect((await alice.request('GET', KubeClient.path('v1', 'Secret', CENTRAL, 'registry'))).status).toBe(403);
     expect((await alice.request('GET', KubeClient.path('v1', 'Secret', 'search-api'))).status).toBe(403);
-    expect((await as('bob').request('GET', KubeClient.path('v1', 'Secret', 'pay-api'))).status).toBe(403);
+    expect((await as('bob').request('GET', KubeClient.path('external-secrets.io/v1', 'ExternalSecret', 'pay-api'))).status).toBe(403);
+
+    // A workload secret is readable by its ServiceAccount alone, and by name only.
+    const signer = { user: 'system:serviceaccount:pay-api:signer', groups: ['system:serviceaccounts', 'system:serviceaccounts:pay-api'] };
+    expect(await admin.canI(signer.user, signer.groups, 'get', 'secrets', 'pay-api', '', 'signing-key')).toBe(true);
+    expect(await admin.canI(signer.user, signer.groups, 'get', 'secrets', 'pay-api', '', 'registry-dockerconfigjson')).toBe(false);
+    expect(await admin.canI(signer.user, signer.groups, 'list', 'secrets', 'pay-api')).toBe(false);
+  });
+
+  test('admission: only the deployer may relabel a namespace (the real API server enforces the policy)', async () => {
+    // Someone with RBAC rights to edit namespaces, but not the platform's deployer.
+    await admin.apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'namespace-editor' }, rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'patch', 'update'] }] });
+    await admin.apply({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'namespace-editor' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'namespace-editor' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'namespace-editors' }],
+    });
+    const labeller = as('labeller');
+    const patch = (labels: Record<string, string | null>) => labeller.request('PATCH', KubeClient.path('v1', 'Namespace', undefined, 'pay-batch'), { metadata: { labels } }, 'application/merge-patch+json');
+    const attempts: Record<string, string | null>[] = [{ 'secrets/wildcard': 'true' }, { 'secrets/registry': null }, { 'central-secret-store.io/tenant': 'search' }];
+    for (const labels of attempts) {
+      const res = await patch(labels);
+      expect(res.status).toBe(403);
+      expect(res.body.message).toMatch(/only the platform deployer may add, change or remove the central-secret-store\.io\/tenant and secrets\/\* labels/);
+    }
+    expect((await patch({ team: 'batch' })).status).toBe(200);
+    // A namespace created with a request label by anyone else is refused as well.
+    await admin.apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'namespace-editor' }, rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'patch', 'update', 'create'] }] });
+    const create = await labeller.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'grabber', labels: { 'secrets/registry': 'true', 'central-secret-store.io/tenant': 'payments' } } });
+    expect(create.status).toBe(403);
+    // The deployer's change is admitted.
+    await deployer.patch('v1', 'Namespace', 'pay-batch', { metadata: { labels: { 'secrets/registry': 'true' } } });
+  });
+
+  test('admission: a tenant ExternalSecret or SecretStore aimed at a shared store is refused', async () => {
+    // Give alice the right to write ExternalSecrets and SecretStores in her namespace, so that the policy is what stops her.
+    await admin.apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'es-writer', namespace: 'pay-api' }, rules: [{ apiGroups: ['external-secrets.io'], resources: ['externalsecrets', 'secretstores'], verbs: ['create', 'get'] }] });
+    await admin.apply({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'es-writer', namespace: 'pay-api' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'es-writer' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'payments-admins' }],
+    });
+    const alice = as('alice');
+    const es = (name: string, store: string) => ({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name, namespace: 'pay-api' },
+      spec: { secretStoreRef: { kind: 'ClusterSecretStore', name: store }, refreshInterval: '1h', target: { name }, data: [{ secretKey: 'k', remoteRef: { key: 'oauth', property: 'clientSecret' } }] },
+    });
+    for (const store of ['central-oauth', 'central-registry', 'keyvault', 'tenant-search']) {
+      const res = await alice.request('POST', KubeClient.path('external-secrets.io/v1', 'ExternalSecret', 'pay-api'), es(`grab-${store}`, store));
+      expect(res.status).toBe(403);
+      expect(res.body.message).toMatch(/tenant ExternalSecrets may not use the Key Vault bridge, the central credential stores or another tenant's store/);
+    }
+    expect((await alice.request('POST', KubeClient.path('external-secrets.io/v1', 'ExternalSecret', 'pay-api'), es('own-store', 'tenant-payments'))).status).toBe(201);
+    const store = await alice.request('POST', KubeClient.path('external-secrets.io/v1', 'SecretStore', 'pay-api'), {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'SecretStore',
+      metadata: { name: 'sideways', namespace: 'pay-api' },
+      spec: { provider: { kubernetes: { remoteNamespace: CENTRAL, server: { url: cp.server }, auth: { serviceAccount: { name: 'default' } } } } },
+    });
+    expect(store.status).toBe(403);
+    expect(store.body.message).toMatch(/a SecretStore may not read the central-secret-store namespace/);
   });
 
   test('outage: with the reader revoked and the master deleted, tenant Secrets stay; all recovers afterwards', async () => {
@@ -251,6 +320,9 @@ describe('distribution on a real API server with the real ESO controller', () =>
     expect(new Set(writes.map((e) => e.user.username))).toEqual(new Set([USERS.eso.name]));
     const denied = events.filter((e) => e.user?.username === USERS.alice.name && e.responseStatus?.code === 403);
     expect(denied.length).toBeGreaterThan(0);
+    // Reads of the masters are on record too, by the reader identity ESO uses.
+    const masterReads = events.filter((e) => e.objectRef?.resource === 'secrets' && e.objectRef?.namespace === CENTRAL && e.verb === 'get');
+    expect(new Set(masterReads.map((e) => e.user.username))).toContain(`system:serviceaccount:${CENTRAL}:central-secret-store-reader`);
   });
 
   test.each([10, 100, 500])('rotation reaches every copy within the refresh interval, %i namespaces (Property 1)', async (count) => {

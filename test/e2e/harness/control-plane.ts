@@ -11,12 +11,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { ESO_CONTROLLER_USERNAME } from '../../../constructs';
 
 /** Identities the API server knows, by static token. */
 export const USERS = {
   admin: { name: 'e2e-admin', groups: ['system:masters'] },
   deployer: { name: 'central-secret-store-deployer', groups: ['system:masters'] },
-  eso: { name: 'external-secrets-controller', groups: [] as string[] },
+  // Named as ESO's ServiceAccount in a real cluster, so the admission policies treat it the same.
+  eso: { name: ESO_CONTROLLER_USERNAME, groups: [] as string[] },
   alice: { name: 'alice', groups: ['payments-admins'] },
   bob: { name: 'bob', groups: ['search-team'] },
   labeller: { name: 'namespace-labeller', groups: ['namespace-editors'] },

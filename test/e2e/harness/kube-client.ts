@@ -121,12 +121,12 @@ export class KubeClient {
     if (res.status >= 300 && res.status !== 404) throw new KubeError(res.status, res.body, `DELETE ${kind} ${name}`);
   }
 
-  /** Asks the API server whether `user` (with `groups`) may do `verb` on `resource`. */
-  async canI(user: string, groups: readonly string[], verb: string, resource: string, namespace?: string, group = ''): Promise<boolean> {
+  /** Asks the API server (SubjectAccessReview) whether `user` (with `groups`) may do `verb` on `resource`. */
+  async canI(user: string, groups: readonly string[], verb: string, resource: string, namespace?: string, group = '', name?: string): Promise<boolean> {
     const review = await this.ok('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
       apiVersion: 'authorization.k8s.io/v1',
       kind: 'SubjectAccessReview',
-      spec: { user, groups: [...groups], resourceAttributes: { verb, resource, namespace, group } },
+      spec: { user, groups: [...groups], resourceAttributes: { verb, resource, namespace, group, name } },
     });
     return review.status.allowed === true;
   }

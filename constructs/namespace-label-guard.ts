@@ -1,0 +1,51 @@
+import { Construct } from 'constructs';
+import { addAdmissionPolicy, celString } from './admission';
+import { REQUEST_LABEL_PREFIX, TENANT_LABEL } from './labels';
+
+export interface NamespaceLabelGuardProps {
+  /**
+   * Usernames allowed to set the tenant and request labels: the identity the platform deploys with.
+   * Everyone else, cluster admins included, is refused.
+   */
+  readonly deployers: readonly string[];
+
+  /**
+   * Name of the policy and its binding.
+   * @default 'central-secret-store-namespace-labels'
+   */
+  readonly name?: string;
+}
+
+/**
+ * Label-based opt-in (seed 001) is only as safe as the labels. This ValidatingAdmissionPolicy refuses any
+ * create or update of a Namespace that adds, changes or removes its `central-secret-store.io/tenant` or
+ * `secrets/*` labels, unless the request comes from the platform's deployer.
+ */
+export class NamespaceLabelGuard extends Construct {
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: NamespaceLabelGuardProps) {
+    super(scope, id);
+    if (props.deployers.length === 0) throw new Error('NamespaceLabelGuard: deployers must name the identity the platform deploys with');
+    this.name = props.name ?? 'central-secret-store-namespace-labels';
+    const guarded = (labels: string) => `${labels}.filter(k, k.startsWith(${celString(REQUEST_LABEL_PREFIX)}) || k == ${celString(TENANT_LABEL)})`;
+    addAdmissionPolicy(this, {
+      name: this.name,
+      rules: [{ apiGroups: [''], apiVersions: ['v1'], resources: ['namespaces'], operations: ['CREATE', 'UPDATE'] }],
+      exemptUsernames: props.deployers,
+      variables: [
+        { name: 'newGuarded', expression: guarded('object.metadata.?labels.orValue({})') },
+        { name: 'oldGuarded', expression: `oldObject == null ? [] : ${guarded('oldObject.metadata.?labels.orValue({})')}` },
+      ],
+      validations: [
+        {
+          expression:
+            'variables.newGuarded.all(k, k in variables.oldGuarded && object.metadata.labels[k] == oldObject.metadata.labels[k]) && ' +
+            'variables.oldGuarded.all(k, k in variables.newGuarded)',
+          message: `only the platform deployer may add, change or remove the ${TENANT_LABEL} and ${REQUEST_LABEL_PREFIX}* labels of a namespace; request credentials through the catalogue`,
+          reason: 'Forbidden',
+        },
+      ],
+    });
+  }
+}
