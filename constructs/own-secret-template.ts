@@ -1,5 +1,5 @@
 import type { OwnSecret } from '../tenants/lib';
-import { copyOf } from './formats/template';
+import { copyOf, goString, key } from './formats/template';
 import { TENANT_LABEL } from './labels';
 
 /** Annotation keys that record a tenant secret's provenance and validity window on the Secret itself. */
@@ -27,10 +27,15 @@ export function ownSecretTemplate(tenant: string, secret: OwnSecret) {
     ...(secret.type === 'raw' ? { [OPERATOR_LABEL]: secret.operator } : {}),
   };
   const keys = Object.keys(secret.keyVault).sort();
+  // A raw secret goes to its operator in the form the operator reads: one key per key, or one JSON document.
+  const data =
+    secret.type === 'raw' && secret.jsonKey
+      ? { [secret.jsonKey]: `{{ dict ${keys.map((k) => `${goString(k)} ${key(k)}`).join(' ')} | toJson }}` }
+      : Object.fromEntries(keys.map((k) => [k, copyOf(k)]));
   return {
     type: secret.type === 'kubernetes' ? secret.secretType : 'Opaque',
     metadata: { labels, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
-    data: Object.fromEntries(keys.map((k) => [k, copyOf(k)])),
+    data,
     remoteData: keys.map((k) => ({ secretKey: k, remoteRef: { key: secret.keyVault[k] } })),
   };
 }

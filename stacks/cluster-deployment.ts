@@ -15,6 +15,7 @@ import {
 import type { StackConfig } from './config';
 import { EsoIdentity } from './eso-identity';
 import { EsoRelease } from './eso-release';
+import { EtcdEncryptionKey } from './etcd-encryption-key';
 import { KeyVault } from './key-vault';
 import { SecretPlane } from './secret-plane';
 
@@ -33,6 +34,8 @@ export interface ClusterDeploymentArgs {
 export class ClusterDeployment extends pulumi.ComponentResource {
   readonly vaultUri: pulumi.Output<string>;
   readonly esoClientId: pulumi.Output<string>;
+  /** Key id for AKS KMS etcd encryption (aks clusters). */
+  readonly etcdKmsKeyId?: pulumi.Output<string>;
   readonly objectCount: number;
 
   constructor(name: string, args: ClusterDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -92,6 +95,21 @@ export class ClusterDeployment extends pulumi.ComponentResource {
         },
         { parent: this },
       );
+      this.etcdKmsKeyId = new EtcdEncryptionKey(
+        `${name}-etcd-kms`,
+        {
+          cluster: cluster.name,
+          vaultName: environment.keyVault.name,
+          // After the vault exists: the owning stack creates it in this same run.
+          vaultResourceGroupName: vault.vaultId.apply(() => keyVaultResourceGroupOf(environment)),
+          subscriptionId: client.subscriptionId,
+          clusterPrincipalId: managed.apply((m) => {
+            if (!m.identity?.principalId) throw new Error(`AKS cluster ${aks.resourceName} has no managed identity; KMS etcd encryption needs one`);
+            return m.identity.principalId;
+          }),
+        },
+        { parent: this },
+      ).keyId;
     } else {
       kubeconfig = config.kubeconfig!;
       identity = new EsoIdentity(
@@ -121,7 +139,7 @@ export class ClusterDeployment extends pulumi.ComponentResource {
     this.vaultUri = vault.vaultUri;
     this.esoClientId = identity.clientId;
     this.objectCount = manifests.clusterScoped.length + manifests.namespaced.length;
-    this.registerOutputs({ vaultUri: this.vaultUri, esoClientId: this.esoClientId, objectCount: this.objectCount });
+    this.registerOutputs({ vaultUri: this.vaultUri, esoClientId: this.esoClientId, etcdKmsKeyId: this.etcdKmsKeyId, objectCount: this.objectCount });
   }
 }
 

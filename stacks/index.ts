@@ -11,4 +11,5 @@ const deployment = new ClusterDeployment(config.cluster, { catalogue: loadCatalo
 
 export const vaultUri = deployment.vaultUri;
 export const esoClientId = deployment.esoClientId;
+export const etcdKmsKeyId = deployment.etcdKmsKeyId;
 export const objectCount = deployment.objectCount;

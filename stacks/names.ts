@@ -16,6 +16,9 @@ export function stableUuid(...parts: string[]): string {
 /** Built-in role "Key Vault Secrets User": read secret contents, nothing else. */
 export const KEY_VAULT_SECRETS_USER_ROLE = '4633458b-17de-408a-b874-0445c86b69e6';
 
+/** Built-in role "Key Vault Crypto User": cryptographic operations with keys, for AKS KMS. */
+export const KEY_VAULT_CRYPTO_USER_ROLE = '12338af0-0e69-4776-bea7-57ae8d297424';
+
 /** Full resource id of a built-in role definition in a subscription. */
 export function roleDefinitionId(subscriptionId: string, roleId: string): string {
   return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`;

@@ -6,6 +6,7 @@
 import type { ResourceValidationPolicy, ReportViolation } from '@pulumi/policy';
 
 const KEY_VAULT_SECRETS_USER = '4633458b-17de-408a-b874-0445c86b69e6';
+const KEY_VAULT_CRYPTO_USER = '12338af0-0e69-4776-bea7-57ae8d297424';
 const ESO_CHART_VERSION = '2.9.0';
 /** The longest a service principal password may live before it must be rotated. */
 const MAX_PASSWORD_DAYS = 366;
@@ -47,14 +48,17 @@ export const keyVaultSecureDefaults = forType(
 
 export const roleAssignmentLeastPrivilege = forType(
   'key-vault-role-least-privilege',
-  'Role assignments grant only "Key Vault Secrets User", scoped to one vault.',
+  'Role assignments grant only "Key Vault Secrets User" on one vault, or "Key Vault Crypto User" on one key.',
   'azure-native:authorization:RoleAssignment',
   (props, report) => {
-    if (typeof props.roleDefinitionId !== 'string' || !props.roleDefinitionId.endsWith(`/roleDefinitions/${KEY_VAULT_SECRETS_USER}`)) {
-      report(`roleDefinitionId must be Key Vault Secrets User (${KEY_VAULT_SECRETS_USER}), got ${props.roleDefinitionId}`);
-    }
-    if (typeof props.scope !== 'string' || !/\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+$/i.test(props.scope)) {
-      report(`scope must be a single Key Vault, got ${props.scope}`);
+    const role = typeof props.roleDefinitionId === 'string' ? props.roleDefinitionId.split('/').pop() : undefined;
+    const scope = typeof props.scope === 'string' ? props.scope : '';
+    if (role === KEY_VAULT_SECRETS_USER) {
+      if (!/\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+$/i.test(scope)) report(`scope must be a single Key Vault, got ${props.scope}`);
+    } else if (role === KEY_VAULT_CRYPTO_USER) {
+      if (!/\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+\/keys\/[^/]+$/i.test(scope)) report(`scope must be a single Key Vault key, got ${props.scope}`);
+    } else {
+      report(`roleDefinitionId must be Key Vault Secrets User (${KEY_VAULT_SECRETS_USER}) or Key Vault Crypto User (${KEY_VAULT_CRYPTO_USER}), got ${props.roleDefinitionId}`);
     }
   },
 );

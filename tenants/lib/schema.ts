@@ -195,6 +195,11 @@ export const ownSecretSchema = z.discriminatedUnion('type', [
     type: z.literal('raw'),
     ...ownSecretBase,
     operator: dns1123Label.describe('The operator that consumes this secret, e.g. vsecm'),
+    jsonKey: z
+      .string()
+      .regex(/^[-._a-zA-Z0-9]{1,253}$/, 'must be a Secret data key')
+      .optional()
+      .describe('Deliver all keys as one JSON document under this key, the form operators such as VSecM read. Default: one Secret key per key'),
   }),
 ]);
 

@@ -5,7 +5,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
-import { renderFormat } from '../../constructs';
+import { ownSecretTemplate, renderFormat } from '../../constructs';
 import type { Credential, Format } from '../../tenants/lib';
 import { TemplateEngine } from '../support/template-engine';
 
@@ -117,6 +117,18 @@ describe('formats rendered by ESO template engine v2', () => {
         expect((await render(credential, { type: 'opaque' }, { 'api-key': a, 'app.key': b })).out).toEqual({ 'api-key': a, 'app.key': b });
         const mapped = await render(credential, { type: 'mapping', secretType: 'Opaque', keys: [{ from: 'app.key', to: 'APP_KEY' }] }, { 'api-key': a, 'app.key': b });
         expect(mapped.out).toEqual({ APP_KEY: b });
+      }),
+      RUNS,
+    );
+  });
+
+  test('a raw secret in JSON form is one JSON document holding every key', async () => {
+    const template = ownSecretTemplate('t', { type: 'raw', name: 'r', operator: 'vsecm', jsonKey: 'VSECM_SECRET', keyVault: { 'b.key': 't-b', a: 't-a' } });
+    await fc.assert(
+      fc.asyncProperty(value, value, async (a, b) => {
+        const result = await engine.render(template.data, { a, 'b.key': b });
+        expect(result.error).toBeUndefined();
+        expect(JSON.parse(result.data!.VSECM_SECRET)).toEqual({ a, 'b.key': b });
       }),
       RUNS,
     );

@@ -76,7 +76,9 @@ describe.each(['aks-weu-staging', 'aks-weu-prod', 'edge-k3s-ams-01'])('stack %s'
   });
 
   test('ESO gets "Key Vault Secrets User" on the vault and nowhere wider, for its own identity', () => {
-    const assignment = only(resources, 'azure-native:authorization:RoleAssignment');
+    const assignments = ofType(resources, 'azure-native:authorization:RoleAssignment').filter((r) => r.inputs.roleDefinitionId.endsWith('4633458b-17de-408a-b874-0445c86b69e6'));
+    expect(assignments).toHaveLength(1);
+    const [assignment] = assignments;
     expect(assignment.inputs.roleDefinitionId).toBe(`/subscriptions/${SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6`);
     expect(assignment.inputs.scope).toBe(vaultId);
     expect(assignment.inputs.principalType).toBe('ServicePrincipal');
@@ -106,6 +108,30 @@ describe.each(['aks-weu-staging', 'aks-weu-prod', 'edge-k3s-ams-01'])('stack %s'
       expect(password.inputs.endDate).toBe('2027-05-31T00:00:00Z');
       expect(password.inputs.rotateWhenChanged).toEqual({ endDate: '2027-05-31T00:00:00Z' });
     }
+  });
+
+  test('AKS clusters get a rotated Key Vault key for KMS etcd encryption, usable by the cluster alone', () => {
+    const keys = ofType(resources, 'azure-native:keyvault:Key');
+    const grants = ofType(resources, 'azure-native:authorization:RoleAssignment').filter((r) => r.inputs.roleDefinitionId.endsWith('12338af0-0e69-4776-bea7-57ae8d297424'));
+    if (cluster.kind !== 'aks') {
+      expect(keys).toEqual([]);
+      expect(grants).toEqual([]);
+      return;
+    }
+    expect(keys).toHaveLength(1);
+    expect(keys[0].inputs).toEqual({
+      vaultName: environment.keyVault.name,
+      resourceGroupName: `css-${environment.name}`,
+      keyName: `etcd-kms-${stack}`,
+      properties: {
+        kty: 'RSA',
+        keySize: 2048,
+        keyOps: ['encrypt', 'decrypt', 'wrapKey', 'unwrapKey'],
+        rotationPolicy: { attributes: { expiryTime: 'P1Y' }, lifetimeActions: [{ action: { type: 'rotate' }, trigger: { timeAfterCreate: 'P90D' } }] },
+      },
+    });
+    expect(grants).toHaveLength(1);
+    expect(grants[0].inputs).toMatchObject({ principalId: `aks-principal-of-${stack}`, scope: `${vaultId}/keys/etcd-kms-${stack}`, principalType: 'ServicePrincipal' });
   });
 
   test('ESO is installed from chart 2.9.0 with explicit values', () => {
@@ -160,6 +186,21 @@ describe('vault secrets written by Pulumi', () => {
     expect(wire.properties.attributes).toEqual({ enabled: true, expires: Date.parse('2027-06-30T00:00:00Z') / 1000 });
     expect(plaintextPaths(api.wireInputs, 'dd-api-key-VALUE-1')).toEqual([]);
     expect(JSON.stringify(api.wireInputs)).toContain('4dabf18193072939515e22adb298388d');
+  });
+});
+
+describe('validity windows reach Key Vault', () => {
+  test("a tenant secret written by Pulumi takes the catalogue's notBefore and expires", async () => {
+    const { resources } = await deploy('aks-weu-prod', {
+      'central-secret-store:vaultSecrets': JSON.stringify([{ name: 'payments-settlement-signing-key' }]),
+      'central-secret-store:vaultSecretValues': JSON.stringify({ 'payments-settlement-signing-key': 'k' }),
+    });
+    const secret = only(resources, 'azure-native:keyvault:Secret');
+    expect((secret.wireInputs as any).properties.attributes).toEqual({
+      enabled: true,
+      expires: Date.parse('2028-06-30T00:00:00Z') / 1000,
+      notBefore: Date.parse('2026-01-01T00:00:00Z') / 1000,
+    });
   });
 });
 

@@ -49,6 +49,9 @@ describe('policy validators', () => {
     expect(violations(policies.roleAssignmentLeastPrivilege, ROLE, { roleDefinitionId: roleId, scope: vaultScope })).toEqual([]);
     expect(violations(policies.roleAssignmentLeastPrivilege, ROLE, { roleDefinitionId: roleId, scope: '/subscriptions/s/resourceGroups/g' })).toEqual(['scope must be a single Key Vault, got /subscriptions/s/resourceGroups/g']);
     expect(violations(policies.roleAssignmentLeastPrivilege, ROLE, { roleDefinitionId: roleId.replace('4633458b-17de-408a-b874-0445c86b69e6', 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'), scope: vaultScope })).toHaveLength(1);
+    const cryptoUser = roleId.replace('4633458b-17de-408a-b874-0445c86b69e6', '12338af0-0e69-4776-bea7-57ae8d297424');
+    expect(violations(policies.roleAssignmentLeastPrivilege, ROLE, { roleDefinitionId: cryptoUser, scope: `${vaultScope}/keys/etcd` })).toEqual([]);
+    expect(violations(policies.roleAssignmentLeastPrivilege, ROLE, { roleDefinitionId: cryptoUser, scope: vaultScope })).toEqual([`scope must be a single Key Vault key, got ${vaultScope}`]);
   });
 
   test('federated-credential-audience', () => {

@@ -37,6 +37,8 @@ function outputsOf(type: string, name: string, inputs: any): Record<string, unkn
       return { objectId: `sp-object-id-of-${name}` };
     case 'azuread:index/applicationPassword:ApplicationPassword':
       return { value: 'mock-password-value-never-in-plaintext', keyId: 'k' };
+    case 'azure-native:keyvault:Key':
+      return { keyUri: `https://${inputs.vaultName}.vault.azure.net/keys/${inputs.keyName}` };
     case 'azure-native:resources:ResourceGroup':
       return { name: inputs.resourceGroupName };
     default:
@@ -47,7 +49,12 @@ function outputsOf(type: string, name: string, inputs: any): Record<string, unkn
 function mocks(): pulumi.runtime.Mocks {
   return {
     newResource(args) {
-      const id = args.type === 'azure-native:keyvault:Vault' ? vaultIdOf(args.inputs.resourceGroupName, args.inputs.vaultName) : `${args.name}-id`;
+      const id =
+        args.type === 'azure-native:keyvault:Vault'
+          ? vaultIdOf(args.inputs.resourceGroupName, args.inputs.vaultName)
+          : args.type === 'azure-native:keyvault:Key'
+            ? `${vaultIdOf(args.inputs.resourceGroupName, args.inputs.vaultName)}/keys/${args.inputs.keyName}`
+            : `${args.name}-id`;
       return { id, state: { ...args.inputs, ...outputsOf(args.type, args.name, args.inputs) } };
     },
     call(args) {
@@ -55,7 +62,7 @@ function mocks(): pulumi.runtime.Mocks {
         case 'azure-native:authorization:getClientConfig':
           return { subscriptionId: SUBSCRIPTION_ID, tenantId: '6f1c2a4e-8b3d-4c5e-9f70-1a2b3c4d5e6f', clientId: 'deployer', objectId: 'deployer-object' };
         case 'azure-native:containerservice:getManagedCluster':
-          return { oidcIssuerProfile: { enabled: true, issuerURL: issuerOf(args.inputs.resourceName) } };
+          return { oidcIssuerProfile: { enabled: true, issuerURL: issuerOf(args.inputs.resourceName) }, identity: { type: 'SystemAssigned', principalId: `aks-principal-of-${args.inputs.resourceName}` } };
         case 'azure-native:containerservice:listManagedClusterUserCredentials':
           return { kubeconfigs: [{ name: 'clusterUser', value: Buffer.from(MOCK_KUBECONFIG).toString('base64') }] };
         case 'azure-native:keyvault:getVault':
