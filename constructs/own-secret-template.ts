@@ -1,5 +1,14 @@
 import type { OwnSecret } from '../tenants/lib';
 import { copyOf, goString, key } from './formats/template';
+import {
+  type ExternalSecretSpec,
+  ExternalSecretSpecRefreshPolicy,
+  ExternalSecretSpecSecretStoreRefKind,
+  ExternalSecretSpecTargetCreationPolicy,
+  ExternalSecretSpecTargetDeletionPolicy,
+  ExternalSecretSpecTargetTemplateEngineVersion,
+  ExternalSecretSpecTargetTemplateMergePolicy,
+} from './imports/external-secrets.io';
 import { TENANT_LABEL } from './labels';
 
 /** Annotation keys that record a tenant secret's provenance and validity window on the Secret itself. */
@@ -12,7 +21,33 @@ export const OWN_SECRET_ANNOTATIONS = {
 /** Label naming the operator a raw secret is meant for (seed 000 raw secrets). */
 export const OPERATOR_LABEL = 'central-secret-store.io/operator';
 
-/** The Secret an own secret becomes: type, metadata and templates, shared by namespace and global secrets. */
+/**
+ * The ExternalSecret spec that delivers an own secret through the tenant's store: the same for a secret in
+ * one namespace (TenantSecret) and one in every namespace of the tenant (TenantGlobalSecret).
+ */
+export function ownSecretSpec(tenant: string, secret: OwnSecret, storeName: string, refreshInterval: string): ExternalSecretSpec {
+  const template = ownSecretTemplate(tenant, secret);
+  return {
+    secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: storeName },
+    refreshPolicy: ExternalSecretSpecRefreshPolicy.PERIODIC,
+    refreshInterval,
+    target: {
+      name: secret.name,
+      creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
+      deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN,
+      template: {
+        type: template.type,
+        engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
+        mergePolicy: ExternalSecretSpecTargetTemplateMergePolicy.REPLACE,
+        metadata: template.metadata,
+        data: template.data,
+      },
+    },
+    data: template.remoteData,
+  };
+}
+
+/** The Secret an own secret becomes: type, metadata and templates. */
 export function ownSecretTemplate(tenant: string, secret: OwnSecret) {
   const annotations: Record<string, string> = { ...secret.annotations };
   if (secret.notBefore) annotations[OWN_SECRET_ANNOTATIONS.notBefore] = secret.notBefore;

@@ -1,16 +1,8 @@
 import { Construct } from 'constructs';
 import type { OwnSecret } from '../tenants/lib';
-import {
-  ClusterExternalSecret,
-  ClusterExternalSecretSpecExternalSecretSpecRefreshPolicy as RefreshPolicy,
-  ClusterExternalSecretSpecExternalSecretSpecSecretStoreRefKind as StoreKind,
-  ClusterExternalSecretSpecExternalSecretSpecTargetCreationPolicy as CreationPolicy,
-  ClusterExternalSecretSpecExternalSecretSpecTargetDeletionPolicy as DeletionPolicy,
-  ClusterExternalSecretSpecExternalSecretSpecTargetTemplateEngineVersion as EngineVersion,
-  ClusterExternalSecretSpecExternalSecretSpecTargetTemplateMergePolicy as MergePolicy,
-} from './imports/external-secrets.io';
+import { ClusterExternalSecret, type ClusterExternalSecretSpecExternalSecretSpec } from './imports/external-secrets.io';
 import { PRODUCT_LABELS, TENANT_LABEL } from './labels';
-import { ownSecretTemplate } from './own-secret-template';
+import { ownSecretSpec } from './own-secret-template';
 
 export interface TenantGlobalSecretProps {
   /** The tenant that owns the secret. */
@@ -37,7 +29,6 @@ export class TenantGlobalSecret extends Construct {
     if (secret.type === 'workload') {
       throw new Error(`TenantGlobalSecret ${secret.name}: a workload secret belongs to one ServiceAccount; declare it in its namespace`);
     }
-    const template = ownSecretTemplate(props.tenant, secret);
     const name = `${props.tenant}-${secret.name}`;
     const labels = { ...PRODUCT_LABELS, [TENANT_LABEL]: props.tenant };
 
@@ -48,24 +39,8 @@ export class TenantGlobalSecret extends Construct {
         externalSecretMetadata: { labels },
         refreshTime: '5m',
         namespaceSelectors: [{ matchLabels: { [TENANT_LABEL]: props.tenant } }],
-        externalSecretSpec: {
-          secretStoreRef: { kind: StoreKind.CLUSTER_SECRET_STORE, name: props.storeName },
-          refreshPolicy: RefreshPolicy.PERIODIC,
-          refreshInterval: props.refreshInterval ?? '5m',
-          target: {
-            name: secret.name,
-            creationPolicy: CreationPolicy.OWNER,
-            deletionPolicy: DeletionPolicy.RETAIN,
-            template: {
-              type: template.type,
-              engineVersion: EngineVersion.V2,
-              mergePolicy: MergePolicy.REPLACE,
-              metadata: template.metadata,
-              data: template.data,
-            },
-          },
-          data: template.remoteData,
-        },
+        // The CRD embeds exactly the ExternalSecret spec schema; only the generated TypeScript names differ.
+        externalSecretSpec: ownSecretSpec(props.tenant, secret, props.storeName, props.refreshInterval ?? '5m') as unknown as ClusterExternalSecretSpecExternalSecretSpec,
       },
     });
   }

@@ -1,17 +1,9 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import type { OwnSecret } from '../tenants/lib';
-import {
-  ExternalSecret,
-  ExternalSecretSpecRefreshPolicy,
-  ExternalSecretSpecSecretStoreRefKind,
-  ExternalSecretSpecTargetCreationPolicy,
-  ExternalSecretSpecTargetDeletionPolicy,
-  ExternalSecretSpecTargetTemplateEngineVersion,
-  ExternalSecretSpecTargetTemplateMergePolicy,
-} from './imports/external-secrets.io';
+import { ExternalSecret } from './imports/external-secrets.io';
 import { PRODUCT_LABELS, TENANT_LABEL } from './labels';
-import { ownSecretTemplate } from './own-secret-template';
+import { ownSecretSpec } from './own-secret-template';
 
 export interface TenantSecretProps {
   /** The tenant that owns the secret. */
@@ -41,29 +33,11 @@ export class TenantSecret extends Construct {
   constructor(scope: Construct, id: string, props: TenantSecretProps) {
     super(scope, id);
     const { secret } = props;
-    const template = ownSecretTemplate(props.tenant, secret);
     const labels = { ...PRODUCT_LABELS, [TENANT_LABEL]: props.tenant };
 
     new ExternalSecret(this, 'Resource', {
       metadata: { name: secret.name, namespace: props.namespace, labels },
-      spec: {
-        secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: props.storeName },
-        refreshPolicy: ExternalSecretSpecRefreshPolicy.PERIODIC,
-        refreshInterval: props.refreshInterval ?? '5m',
-        target: {
-          name: secret.name,
-          creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
-          deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN,
-          template: {
-            type: template.type,
-            engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
-            mergePolicy: ExternalSecretSpecTargetTemplateMergePolicy.REPLACE,
-            metadata: template.metadata,
-            data: template.data,
-          },
-        },
-        data: template.remoteData,
-      },
+      spec: ownSecretSpec(props.tenant, secret, props.storeName, props.refreshInterval ?? '5m'),
     });
 
     if (secret.type === 'workload') {
