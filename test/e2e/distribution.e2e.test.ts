@@ -11,7 +11,8 @@ import { TenantNamespace, synthesizeCluster } from '../../constructs';
 import { loadCatalogue } from '../../tenants/lib';
 import { ControlPlane, USERS, buildToolchain } from './harness/control-plane';
 import { esoControllerCrds } from './harness/eso-crds';
-import { KubeClient, type KubeObject } from './harness/kube-client';
+import { KubeClient, type KubeObject } from '../../cli/kube-client';
+import { releaseStaleFinalizers } from '../../cli/release-finalizers';
 import { adaptForLocalCluster, vaultSecrets } from './harness/local-cluster';
 
 const CENTRAL = 'central-secret-store';
@@ -199,6 +200,24 @@ describe('distribution on a real API server with the real ESO controller', () =>
     const started = Date.now();
     await waitUntil('pay-temp deleted', async () => !(await admin.get('v1', 'Namespace', 'pay-temp')), 120);
     figures.push(`namespace deletion completed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    // The case of #6677: a namespace relabelled out of a distribution first, then deleted.
+    await applyAll(tenantNamespaces(['pay-relabel'], 'payments', ['registry']));
+    await waitUntil('registry in pay-relabel', () => secretIn('pay-relabel', 'registry-dockerconfigjson'));
+    await deployer.patch('v1', 'Namespace', 'pay-relabel', { metadata: { labels: { 'secrets/registry': null } } });
+    await waitUntil('registry ExternalSecrets gone from pay-relabel', async () => (await admin.list('external-secrets.io/v1', 'ExternalSecret', 'pay-relabel')).length === 0);
+    // ESO (v0.20.4, and 2.9.0 per the issue) leaves its finalizers behind; the product's release-finalizers
+    // command removes exactly those, and the deletion then completes.
+    const leftover = (await admin.get('v1', 'Namespace', 'pay-relabel'))?.metadata.finalizers ?? [];
+    figures.push(`finalizers ESO left on a relabelled namespace: ${leftover.length === 0 ? 'none' : leftover.join(', ')}`);
+    const released = await releaseStaleFinalizers(deployer, { dryRun: false });
+    expect(released.find((r) => r.namespace === 'pay-relabel')?.stale.sort()).toEqual(leftover.filter((f) => f.startsWith('externalsecrets.external-secrets.io/ces-')).sort());
+    expect(released.map((r) => r.namespace)).toEqual(leftover.length > 0 ? ['pay-relabel'] : []);
+    expect((await admin.get('v1', 'Namespace', 'pay-api'))?.metadata.finalizers?.length).toBeGreaterThan(0);
+    await admin.delete('v1', 'Namespace', 'pay-relabel');
+    const relabelled = Date.now();
+    await waitUntil('pay-relabel deleted', async () => !(await admin.get('v1', 'Namespace', 'pay-relabel')), 120);
+    figures.push(`relabelled namespace deletion completed in ${((Date.now() - relabelled) / 1000).toFixed(1)} s`);
   });
 
   test('RBAC as the API server enforces it: the reader, and tenants', async () => {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import type { KubeObject } from './kube-client';
+import type { KubeObject } from '../../../cli/kube-client';
 
 /**
  * The CRDs of the ESO release the controller was built from (v0.20.4, from its module in the Go module
