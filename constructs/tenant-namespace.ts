@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import type { Owner } from '../tenants/lib';
-import { PRODUCT_LABELS, TENANT_LABEL, requestLabel } from './labels';
+import { PRODUCT_LABELS, REQUEST_LABEL_PREFIX, TENANT_LABEL, requestLabel } from './labels';
 
 export interface TenantNamespaceProps {
   /** Namespace name. */
@@ -42,7 +42,7 @@ export class TenantNamespace extends Construct {
   constructor(scope: Construct, id: string, props: TenantNamespaceProps) {
     super(scope, id);
     this.name = props.name;
-    const reserved = Object.keys(props.labels ?? {}).filter((k) => k === TENANT_LABEL || k.startsWith('secrets/'));
+    const reserved = Object.keys(props.labels ?? {}).filter((k) => k === TENANT_LABEL || k.startsWith(REQUEST_LABEL_PREFIX));
     if (reserved.length > 0) {
       throw new Error(`TenantNamespace ${props.name}: labels ${reserved.join(', ')} are set from the tenant and its requests; remove them from labels`);
     }

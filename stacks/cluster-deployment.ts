@@ -9,6 +9,7 @@ import {
   environmentOf,
   keyVaultOwnerOf,
   keyVaultResourceGroupOf,
+  ownSecretsOf,
   validityOfVaultSecret,
   validityReport,
 } from '../tenants/lib';
@@ -180,8 +181,6 @@ function vaultSecretWindow(catalogue: Catalogue, secret: StackConfig['vaultSecre
 /** Every Key Vault secret name the catalogue references, credentials and tenants' own secrets alike. */
 function referencedVaultSecrets(catalogue: Catalogue): string[] {
   const fromCredentials = catalogue.credentials.flatMap((c) => Object.values<string>(c.keyVault));
-  const fromTenants = catalogue.tenants.flatMap((t) =>
-    Object.values(t.clusters).flatMap((p) => [...p.namespaces.flatMap((n) => n.secrets ?? []), ...(p.globalSecrets ?? [])].flatMap((s) => Object.values(s.keyVault))),
-  );
+  const fromTenants = ownSecretsOf(catalogue).flatMap(({ secret }) => Object.values(secret.keyVault));
   return [...fromCredentials, ...fromTenants];
 }

@@ -3,7 +3,7 @@
  * all agree on them.
  */
 import type { Catalogue } from './catalogue';
-import type { Cluster, Credential, Environment, Format, Tenant, TenantNamespace } from './schema';
+import type { Cluster, Credential, Environment, Format, OwnSecret, Tenant, TenantNamespace } from './schema';
 
 /** Default for how often a tenant copy re-reads its master from the central namespace (Property 1's bound). */
 export const DEFAULT_REFRESH_INTERVAL = '1m';
@@ -116,4 +116,22 @@ export function namespacesOn(catalogue: Catalogue, cluster: Cluster): PlacedName
 export function credentialsOfferedOn(catalogue: Catalogue, cluster: Cluster): Credential[] {
   const present = new Set(namespacesOn(catalogue, cluster).map((p) => p.tenant.name));
   return catalogue.credentials.filter((c) => c.allowedTenants.some((t) => present.has(t)));
+}
+
+/** A tenant's own secret with the file and field path where the catalogue declares it. */
+export interface DeclaredOwnSecret {
+  readonly file: string;
+  readonly path: readonly PropertyKey[];
+  readonly secret: OwnSecret;
+}
+
+/** Every own secret of every tenant, in namespaces and global, on every cluster. */
+export function ownSecretsOf(catalogue: Catalogue): DeclaredOwnSecret[] {
+  return catalogue.tenants.flatMap((tenant) => {
+    const file = catalogue.sources.tenants[tenant.name];
+    return Object.entries(tenant.clusters).flatMap(([cluster, placement]) => [
+      ...placement.namespaces.flatMap((ns, n) => (ns.secrets ?? []).map((secret, s) => ({ file, path: ['clusters', cluster, 'namespaces', n, 'secrets', s], secret }))),
+      ...(placement.globalSecrets ?? []).map((secret, g) => ({ file, path: ['clusters', cluster, 'globalSecrets', g], secret })),
+    ]);
+  });
 }

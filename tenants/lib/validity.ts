@@ -5,7 +5,7 @@
  */
 import type { Catalogue } from './catalogue';
 import { type CatalogueIssue, formatPath } from './errors';
-import type { OwnSecret } from './schema';
+import { ownSecretsOf } from './resolve';
 
 export interface ValidityOptions {
   /** The time to check against. */
@@ -23,26 +23,14 @@ export interface ValidityReport {
 
 const DAY_MS = 86_400_000;
 
-/** Every own secret of the catalogue with where it is declared. */
-function ownSecrets(catalogue: Catalogue): { file: string; path: PropertyKey[]; secret: OwnSecret }[] {
-  return catalogue.tenants.flatMap((tenant) =>
-    Object.entries(tenant.clusters).flatMap(([cluster, placement]) => [
-      ...placement.namespaces.flatMap((ns, n) =>
-        (ns.secrets ?? []).map((secret, s) => ({ file: catalogue.sources.tenants[tenant.name], path: ['clusters', cluster, 'namespaces', n, 'secrets', s, 'expires'], secret })),
-      ),
-      ...(placement.globalSecrets ?? []).map((secret, g) => ({ file: catalogue.sources.tenants[tenant.name], path: ['clusters', cluster, 'globalSecrets', g, 'expires'], secret })),
-    ]),
-  );
-}
-
 export function validityReport(catalogue: Catalogue, options: ValidityOptions): ValidityReport {
   const errors: CatalogueIssue[] = [];
   const warnings: CatalogueIssue[] = [];
   const now = options.now.getTime();
-  for (const { file, path, secret } of ownSecrets(catalogue)) {
+  for (const { file, path, secret } of ownSecretsOf(catalogue)) {
     if (!secret.expires) continue;
     const expires = Date.parse(secret.expires);
-    const issue = (message: string) => ({ file, path: formatPath(path), message });
+    const issue = (message: string) => ({ file, path: formatPath([...path, 'expires']), message });
     if (expires <= now) {
       errors.push(issue(`secret "${secret.name}" expired on ${secret.expires}; rotate it in Key Vault and move expires, or remove it`));
     } else if (expires - now <= options.warnWithinDays * DAY_MS) {
@@ -54,7 +42,7 @@ export function validityReport(catalogue: Catalogue, options: ValidityOptions): 
 
 /** The validity window the catalogue declares for a Key Vault secret, if a tenant secret reads it. */
 export function validityOfVaultSecret(catalogue: Catalogue, vaultSecretName: string): { notBefore?: string; expires?: string } | undefined {
-  for (const { secret } of ownSecrets(catalogue)) {
+  for (const { secret } of ownSecretsOf(catalogue)) {
     if (Object.values(secret.keyVault).includes(vaultSecretName)) return { notBefore: secret.notBefore, expires: secret.expires };
   }
   return undefined;

@@ -6,11 +6,11 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { KubeClient } from '../../../cli/kube-client';
 import { ESO_CONTROLLER_USERNAME } from '../../../constructs';
 
 /** Identities the API server knows, by static token. */
@@ -164,22 +164,9 @@ export class ControlPlane {
     return file;
   }
 
-  /** A raw GET, for readiness checks. */
-  async get(path: string, user: UserName): Promise<{ status: number; body: string }> {
-    return new Promise((resolve) => {
-      const req = request(`${this.server}${path}`, { ca: this.caPem, headers: { authorization: `Bearer ${this.tokens[user]}` } }, (res) => {
-        let body = '';
-        res.on('data', (c) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
-      req.on('error', () => resolve({ status: 0, body: '' }));
-      req.end();
-    });
-  }
-
-  /** Kills a component (for outage tests). */
-  kill(name: string): void {
-    for (const p of this.processes.filter((x) => x.name === name)) p.child.kill('SIGKILL');
+  /** A raw GET as one of the users, for readiness checks. */
+  get(path: string, user: UserName): Promise<{ status: number; body: unknown }> {
+    return new KubeClient(this.server, this.caPem, this.tokens[user]).request('GET', path);
   }
 
   async stop(): Promise<void> {
