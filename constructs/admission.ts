@@ -13,11 +13,24 @@ export interface PolicyRule {
   readonly operations: string[];
 }
 
+/** Who the platform's own writes come from: users and groups as the API server authenticates them. */
+export interface PlatformIdentities {
+  /** Usernames (`kubectl auth whoami`). @default - none */
+  readonly users?: readonly string[];
+  /** Group names; on AKS with Entra ID, the object ids of Entra ID groups. @default - none */
+  readonly groups?: readonly string[];
+}
+
 export interface AdmissionPolicySpec {
   readonly name: string;
   readonly rules: PolicyRule[];
-  /** Identities the policy does not apply to (CEL `request.userInfo.username`). */
-  readonly exemptUsernames: readonly string[];
+  /** Identities the policy does not apply to. */
+  readonly exempt: PlatformIdentities;
+  /**
+   * A CEL condition on the request that says it changes what the policy guards. Other requests, such as the
+   * garbage collector removing a finalizer, are never judged.
+   */
+  readonly changesGuardedFields: string;
   readonly variables: { name: string; expression: string }[];
   readonly validations: { expression: string; message: string; reason: string }[];
 }
@@ -25,6 +38,24 @@ export interface AdmissionPolicySpec {
 /** A CEL string literal. */
 export function celString(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** A CEL condition that is true unless the request comes from one of `identities`. */
+function notFrom(identities: PlatformIdentities): string {
+  const users = identities.users ?? [];
+  const groups = identities.groups ?? [];
+  const conditions = [
+    ...(users.length > 0 ? [`!(request.userInfo.username in [${users.map(celString).join(', ')}])`] : []),
+    ...(groups.length > 0 ? [`!request.userInfo.?groups.orValue([]).exists(g, g in [${groups.map(celString).join(', ')}])`] : []),
+  ];
+  return conditions.join(' && ');
+}
+
+/** Throws unless `identities` names at least one user or group. */
+export function requireIdentities(identities: PlatformIdentities, what: string): void {
+  if ((identities.users ?? []).length + (identities.groups ?? []).length === 0) {
+    throw new Error(`${what} must name at least one user or group: the identity the platform deploys with`);
+  }
 }
 
 /** Adds a ValidatingAdmissionPolicy and its Deny binding to `scope`. */
@@ -43,10 +74,8 @@ export function addAdmissionPolicy(scope: Construct, spec: AdmissionPolicySpec):
         resourceRules: spec.rules.map((r) => ({ ...r, scope: '*' })),
       },
       matchConditions: [
-        {
-          name: 'not-a-platform-identity',
-          expression: `!(request.userInfo.username in [${spec.exemptUsernames.map(celString).join(', ')}])`,
-        },
+        { name: 'not-a-platform-identity', expression: notFrom(spec.exempt) },
+        { name: 'changes-guarded-fields', expression: spec.changesGuardedFields },
       ],
       variables: spec.variables,
       validations: spec.validations,

@@ -14,6 +14,12 @@ export interface CentralCredentialStoreProps {
   /** The credential this store serves. */
   readonly credential: string;
 
+  /**
+   * Name of the ClusterSecretStore.
+   * @default 'central-<credential>'
+   */
+  readonly name?: string;
+
   /** Tenants whose namespaces may use the store; ESO refuses ExternalSecrets anywhere else. */
   readonly allowedTenants: readonly string[];
 
@@ -56,7 +62,7 @@ export class CentralCredentialStore extends Construct {
     if (props.allowedTenants.length === 0) {
       throw new Error(`CentralCredentialStore ${props.credential}: allowedTenants is empty; a store nobody may use serves no purpose`);
     }
-    this.storeName = centralStoreName(props.credential);
+    this.storeName = props.name ?? centralStoreName(props.credential);
     const caConfigMap = props.caConfigMap ?? { name: 'kube-root-ca.crt', key: 'ca.crt' };
     const { namespaceName, readerServiceAccountName } = props.central;
 

@@ -1,20 +1,31 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import {
+  CENTRAL_NAMESPACE,
+  CENTRAL_READER,
   type Catalogue,
+  KEY_VAULT_STORE,
+  NAMESPACE_LABEL_POLICY,
+  STORE_REFERENCE_POLICY,
+  TENANT_OWNER_ROLE,
+  centralStoreName,
   clusterNamed,
   credentialsOfferedOn,
-  deployerOf,
+  deployersOf,
+  distributionName,
   environmentOf,
   formatsOf,
+  globalSecretDistributionName,
   namespacesOn,
   refreshIntervalOf,
+  tenantStoreName,
+  workloadReaderName,
 } from '../tenants/lib';
-import { CentralCredentialStore, centralStoreName } from './central-credential-store';
+import { CentralCredentialStore } from './central-credential-store';
 import { CentralSecretStore } from './central-secret-store';
 import { CredentialDistribution } from './credential-distribution';
-import { KeyVaultStore, keyVaultUrl } from './key-vault-store';
 import { ESO_CONTROLLER_USERNAME } from './eso';
+import { KeyVaultStore, keyVaultUrl } from './key-vault-store';
 import { MasterCredential } from './master-credential';
 import { NamespaceLabelGuard } from './namespace-label-guard';
 import { StoreReferenceGuard } from './store-reference-guard';
@@ -29,23 +40,13 @@ export interface ClusterSecretPlaneProps {
 
   /** Name of the cluster, as in the catalogue. */
   readonly cluster: string;
-
-  /**
-   * Name of the Key Vault ClusterSecretStore that feeds the central namespace.
-   * @default 'keyvault'
-   */
-  readonly keyVaultStoreName?: string;
-}
-
-/** Name of a tenant's own Key Vault ClusterSecretStore. */
-export function tenantStoreName(tenant: string): string {
-  return `tenant-${tenant}`;
 }
 
 /**
  * Everything one cluster needs, from the catalogue: the central store and its Key Vault bridge, one master
  * per offered credential, one distribution per credential and format, and each tenant's namespaces, store
- * and own secrets. Construct ids are the catalogue names, so object names never change between runs.
+ * and own secrets. Object names come from the catalogue's naming (tenants/lib/object-names), the same that
+ * validation checks for collisions, so names never change between runs and never collide.
  */
 export class ClusterSecretPlane extends Chart {
   constructor(scope: Construct, id: string, props: ClusterSecretPlaneProps) {
@@ -55,17 +56,14 @@ export class ClusterSecretPlane extends Chart {
     const environment = environmentOf(catalogue, cluster);
     const auth = cluster.kind === 'aks' ? ({ kind: 'workload-identity' } as const) : ({ kind: 'service-principal' } as const);
     const vault = { vaultUrl: keyVaultUrl(environment.keyVault.name), tenantId: environment.keyVault.tenantId, auth };
-
-    const central = new CentralSecretStore(this, 'central');
-    const keyVault = new KeyVaultStore(this, 'keyvault', {
-      ...vault,
-      name: props.keyVaultStoreName ?? 'keyvault',
-      conditions: [{ namespaces: [central.namespaceName] }],
-    });
-    const ownerRole = new TenantOwnerRole(this, 'tenant-owner-role');
-    new NamespaceLabelGuard(this, 'namespace-label-guard', { deployers: [deployerOf(cluster)] });
+    const central = new CentralSecretStore(this, 'central', { namespaceName: CENTRAL_NAMESPACE, readerServiceAccountName: CENTRAL_READER });
+    const keyVault = new KeyVaultStore(this, 'keyvault', { ...vault, name: KEY_VAULT_STORE, conditions: [{ namespaces: [central.namespaceName] }] });
+    const ownerRole = new TenantOwnerRole(this, 'tenant-owner-role', { name: TENANT_OWNER_ROLE });
+    const deployers = deployersOf(cluster);
+    new NamespaceLabelGuard(this, 'namespace-label-guard', { deployers, name: NAMESPACE_LABEL_POLICY });
     new StoreReferenceGuard(this, 'store-reference-guard', {
-      platformIdentities: [deployerOf(cluster), ESO_CONTROLLER_USERNAME],
+      name: STORE_REFERENCE_POLICY,
+      platformIdentities: { users: [...deployers.users, ESO_CONTROLLER_USERNAME], groups: deployers.groups },
       sharedStores: [keyVault.storeName],
       centralStorePrefix: centralStoreName(''),
       tenantStorePrefix: tenantStoreName(''),
@@ -73,16 +71,18 @@ export class ClusterSecretPlane extends Chart {
     });
 
     for (const credential of credentialsOfferedOn(catalogue, cluster)) {
-      const store = new CentralCredentialStore(this, `store-central-${credential.name}`, { central, credential: credential.name, allowedTenants: credential.allowedTenants });
-      new MasterCredential(this, `master-${credential.name}`, {
-        credential,
-        namespace: central.namespaceName,
-        keyVaultStoreName: keyVault.storeName,
+      const store = new CentralCredentialStore(this, `store-central-${credential.name}`, {
+        central,
+        name: centralStoreName(credential.name),
+        credential: credential.name,
+        allowedTenants: credential.allowedTenants,
       });
+      new MasterCredential(this, `master-${credential.name}`, { credential, namespace: central.namespaceName, keyVaultStoreName: keyVault.storeName });
       for (const format of formatsOf(credential)) {
         new CredentialDistribution(this, `distribute-${credential.name}-${format.id}`, {
           credential,
           format,
+          name: distributionName(credential.name, format.id),
           storeName: store.storeName,
           refreshInterval: refreshIntervalOf(cluster),
         });
@@ -114,11 +114,17 @@ export class ClusterSecretPlane extends Chart {
             namespace: namespace.name,
             secret,
             storeName: store.storeName,
+            readerName: workloadReaderName(secret.name),
           });
         }
       }
       for (const secret of tenant.clusters[cluster.name]?.globalSecrets ?? []) {
-        new TenantGlobalSecret(this, `global-${tenant.name}-${secret.name}`, { tenant: tenant.name, secret, storeName: store.storeName });
+        new TenantGlobalSecret(this, `global-${tenant.name}-${secret.name}`, {
+          tenant: tenant.name,
+          secret,
+          storeName: store.storeName,
+          name: globalSecretDistributionName(tenant.name, secret.name),
+        });
       }
     }
   }

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { type Credential, type ResolvedFormat, masterKeysOf } from '../tenants/lib';
 import { centralStoreName } from './central-credential-store';
+import { goDurationProp } from './duration';
 import { renderFormat } from './formats';
 import {
   ClusterExternalSecret,
@@ -19,6 +20,12 @@ export interface CredentialDistributionProps {
 
   /** The output format this distribution renders. */
   readonly format: ResolvedFormat;
+
+  /**
+   * Name of the ClusterExternalSecret and of the ExternalSecret it writes into each namespace.
+   * @default '<credential>-<format id>'
+   */
+  readonly name?: string;
 
   /**
    * The store that reads the credential's master from the central namespace.
@@ -70,7 +77,8 @@ export class CredentialDistribution extends Construct {
     if (credential.allowedTenants.length === 0) {
       throw new Error(`CredentialDistribution ${credential.name}: allowedTenants is empty, so no namespace could receive it`);
     }
-    this.name = `${credential.name}-${format.id}`;
+    this.name = props.name ?? `${credential.name}-${format.id}`;
+    const owner = `CredentialDistribution ${this.name}`;
     const rendered = renderFormat(credential, format.format);
     const labels = { ...PRODUCT_LABELS, 'app.kubernetes.io/component': 'credential-distribution', 'central-secret-store.io/credential': credential.name };
 
@@ -79,7 +87,7 @@ export class CredentialDistribution extends Construct {
       spec: {
         externalSecretName: this.name,
         externalSecretMetadata: { labels },
-        refreshTime: props.refreshTime ?? '5m',
+        refreshTime: goDurationProp(owner, 'refreshTime', props.refreshTime ?? '5m'),
         // Both conditions in one selector are ANDed: the namespace asks for the credential AND its tenant may
         // have it. A request label on another tenant's namespace selects nothing.
         namespaceSelectors: [
@@ -91,7 +99,7 @@ export class CredentialDistribution extends Construct {
         externalSecretSpec: {
           secretStoreRef: { kind: StoreKind.CLUSTER_SECRET_STORE, name: props.storeName ?? centralStoreName(credential.name) },
           refreshPolicy: RefreshPolicy.PERIODIC,
-          refreshInterval: props.refreshInterval ?? '1m',
+          refreshInterval: goDurationProp(owner, 'refreshInterval', props.refreshInterval ?? '1m'),
           target: {
             name: format.secretName,
             creationPolicy: props.creationPolicy === 'Orphan' ? CreationPolicy.ORPHAN : CreationPolicy.OWNER,

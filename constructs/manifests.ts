@@ -66,10 +66,15 @@ export function synthesizeCluster(catalogue: Catalogue, cluster: string): Cluste
   const app = new App();
   const chart = new ClusterSecretPlane(app, cluster, { catalogue, cluster });
   const objects = chart.toJson() as KubeObject[];
+  const seen = new Set<string>();
   for (const o of objects) {
     if (isClusterScoped(o.kind) && o.metadata.namespace !== undefined) {
       throw new Error(`${o.kind} ${o.metadata.name} is cluster-scoped but carries namespace ${o.metadata.namespace}`);
     }
+    // Validation finds collisions in a catalogue first; this guards programs that compose the constructs.
+    const key = `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
+    if (seen.has(key)) throw new Error(`cluster ${cluster}: two constructs write ${key}; give one of them another name`);
+    seen.add(key);
   }
   return {
     cluster,

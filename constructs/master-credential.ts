@@ -7,6 +7,7 @@ import {
   ExternalSecretSpecTargetCreationPolicy,
   ExternalSecretSpecTargetDeletionPolicy,
 } from './imports/external-secrets.io';
+import { goDurationProp } from './duration';
 import { PRODUCT_LABELS } from './labels';
 
 export interface MasterCredentialProps {
@@ -50,7 +51,7 @@ export class MasterCredential extends Construct {
       spec: {
         secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: props.keyVaultStoreName },
         refreshPolicy: ExternalSecretSpecRefreshPolicy.PERIODIC,
-        refreshInterval: props.refreshInterval ?? '5m',
+        refreshInterval: goDurationProp(`MasterCredential ${credential.name}`, 'refreshInterval', props.refreshInterval ?? '5m'),
         target: {
           name: this.secretName,
           // The master lives exactly as long as its ExternalSecret; Retain keeps the last good value when

@@ -1,13 +1,13 @@
 import { Construct } from 'constructs';
-import { addAdmissionPolicy, celString } from './admission';
+import { type PlatformIdentities, addAdmissionPolicy, celString, requireIdentities } from './admission';
 import { REQUEST_LABEL_PREFIX, TENANT_LABEL } from './labels';
 
 export interface NamespaceLabelGuardProps {
   /**
-   * Usernames allowed to set the tenant and request labels: the identity the platform deploys with.
+   * Users and groups allowed to set the tenant and request labels: the identity the platform deploys with.
    * Everyone else, cluster admins included, is refused.
    */
-  readonly deployers: readonly string[];
+  readonly deployers: PlatformIdentities;
 
   /**
    * Name of the policy and its binding.
@@ -19,23 +19,26 @@ export interface NamespaceLabelGuardProps {
 /**
  * Label-based opt-in (seed 001) is only as safe as the labels. This ValidatingAdmissionPolicy refuses any
  * create or update of a Namespace that adds, changes or removes its `central-secret-store.io/tenant` or
- * `secrets/*` labels, unless the request comes from the platform's deployer.
+ * `secrets/*` labels, unless the request comes from the platform's deployer. Updates that leave the labels
+ * alone (finalizers, annotations, the namespace controller's own writes) are not judged at all.
  */
 export class NamespaceLabelGuard extends Construct {
   readonly name: string;
 
   constructor(scope: Construct, id: string, props: NamespaceLabelGuardProps) {
     super(scope, id);
-    if (props.deployers.length === 0) throw new Error('NamespaceLabelGuard: deployers must name the identity the platform deploys with');
+    requireIdentities(props.deployers, 'NamespaceLabelGuard: deployers');
     this.name = props.name ?? 'central-secret-store-namespace-labels';
-    const guarded = (labels: string) => `${labels}.filter(k, k.startsWith(${celString(REQUEST_LABEL_PREFIX)}) || k == ${celString(TENANT_LABEL)})`;
+    const labels = (object: string) => `${object}.metadata.?labels.orValue({})`;
+    const guarded = (object: string) => `${labels(object)}.filter(k, k.startsWith(${celString(REQUEST_LABEL_PREFIX)}) || k == ${celString(TENANT_LABEL)})`;
     addAdmissionPolicy(this, {
       name: this.name,
       rules: [{ apiGroups: [''], apiVersions: ['v1'], resources: ['namespaces'], operations: ['CREATE', 'UPDATE'] }],
-      exemptUsernames: props.deployers,
+      exempt: props.deployers,
+      changesGuardedFields: `request.operation == 'CREATE' || ${labels('object')} != ${labels('oldObject')}`,
       variables: [
-        { name: 'newGuarded', expression: guarded('object.metadata.?labels.orValue({})') },
-        { name: 'oldGuarded', expression: `oldObject == null ? [] : ${guarded('oldObject.metadata.?labels.orValue({})')}` },
+        { name: 'newGuarded', expression: guarded('object') },
+        { name: 'oldGuarded', expression: `oldObject == null ? [] : ${guarded('oldObject')}` },
       ],
       validations: [
         {

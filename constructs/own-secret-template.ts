@@ -1,4 +1,4 @@
-import type { OwnSecret } from '../tenants/lib';
+import { type OwnSecret, reservedSecretAnnotation, reservedSecretLabel } from '../tenants/lib';
 import { copyOf, goString, key } from './formats/template';
 import {
   type ExternalSecretSpec,
@@ -49,6 +49,11 @@ export function ownSecretSpec(tenant: string, secret: OwnSecret, storeName: stri
 
 /** The Secret an own secret becomes: type, metadata and templates. */
 export function ownSecretTemplate(tenant: string, secret: OwnSecret) {
+  const reserved = [
+    ...Object.keys(secret.labels ?? {}).flatMap((k) => (reservedSecretLabel(k) ? [`label "${k}" ${reservedSecretLabel(k)}`] : [])),
+    ...Object.keys(secret.annotations ?? {}).flatMap((k) => (reservedSecretAnnotation(k) ? [`annotation "${k}" ${reservedSecretAnnotation(k)}`] : [])),
+  ];
+  if (reserved.length > 0) throw new Error(`secret ${secret.name} of tenant ${tenant}: ${reserved.join('; ')}; remove it`);
   const annotations: Record<string, string> = { ...secret.annotations };
   if (secret.notBefore) annotations[OWN_SECRET_ANNOTATIONS.notBefore] = secret.notBefore;
   if (secret.expires) annotations[OWN_SECRET_ANNOTATIONS.expires] = secret.expires;

@@ -1,13 +1,13 @@
 import { Construct } from 'constructs';
-import { addAdmissionPolicy, celString } from './admission';
+import { type PlatformIdentities, addAdmissionPolicy, celString, requireIdentities } from './admission';
 import { TENANT_LABEL } from './labels';
 
 export interface StoreReferenceGuardProps {
   /**
-   * Usernames exempt from the policy: the platform deployer, and the ESO controller, which creates the
+   * Users and groups exempt from the policy: the platform deployer, and the ESO controller, which creates the
    * distributions' ExternalSecrets itself.
    */
-  readonly platformIdentities: readonly string[];
+  readonly platformIdentities: PlatformIdentities;
 
   /** Stores no tenant may reference directly: the Key Vault bridge. */
   readonly sharedStores: readonly string[];
@@ -31,19 +31,24 @@ export interface StoreReferenceGuardProps {
 /**
  * A tenant who can write ExternalSecrets could point one at a shared store and read any credential. This
  * policy refuses tenant ExternalSecrets that reference the Key Vault bridge, a central credential store or
- * another tenant's store, and tenant SecretStores that read the central namespace.
+ * another tenant's store, and tenant SecretStores that read the central namespace. It judges creates and
+ * changes of the spec (where store references and the keys read through them live); updates of metadata
+ * alone, such as the garbage collector removing its `foregroundDeletion` finalizer, are never judged, so
+ * deletion completes.
  */
 export class StoreReferenceGuard extends Construct {
   readonly name: string;
 
   constructor(scope: Construct, id: string, props: StoreReferenceGuardProps) {
     super(scope, id);
+    requireIdentities(props.platformIdentities, 'StoreReferenceGuard: platformIdentities');
     this.name = props.name ?? 'central-secret-store-store-references';
     const storeRefs = (field: string) => `object.spec.?${field}.orValue([]).filter(d, has(d.sourceRef) && has(d.sourceRef.storeRef)).map(d, d.sourceRef.storeRef.name)`;
     addAdmissionPolicy(this, {
       name: this.name,
       rules: [{ apiGroups: ['external-secrets.io'], apiVersions: ['*'], resources: ['externalsecrets', 'secretstores'], operations: ['CREATE', 'UPDATE'] }],
-      exemptUsernames: props.platformIdentities,
+      exempt: props.platformIdentities,
+      changesGuardedFields: "request.operation == 'CREATE' || object.?spec.orValue({}) != oldObject.?spec.orValue({})",
       variables: [
         { name: 'tenant', expression: `namespaceObject.metadata.?labels.orValue({})[?${celString(TENANT_LABEL)}].orValue('')` },
         { name: 'storeNames', expression: `[object.spec.?secretStoreRef.?name.orValue('')] + ${storeRefs('data')} + ${storeRefs('dataFrom')}` },

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import type { OwnSecret } from '../tenants/lib';
 import { ClusterExternalSecret, type ClusterExternalSecretSpecExternalSecretSpec } from './imports/external-secrets.io';
+import { goDurationProp } from './duration';
 import { PRODUCT_LABELS, TENANT_LABEL } from './labels';
 import { ownSecretSpec } from './own-secret-template';
 
@@ -19,6 +20,12 @@ export interface TenantGlobalSecretProps {
    * @default '5m'
    */
   readonly refreshInterval?: string;
+
+  /**
+   * Name of the ClusterExternalSecret.
+   * @default '<tenant>-<secret name>'
+   */
+  readonly name?: string;
 }
 
 /** A tenant secret delivered to every namespace of the tenant on the cluster (seed 000 `global_secrets`). */
@@ -29,7 +36,8 @@ export class TenantGlobalSecret extends Construct {
     if (secret.type === 'workload') {
       throw new Error(`TenantGlobalSecret ${secret.name}: a workload secret belongs to one ServiceAccount; declare it in its namespace`);
     }
-    const name = `${props.tenant}-${secret.name}`;
+    const name = props.name ?? `${props.tenant}-${secret.name}`;
+    const interval = (prop: string, value: string) => goDurationProp(`TenantGlobalSecret ${name}`, prop, value);
     const labels = { ...PRODUCT_LABELS, [TENANT_LABEL]: props.tenant };
 
     new ClusterExternalSecret(this, 'Resource', {
@@ -37,10 +45,10 @@ export class TenantGlobalSecret extends Construct {
       spec: {
         externalSecretName: secret.name,
         externalSecretMetadata: { labels },
-        refreshTime: '5m',
+        refreshTime: interval('refreshTime', '5m'),
         namespaceSelectors: [{ matchLabels: { [TENANT_LABEL]: props.tenant } }],
         // The CRD embeds exactly the ExternalSecret spec schema; only the generated TypeScript names differ.
-        externalSecretSpec: ownSecretSpec(props.tenant, secret, props.storeName, props.refreshInterval ?? '5m') as unknown as ClusterExternalSecretSpecExternalSecretSpec,
+        externalSecretSpec: ownSecretSpec(props.tenant, secret, props.storeName, interval('refreshInterval', props.refreshInterval ?? '5m')) as unknown as ClusterExternalSecretSpecExternalSecretSpec,
       },
     });
   }

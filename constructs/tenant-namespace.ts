@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import type { Owner } from '../tenants/lib';
-import { PRODUCT_LABELS, REQUEST_LABEL_PREFIX, TENANT_LABEL, requestLabel } from './labels';
+import { type Owner, reservedNamespaceLabel } from '../tenants/lib';
+import { PRODUCT_LABELS, TENANT_LABEL, requestLabel } from './labels';
 
 export interface TenantNamespaceProps {
   /** Namespace name. */
@@ -17,7 +17,8 @@ export interface TenantNamespaceProps {
   readonly requests?: readonly string[];
 
   /**
-   * Extra labels. They may not use the tenant or request labels, which only the catalogue sets.
+   * Extra labels. They may not use the keys this construct sets (tenant, requests, ownership, the
+   * namespace name) or the product's and ESO's key domains.
    * @default - none
    */
   readonly labels?: Readonly<Record<string, string>>;
@@ -42,9 +43,9 @@ export class TenantNamespace extends Construct {
   constructor(scope: Construct, id: string, props: TenantNamespaceProps) {
     super(scope, id);
     this.name = props.name;
-    const reserved = Object.keys(props.labels ?? {}).filter((k) => k === TENANT_LABEL || k.startsWith(REQUEST_LABEL_PREFIX));
+    const reserved = Object.keys(props.labels ?? {}).filter((k) => reservedNamespaceLabel(k) !== undefined);
     if (reserved.length > 0) {
-      throw new Error(`TenantNamespace ${props.name}: labels ${reserved.join(', ')} are set from the tenant and its requests; remove them from labels`);
+      throw new Error(`TenantNamespace ${props.name}: ${reserved.map((k) => `label "${k}" ${reservedNamespaceLabel(k)}`).join('; ')}; remove it from labels`);
     }
     if (props.owners.length === 0) throw new Error(`TenantNamespace ${props.name}: owners must name at least one group or user`);
     const requests = [...(props.requests ?? [])].sort();

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import type { OwnSecret } from '../tenants/lib';
 import { ExternalSecret } from './imports/external-secrets.io';
+import { goDurationProp } from './duration';
 import { PRODUCT_LABELS, TENANT_LABEL } from './labels';
 import { ownSecretSpec } from './own-secret-template';
 
@@ -23,6 +24,12 @@ export interface TenantSecretProps {
    * @default '5m'
    */
   readonly refreshInterval?: string;
+
+  /**
+   * Name of the Role and RoleBinding that let a workload secret's ServiceAccount read it.
+   * @default 'read-<secret name>'
+   */
+  readonly readerName?: string;
 }
 
 /**
@@ -37,11 +44,11 @@ export class TenantSecret extends Construct {
 
     new ExternalSecret(this, 'Resource', {
       metadata: { name: secret.name, namespace: props.namespace, labels },
-      spec: ownSecretSpec(props.tenant, secret, props.storeName, props.refreshInterval ?? '5m'),
+      spec: ownSecretSpec(props.tenant, secret, props.storeName, goDurationProp(`TenantSecret ${secret.name}`, 'refreshInterval', props.refreshInterval ?? '5m')),
     });
 
     if (secret.type === 'workload') {
-      const name = `read-${secret.name}`;
+      const name = props.readerName ?? `read-${secret.name}`;
       new k8s.KubeRole(this, 'WorkloadReader', {
         metadata: { name, namespace: props.namespace, labels },
         rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [secret.name], verbs: ['get', 'watch'] }],

@@ -6,15 +6,17 @@
  *   <dir>/teams/*.yaml|*.ts   one tenant per file (TypeScript modules `export default defineTenant({...})`)
  *
  * Every file is checked against its schema and then the whole catalogue against the cross-file rules; all
- * problems are collected and thrown together as one CatalogueError.
+ * problems are collected and thrown together as one CatalogueError, each with its file, line and field path.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { LineCounter, isNode, parseDocument } from 'yaml';
+import { type Document, LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import type { Catalogue } from './catalogue';
+import { type Catalogue, lineIn } from './catalogue';
 import { CatalogueError, type CatalogueIssue, formatPath } from './errors';
 import { clustersFileSchema, credentialsFileSchema, tenantSchema, type Tenant } from './schema';
+import { readSourceText } from './source-text';
+import { loadTenantModules } from './tenant-modules';
 import { validateCatalogue } from './validate';
 
 export const CATALOGUE_FILES = { clusters: 'clusters.yaml', credentials: 'credentials.yaml', teams: 'teams' } as const;
@@ -22,44 +24,59 @@ export const CATALOGUE_FILES = { clusters: 'clusters.yaml', credentials: 'creden
 /** The example catalogue shipped with the product; `npm run synth` uses it unless told otherwise. */
 export const EXAMPLE_CATALOGUE_DIR = resolve(__dirname, '..');
 
+/** Aliases a file may expand; more is an alias bomb (billions of nodes from a few lines), not a catalogue. */
+const MAX_ALIAS_COUNT = 100;
+
+type Lines = Record<string, number>;
+
 interface Parsed<T> {
   readonly value?: T;
   readonly issues: CatalogueIssue[];
+  /** Field path -> line, for YAML files. */
+  readonly lines?: Lines;
 }
 
 export function loadCatalogue(dir: string = EXAMPLE_CATALOGUE_DIR): Catalogue {
   const root = resolve(dir);
   const display = (file: string) => relative(process.cwd(), file) || file;
-  const clustersFile = join(root, CATALOGUE_FILES.clusters);
-  const credentialsFile = join(root, CATALOGUE_FILES.credentials);
+  const folderProblem = directoryProblem(root);
+  if (folderProblem) throw new CatalogueError([{ file: display(root), path: '', message: `catalogue folder ${folderProblem}` }]);
+  const clustersFile = display(join(root, CATALOGUE_FILES.clusters));
+  const credentialsFile = display(join(root, CATALOGUE_FILES.credentials));
   const teamsDir = join(root, CATALOGUE_FILES.teams);
 
-  const clusters = parseYamlFile(clustersFile, display(clustersFile), clustersFileSchema);
-  const credentials = parseYamlFile(credentialsFile, display(credentialsFile), credentialsFileSchema);
-  const tenantFiles = existsSync(teamsDir)
-    ? readdirSync(teamsDir)
-        .filter((f) => /\.(ya?ml|ts)$/.test(f) && !f.endsWith('.d.ts'))
-        .sort()
-        .map((f) => join(teamsDir, f))
-    : [];
-  const tenants = tenantFiles.map((file) => ({
-    file: display(file),
-    parsed: file.endsWith('.ts') ? parseModule(file, display(file)) : parseYamlFile(file, display(file), tenantSchema),
-  }));
+  const clusters = parseYamlFile(join(root, CATALOGUE_FILES.clusters), clustersFile, clustersFileSchema);
+  const credentials = parseYamlFile(join(root, CATALOGUE_FILES.credentials), credentialsFile, credentialsFileSchema);
+  const listing = listTenantFiles(teamsDir, display(teamsDir));
+  const tenants = parseTenantFiles(listing.files, display);
 
-  const issues = [...clusters.issues, ...credentials.issues, ...tenants.flatMap((t) => t.parsed.issues)];
-  const loadedTenants = tenants.filter((t): t is { file: string; parsed: { value: Tenant; issues: CatalogueIssue[] } } => t.parsed.value !== undefined);
-  const byName = <T extends { name: string }>(items: readonly T[]) => [...items].sort((a, b) => a.name.localeCompare(b.name));
+  const issues = [...clusters.issues, ...credentials.issues, ...listing.issues, ...tenants.flatMap((t) => t.parsed.issues)];
+  const loadedTenants = tenants.filter((t): t is { file: string; parsed: Parsed<Tenant> & { value: Tenant } } => t.parsed.value !== undefined);
+  const environments = sortedByName(clusters.value?.environments ?? []);
+  const clusterList = sortedByName(clusters.value?.clusters ?? []);
+  const credentialList = sortedByName(credentials.value?.credentials ?? []);
+  const tenantList = sortedByName(loadedTenants.map((t) => ({ ...t.parsed.value, file: t.file })));
 
   const catalogue: Catalogue = {
-    environments: byName(clusters.value?.environments ?? []),
-    clusters: byName(clusters.value?.clusters ?? []),
-    credentials: byName(credentials.value?.credentials ?? []),
-    tenants: byName(loadedTenants.map((t) => t.parsed.value)),
+    environments: environments.map((e) => e.item),
+    clusters: clusterList.map((c) => c.item),
+    credentials: credentialList.map((c) => c.item),
+    tenants: tenantList.map(({ item: { file: _file, ...tenant } }) => tenant),
     sources: {
-      clusters: display(clustersFile),
-      credentials: display(credentialsFile),
+      clusters: clustersFile,
+      credentials: credentialsFile,
       tenants: Object.fromEntries(loadedTenants.map((t) => [t.parsed.value.name, t.file])),
+      written: {
+        environments: environments.map((e) => e.index),
+        clusters: clusterList.map((c) => c.index),
+        credentials: credentialList.map((c) => c.index),
+        tenants: tenantList.map((t) => t.item.file),
+      },
+      lines: Object.fromEntries(
+        [[clustersFile, clusters] as const, [credentialsFile, credentials] as const, ...tenants.map((t) => [t.file, t.parsed] as const)].flatMap(([file, parsed]) =>
+          parsed.lines ? [[file, parsed.lines]] : [],
+        ),
+      ),
     },
   };
   // Cross-file rules run on what parsed, so one broken file does not hide the problems of the others.
@@ -67,58 +84,110 @@ export function loadCatalogue(dir: string = EXAMPLE_CATALOGUE_DIR): Catalogue {
     ...validateCatalogue(catalogue, {
       clusters: clusters.value !== undefined,
       credentials: credentials.value !== undefined,
-      tenants: loadedTenants.length === tenants.length,
+      tenants: loadedTenants.length === tenants.length && listing.issues.length === 0,
     }),
   );
   if (issues.length > 0) throw new CatalogueError(issues);
   return catalogue;
 }
 
+/** Entries sorted by name, each with its index in the file, so errors can point where the author wrote it. */
+function sortedByName<T extends { name: string }>(items: readonly T[]): { item: T; index: number }[] {
+  return items.map((item, index) => ({ item, index })).sort((a, b) => a.item.name.localeCompare(b.item.name) || a.index - b.index);
+}
+
+function directoryProblem(path: string): string | undefined {
+  try {
+    return statSync(path).isDirectory() ? undefined : 'is a file, not a folder';
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : `cannot be read: ${(error as Error).message}`;
+  }
+}
+
+function listTenantFiles(teamsDir: string, display: string): { files: string[]; issues: CatalogueIssue[] } {
+  const problem = directoryProblem(teamsDir);
+  if (problem === 'not found') return { files: [], issues: [] };
+  if (problem) return { files: [], issues: [{ file: display, path: '', message: problem }] };
+  // Spread: under jest, Node's own arrays belong to another realm, and map/filter would keep them there.
+  const files = [...readdirSync(teamsDir)]
+    .filter((f) => /\.(ya?ml|ts)$/.test(f) && !f.endsWith('.d.ts'))
+    .sort()
+    .map((f) => join(teamsDir, f));
+  return { files, issues: [] };
+}
+
+function parseTenantFiles(files: readonly string[], display: (file: string) => string): { file: string; parsed: Parsed<Tenant> }[] {
+  const read = files.map((file) => ({ file, shown: display(file), source: readSourceText(file, display(file)) }));
+  // Only modules that read as UTF-8 text are imported, all of them in one child process.
+  const modules = read.filter((r) => r.file.endsWith('.ts') && r.source.text !== undefined).map((r) => r.file);
+  const results = modules.length > 0 ? loadTenantModules(modules) : [];
+  const exported = new Map(modules.map((file, i) => [file, results[i]] as const));
+  return read.map(({ file, shown, source }) => {
+    if (source.text === undefined) return { file: shown, parsed: { issues: source.issues } };
+    if (!file.endsWith('.ts')) return { file: shown, parsed: parseYamlText(source.text, shown, tenantSchema) };
+    const result = exported.get(file)!;
+    if (result.error !== undefined) return { file: shown, parsed: { issues: [{ file: shown, path: '', message: result.error }] } };
+    return { file: shown, parsed: validate(result.value, shown, tenantSchema, {}) };
+  });
+}
+
 function parseYamlFile<S extends z.ZodType>(file: string, display: string, schema: S): Parsed<z.infer<S>> {
-  if (!existsSync(file)) return { issues: [{ file: display, path: '', message: 'file not found' }] };
+  const source = readSourceText(file, display);
+  if (source.text === undefined) return { issues: source.issues };
+  return parseYamlText(source.text, display, schema);
+}
+
+function parseYamlText<S extends z.ZodType>(text: string, display: string, schema: S): Parsed<z.infer<S>> {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   if (doc.errors.length > 0) {
     return {
       issues: doc.errors.map((e) => ({ file: display, path: '', line: e.linePos?.[0].line, message: `invalid YAML: ${e.message.split('\n')[0]}` })),
     };
   }
-  const lineOf = (path: readonly PropertyKey[]): number | undefined => {
-    // Walk up to the nearest node that exists (a missing field is reported at its parent).
-    for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n) as unknown[], true);
-      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
-    }
-    return undefined;
-  };
-  return validate(doc.toJS(), display, schema, lineOf);
-}
-
-function parseModule(file: string, display: string): Parsed<Tenant> {
-  let exported: unknown;
+  let data: unknown;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(file);
-    exported = mod?.default ?? mod;
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    return { issues: [{ file: display, path: '', message: `cannot load module: ${(error as Error).message.split('\n')[0]}` }] };
+    return { issues: [{ file: display, path: '', message: `invalid YAML: ${(error as Error).message} (more than ${MAX_ALIAS_COUNT} alias expansions)` }] };
   }
-  return validate(exported, display, tenantSchema, () => undefined);
+  const lines = lineIndex(doc, lineCounter);
+  return { ...validate(data, display, schema, lines), lines };
 }
 
-function validate<S extends z.ZodType>(
-  data: unknown,
-  display: string,
-  schema: S,
-  lineOf: (path: readonly PropertyKey[]) => number | undefined,
-): Parsed<z.infer<S>> {
+/** The line of every field and list item of a YAML document: a map entry's key line, a list item's own line. */
+function lineIndex(doc: Document, lineCounter: LineCounter): Lines {
+  const lines: Lines = { '': 1 };
+  const walk = (node: unknown, path: PropertyKey[]) => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? pair.key.value : undefined;
+        if (typeof key !== 'string' && typeof key !== 'number') continue;
+        const child = [...path, String(key)];
+        if (isScalar(pair.key) && pair.key.range) lines[formatPath(child)] = lineCounter.linePos(pair.key.range[0]).line;
+        walk(pair.value, child);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        const child = [...path, i];
+        const range = (item as { range?: [number, number, number] } | null)?.range;
+        if (range) lines[formatPath(child)] = lineCounter.linePos(range[0]).line;
+        walk(item, child);
+      });
+    }
+  };
+  walk(doc.contents, []);
+  return lines;
+}
+
+function validate<S extends z.ZodType>(data: unknown, display: string, schema: S, lines: Lines): Parsed<z.infer<S>> {
   const result = schema.safeParse(data ?? {});
   if (result.success) return { value: result.data, issues: [] };
   return {
     issues: result.error.issues.map((issue) => ({
       file: display,
       path: formatPath(issue.path),
-      line: lineOf(issue.path),
+      line: lineIn(lines, issue.path),
       message: describeIssue(issue),
     })),
   };

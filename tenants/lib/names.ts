@@ -43,6 +43,24 @@ export function isSecretDataKey(value: string): boolean {
   return SECRET_DATA_KEY.test(value) && value !== '.' && value !== '..';
 }
 
+/**
+ * A tenant's own vault secrets live in its vault space: names that start with `<tenant>--`. Tenant names may
+ * not contain `--` and shared credentials' names may not either, so no tenant's space can hold another
+ * tenant's secret or a shared master, whatever the names: if `a--` and `b--` both began one name, `b--` would
+ * start with `a--`, so `b` would contain `--` or end in `-`, and no tenant name may do either.
+ */
+export const TENANT_SPACE_SEPARATOR = '--';
+
+/** The prefix of every vault secret of a tenant. */
+export function tenantVaultPrefix(tenant: string): string {
+  return `${tenant}${TENANT_SPACE_SEPARATOR}`;
+}
+
+/** Whether a vault secret lies in a tenant's space. Key Vault names ignore case, so this does too. */
+export function isInTenantSpace(tenant: string, vaultSecretName: string): boolean {
+  return vaultSecretName.toLowerCase().startsWith(tenantVaultPrefix(tenant));
+}
+
 export const NAME_RULES = {
   dns1123Label: 'must be a DNS-1123 label: at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit',
   dns1123Subdomain: 'must be a DNS-1123 subdomain: at most 253 lowercase letters, digits, "-" and ".", each part starting and ending with a letter or digit',
@@ -51,4 +69,6 @@ export const NAME_RULES = {
   keyVaultSecretName: 'must be a Key Vault secret name: 1 to 127 letters, digits and "-"',
   keyVaultName: 'must be a Key Vault name: 3 to 24 letters, digits and "-", starting with a letter, ending with a letter or digit, no "--"',
   secretDataKey: 'must be a Secret data key: at most 253 letters, digits, "-", "_" and "."',
+  tenantName: 'must be a DNS-1123 label without "--": "<tenant>--" starts the names of the tenant\'s own vault secrets',
+  sharedVaultSecretName: 'may not contain "--", which marks tenants\' own vault secrets ("<tenant>--<name>")',
 } as const;

@@ -6,7 +6,7 @@ import type { Catalogue } from './catalogue';
 import type { Cluster, Credential, Environment, Format, OwnSecret, Tenant, TenantNamespace } from './schema';
 
 /** Default for how often a tenant copy re-reads its master from the central namespace (Property 1's bound). */
-export const DEFAULT_REFRESH_INTERVAL = '1m';
+export const DEFAULT_REFRESH_INTERVAL = '1m0s';
 
 /** A credential's output format with its defaults applied. */
 export interface ResolvedFormat {
@@ -88,9 +88,12 @@ export function trustDomainOf(cluster: Cluster): string {
   return cluster.trustDomain ?? `${cluster.name}.${cluster.environment}.local`;
 }
 
-/** The username the platform deploys with on a cluster; the admission policies exempt only it (and ESO). */
-export function deployerOf(cluster: Cluster): string {
-  return cluster.deployer ?? 'central-secret-store-deployer';
+/** The identity the platform deploys with when a cluster names none. */
+export const DEFAULT_DEPLOYER = 'central-secret-store-deployer';
+
+/** Users and groups the platform deploys with on a cluster; the admission policies exempt only them (and ESO). */
+export function deployersOf(cluster: Cluster): { readonly users: readonly string[]; readonly groups: readonly string[] } {
+  return cluster.deployers ?? { users: [DEFAULT_DEPLOYER], groups: [] };
 }
 
 export function refreshIntervalOf(cluster: Cluster): string {

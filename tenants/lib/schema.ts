@@ -7,8 +7,10 @@
  * schemas reject unknown fields, so a stray `value:` is an error rather than a leak into git.
  */
 import { z } from 'zod';
+import { formatGoDuration, parseGoDuration } from './duration';
 import {
   NAME_RULES,
+  TENANT_SPACE_SEPARATOR,
   isDns1123Label,
   isDns1123Subdomain,
   isKeyVaultName,
@@ -22,20 +24,29 @@ const dns1123Label = z.string().refine(isDns1123Label, NAME_RULES.dns1123Label);
 const dns1123Subdomain = z.string().refine(isDns1123Subdomain, NAME_RULES.dns1123Subdomain);
 const labelKey = z.string().refine(isLabelKey, NAME_RULES.labelKey);
 const keyVaultSecretName = z.string().refine(isKeyVaultSecretName, NAME_RULES.keyVaultSecretName);
+const sharedVaultSecretName = keyVaultSecretName.refine((name) => !name.includes(TENANT_SPACE_SEPARATOR), NAME_RULES.sharedVaultSecretName);
+const tenantName = dns1123Label.refine((name) => !name.includes(TENANT_SPACE_SEPARATOR), NAME_RULES.tenantName);
 const secretDataKey = z.string().refine(isSecretDataKey, NAME_RULES.secretDataKey);
 const timestamp = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 timestamp such as 2027-01-31T00:00:00Z' });
+/**
+ * A Go duration of at least one second, in the canonical form ESO stores (`5m` becomes `5m0s`), so that what
+ * is applied is what ESO writes back.
+ */
 const goDuration = z
   .string()
-  .regex(/^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/, 'must be a Go duration such as 30s, 5m or 1h');
+  .refine((text) => parseGoDuration(text) !== undefined, { message: 'must be a Go duration such as 30s, 5m or 1h30m', abort: true })
+  .refine((text) => (parseGoDuration(text) ?? 0n) >= 1_000_000_000n, 'must be at least 1s: 0 would read the master once and never again')
+  .transform((text) => formatGoDuration(parseGoDuration(text)!));
+const identityName = z.string().min(1);
 const url = z.url({ message: 'must be an absolute URL' });
 
 export const labels = z.record(labelKey, z.string().refine(isLabelValue, NAME_RULES.labelValue));
 export const annotations = z.record(labelKey, z.string());
 
 /** Maps the keys of a Secret to the Key Vault secrets holding their values. */
-const keyVaultKeys = z.record(secretDataKey, keyVaultSecretName).refine((m) => Object.keys(m).length > 0, {
-  message: 'must map at least one key to a Key Vault secret name',
-});
+const vaultKeys = (name: z.ZodType<string>) =>
+  z.record(secretDataKey, name).refine((m) => Object.keys(m).length > 0, { message: 'must map at least one key to a Key Vault secret name' });
+const keyVaultKeys = vaultKeys(keyVaultSecretName);
 
 // ---------------------------------------------------------------------------------------------------------
 // Clusters and environments
@@ -60,11 +71,14 @@ export const clusterSchema = z.strictObject({
   region: z.string().min(1).describe('Azure region or site of the cluster, e.g. westeurope'),
   refreshInterval: goDuration.optional().describe('How often each tenant copy re-reads its master. Default 1m'),
   trustDomain: dns1123Subdomain.optional().describe('SPIFFE trust domain of workloads on this cluster. Default <cluster>.<environment>.local'),
-  deployer: z
-    .string()
-    .min(1)
+  deployers: z
+    .strictObject({
+      users: z.array(identityName).default([]).describe('Usernames, as the API server authenticates them (`kubectl auth whoami`)'),
+      groups: z.array(identityName).default([]).describe('Groups; on AKS with Entra ID, the object ids of Entra ID groups'),
+    })
+    .refine((d) => d.users.length + d.groups.length > 0, 'must name at least one user or group')
     .optional()
-    .describe('Username the platform deploys with (Pulumi or GitOps); only it may change tenant and request labels. Default central-secret-store-deployer'),
+    .describe('Who deploys the platform (Pulumi or GitOps): only they may change tenant and request labels and point ExternalSecrets at shared stores. Default: the user central-secret-store-deployer'),
 });
 
 export const clustersFileSchema = z.strictObject({
@@ -126,15 +140,15 @@ export const credentialSchema = z.discriminatedUnion('kind', [
     kind: z.literal('docker-registry'),
     ...credentialBase,
     registries: z.array(z.string().min(1)).min(1).describe('Registry hosts the credential logs in to, e.g. ghcr.io'),
-    keyVault: z.strictObject({ username: keyVaultSecretName, password: keyVaultSecretName }),
+    keyVault: z.strictObject({ username: sharedVaultSecretName, password: sharedVaultSecretName }),
   }),
   z.strictObject({
     kind: z.literal('git'),
     ...credentialBase,
     url: z.string().min(1).describe('Repository URL or URL prefix (https:// or ssh)'),
     keyVault: z.union([
-      z.strictObject({ username: keyVaultSecretName, password: keyVaultSecretName }),
-      z.strictObject({ sshPrivateKey: keyVaultSecretName }),
+      z.strictObject({ username: sharedVaultSecretName, password: sharedVaultSecretName }),
+      z.strictObject({ sshPrivateKey: sharedVaultSecretName }),
     ]),
   }),
   z.strictObject({
@@ -142,20 +156,20 @@ export const credentialSchema = z.discriminatedUnion('kind', [
     ...credentialBase,
     issuerUrl: url.optional().describe('OpenID Connect issuer'),
     tokenUrl: url.optional().describe('OAuth 2.0 token endpoint'),
-    keyVault: z.strictObject({ clientId: keyVaultSecretName, clientSecret: keyVaultSecretName }),
+    keyVault: z.strictObject({ clientId: sharedVaultSecretName, clientSecret: sharedVaultSecretName }),
   }),
   z.strictObject({
     kind: z.literal('tls'),
     ...credentialBase,
     keyVault: z.union([
-      z.strictObject({ 'tls.crt': keyVaultSecretName, 'tls.key': keyVaultSecretName, 'ca.crt': keyVaultSecretName.optional() }),
-      z.strictObject({ bundle: keyVaultSecretName.describe('One PEM holding the certificate chain and the private key') }),
+      z.strictObject({ 'tls.crt': sharedVaultSecretName, 'tls.key': sharedVaultSecretName, 'ca.crt': sharedVaultSecretName.optional() }),
+      z.strictObject({ bundle: sharedVaultSecretName.describe('One PEM holding the certificate chain and the private key') }),
     ]),
   }),
   z.strictObject({
     kind: z.literal('generic'),
     ...credentialBase,
-    keyVault: keyVaultKeys,
+    keyVault: vaultKeys(sharedVaultSecretName),
   }),
 ]);
 
@@ -169,7 +183,7 @@ export const credentialsFileSchema = z.strictObject({
 
 const ownSecretBase = {
   name: dns1123Subdomain.describe('Name of the Secret'),
-  keyVault: keyVaultKeys.describe('Secret key -> Key Vault secret name; names must start with <tenant>-'),
+  keyVault: keyVaultKeys.describe('Secret key -> Key Vault secret name; names must start with <tenant>-- (the tenant\'s vault space)'),
   labels: labels.optional(),
   annotations: annotations.optional(),
   notBefore: timestamp.optional().describe('The secret is not valid before this time'),
@@ -216,7 +230,7 @@ export const ownerSchema = z.strictObject({
 });
 
 export const tenantSchema = z.strictObject({
-  name: dns1123Label.describe('Tenant (team) name'),
+  name: tenantName.describe('Tenant (team) name'),
   description: z.string().optional(),
   owners: z.array(ownerSchema).min(1).describe('Who may administer the tenant\'s namespaces'),
   clusters: z.record(

@@ -1,17 +1,21 @@
 /**
  * Rules that span entries or files and so cannot be expressed in the per-file schemas: references between
- * clusters, credentials and tenants, ownership of namespaces, name collisions and validity windows.
+ * clusters, credentials and tenants, ownership of namespaces and vault secrets, reserved keys, collisions of
+ * generated objects and validity windows. Every problem is reported, each at the entry as it is written.
  */
-import type { Catalogue } from './catalogue';
+import { type Catalogue, lineAt, tenantFileAt, writtenIndex } from './catalogue';
 import type { CatalogueIssue } from './errors';
 import { formatPath } from './errors';
+import { type GeneratedObject, generatedObjects } from './generated-objects';
+import { NAME_RULES, isDns1123Subdomain, isInTenantSpace, tenantVaultPrefix } from './names';
+import { reservedNamespaceLabel, reservedSecretAnnotation, reservedSecretLabel } from './reserved-keys';
 import { credentialUrlOf, formatsOf, masterKeysOf, trustDomainOf } from './resolve';
 import type { Credential, Format, OwnSecret } from './schema';
 
 /** Namespaces the platform itself uses; no tenant may claim them. */
 export const RESERVED_NAMESPACES = ['central-secret-store', 'external-secrets', 'default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
-type Report = (file: string, path: PropertyKey[], message: string) => void;
+type Report = (file: string, path: readonly PropertyKey[], message: string) => void;
 
 /**
  * Which parts of the catalogue were read completely. When a file failed its schema, references into it are
@@ -27,35 +31,46 @@ export function validateCatalogue(
   catalogue: Catalogue,
   complete: CompleteParts = { clusters: true, credentials: true, tenants: true },
 ): CatalogueIssue[] {
+  const lineOf = (file: string, path: readonly PropertyKey[]) => lineAt(catalogue.sources, file, path);
   const issues: CatalogueIssue[] = [];
-  const report: Report = (file, path, message) => issues.push({ file, path: formatPath(path), message });
+  const reported = new Set<string>();
+  // One problem shows up under several rules (a credential defined twice also collides with itself); the
+  // first, most specific report of a field is kept.
+  const report: Report = (file, path, message) => {
+    const key = `${file}\0${formatPath(path)}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    issues.push({ file, path: formatPath(path), line: lineOf(file, path), message });
+  };
+  const where = (file: string, path: readonly PropertyKey[]) => {
+    const line = lineOf(file, path);
+    return `${file}${line === undefined ? '' : `:${line}`} ${formatPath(path)}`;
+  };
   const { sources } = catalogue;
+  const clusterAt = (i: number) => ['clusters', writtenIndex(catalogue, 'clusters', i)];
+  const credentialAt = (i: number) => ['credentials', writtenIndex(catalogue, 'credentials', i)];
 
   reportDuplicates(catalogue.environments.map((e) => e.name), (i, name) =>
-    report(sources.clusters, ['environments', i, 'name'], `duplicate environment "${name}"`),
+    report(sources.clusters, ['environments', writtenIndex(catalogue, 'environments', i), 'name'], `duplicate environment "${name}"`),
   );
-  reportDuplicates(catalogue.clusters.map((c) => c.name), (i, name) =>
-    report(sources.clusters, ['clusters', i, 'name'], `duplicate cluster "${name}"`),
-  );
-  reportDuplicates(catalogue.credentials.map((c) => c.name), (i, name) =>
-    report(sources.credentials, ['credentials', i, 'name'], `duplicate credential "${name}"`),
-  );
-  const tenantFiles = catalogue.tenants.map((t) => sources.tenants[t.name]);
-  reportDuplicates(catalogue.tenants.map((t) => t.name), (i, name) =>
-    report(tenantFiles[i], ['name'], `duplicate tenant "${name}" (also defined in ${tenantFiles.find((_file, j) => j !== i && catalogue.tenants[j].name === name)})`),
-  );
+  reportDuplicates(catalogue.clusters.map((c) => c.name), (i, name) => report(sources.clusters, [...clusterAt(i), 'name'], `duplicate cluster "${name}"`));
+  reportDuplicates(catalogue.credentials.map((c) => c.name), (i, name) => report(sources.credentials, [...credentialAt(i), 'name'], `duplicate credential "${name}"`));
+  reportDuplicates(catalogue.tenants.map((t) => t.name), (i, name) => {
+    const first = catalogue.tenants.findIndex((t) => t.name === name);
+    report(tenantFileAt(catalogue, i), ['name'], `duplicate tenant "${name}" (also defined in ${tenantFileAt(catalogue, first)})`);
+  });
 
   const environments = new Set(catalogue.environments.map((e) => e.name));
   catalogue.clusters.forEach((cluster, i) => {
     if (!environments.has(cluster.environment)) {
-      report(sources.clusters, ['clusters', i, 'environment'], `unknown environment "${cluster.environment}" (known: ${[...environments].join(', ')})`);
+      report(sources.clusters, [...clusterAt(i), 'environment'], `unknown environment "${cluster.environment}" (known: ${[...environments].join(', ')})`);
     }
   });
 
   catalogue.environments.forEach((environment, i) => {
     const owner = environment.keyVault.managedBy;
     if (owner !== undefined && !catalogue.clusters.some((c) => c.name === owner && c.environment === environment.name)) {
-      report(sources.clusters, ['environments', i, 'keyVault', 'managedBy'], `"${owner}" is not a cluster of environment ${environment.name}`);
+      report(sources.clusters, ['environments', writtenIndex(catalogue, 'environments', i), 'keyVault', 'managedBy'], `"${owner}" is not a cluster of environment ${environment.name}`);
     }
   });
 
@@ -63,13 +78,14 @@ export function validateCatalogue(
   catalogue.credentials.forEach((credential, i) => {
     credential.allowedTenants.forEach((tenant, j) => {
       if (complete.tenants && !tenantNames.has(tenant)) {
-        report(sources.credentials, ['credentials', i, 'allowedTenants', j], `unknown tenant "${tenant}"`);
+        report(sources.credentials, [...credentialAt(i), 'allowedTenants', j], `unknown tenant "${tenant}"`);
       }
     });
-    validateFormats(credential, (path, message) => report(sources.credentials, ['credentials', i, ...path], message));
+    validateFormats(credential, (path, message) => report(sources.credentials, [...credentialAt(i), ...path], message));
   });
 
   validateTenants(catalogue, complete, report);
+  reportCollisions(generatedObjects(catalogue), report, where);
   return issues;
 }
 
@@ -106,12 +122,8 @@ function requiredKeys(format: Format): string[][] {
 function validateFormats(credential: Credential, report: (path: PropertyKey[], message: string) => void): void {
   const keys = new Set(masterKeysOf(credential));
   const formats = formatsOf(credential);
-  reportDuplicates(formats.map((f) => f.id), (i, id) =>
-    report(['formats', i, 'name'], `two formats are named "${id}"; give one a distinct name`),
-  );
-  reportDuplicates(formats.map((f) => f.secretName), (i, name) =>
-    report(['formats', i, 'secretName'], `two formats write the Secret "${name}"; set a distinct secretName`),
-  );
+  reportDuplicates(formats.map((f) => f.id), (i, id) => report(['formats', i, 'name'], `two formats are named "${id}"; give one a distinct name`));
+  reportDuplicates(formats.map((f) => f.secretName), (i, name) => report(['formats', i, 'secretName'], `two formats write the Secret "${name}"; set a distinct secretName`));
   formats.forEach(({ format }, i) => {
     const alternatives = requiredKeys(format);
     if (!alternatives.some((set) => set.every((k) => keys.has(k)))) {
@@ -140,8 +152,8 @@ function validateTenants(catalogue: Catalogue, complete: CompleteParts, report: 
   // cluster -> namespace -> tenant that claimed it first
   const claims = new Map<string, Map<string, string>>();
 
-  for (const tenant of catalogue.tenants) {
-    const file = catalogue.sources.tenants[tenant.name];
+  catalogue.tenants.forEach((tenant, t) => {
+    const file = tenantFileAt(catalogue, t);
     for (const [clusterName, placement] of Object.entries(tenant.clusters)) {
       const at = ['clusters', clusterName];
       if (complete.clusters && !clusters.has(clusterName)) {
@@ -162,18 +174,12 @@ function validateTenants(catalogue: Catalogue, complete: CompleteParts, report: 
         } else {
           claimed.set(namespace.name, tenant.name);
         }
+        for (const key of Object.keys(namespace.labels ?? {})) {
+          const reason = reservedNamespaceLabel(key);
+          if (reason) report(file, [...nsPath, 'labels', key], `label "${key}" ${reason}`);
+        }
 
-        // Secret names delivered into this namespace, to catch two sources writing one Secret.
-        const delivered = new Map<string, string>();
-        const deliver = (name: string, what: string, path: PropertyKey[]) => {
-          const previous = delivered.get(name);
-          if (previous !== undefined) report(file, path, `Secret "${name}" would be written twice in namespace ${namespace.name}: by ${previous} and by ${what}`);
-          else delivered.set(name, what);
-        };
-
-        reportDuplicates(namespace.requests ?? [], (r, name) =>
-          report(file, [...nsPath, 'requests', r], `credential "${name}" is requested twice`),
-        );
+        reportDuplicates(namespace.requests ?? [], (r, name) => report(file, [...nsPath, 'requests', r], `credential "${name}" is requested twice`));
         (namespace.requests ?? []).forEach((name, r) => {
           const path = [...nsPath, 'requests', r];
           const credential = credentials.get(name);
@@ -183,26 +189,19 @@ function validateTenants(catalogue: Catalogue, complete: CompleteParts, report: 
           }
           if (!credential.allowedTenants.includes(tenant.name)) {
             report(file, path, `tenant "${tenant.name}" may not request credential "${name}"; it is allowed for: ${credential.allowedTenants.join(', ')} (see ${catalogue.sources.credentials})`);
-            return;
           }
-          for (const format of formatsOf(credential)) deliver(format.secretName, `credential ${name}`, path);
         });
 
         (namespace.secrets ?? []).forEach((secret, s) => {
-          const path = [...nsPath, 'secrets', s];
-          deliver(secret.name, `own secret ${secret.name}`, [...path, 'name']);
-          validateOwnSecret(tenant.name, { name: namespace.name, trustDomain: trustDomainOn(clusterName) }, secret, (p, m) => report(file, [...path, ...p], m));
+          validateOwnSecret(tenant.name, { name: namespace.name, trustDomain: trustDomainOn(clusterName) }, secret, (p, m) => report(file, [...nsPath, 'secrets', s, ...p], m));
         });
-        (placement.globalSecrets ?? []).forEach((secret, g) =>
-          deliver(secret.name, `global secret ${secret.name}`, [...at, 'globalSecrets', g, 'name']),
-        );
       });
 
       (placement.globalSecrets ?? []).forEach((secret, g) => {
         validateOwnSecret(tenant.name, undefined, secret, (p, m) => report(file, [...at, 'globalSecrets', g, ...p], m));
       });
     }
-  }
+  });
 }
 
 function validateOwnSecret(
@@ -215,9 +214,17 @@ function validateOwnSecret(
     report(['notBefore'], `notBefore (${secret.notBefore}) must be before expires (${secret.expires})`);
   }
   for (const [key, vaultName] of Object.entries(secret.keyVault)) {
-    if (!vaultName.startsWith(`${tenant}-`)) {
-      report(['keyVault', key], `Key Vault secret "${vaultName}" must start with "${tenant}-": a tenant reads only its own secrets`);
+    if (!isInTenantSpace(tenant, vaultName)) {
+      report(['keyVault', key], `Key Vault secret "${vaultName}" must start with "${tenantVaultPrefix(tenant)}": a tenant reads only the secrets in its own vault space`);
     }
+  }
+  for (const key of Object.keys(secret.labels ?? {})) {
+    const reason = reservedSecretLabel(key);
+    if (reason) report(['labels', key], `label "${key}" ${reason}`);
+  }
+  for (const key of Object.keys(secret.annotations ?? {})) {
+    const reason = reservedSecretAnnotation(key);
+    if (reason) report(['annotations', key], `annotation "${key}" ${reason}`);
   }
   if (secret.type === 'workload') {
     if (namespace === undefined) {
@@ -230,5 +237,32 @@ function validateOwnSecret(
     if (!matches) {
       report(['spiffeId'], `SPIFFE ID "${secret.spiffeId}" must name this workload: ${expected}`);
     }
+  }
+}
+
+/**
+ * Two producers of one object would overwrite each other, whether synth writes the object or ESO does; and a
+ * generated name the API server would refuse fails the deploy. Each is reported at the later producer, naming
+ * the earlier one.
+ */
+function reportCollisions(objects: readonly GeneratedObject[], report: Report, where: (file: string, path: readonly PropertyKey[]) => string): void {
+  const first = new Map<string, GeneratedObject>();
+  for (const object of objects) {
+    const place = object.namespace === undefined ? `on cluster ${object.cluster}` : `in namespace ${object.namespace} on cluster ${object.cluster}`;
+    if (!isDns1123Subdomain(object.name)) {
+      report(object.file, object.path, `the generated ${object.kind} name "${object.name}" (${object.producer}) ${NAME_RULES.dns1123Subdomain}; shorten the names it is made of`);
+    }
+    const key = [object.cluster, object.kind, object.namespace ?? '', object.name].join('\0');
+    const earlier = first.get(key);
+    if (!earlier) {
+      first.set(key, object);
+      continue;
+    }
+    if (earlier.owner !== undefined && earlier.owner === object.owner) continue;
+    report(
+      object.file,
+      object.path,
+      `${object.kind} "${object.name}" ${place} would be written twice: by ${earlier.producer} (${where(earlier.file, earlier.path)}) and by ${object.producer}; rename one of them`,
+    );
   }
 }

@@ -3,7 +3,7 @@
  * apart from the catalogue rules because the answer changes with time: the synth and the stacks call it
  * with the current time, tests with a fixed one.
  */
-import type { Catalogue } from './catalogue';
+import { type Catalogue, lineAt } from './catalogue';
 import { type CatalogueIssue, formatPath } from './errors';
 import { ownSecretsOf } from './resolve';
 
@@ -30,7 +30,7 @@ export function validityReport(catalogue: Catalogue, options: ValidityOptions): 
   for (const { file, path, secret } of ownSecretsOf(catalogue)) {
     if (!secret.expires) continue;
     const expires = Date.parse(secret.expires);
-    const issue = (message: string) => ({ file, path: formatPath([...path, 'expires']), message });
+    const issue = (message: string) => ({ file, path: formatPath([...path, 'expires']), line: lineAt(catalogue.sources, file, [...path, 'expires']), message });
     if (expires <= now) {
       errors.push(issue(`secret "${secret.name}" expired on ${secret.expires}; rotate it in Key Vault and move expires, or remove it`));
     } else if (expires - now <= options.warnWithinDays * DAY_MS) {

@@ -112,7 +112,7 @@ describe('catalogue validation', () => {
       (f) => alphaNs(f).secrets.push({ ...alphaNs(f).secrets[0] }),
       'teams/alpha.yaml',
       'clusters.c1.namespaces[0].secrets[2].name',
-      /Secret "db" would be written twice in namespace alpha-app/,
+      /^ExternalSecret "db" in namespace alpha-app on cluster c1 would be written twice: by own secret db \(.*teams\/alpha\.yaml:\d+ clusters\.c1\.namespaces\[0\]\.secrets\[0\]\.name\) and by own secret db/,
     );
   });
 
@@ -130,7 +130,7 @@ describe('catalogue validation', () => {
       (f) => (alphaNs(f).secrets[0].keyVault = { password: 'registry-password' }),
       'teams/alpha.yaml',
       'clusters.c1.namespaces[0].secrets[0].keyVault.password',
-      /must start with "alpha-"/,
+      /must start with "alpha--": a tenant reads only the secrets in its own vault space/,
     );
   });
 

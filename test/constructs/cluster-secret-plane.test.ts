@@ -1,4 +1,5 @@
-import { synthesizeCluster, tenantStoreName } from '../../constructs';
+import { synthesizeCluster } from '../../constructs';
+import { tenantStoreName } from '../../tenants/lib';
 import { credentialsOfferedOn, formatsOf, loadCatalogue, namespacesOn } from '../../tenants/lib';
 
 const catalogue = loadCatalogue();

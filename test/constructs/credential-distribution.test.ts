@@ -36,11 +36,12 @@ describe('CredentialDistribution', () => {
 
   test('writes every defaulted field explicitly', () => {
     const spec = findObject(objects, 'ClusterExternalSecret', 'ghcr-dockerconfigjson').spec;
-    expect(spec.refreshTime).toBe('5m');
+    // Go's canonical duration strings, as ESO writes them back, so a second apply finds nothing to change.
+    expect(spec.refreshTime).toBe('5m0s');
     expect(spec.externalSecretSpec).toMatchObject({
       secretStoreRef: { kind: 'ClusterSecretStore', name: 'central-ghcr' },
       refreshPolicy: 'Periodic',
-      refreshInterval: '1m',
+      refreshInterval: '1m0s',
       target: { creationPolicy: 'Owner', deletionPolicy: 'Retain', template: { engineVersion: 'v2', mergePolicy: 'Replace', type: 'kubernetes.io/dockerconfigjson' } },
     });
     expect(spec.externalSecretSpec.data).toEqual([
@@ -61,6 +62,19 @@ describe('CredentialDistribution', () => {
       'kargo.akuity.io/cred-type': 'image',
     });
   });
+
+  test('durations are written in the canonical form ESO stores, and a bad one names the prop', () => {
+    const [docker] = formatsOf(credential);
+    const ces = findObject(
+      synthConstructs((s) => new CredentialDistribution(s, 'd', { credential, format: docker, refreshInterval: '90s', refreshTime: '1h' })),
+      'ClusterExternalSecret',
+      'ghcr-dockerconfigjson',
+    );
+    expect([ces.spec.externalSecretSpec.refreshInterval, ces.spec.refreshTime]).toEqual(['1m30s', '1h0m0s']);
+    expect(() => synthConstructs((s) => new CredentialDistribution(s, 'd', { credential, format: docker, refreshInterval: '1 minute' }))).toThrow(
+      /CredentialDistribution ghcr-dockerconfigjson: refreshInterval "1 minute" is not a Go duration/,
+    );
+  });
 });
 
 describe('MasterCredential', () => {
@@ -74,7 +88,7 @@ describe('MasterCredential', () => {
     expect(es.spec).toEqual({
       secretStoreRef: { kind: 'ClusterSecretStore', name: 'keyvault' },
       refreshPolicy: 'Periodic',
-      refreshInterval: '5m',
+      refreshInterval: '5m0s',
       target: { name: 'ghcr', creationPolicy: 'Owner', deletionPolicy: 'Retain' },
       data: [
         { secretKey: 'password', remoteRef: { key: 'ghcr-token' } },

@@ -31,10 +31,13 @@ describe('TenantNamespace', () => {
     ]);
   });
 
-  test('the tenant and request labels cannot be set by hand', () => {
-    expect(() => synthConstructs((s) => new TenantNamespace(s, 'ns', { name: 'x', tenant: 't', labels: { 'secrets/ghcr': 'true' }, owners: [{ kind: 'User', name: 'u' }] }))).toThrow(
-      /labels secrets\/ghcr are set from the tenant and its requests/,
-    );
+  test('labels the construct sets itself cannot be set by hand', () => {
+    const withLabels = (labels: Record<string, string>) => () =>
+      synthConstructs((s) => new TenantNamespace(s, 'ns', { name: 'x', tenant: 't', labels, owners: [{ kind: 'User', name: 'u' }] }));
+    expect(withLabels({ 'secrets/ghcr': 'true' })).toThrow(/TenantNamespace x: label "secrets\/ghcr" is a credential request; list the credential under requests instead/);
+    expect(withLabels({ 'central-secret-store.io/tenant': 'other' })).toThrow(/label "central-secret-store.io\/tenant" belongs to Central Secret Store/);
+    expect(withLabels({ 'app.kubernetes.io/managed-by': 'me' })).toThrow(/label "app.kubernetes.io\/managed-by" marks the objects Central Secret Store manages/);
+    expect(withLabels({ team: 'x' })).not.toThrow();
   });
 });
 

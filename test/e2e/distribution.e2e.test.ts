@@ -48,7 +48,7 @@ const vault: Record<string, string> = {
   'oauth-client-id': 'client-1',
   'oauth-client-secret': 's3cr3t',
   'rotation-token': 'v1',
-  'payments-signing-key': 'signing-key-value',
+  'payments--signing-key': 'signing-key-value',
 };
 
 let cp: ControlPlane;
@@ -161,7 +161,7 @@ describe('distribution on a real API server with the real ESO controller', () =>
     const oauth = await waitUntil('oauth in search-api', () => secretIn('search-api', 'oauth-oauth'));
     expect(decode(oauth, 'client-secret')).toBe(vault['oauth-client-secret']);
     const own = await waitUntil('workload secret in pay-api', () => secretIn('pay-api', 'signing-key'));
-    expect(decode(own, 'key')).toBe(vault['payments-signing-key']);
+    expect(decode(own, 'key')).toBe(vault['payments--signing-key']);
     expect(own.metadata.annotations?.['central-secret-store.io/spiffe-id']).toBe('spiffe://e2e.local/ns/pay-api/sa/signer');
   });
 

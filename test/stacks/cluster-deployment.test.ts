@@ -192,8 +192,8 @@ describe('vault secrets written by Pulumi', () => {
 describe('validity windows reach Key Vault', () => {
   test("a tenant secret written by Pulumi takes the catalogue's notBefore and expires", async () => {
     const { resources } = await deploy('aks-weu-prod', {
-      'central-secret-store:vaultSecrets': JSON.stringify([{ name: 'payments-settlement-signing-key' }]),
-      'central-secret-store:vaultSecretValues': JSON.stringify({ 'payments-settlement-signing-key': 'k' }),
+      'central-secret-store:vaultSecrets': JSON.stringify([{ name: 'payments--settlement-signing-key' }]),
+      'central-secret-store:vaultSecretValues': JSON.stringify({ 'payments--settlement-signing-key': 'k' }),
     });
     const secret = only(resources, 'azure-native:keyvault:Secret');
     expect((secret.wireInputs as any).properties.attributes).toEqual({

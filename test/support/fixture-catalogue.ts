@@ -44,7 +44,7 @@ export function validFixture(): FixtureCatalogue {
                   {
                     name: 'db',
                     type: 'kubernetes',
-                    keyVault: { password: 'alpha-db-password' },
+                    keyVault: { password: 'alpha--db-password' },
                     notBefore: '2026-01-01T00:00:00Z',
                     expires: '2030-01-01T00:00:00Z',
                   },
@@ -53,7 +53,7 @@ export function validFixture(): FixtureCatalogue {
                     type: 'workload',
                     serviceAccount: 'signer',
                     spiffeId: 'spiffe://c1.prod.local/ns/alpha-app/sa/signer',
-                    keyVault: { key: 'alpha-signing-key' },
+                    keyVault: { key: 'alpha--signing-key' },
                   },
                 ],
               },

@@ -1,0 +1,46 @@
+/**
+ * How a deployment of the catalogue names the objects it generates. The cluster plane passes these names to
+ * the constructs, and validation uses them to find collisions before anything is synthesized.
+ */
+
+/** Namespace of the master Secrets. */
+export const CENTRAL_NAMESPACE = 'central-secret-store';
+
+/** ServiceAccount (and its Role and RoleBinding) that reads the central namespace for ESO. */
+export const CENTRAL_READER = 'central-secret-store-reader';
+
+/** The ClusterSecretStore that reads the environment's vault for the central namespace. */
+export const KEY_VAULT_STORE = 'keyvault';
+
+/** ClusterRole granted to tenant owners in each of their namespaces, and the RoleBinding that grants it. */
+export const TENANT_OWNER_ROLE = 'central-secret-store-tenant-owner';
+export const TENANT_OWNER_BINDING = 'tenant-owners';
+
+/** The admission policies (each with a binding of the same name). */
+export const NAMESPACE_LABEL_POLICY = 'central-secret-store-namespace-labels';
+export const STORE_REFERENCE_POLICY = 'central-secret-store-store-references';
+
+/** The store that serves one credential's master from the central namespace. */
+export function centralStoreName(credential: string): string {
+  return `central-${credential}`;
+}
+
+/** A tenant's own store. */
+export function tenantStoreName(tenant: string): string {
+  return `tenant-${tenant}`;
+}
+
+/** The ClusterExternalSecret of one credential and format, and the ExternalSecret it writes into each namespace. */
+export function distributionName(credential: string, formatId: string): string {
+  return `${credential}-${formatId}`;
+}
+
+/** The ClusterExternalSecret that delivers a tenant's global secret to each of its namespaces. */
+export function globalSecretDistributionName(tenant: string, secret: string): string {
+  return `${tenant}-${secret}`;
+}
+
+/** The Role and RoleBinding that let a workload secret's ServiceAccount read it. */
+export function workloadReaderName(secret: string): string {
+  return `read-${secret}`;
+}
