@@ -9,5 +9,6 @@ export * from './object-names';
 export * from './reserved-keys';
 export * from './resolve';
 export * from './schema';
+export * from './tenant-modules';
 export * from './validate';
 export * from './validity';

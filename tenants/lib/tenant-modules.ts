@@ -19,7 +19,7 @@ export const MODULE_LOAD_TIMEOUT_MS = 60_000;
 const CHILD = join(__dirname, `tenant-module-child${extname(__filename)}`);
 
 /** Imports each module and returns, in the same order, its default export as plain data or an error. */
-export function loadTenantModules(files: readonly string[]): ModuleResult[] {
+export function loadTenantModules(files: readonly string[], timeoutMs: number = MODULE_LOAD_TIMEOUT_MS): ModuleResult[] {
   const results: ModuleResult[] = [];
   const scratch = mkdtempSync(join(tmpdir(), 'css-tenant-modules-'));
   try {
@@ -29,14 +29,14 @@ export function loadTenantModules(files: readonly string[]): ModuleResult[] {
       const child = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), CHILD, resultsFile, ...pending], {
         // A module's own output goes to stderr, so nothing it prints can pass for the synth's report.
         stdio: ['ignore', 2, 2],
-        timeout: MODULE_LOAD_TIMEOUT_MS,
+        timeout: timeoutMs,
         killSignal: 'SIGKILL',
       });
       const reported = readResults(resultsFile);
       results.push(...reported.slice(0, pending.length));
       if (results.length < files.length) {
         // The module after the last reported one is the one that ended or stalled the child.
-        results.push({ error: describeEnd(child) });
+        results.push({ error: describeEnd(child, timeoutMs) });
       }
     }
   } finally {
@@ -58,9 +58,9 @@ function readResults(file: string): ModuleResult[] {
     .map((line) => JSON.parse(line) as ModuleResult);
 }
 
-function describeEnd(child: ReturnType<typeof spawnSync>): string {
+function describeEnd(child: ReturnType<typeof spawnSync>, timeoutMs: number): string {
   if (child.error && (child.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') {
-    return `did not finish loading within ${MODULE_LOAD_TIMEOUT_MS / 1000} s; a tenant module must only export its tenant`;
+    return `did not finish loading within ${timeoutMs / 1000} s; a tenant module must only export its tenant`;
   }
   if (child.error) return `could not be loaded: ${child.error.message}`;
   const how = child.signal ? `was killed by ${child.signal}` : `exited with code ${child.status}`;

@@ -182,3 +182,132 @@ describe('catalogue validation', () => {
     ]);
   });
 });
+
+describe('tenant vault spaces', () => {
+  test('a tenant whose name prefixes another tenant\'s cannot name that tenant\'s vault secrets', () => {
+    const fixture = validFixture();
+    fixture.teams.data = { name: 'data', owners: [{ kind: 'Group', name: 'data' }], clusters: { c1: { namespaces: [{ name: 'data-app', secrets: [{ name: 'stolen', type: 'kubernetes', keyVault: { token: 'data-science--model-registry-token' } }] }] } } };
+    fixture.teams['data-science'] = { name: 'data-science', owners: [{ kind: 'Group', name: 'ds' }], clusters: { c1: { namespaces: [{ name: 'ds-app', secrets: [{ name: 'model', type: 'kubernetes', keyVault: { token: 'data-science--model-registry-token' } }] }] } } };
+    const issues = issuesOf(fixture);
+    expect(issues.map((i) => `${i.file.split('/').pop()} ${i.path}: ${i.message}`)).toEqual([
+      'data.yaml clusters.c1.namespaces[0].secrets[0].keyVault.token: Key Vault secret "data-science--model-registry-token" must start with "data--": a tenant reads only the secrets in its own vault space',
+    ]);
+  });
+
+  test('tenant names may not contain "--", nor may shared credentials\' vault secrets', () => {
+    expectSingleIssue((f) => (f.teams.beta.name = 'be--ta'), 'teams/beta.yaml', 'name', /must be a DNS-1123 label without "--"/);
+    expectSingleIssue(
+      (f) => ((f.credentials.credentials[0].keyVault as any).password = 'alpha--db-password'),
+      'credentials.yaml',
+      'credentials[0].keyVault.password',
+      /may not contain "--", which marks tenants' own vault secrets/,
+    );
+  });
+});
+
+describe('generated object names', () => {
+  test('an own secret named like a distribution\'s ExternalSecret names both sides', () => {
+    const fixture = validFixture();
+    alphaNs(fixture).secrets.push({ name: 'registry-dockerconfigjson', type: 'kubernetes', keyVault: { token: 'alpha--token' } });
+    const dir = writeFixture(fixture);
+    const issues = (() => {
+      try {
+        loadCatalogue(dir);
+        return [];
+      } catch (error) {
+        return [...(error as CatalogueError).issues];
+      }
+    })();
+    expect(issues).toHaveLength(1);
+    expect(issues[0].path).toBe('clusters.c1.namespaces[0].secrets[2].name');
+    expect(issues[0].line).toBeGreaterThan(1);
+    expect(issues[0].message).toMatch(
+      /^ExternalSecret "registry-dockerconfigjson" in namespace alpha-app on cluster c1 would be written twice: by credential registry \(format dockerconfigjson\) \(.*teams\/alpha\.yaml:\d+ clusters\.c1\.namespaces\[0\]\.requests\[0\]\) and by own secret registry-dockerconfigjson/,
+    );
+  });
+
+  test('two credentials whose distributions get one name', () => {
+    expectSingleIssue(
+      (f) => {
+        f.credentials.credentials[0].formats = [{ type: 'opaque', name: 'pull-opaque' }];
+        f.credentials.credentials.push({ name: 'registry-pull', kind: 'generic', keyVault: { token: 'registry-pull-token' }, allowedTenants: ['alpha'] });
+      },
+      'credentials.yaml',
+      'credentials[1].name',
+      /^ClusterExternalSecret "registry-pull-opaque" on cluster c1 would be written twice: by credential registry, format pull-opaque \(.*credentials\.yaml:\d+ credentials\[0\]\.formats\[0\]\.name\) and by credential registry-pull, format opaque/,
+    );
+  });
+
+  test('a global secret that lands on an ExternalSecret a distribution writes in one of the tenant\'s namespaces', () => {
+    expectSingleIssue(
+      (f) => ((f.teams.alpha.clusters as any).c1.globalSecrets = [{ name: 'registry-dockerconfigjson', type: 'kubernetes', keyVault: { k: 'alpha--k' } }]),
+      'teams/alpha.yaml',
+      'clusters.c1.globalSecrets[0].name',
+      /^ExternalSecret "registry-dockerconfigjson" in namespace alpha-app on cluster c1 would be written twice: by credential registry \(format dockerconfigjson\)/,
+    );
+  });
+
+  test('two credentials writing one Secret name into a namespace that requests both', () => {
+    expectSingleIssue(
+      (f) => {
+        f.credentials.credentials[0].formats = [{ type: 'dockerconfigjson', secretName: 'pull' }];
+        f.credentials.credentials.push({ name: 'second', kind: 'docker-registry', registries: ['docker.io'], keyVault: { username: 'second-u', password: 'second-p' }, allowedTenants: ['alpha'], formats: [{ type: 'dockerconfigjson', secretName: 'pull' }] });
+        alphaNs(f).requests = ['registry', 'second'];
+      },
+      'teams/alpha.yaml',
+      'clusters.c1.namespaces[0].requests[1]',
+      /^Secret "pull" in namespace alpha-app on cluster c1 would be written twice: by credential registry \(format dockerconfigjson\) .* and by credential second \(format dockerconfigjson\)/,
+    );
+  });
+
+  test('a generated name the API server would refuse is reported where its parts are written', () => {
+    expectSingleIssue(
+      (f) => ((f.teams.alpha.clusters as any).c1.globalSecrets = [{ name: `${'x'.repeat(250)}`, type: 'kubernetes', keyVault: { k: 'alpha--k' } }]),
+      'teams/alpha.yaml',
+      'clusters.c1.globalSecrets[0].name',
+      /the generated ClusterExternalSecret name "alpha-x{250}" \(global secret x{250} of tenant alpha\) must be a DNS-1123 subdomain/,
+    );
+  });
+});
+
+describe('keys the product and ESO set themselves', () => {
+  test('namespace labels that would request a credential or move the namespace to another tenant', () => {
+    const fixture = validFixture();
+    alphaNs(fixture).labels = { 'secrets/registry': 'true', 'central-secret-store.io/tenant': 'beta', 'app.kubernetes.io/managed-by': 'me', 'kubernetes.io/metadata.name': 'x', team: 'ok' };
+    expect(issuesOf(fixture).map((i) => `${i.path}: ${i.message}`)).toEqual([
+      'clusters.c1.namespaces[0].labels["secrets/registry"]: label "secrets/registry" is a credential request; list the credential under requests instead',
+      'clusters.c1.namespaces[0].labels["central-secret-store.io/tenant"]: label "central-secret-store.io/tenant" belongs to Central Secret Store, which sets the central-secret-store.io keys itself',
+      'clusters.c1.namespaces[0].labels["app.kubernetes.io/managed-by"]: label "app.kubernetes.io/managed-by" marks the objects Central Secret Store manages; it sets it itself',
+      'clusters.c1.namespaces[0].labels["kubernetes.io/metadata.name"]: label "kubernetes.io/metadata.name" is set by the API server to the namespace name',
+    ]);
+  });
+
+  test('own secrets may not carry the labels and annotations of distributed copies or of ESO', () => {
+    const fixture = validFixture();
+    alphaNs(fixture).secrets[0].labels = { 'central-secret-store.io/credential': 'registry', 'managed-by': 'external-secrets', 'reconcile.external-secrets.io/managed': 'true', app: 'ok' };
+    alphaNs(fixture).secrets[0].annotations = { 'central-secret-store.io/expires': '2099-01-01T00:00:00Z', note: 'ok' };
+    expect(issuesOf(fixture).map((i) => `${i.path}: ${i.message}`)).toEqual([
+      'clusters.c1.namespaces[0].secrets[0].labels["central-secret-store.io/credential"]: label "central-secret-store.io/credential" belongs to Central Secret Store, which sets the central-secret-store.io keys itself',
+      'clusters.c1.namespaces[0].secrets[0].labels.managed-by: label "managed-by" marks Secrets written by Central Secret Store; it sets it itself, so an own secret cannot pass for a distributed copy',
+      'clusters.c1.namespaces[0].secrets[0].labels["reconcile.external-secrets.io/managed"]: label "reconcile.external-secrets.io/managed" belongs to the External Secrets Operator, which reads the external-secrets.io keys',
+      'clusters.c1.namespaces[0].secrets[0].annotations["central-secret-store.io/expires"]: annotation "central-secret-store.io/expires" belongs to Central Secret Store, which sets the central-secret-store.io keys itself',
+    ]);
+  });
+});
+
+describe('cluster settings', () => {
+  test('durations must be Go durations of at least a second, and are kept in the form ESO writes back', () => {
+    expectSingleIssue((f) => (f.clusters.clusters[0].refreshInterval = '1 minute'), 'clusters.yaml', 'clusters[0].refreshInterval', /must be a Go duration such as 30s/);
+    expectSingleIssue((f) => (f.clusters.clusters[0].refreshInterval = '0s'), 'clusters.yaml', 'clusters[0].refreshInterval', /must be at least 1s/);
+    const fixture = validFixture();
+    fixture.clusters.clusters[0].refreshInterval = '90s';
+    expect(loadCatalogue(writeFixture(fixture)).clusters[0].refreshInterval).toBe('1m30s');
+  });
+
+  test('deployers are users and groups, at least one', () => {
+    expectSingleIssue((f) => (f.clusters.clusters[0].deployers = { users: [], groups: [] }), 'clusters.yaml', 'clusters[0].deployers', /must name at least one user or group/);
+    const fixture = validFixture();
+    fixture.clusters.clusters[0].deployers = { groups: ['3f2b0c7e-deployers'] };
+    expect(loadCatalogue(writeFixture(fixture)).clusters[0].deployers).toEqual({ users: [], groups: ['3f2b0c7e-deployers'] });
+  });
+});

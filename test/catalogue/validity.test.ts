@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadCatalogue, validityOfVaultSecret, validityReport } from '../../tenants/lib';
 import { validFixture, writeFixture } from '../support/fixture-catalogue';
 
-const catalogue = loadCatalogue(writeFixture(validFixture()));
+const dir = writeFixture(validFixture());
+const catalogue = loadCatalogue(dir);
 // The fixture's secret "db" expires 2030-01-01T00:00:00Z.
 
 describe('validity windows', () => {
@@ -12,6 +15,7 @@ describe('validity windows', () => {
       {
         file: catalogue.sources.tenants.alpha,
         path: 'clusters.c1.namespaces[0].secrets[0].expires',
+        line: readFileSync(join(dir, 'teams', 'alpha.yaml'), 'utf8').split('\n').findIndex((l) => l.includes('expires:')) + 1,
         message: 'secret "db" expired on 2030-01-01T00:00:00Z; rotate it in Key Vault and move expires, or remove it',
       },
     ]);
@@ -25,7 +29,7 @@ describe('validity windows', () => {
   });
 
   test('the window reaches Key Vault: the catalogue validity of a vault secret is found by name', () => {
-    expect(validityOfVaultSecret(catalogue, 'alpha-db-password')).toEqual({ notBefore: '2026-01-01T00:00:00Z', expires: '2030-01-01T00:00:00Z' });
+    expect(validityOfVaultSecret(catalogue, 'alpha--db-password')).toEqual({ notBefore: '2026-01-01T00:00:00Z', expires: '2030-01-01T00:00:00Z' });
     expect(validityOfVaultSecret(catalogue, 'registry-password')).toBeUndefined();
   });
 });

@@ -1,0 +1,147 @@
+/**
+ * Reading a catalogue as a hostile or careless author would leave it: files that are not UTF-8, folders and
+ * dangling links where files belong, alias bombs, entries out of name order, and TypeScript tenants that
+ * throw, exit or export the wrong shape. Every problem names its file (and line where there is one), and all
+ * are reported at once.
+ */
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { CatalogueError, type CatalogueIssue, loadCatalogue, loadTenantModules } from '../../tenants/lib';
+import { type FixtureCatalogue, validFixture, writeFixture } from '../support/fixture-catalogue';
+
+function issuesIn(dir: string): CatalogueIssue[] {
+  try {
+    loadCatalogue(dir);
+    return [];
+  } catch (error) {
+    if (error instanceof CatalogueError) return [...error.issues];
+    throw error;
+  }
+}
+
+const fixtureWith = (edit: (dir: string) => void, fixture: FixtureCatalogue = validFixture()) => {
+  const dir = writeFixture(fixture);
+  edit(dir);
+  return dir;
+};
+const where = (dir: string, issue: CatalogueIssue) => `${relative(dir, resolve(issue.file))}${issue.line === undefined ? '' : `:${issue.line}`} ${issue.path}`;
+
+/** A tenant module; `body` runs at import, before the default export. */
+const tenantModule = (name: string, body = '') =>
+  `${body}\nexport default { name: '${name}', owners: [{ kind: 'Group', name: '${name}-admins' }], clusters: { c1: { namespaces: [{ name: '${name}-app' }] } } };\n`;
+
+describe('catalogue files', () => {
+  test('bytes that are not UTF-8 are refused with the file and every line holding them', () => {
+    const dir = fixtureWith((d) => {
+      const yaml = Buffer.from(stringify(validFixture().teams.beta), 'utf8');
+      const lines = yaml.toString('utf8').split('\n');
+      // Latin-1 "é" on line 2, and a lone continuation byte on line 4.
+      const broken = Buffer.concat(lines.map((l, i) => Buffer.concat([Buffer.from(l, 'utf8'), i === 1 || i === 3 ? Buffer.from([0xe9]) : Buffer.alloc(0), Buffer.from(i < lines.length - 1 ? '\n' : '')])));
+      writeFileSync(join(d, 'teams', 'beta.yaml'), broken);
+      writeFileSync(join(d, 'teams', 'gamma.ts'), Buffer.concat([Buffer.from("export default { name: 'gamma' };\n// "), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]));
+    });
+    const issues = issuesIn(dir);
+    expect(issues.map((i) => where(dir, i)).sort()).toEqual(['teams/beta.yaml:2 ', 'teams/beta.yaml:4 ', 'teams/gamma.ts:2 ']);
+    for (const issue of issues) expect(issue.message).toMatch(/is not valid UTF-8/);
+  });
+
+  test('a folder, a dangling link or a missing file where a file belongs is named, along with every other problem', () => {
+    const fixture = validFixture();
+    (fixture.teams.beta.clusters as any).c1.namespaces[0].name = 'Bad';
+    const dir = fixtureWith((d) => {
+      rmSync(join(d, 'credentials.yaml'));
+      mkdirSync(join(d, 'credentials.yaml'));
+      mkdirSync(join(d, 'teams', 'folder.yaml'));
+      symlinkSync(join(d, 'does-not-exist.yaml'), join(d, 'teams', 'dangling.yaml'));
+    }, fixture);
+    const issues = issuesIn(dir);
+    expect(issues.map((i) => `${where(dir, i)}: ${i.message}`)).toEqual([
+      'credentials.yaml : is a directory, not a file',
+      `teams/beta.yaml:${issues.find((i) => i.file.endsWith('beta.yaml'))?.line} clusters.c1.namespaces[0].name: ${issues.find((i) => i.file.endsWith('beta.yaml'))?.message}`,
+      'teams/dangling.yaml : file not found',
+      'teams/folder.yaml : is a directory, not a file',
+    ]);
+    expect(issues.find((i) => i.file.endsWith('beta.yaml'))?.message).toMatch(/DNS-1123 label/);
+  });
+
+  test('a missing catalogue folder, a file given as the folder, and teams/ as a file are named', () => {
+    expect(issuesIn('/nonexistent/catalogue').map((i) => `${resolve(i.file)}: ${i.message}`)).toEqual(['/nonexistent/catalogue: catalogue folder not found']);
+    const file = join(writeFixture(validFixture()), 'clusters.yaml');
+    expect(issuesIn(file).map((i) => i.message)).toEqual(['catalogue folder is a file, not a folder']);
+    const dir = fixtureWith((d) => {
+      rmSync(join(d, 'teams'), { recursive: true });
+      writeFileSync(join(d, 'teams'), 'not a folder');
+    });
+    expect(issuesIn(dir).map((i) => `${where(dir, i)}: ${i.message}`)).toContain('teams : is a file, not a folder');
+  });
+
+  test('a YAML alias bomb is refused, naming the file, without expanding it', () => {
+    const levels = Array.from({ length: 9 }, (_, i) => `l${i + 1}: &l${i + 1} [${Array(9).fill(`*l${i}`).join(', ')}]`);
+    const dir = fixtureWith((d) => writeFileSync(join(d, 'teams', 'bomb.yaml'), ['l0: &l0 [lol]', ...levels, 'name: bomb'].join('\n')));
+    const [issue, ...rest] = issuesIn(dir);
+    expect(rest).toEqual([]);
+    expect(where(dir, issue)).toBe('teams/bomb.yaml ');
+    expect(issue.message).toMatch(/^invalid YAML: .*alias/);
+  });
+
+  test('cross-file errors in clusters.yaml and credentials.yaml point at the entry as written, with its line', () => {
+    const fixture = validFixture();
+    // Written first, sorted last: its index in the file is 0, its index by name is 1.
+    fixture.credentials.credentials.unshift({ name: 'zeta', kind: 'generic', keyVault: { token: 'zeta-token' }, allowedTenants: ['nobody'] });
+    fixture.clusters.clusters.unshift({ name: 'z9', environment: 'staging', kind: 'aks', region: 'westeurope' });
+    const dir = writeFixture(fixture);
+    const lineOf = (file: string, text: string) => readFileSync(join(dir, file), 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
+    const issues = issuesIn(dir);
+    expect(issues.map((i) => `${where(dir, i)}: ${i.message}`).sort()).toEqual([
+      `clusters.yaml:${lineOf('clusters.yaml', 'environment: staging')} clusters[0].environment: unknown environment "staging" (known: prod)`,
+      `credentials.yaml:${lineOf('credentials.yaml', '- nobody')} credentials[0].allowedTenants[0]: unknown tenant "nobody"`,
+    ]);
+  });
+});
+
+describe('TypeScript tenants', () => {
+  const withModules = (modules: Record<string, string>) =>
+    fixtureWith((d) => {
+      for (const [file, text] of Object.entries(modules)) writeFileSync(join(d, 'teams', file), text);
+    });
+
+  test('modules that exit, are killed, throw or export the wrong shape are errors naming the file; the others load', () => {
+    const dir = withModules({
+      'a-exits.ts': tenantModule('exiter', 'process.exit(0);'),
+      'b-good.ts': tenantModule('gamma'),
+      'c-killed.ts': tenantModule('killed', "process.kill(process.pid, 'SIGKILL');"),
+      'd-throws.ts': tenantModule('thrower', "throw new Error('no tenant today');"),
+      'e-no-default.ts': "export const tenant = { name: 'delta' };\n",
+      'f-function.ts': 'export default () => ({ name: "epsilon" });\n',
+      'g-date.ts': "export default { name: 'zeta', owners: [{ kind: 'Group', name: 'z' }], clusters: {}, created: new Date(0) };\n",
+      'h-good.ts': tenantModule('eta'),
+    });
+    const issues = issuesIn(dir);
+    expect(issues.map((i) => `${where(dir, i)}: ${i.message}`)).toEqual([
+      'teams/a-exits.ts : ended the process while loading (exited with code 0); a tenant module must only export its tenant, never exit',
+      'teams/c-killed.ts : ended the process while loading (was killed by SIGKILL); a tenant module must only export its tenant, never exit',
+      'teams/d-throws.ts : cannot load module: no tenant today',
+      'teams/e-no-default.ts : has no default export; write `export default defineTenant({ ... })`',
+      'teams/f-function.ts : default export is a function; a tenant module must export plain data',
+      'teams/g-date.ts : default export.created is a Date; a tenant module must export plain data (write timestamps as ISO 8601 strings)',
+    ]);
+  });
+
+  test('the good modules around a failing one are loaded and validated like YAML tenants', () => {
+    const dir = withModules({ 'a.ts': tenantModule('gamma'), 'b.ts': tenantModule('delta', 'process.exit(3);'), 'c.ts': tenantModule('data--x') });
+    const issues = issuesIn(dir);
+    expect(issues.map((i) => `${where(dir, i)}`)).toEqual(['teams/b.ts ', 'teams/c.ts name']);
+    expect(issues[1].message).toMatch(/must be a DNS-1123 label without "--"/);
+    const good = writeFixture(validFixture());
+    writeFileSync(join(good, 'teams', 'gamma.ts'), tenantModule('gamma'));
+    expect(loadCatalogue(good).tenants.map((t) => t.name)).toEqual(['alpha', 'beta', 'gamma']);
+  });
+
+  test('a module that never finishes importing is reported after the timeout', () => {
+    const dir = withModules({ 'hangs.ts': tenantModule('hangs', 'while (true) {}'), 'after.ts': tenantModule('after') });
+    const results = loadTenantModules([join(dir, 'teams', 'after.ts'), join(dir, 'teams', 'hangs.ts')], 3_000);
+    expect(results[0].value).toMatchObject({ name: 'after' });
+    expect(results[1].error).toBe('did not finish loading within 3 s; a tenant module must only export its tenant');
+  });
+});
