@@ -7,13 +7,14 @@
 import { Command } from 'commander';
 import { synthesizeCluster } from '../constructs';
 import { CatalogueError, EXAMPLE_CATALOGUE_DIR, clusterNamed, formatIssue, loadCatalogue, validityReport } from '../tenants/lib';
+import { OutputFolderError } from './output-folder';
 import { writeManifests } from './write-manifests';
 
 const program = new Command()
   .name('synth')
   .description('Synthesize the External Secrets Operator resources of every cluster in a catalogue')
   .option('-c, --catalogue <dir>', 'catalogue folder (clusters.yaml, credentials.yaml, teams/)', EXAMPLE_CATALOGUE_DIR)
-  .option('-o, --out <dir>', 'output folder; one sub-folder per cluster', 'dist')
+  .option('-o, --out <dir>', 'output folder, new, empty or an earlier synth output; one sub-folder per cluster', 'dist')
   .option('--cluster <name...>', 'only these clusters (default: all)')
   .option('--expiry-warning-days <days>', 'warn about tenant secrets that expire within this many days', (v) => Number.parseInt(v, 10), 30)
   .option('--now <timestamp>', 'check validity windows against this time instead of the clock (for reproducible runs)')
@@ -49,15 +50,16 @@ function main(): number {
     console.log(`  ${name}: ${m.clusterScoped.length} cluster-scoped + ${m.namespaced.length} namespaced objects`);
     return m;
   });
-  const written = writeManifests(options.out, manifests);
+  const result = writeManifests(options.out, manifests);
+  if (result.leftBehind) console.error(`warning: the previous output was moved to ${result.leftBehind} and kept, because files synth did not write appeared in it`);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  console.log(`wrote ${written.length} clusters to ${options.out}/ in ${ms.toFixed(0)} ms`);
+  console.log(`wrote ${manifests.length} clusters to ${options.out}/ in ${ms.toFixed(0)} ms`);
   return 0;
 }
 
 try {
   process.exitCode = main();
 } catch (error) {
-  console.error(`synth: ${(error as Error).message}`);
+  console.error(error instanceof OutputFolderError ? `synth: nothing was written: ${error.message}` : `synth: ${(error as Error).message}`);
   process.exitCode = 1;
 }

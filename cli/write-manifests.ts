@@ -1,7 +1,6 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { ClusterManifests, KubeObject } from '../constructs';
+import { type ReplaceResult, replaceOutputFolder } from './output-folder';
 
 /** File names inside dist/<cluster>/, in the order they are applied. */
 export const MANIFEST_FILES = { clusterScoped: '00-cluster-scoped.yaml', namespaced: '10-namespaced.yaml' } as const;
@@ -12,35 +11,13 @@ export function toYaml(objects: readonly KubeObject[]): string {
 }
 
 /**
- * Writes every cluster's manifests to <outDir>/<cluster>/. The whole tree is written to a sibling folder
- * first and swapped in at the end, so a failure leaves the previous output untouched and a removed cluster
- * leaves no stale folder behind.
+ * Writes every cluster's manifests to <outDir>/<cluster>/, all at once, replacing only an earlier synth's
+ * output (see output-folder.ts). A removed cluster leaves no stale folder behind.
  */
-export function writeManifests(outDir: string, clusters: readonly ClusterManifests[]): string[] {
-  const target = resolve(outDir);
-  const staging = `${target}.tmp-${process.pid}`;
-  const previous = `${target}.old-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
-  const written: string[] = [];
-  try {
-    for (const m of clusters) {
-      const dir = join(staging, m.cluster);
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, MANIFEST_FILES.clusterScoped), toYaml(m.clusterScoped));
-      writeFileSync(join(dir, MANIFEST_FILES.namespaced), toYaml(m.namespaced));
-      written.push(join(target, m.cluster));
-    }
-    mkdirSync(dirname(target), { recursive: true });
-    rmSync(previous, { recursive: true, force: true });
-    try {
-      renameSync(target, previous);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-    renameSync(staging, target);
-    rmSync(previous, { recursive: true, force: true });
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
-  return written;
+export function writeManifests(outDir: string, clusters: readonly ClusterManifests[]): ReplaceResult {
+  const files = clusters.flatMap((m) => [
+    { path: `${m.cluster}/${MANIFEST_FILES.clusterScoped}`, content: toYaml(m.clusterScoped) },
+    { path: `${m.cluster}/${MANIFEST_FILES.namespaced}`, content: toYaml(m.namespaced) },
+  ]);
+  return replaceOutputFolder(outDir, files, 'central-secret-store synth', { filesPerFolder: Object.values(MANIFEST_FILES) });
 }
