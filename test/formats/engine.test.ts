@@ -158,14 +158,29 @@ describe('formats rendered by ESO template engine v2', () => {
       );
     });
 
-    test('from one PEM bundle: the chain and the key are split out, whatever the key encoding', async () => {
+    /** What editors, `az keyvault secret set --file` and `openssl pkcs12` leave around and between blocks. */
+    const around = fc.oneof(
+      fc.constantFrom('', '\n', '\n\n', '  ', '\t\n', '\r\n', 'Bag Attributes\n    localKeyID: 01 00 00 00\nsubject=/CN=edge.contoso.example\n'),
+      fc.string({ unit: fc.constantFrom('a', 'Z', '0', ' ', '\n', ':', '=', '/', 'é'), maxLength: 40 }),
+    );
+
+    test('from one PEM bundle: the chain and the key are split out, whatever the key encoding and the text around them', async () => {
       const credential: Credential = { name: 'b', kind: 'tls', keyVault: { bundle: 'b' }, allowedTenants: ['t'] };
       await fc.assert(
-        fc.asyncProperty(fc.array(certificate, { minLength: 1, maxLength: 3 }), fc.constantFrom(...keys), fc.boolean(), async (chain, key, keyFirst) => {
-          const bundle = keyFirst ? key + chain.join('') : chain.join('') + key;
-          const { out } = await render(credential, { type: 'tls' }, { bundle });
-          expect(out).toEqual({ 'tls.crt': chain.join(''), 'tls.key': key });
-        }),
+        fc.asyncProperty(
+          fc.array(certificate, { minLength: 1, maxLength: 3 }),
+          fc.constantFrom(...keys),
+          fc.boolean(),
+          fc.array(around, { minLength: 5, maxLength: 5 }),
+          async (chain, key, keyFirst, [lead, afterKey, betweenCerts, trail, stripped]) => {
+            // Blocks as they appear in real bundles: text before each, and the final newline sometimes gone.
+            const certs = chain.map((c, i) => (i > 0 ? betweenCerts : '') + c).join('');
+            const blocks = keyFirst ? key + afterKey + certs : certs + afterKey + key;
+            const bundle = lead + (stripped === '' ? blocks.trimEnd() : blocks) + trail;
+            const { out } = await render(credential, { type: 'tls' }, { bundle });
+            expect(out).toEqual({ 'tls.crt': chain.join(''), 'tls.key': key });
+          },
+        ),
         RUNS,
       );
     });

@@ -1,14 +1,15 @@
 /**
  * Validates synthesized objects the way the API server does with strict field validation: ESO objects
- * against the v1 schemas of the vendored ESO 2.9.0 CRDs, core and RBAC objects against the Kubernetes
- * 1.34 OpenAPI schemas. Unknown fields are rejected everywhere except where a schema preserves them.
+ * against the v1 schemas of the ESO 2.9.0 CRDs (read from ../shared, see scripts/eso-crds.ts), core and RBAC
+ * objects against the Kubernetes 1.34 OpenAPI schemas. Unknown fields are rejected everywhere except where a
+ * schema preserves them.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { parse } from 'yaml';
 import type { KubeObject } from '../../constructs';
+import { readEsoCrds } from '../../scripts/eso-crds';
 
 const ROOT = join(__dirname, '..', '..');
 const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
@@ -48,10 +49,8 @@ class SchemaRegistry {
       }
     }
 
-    const crdDir = join(ROOT, 'constructs', 'crds');
-    for (const file of readdirSync(crdDir).filter((f) => f.endsWith('.yaml'))) {
-      const crd = parse(readFileSync(join(crdDir, file), 'utf8'));
-      for (const version of crd.spec.versions.filter((v: { served: boolean }) => v.served)) {
+    for (const crd of readEsoCrds()) {
+      for (const version of crd.spec.versions.filter((v) => v.served)) {
         const schema = rejectUnknownFields(version.schema.openAPIV3Schema) as Schema & { properties: Schema };
         // The API server validates metadata as ObjectMeta, whatever the CRD says.
         schema.properties = { ...schema.properties, metadata: { $ref: `kubernetes#/components/schemas/${OBJECT_META}` } };
