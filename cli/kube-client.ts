@@ -36,6 +36,15 @@ const RESOURCES: Record<string, { plural: string; namespaced: boolean }> = {
   SubjectAccessReview: { plural: 'subjectaccessreviews', namespaced: false },
 };
 
+export interface ApplyOptions {
+  /** @default 'central-secret-store' */
+  readonly fieldManager?: string;
+  /** Take over fields other managers own. @default true */
+  readonly force?: boolean;
+  /** Validate and return the result without persisting it. @default false */
+  readonly dryRun?: boolean;
+}
+
 export class KubeError extends Error {
   constructor(
     readonly status: number,
@@ -134,10 +143,16 @@ export class KubeClient {
     return res.body;
   }
 
-  /** Server-side apply, as the field manager `central-secret-store`, with strict field validation. */
-  apply(object: KubeObject): Promise<KubeObject> {
+  /**
+   * Server-side apply with strict field validation, by default as the field manager `central-secret-store`
+   * taking over conflicting fields. `force: false` fails on a conflict instead; `dryRun` changes nothing and
+   * returns what the object would become.
+   */
+  apply(object: KubeObject, options: ApplyOptions = {}): Promise<KubeObject> {
     const path = KubeClient.path(object.apiVersion, object.kind, object.metadata.namespace, object.metadata.name);
-    return this.ok('PATCH', `${path}?fieldManager=central-secret-store&force=true&fieldValidation=Strict`, object, 'application/apply-patch+yaml');
+    const query = new URLSearchParams({ fieldManager: options.fieldManager ?? 'central-secret-store', force: String(options.force ?? true), fieldValidation: 'Strict' });
+    if (options.dryRun) query.set('dryRun', 'All');
+    return this.ok('PATCH', `${path}?${query}`, object, 'application/apply-patch+yaml');
   }
 
   async get(apiVersion: string, kind: string, name: string, namespace?: string): Promise<KubeObject | undefined> {
@@ -161,8 +176,9 @@ export class KubeClient {
     return this.ok('PATCH', KubeClient.path(apiVersion, kind, namespace, name), patch, 'application/merge-patch+json');
   }
 
-  async delete(apiVersion: string, kind: string, name: string, namespace?: string): Promise<void> {
-    const res = await this.request('DELETE', KubeClient.path(apiVersion, kind, namespace, name));
+  async delete(apiVersion: string, kind: string, name: string, namespace?: string, propagationPolicy?: 'Foreground' | 'Background' | 'Orphan'): Promise<void> {
+    const query = propagationPolicy ? `?propagationPolicy=${propagationPolicy}` : '';
+    const res = await this.request('DELETE', `${KubeClient.path(apiVersion, kind, namespace, name)}${query}`);
     if (res.status >= 300 && res.status !== 404) throw new KubeError(res.status, res.body, `DELETE ${kind} ${name}`);
   }
 

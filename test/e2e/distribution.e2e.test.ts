@@ -14,6 +14,7 @@ import { esoControllerCrds } from './harness/eso-crds';
 import { KubeClient, type KubeObject } from '../../cli/kube-client';
 import { releaseStaleFinalizers } from '../../cli/release-finalizers';
 import { adaptForLocalCluster, vaultSecrets } from './harness/local-cluster';
+import { withDeletionPropagation } from '../../stacks/deletion-propagation';
 
 const CENTRAL = 'central-secret-store';
 const REFRESH_SECONDS = 10;
@@ -70,11 +71,21 @@ async function setVault(values: Record<string, string>): Promise<void> {
   await applyAll(vaultSecrets(values), admin);
 }
 
-/** The catalogue's manifests, adapted to the local cluster, as a deploy would apply them. */
-async function deployCatalogue(): Promise<void> {
+/** Pulumi's server-side apply: its own field manager (`pulumi-kubernetes-<random>`), never forcing. */
+const PULUMI_FIELD_MANAGER = 'pulumi-kubernetes-1f0e6c2a';
+
+/** The catalogue's manifests, adapted to the local cluster, as the stack hands them to Pulumi. */
+function catalogueObjects(): KubeObject[] {
   const manifests = synthesizeCluster(loadCatalogue(join(__dirname, 'catalogue')), 'e2e');
-  const objects = adaptForLocalCluster([...manifests.clusterScoped, ...manifests.namespaced] as KubeObject[], { server: cp.server, masterRefreshInterval: `${MASTER_REFRESH_SECONDS}s` });
-  await applyAll(objects);
+  return adaptForLocalCluster([...manifests.clusterScoped, ...manifests.namespaced].map(withDeletionPropagation) as KubeObject[], {
+    server: cp.server,
+    masterRefreshInterval: `${MASTER_REFRESH_SECONDS}s`,
+  });
+}
+
+/** Applies the catalogue as `pulumi up` does. */
+async function deployCatalogue(): Promise<void> {
+  for (const o of catalogueObjects()) await deployer.apply(o, { fieldManager: PULUMI_FIELD_MANAGER, force: false });
 }
 
 /** Namespaces exactly as the catalogue would declare them, made with the TenantNamespace construct. */
@@ -376,5 +387,83 @@ describe('distribution on a real API server with the real ESO controller', () =>
     // Property 1's bound: the master's interval plus the copies' interval, plus slack for the controller's
     // queue (4 reconciles/s per worker at 8 workers) at this scale.
     expect(seconds).toBeLessThanOrEqual(MASTER_REFRESH_SECONDS + REFRESH_SECONDS + 20 + count / 10);
+  });
+});
+
+describe('applied as Pulumi applies it: twice, then destroyed', () => {
+  test('updates of metadata alone are never judged by the store policy; spec changes are', async () => {
+    await admin.apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'externalsecret-editor' }, rules: [{ apiGroups: ['external-secrets.io'], resources: ['externalsecrets'], verbs: ['get', 'patch', 'update'] }] });
+    await admin.apply({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'externalsecret-editor' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'externalsecret-editor' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'namespace-editors' }],
+    });
+    // A controller that is not a platform identity (the garbage collector, another operator) adds and removes a
+    // finalizer on an ExternalSecret that reads a central store.
+    const labeller = as('labeller');
+    const path = KubeClient.path('external-secrets.io/v1', 'ExternalSecret', 'pay-api', 'registry-dockerconfigjson');
+    const merge = (body: unknown) => labeller.request('PATCH', path, body, 'application/merge-patch+json');
+    const current = await admin.get('external-secrets.io/v1', 'ExternalSecret', 'registry-dockerconfigjson', 'pay-api');
+    const finalizers = current?.metadata.finalizers ?? [];
+    expect((await merge({ metadata: { finalizers: [...finalizers, 'example.com/audit'] } })).status).toBe(200);
+    expect((await merge({ metadata: { finalizers } })).status).toBe(200);
+    expect((await merge({ metadata: { annotations: { 'example.com/seen': 'yes' } } })).status).toBe(200);
+    const redirected = await merge({ spec: { secretStoreRef: { kind: 'ClusterSecretStore', name: 'central-oauth' } } });
+    expect(redirected.status).toBe(403);
+    expect(redirected.body.message).toMatch(/tenant ExternalSecrets may not use the Key Vault bridge, the central credential stores/);
+  });
+
+  test('after ESO has reconciled, a second apply without force succeeds and a dry run changes nothing', async () => {
+    const objects = catalogueObjects();
+    // ESO has written back every object it reconciles (finalizers, and with them its form of every duration).
+    await waitUntil('ESO finalizers on every ExternalSecret and ClusterExternalSecret', async () => {
+      for (const o of objects.filter((x) => ['ExternalSecret', 'ClusterExternalSecret'].includes(x.kind))) {
+        const live = await admin.get(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace);
+        if (!live?.metadata.finalizers?.some((f: string) => f.startsWith('externalsecrets.external-secrets.io/'))) return false;
+      }
+      return true;
+    });
+    const started = Date.now();
+    for (const o of objects) await deployer.apply(o, { fieldManager: PULUMI_FIELD_MANAGER, force: false });
+    figures.push(`second apply of ${objects.length} objects without force: no conflict, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    // What a dry run would change, compared with what is stored (status and bookkeeping aside).
+    const comparable = (o: KubeObject) => {
+      const { status: _status, metadata, ...rest } = o;
+      const { resourceVersion: _rv, managedFields, ...meta } = metadata as Record<string, any>;
+      const mine = (managedFields ?? []).filter((m: any) => m.manager === PULUMI_FIELD_MANAGER).map((m: any) => m.fieldsV1);
+      return { ...rest, metadata: meta, mine };
+    };
+    const changed: string[] = [];
+    for (const o of objects) {
+      const live = await admin.get(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace);
+      const dry = await deployer.apply(o, { fieldManager: PULUMI_FIELD_MANAGER, force: false, dryRun: true });
+      if (JSON.stringify(comparable(dry)) !== JSON.stringify(comparable(live!))) changed.push(`${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+    }
+    expect(changed).toEqual([]);
+    // The durations as written are the durations as ESO keeps them.
+    const master = await admin.get('external-secrets.io/v1', 'ExternalSecret', 'registry', CENTRAL);
+    expect(master?.spec.refreshInterval).toBe(`${MASTER_REFRESH_SECONDS}s`);
+    const distribution = await admin.get('external-secrets.io/v1', 'ClusterExternalSecret', 'registry-dockerconfigjson');
+    expect([distribution?.spec.refreshTime, distribution?.spec.externalSecretSpec.refreshInterval]).toEqual(['5m0s', `${REFRESH_SECONDS}s`]);
+  });
+
+  test('deleting everything in reverse order with foreground propagation completes', async () => {
+    const objects = catalogueObjects().filter((o) => o.metadata.namespace !== 'e2e-keyvault' && o.metadata.name !== 'e2e-keyvault');
+    const started = Date.now();
+    for (const o of [...objects].reverse()) await deployer.delete(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace, 'Foreground');
+    const left = async () => {
+      const present: string[] = [];
+      for (const o of objects) if (await admin.get(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace)) present.push(`${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+      return present;
+    };
+    await waitUntil('every applied object deleted', async () => (await left()).length === 0, 10 * 60).catch(async (error) => {
+      throw new Error(`${(error as Error).message}; still present: ${(await left()).join(', ')}`);
+    });
+    figures.push(`foreground deletion of ${objects.length} objects (and ${(await admin.list('v1', 'Namespace', undefined, 'secrets/rotation=true')).length} rotation namespaces' copies) completed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    // The tenant copies ESO wrote went with their distributions.
+    expect(await admin.list('external-secrets.io/v1', 'ExternalSecret', undefined, 'central-secret-store.io/credential=rotation')).toEqual([]);
   });
 });

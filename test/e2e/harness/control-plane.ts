@@ -16,7 +16,8 @@ import { ESO_CONTROLLER_USERNAME } from '../../../constructs';
 /** Identities the API server knows, by static token. */
 export const USERS = {
   admin: { name: 'e2e-admin', groups: ['system:masters'] },
-  deployer: { name: 'central-secret-store-deployer', groups: ['system:masters'] },
+  // The platform's deployer is known to the policies by its group, as an Entra ID group is on AKS.
+  deployer: { name: 'pulumi-ci', groups: ['system:masters', 'central-secret-store-deployers'] },
   // Named as ESO's ServiceAccount in a real cluster, so the admission policies treat it the same.
   eso: { name: ESO_CONTROLLER_USERNAME, groups: [] as string[] },
   alice: { name: 'alice', groups: ['payments-admins'] },
