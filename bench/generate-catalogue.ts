@@ -55,7 +55,7 @@ export function writeCatalogue(dir: string, size: CatalogueSize): void {
       placements[cluster].namespaces.push({
         name: `${tenant}-ns-${n}`,
         requests: credentials.filter((_, c) => (index + c) % 3 === 0).map((c) => c.name),
-        secrets: [{ name: 'app-config', type: 'kubernetes', keyVault: { config: `${tenant}-config-${n}` } }],
+        secrets: [{ name: 'app-config', type: 'kubernetes', keyVault: { config: `${tenant}--config-${n}` } }],
       });
     }
     writeFileSync(join(dir, 'teams', `${tenant}.yaml`), stringify({ name: tenant, owners: [{ kind: 'Group', name: `${tenant}-admins` }], clusters: placements }));
