@@ -7,18 +7,10 @@
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { CatalogueError, type CatalogueIssue, loadCatalogue, loadTenantModules } from '../../tenants/lib';
-import { type FixtureCatalogue, validFixture, writeFixture } from '../support/fixture-catalogue';
+import { type CatalogueIssue, loadCatalogue, loadTenantModules } from '../../tenants/lib';
+import { type FixtureCatalogue, catalogueIssues, validFixture, writeFixture } from '../support/fixture-catalogue';
 
-function issuesIn(dir: string): CatalogueIssue[] {
-  try {
-    loadCatalogue(dir);
-    return [];
-  } catch (error) {
-    if (error instanceof CatalogueError) return [...error.issues];
-    throw error;
-  }
-}
+const issuesIn = catalogueIssues;
 
 const fixtureWith = (edit: (dir: string) => void, fixture: FixtureCatalogue = validFixture()) => {
   const dir = writeFixture(fixture);

@@ -1,18 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { CatalogueError, type CatalogueIssue, loadCatalogue } from '../../tenants/lib';
-import { type FixtureCatalogue, validFixture, writeFixture } from '../support/fixture-catalogue';
+import { type FixtureCatalogue, catalogueIssues, validFixture, writeFixture } from '../support/fixture-catalogue';
 
 function issuesOf(fixture: FixtureCatalogue, edit?: (dir: string) => void): CatalogueIssue[] {
   const dir = writeFixture(fixture);
   edit?.(dir);
-  try {
-    loadCatalogue(dir);
-    return [];
-  } catch (error) {
-    if (error instanceof CatalogueError) return [...error.issues];
-    throw error;
-  }
+  return catalogueIssues(dir);
 }
 
 /** Breaks the fixture with `mutate` and expects exactly one issue in `file` at `path` matching `message`. */
@@ -209,15 +203,7 @@ describe('generated object names', () => {
   test('an own secret named like a distribution\'s ExternalSecret names both sides', () => {
     const fixture = validFixture();
     alphaNs(fixture).secrets.push({ name: 'registry-dockerconfigjson', type: 'kubernetes', keyVault: { token: 'alpha--token' } });
-    const dir = writeFixture(fixture);
-    const issues = (() => {
-      try {
-        loadCatalogue(dir);
-        return [];
-      } catch (error) {
-        return [...(error as CatalogueError).issues];
-      }
-    })();
+    const issues = issuesOf(fixture);
     expect(issues).toHaveLength(1);
     expect(issues[0].path).toBe('clusters.c1.namespaces[0].secrets[2].name');
     expect(issues[0].line).toBeGreaterThan(1);

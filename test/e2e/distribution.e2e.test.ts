@@ -66,6 +66,18 @@ async function applyAll(objects: readonly KubeObject[], client = deployer): Prom
   for (const o of objects) await client.apply(o);
 }
 
+/** Gives a group a cluster-wide role, so that an admission policy, not RBAC, is what a test meets. */
+async function grantToGroup(group: string, role: string, rules: unknown[]): Promise<void> {
+  await admin.apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: role }, rules });
+  await admin.apply({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name: role },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: group }],
+  });
+}
+
 /** Writes the Key Vault stand-in. */
 async function setVault(values: Record<string, string>): Promise<void> {
   await applyAll(vaultSecrets(values), admin);
@@ -266,14 +278,7 @@ describe('distribution on a real API server with the real ESO controller', () =>
 
   test('admission: only the deployer may relabel a namespace (the real API server enforces the policy)', async () => {
     // Someone with RBAC rights to edit namespaces, but not the platform's deployer.
-    await admin.apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'namespace-editor' }, rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'patch', 'update'] }] });
-    await admin.apply({
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRoleBinding',
-      metadata: { name: 'namespace-editor' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'namespace-editor' },
-      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'namespace-editors' }],
-    });
+    await grantToGroup('namespace-editors', 'namespace-editor', [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'patch', 'update'] }]);
     const labeller = as('labeller');
     const patch = (labels: Record<string, string | null>) => labeller.request('PATCH', KubeClient.path('v1', 'Namespace', undefined, 'pay-batch'), { metadata: { labels } }, 'application/merge-patch+json');
     const attempts: Record<string, string | null>[] = [{ 'secrets/wildcard': 'true' }, { 'secrets/registry': null }, { 'central-secret-store.io/tenant': 'search' }];
@@ -284,7 +289,7 @@ describe('distribution on a real API server with the real ESO controller', () =>
     }
     expect((await patch({ team: 'batch' })).status).toBe(200);
     // A namespace created with a request label by anyone else is refused as well.
-    await admin.apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'namespace-editor' }, rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'patch', 'update', 'create'] }] });
+    await grantToGroup('namespace-editors', 'namespace-editor', [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'patch', 'update', 'create'] }]);
     const create = await labeller.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'grabber', labels: { 'secrets/registry': 'true', 'central-secret-store.io/tenant': 'payments' } } });
     expect(create.status).toBe(403);
     // The deployer's change is admitted.
@@ -392,14 +397,7 @@ describe('distribution on a real API server with the real ESO controller', () =>
 
 describe('applied as Pulumi applies it: twice, then destroyed', () => {
   test('updates of metadata alone are never judged by the store policy; spec changes are', async () => {
-    await admin.apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'externalsecret-editor' }, rules: [{ apiGroups: ['external-secrets.io'], resources: ['externalsecrets'], verbs: ['get', 'patch', 'update'] }] });
-    await admin.apply({
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRoleBinding',
-      metadata: { name: 'externalsecret-editor' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'externalsecret-editor' },
-      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'namespace-editors' }],
-    });
+    await grantToGroup('namespace-editors', 'externalsecret-editor', [{ apiGroups: ['external-secrets.io'], resources: ['externalsecrets'], verbs: ['get', 'patch', 'update'] }]);
     // A controller that is not a platform identity (the garbage collector, another operator) adds and removes a
     // finalizer on an ExternalSecret that reads a central store.
     const labeller = as('labeller');

@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { CatalogueError, type CatalogueIssue, loadCatalogue } from '../../tenants/lib';
 
 export interface FixtureCatalogue {
   clusters: { environments: unknown[]; clusters: Record<string, unknown>[] };
@@ -80,4 +81,15 @@ export function writeFixture(fixture: FixtureCatalogue): string {
     writeFileSync(join(dir, 'teams', `${name}.yaml`), stringify(tenant));
   }
   return dir;
+}
+
+/** Loads a catalogue folder and returns its issues, [] when it is valid. */
+export function catalogueIssues(dir: string): CatalogueIssue[] {
+  try {
+    loadCatalogue(dir);
+    return [];
+  } catch (error) {
+    if (error instanceof CatalogueError) return [...error.issues];
+    throw error;
+  }
 }
