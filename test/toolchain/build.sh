@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds the programs the tests run for real (etcd, kube-apiserver, kube-controller-manager, the External
-# Secrets Operator controller and its template renderer) from the Go module proxy, once per machine.
+# Secrets Operator controller and its template renderer, the HashiCorp Vault server) from the Go module proxy,
+# once per machine.
 # Binaries go to a cache outside the repository, keyed by version and by a hash of the wrapper module, and
 # are rebuilt only when missing. Prints the cache folder of each tool on stdout, progress on stderr.
 #
-#   test/toolchain/build.sh [kube|eso]...      (default: both)
+#   test/toolchain/build.sh [kube|eso|vault]...      (default: kube and eso)
 #   CSS_TOOLCHAIN_CACHE=/path overrides the cache folder.
 set -euo pipefail
 
@@ -12,6 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache=${CSS_TOOLCHAIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/central-secret-store/toolchain}
 KUBE_VERSION=v1.34.4
 ESO_VERSION=v0.20.4
+VAULT_VERSION=v1.21.4
 
 say() { printf '[toolchain] %s\n' "$*" >&2; }
 
@@ -58,6 +60,10 @@ for t in "${targets[@]}"; do
       build eso "$ESO_VERSION" "" \
         github.com/external-secrets/external-secrets=external-secrets \
         ./cmd/render-template=render-template ;;
-    *) say "unknown target '$t' (expected kube or eso)"; exit 2 ;;
+    vault)
+      # Without the `ui` build tag: the web UI is not embedded, the API is complete.
+      build vault "$VAULT_VERSION" "" \
+        github.com/hashicorp/vault=vault ;;
+    *) say "unknown target '$t' (expected kube, eso or vault)"; exit 2 ;;
   esac
 done
