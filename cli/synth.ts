@@ -5,7 +5,7 @@
  * unless the whole catalogue is valid and every cluster synthesizes.
  */
 import { Command } from 'commander';
-import { synthesizeCluster } from '../constructs';
+import { synthesizeCluster } from '../plane';
 import { CatalogueError, EXAMPLE_CATALOGUE_DIR, clusterNamed, formatIssue, loadCatalogue, validityReport } from '../tenants/lib';
 import { OutputFolderError } from './output-folder';
 import { writeManifests } from './write-manifests';

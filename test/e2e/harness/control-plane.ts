@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { KubeClient } from '../../../cli/kube-client';
-import { ESO_CONTROLLER_USERNAME } from '../../../constructs';
+import { ESO_CONTROLLER_USERNAME } from '../../../constructs/src';
 
 /** Identities the API server knows, by static token. */
 export const USERS = {
