@@ -33,4 +33,3 @@ export type { ArgoCdSecretType } from './formats/argocd';
 export type { KargoCredentialType } from './formats/kargo';
 export type { KeyMapping } from './formats/mapping';
 export type { RenderedFormat } from './formats/template';
-export * as eso from './imports/external-secrets.io';
