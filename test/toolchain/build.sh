@@ -77,7 +77,7 @@ target_helm() {
 }
 
 target_node() {
-  build node v1 "" ./cmd/pause=pause ./cmd/testapp=testapp ./cmd/registry=registry
+  build node v1 "" ./cmd/pause=pause ./cmd/testapp=testapp ./cmd/registry=registry ./cmd/netns-forward=netns-forward
 }
 
 # The images the node runs, each listed in images.txt as "<tarball> <reference>". The ESO controller's is

@@ -1,10 +1,14 @@
 // The small static programs the end-to-end suite runs on and beside its single node: the pod sandbox (pause),
-// a test workload (testapp) and a password-protected in-memory OCI registry (registry).
+// a test workload (testapp), a password-protected in-memory OCI registry (registry), and the relay that makes
+// the API server reachable from the pods' network namespace (netns-forward).
 module centralsecretstore.local/test/toolchain/node
 
 go 1.25.0
 
-require github.com/google/go-containerregistry v0.22.1
+require (
+	github.com/google/go-containerregistry v0.22.1
+	golang.org/x/sys v0.47.0
+)
 
 require (
 	github.com/docker/cli v29.7.2+incompatible // indirect
@@ -14,6 +18,5 @@ require (
 	github.com/opencontainers/image-spec v1.1.1 // indirect
 	github.com/sirupsen/logrus v1.9.4 // indirect
 	golang.org/x/sync v0.22.0 // indirect
-	golang.org/x/sys v0.47.0 // indirect
 	gotest.tools/v3 v3.5.2 // indirect
 )

@@ -1,19 +1,28 @@
-// testapp is the suite's workload: `testapp serve ADDR` answers GET / with the pod's name and the image it was
-// started from (POD_NAME and IMAGE, set by the pod spec), so a test can tell which pod and which image serve.
+// testapp is the suite's workload.
+//
+//	testapp serve ADDR  answer GET / with the pod's name and image (POD_NAME and IMAGE, set by the pod spec)
+//	testapp probe URL   print the body of GET URL and exit 0 if it is 200 OK: the readiness probe, run inside
+//	                    the pods' network namespace, which the kubelet's own HTTP probes cannot reach
 package main
 
 import (
 	"encoding/json"
+	"io"
 	"log"
 	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 func main() {
-	if len(os.Args) != 3 || os.Args[1] != "serve" {
-		log.Fatal("usage: testapp serve ADDR")
+	if len(os.Args) != 3 || (os.Args[1] != "serve" && os.Args[1] != "probe") {
+		log.Fatal("usage: testapp serve ADDR | testapp probe URL")
+	}
+	if os.Args[1] == "probe" {
+		probe(os.Args[2])
+		return
 	}
 	// As PID 1 of its container, a process without a handler ignores SIGTERM and the pod waits out its grace
 	// period on every deletion.
@@ -29,4 +38,19 @@ func main() {
 	})
 	log.Printf("serving on %s", os.Args[2])
 	log.Fatal(http.ListenAndServe(os.Args[2], nil))
+}
+
+func probe(url string) {
+	client := http.Client{Timeout: 2 * time.Second}
+	resp, err := client.Get(url)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if _, err := io.Copy(os.Stdout, resp.Body); err != nil {
+		log.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		log.Fatalf("GET %s answered %s", url, resp.Status)
+	}
 }
