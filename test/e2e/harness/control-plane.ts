@@ -53,12 +53,14 @@ export interface ControlPlaneOptions {
    * runs (Deployments, ReplicaSets and the node lifecycle among them).
    */
   readonly nodeName?: string;
+  /** Called with the PID of every process started (the node keeps them all in its cgroup tree). */
+  readonly adopt?: (pid: number) => void;
 }
 
 export class ControlPlane {
   readonly dir = mkdtempSync(join(tmpdir(), 'css-e2e-'));
   readonly tokens: Record<UserName, string> = Object.fromEntries(Object.keys(USERS).map((u) => [u, randomToken(u)])) as Record<UserName, string>;
-  readonly processes = new Processes(this.dir);
+  readonly processes: Processes;
   server = '';
   caPem = '';
   /** Seconds each component took to become ready. */
@@ -69,6 +71,7 @@ export class ControlPlane {
     private readonly tools: Pick<ToolPaths, 'kube'> & Partial<ToolPaths>,
     private readonly options: ControlPlaneOptions = {},
   ) {
+    this.processes = new Processes(this.dir, options.adopt);
     // A stray control plane must never outlive the test run, whatever happens.
     process.once('exit', () => this.processes.killAll());
   }

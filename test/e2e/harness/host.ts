@@ -1,16 +1,17 @@
 /**
- * What a node changes on the machine outside its own folder, and putting it back. Everything here is
- * synchronous, so that a process exit hook can run it too:
+ * What a node changes on the machine outside its own folder, and putting it back. What restoring needs is
+ * saved in a state file, so that a guard process (host-guard.ts) can restore the host when the test process
+ * dies before it could:
  *  - the kubelet sets six kernel sysctls (setupKernelTunables); their values are saved and restored;
  *  - the kubelet links container logs into /var/log/containers and containerd puts shim sockets under
  *    /run/containerd, both hard-coded; each is removed if this node created it, and otherwise loses what
  *    appeared in it while the node ran;
- *  - every process of the node's runtime (containerd, its shims, the pods) lives in a cgroup tree of its
- *    own, which the kubelet also uses as its cgroupRoot: stopping is freezing that tree, killing the PIDs it
- *    lists and removing it, so nothing the runtime started can escape;
+ *  - every process of the node (the control plane, the kubelet, containerd, its shims and the pods) lives in
+ *    a cgroup tree of its own, which the kubelet also uses as its cgroupRoot: stopping is freezing that
+ *    tree, killing the PIDs it lists and removing it, so nothing the node started can escape;
  *  - mounts (overlay root filesystems, pod volumes, the pods' network namespace) all lie under the node's
  *    folder and are unmounted, deepest first.
- * cgroup v1 only (the machines this suite runs on); v2 is refused up front.
+ * cgroup v1 (and hybrid) only, as on the machines this suite runs on; a v2-only machine is refused up front.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
@@ -23,13 +24,14 @@ const HARD_CODED_DIRS = ['/var/log/containers', '/run/containerd'];
 
 const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
-/** Mount points of the cgroup v1 hierarchies. */
+/**
+ * Mount points of the cgroup hierarchies: every v1 controller's, and the v2 one that hybrid machines mount
+ * beside them (/sys/fs/cgroup/unified), where the kubelet creates its cgroups too.
+ */
 export function cgroupHierarchies(): string[] {
   const mounts = readFileSync('/proc/self/mountinfo', 'utf8').trim().split('\n').map((l) => l.split(' - '));
-  if (mounts.some(([, fs]) => fs.startsWith('cgroup2 ')) && !mounts.some(([, fs]) => fs.startsWith('cgroup '))) {
-    throw new Error('this machine has cgroup v2 only; the node harness supports cgroup v1');
-  }
-  return mounts.filter(([, fs]) => fs.startsWith('cgroup ')).map(([head]) => head.split(' ')[4]);
+  if (!mounts.some(([, fs]) => fs.startsWith('cgroup '))) throw new Error('this machine has no cgroup v1 hierarchy; the node harness supports cgroup v1 (and hybrid) only');
+  return mounts.filter(([, fs]) => fs.startsWith('cgroup ') || fs.startsWith('cgroup2 ')).map(([head]) => head.split(' ')[4]);
 }
 
 /** What the node could leave behind on the host, to compare before and after a run. */
@@ -59,34 +61,50 @@ export function hostSnapshot(): HostSnapshot {
   };
 }
 
+/** Everything restoring the host needs, as saved in the state file. */
+interface HostState {
+  /** The node's folder: every mount under it is the node's. */
+  readonly dir: string;
+  /** The name of the node's cgroup tree, the same in every hierarchy. */
+  readonly cgroup: string;
+  readonly sysctls: Record<string, string>;
+  /** What each hard-coded folder held before the node started; null when the node created it. */
+  readonly dirsBefore: Record<string, string[] | null>;
+}
+
 export class HostChanges {
-  private sysctls: Record<string, string> = {};
-  /** What each hard-coded folder held before the node started; undefined when the node created it. */
-  private readonly dirsBefore = new Map<string, Set<string> | undefined>();
   private readonly hierarchies = cgroupHierarchies();
   private restored = false;
 
-  /**
-   * @param dir the node's folder: every mount under it is the node's
-   * @param cgroup the name of the node's cgroup tree, the same in every hierarchy
-   */
-  constructor(
-    private readonly dir: string,
-    readonly cgroup: string,
-  ) {}
+  private constructor(private readonly state: HostState) {}
 
-  /** Saves the sysctls, creates the hard-coded folders that are missing and the node's cgroup tree. */
-  prepare(): void {
-    this.sysctls = Object.fromEntries(KUBELET_SYSCTLS.map((k) => [k, readFileSync(`/proc/sys/${k}`, 'utf8').trim()]));
+  /**
+   * Saves the sysctls and what the hard-coded folders hold, creates the missing folders and the node's cgroup
+   * tree, and writes the state file.
+   */
+  static prepare(dir: string, cgroup: string, stateFile: string): HostChanges {
+    const dirsBefore: Record<string, string[] | null> = {};
     for (const d of HARD_CODED_DIRS) {
-      if (existsSync(d)) {
-        this.dirsBefore.set(d, new Set(entries(d)));
-      } else {
-        mkdirSync(d, { recursive: true });
-        this.dirsBefore.set(d, undefined);
-      }
+      dirsBefore[d] = existsSync(d) ? entries(d) : null;
+      mkdirSync(d, { recursive: true });
     }
-    for (const h of this.hierarchies) this.makeCgroup(h, this.cgroup);
+    const changes = new HostChanges({ dir, cgroup, sysctls: Object.fromEntries(KUBELET_SYSCTLS.map((k) => [k, readFileSync(`/proc/sys/${k}`, 'utf8').trim()])), dirsBefore });
+    for (const h of changes.hierarchies) changes.makeCgroup(h, cgroup);
+    writeFileSync(stateFile, JSON.stringify(changes.state));
+    return changes;
+  }
+
+  /** The changes a state file describes. */
+  static load(stateFile: string): HostChanges {
+    return new HostChanges(JSON.parse(readFileSync(stateFile, 'utf8')));
+  }
+
+  get cgroup(): string {
+    return this.state.cgroup;
+  }
+
+  private get dir(): string {
+    return this.state.dir;
   }
 
   /** Creates `<tree>/<name>` in every hierarchy and moves a process into it (with the children it has later). */
@@ -106,7 +124,7 @@ export class HostChanges {
 
   /** The sysctls changed, mounts under the folder and cgroups the node holds now. */
   summary(): string {
-    const changed = Object.entries(this.sysctls).filter(([k, v]) => readFileSync(`/proc/sys/${k}`, 'utf8').trim() !== v);
+    const changed = Object.entries(this.state.sysctls).filter(([k, v]) => readFileSync(`/proc/sys/${k}`, 'utf8').trim() !== v);
     const cgroups = this.hierarchies.reduce((n, h) => n + this.cgroupDirs(h).length, 0);
     return `sysctls changed: ${changed.map(([k, v]) => `${k} ${v} -> ${readFileSync(`/proc/sys/${k}`, 'utf8').trim()}`).join(', ') || 'none'}; ${this.mountsUnderDir().length} mounts under the folder; ${cgroups} cgroups`;
   }
@@ -122,16 +140,16 @@ export class HostChanges {
     this.killTree();
     problems.push(...this.unmountAll());
     problems.push(...this.removeCgroups());
-    for (const [k, v] of Object.entries(this.sysctls)) {
+    for (const [k, v] of Object.entries(this.state.sysctls)) {
       try {
         writeFileSync(`/proc/sys/${k}`, v);
       } catch (error) {
         problems.push(`sysctl ${k}: ${(error as Error).message}`);
       }
     }
-    for (const [d, before] of this.dirsBefore) {
+    for (const [d, before] of Object.entries(this.state.dirsBefore)) {
       if (!before) rmSync(d, { recursive: true, force: true });
-      else for (const e of entries(d).filter((e) => !before.has(e))) rmSync(e, { recursive: true, force: true });
+      else for (const e of entries(d).filter((e) => !before.includes(e))) rmSync(e, { recursive: true, force: true });
     }
     return problems;
   }

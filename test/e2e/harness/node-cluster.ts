@@ -2,8 +2,8 @@
  * A real single-node Kubernetes 1.34.4 cluster: the control plane of control-plane.ts serving a kubelet,
  * kube-scheduler, and containerd with runc (Debian's) running the pods. Everything listens on 127.0.0.1 on
  * free ports, except the pods, which are confined to a network namespace of their own (pod-network.ts);
- * all state is in one temporary folder. `stop()`, and process exit hooks when a run fails or is
- * interrupted, stop every process by PID and put the host back as it was (host.ts).
+ * all state is in one temporary folder. `stop()` stops every process by PID and puts the host back as it
+ * was (host.ts); when the test process dies before it can, a guard process does it (host-guard.ts).
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { KubeClient } from '../../../cli/kube-client';
 import { Containerd } from './containerd';
 import { ControlPlane, type UserName } from './control-plane';
 import { HostChanges } from './host';
+import { startHostGuard } from './host-guard';
 import { kubeletCommand } from './kubelet';
 import { PodNetwork } from './pod-network';
 import { freePort } from './processes';
@@ -25,8 +26,6 @@ export interface NodeTools {
   readonly images: string;
 }
 
-const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-
 export class NodeCluster {
   readonly controlPlane: ControlPlane;
   readonly images: Record<string, OciImage>;
@@ -34,15 +33,15 @@ export class NodeCluster {
   readonly network: PodNetwork;
   /** Seconds from the start of `start()` until each step was done. */
   readonly startup: Record<string, number> = {};
-  private readonly host: HostChanges;
-  private readonly onInterrupt = (signal: NodeJS.Signals) => process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
-  private readonly onExit = () => this.restoreHost();
+  private host?: HostChanges;
+  private readonly stateFile: string;
 
   constructor(private readonly tools: NodeTools) {
-    this.controlPlane = new ControlPlane(tools, { nodeName: NODE_NAME });
+    // Every process joins the node's cgroup tree as it starts, so nothing escapes a teardown.
+    this.controlPlane = new ControlPlane(tools, { nodeName: NODE_NAME, adopt: (pid) => this.host?.adopt(pid, 'cluster') });
     const dir = this.controlPlane.dir;
+    this.stateFile = join(dir, 'host-state.json');
     this.images = builtImages(tools.images);
-    this.host = new HostChanges(dir, `css-e2e-${dir.split('-').pop()}`);
     this.network = new PodNetwork(dir);
     this.containerd = new Containerd({ dir, runc: this.network.runc, cniConfDir: this.network.cniConfDir, sandboxImage: this.images.pause.ref });
   }
@@ -67,18 +66,16 @@ export class NodeCluster {
   async start(): Promise<void> {
     const t0 = Date.now();
     const mark = (step: string) => (this.startup[step] = (Date.now() - t0) / 1000);
-    // From here on the host is changed: put it back whatever happens.
-    process.once('exit', this.onExit);
-    for (const s of INTERRUPTS) process.once(s, this.onInterrupt);
-    this.host.prepare();
+    const host = HostChanges.prepare(this.dir, `css-e2e-${this.dir.split('-').pop()}`, this.stateFile);
+    this.host = host;
+    // From here on the host is changed: put it back whatever happens to this process.
+    startHostGuard(this.stateFile);
     this.network.create();
 
     const processes = this.controlPlane.processes;
     const containerd = this.containerd.configure();
     const runtime = processes.launch('containerd', containerd.binary, containerd.args);
     if (!runtime.pid) throw new Error('containerd did not start: is it installed (apt-get install containerd runc containernetworking-plugins)?');
-    // Its shims, and through them every container, inherit this cgroup: stopping the tree stops them all.
-    this.host.adopt(runtime.pid, 'runtime');
     const runtimeReady = processes.waitFor('containerd', async () => this.containerd.ready()).then(async () => {
       mark('containerd');
       await Promise.all(Object.values(this.images).map((image) => this.containerd.importImage(image)));
@@ -100,7 +97,7 @@ export class NodeCluster {
       kubeconfig: this.controlPlane.nodeKubeconfig(),
       clientCaFile: this.controlPlane.pki('ca.crt'),
       containerdSocket: this.containerd.socket,
-      cgroupRoot: this.host.cgroup,
+      cgroupRoot: host.cgroup,
       nodeName: NODE_NAME,
       port: kubeletPort,
       healthzPort,
@@ -128,26 +125,22 @@ export class NodeCluster {
    * undone, empty when the host is as it was.
    */
   async stop(): Promise<string[]> {
-    for (const s of INTERRUPTS) process.removeListener(s, this.onInterrupt);
-    process.removeListener('exit', this.onExit);
+    if (!this.host) return [];
     await this.controlPlane.processes.stopAll();
-    return this.restoreHost();
+    const problems = this.host.restore();
+    // The guard exits once the state file is gone.
+    rmSync(this.stateFile, { force: true });
+    if (problems.length === 0 && !process.env.CSS_E2E_KEEP) rmSync(this.dir, { recursive: true, force: true });
+    return problems;
   }
 
   /** PIDs still running of the processes the cluster started, and of everything in its cgroup tree. */
   livePids(): number[] {
-    return [...new Set([...this.controlPlane.processes.pids, ...this.host.processes()])];
+    return [...new Set([...this.controlPlane.processes.pids, ...(this.host?.processes() ?? [])])];
   }
 
   /** What the running node has changed on the host so far, for the record. */
   hostChanges(): string {
-    return this.host.summary();
-  }
-
-  private restoreHost(): string[] {
-    this.controlPlane.processes.killAll();
-    const problems = this.host.restore();
-    if (problems.length === 0 && !process.env.CSS_E2E_KEEP) rmSync(this.dir, { recursive: true, force: true });
-    return problems;
+    return this.host?.summary() ?? 'nothing';
   }
 }

@@ -23,7 +23,14 @@ export async function freePort(): Promise<number> {
 export class Processes {
   private readonly children: { name: string; child: ChildProcess }[] = [];
 
-  constructor(private readonly logDir: string) {}
+  /**
+   * @param logDir where each process logs
+   * @param adopt called with each new process's PID (the node puts them all in its cgroup tree)
+   */
+  constructor(
+    private readonly logDir: string,
+    private readonly adopt?: (pid: number) => void,
+  ) {}
 
   launch(name: string, binary: string, args: readonly string[], env: Record<string, string> = {}): ChildProcess {
     const log = createWriteStream(join(this.logDir, `${name}.log`));
@@ -31,6 +38,7 @@ export class Processes {
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     this.children.push({ name, child });
+    if (child.pid && this.adopt) this.adopt(child.pid);
     return child;
   }
 
