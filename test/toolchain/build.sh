@@ -77,7 +77,8 @@ target_helm() {
 }
 
 target_node() {
-  build node v1 "" ./cmd/pause=pause ./cmd/testapp=testapp ./cmd/registry=registry ./cmd/netns-forward=netns-forward
+  build node v1 "" ./cmd/pause=pause ./cmd/testapp=testapp ./cmd/registry=registry ./cmd/netns-forward=netns-forward \
+    ./cmd/git-https=git-https ./cmd/tls-serve=tls-serve ./cmd/oauth2-token=oauth2-token
 }
 
 # The images the node runs, each listed in images.txt as "<tarball> <reference>". The ESO controller's is

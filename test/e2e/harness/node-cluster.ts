@@ -5,7 +5,8 @@
  * all state is in one temporary folder. `stop()` stops every process by PID and puts the host back as it
  * was (host.ts); when the test process dies before it can, a guard process does it (host-guard.ts).
  */
-import { rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeClient } from '../../../cli/kube-client';
 import { Containerd } from './containerd';
@@ -64,6 +65,8 @@ export class NodeCluster {
   }
 
   async start(): Promise<void> {
+    const missing = missingHostPrograms();
+    if (missing.length > 0) throw new Error(`missing ${missing.join(', ')}: apt-get install containerd runc containernetworking-plugins iproute2 util-linux`);
     const t0 = Date.now();
     const mark = (step: string) => (this.startup[step] = (Date.now() - t0) / 1000);
     const host = HostChanges.prepare(this.dir, `css-e2e-${this.dir.split('-').pop()}`, this.stateFile);
@@ -74,8 +77,7 @@ export class NodeCluster {
 
     const processes = this.controlPlane.processes;
     const containerd = this.containerd.configure();
-    const runtime = processes.launch('containerd', containerd.binary, containerd.args);
-    if (!runtime.pid) throw new Error('containerd did not start: is it installed (apt-get install containerd runc containernetworking-plugins)?');
+    processes.launch('containerd', containerd.binary, containerd.args);
     const runtimeReady = processes.waitFor('containerd', async () => this.containerd.ready()).then(async () => {
       mark('containerd');
       await Promise.all(Object.values(this.images).map((image) => this.containerd.importImage(image)));
@@ -143,4 +145,10 @@ export class NodeCluster {
   hostChanges(): string {
     return this.host?.summary() ?? 'nothing';
   }
+}
+
+/** The Debian programs the node needs that this machine lacks. */
+function missingHostPrograms(): string[] {
+  const programs = ['containerd', 'ctr', 'runc', 'nsenter', 'unshare', 'ip', 'setpriv'].filter((p) => spawnSync('sh', ['-c', `command -v ${p}`]).status !== 0);
+  return existsSync('/usr/lib/cni/loopback') ? programs : [...programs, '/usr/lib/cni/loopback'];
 }

@@ -1,10 +1,10 @@
 /**
- * The processes one harness started: each logs to `<dir>/<name>.log`, is waited for by name, and is stopped
- * by its own PID, newest first; nothing is ever looked up or killed by name.
+ * The processes one harness started: each logs to `<dir>/<name>.log`, is waited for by name, is stopped by
+ * its own PID, newest first, and dies with the test process; nothing is ever looked up or killed by name.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -17,6 +17,18 @@ export async function freePort(): Promise<number> {
       const address = server.address();
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
+  });
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:port. */
+export function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
   });
 }
 
@@ -34,7 +46,9 @@ export class Processes {
 
   launch(name: string, binary: string, args: readonly string[], env: Record<string, string> = {}): ChildProcess {
     const log = createWriteStream(join(this.logDir, `${name}.log`));
-    const child = spawn(binary, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // setpriv execs the program in place (same PID) with a parent-death signal: if the test process dies
+    // without stopping it (SIGKILL, a crash), the kernel kills it too.
+    const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', binary, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     this.children.push({ name, child });

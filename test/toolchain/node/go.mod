@@ -1,6 +1,7 @@
 // The small static programs the end-to-end suite runs on and beside its single node: the pod sandbox (pause),
-// a test workload (testapp), a password-protected in-memory OCI registry (registry), and the relay that makes
-// the API server reachable from the pods' network namespace (netns-forward).
+// a test workload (testapp), a password-protected in-memory OCI registry (registry), the relay that makes
+// the API server reachable from the pods' network namespace (netns-forward), and the servers that consume
+// the credentials the product distributes (git-https, tls-serve, oauth2-token).
 module centralsecretstore.local/test/toolchain/node
 
 go 1.25.0
