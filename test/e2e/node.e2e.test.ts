@@ -12,7 +12,7 @@ import { esoChartDefaults, undeclaredValues } from './harness/eso-chart';
 import { installEso } from './harness/eso-install';
 import { hostSnapshot, type HostSnapshot } from './harness/host';
 import { NODE_NAME, NodeCluster } from './harness/node-cluster';
-import { createPod, describe as describePod, getPod, waitForReadyPod, waitingReasons, type Pod } from './harness/pods';
+import { createPod, getPod, podSummary, waitForReadyPod, waitingReasons, type Pod } from './harness/pods';
 import { freePort, residentMemory } from './harness/processes';
 import { LoopbackRegistry } from './harness/registry';
 import { buildSeconds, buildTargets, type Target } from './harness/toolchain';
@@ -216,7 +216,7 @@ describe('a real single-node cluster', () => {
         return waitingReasons(pod).some((r) => r === 'ErrImagePull' || r === 'ImagePullBackOff') && pod;
       },
       120,
-      async () => describePod(await getPod(admin, 'default', 'no-credentials')),
+      async () => podSummary(await getPod(admin, 'default', 'no-credentials')),
     );
     expect(refused.status?.phase).toBe('Pending');
     // Refused for want of credentials, not for any other reason: the registry challenged the node.

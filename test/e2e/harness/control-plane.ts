@@ -71,9 +71,8 @@ export class ControlPlane {
     private readonly tools: Pick<ToolPaths, 'kube'> & Partial<ToolPaths>,
     private readonly options: ControlPlaneOptions = {},
   ) {
+    // Its processes die with the test process, whatever happens (processes.ts).
     this.processes = new Processes(this.dir, options.adopt);
-    // A stray control plane must never outlive the test run, whatever happens.
-    process.once('exit', () => this.processes.killAll());
   }
 
   /** A file of the cluster's PKI (ca.crt, ca.key, ...). */

@@ -14,10 +14,10 @@ import { copyEsoChart } from './eso-chart';
 import { esoControllerCrds } from './eso-crds';
 import { loopbackNodeEsoValues } from './eso-node-values';
 import type { NodeCluster } from './node-cluster';
-import { listPods, isReady, describe, type Pod } from './pods';
+import { isReady, listPods, podSummary, type Pod } from './pods';
 import { waitUntil } from './wait';
 
-export const ESO_RELEASE = 'external-secrets';
+const ESO_RELEASE = 'external-secrets';
 
 /** Installs the chart and waits until the controller's pod is Ready; returns the pod. */
 export async function installEso(cluster: NodeCluster, helm: string): Promise<Pod> {
@@ -49,6 +49,6 @@ export async function installEso(cluster: NodeCluster, helm: string): Promise<Po
     'the ESO controller pod Ready',
     async () => (await listPods(admin, ESO_NAMESPACE, selector)).find(isReady),
     180,
-    async () => (await listPods(admin, ESO_NAMESPACE, selector)).map(describe).join('\n'),
+    async () => (await listPods(admin, ESO_NAMESPACE, selector)).map(podSummary).join('\n'),
   );
 }

@@ -14,15 +14,14 @@ import { existsSync, openSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { HostChanges } from './host';
 
-/** Starts the guard for the current process and returns its PID. */
-export function startHostGuard(stateFile: string): number {
+/** Starts the guard for the current process. */
+export function startHostGuard(stateFile: string): void {
   const tsx = join(__dirname, '..', '..', '..', 'node_modules', '.bin', 'tsx');
   const log = openSync(join(dirname(stateFile), 'host-guard.log'), 'a');
   // Its own process group: a Ctrl-C in the terminal must not take it down with the test process.
   const guard = spawn(tsx, [__filename, String(process.pid), stateFile], { detached: true, stdio: ['ignore', log, log] });
   guard.unref();
   if (!guard.pid) throw new Error('the host guard did not start');
-  return guard.pid;
 }
 
 function alive(pid: number): boolean {

@@ -28,7 +28,7 @@ const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuf
  * Mount points of the cgroup hierarchies: every v1 controller's, and the v2 one that hybrid machines mount
  * beside them (/sys/fs/cgroup/unified), where the kubelet creates its cgroups too.
  */
-export function cgroupHierarchies(): string[] {
+function cgroupHierarchies(): string[] {
   const mounts = readFileSync('/proc/self/mountinfo', 'utf8').trim().split('\n').map((l) => l.split(' - '));
   if (!mounts.some(([, fs]) => fs.startsWith('cgroup '))) throw new Error('this machine has no cgroup v1 hierarchy; the node harness supports cgroup v1 (and hybrid) only');
   return mounts.filter(([, fs]) => fs.startsWith('cgroup ') || fs.startsWith('cgroup2 ')).map(([head]) => head.split(' ')[4]);
@@ -107,18 +107,18 @@ export class HostChanges {
     return this.state.dir;
   }
 
-  /** Creates `<tree>/<name>` in every hierarchy and moves a process into it (with the children it has later). */
-  adopt(pid: number, name: string): void {
+  /** Moves a process into `<tree>/node` in every hierarchy; the children it starts later are born there. */
+  adopt(pid: number): void {
     for (const h of this.hierarchies) {
-      this.makeCgroup(h, join(this.cgroup, name));
-      writeFileSync(join(h, this.cgroup, name, 'cgroup.procs'), String(pid));
+      this.makeCgroup(h, join(this.cgroup, 'node'));
+      writeFileSync(join(h, this.cgroup, 'node', 'cgroup.procs'), String(pid));
     }
   }
 
   /** PIDs of every process in the node's cgroup tree. */
   processes(): number[] {
     const pids = new Set<number>();
-    for (const h of this.hierarchies) for (const d of this.cgroupDirs(h)) for (const p of readFileSync(join(d, 'cgroup.procs'), 'utf8').split('\n')) if (p) pids.add(Number(p));
+    for (const h of this.hierarchies) for (const d of this.cgroupDirs(h)) for (const p of orEmpty(() => readFileSync(join(d, 'cgroup.procs'), 'utf8').split('\n'))) if (p) pids.add(Number(p));
     return [...pids];
   }
 
@@ -175,8 +175,9 @@ export class HostChanges {
 
   /** The node's cgroup folders in one hierarchy, deepest first. */
   private cgroupDirs(hierarchy: string): string[] {
+    // A kubelet still alive (when the guard restores) may remove its cgroups meanwhile.
     const walk = (d: string): string[] => [
-      ...readdirSync(d, { withFileTypes: true })
+      ...orEmpty(() => readdirSync(d, { withFileTypes: true }))
         .filter((e) => e.isDirectory())
         .flatMap((e) => walk(join(d, e.name))),
       d,
@@ -227,7 +228,8 @@ export class HostChanges {
             rmdirSync(d);
             removed = true;
           } catch {
-            sleepSync(50);
+            removed = !existsSync(d);
+            if (!removed) sleepSync(50);
           }
         }
         if (!removed) problems.push(`cgroup still there: ${d}`);
@@ -243,4 +245,13 @@ function entries(d: string): string[] {
     const p = join(d, e);
     return lstatSync(p).isDirectory() ? [p, ...entries(p)] : [p];
   });
+}
+
+/** The list `read` returns, or none when what it reads has gone. */
+function orEmpty<T>(read: () => T[]): T[] {
+  try {
+    return read();
+  } catch {
+    return [];
+  }
 }

@@ -30,12 +30,14 @@ export function kubeletCommand(o: KubeletOptions): { binary: string; args: strin
       kind: 'KubeletConfiguration',
       address: '127.0.0.1',
       port: o.port,
+      // No unauthenticated port.
       readOnlyPort: 0,
       healthzBindAddress: '127.0.0.1',
       healthzPort: o.healthzPort,
       containerRuntimeEndpoint: `unix://${o.containerdSocket}`,
       cgroupDriver: 'cgroupfs',
       cgroupRoot: `/${o.cgroupRoot}`,
+      // A developer's machine may have swap; the node's pods do not care.
       failSwapOn: false,
       podLogsDir: join(o.dir, 'pod-logs'),
       // Only the API server, with its client certificate, may call the kubelet.
@@ -46,7 +48,6 @@ export function kubeletCommand(o: KubeletOptions): { binary: string; args: strin
       // Imported images cannot be pulled again: never collect them.
       imageGCHighThresholdPercent: 100,
       imageGCLowThresholdPercent: 99,
-      serializeImagePulls: false,
       // No KUBE-IPTABLES-HINT or canary chains in the host's firewall.
       makeIPTablesUtilChains: false,
     }),

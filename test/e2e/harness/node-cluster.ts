@@ -39,7 +39,7 @@ export class NodeCluster {
 
   constructor(private readonly tools: NodeTools) {
     // Every process joins the node's cgroup tree as it starts, so nothing escapes a teardown.
-    this.controlPlane = new ControlPlane(tools, { nodeName: NODE_NAME, adopt: (pid) => this.host?.adopt(pid, 'cluster') });
+    this.controlPlane = new ControlPlane(tools, { nodeName: NODE_NAME, adopt: (pid) => this.host?.adopt(pid) });
     const dir = this.controlPlane.dir;
     this.stateFile = join(dir, 'host-state.json');
     this.images = builtImages(tools.images);
@@ -127,9 +127,8 @@ export class NodeCluster {
    * undone, empty when the host is as it was.
    */
   async stop(): Promise<string[]> {
-    if (!this.host) return [];
     await this.controlPlane.processes.stopAll();
-    const problems = this.host.restore();
+    const problems = this.host?.restore() ?? [];
     // The guard exits once the state file is gone.
     rmSync(this.stateFile, { force: true });
     if (problems.length === 0 && !process.env.CSS_E2E_KEEP) rmSync(this.dir, { recursive: true, force: true });

@@ -43,12 +43,12 @@ export const isReady = (pod: Pod) => pod.status?.conditions?.some((c) => c.type 
 export const waitingReasons = (pod: Pod) => (pod.status?.containerStatuses ?? []).map((c) => c.state.waiting?.reason).filter((r): r is string => r !== undefined);
 
 /** A short account of a pod's state, for failure messages. */
-export const describe = (pod: Pod | undefined) => JSON.stringify({ phase: pod?.status?.phase, conditions: pod?.status?.conditions, containers: pod?.status?.containerStatuses?.map((c) => ({ name: c.name, state: c.state })) });
+export const podSummary = (pod: Pod | undefined) => JSON.stringify({ phase: pod?.status?.phase, conditions: pod?.status?.conditions, containers: pod?.status?.containerStatuses?.map((c) => ({ name: c.name, state: c.state })) });
 
 /** Waits until the pod is Ready and returns it. */
 export async function waitForReadyPod(client: KubeClient, namespace: string, name: string, seconds = 120): Promise<Pod> {
   return waitUntil(`pod ${namespace}/${name} Ready`, async () => {
     const pod = await getPod(client, namespace, name);
     return isReady(pod) && pod;
-  }, seconds, async () => describe(await getPod(client, namespace, name)));
+  }, seconds, async () => podSummary(await getPod(client, namespace, name)));
 }

@@ -86,25 +86,11 @@ export class Processes {
     throw new Error(`${name} did not become ready within ${seconds}s; last log lines:\n${this.tail(name)}`);
   }
 
-  /** SIGTERM to one process, SIGKILL after `seconds`. */
-  async stop(name: string, seconds = 10): Promise<void> {
-    const found = this.children.filter((p) => p.name === name && running(p.child));
-    for (const { child } of found) child.kill('SIGTERM');
-    const deadline = Date.now() + seconds * 1000;
-    while (found.some((p) => running(p.child)) && Date.now() < deadline) await sleep(100);
-    for (const { child } of found) if (running(child)) child.kill('SIGKILL');
-  }
-
   /** SIGTERM to every process, newest first, then SIGKILL to those still running after `seconds`. */
   async stopAll(seconds = 10): Promise<void> {
     for (const { child } of [...this.children].reverse()) if (running(child)) child.kill('SIGTERM');
     const deadline = Date.now() + seconds * 1000;
     while (this.children.some((p) => running(p.child)) && Date.now() < deadline) await sleep(100);
-    this.killAll();
-  }
-
-  /** Synchronous, for process exit hooks. */
-  killAll(): void {
     for (const { child } of this.children) if (running(child)) child.kill('SIGKILL');
   }
 }
