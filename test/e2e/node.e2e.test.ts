@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { KubeClient, KubeObject } from '../../cli/kube-client';
 import { ESO_CONTROLLER_USERNAME, ESO_NAMESPACE, ESO_SERVICE_ACCOUNT } from '../../constructs';
 import { esoChartValues } from '../../stacks/eso-release';
+import { USERS, type UserName } from './harness/control-plane';
 import { esoChartDefaults, undeclaredValues } from './harness/eso-chart';
 import { installEso } from './harness/eso-install';
 import { hostSnapshot, type HostSnapshot } from './harness/host';
@@ -98,6 +99,13 @@ describe('a real single-node cluster', () => {
     expect(node.body.status.conditions.find((c: any) => c.type === 'Ready')).toMatchObject({ status: 'True' });
     expect(node.body.status.nodeInfo).toMatchObject({ kubeletVersion: 'v1.34.4', containerRuntimeVersion: expect.stringMatching(/^containerd:\/\/1\./) });
     expect(node.body.spec.taints ?? []).toEqual([]);
+  });
+
+  test('the suite\'s token users are who the API server says they are', async () => {
+    for (const [user, identity] of Object.entries(USERS)) {
+      const review = await cluster.client(user as UserName).request('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' });
+      expect(review.body.status.userInfo).toMatchObject({ username: identity.name, groups: expect.arrayContaining([...identity.groups, 'system:authenticated']) });
+    }
   });
 
   test('a pod from a locally imported image is Running and Ready, and serves only inside the pods\' network namespace', async () => {
