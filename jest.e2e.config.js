@@ -1,4 +1,7 @@
-/** End-to-end suite: a real etcd, kube-apiserver, kube-controller-manager and ESO controller (npm run test:e2e). */
+/**
+ * End-to-end suite (npm run test:e2e): a real etcd, kube-apiserver, kube-controller-manager and ESO controller;
+ * a real single-node cluster with ESO installed by its chart; and the servers that consume the credentials.
+ */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test/e2e'],
