@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { validFixture, writeFixture } from '../support/fixture-catalogue';
 
 const ROOT = join(__dirname, '..', '..');
-const synth = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'cli', 'synth.ts'), ...args], { encoding: 'utf8', cwd: ROOT });
+const synth = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'synth', ...args], { encoding: 'utf8', cwd: ROOT });
 
 function readTree(dir: string): Record<string, string> {
   return Object.fromEntries(
@@ -79,7 +79,7 @@ describe('npm run synth', () => {
     expect(refused.stderr).toMatch(/synth: nothing was written: --out .*notes: .* is not empty and is not the output of an earlier synth/);
     expect(readTree(notes)).toEqual({ '/todo.md': 'my notes' });
     // `--out .` in a repository.
-    const here = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'cli', 'synth.ts'), '--out', '.'], { encoding: 'utf8', cwd: ROOT });
+    const here = spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'synth', '--out', '.'], { encoding: 'utf8', cwd: ROOT });
     expect(here.status).toBe(1);
     expect(execFileSync('git', ['-C', ROOT, 'status', '--porcelain', '--ignored', '--', '.central-secret-store-output.json', 'aks-weu-prod'], { encoding: 'utf8' })).toBe('');
   });

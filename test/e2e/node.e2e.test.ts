@@ -5,7 +5,7 @@
  * it was before.
  */
 import { join } from 'node:path';
-import type { KubeClient, KubeObject } from '../../cli/kube-client';
+import type { KubeClient, KubeObject } from '../support/kube-client';
 import { ESO_CONTROLLER_USERNAME, ESO_NAMESPACE, ESO_SERVICE_ACCOUNT } from '../../constructs/src';
 import { esoChartValues } from '../../stacks/eso-release';
 import { USERS, type UserName } from './harness/control-plane';

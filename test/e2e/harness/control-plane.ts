@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { KubeClient } from '../../../cli/kube-client';
+import { KubeClient } from '../../support/kube-client';
 import { ESO_CONTROLLER_USERNAME } from '../../../constructs/src';
 import { Processes, freePort } from './processes';
 import { buildTargets } from './toolchain';

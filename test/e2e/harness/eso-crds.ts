@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import type { KubeObject } from '../../../cli/kube-client';
+import type { KubeObject } from '../../support/kube-client';
 
 /** The module of the ESO release the controller is built from (v0.20.4), in the Go module cache. */
 export function esoModuleDir(): string {

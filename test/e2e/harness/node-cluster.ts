@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { KubeClient } from '../../../cli/kube-client';
+import { KubeClient } from '../../support/kube-client';
 import { Containerd } from './containerd';
 import { ControlPlane, type UserName } from './control-plane';
 import { HostChanges } from './host';

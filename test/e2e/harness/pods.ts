@@ -2,7 +2,7 @@
  * Pods through the REST API (cli/kube-client.ts knows the product's kinds, not Pods), and waiting for what a
  * pod reports.
  */
-import { KubeError, type KubeClient } from '../../../cli/kube-client';
+import { KubeError, type KubeClient } from '../../support/kube-client';
 import { waitUntil } from './wait';
 
 export interface Pod {

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { KubeObject } from '../../../cli/kube-client';
+import type { KubeObject } from '../../support/kube-client';
 import type { NodeCluster } from './node-cluster';
 import { freePort } from './processes';
 import type { OciImage } from './toolchain';

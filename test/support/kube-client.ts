@@ -1,13 +1,9 @@
 /**
- * A small Kubernetes REST client: server-side apply, get, list, patch, delete and access reviews, with a
- * bearer token or a client certificate. Used by the operational commands and the end-to-end suite.
- * (@kubernetes/client-node 1.x is ESM-only, which this CommonJS project and jest cannot load; the few calls
- * needed are plain REST.)
+ * The end-to-end suite's REST helper: server-side apply, get, list, patch, delete, raw requests (to assert
+ * status codes) and access reviews, with a bearer token or a client certificate against the local API server.
+ * A test utility only; the product's commands connect through @kubernetes/client-node (cli/kube.ts).
  */
-import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { dirname, resolve } from 'node:path';
-import { parse } from 'yaml';
 
 export interface KubeObject {
   apiVersion: string;
@@ -67,31 +63,6 @@ export class KubeClient {
     credentials: KubeCredentials | string,
   ) {
     this.credentials = typeof credentials === 'string' ? { token: credentials } : credentials;
-  }
-
-  /**
-   * A client for the current context of a kubeconfig file. Supports tokens and client certificates (inline
-   * or as files); exec plugins (e.g. kubelogin on Entra ID clusters) are not supported.
-   */
-  static fromKubeconfig(file: string): KubeClient {
-    const config = parse(readFileSync(file, 'utf8'));
-    const context = config.contexts?.find((c: any) => c.name === config['current-context'])?.context;
-    const cluster = config.clusters?.find((c: any) => c.name === context?.cluster)?.cluster;
-    const user = config.users?.find((u: any) => u.name === context?.user)?.user;
-    if (!cluster || !user) throw new Error(`${file}: current-context "${config['current-context']}" does not name a cluster and a user`);
-    const base = dirname(resolve(file));
-    const read = (data: string | undefined, path: string | undefined, what: string): string => {
-      if (data) return Buffer.from(data, 'base64').toString('utf8');
-      if (path) return readFileSync(resolve(base, path), 'utf8');
-      throw new Error(`${file}: no ${what}`);
-    };
-    const ca = read(cluster['certificate-authority-data'], cluster['certificate-authority'], 'certificate-authority');
-    if (user.token) return new KubeClient(cluster.server, ca, { token: user.token });
-    if (user.exec) throw new Error(`${file}: user "${context.user}" authenticates through an exec plugin, which this command does not support; use a token or certificate kubeconfig`);
-    return new KubeClient(cluster.server, ca, {
-      cert: read(user['client-certificate-data'], user['client-certificate'], 'client-certificate'),
-      key: read(user['client-key-data'], user['client-key'], 'client-key'),
-    });
   }
 
   static path(apiVersion: string, kind: string, namespace?: string, name?: string): string {
