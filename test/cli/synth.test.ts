@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validFixture, writeFixture } from '../support/fixture-catalogue';
+import { tempDir } from '../support/temp-dir';
 
 const ROOT = join(__dirname, '..', '..');
 const synth = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'synth', ...args], { encoding: 'utf8', cwd: ROOT });
@@ -19,7 +19,7 @@ function readTree(dir: string): Record<string, string> {
 }
 
 describe('npm run synth', () => {
-  const out = mkdtempSync(join(tmpdir(), 'css-synth-'));
+  const out = tempDir('css-synth-');
 
   test('writes every cluster of the example, byte-identical across runs', () => {
     const first = synth('--out', join(out, 'a'));

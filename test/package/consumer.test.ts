@@ -4,12 +4,12 @@
  * What it synthesizes must pass the ESO and Kubernetes schemas.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../plane';
 import { schemaErrors } from '../support/schemas';
+import { tempDir } from '../support/temp-dir';
 
 const ROOT = join(__dirname, '..', '..');
 const EXAMPLE = join(__dirname, 'consumer');
@@ -18,7 +18,7 @@ let tarball: { filename: string; size: number; unpackedSize: number; files: { pa
 let consumer: string;
 
 beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), 'css-package-'));
+  work = tempDir('css-package-');
   [tarball] = JSON.parse(
     execFileSync('npm', ['pack', '--json', '--pack-destination', work, '-w', '@central-secret-store/constructs'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
   );
