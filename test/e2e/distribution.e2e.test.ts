@@ -19,6 +19,7 @@ import { KubeClient, type KubeObject } from '../support/kube-client';
 import { releaseStaleFinalizers } from '../../cli/commands/release-finalizers';
 import { loadKubeConfig } from '../../cli/kube';
 import { adaptForLocalCluster, vaultSecrets } from './harness/local-cluster';
+import { waitUntil } from './harness/wait';
 import { withDeletionPropagation } from '../../stacks/deletion-propagation';
 
 const CENTRAL = 'central-secret-store';
@@ -26,21 +27,6 @@ const REFRESH_SECONDS = 10;
 const MASTER_REFRESH_SECONDS = 5;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const decode = (s: KubeObject | undefined, key: string) => (s?.data?.[key] === undefined ? undefined : Buffer.from(s.data[key], 'base64').toString('utf8'));
-
-async function waitUntil<T>(what: string, probe: () => Promise<T | undefined | false>, seconds = 90): Promise<T> {
-  const deadline = Date.now() + seconds * 1000;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    await sleep(500);
-  }
-  throw new Error(`timed out after ${seconds}s waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-}
 
 const pem = (type: string, body: Buffer) => `-----BEGIN ${type}-----\n${body.toString('base64').replace(/.{1,64}/g, '$&\n')}-----END ${type}-----\n`;
 const vault: Record<string, string> = {

@@ -6,12 +6,13 @@
 package main
 
 import (
-	"crypto/subtle"
 	"log"
 	"net/http"
 	"net/http/cgi"
 	"os"
 	"os/exec"
+
+	"centralsecretstore.local/test/toolchain/node/internal/basicauth"
 )
 
 func main() {
@@ -34,17 +35,6 @@ func main() {
 		// REMOTE_USER also lets http-backend accept pushes, which it refuses from anonymous users.
 		Env: []string{"GIT_PROJECT_ROOT=" + root, "GIT_HTTP_EXPORT_ALL=1", "REMOTE_USER=" + username},
 	}
-	same := func(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
-	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		u, p, ok := r.BasicAuth()
-		if !ok || !same(u, username) || !same(p, password) {
-			log.Printf("refused %s %s (credentials sent: %v)", r.Method, r.URL.Path, ok)
-			w.Header().Set("WWW-Authenticate", `Basic realm="css-e2e git"`)
-			http.Error(w, "unauthorized", http.StatusUnauthorized)
-			return
-		}
-		log.Printf("served %s %s", r.Method, r.URL.Path)
-		backend.ServeHTTP(w, r)
-	})
+	handler := basicauth.Require("css-e2e git", username, password, backend)
 	log.Fatal(http.ListenAndServeTLS(addr, cert, key, handler))
 }
