@@ -1,6 +1,5 @@
 export * from './catalogue';
 export * from './define';
-export * from './duration';
 export * from './errors';
 export * from './generated-objects';
 export * from './load';

@@ -17,6 +17,15 @@ export interface ResolvedFormat {
   readonly format: Format;
 }
 
+/** The formats each kind of credential offers (the README's table); the constructs' credential classes agree. */
+export const FORMATS_BY_KIND: Readonly<Record<Credential['kind'], readonly Format['type'][]>> = {
+  'docker-registry': ['dockerconfigjson', 'basic-auth', 'argocd', 'kargo', 'opaque', 'mapping'],
+  git: ['basic-auth', 'ssh-auth', 'argocd', 'kargo', 'opaque', 'mapping'],
+  oauth: ['oauth', 'opaque', 'mapping'],
+  tls: ['tls', 'opaque', 'mapping'],
+  generic: ['opaque', 'mapping'],
+};
+
 /** The natural format of each kind, used when a credential lists none. */
 function defaultFormat(credential: Credential): Format {
   switch (credential.kind) {

@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { KubeObject } from '../../constructs';
+import type { KubeObject } from '../../plane';
 
 /** Synthesizes the constructs `build` adds to a fresh chart and returns the objects. */
 export function synthConstructs(build: (scope: Construct) => void): KubeObject[] {
