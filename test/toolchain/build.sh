@@ -17,7 +17,7 @@ cache=${CSS_TOOLCHAIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/central-secret-stor
 KUBE_VERSION=v1.34.4
 ESO_VERSION=v0.20.4
 HELM_VERSION=v3.22.0
-VAULT_VERSION=v1.21.4
+VAULT_VERSION=v1.21.2
 
 say() { printf '[toolchain] %s\n' "$*" >&2; }
 
@@ -107,9 +107,14 @@ external-secrets.tar $repository:$ESO_VERSION $controller/external-secrets"
   finish images "$ESO_VERSION" "$tmp" "$start"
 }
 
-# Without the `ui` build tag: the web UI is not embedded, the HTTP API is complete.
+# Without the `ui` build tag: the web UI is not embedded, the HTTP API is complete. `vault version` takes its
+# number from vault's embedded VERSION file; the flags set what HashiCorp's release build sets: the number
+# again (for scanners that read it from the build info) and the build date, here the release's own date from
+# the module proxy, so the same version gives the same binary.
 target_vault() {
-  build vault "$VAULT_VERSION" "-X github.com/hashicorp/vault/version.Version=${VAULT_VERSION#v} -X github.com/hashicorp/vault/version.VersionPrerelease= -X github.com/hashicorp/vault/version.VersionMetadata=" \
+  local released
+  released=$(cd "$here/vault" && go list -m -f '{{.Time.UTC.Format "2006-01-02T15:04:05Z07:00"}}' github.com/hashicorp/vault)
+  build vault "$VAULT_VERSION" "-X github.com/hashicorp/vault/version.Version=${VAULT_VERSION#v} -X github.com/hashicorp/vault/version.BuildDate=$released" \
     github.com/hashicorp/vault=vault
 }
 

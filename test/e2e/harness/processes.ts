@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
+import { Transform } from 'node:stream';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -44,13 +45,18 @@ export class Processes {
     private readonly adopt?: (pid: number) => void,
   ) {}
 
-  launch(name: string, binary: string, args: readonly string[], env: Record<string, string> = {}): ChildProcess {
+  /**
+   * @param env added to the test process's environment; a variable set to undefined is removed
+   * @param redact rewrites each line before it reaches the log, for programs that print a secret
+   */
+  launch(name: string, binary: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, redact?: (line: string) => string): ChildProcess {
     const log = createWriteStream(join(this.logDir, `${name}.log`));
     // setpriv execs the program in place (same PID) with a parent-death signal: if the test process dies
     // without stopping it (SIGKILL, a crash), the kernel kills it too.
     const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', binary, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
+    for (const output of [child.stdout, child.stderr]) {
+      if (output) (redact ? output.setEncoding('utf8').pipe(redactingLines(redact)) : output).pipe(log);
+    }
     this.children.push({ name, child });
     if (child.pid && this.adopt) this.adopt(child.pid);
     return child;
@@ -96,6 +102,22 @@ export class Processes {
 }
 
 const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
+
+/** Applies `redact` to whole lines only, so a secret split across two reads is still caught. */
+function redactingLines(redact: (line: string) => string): Transform {
+  let partial = '';
+  return new Transform({
+    decodeStrings: false,
+    transform(chunk: string, _encoding, done) {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      done(null, lines.map((line) => `${redact(line)}\n`).join(''));
+    },
+    flush(done) {
+      done(null, partial && redact(partial));
+    },
+  });
+}
 
 /** A process's command name and resident memory in MiB, or undefined once it has exited (zombies included). */
 export function residentMemory(pid: number): { name: string; mib: number } | undefined {
