@@ -17,7 +17,7 @@ cache=${CSS_TOOLCHAIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/central-secret-stor
 KUBE_VERSION=v1.34.4
 ESO_VERSION=v0.20.4
 HELM_VERSION=v3.22.0
-VAULT_VERSION=v1.21.2
+VAULT_VERSION=v1.21.1
 
 say() { printf '[toolchain] %s\n' "$*" >&2; }
 
