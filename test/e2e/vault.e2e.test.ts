@@ -7,12 +7,13 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { KubeClient, type KubeObject } from '../support/kube-client';
 import { tempDir } from '../support/temp-dir';
 import { ControlPlane } from './harness/control-plane';
 import { residentMemory } from './harness/processes';
 import { buildSeconds, buildTargets } from './harness/toolchain';
+import { waitUntil } from './harness/wait';
 import { VaultClient, VaultServer } from './harness/vault-server';
 
 const KV = 'tenants';
@@ -59,19 +60,23 @@ afterAll(async () => {
 });
 
 test('Vault from the cached build is v1.21.1, unsealed, listens on loopback only and keeps its root token to itself', async () => {
-  expect(vault.version()).toMatch(/^Vault v1\.21\.1(,| |$)/);
+  // The build date is the release's, set by build.sh's linker flags.
+  expect(vault.version()).toMatch(/^Vault v1\.21\.1, built \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   expect(await root.health()).toMatchObject({ initialized: true, sealed: false, standby: false, version: '1.21.1' });
   const [pid] = vault.pids;
   const addresses = listeningAddresses(pid);
   expect(addresses).toContain(vault.url.replace('http://', ''));
   expect(addresses.filter((a) => !a.startsWith('127.0.0.1:'))).toEqual([]);
-  // The dev banner printed the root token and the unseal key; the log has neither, and HOME stayed empty.
-  // (A boolean, so that a failure does not print the token.)
+  // The dev banner printed the root token and the unseal key; the log has neither (a boolean, so that a
+  // failure does not print the token). HOME holds no file, so no token either: only the empty folder the
+  // snowflake driver makes when it loads, which would otherwise land in the HOME of whoever runs the tests.
   const log = vault.log();
   expect(log).toMatch(/^Root Token: <root token>$/m);
   expect(log).toMatch(/^Unseal Key: <redacted>$/m);
   expect(log.includes(vault.rootToken)).toBe(false);
-  expect(readdirSync(vault.home)).toEqual([]);
+  const home = readdirSync(vault.home, { recursive: true, withFileTypes: true });
+  expect(home.filter((entry) => !entry.isDirectory()).map((entry) => entry.name)).toEqual([]);
+  expect(home.map((entry) => relative(vault.home, join(entry.parentPath, entry.name)))).toEqual(['.cache', join('.cache', 'snowflake')]);
   // No token, no access.
   await expect(new VaultClient(vault.url).request('GET', 'sys/policies/acl')).rejects.toMatchObject({ status: 403 });
 });
@@ -197,7 +202,12 @@ describe('the Kubernetes auth method against the local API server', () => {
     const token = await serviceAccountToken('data', 'short-lived', [AUDIENCE]);
     expect((await anonymous.loginKubernetes(MOUNT, 'short-lived', token)).policies).toEqual(['tenant-data']);
     await admin.delete('v1', 'ServiceAccount', 'short-lived', 'data');
-    await expect(anonymous.loginKubernetes(MOUNT, 'short-lived', token)).rejects.toMatchObject({ status: 403, errors: ['permission denied'] });
+    // The API server keeps a successful token authentication for 10 s (kube-apiserver's TokenSuccessCacheTTL),
+    // so the TokenReview Vault asks for says no once that has passed.
+    const t = Date.now();
+    const refusal = await waitUntil('the login of a deleted ServiceAccount to be refused', () => anonymous.loginKubernetes(MOUNT, 'short-lived', token).then(() => undefined, (error) => error), 30);
+    figures.push(`login refused ${seconds(t)} s after its ServiceAccount was deleted`);
+    expect(refusal).toMatchObject({ status: 403, errors: ['permission denied'] });
   });
 });
 

@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Processes, freePort } from './processes';
+import { Processes, freePort, listening } from './processes';
 
 /** An error answer of Vault's API: its status and Vault's `errors` list. */
 export class VaultError extends Error {
@@ -166,6 +166,14 @@ export class VaultClient {
   }
 }
 
+/** A free port whose successor is free too: dev mode puts its cluster listener on the next port. */
+async function freePortWithSuccessor(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (port < 65535 && !(await listening(port + 1))) return port;
+  }
+}
+
 /** The environment of a Vault process: none of the host's VAULT_* variables, and a HOME of its own. */
 function isolatedEnv(home: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { HOME: home };
@@ -209,7 +217,7 @@ export class VaultServer {
 
   /** Starts the server and waits until it is unsealed, active and knows the root token. */
   async start(): Promise<void> {
-    const port = await freePort();
+    const port = await freePortWithSuccessor();
     this.url = `http://127.0.0.1:${port}`;
     this.processes.launch(
       'vault',
