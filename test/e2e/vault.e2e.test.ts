@@ -14,7 +14,8 @@ import { ControlPlane } from './harness/control-plane';
 import { residentMemory } from './harness/processes';
 import { buildSeconds, buildTargets } from './harness/toolchain';
 import { waitUntil } from './harness/wait';
-import { VaultClient, VaultServer } from './harness/vault-server';
+import { VaultClient } from './harness/vault-client';
+import { VaultServer } from './harness/vault-server';
 
 const KV = 'tenants';
 /** Two tenants, one's name a prefix of the other's. */
