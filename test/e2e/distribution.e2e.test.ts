@@ -19,6 +19,7 @@ import { installEso } from './harness/eso-install';
 import { GitHttpsServer } from './harness/git-https-server';
 import { bareRepository } from './harness/git-repository';
 import { OAuth2TokenServer } from './harness/oauth2-server';
+import { SshGitServer, sshKeyPair } from './harness/ssh-git-server';
 import { TestCa } from './harness/test-ca';
 import { TlsServer } from './harness/tls-server';
 import { hostSnapshot, type HostSnapshot } from './harness/host';
@@ -50,6 +51,7 @@ const vault: Record<string, string> = {
   'registry-password': 'tök:en\nwith newline',
   'gitops-username': 'git-bot',
   'gitops-token': 'ghp_example"token',
+  'deploy-key-private': 'set in beforeAll: a key the suite\'s sshd authorizes',
   'oauth-client-id': 'client-1',
   'oauth-client-secret': 's3cr3t',
   'rotation-token': 'v1',
@@ -267,11 +269,15 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
     for (const namespace of ['pay-api', 'search-api']) await admin.delete('v1', 'Pod', 'private-app', namespace);
   });
 
-  test('the Secrets ESO delivered work for their consumers, and a rotation in the vault reaches them while the servers revoke the old (Property 7)', async () => {
+  test('the Secrets ESO delivered work for their consumers (Git over HTTPS and SSH, OAuth, TLS), and a rotation in the vault reaches them while the servers revoke the old (Property 7)', async () => {
     const dir = join(cluster.dir, 'consumers');
     const commit = bareRepository(join(dir, 'repos'), 'contoso', { path: 'README', content: 'cloned with a distributed credential\n' });
     const git = new GitHttpsServer(join(dir, 'git-https'), tools.node);
     await git.start(join(dir, 'repos'), ca.issue('git-https'));
+    const keys = join(dir, 'ssh-keys');
+    const deployKey = sshKeyPair(keys, 'deploy');
+    const sshd = new SshGitServer(join(dir, 'sshd'));
+    await sshd.start(deployKey.publicKey);
     const oauth = new OAuth2TokenServer(join(dir, 'oauth2'), tools.node);
     await oauth.start(ca.issue('oauth2'), vault['oauth-client-id'], vault['oauth-client-secret']);
     // The TLS server serves the wildcard certificate and key exactly as ESO wrote them into pay-api.
@@ -287,13 +293,15 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
     const tls = new TlsServer(join(dir, 'tls'), tools.node);
     await tls.start(served.certFile, served.keyFile);
     try {
-      await cluster.forward([new URL(git.url).host, new URL(oauth.tokenUrl).host, new URL(tls.url).host]);
-      // The Git and OAuth servers' CA, trusted by the workloads as a company CA would be.
-      for (const namespace of ['pay-api', 'search-api']) await admin.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'trust', namespace }, data: { 'ca.crt': ca.certPem } });
+      await cluster.forward([new URL(git.url).host, new URL(oauth.tokenUrl).host, new URL(tls.url).host, `127.0.0.1:${sshd.port}`]);
+      // The Git and OAuth servers' CA and the SSH host key, trusted by the workloads as a company's would be.
+      const trust = { 'ca.crt': ca.certPem, known_hosts: readFileSync(sshd.knownHosts, 'utf8') };
+      for (const namespace of ['pay-api', 'search-api']) await admin.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'trust', namespace }, data: trust });
       const fingerprint = (pem: string) => `sha256:${new X509Certificate(pem).fingerprint256.replace(/:/g, '').toLowerCase()}`;
       let run = 0;
       const consume = (namespace: string, secret: string, args: string[]) => runConsumer(admin, { namespace, name: `consumer-${(run += 1)}`, image: cluster.images.consumer.ref, args, secret, trust: 'trust' });
       const clone = () => consume('pay-api', 'gitops-basic-auth', ['git-clone-https', `${git.url}/contoso.git`, SECRET_DIR, `${TRUST_DIR}/ca.crt`]);
+      const cloneSsh = () => consume('pay-api', 'deploy-key-ssh-auth', ['git-clone-ssh', sshd.repositoryUrl(join(dir, 'repos', 'contoso.git')), SECRET_DIR, `${TRUST_DIR}/known_hosts`]);
       const token = () => consume('search-api', 'oauth-oauth', ['oauth-token', oauth.tokenUrl, SECRET_DIR, `${TRUST_DIR}/ca.crt`]);
       const get = () => consume('pay-api', 'wildcard-tls', ['tls-get', `${tls.url}/status`, `${SECRET_DIR}/ca.crt`]);
       const copiesHold = (values: Record<string, string>) =>
@@ -301,16 +309,18 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
           'the tenant copies hold the new values',
           async () =>
             decode(await secretIn('pay-api', 'gitops-basic-auth'), 'password') === values['gitops-token'] &&
+            decode(await secretIn('pay-api', 'deploy-key-ssh-auth'), 'ssh-privatekey') === values['deploy-key-private'] &&
             decode(await secretIn('search-api', 'oauth-oauth'), 'client-secret') === values['oauth-client-secret'] &&
             decode(await secretIn('pay-api', 'wildcard-tls'), 'ca.crt') === values['wildcard-ca'],
           120,
         );
 
       // The vault holds the Git server's login, as a platform team stores a new credential.
-      Object.assign(vault, { 'gitops-username': git.username, 'gitops-token': git.password });
+      Object.assign(vault, { 'gitops-username': git.username, 'gitops-token': git.password, 'deploy-key-private': readFileSync(deployKey.privateKeyFile, 'utf8') });
       keyVault.set(vault);
       await copiesHold(vault);
       expect(await clone()).toMatchObject({ phase: 'Succeeded', message: `ok git-clone-https: refs/heads/main=${commit}` });
+      expect(await cloneSsh()).toMatchObject({ phase: 'Succeeded', message: `ok git-clone-ssh: refs/heads/main=${commit}` });
       expect(await token()).toMatchObject({ phase: 'Succeeded', message: expect.stringMatching(/^ok oauth-token: /) });
       expect(await get()).toMatchObject({ phase: 'Succeeded', message: `ok tls-get: ${tls.url}/status presented ${fingerprint(vault['wildcard-crt'])}` });
 
@@ -319,18 +329,23 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
       const nextCa = new TestCa(join(dir, 'next-ca'));
       Object.assign(vault, { 'gitops-token': git.rotate(), 'oauth-client-secret': `rotated-${Date.now()}` }, wildcardIssuedBy(nextCa));
       oauth.rotate(vault['oauth-client-id'], vault['oauth-client-secret']);
+      const nextKey = sshKeyPair(keys, 'deploy-next');
+      vault['deploy-key-private'] = readFileSync(nextKey.privateKeyFile, 'utf8');
+      sshd.authorize(nextKey.publicKey);
       expect(await clone()).toMatchObject({ phase: 'Failed', message: expect.stringMatching(/authentication required/) });
+      expect(await cloneSsh()).toMatchObject({ phase: 'Failed', message: expect.stringMatching(/unable to authenticate/) });
       expect(await token()).toMatchObject({ phase: 'Failed', message: expect.stringMatching(/invalid_client|401/) });
       const rotated = Date.now();
       keyVault.set(vault);
       await copiesHold(vault);
-      figures.push(`consumers: vault rotation reached the Git, OAuth and TLS copies in ${seconds(rotated)} s`);
+      figures.push(`consumers: vault rotation reached the Git (HTTPS and SSH), OAuth and TLS copies in ${seconds(rotated)} s`);
       await serve();
       expect(await clone()).toMatchObject({ phase: 'Succeeded', message: `ok git-clone-https: refs/heads/main=${commit}` });
+      expect(await cloneSsh()).toMatchObject({ phase: 'Succeeded', message: `ok git-clone-ssh: refs/heads/main=${commit}` });
       expect(await token()).toMatchObject({ phase: 'Succeeded', message: expect.stringMatching(/^ok oauth-token: /) });
       expect(await get()).toMatchObject({ phase: 'Succeeded', message: `ok tls-get: ${tls.url}/status presented ${fingerprint(vault['wildcard-crt'])}` });
     } finally {
-      await Promise.all([git.stop(), oauth.stop(), tls.stop()]);
+      await Promise.all([git.stop(), sshd.stop(), oauth.stop(), tls.stop()]);
     }
   });
 
