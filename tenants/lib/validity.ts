@@ -43,7 +43,7 @@ export function validityReport(catalogue: Catalogue, options: ValidityOptions): 
 /** The validity window the catalogue declares for a Key Vault secret, if a tenant secret reads it. */
 export function validityOfVaultSecret(catalogue: Catalogue, vaultSecretName: string): { notBefore?: string; expires?: string } | undefined {
   for (const { secret } of ownSecretsOf(catalogue)) {
-    if (Object.values(secret.keyVault).includes(vaultSecretName)) return { notBefore: secret.notBefore, expires: secret.expires };
+    if (Object.values(secret.keyVault ?? {}).includes(vaultSecretName)) return { notBefore: secret.notBefore, expires: secret.expires };
   }
   return undefined;
 }
