@@ -78,7 +78,7 @@ export const vaultSettingsSchema = z
   .strictObject({
     address: z
       .url({ protocol: /^https$/, message: 'must be an https:// URL such as https://vault.contoso.example:8200' })
-      .refine((address) => /^https:\/\/[^/?#]+\/?$/.test(address), 'must be the server address only, such as https://vault.contoso.example:8200, without a path')
+      .refine((address) => /^[a-z]+:\/\/[^/?#]+\/?$/.test(address), 'must be the server address only, such as https://vault.contoso.example:8200, without a path')
       .describe('Address of the Vault server, as ESO reaches it'),
     caBundle: z
       .string()
