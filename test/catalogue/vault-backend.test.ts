@@ -67,7 +67,7 @@ describe('a catalogue with one Key Vault and one Vault environment', () => {
 
 describe('Vault rules, each with file, line, field path and reason', () => {
   test('an environment names exactly one backend', () => {
-    const both = issuesOf((f) => Object.assign(f.clusters.environments[1], { keyVault: { name: 'kv-lab', tenantId: '6f1c2a4e-8b3d-4c5e-9f70-1a2b3c4d5e6f' } }));
+    const both = issuesOf((f) => Object.assign(f.clusters.environments[1] as object, { keyVault: { name: 'kv-lab', tenantId: '6f1c2a4e-8b3d-4c5e-9f70-1a2b3c4d5e6f' } }));
     expect(where(both)).toEqual(['clusters.yaml environments[1]']);
     expect(both[0].message).toBe('needs exactly one backend: keyVault (Azure Key Vault) or vault (HashiCorp Vault)');
     expect(both[0].text).toMatch(/name: lab/);
