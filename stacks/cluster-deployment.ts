@@ -178,7 +178,8 @@ export class ClusterDeployment extends pulumi.ComponentResource {
     manifests: ClusterManifests,
   ): void {
     const kubeconfig = cluster.kind === 'aks' ? aksKubeconfig(aksOf(config, cluster), this) : config.kubeconfig!;
-    const apiServer = kubeconfig.apply((text) => apiServerOf(text));
+    // The API server's address and CA are not secret, though the kubeconfig is: previews show their changes.
+    const apiServer = pulumi.unsecret(kubeconfig.apply((text) => apiServerOf(text)));
     const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig, enableServerSideApply: true }, { parent: this });
     const vaultProvider = new vault.Provider(
       `${name}-vault`,
