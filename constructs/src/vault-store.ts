@@ -79,6 +79,9 @@ export interface VaultStoreProps {
   readonly storeRefreshSeconds?: number;
 }
 
+/** The platform's base64 encoder (Node 16+, browsers); the library declares no Node types of its own. */
+declare function btoa(data: string): string;
+
 const PATH = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 const ROLE = /^[A-Za-z0-9_.-]+$/;
 
@@ -114,7 +117,7 @@ export class VaultStore extends Construct implements ISecretStore {
             // The CRD's default, written out so that what is applied is what the API server stores.
             version: ClusterSecretStoreSpecProviderVaultVersion.V2,
             ...(props.namespace === undefined ? {} : { namespace: props.namespace }),
-            ...(props.caBundle === undefined ? {} : { caBundle: Buffer.from(props.caBundle, 'utf8').toString('base64') }),
+            ...(props.caBundle === undefined ? {} : { caBundle: btoa(props.caBundle) }),
             auth: {
               ...(auth.namespace === undefined ? {} : { namespace: auth.namespace }),
               kubernetes: {
@@ -149,6 +152,7 @@ function vaultStoreProblems(props: VaultStoreProps): string[] {
   if (props.caBundle !== undefined) {
     if (!props.caBundle.includes('-----BEGIN CERTIFICATE-----')) problems.push('caBundle must be PEM text holding -----BEGIN CERTIFICATE----- blocks');
     if (/PRIVATE KEY-----/.test(props.caBundle)) problems.push('caBundle holds a private key; a CA bundle holds certificates only');
+    if (/[^\x00-\x7f]/.test(props.caBundle)) problems.push('caBundle must be PEM text, which is ASCII');
   }
   return problems;
 }

@@ -81,6 +81,7 @@ describe('VaultStore', () => {
     expect(refusal({ mountPath: '/secret/' })).toThrow(/mountPath must be a mount path/);
     expect(refusal({ namespace: 'a//b' })).toThrow(/namespace must be a Vault namespace path/);
     expect(refusal({ caBundle: '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\ny\n-----END PRIVATE KEY-----' })).toThrow(/caBundle holds a private key/);
+    expect(refusal({ caBundle: '-----BEGIN CERTIFICATE-----\nZé\n-----END CERTIFICATE-----' })).toThrow(/caBundle must be PEM text, which is ASCII/);
     expect(refusal({ auth: { mountPath: 'auth/kubernetes/', role: 'r w', audiences: [] } })).toThrow(
       /auth\.mountPath must be the path of a Kubernetes auth mount.*; auth\.role must be a Vault role name.*; auth\.audiences must name at least one audience/,
     );
