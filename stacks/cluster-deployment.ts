@@ -9,6 +9,7 @@ import {
   type Catalogue,
   type Cluster,
   type Environment,
+  type KeyVaultEnvironment,
   type VaultEnvironment,
   clusterNamed,
   credentialsOfferedOn,
@@ -71,13 +72,15 @@ export class ClusterDeployment extends pulumi.ComponentResource {
       return;
     }
 
-    const keyVault = environment.keyVault!;
+    // The catalogue gives an environment exactly one backend: not Vault, so Key Vault.
+    const keyVaultEnvironment = environment as KeyVaultEnvironment;
+    const { keyVault } = keyVaultEnvironment;
     const client = authorization.getClientConfigOutput({ parent: this });
     const vault = new KeyVault(
       `${name}-vault`,
       {
         vaultName: keyVault.name,
-        resourceGroupName: keyVaultResourceGroupOf({ ...environment, keyVault }),
+        resourceGroupName: keyVaultResourceGroupOf(keyVaultEnvironment),
         tenantId: keyVault.tenantId,
         create: ownsVault,
         location: config.location,
@@ -125,7 +128,7 @@ export class ClusterDeployment extends pulumi.ComponentResource {
           cluster: cluster.name,
           vaultName: keyVault.name,
           // After the vault exists: the owning stack creates it in this same run.
-          vaultResourceGroupName: vault.vaultId.apply(() => keyVaultResourceGroupOf({ ...environment, keyVault })),
+          vaultResourceGroupName: vault.vaultId.apply(() => keyVaultResourceGroupOf(keyVaultEnvironment)),
           subscriptionId: client.subscriptionId,
           clusterPrincipalId: managed.apply((m) => {
             if (!m.identity?.principalId) throw new Error(`AKS cluster ${aks.resourceName} has no managed identity; KMS etcd encryption needs one`);
