@@ -26,6 +26,13 @@ function withVaultPaths(credential: Record<string, unknown>): Record<string, unk
   return { ...credential, vault: Object.fromEntries(Object.keys(keyVault).map((k) => [k, `${credential.name}#${k}`])) };
 }
 
+/** Namespaces that receive a registry's dockerconfigjson set it on their ServiceAccounts (one or two of them). */
+function pullSecretsFor(requests: readonly string[], credentials: readonly Credential[], index: number) {
+  const pullable = credentials.filter((c) => requests.includes(c.name) && c.kind === 'docker-registry' && c.formats?.some((f) => f.type === 'dockerconfigjson'));
+  if (pullable.length === 0) return {};
+  return { imagePullSecrets: pullable.map((c) => ({ credential: c.name, serviceAccounts: index % 2 === 0 ? ['default'] : ['default', 'builder'] })) };
+}
+
 function credentialArb(name: string, tenants: string[], vault: boolean): fc.Arbitrary<Credential> {
   const allowed = subset(tenants, 1);
   const kv = (k: string) => `${name}-${k}`;
@@ -104,7 +111,7 @@ export function catalogueArb(options: CatalogueArbOptions = {}): fc.Arbitrary<Ca
                   .map((placements): Tenant => {
                     const entries = placements
                       .filter((p) => p.requests.length > 0)
-                      .map((p) => [p.cluster, { namespaces: p.requests.map((r, i) => ({ name: `${tenant}-${p.cluster}-${i}`, requests: r })) }] as const);
+                      .map((p) => [p.cluster, { namespaces: p.requests.map((r, i) => ({ name: `${tenant}-${p.cluster}-${i}`, requests: r, ...pullSecretsFor(r, credentials, i) })) }] as const);
                     return tenantSchema.parse({ name: tenant, owners: [{ kind: 'Group', name: `${tenant}-owners` }], clusters: Object.fromEntries(entries) });
                   }),
               ),

@@ -35,6 +35,7 @@ export class NodeCluster {
   /** Seconds from the start of `start()` until each step was done. */
   readonly startup: Record<string, number> = {};
   private host?: HostChanges;
+  private forwards = 0;
   private readonly stateFile: string;
 
   constructor(private readonly tools: NodeTools) {
@@ -119,6 +120,15 @@ export class NodeCluster {
     mark('node Ready');
     await processes.waitFor('kube-controller-manager', async () => (await admin.request('GET', '/api/v1/namespaces/default/serviceaccounts/default')).status === 200, 60);
     mark('default ServiceAccount');
+  }
+
+  /**
+   * Makes more host loopback addresses (host:port) reachable at the same address inside the pods' network
+   * namespace, such as servers the suite runs beside the node; the relay stops with the cluster.
+   */
+  forward(addresses: readonly string[]): void {
+    this.forwards += 1;
+    this.network.forward(this.controlPlane.processes, join(this.tools.node, 'netns-forward'), addresses, `netns-forward-${this.forwards}`);
   }
 
   /**

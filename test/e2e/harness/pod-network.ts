@@ -40,12 +40,12 @@ export class PodNetwork {
   }
 
   /** Makes host loopback addresses (host:port) reachable at the same address inside the namespace. */
-  forward(processes: Processes, netnsForward: string, addresses: readonly string[]): void {
-    processes.launch('netns-forward', netnsForward, [this.netns, ...addresses]);
+  forward(processes: Processes, netnsForward: string, addresses: readonly string[], name = 'netns-forward'): void {
+    processes.launch(name, netnsForward, [this.netns, ...addresses]);
   }
 
   /** Runs a command inside the namespace, e.g. to check that a pod listens. */
   exec(command: string, args: readonly string[]): string {
-    return execFileSync('nsenter', [`--net=${this.netns}`, command, ...args], { encoding: 'utf8' });
+    return execFileSync('nsenter', [`--net=${this.netns}`, command, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   }
 }
