@@ -128,7 +128,9 @@ export const environmentSchema = z
 export const clusterSchema = z.strictObject({
   name: dns1123Label.describe('Cluster name; also the Pulumi stack name and the dist/<cluster> folder'),
   environment: dns1123Label.describe('The environment this cluster belongs to'),
-  kind: z.enum(['aks', 'generic']).describe('aks: Azure workload identity; generic (e.g. edge k3s): a service principal'),
+  kind: z
+    .enum(['aks', 'generic'])
+    .describe('aks: reached through Azure, Key Vault read with workload identity; generic (e.g. edge k3s): reached by kubeconfig, Key Vault read with a service principal. With HashiCorp Vault, ESO logs in with its ServiceAccount either way'),
   region: z.string().min(1).describe('Azure region or site of the cluster, e.g. westeurope'),
   refreshInterval: goDuration.optional().describe('How often each tenant copy re-reads its master. Default 1m'),
   trustDomain: dns1123Subdomain.optional().describe('SPIFFE trust domain of workloads on this cluster. Default <cluster>.<environment>.local'),
