@@ -144,7 +144,7 @@ beforeAll(async () => {
   keyVault = new KeyVaultStandIn();
   await keyVault.start();
   keyVault.set(vault);
-  cluster.forward([keyVault.address]);
+  await cluster.forward([keyVault.address]);
   registry = new LoopbackRegistry(cluster, tools.node, { username: vault['registry-username'], password: vault['registry-password'] });
   await registry.start();
   privateImage = await registry.push(cluster.images.testapp, 'payments/testapp:v1');

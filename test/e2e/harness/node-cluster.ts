@@ -35,8 +35,8 @@ export class NodeCluster {
   /** Seconds from the start of `start()` until each step was done. */
   readonly startup: Record<string, number> = {};
   private host?: HostChanges;
-  private forwards = 0;
   private readonly stateFile: string;
+  private forwards = 0;
 
   constructor(private readonly tools: NodeTools) {
     // Every process joins the node's cgroup tree as it starts, so nothing escapes a teardown.
@@ -124,11 +124,14 @@ export class NodeCluster {
 
   /**
    * Makes more host loopback addresses (host:port) reachable at the same address inside the pods' network
-   * namespace, such as servers the suite runs beside the node; the relay stops with the cluster.
+   * namespace, such as servers on the host that pods are clients of. Resolves once they listen there; the
+   * relay is stopped with the cluster.
    */
-  forward(addresses: readonly string[]): void {
-    this.forwards += 1;
-    this.network.forward(this.controlPlane.processes, join(this.tools.node, 'netns-forward'), addresses, `netns-forward-${this.forwards}`);
+  async forward(addresses: readonly string[]): Promise<void> {
+    const processes = this.controlPlane.processes;
+    const name = `netns-forward-${(this.forwards += 1)}`;
+    this.network.forward(processes, join(this.tools.node, 'netns-forward'), addresses, name);
+    await processes.waitFor(name, async () => processes.tail(name).includes('forwarding'));
   }
 
   /**
