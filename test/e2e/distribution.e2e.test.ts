@@ -5,8 +5,8 @@
  * provider, and every check made against what the API server holds and what the node runs.
  */
 import { spawnSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Chart } from 'cdk8s';
 import { stringify } from 'yaml';
@@ -14,7 +14,13 @@ import { ESO_CONTROLLER_USERNAME, SHARED_OBJECT_FIELDS_ANNOTATION, TenantNamespa
 import { synthesizeCluster } from '../../plane';
 import { type Catalogue, loadCatalogue } from '../../tenants/lib';
 import { type ControlPlane, USERS } from './harness/control-plane';
+import { SECRET_DIR, TRUST_DIR, runConsumer } from './harness/consumer-pod';
 import { installEso } from './harness/eso-install';
+import { GitHttpsServer } from './harness/git-https-server';
+import { bareRepository } from './harness/git-repository';
+import { OAuth2TokenServer } from './harness/oauth2-server';
+import { TestCa } from './harness/test-ca';
+import { TlsServer } from './harness/tls-server';
 import { hostSnapshot, type HostSnapshot } from './harness/host';
 import { KeyVaultStandIn } from './harness/key-vault-stand-in';
 import { adaptForNode, keyVaultStandInProvider } from './harness/node-adaptations';
@@ -37,16 +43,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const decode = (s: KubeObject | undefined, key: string) => (s?.data?.[key] === undefined ? undefined : Buffer.from(s.data[key], 'base64').toString('utf8'));
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
 
-const pem = (type: string, body: Buffer) => `-----BEGIN ${type}-----\n${body.toString('base64').replace(/.{1,64}/g, '$&\n')}-----END ${type}-----\n`;
+/** The vault's values; the wildcard certificate and the Git login are the suite's servers' own (set in beforeAll). */
 const vault: Record<string, string> = {
   // The suite's registry takes this login, so the distributed dockerconfigjson is what the kubelet pulls with.
   'registry-username': 'robot$ci "quoted" \\ user',
   'registry-password': 'tök:en\nwith newline',
   'gitops-username': 'git-bot',
   'gitops-token': 'ghp_example"token',
-  'wildcard-crt': pem('CERTIFICATE', Buffer.from('certificate body for e2e')),
-  'wildcard-key': generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-  'wildcard-ca': pem('CERTIFICATE', Buffer.from('ca body for e2e')),
   'oauth-client-id': 'client-1',
   'oauth-client-secret': 's3cr3t',
   'rotation-token': 'v1',
@@ -59,6 +62,7 @@ let cp: ControlPlane;
 let keyVault: KeyVaultStandIn;
 let registry: LoopbackRegistry;
 let privateImage: string;
+let ca: TestCa;
 let admin: KubeClient;
 let deployer: KubeClient;
 let before: HostSnapshot;
@@ -129,6 +133,12 @@ function providerCalls(): Record<string, number> {
   return calls;
 }
 
+/** A server certificate for 127.0.0.1 with its key and CA, as the vault holds the wildcard credential. */
+function wildcardIssuedBy(issuer: TestCa): Record<string, string> {
+  const leaf = issuer.issue(`wildcard-${Date.now()}`);
+  return { 'wildcard-crt': leaf.certPem, 'wildcard-key': readFileSync(leaf.keyFile, 'utf8'), 'wildcard-ca': issuer.certPem };
+}
+
 beforeAll(async () => {
   before = hostSnapshot();
   const started = Date.now();
@@ -141,6 +151,8 @@ beforeAll(async () => {
   admin = as('admin');
   deployer = as('deployer');
 
+  ca = new TestCa(join(cluster.dir, 'ca'));
+  Object.assign(vault, wildcardIssuedBy(ca));
   keyVault = new KeyVaultStandIn();
   await keyVault.start();
   keyVault.set(vault);
@@ -253,6 +265,73 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
     );
     expect(registry.refusals().length).toBeGreaterThan(0);
     for (const namespace of ['pay-api', 'search-api']) await admin.delete('v1', 'Pod', 'private-app', namespace);
+  });
+
+  test('the Secrets ESO delivered work for their consumers, and a rotation in the vault reaches them while the servers revoke the old (Property 7)', async () => {
+    const dir = join(cluster.dir, 'consumers');
+    const commit = bareRepository(join(dir, 'repos'), 'contoso', { path: 'README', content: 'cloned with a distributed credential\n' });
+    const git = new GitHttpsServer(join(dir, 'git-https'), tools.node);
+    await git.start(join(dir, 'repos'), ca.issue('git-https'));
+    const oauth = new OAuth2TokenServer(join(dir, 'oauth2'), tools.node);
+    await oauth.start(ca.issue('oauth2'), vault['oauth-client-id'], vault['oauth-client-secret']);
+    // The TLS server serves the wildcard certificate and key exactly as ESO wrote them into pay-api.
+    const served = { certFile: join(dir, 'served.crt'), keyFile: join(dir, 'served.key') };
+    const serve = async () => {
+      const secret = await secretIn('pay-api', 'wildcard-tls');
+      for (const [key, file] of [['tls.crt', served.certFile], ['tls.key', served.keyFile]]) {
+        writeFileSync(`${file}.next`, decode(secret, key)!, { mode: 0o600 });
+        renameSync(`${file}.next`, file);
+      }
+    };
+    await serve();
+    const tls = new TlsServer(join(dir, 'tls'), tools.node);
+    await tls.start(served.certFile, served.keyFile);
+    try {
+      await cluster.forward([new URL(git.url).host, new URL(oauth.tokenUrl).host, new URL(tls.url).host]);
+      // The Git and OAuth servers' CA, trusted by the workloads as a company CA would be.
+      for (const namespace of ['pay-api', 'search-api']) await admin.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'trust', namespace }, data: { 'ca.crt': ca.certPem } });
+      const fingerprint = (pem: string) => `sha256:${new X509Certificate(pem).fingerprint256.replace(/:/g, '').toLowerCase()}`;
+      let run = 0;
+      const consume = (namespace: string, secret: string, args: string[]) => runConsumer(admin, { namespace, name: `consumer-${(run += 1)}`, image: cluster.images.consumer.ref, args, secret, trust: 'trust' });
+      const clone = () => consume('pay-api', 'gitops-basic-auth', ['git-clone-https', `${git.url}/contoso.git`, SECRET_DIR, `${TRUST_DIR}/ca.crt`]);
+      const token = () => consume('search-api', 'oauth-oauth', ['oauth-token', oauth.tokenUrl, SECRET_DIR, `${TRUST_DIR}/ca.crt`]);
+      const get = () => consume('pay-api', 'wildcard-tls', ['tls-get', `${tls.url}/status`, `${SECRET_DIR}/ca.crt`]);
+      const copiesHold = (values: Record<string, string>) =>
+        waitUntil(
+          'the tenant copies hold the new values',
+          async () =>
+            decode(await secretIn('pay-api', 'gitops-basic-auth'), 'password') === values['gitops-token'] &&
+            decode(await secretIn('search-api', 'oauth-oauth'), 'client-secret') === values['oauth-client-secret'] &&
+            decode(await secretIn('pay-api', 'wildcard-tls'), 'ca.crt') === values['wildcard-ca'],
+          120,
+        );
+
+      // The vault holds the Git server's login, as a platform team stores a new credential.
+      Object.assign(vault, { 'gitops-username': git.username, 'gitops-token': git.password });
+      keyVault.set(vault);
+      await copiesHold(vault);
+      expect(await clone()).toMatchObject({ phase: 'Succeeded', message: `ok git-clone-https: refs/heads/main=${commit}` });
+      expect(await token()).toMatchObject({ phase: 'Succeeded', message: expect.stringMatching(/^ok oauth-token: /) });
+      expect(await get()).toMatchObject({ phase: 'Succeeded', message: `ok tls-get: ${tls.url}/status presented ${fingerprint(vault['wildcard-crt'])}` });
+
+      // Rotation: the servers accept only the new credentials (the Git password and the OAuth client secret
+      // are revoked at once); the certificate moves to a new CA.
+      const nextCa = new TestCa(join(dir, 'next-ca'));
+      Object.assign(vault, { 'gitops-token': git.rotate(), 'oauth-client-secret': `rotated-${Date.now()}` }, wildcardIssuedBy(nextCa));
+      oauth.rotate(vault['oauth-client-id'], vault['oauth-client-secret']);
+      expect(await clone()).toMatchObject({ phase: 'Failed', message: expect.stringMatching(/authentication required/) });
+      expect(await token()).toMatchObject({ phase: 'Failed', message: expect.stringMatching(/invalid_client|401/) });
+      const rotated = Date.now();
+      keyVault.set(vault);
+      await copiesHold(vault);
+      figures.push(`consumers: vault rotation reached the Git, OAuth and TLS copies in ${seconds(rotated)} s`);
+      await serve();
+      expect(await clone()).toMatchObject({ phase: 'Succeeded', message: `ok git-clone-https: refs/heads/main=${commit}` });
+      expect(await token()).toMatchObject({ phase: 'Succeeded', message: expect.stringMatching(/^ok oauth-token: /) });
+      expect(await get()).toMatchObject({ phase: 'Succeeded', message: `ok tls-get: ${tls.url}/status presented ${fingerprint(vault['wildcard-crt'])}` });
+    } finally {
+      await Promise.all([git.stop(), oauth.stop(), tls.stop()]);
+    }
   });
 
   test('a namespace without the label, or of a tenant not allowed, never receives it (Property 8)', async () => {
@@ -532,7 +611,7 @@ describe('vault reads do not grow with namespaces', () => {
     figures.push(
       `vault reads of one credential over ${WINDOW_SECONDS} s with ${namespaces.length} namespaces holding it: product ${product.rotationToken} (master refresh every ${MASTER_REFRESH_SECONDS} s: at most ${masterRefreshes}), ` +
         `naive ${direct.rotationToken} (one ExternalSecret per namespace, refresh ${REFRESH_SECONDS} s, provisioned in ${provisioned} s): at least ${ratio.toFixed(0)}x; ` +
-        `ESO provider calls (externalsecret_provider_api_calls_count) in the window: product Webhook ${product.webhook} (${(product.webhook / masterRefreshes).toFixed(1)} per master refresh, all masters) and Kubernetes ${product.kubernetes}; naive Webhook ${direct.webhook}`,
+        `ESO provider calls (externalsecret_provider_api_calls_count) in the window: product Webhook ${product.webhook} (${(product.webhook / masterRefreshes).toFixed(1)} per master refresh, all masters) and Kubernetes ${product.kubernetes} (v0.20.4 counts no GetSecret of the kubernetes provider, which the copies use); naive Webhook ${direct.webhook}`,
     );
     expect(direct.rotationToken).toBeGreaterThan(masterRefreshes * 10);
     // ESO's own count agrees with the vault's (the scrape and the count are a moment apart).
