@@ -11,3 +11,4 @@ export * from './schema';
 export * from './tenant-modules';
 export * from './validate';
 export * from './validity';
+export * from './vault-layout';

@@ -32,7 +32,7 @@ export function validityReport(catalogue: Catalogue, options: ValidityOptions): 
     const expires = Date.parse(secret.expires);
     const issue = (message: string) => ({ file, path: formatPath([...path, 'expires']), line: lineAt(catalogue.sources, file, [...path, 'expires']), message });
     if (expires <= now) {
-      errors.push(issue(`secret "${secret.name}" expired on ${secret.expires}; rotate it in Key Vault and move expires, or remove it`));
+      errors.push(issue(`secret "${secret.name}" expired on ${secret.expires}; rotate it in its vault (Key Vault or HashiCorp Vault) and move expires, or remove it`));
     } else if (expires - now <= options.warnWithinDays * DAY_MS) {
       warnings.push(issue(`secret "${secret.name}" expires on ${secret.expires}, in ${Math.ceil((expires - now) / DAY_MS)} days`));
     }
@@ -43,7 +43,7 @@ export function validityReport(catalogue: Catalogue, options: ValidityOptions): 
 /** The validity window the catalogue declares for a Key Vault secret, if a tenant secret reads it. */
 export function validityOfVaultSecret(catalogue: Catalogue, vaultSecretName: string): { notBefore?: string; expires?: string } | undefined {
   for (const { secret } of ownSecretsOf(catalogue)) {
-    if (Object.values(secret.keyVault).includes(vaultSecretName)) return { notBefore: secret.notBefore, expires: secret.expires };
+    if (Object.values(secret.keyVault ?? {}).includes(vaultSecretName)) return { notBefore: secret.notBefore, expires: secret.expires };
   }
   return undefined;
 }

@@ -9,6 +9,7 @@ import {
   type Tenant,
   clusterSchema,
   credentialSchema,
+  environmentSchema,
   tenantSchema,
   validateCatalogue,
 } from '../../tenants/lib';
@@ -19,6 +20,12 @@ const INTERVALS = ['30s', '1m', '2m', '5m', '10m'];
 
 const subset = <T>(items: readonly T[], min = 0) => fc.subarray([...items], { minLength: Math.min(min, items.length) });
 
+/** Adds Vault paths for every Key Vault name, so the credential can be offered in either backend. */
+function withVaultPaths(credential: Record<string, unknown>): Record<string, unknown> {
+  const keyVault = credential.keyVault as Record<string, string>;
+  return { ...credential, vault: Object.fromEntries(Object.keys(keyVault).map((k) => [k, `${credential.name}#${k}`])) };
+}
+
 /** Namespaces that receive a registry's dockerconfigjson set it on their ServiceAccounts (one or two of them). */
 function pullSecretsFor(requests: readonly string[], credentials: readonly Credential[], index: number) {
   const pullable = credentials.filter((c) => requests.includes(c.name) && c.kind === 'docker-registry' && c.formats?.some((f) => f.type === 'dockerconfigjson'));
@@ -26,7 +33,7 @@ function pullSecretsFor(requests: readonly string[], credentials: readonly Crede
   return { imagePullSecrets: pullable.map((c) => ({ credential: c.name, serviceAccounts: index % 2 === 0 ? ['default'] : ['default', 'builder'] })) };
 }
 
-function credentialArb(name: string, tenants: string[]): fc.Arbitrary<Credential> {
+function credentialArb(name: string, tenants: string[], vault: boolean): fc.Arbitrary<Credential> {
   const allowed = subset(tenants, 1);
   const kv = (k: string) => `${name}-${k}`;
   const kinds = {
@@ -56,11 +63,13 @@ function credentialArb(name: string, tenants: string[]): fc.Arbitrary<Credential
     })),
     generic: allowed.map((a) => ({ name, kind: 'generic', keyVault: { 'api-key': kv('api'), token: kv('token') }, allowedTenants: a })),
   };
-  return fc.oneof(...Object.values(kinds)).map((c) => credentialSchema.parse(c));
+  return fc.oneof(...Object.values(kinds)).map((c) => credentialSchema.parse(vault ? withVaultPaths(c) : c));
 }
 
 export interface CatalogueArbOptions {
   readonly maxCredentials?: number;
+  /** Also a HashiCorp Vault environment `lab`, in which some clusters are. @default false */
+  readonly withVault?: boolean;
 }
 
 /** A random valid catalogue. */
@@ -69,14 +78,25 @@ export function catalogueArb(options: CatalogueArbOptions = {}): fc.Arbitrary<Ca
     .record({
       clusterNames: subset(CLUSTERS, 1),
       tenantNames: subset(TENANTS, 1),
+      tenantSpaces: fc.constantFrom('mounts', 'namespaces'),
       credentialCount: fc.integer({ min: 1, max: options.maxCredentials ?? 5 }),
       seed: fc.integer(),
     })
-    .chain(({ clusterNames, tenantNames, credentialCount }) =>
+    .chain(({ clusterNames, tenantNames, credentialCount, tenantSpaces }) =>
       fc
         .record({
-          clusters: fc.tuple(...clusterNames.map((name) => fc.record({ kind: fc.constantFrom('aks', 'generic'), interval: fc.option(fc.constantFrom(...INTERVALS), { nil: undefined }) }).map((c) => ({ name, ...c })))),
-          credentials: fc.tuple(...Array.from({ length: credentialCount }, (_, i) => credentialArb(`cred-${i}`, tenantNames))),
+          clusters: fc.tuple(
+            ...clusterNames.map((name) =>
+              fc
+                .record({
+                  kind: fc.constantFrom('aks', 'generic'),
+                  interval: fc.option(fc.constantFrom(...INTERVALS), { nil: undefined }),
+                  environment: options.withVault ? fc.constantFrom('prod', 'lab') : fc.constant('prod'),
+                })
+                .map((c) => ({ name, ...c })),
+            ),
+          ),
+          credentials: fc.tuple(...Array.from({ length: credentialCount }, (_, i) => credentialArb(`cred-${i}`, tenantNames, options.withVault === true))),
         })
         .chain(({ clusters, credentials }) =>
           fc
@@ -97,9 +117,10 @@ export function catalogueArb(options: CatalogueArbOptions = {}): fc.Arbitrary<Ca
               ),
             )
             .map((tenants): Catalogue => {
+              const lab = environmentSchema.parse({ name: 'lab', vault: { address: 'https://vault.lab.example:8200', tenantSpaces, ...(tenantSpaces === 'namespaces' ? { namespace: 'admin' } : {}) } });
               const catalogue: Catalogue = {
-                environments: [{ name: 'prod', keyVault: { name: 'kv-prop', tenantId: '6f1c2a4e-8b3d-4c5e-9f70-1a2b3c4d5e6f' } }],
-                clusters: clusters.map((c) => clusterSchema.parse({ name: c.name, environment: 'prod', kind: c.kind, region: 'r', refreshInterval: c.interval })),
+                environments: [...(options.withVault ? [lab] : []), { name: 'prod', keyVault: { name: 'kv-prop', tenantId: '6f1c2a4e-8b3d-4c5e-9f70-1a2b3c4d5e6f' } }],
+                clusters: clusters.map((c) => clusterSchema.parse({ name: c.name, environment: c.environment, kind: c.kind, region: 'r', refreshInterval: c.interval })),
                 credentials,
                 tenants,
                 sources: { clusters: 'clusters.yaml', credentials: 'credentials.yaml', tenants: Object.fromEntries(tenants.map((t) => [t.name, `teams/${t.name}.yaml`])) },
