@@ -156,6 +156,7 @@ export class ClusterDeployment extends pulumi.ComponentResource {
         replicas: config.esoReplicas,
         concurrency: config.esoConcurrency,
         serviceMonitor: config.serviceMonitor,
+        alerts: config.alerts,
       },
       { parent: this },
     );
@@ -214,7 +215,7 @@ export class ClusterDeployment extends pulumi.ComponentResource {
     );
     const eso = new EsoRelease(
       `${name}-eso`,
-      { provider, replicas: config.esoReplicas, concurrency: config.esoConcurrency, serviceMonitor: config.serviceMonitor },
+      { provider, replicas: config.esoReplicas, concurrency: config.esoConcurrency, serviceMonitor: config.serviceMonitor, alerts: config.alerts },
       { parent: this },
     );
     new SecretPlane(`${name}-secrets`, { manifests, provider, dependsOn: [eso.release, ...access.ready] }, { parent: this });

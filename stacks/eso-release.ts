@@ -1,6 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { ESO_NAMESPACE, ESO_SERVICE_ACCOUNT } from '../constructs/src';
+import { App, Chart } from 'cdk8s';
+import { ESO_NAMESPACE, ESO_SERVICE_ACCOUNT, SecretPlaneAlerts, type SecretPlaneAlertsProps } from '../constructs/src';
 import { CENTRAL_NAMESPACE } from '../tenants/lib';
 
 /** The ESO chart this product is built and tested against. */
@@ -13,6 +14,13 @@ export interface EsoValuesOptions {
   readonly concurrency?: number;
   /** Create a ServiceMonitor when the Prometheus Operator CRDs exist. @default true */
   readonly serviceMonitor?: boolean;
+}
+
+/** ESO's PrometheusRule: the product's alerts (SecretPlaneAlerts), as the objects Pulumi applies. */
+export function esoAlertObjects(props: SecretPlaneAlertsProps = {}): Record<string, unknown>[] {
+  const chart = new Chart(new App(), 'alerts', { disableResourceNameHashes: true });
+  new SecretPlaneAlerts(chart, 'alerts', props);
+  return chart.toJson();
 }
 
 /**
@@ -96,14 +104,22 @@ export interface EsoReleaseArgs extends EsoValuesOptions {
   readonly clientId?: pulumi.Input<string>;
   /** Client secret of a service principal; leave out for workload identity. */
   readonly clientSecret?: pulumi.Input<string>;
+  /**
+   * Apply the product's PrometheusRule beside ESO. Unlike the chart's ServiceMonitor (`skipIfMissing`), it
+   * fails where the Prometheus Operator's CRDs are missing.
+   * @default - the value of serviceMonitor
+   */
+  readonly alerts?: boolean;
 }
 
 /**
- * ESO installed from its Helm chart, pinned to 2.9.0, and (Key Vault environments) the Secret that tells the
- * Key Vault store which identity to use. The release waits for the controller and its webhook, which fails closed.
+ * ESO installed from its Helm chart, pinned to 2.9.0, the product's alerts on its metrics, and (Key Vault
+ * environments) the Secret that tells the Key Vault store which identity to use. The release waits for the controller and its webhook, which fails closed.
  */
 export class EsoRelease extends pulumi.ComponentResource {
   readonly release: k8s.helm.v3.Release;
+  /** The product's PrometheusRule, when alerts are on. */
+  readonly alerts?: k8s.yaml.v2.ConfigGroup;
   /** The Key Vault identity's Secret, when there is an identity. */
   readonly identitySecret?: k8s.core.v1.Secret;
 
@@ -124,6 +140,9 @@ export class EsoRelease extends pulumi.ComponentResource {
       },
       { parent: this, provider: args.provider },
     );
+    if (args.alerts ?? args.serviceMonitor ?? true) {
+      this.alerts = new k8s.yaml.v2.ConfigGroup(`${name}-alerts`, { objs: esoAlertObjects() }, { parent: this, provider: args.provider, dependsOn: [this.release] });
+    }
     if (args.clientId === undefined) {
       this.registerOutputs({});
       return;

@@ -3,8 +3,8 @@
 # kube-apiserver, kube-controller-manager, kube-scheduler and kubelet (kube), the External Secrets Operator
 # controller and its template renderer (eso), helm (helm), the node's small programs (node), the
 # FROM-scratch OCI images the node runs (images: pause, the test app, the credential consumers and the ESO
-# controller), and Prometheus's promtool, which checks and unit-tests the product's alerting rules, with `relabel`, which
-# applies metric relabel configs with Prometheus's own engine (promtool).
+# controller), and Prometheus's promtool, which checks and unit-tests the product's alerting rules, with
+# `relabel`, which applies metric relabel configs with Prometheus's own engine (promtool).
 # Results go to a cache outside the repository, keyed by version and by a hash of their inputs, and are
 # rebuilt only when missing. Prints the cache folder of each target on stdout, progress on stderr; each
 # folder records how long its build took in .build-seconds.

@@ -1,3 +1,6 @@
+// Wrapper module for Prometheus 3.16.0 (module version v0.316.0): promtool, which checks and unit-tests the
+// product's alerting rules, and cmd/relabel, which runs Prometheus's relabelling engine for the tests of ESO's
+// metricRelabelings. Versions are Prometheus's own, resolved by `go mod tidy`.
 module centralsecretstore.local/test/toolchain/promtool
 
 go 1.26.7
