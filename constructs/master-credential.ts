@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import type { Credential } from '../tenants/lib';
+import { type Credential, MASTER_REFRESH_INTERVAL } from '../tenants/lib';
 import {
   ExternalSecret,
   ExternalSecretSpecRefreshPolicy,
@@ -23,7 +23,7 @@ export interface MasterCredentialProps {
   /**
    * How often the master is re-read from Key Vault. Key Vault calls scale with credentials x clusters
    * divided by this interval, never with tenant namespaces.
-   * @default '5m'
+   * @default MASTER_REFRESH_INTERVAL (5m0s)
    */
   readonly refreshInterval?: string;
 }
@@ -51,7 +51,7 @@ export class MasterCredential extends Construct {
       spec: {
         secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: props.keyVaultStoreName },
         refreshPolicy: ExternalSecretSpecRefreshPolicy.PERIODIC,
-        refreshInterval: goDurationProp(`MasterCredential ${credential.name}`, 'refreshInterval', props.refreshInterval ?? '5m'),
+        refreshInterval: goDurationProp(`MasterCredential ${credential.name}`, 'refreshInterval', props.refreshInterval ?? MASTER_REFRESH_INTERVAL),
         target: {
           name: this.secretName,
           // The master lives exactly as long as its ExternalSecret; Retain keeps the last good value when

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import type { OwnSecret } from '../tenants/lib';
+import { OWN_SECRET_REFRESH_INTERVAL, type OwnSecret } from '../tenants/lib';
 import { ClusterExternalSecret, type ClusterExternalSecretSpecExternalSecretSpec } from './imports/external-secrets.io';
 import { goDurationProp } from './duration';
 import { PRODUCT_LABELS, TENANT_LABEL } from './labels';
@@ -17,7 +17,7 @@ export interface TenantGlobalSecretProps {
 
   /**
    * How often each copy re-reads Key Vault.
-   * @default '5m'
+   * @default OWN_SECRET_REFRESH_INTERVAL (5m0s)
    */
   readonly refreshInterval?: string;
 
@@ -48,7 +48,7 @@ export class TenantGlobalSecret extends Construct {
         refreshTime: interval('refreshTime', '5m'),
         namespaceSelectors: [{ matchLabels: { [TENANT_LABEL]: props.tenant } }],
         // The CRD embeds exactly the ExternalSecret spec schema; only the generated TypeScript names differ.
-        externalSecretSpec: ownSecretSpec(props.tenant, secret, props.storeName, interval('refreshInterval', props.refreshInterval ?? '5m')) as unknown as ClusterExternalSecretSpecExternalSecretSpec,
+        externalSecretSpec: ownSecretSpec(props.tenant, secret, props.storeName, interval('refreshInterval', props.refreshInterval ?? OWN_SECRET_REFRESH_INTERVAL)) as unknown as ClusterExternalSecretSpecExternalSecretSpec,
       },
     });
   }

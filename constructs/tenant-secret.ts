@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import type { OwnSecret } from '../tenants/lib';
+import { OWN_SECRET_REFRESH_INTERVAL, type OwnSecret } from '../tenants/lib';
 import { ExternalSecret } from './imports/external-secrets.io';
 import { goDurationProp } from './duration';
 import { PRODUCT_LABELS, TENANT_LABEL } from './labels';
@@ -21,7 +21,7 @@ export interface TenantSecretProps {
 
   /**
    * How often the value is re-read from Key Vault.
-   * @default '5m'
+   * @default OWN_SECRET_REFRESH_INTERVAL (5m0s)
    */
   readonly refreshInterval?: string;
 
@@ -44,7 +44,7 @@ export class TenantSecret extends Construct {
 
     new ExternalSecret(this, 'Resource', {
       metadata: { name: secret.name, namespace: props.namespace, labels },
-      spec: ownSecretSpec(props.tenant, secret, props.storeName, goDurationProp(`TenantSecret ${secret.name}`, 'refreshInterval', props.refreshInterval ?? '5m')),
+      spec: ownSecretSpec(props.tenant, secret, props.storeName, goDurationProp(`TenantSecret ${secret.name}`, 'refreshInterval', props.refreshInterval ?? OWN_SECRET_REFRESH_INTERVAL)),
     });
 
     if (secret.type === 'workload') {

@@ -1,3 +1,4 @@
+export * from './access';
 export * from './catalogue';
 export * from './define';
 export * from './duration';
@@ -12,3 +13,4 @@ export * from './schema';
 export * from './tenant-modules';
 export * from './validate';
 export * from './validity';
+export * from './vault-reads';

@@ -8,6 +8,15 @@ import type { Cluster, Credential, Environment, Format, OwnSecret, Tenant, Tenan
 /** Default for how often a tenant copy re-reads its master from the central namespace (Property 1's bound). */
 export const DEFAULT_REFRESH_INTERVAL = '1m0s';
 
+/**
+ * How often each cluster re-reads a credential's master from Key Vault. Held here rather than in the
+ * construct so that the Key Vault read model of `npm run plan` counts with the interval that is deployed.
+ */
+export const MASTER_REFRESH_INTERVAL = '5m0s';
+
+/** How often each copy of a tenant's own secret, in a namespace or global, re-reads Key Vault. */
+export const OWN_SECRET_REFRESH_INTERVAL = '5m0s';
+
 /** A credential's output format with its defaults applied. */
 export interface ResolvedFormat {
   /** Unique within the credential; part of the ClusterExternalSecret name. */
@@ -121,8 +130,12 @@ export function credentialsOfferedOn(catalogue: Catalogue, cluster: Cluster): Cr
   return catalogue.credentials.filter((c) => c.allowedTenants.some((t) => present.has(t)));
 }
 
-/** A tenant's own secret with the file and field path where the catalogue declares it. */
+/** A tenant's own secret with where it is delivered and the file and field path where the catalogue declares it. */
 export interface DeclaredOwnSecret {
+  readonly tenant: string;
+  readonly cluster: string;
+  /** The namespace it is declared in; absent for a global secret, which goes to every namespace of the tenant. */
+  readonly namespace?: string;
   readonly file: string;
   readonly path: readonly PropertyKey[];
   readonly secret: OwnSecret;
@@ -132,9 +145,12 @@ export interface DeclaredOwnSecret {
 export function ownSecretsOf(catalogue: Catalogue): DeclaredOwnSecret[] {
   return catalogue.tenants.flatMap((tenant) => {
     const file = catalogue.sources.tenants[tenant.name];
+    const at = { tenant: tenant.name, file };
     return Object.entries(tenant.clusters).flatMap(([cluster, placement]) => [
-      ...placement.namespaces.flatMap((ns, n) => (ns.secrets ?? []).map((secret, s) => ({ file, path: ['clusters', cluster, 'namespaces', n, 'secrets', s], secret }))),
-      ...(placement.globalSecrets ?? []).map((secret, g) => ({ file, path: ['clusters', cluster, 'globalSecrets', g], secret })),
+      ...placement.namespaces.flatMap((ns, n) =>
+        (ns.secrets ?? []).map((secret, s) => ({ ...at, cluster, namespace: ns.name, path: ['clusters', cluster, 'namespaces', n, 'secrets', s], secret })),
+      ),
+      ...(placement.globalSecrets ?? []).map((secret, g) => ({ ...at, cluster, path: ['clusters', cluster, 'globalSecrets', g], secret })),
     ]);
   });
 }

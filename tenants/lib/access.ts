@@ -1,0 +1,154 @@
+/**
+ * The access model: who gets which secret, where, as a flat set of grants derived from a validated catalogue.
+ * A security reviewer's question about a change ("who gains or loses what?") is the difference of two such
+ * sets, so every grant is plain data with an identity (`grantKey`) and nothing here knows how the grants are
+ * deployed. A test checks each kind of grant against what synth writes, so the model cannot drift from the
+ * objects that enforce it.
+ */
+import type { Catalogue } from './catalogue';
+import { centralStoreName, tenantStoreName } from './object-names';
+import { credentialsOfferedOn, deployersOf, formatsOf, namespacesOn } from './resolve';
+
+/** A namespace receives a shared credential in one format (a ClusterExternalSecret selects it). */
+export interface DeliveryGrant {
+  readonly kind: 'delivery';
+  readonly cluster: string;
+  readonly tenant: string;
+  readonly namespace: string;
+  readonly credential: string;
+  /** The format's id (its name, or its type when it has none). */
+  readonly format: string;
+}
+
+/** A tenant may request a credential (`allowedTenants`), on every cluster. */
+export interface AllowedTenantGrant {
+  readonly kind: 'allowed-tenant';
+  readonly credential: string;
+  readonly tenant: string;
+}
+
+/** A cluster pulls a Key Vault secret into one key of a credential's master, in its central namespace. */
+export interface MasterGrant {
+  readonly kind: 'master';
+  readonly cluster: string;
+  readonly credential: string;
+  readonly key: string;
+  readonly vaultSecret: string;
+}
+
+/** A credential's store on a cluster admits the namespaces of a tenant (its `conditions`). */
+export interface CredentialStoreGrant {
+  readonly kind: 'credential-store';
+  readonly cluster: string;
+  readonly store: string;
+  readonly credential: string;
+  readonly tenant: string;
+}
+
+/** A tenant's own store on a cluster admits one of the tenant's namespaces, by name. */
+export interface TenantStoreGrant {
+  readonly kind: 'tenant-store';
+  readonly cluster: string;
+  readonly store: string;
+  readonly tenant: string;
+  readonly namespace: string;
+}
+
+/** A namespace receives one of its tenant's own secrets, read from the tenant's vault space. */
+export interface OwnSecretGrant {
+  readonly kind: 'own-secret';
+  readonly cluster: string;
+  readonly tenant: string;
+  readonly namespace: string;
+  readonly secret: string;
+  /** Delivered to every namespace of the tenant on the cluster (`globalSecrets`). */
+  readonly global: boolean;
+  /** The Key Vault secrets it reads, sorted: pointing a secret at another vault secret is a new grant. */
+  readonly vaultSecrets: readonly string[];
+  /**
+   * The only ServiceAccount that may read the Secret (workload secrets, through a Role with `resourceNames`);
+   * null when whoever may read Secrets in the namespace may read it.
+   */
+  readonly serviceAccount: string | null;
+}
+
+/** An identity deploys the platform on a cluster: it alone may set tenant and request labels. */
+export interface DeployerGrant {
+  readonly kind: 'deployer';
+  readonly cluster: string;
+  readonly identity: 'User' | 'Group';
+  readonly name: string;
+}
+
+export type Grant = DeliveryGrant | AllowedTenantGrant | MasterGrant | CredentialStoreGrant | TenantStoreGrant | OwnSecretGrant | DeployerGrant;
+export type GrantKind = Grant['kind'];
+
+/** The kinds in the order a reviewer reads them: what namespaces receive first, the plumbing after. */
+export const GRANT_KINDS: readonly GrantKind[] = ['delivery', 'own-secret', 'allowed-tenant', 'credential-store', 'tenant-store', 'master', 'deployer'];
+
+/** The identity of a grant: equal grants have equal keys, whatever order their fields were written in. */
+export function grantKey(grant: Grant): string {
+  return JSON.stringify(Object.entries(grant).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Catalogue-wide grants first, then by cluster, kind and identity, so that everything derived is stable. */
+export function compareGrants(a: Grant, b: Grant): number {
+  const cluster = (g: Grant) => ('cluster' in g ? g.cluster : '');
+  return (
+    compareText(cluster(a), cluster(b)) ||
+    GRANT_KINDS.indexOf(a.kind) - GRANT_KINDS.indexOf(b.kind) ||
+    compareText(grantKey(a), grantKey(b))
+  );
+}
+
+/** Code-unit order: the same on every machine, unlike localeCompare. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Every grant the catalogue makes, sorted and without duplicates. */
+export function accessGrants(catalogue: Catalogue): Grant[] {
+  const grants: Grant[] = catalogue.credentials.flatMap((credential) =>
+    credential.allowedTenants.map((tenant): Grant => ({ kind: 'allowed-tenant', credential: credential.name, tenant })),
+  );
+  const credentials = new Map(catalogue.credentials.map((c) => [c.name, c]));
+  for (const definition of catalogue.clusters) {
+    const cluster = definition.name;
+    const deployers = deployersOf(definition);
+    grants.push(
+      ...deployers.users.map((name): Grant => ({ kind: 'deployer', cluster, identity: 'User', name })),
+      ...deployers.groups.map((name): Grant => ({ kind: 'deployer', cluster, identity: 'Group', name })),
+    );
+    for (const credential of credentialsOfferedOn(catalogue, definition)) {
+      const store = centralStoreName(credential.name);
+      for (const [key, vaultSecret] of Object.entries<string>(credential.keyVault)) {
+        grants.push({ kind: 'master', cluster, credential: credential.name, key, vaultSecret });
+      }
+      for (const tenant of credential.allowedTenants) grants.push({ kind: 'credential-store', cluster, store, credential: credential.name, tenant });
+    }
+    for (const { tenant, namespace } of namespacesOn(catalogue, definition)) {
+      const at = { cluster, tenant: tenant.name, namespace: namespace.name };
+      grants.push({ kind: 'tenant-store', cluster, store: tenantStoreName(tenant.name), tenant: tenant.name, namespace: namespace.name });
+      for (const request of namespace.requests ?? []) {
+        // A validated catalogue requests only credentials it knows, for tenants allowed to have them.
+        for (const format of formatsOf(credentials.get(request)!)) grants.push({ kind: 'delivery', ...at, credential: request, format: format.id });
+      }
+      const own = [
+        ...(namespace.secrets ?? []).map((secret) => ({ secret, global: false })),
+        ...(tenant.clusters[cluster]?.globalSecrets ?? []).map((secret) => ({ secret, global: true })),
+      ];
+      for (const { secret, global } of own) {
+        grants.push({
+          kind: 'own-secret',
+          ...at,
+          secret: secret.name,
+          global,
+          vaultSecrets: Object.values(secret.keyVault).sort(),
+          serviceAccount: secret.type === 'workload' ? secret.serviceAccount : null,
+        });
+      }
+    }
+  }
+  const unique = new Map(grants.map((g) => [grantKey(g), g]));
+  return [...unique.values()].sort(compareGrants);
+}
