@@ -91,12 +91,19 @@ export function grantKey(grant: Grant): string {
   return JSON.stringify(Object.entries(grant).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** Catalogue-wide grants first, then by cluster, kind and identity, so that everything derived is stable. */
+/** The fields grants are ordered by, most significant first: rows of one namespace or credential stay together. */
+const ORDER_FIELDS = ['namespace', 'credential', 'tenant', 'format', 'secret', 'key', 'identity', 'name'] as const;
+
+/** Catalogue-wide grants first, then by cluster, kind and ORDER_FIELDS, so that everything derived is stable. */
 export function compareGrants(a: Grant, b: Grant): number {
   const cluster = (g: Grant) => ('cluster' in g ? g.cluster : '');
+  const order = (g: Grant) => ORDER_FIELDS.map((f) => String((g as unknown as Readonly<Record<string, unknown>>)[f] ?? ''));
+  const [oa, ob] = [order(a), order(b)];
+  const field = oa.findIndex((value, i) => value !== ob[i]);
   return (
     compareText(cluster(a), cluster(b)) ||
     GRANT_KINDS.indexOf(a.kind) - GRANT_KINDS.indexOf(b.kind) ||
+    (field >= 0 ? compareText(oa[field], ob[field]) : 0) ||
     compareText(grantKey(a), grantKey(b))
   );
 }

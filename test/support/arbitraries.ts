@@ -54,7 +54,29 @@ function credentialArb(name: string, tenants: string[]): fc.Arbitrary<Credential
 
 export interface CatalogueArbOptions {
   readonly maxCredentials?: number;
+  /** Give namespaces own secrets (kubernetes and workload) and placements global secrets. */
+  readonly ownSecrets?: boolean;
+  /** Give clusters random deployers instead of the default one. */
+  readonly deployers?: boolean;
 }
+
+/** Own secrets of one namespace, in the tenant's vault space; workload secrets name their workload. */
+function namespaceSecretsArb(tenant: string, cluster: string, namespace: string): fc.Arbitrary<unknown[]> {
+  const secret = (i: number) =>
+    fc.record({ workload: fc.boolean(), serviceAccount: fc.constantFrom('app', 'worker'), keys: subset(['password', 'token'], 1) }).map((r) => {
+      const keyVault = Object.fromEntries(r.keys.map((k) => [k, `${tenant}--${namespace}-${i}-${k}`]));
+      const name = `own-${i}`;
+      return r.workload
+        ? { name, type: 'workload', serviceAccount: r.serviceAccount, spiffeId: `spiffe://${cluster}.prod.local/ns/${namespace}/sa/${r.serviceAccount}`, keyVault }
+        : { name, type: 'kubernetes', keyVault };
+    });
+  return fc.integer({ min: 0, max: 2 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => secret(i))));
+}
+
+/** A cluster's deployers: some users and groups, at least one. */
+const deployersArb = fc
+  .record({ users: subset(['deployer-a', 'deployer-b']), groups: subset(['group-a', 'group-b']) })
+  .filter((d) => d.users.length + d.groups.length > 0);
 
 /** A random valid catalogue. */
 export function catalogueArb(options: CatalogueArbOptions = {}): fc.Arbitrary<Catalogue> {
@@ -68,7 +90,17 @@ export function catalogueArb(options: CatalogueArbOptions = {}): fc.Arbitrary<Ca
     .chain(({ clusterNames, tenantNames, credentialCount }) =>
       fc
         .record({
-          clusters: fc.tuple(...clusterNames.map((name) => fc.record({ kind: fc.constantFrom('aks', 'generic'), interval: fc.option(fc.constantFrom(...INTERVALS), { nil: undefined }) }).map((c) => ({ name, ...c })))),
+          clusters: fc.tuple(
+            ...clusterNames.map((name) =>
+              fc
+                .record({
+                  kind: fc.constantFrom('aks', 'generic'),
+                  interval: fc.option(fc.constantFrom(...INTERVALS), { nil: undefined }),
+                  deployers: options.deployers ? fc.option(deployersArb, { nil: undefined }) : fc.constant(undefined),
+                })
+                .map((c) => ({ name, ...c })),
+            ),
+          ),
           credentials: fc.tuple(...Array.from({ length: credentialCount }, (_, i) => credentialArb(`cred-${i}`, tenantNames))),
         })
         .chain(({ clusters, credentials }) =>
@@ -77,14 +109,26 @@ export function catalogueArb(options: CatalogueArbOptions = {}): fc.Arbitrary<Ca
               ...tenantNames.map((tenant) =>
                 fc
                   .tuple(
-                    ...clusterNames.map((cluster) =>
-                      fc.array(subset(credentials.filter((c) => c.allowedTenants.includes(tenant)).map((c) => c.name)), { maxLength: 3 }).map((requests) => ({ cluster, requests })),
-                    ),
+                    ...clusterNames.map((cluster) => {
+                      const requests = subset(credentials.filter((c) => c.allowedTenants.includes(tenant)).map((c) => c.name));
+                      const namespace = (i: number) =>
+                        fc.record({
+                          name: fc.constant(`${tenant}-${cluster}-${i}`),
+                          requests,
+                          secrets: options.ownSecrets ? namespaceSecretsArb(tenant, cluster, `${tenant}-${cluster}-${i}`) : fc.constant([]),
+                        });
+                      const globalSecrets = options.ownSecrets
+                        ? fc.subarray([{ name: 'global-0', type: 'kubernetes', keyVault: { value: `${tenant}--${cluster}-global` } }])
+                        : fc.constant([]);
+                      return fc
+                        .record({ count: fc.integer({ min: 0, max: 3 }), globalSecrets })
+                        .chain(({ count, globalSecrets }) => fc.tuple(...Array.from({ length: count }, (_, i) => namespace(i))).map((namespaces) => ({ cluster, namespaces, globalSecrets })));
+                    }),
                   )
                   .map((placements): Tenant => {
                     const entries = placements
-                      .filter((p) => p.requests.length > 0)
-                      .map((p) => [p.cluster, { namespaces: p.requests.map((r, i) => ({ name: `${tenant}-${p.cluster}-${i}`, requests: r })) }] as const);
+                      .filter((p) => p.namespaces.length > 0)
+                      .map((p) => [p.cluster, { namespaces: p.namespaces, ...(p.globalSecrets.length > 0 ? { globalSecrets: p.globalSecrets } : {}) }] as const);
                     return tenantSchema.parse({ name: tenant, owners: [{ kind: 'Group', name: `${tenant}-owners` }], clusters: Object.fromEntries(entries) });
                   }),
               ),
@@ -92,7 +136,7 @@ export function catalogueArb(options: CatalogueArbOptions = {}): fc.Arbitrary<Ca
             .map((tenants): Catalogue => {
               const catalogue: Catalogue = {
                 environments: [{ name: 'prod', keyVault: { name: 'kv-prop', tenantId: '6f1c2a4e-8b3d-4c5e-9f70-1a2b3c4d5e6f' } }],
-                clusters: clusters.map((c) => clusterSchema.parse({ name: c.name, environment: 'prod', kind: c.kind, region: 'r', refreshInterval: c.interval })),
+                clusters: clusters.map((c) => clusterSchema.parse({ name: c.name, environment: 'prod', kind: c.kind, region: 'r', refreshInterval: c.interval, deployers: c.deployers })),
                 credentials,
                 tenants,
                 sources: { clusters: 'clusters.yaml', credentials: 'credentials.yaml', tenants: Object.fromEntries(tenants.map((t) => [t.name, `teams/${t.name}.yaml`])) },
