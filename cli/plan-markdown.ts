@@ -17,7 +17,7 @@ export function planMarkdown(plan: AccessPlan): string {
     lines.push(`### ${cluster === '' ? 'All clusters' : cluster}`, '', '```diff', ...changes.map(({ grant, change }) => `${change === 'added' ? '+' : '-'} ${describeGrant(grant, change)}`), '```', '');
   }
   lines.push(...vaultReadsSection(plan), ...expiringSection(plan));
-  return `${lines.join('\n')}\n`;
+  return `${lines.join('\n').trimEnd()}\n`;
 }
 
 function verdict(plan: AccessPlan): string {

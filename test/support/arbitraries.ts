@@ -9,6 +9,7 @@ import {
   type Tenant,
   clusterSchema,
   credentialSchema,
+  ownSecretSchema,
   tenantSchema,
   validateCatalogue,
 } from '../../tenants/lib';
@@ -166,4 +167,107 @@ export function namespaceLabelsArb(credentials: readonly string[]): fc.Arbitrary
       },
     })),
   );
+}
+
+/** The catalogue as plain mutable data, for edits. */
+type Draft = {
+  environments: Catalogue['environments'][number][];
+  clusters: (Catalogue['clusters'][number] & { deployers?: { users: string[]; groups: string[] } })[];
+  credentials: (Credential & { allowedTenants: string[] })[];
+  tenants: { name: string; owners: unknown[]; clusters: Record<string, { namespaces: { name: string; requests?: string[]; secrets?: unknown[] }[]; globalSecrets?: unknown[] }> }[];
+  sources: Catalogue['sources'];
+};
+
+/** One edit a pull request might make; `pick` chooses among the places it applies to. Returns false if none. */
+type Edit = (draft: Draft, pick: number) => boolean;
+
+/** Every (tenant, cluster, namespace) of a draft. */
+const placedNamespaces = (d: Draft) =>
+  d.tenants.flatMap((tenant) => Object.entries(tenant.clusters).flatMap(([cluster, placement]) => placement.namespaces.map((namespace) => ({ tenant, cluster, placement, namespace }))));
+
+const pickFrom = <T>(items: readonly T[], pick: number): T | undefined => (items.length === 0 ? undefined : items[pick % items.length]);
+
+/** Edits that only take access away. */
+export const NARROWING_EDITS: Readonly<Record<string, Edit>> = {
+  'remove a request': (d, pick) => {
+    const found = pickFrom(placedNamespaces(d).flatMap((p) => (p.namespace.requests ?? []).map((request) => ({ ...p, request }))), pick);
+    if (!found) return false;
+    found.namespace.requests = found.namespace.requests!.filter((r) => r !== found.request);
+    return true;
+  },
+  'remove a namespace': (d, pick) => {
+    const found = pickFrom(placedNamespaces(d), pick);
+    if (!found) return false;
+    found.placement.namespaces = found.placement.namespaces.filter((n) => n !== found.namespace);
+    if (found.placement.namespaces.length === 0) delete found.tenant.clusters[found.cluster];
+    return true;
+  },
+  'disallow a tenant': (d, pick) => {
+    const found = pickFrom(d.credentials.flatMap((credential) => (credential.allowedTenants.length > 1 ? credential.allowedTenants.map((tenant) => ({ credential, tenant })) : [])), pick);
+    if (!found) return false;
+    found.credential.allowedTenants = found.credential.allowedTenants.filter((t) => t !== found.tenant);
+    for (const p of placedNamespaces(d).filter((p) => p.tenant.name === found.tenant)) p.namespace.requests = (p.namespace.requests ?? []).filter((r) => r !== found.credential.name);
+    return true;
+  },
+  'remove an own secret': (d, pick) => {
+    const found = pickFrom(placedNamespaces(d).flatMap((p) => (p.namespace.secrets ?? []).map((secret) => ({ ...p, secret }))), pick);
+    if (!found) return false;
+    found.namespace.secrets = found.namespace.secrets!.filter((s) => s !== found.secret);
+    return true;
+  },
+};
+
+/** Edits that grant something (or, where they repeat what is there, nothing). */
+export const WIDENING_EDITS: Readonly<Record<string, Edit>> = {
+  'add a request': (d, pick) => {
+    const found = pickFrom(
+      placedNamespaces(d).flatMap((p) =>
+        d.credentials.filter((c) => c.allowedTenants.includes(p.tenant.name) && !(p.namespace.requests ?? []).includes(c.name)).map((credential) => ({ ...p, credential })),
+      ),
+      pick,
+    );
+    if (!found) return false;
+    found.namespace.requests = [...(found.namespace.requests ?? []), found.credential.name];
+    return true;
+  },
+  'allow a tenant': (d, pick) => {
+    const found = pickFrom(d.credentials.flatMap((credential) => d.tenants.filter((t) => !credential.allowedTenants.includes(t.name)).map((tenant) => ({ credential, tenant }))), pick);
+    if (!found) return false;
+    found.credential.allowedTenants = [...found.credential.allowedTenants, found.tenant.name];
+    return true;
+  },
+  'add a namespace': (d, pick) => {
+    const found = pickFrom(d.tenants.flatMap((tenant) => d.clusters.map((cluster) => ({ tenant, cluster: cluster.name }))), pick);
+    if (!found) return false;
+    const placement = (found.tenant.clusters[found.cluster] ??= { namespaces: [] });
+    const name = `${found.tenant.name}-${found.cluster}-new${placement.namespaces.length}`;
+    if (placement.namespaces.some((n) => n.name === name)) return false;
+    const requests = d.credentials.filter((c, i) => c.allowedTenants.includes(found.tenant.name) && ((pick >> i) & 1) === 1).map((c) => c.name);
+    placement.namespaces.push({ name, requests });
+    return true;
+  },
+  'add an own secret': (d, pick) => {
+    const found = pickFrom(placedNamespaces(d).filter((p) => !(p.namespace.secrets ?? []).some((s: any) => s.name === 'own-new')), pick);
+    if (!found) return false;
+    found.namespace.secrets = [...(found.namespace.secrets ?? []), ownSecretSchema.parse({ name: 'own-new', type: 'kubernetes', keyVault: { token: `${found.tenant.name}--${found.namespace.name}-new` } })];
+    return true;
+  },
+  'change deployers': (d, pick) => {
+    const cluster = pickFrom(d.clusters, pick);
+    if (!cluster) return false;
+    cluster.deployers = pick % 2 === 0 ? { users: ['deployer-new'], groups: [] } : { users: [], groups: ['group-new', 'group-a'] };
+    return true;
+  },
+};
+
+/** A catalogue after a few random edits from `edits`, still valid. */
+export function editedCatalogueArb(base: Catalogue, edits: Readonly<Record<string, Edit>>): fc.Arbitrary<Catalogue> {
+  return fc.array(fc.tuple(fc.constantFrom(...Object.keys(edits)), fc.nat()), { minLength: 1, maxLength: 4 }).map((steps) => {
+    const draft = structuredClone(base) as unknown as Draft;
+    for (const [edit, pick] of steps) edits[edit](draft, pick);
+    const head = draft as unknown as Catalogue;
+    const issues = validateCatalogue(head);
+    if (issues.length > 0) throw new Error(`edits ${JSON.stringify(steps)} made an invalid catalogue: ${JSON.stringify(issues)}`);
+    return head;
+  });
 }
