@@ -48,8 +48,9 @@ ${readFileSync(join(ASSETS, 'page.css'), 'utf8')}</style>
 <p class="note">On which clusters each tenant's namespaces (those shown below) receive each credential, and in how many; "allowed": the tenant may request it and does not. Click a cell to filter by it.</p>
 <div class="scroll"><table id="matrix"></table></div>
 <h2>Namespaces</h2>
-<div class="scroll">
-<table id="namespaces"><thead><tr><th>cluster</th><th>tenant</th><th>namespace</th><th>shared credentials, as formats</th><th>own secrets, readable by</th></tr></thead><tbody id="namespaces-body"></tbody></table>
+<div class="scroll" id="namespaces" role="table" aria-label="Namespaces">
+<div class="row head" role="row"><div role="columnheader">cluster</div><div role="columnheader">tenant</div><div role="columnheader">namespace</div><div role="columnheader">shared credentials, as formats</div><div role="columnheader">own secrets, readable by</div></div>
+<div id="namespaces-body" role="rowgroup"></div>
 <p id="empty" hidden>No namespace matches.</p>
 </div>
 </main>

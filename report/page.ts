@@ -1,5 +1,5 @@
 /**
- * The access report page's script: reads the embedded data, builds the namespace table once and, on every
+ * The access report page's script: reads the embedded data, builds the namespace list once and, on every
  * search or filter change, hides the rows that do not match and redraws the tenants × credentials matrix
  * from the rows still shown. Plain DOM, no network, no framework: the page is one file that opens anywhere.
  */
@@ -7,7 +7,7 @@ import type { ReportData, ReportNamespace } from './data';
 
 interface Row {
   readonly namespace: ReportNamespace;
-  readonly element: HTMLTableRowElement;
+  readonly element: HTMLDivElement;
   /** Everything the row says, lower-cased, for the search box. */
   readonly text: string;
   readonly credentials: ReadonlySet<string>;
@@ -51,15 +51,21 @@ function fillSelect(select: HTMLSelectElement, all: string, names: readonly stri
 }
 
 function buildRow(namespace: ReportNamespace): Row {
-  const tr = element('tr');
-  tr.append(element('td', namespace.cluster), element('td', namespace.tenant), element('td', namespace.name, 'name'));
-  const credentials = element('td');
+  const row = element('div', undefined, 'row');
+  row.setAttribute('role', 'row');
+  const cell = (text?: string, className?: string) => {
+    const node = element('div', text, className);
+    node.setAttribute('role', 'cell');
+    return node;
+  };
+  row.append(cell(namespace.cluster), cell(namespace.tenant), cell(namespace.name, 'name'));
+  const credentials = cell();
   for (const { credential, formats } of namespace.credentials) {
     const item = element('div', undefined, 'grant');
     item.append(element('span', credential, 'credential'), element('span', ` as ${formats.join(', ')}`, 'formats'));
     credentials.append(item);
   }
-  const secrets = element('td');
+  const secrets = cell();
   for (const secret of namespace.ownSecrets) {
     const item = element('div', undefined, 'grant');
     const reader = secret.serviceAccount === null ? 'any reader of Secrets here' : `ServiceAccount ${secret.serviceAccount} only`;
@@ -67,7 +73,7 @@ function buildRow(namespace: ReportNamespace): Row {
     item.title = `Key Vault: ${secret.vaultSecrets.join(', ')}`;
     secrets.append(item);
   }
-  tr.append(credentials, secrets);
+  row.append(credentials, secrets);
   const words = [
     namespace.cluster,
     namespace.tenant,
@@ -75,7 +81,7 @@ function buildRow(namespace: ReportNamespace): Row {
     ...namespace.credentials.flatMap((c) => [c.credential, ...c.formats]),
     ...namespace.ownSecrets.flatMap((s) => [s.name, s.serviceAccount ?? '', ...s.vaultSecrets]),
   ];
-  return { namespace, element: tr, text: words.join(' ').toLowerCase(), credentials: new Set(namespace.credentials.map((c) => c.credential)) };
+  return { namespace, element: row, text: words.join(' ').toLowerCase(), credentials: new Set(namespace.credentials.map((c) => c.credential)) };
 }
 
 function apply(): void {

@@ -1,0 +1,60 @@
+/**
+ * `npm run report`: writes the page (the same bytes every time), or its data as JSON, and refuses an invalid
+ * catalogue with its errors and exit code 2. What the page shows is tested in a browser (test/report).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXIT } from '../../cli/exit-codes';
+import { validFixture, writeFixture } from '../support/fixture-catalogue';
+
+const ROOT = join(__dirname, '..', '..');
+const report = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'cli', 'report.ts'), ...args], { encoding: 'utf8', cwd: ROOT });
+
+describe('npm run report', () => {
+  const out = mkdtempSync(join(tmpdir(), 'css-report-'));
+
+  test('writes one self-contained page of the example, byte-identical across runs', () => {
+    const first = report('--out', join(out, 'a.html'));
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toMatch(/^report: wrote .*a\.html \([\d,]+ bytes\): 4 tenants, 12 namespaces, 8 credentials, 3 clusters\n$/);
+    expect(first.status).toBe(EXIT.ok);
+    expect(report('--out', join(out, 'b.html')).status).toBe(EXIT.ok);
+    const page = readFileSync(join(out, 'a.html'), 'utf8');
+    expect(readFileSync(join(out, 'b.html'), 'utf8')).toBe(page);
+    expect(page).toMatch(/^<!doctype html>/);
+    // Self-contained: nothing is loaded from anywhere, and the page may not try.
+    expect(page).not.toMatch(/<(script|link|img)[^>]+(src|href)=/);
+    expect(page).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"`);
+  });
+
+  test('--json writes the data of the page', () => {
+    expect(report('--json', '--out', join(out, 'data.json')).status).toBe(EXIT.ok);
+    const data = JSON.parse(readFileSync(join(out, 'data.json'), 'utf8'));
+    expect(data.namespaces.find((n: any) => n.name === 'search-indexer')).toEqual({
+      cluster: 'aks-weu-prod',
+      tenant: 'search',
+      name: 'search-indexer',
+      credentials: [
+        { credential: 'acr-pull', formats: ['dockerconfigjson'] },
+        { credential: 'datadog-api', formats: ['opaque'] },
+        { credential: 'entra-oauth-client', formats: ['oauth'] },
+        { credential: 'ghcr-pull', formats: ['dockerconfigjson', 'kargo'] },
+      ],
+      ownSecrets: [
+        { name: 'indexer-identity', global: false, serviceAccount: 'indexer', vaultSecrets: ['search--indexer-client-key'] },
+        { name: 'search-opensearch', global: true, serviceAccount: null, vaultSecrets: ['search--opensearch-password'] },
+      ],
+    });
+  });
+
+  test('an invalid catalogue writes nothing and exits 2 with its errors', () => {
+    const fixture = validFixture();
+    (fixture.teams.beta.clusters as any).c1.namespaces[0].requests = ['registry'];
+    const result = report('--catalogue', writeFixture(fixture), '--out', join(out, 'invalid.html'));
+    expect(result.stderr).toMatch(/^report: the catalogue has 1 error:\n {2}.*beta\.yaml:\d+: clusters\.c1\.namespaces\[0\]\.requests\[0\]: tenant "beta" may not request credential "registry"/);
+    expect(result.status).toBe(EXIT.invalidCatalogue);
+    expect(() => readFileSync(join(out, 'invalid.html'))).toThrow();
+  });
+});
