@@ -13,13 +13,14 @@ import { reportData } from '../../cli/report-data';
 import { reportPage } from '../../cli/report-page';
 import { type Catalogue, formatsOf, loadCatalogue } from '../../tenants/lib';
 
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Chromium (.ci/run installs it); CSS_CHROMIUM points at another Chromium-based browser, such as a CI image's Chrome. */
+const CHROMIUM = process.env.CSS_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts');
 
 let browser: BrowserContext;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium), as .ci/run does`);
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium), as .ci/run does, or set CSS_CHROMIUM`);
   mkdirSync(ARTIFACTS, { recursive: true });
   browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'css-report-browser-')), {
     executablePath: CHROMIUM,
