@@ -4,7 +4,7 @@
  * head that expire soon. Pure data, sorted, so the same two catalogues always give the same plan; `npm run
  * plan` renders it as Markdown or prints it as JSON.
  */
-import { type Catalogue, type Grant, KEY_VAULT_GET_LIMIT, accessGrants, compareGrants, expiringSecrets, grantKey, vaultReads } from '../tenants/lib';
+import { type Catalogue, type Grant, KEY_VAULT_GET_LIMIT, accessGrants, expiringSecrets, grantKey, vaultReads } from '../tenants/lib';
 
 export interface PlanOptions {
   /** What the base and head catalogues are, in words (a git ref, a folder). */
@@ -81,10 +81,10 @@ export function planAccess(base: Catalogue, head: Catalogue, options: PlanOption
   };
 }
 
-/** The grants of `a` that `b` does not make. */
+/** The grants of `a` that `b` does not make, in the order of `a` (accessGrants sorts). */
 function difference(a: readonly Grant[], b: readonly Grant[]): Grant[] {
   const inB = new Set(b.map(grantKey));
-  return a.filter((g) => !inB.has(grantKey(g))).sort(compareGrants);
+  return a.filter((g) => !inB.has(grantKey(g)));
 }
 
 function membership(base: readonly { readonly name: string }[], head: readonly { readonly name: string }[]): Membership {

@@ -3,7 +3,7 @@
  * gained (+) or lost (-) in plain words, in `diff` blocks that GitHub colours, then the Key Vault reads and
  * the secrets that expire soon.
  */
-import { type Grant, MASTER_REFRESH_INTERVAL, OWN_SECRET_REFRESH_INTERVAL, compareGrants } from '../tenants/lib';
+import { type Grant, MASTER_REFRESH_INTERVAL, OWN_SECRET_REFRESH_INTERVAL, grantOrder } from '../tenants/lib';
 import type { AccessPlan, Membership, VaultReadsChange } from './access-plan';
 import { type Change, describeGrant } from './grant-sentences';
 
@@ -37,13 +37,16 @@ function membershipLines(what: string, { added, removed }: Membership): string[]
 
 /** Added and removed grants together, grouped by cluster ('' for catalogue-wide), in grant order. */
 function changesByCluster(plan: AccessPlan): Map<string, { grant: Grant; change: Change }[]> {
-  const changes = [...plan.added.map((grant) => ({ grant, change: 'added' as const })), ...plan.removed.map((grant) => ({ grant, change: 'removed' as const }))].sort(
-    (a, b) => compareGrants(a.grant, b.grant) || (a.change === 'removed' ? -1 : 1),
-  );
+  // A grant is added or removed, never both, so grant order alone orders the changes.
+  const changes = [...plan.added.map((grant) => ({ grant, change: 'added' as const })), ...plan.removed.map((grant) => ({ grant, change: 'removed' as const }))]
+    .map((entry) => ({ ...entry, order: grantOrder(entry.grant) }))
+    .sort((a, b) => (a.order < b.order ? -1 : 1));
   const byCluster = new Map<string, { grant: Grant; change: Change }[]>();
   for (const entry of changes) {
     const cluster = 'cluster' in entry.grant ? entry.grant.cluster : '';
-    byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), entry]);
+    const list = byCluster.get(cluster) ?? [];
+    list.push(entry);
+    byCluster.set(cluster, list);
   }
   return byCluster;
 }

@@ -10,9 +10,10 @@ export function reportData(catalogue: Catalogue, label: string): ReportData {
   const deliveries = new Map<string, DeliveryGrant[]>();
   const ownSecrets = new Map<string, OwnSecretGrant[]>();
   const at = (cluster: string, namespace: string) => `${cluster}/${namespace}`;
+  const add = <T>(map: Map<string, T[]>, key: string, value: T) => map.set(key, [...(map.get(key) ?? []), value]);
   for (const grant of grants) {
-    if (grant.kind === 'delivery') deliveries.set(at(grant.cluster, grant.namespace), [...(deliveries.get(at(grant.cluster, grant.namespace)) ?? []), grant]);
-    if (grant.kind === 'own-secret') ownSecrets.set(at(grant.cluster, grant.namespace), [...(ownSecrets.get(at(grant.cluster, grant.namespace)) ?? []), grant]);
+    if (grant.kind === 'delivery') add(deliveries, at(grant.cluster, grant.namespace), grant);
+    if (grant.kind === 'own-secret') add(ownSecrets, at(grant.cluster, grant.namespace), grant);
   }
 
   // Every tenant namespace is admitted by its tenant's store, so those grants list the namespaces.

@@ -94,23 +94,24 @@ export function grantKey(grant: Grant): string {
 /** The fields grants are ordered by, most significant first: rows of one namespace or credential stay together. */
 const ORDER_FIELDS = ['namespace', 'credential', 'tenant', 'format', 'secret', 'key', 'identity', 'name'] as const;
 
-/** Catalogue-wide grants first, then by cluster, kind and ORDER_FIELDS, so that everything derived is stable. */
-export function compareGrants(a: Grant, b: Grant): number {
-  const cluster = (g: Grant) => ('cluster' in g ? g.cluster : '');
-  const order = (g: Grant) => ORDER_FIELDS.map((f) => String((g as unknown as Readonly<Record<string, unknown>>)[f] ?? ''));
-  const [oa, ob] = [order(a), order(b)];
-  const field = oa.findIndex((value, i) => value !== ob[i]);
-  return (
-    compareText(cluster(a), cluster(b)) ||
-    GRANT_KINDS.indexOf(a.kind) - GRANT_KINDS.indexOf(b.kind) ||
-    (field >= 0 ? compareText(oa[field], ob[field]) : 0) ||
-    compareText(grantKey(a), grantKey(b))
-  );
+/**
+ * A text that orders grants: catalogue-wide first, then by cluster, kind and ORDER_FIELDS, then identity.
+ * The parts are joined by NUL, which no name contains and which sorts before every other character, so
+ * comparing the texts compares the parts in turn. Computed once per grant, as sorting thousands of grants
+ * by comparing fields each time is slow.
+ */
+export function grantOrder(grant: Grant): string {
+  const record = grant as unknown as Readonly<Record<string, unknown>>;
+  const kind = String(GRANT_KINDS.indexOf(grant.kind)).padStart(2, '0');
+  return ['cluster' in grant ? grant.cluster : '', kind, ...ORDER_FIELDS.map((f) => String(record[f] ?? '')), grantKey(grant)].join('\0');
 }
 
-/** Code-unit order: the same on every machine, unlike localeCompare. */
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/** The grants in grantOrder, so that everything derived from them is stable. */
+export function sortGrants(grants: readonly Grant[]): Grant[] {
+  return grants
+    .map((grant) => ({ grant, order: grantOrder(grant) }))
+    .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0))
+    .map(({ grant }) => grant);
 }
 
 /** Every grant the catalogue makes, sorted and without duplicates. */
@@ -157,5 +158,5 @@ export function accessGrants(catalogue: Catalogue): Grant[] {
     }
   }
   const unique = new Map(grants.map((g) => [grantKey(g), g]));
-  return [...unique.values()].sort(compareGrants);
+  return sortGrants([...unique.values()]);
 }
