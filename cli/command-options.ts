@@ -1,9 +1,18 @@
 /**
- * Options and error reporting that `plan` and `report` share, so both read and fail alike.
+ * Options, error reporting and running that `plan` and `report` share, so both read and fail alike.
  */
 import { relative, resolve } from 'node:path';
-import { InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { type CatalogueError, formatIssue } from '../tenants/lib';
+import { EXIT } from './exit-codes';
+
+/** Runs a command on the process's arguments; anything it throws is an error (exit 1) named by the command. */
+export function runCommand(command: Command): void {
+  command.parseAsync(process.argv).catch((error: Error) => {
+    console.error(`${command.name()}: ${error.message}`);
+    process.exitCode = EXIT.error;
+  });
+}
 
 /** `--now`: a timestamp, for reproducible output; the clock by default. */
 export function parseNow(text: string): Date {

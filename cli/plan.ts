@@ -11,7 +11,7 @@ import { Command } from 'commander';
 import { type Catalogue, CatalogueError, EXAMPLE_CATALOGUE_DIR, loadCatalogue } from '../tenants/lib';
 import { planAccess } from './access-plan';
 import { CatalogueSourceError, loadCatalogueAt } from './catalogue-at-ref';
-import { catalogueErrorsText, folderLabel, parseDays, parseNow } from './command-options';
+import { catalogueErrorsText, folderLabel, parseDays, parseNow, runCommand } from './command-options';
 import { EXIT } from './exit-codes';
 import { planMarkdown } from './plan-markdown';
 
@@ -78,11 +78,4 @@ function load(which: string, read: () => { readonly label: string; readonly cata
   }
 }
 
-if (require.main === module) {
-  planCommand()
-    .parseAsync(process.argv)
-    .catch((error: Error) => {
-      console.error(`plan: ${error.message}`);
-      process.exitCode = EXIT.error;
-    });
-}
+if (require.main === module) runCommand(planCommand());

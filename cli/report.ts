@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { CatalogueError, EXAMPLE_CATALOGUE_DIR, loadCatalogue } from '../tenants/lib';
-import { catalogueErrorsText, folderLabel } from './command-options';
+import { catalogueErrorsText, folderLabel, runCommand } from './command-options';
 import { EXIT } from './exit-codes';
 import { reportData } from './report-data';
 import { reportPage } from './report-page';
@@ -47,11 +47,4 @@ function runReport(options: ReportCommandOptions): number {
   return EXIT.ok;
 }
 
-if (require.main === module) {
-  reportCommand()
-    .parseAsync(process.argv)
-    .catch((error: Error) => {
-      console.error(`report: ${error.message}`);
-      process.exitCode = EXIT.error;
-    });
-}
+if (require.main === module) runCommand(reportCommand());
