@@ -14,7 +14,7 @@ export function describeGrant(grant: Grant, change: Change): string {
     case 'own-secret': {
       const what = grant.global ? 'global secret' : 'own secret';
       const readers = grant.serviceAccount === null ? `anyone who may read Secrets in ${grant.namespace}` : `ServiceAccount ${grant.serviceAccount} only`;
-      return `namespace ${grant.namespace} (tenant ${grant.tenant}) ${gains} ${what} ${grant.secret} from Key Vault ${grant.vaultSecrets.join(', ')}, readable by ${readers}`;
+      return `namespace ${grant.namespace} (tenant ${grant.tenant}) ${gains} ${what} ${grant.secret} from Key Vault ${grant.vault}: ${grant.vaultSecrets.join(', ')}, readable by ${readers}`;
     }
     case 'allowed-tenant':
       return `tenant ${grant.tenant} ${change === 'added' ? 'may now request' : 'may no longer request'} credential ${grant.credential}`;
@@ -23,7 +23,7 @@ export function describeGrant(grant: Grant, change: Change): string {
     case 'tenant-store':
       return `store ${grant.store} ${change === 'added' ? 'now admits' : 'no longer admits'} namespace ${grant.namespace}`;
     case 'master':
-      return `the cluster ${change === 'added' ? 'now reads' : 'no longer reads'} Key Vault secret ${grant.vaultSecret} as ${grant.key} of credential ${grant.credential}`;
+      return `the cluster ${change === 'added' ? 'now reads' : 'no longer reads'} ${grant.vaultSecret} from Key Vault ${grant.vault} as ${grant.key} of credential ${grant.credential}`;
     case 'deployer':
       return `${grant.identity === 'User' ? 'user' : 'group'} ${grant.name} ${change === 'added' ? 'may now' : 'may no longer'} deploy: set tenant and request labels, use the shared stores`;
   }

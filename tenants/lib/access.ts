@@ -7,7 +7,7 @@
  */
 import type { Catalogue } from './catalogue';
 import { centralStoreName, tenantStoreName } from './object-names';
-import { credentialsOfferedOn, deployersOf, formatsOf, namespacesOn } from './resolve';
+import { credentialsOfferedOn, deployersOf, environmentOf, formatsOf, namespacesOn } from './resolve';
 
 /** A namespace receives a shared credential in one format (a ClusterExternalSecret selects it). */
 export interface DeliveryGrant {
@@ -31,6 +31,8 @@ export interface AllowedTenantGrant {
 export interface MasterGrant {
   readonly kind: 'master';
   readonly cluster: string;
+  /** The Key Vault read: the cluster's environment's, so moving a cluster to another environment is a new grant. */
+  readonly vault: string;
   readonly credential: string;
   readonly key: string;
   readonly vaultSecret: string;
@@ -63,6 +65,8 @@ export interface OwnSecretGrant {
   readonly secret: string;
   /** Delivered to every namespace of the tenant on the cluster (`globalSecrets`). */
   readonly global: boolean;
+  /** The Key Vault read: the cluster's environment's. */
+  readonly vault: string;
   /** The Key Vault secrets it reads, sorted: pointing a secret at another vault secret is a new grant. */
   readonly vaultSecrets: readonly string[];
   /**
@@ -107,7 +111,7 @@ export function grantOrder(grant: Grant): string {
 }
 
 /** The grants in grantOrder, so that everything derived from them is stable. */
-export function sortGrants(grants: readonly Grant[]): Grant[] {
+function sortGrants(grants: readonly Grant[]): Grant[] {
   return grants
     .map((grant) => ({ grant, order: grantOrder(grant) }))
     .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0))
@@ -122,6 +126,7 @@ export function accessGrants(catalogue: Catalogue): Grant[] {
   const credentials = new Map(catalogue.credentials.map((c) => [c.name, c]));
   for (const definition of catalogue.clusters) {
     const cluster = definition.name;
+    const vault = environmentOf(catalogue, definition).keyVault.name;
     const deployers = deployersOf(definition);
     grants.push(
       ...deployers.users.map((name): Grant => ({ kind: 'deployer', cluster, identity: 'User', name })),
@@ -130,7 +135,7 @@ export function accessGrants(catalogue: Catalogue): Grant[] {
     for (const credential of credentialsOfferedOn(catalogue, definition)) {
       const store = centralStoreName(credential.name);
       for (const [key, vaultSecret] of Object.entries<string>(credential.keyVault)) {
-        grants.push({ kind: 'master', cluster, credential: credential.name, key, vaultSecret });
+        grants.push({ kind: 'master', cluster, vault, credential: credential.name, key, vaultSecret });
       }
       for (const tenant of credential.allowedTenants) grants.push({ kind: 'credential-store', cluster, store, credential: credential.name, tenant });
     }
@@ -151,6 +156,7 @@ export function accessGrants(catalogue: Catalogue): Grant[] {
           ...at,
           secret: secret.name,
           global,
+          vault,
           vaultSecrets: Object.values(secret.keyVault).sort(),
           serviceAccount: secret.type === 'workload' ? secret.serviceAccount : null,
         });

@@ -30,6 +30,8 @@ function grantsOfObjects(cluster: string, objects: readonly KubeObject[], tenant
   const namespaces = namespaceViews(objects).filter((n) => TENANT_LABEL in n.labels);
   const stores = new Map(ofKind(objects, 'ClusterSecretStore').map((s) => [s.metadata.name, s]));
   const tenantOf = (ns: NamespaceView) => ns.labels[TENANT_LABEL];
+  /** The vault an Azure Key Vault store reads, by name. */
+  const vaultOf = (storeName: string) => /^https:\/\/([^.]+)\.vault\.azure\.net\/$/.exec(stores.get(storeName).spec.provider.azurekv.vaultUrl)![1];
 
   for (const store of stores.values()) {
     if (store.metadata.name.startsWith('central-')) {
@@ -54,14 +56,14 @@ function grantsOfObjects(cluster: string, objects: readonly KubeObject[], tenant
         const credential = ces.metadata.labels['central-secret-store.io/credential'];
         grants.push({ kind: 'delivery', cluster, tenant: tenantOf(ns), namespace: ns.name, credential, format: ces.metadata.name.slice(credential.length + 1) });
       } else {
-        grants.push({ kind: 'own-secret', cluster, tenant: tenantOf(ns), namespace: ns.name, secret: ces.spec.externalSecretName, global: true, vaultSecrets: vaultSecretsOf(spec), serviceAccount: null });
+        grants.push({ kind: 'own-secret', cluster, tenant: tenantOf(ns), namespace: ns.name, secret: ces.spec.externalSecretName, global: true, vault: vaultOf(store.metadata.name), vaultSecrets: vaultSecretsOf(spec), serviceAccount: null });
       }
     }
   }
 
   for (const es of ofKind(objects, 'ExternalSecret')) {
     if (es.metadata.namespace === CENTRAL_NAMESPACE) {
-      for (const d of es.spec.data) grants.push({ kind: 'master', cluster, credential: es.metadata.name, key: d.secretKey, vaultSecret: d.remoteRef.key });
+      for (const d of es.spec.data) grants.push({ kind: 'master', cluster, vault: vaultOf(es.spec.secretStoreRef.name), credential: es.metadata.name, key: d.secretKey, vaultSecret: d.remoteRef.key });
       continue;
     }
     const ns = namespaces.find((n) => n.name === es.metadata.namespace)!;
@@ -72,7 +74,7 @@ function grantsOfObjects(cluster: string, objects: readonly KubeObject[], tenant
       .filter((r) => r.metadata.namespace === ns.name && r.rules.some((rule: any) => rule.resources.includes('secrets') && (rule.resourceNames ?? []).includes(secret)))
       .flatMap((role) => ofKind(objects, 'RoleBinding').filter((b) => b.metadata.namespace === ns.name && b.roleRef.name === role.metadata.name))
       .flatMap((binding) => binding.subjects.filter((s: any) => s.kind === 'ServiceAccount').map((s: any) => s.name));
-    grants.push({ kind: 'own-secret', cluster, tenant: tenantOf(ns), namespace: ns.name, secret, global: false, vaultSecrets: vaultSecretsOf(es.spec), serviceAccount: readers[0] ?? null });
+    grants.push({ kind: 'own-secret', cluster, tenant: tenantOf(ns), namespace: ns.name, secret, global: false, vault: vaultOf(es.spec.secretStoreRef.name), vaultSecrets: vaultSecretsOf(es.spec), serviceAccount: readers[0] ?? null });
   }
 
   const policy = ofKind(objects, 'ValidatingAdmissionPolicy').find((p) => p.metadata.name === NAMESPACE_LABEL_POLICY);
@@ -110,9 +112,9 @@ describe('access model', () => {
   test('a workload secret is readable by its ServiceAccount only; a kubernetes secret by whoever reads Secrets in its namespace', () => {
     const own = accessGrants(loadCatalogue()).filter((g) => g.kind === 'own-secret' && g.namespace === 'payments-api');
     expect(own).toEqual([
-      { kind: 'own-secret', cluster: 'aks-weu-prod', tenant: 'payments', namespace: 'payments-api', secret: 'payments-feature-flags', global: true, vaultSecrets: ['payments--feature-flags'], serviceAccount: null },
-      { kind: 'own-secret', cluster: 'aks-weu-prod', tenant: 'payments', namespace: 'payments-api', secret: 'postgres', global: false, vaultSecrets: ['payments--postgres-password', 'payments--postgres-username'], serviceAccount: null },
-      { kind: 'own-secret', cluster: 'aks-weu-prod', tenant: 'payments', namespace: 'payments-api', secret: 'settlement-signing-key', global: false, vaultSecrets: ['payments--settlement-signing-key'], serviceAccount: 'settlement-worker' },
+      { kind: 'own-secret', cluster: 'aks-weu-prod', tenant: 'payments', namespace: 'payments-api', secret: 'payments-feature-flags', global: true, vault: 'contoso-css-prod', vaultSecrets: ['payments--feature-flags'], serviceAccount: null },
+      { kind: 'own-secret', cluster: 'aks-weu-prod', tenant: 'payments', namespace: 'payments-api', secret: 'postgres', global: false, vault: 'contoso-css-prod', vaultSecrets: ['payments--postgres-password', 'payments--postgres-username'], serviceAccount: null },
+      { kind: 'own-secret', cluster: 'aks-weu-prod', tenant: 'payments', namespace: 'payments-api', secret: 'settlement-signing-key', global: false, vault: 'contoso-css-prod', vaultSecrets: ['payments--settlement-signing-key'], serviceAccount: 'settlement-worker' },
     ]);
   });
 

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { planAccess } from '../../cli/access-plan';
-import { type Catalogue, type Grant, accessGrants, formatsOf, grantKey } from '../../tenants/lib';
+import { type Catalogue, type Grant, accessGrants, formatsOf, grantKey, loadCatalogue } from '../../tenants/lib';
 import { NARROWING_EDITS, WIDENING_EDITS, catalogueArb, editedCatalogueArb } from '../support/arbitraries';
 
 const RUNS = { numRuns: 100 };
@@ -95,5 +95,17 @@ describe('access plan', () => {
       ),
       RUNS,
     );
+  });
+
+  test('moving a cluster to another environment widens access: it reads the same secret names from another vault', () => {
+    const base = loadCatalogue();
+    const head = structuredClone(base) as any;
+    head.clusters.find((c: any) => c.name === 'edge-k3s-ams-01').environment = 'staging';
+    const plan = planAccess(base, head, OPTIONS);
+    expect(plan.widened).toBe(true);
+    const vaults = (grants: readonly Grant[]) => [...new Set(grants.flatMap((g) => (g.kind === 'master' || g.kind === 'own-secret' ? [g.vault] : [])))];
+    expect(vaults(plan.added)).toEqual(['contoso-css-staging']);
+    expect(vaults(plan.removed)).toEqual(['contoso-css-prod']);
+    expect(plan.added.map((g) => g.kind === 'master' && g.vaultSecret).filter(Boolean).sort()).toEqual(plan.removed.map((g) => g.kind === 'master' && g.vaultSecret).filter(Boolean).sort());
   });
 });

@@ -132,13 +132,13 @@ Each cluster reads the master of every credential it offers from its environment
 ### edge-k3s-ams-01
 
 \`\`\`diff
-+ namespace ds-edge-inference (tenant data-science) gains own secret feature-store from Key Vault data-science--feature-store-key, readable by ServiceAccount feast only
++ namespace ds-edge-inference (tenant data-science) gains own secret feature-store from Key Vault contoso-css-prod: data-science--feature-store-key, readable by ServiceAccount feast only
 + store central-wildcard-tls now admits namespaces of tenant data-science
 + store central-wildcard-tls now admits namespaces of tenant payments
 + store central-wildcard-tls now admits namespaces of tenant search
-+ the cluster now reads Key Vault secret contoso-root-ca as ca.crt of credential wildcard-tls
-+ the cluster now reads Key Vault secret wildcard-certificate as tls.crt of credential wildcard-tls
-+ the cluster now reads Key Vault secret wildcard-certificate-key as tls.key of credential wildcard-tls
++ the cluster now reads contoso-root-ca from Key Vault contoso-css-prod as ca.crt of credential wildcard-tls
++ the cluster now reads wildcard-certificate from Key Vault contoso-css-prod as tls.crt of credential wildcard-tls
++ the cluster now reads wildcard-certificate-key from Key Vault contoso-css-prod as tls.key of credential wildcard-tls
 + group 7d6f0c52-platform-ci may now deploy: set tenant and request labels, use the shared stores
 - user central-secret-store-deployer may no longer deploy: set tenant and request labels, use the shared stores
 \`\`\`
