@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, realpathSync, rmSync, statSync, symlinkSync } 
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { type Catalogue, CatalogueError, loadCatalogue } from '../tenants/lib';
+import { folderLabel } from './command-options';
 
 /** The library TypeScript tenants import, extracted beside the catalogue when it is not inside it. */
 const TENANT_LIBRARY = 'tenants/lib';
@@ -26,7 +27,8 @@ export interface LoadedCatalogue {
 
 /** A folder if one exists at `spec`, otherwise the folder `catalogueDir` as it was at git ref `spec`. */
 export function loadCatalogueAt(spec: string, catalogueDir: string): LoadedCatalogue {
-  if (existsSync(spec) && statSync(spec).isDirectory()) return { label: spec, catalogue: loadCatalogue(spec) };
+  if (existsSync(spec) && statSync(spec).isDirectory()) return { label: folderLabel(spec), catalogue: loadCatalogue(spec) };
+  if (!existsSync(catalogueDir)) throw new CatalogueSourceError(`"${spec}" is not a folder, and the catalogue folder ${catalogueDir} to find at that ref does not exist`);
   const top = git(catalogueDir, ['rev-parse', '--show-toplevel'], `"${spec}" is not a folder, and ${catalogueDir} is not in a git repository to read it as a ref from`).trim();
   const commit = git(top, ['rev-parse', '--verify', '--quiet', `${spec}^{commit}`], `"${spec}" is neither a folder nor a git ref of ${top}`).trim();
   const path = relative(realpathSync(top), realpathSync(catalogueDir)).split(sep).join('/');

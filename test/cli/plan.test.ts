@@ -110,6 +110,8 @@ Each cluster reads the master of every credential it offers from its environment
     edit(repo, 'teams/data-science.yaml', '            expires: "2028-03-01T00:00:00Z"', '            expires: "2028-03-01T00:00:00Z"\n          - name: feature-store\n            type: workload\n            serviceAccount: feast\n            spiffeId: spiffe://edge.contoso.example/ns/ds-edge-inference/sa/feast\n            keyVault: { key: data-science--feature-store-key }');
     const result = plan(repo, '--base', base);
     expect(result.status).toBe(EXIT.accessWidened);
+    // Three more master keys on edge-k3s-ams-01 and one more own secret, each read every five minutes.
+    expect(result.stdout).toContain('| `contoso-css-prod` (prod) | 408 → 456 | 34 → 38 | 1 % |\n| `contoso-css-staging` (staging) | 180 | 15 | 0.4 % |\n');
     const changes = result.stdout.slice(result.stdout.indexOf('### All clusters'), result.stdout.indexOf('### Key Vault reads'));
     expect(changes).toBe(`### All clusters
 
