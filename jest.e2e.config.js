@@ -1,9 +1,11 @@
-/** End-to-end suite: a real etcd, kube-apiserver, kube-controller-manager and ESO controller (npm run test:e2e). */
+/**
+ * End-to-end suite (npm run test:e2e): a real etcd, kube-apiserver, kube-controller-manager and ESO controller;
+ * a real single-node cluster with ESO installed by its chart; and the servers that consume the credentials.
+ */
 module.exports = {
-  testEnvironment: 'node',
+  ...require('./jest.base'),
   roots: ['<rootDir>/test/e2e'],
   testMatch: ['**/*.e2e.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true } }] },
   // The first run on a machine builds the control plane from source.
   testTimeout: 15 * 60 * 1000,
   maxWorkers: 1,

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeManifests } from '../cli/write-manifests';
-import { synthesizeCluster } from '../constructs';
+import { synthesizeCluster } from '../plane';
 import { loadCatalogue } from '../tenants/lib';
 import { type CatalogueSize, writeCatalogue } from './generate-catalogue';
 

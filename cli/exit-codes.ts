@@ -1,14 +1,21 @@
 /**
- * Exit codes of `npm run plan` and `npm run report`, distinct so that CI can tell a broken catalogue from a
- * change that needs a security review.
+ * Exit codes of every command, distinct so that CI can tell a broken catalogue from a failed run, and a change
+ * that needs a security review from one that does not.
  */
 export const EXIT = {
-  /** Done; for `plan`, no access widened (nothing changed, or access only narrowed). */
+  /** Done; for `plan`, access does not widen (nothing changed, or access only narrowed). */
   ok: 0,
-  /** Bad arguments, a base that is neither a folder nor a git ref, a file that cannot be written. */
+  /** Bad arguments, a base that is neither a folder nor a git ref, an output that cannot be written, a cluster that cannot be reached. */
   error: 1,
-  /** A catalogue (base or head) does not validate; its errors are printed with file, line and field path. */
+  /** A catalogue does not validate; its errors are printed with file, line and field path. */
   invalidCatalogue: 2,
   /** `plan` only: the change grants something the base did not. */
   accessWidened: 3,
 } as const;
+
+/** The table for `--help`. */
+export const EXIT_CODES_HELP = `Exit codes:
+  ${EXIT.ok}  done; for plan, access does not widen
+  ${EXIT.error}  an error (arguments, files, git, the cluster)
+  ${EXIT.invalidCatalogue}  a catalogue does not validate
+  ${EXIT.accessWidened}  plan: access widens (a security review is due)`;

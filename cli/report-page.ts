@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ts from 'typescript';
+import { transformSync } from 'esbuild';
 import type { ReportData } from '../report/data';
 
 const ASSETS = join(__dirname, '..', 'report');
@@ -65,7 +65,7 @@ ${pageScript()}</script>
 /** report/page.ts as JavaScript; a module script, so its type-only import compiles to nothing that loads. */
 function pageScript(): string {
   const source = readFileSync(join(ASSETS, 'page.ts'), 'utf8');
-  return ts.transpileModule(source, { compilerOptions: { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.ES2020 } }).outputText;
+  return transformSync(source, { loader: 'ts', format: 'esm', target: 'es2020' }).code;
 }
 
 function escapeHtml(text: string): string {

@@ -2,7 +2,8 @@ import * as authorization from '@pulumi/azure-native/authorization';
 import * as containerservice from '@pulumi/azure-native/containerservice';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { ESO_NAMESPACE, ESO_SERVICE_ACCOUNT, synthesizeCluster } from '../constructs';
+import { ESO_NAMESPACE, ESO_SERVICE_ACCOUNT } from '../constructs/src';
+import { synthesizeCluster } from '../plane';
 import {
   type Catalogue,
   clusterNamed,

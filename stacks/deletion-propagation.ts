@@ -1,4 +1,4 @@
-import type { KubeObject } from '../constructs';
+import type { KubeObject } from '../plane';
 
 /** The annotation by which pulumi-kubernetes (4.12+) takes the propagation policy of an object's deletion. */
 export const DELETION_PROPAGATION_ANNOTATION = 'pulumi.com/deletionPropagationPolicy';

@@ -1,6 +1,6 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { ESO_NAMESPACE, ESO_SERVICE_ACCOUNT } from '../constructs';
+import { ESO_NAMESPACE, ESO_SERVICE_ACCOUNT } from '../constructs/src';
 
 /** The ESO chart this product is built and tested against. */
 export const ESO_CHART = { name: 'external-secrets', version: '2.9.0', repo: 'https://charts.external-secrets.io' } as const;

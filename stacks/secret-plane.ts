@@ -1,6 +1,6 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { ClusterManifests } from '../constructs';
+import type { ClusterManifests } from '../plane';
 import { withDeletionPropagation } from './deletion-propagation';
 
 export interface SecretPlaneArgs {

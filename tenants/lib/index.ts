@@ -1,7 +1,6 @@
 export * from './access';
 export * from './catalogue';
 export * from './define';
-export * from './duration';
 export * from './errors';
 export * from './generated-objects';
 export * from './load';

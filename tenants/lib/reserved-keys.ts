@@ -1,19 +1,19 @@
 /**
  * Label and annotation keys the product or ESO write themselves. A catalogue that sets them could move a
  * namespace into another tenant or request a credential past the review of `requests`, or make an own secret
- * pass for a distributed copy, so they are refused wherever the catalogue takes labels or annotations.
+ * pass for a distributed copy, so they are refused wherever the catalogue takes labels or annotations. The
+ * vocabulary is the constructs' (a pure module of theirs).
  */
+import {
+  NAMESPACE_NAME_LABEL,
+  PRODUCT_KEY_DOMAIN,
+  PRODUCT_LABELS,
+  REQUEST_LABEL_PREFIX,
+  SECRET_PROVENANCE_LABELS,
+} from '../../constructs/src/labels';
 
-/** The product's own key domain (tenant label, credential label, validity annotations, ...). */
-export const PRODUCT_KEY_DOMAIN = 'central-secret-store.io';
 /** ESO's key domain, read by its controllers on the objects they manage. */
 const ESO_KEY_DOMAIN = 'external-secrets.io';
-/** Prefix of the namespace labels that request shared credentials (seed 001: `secrets/<credential>`). */
-export const REQUEST_KEY_PREFIX = 'secrets/';
-/** Labels on every object the product writes. */
-export const PRODUCT_OWNERSHIP_LABELS = ['app.kubernetes.io/managed-by', 'app.kubernetes.io/part-of'] as const;
-/** Labels that mark a distributed copy of a shared credential (seed 001 "Distributed Secret Metadata"). */
-export const DISTRIBUTED_COPY_LABELS = ['managed-by', 'source', 'secret-type'] as const;
 
 function inDomain(key: string, domain: string): boolean {
   const slash = key.indexOf('/');
@@ -30,15 +30,17 @@ function reservedEverywhere(key: string): string | undefined {
 
 /** Why a namespace label key may not be set from the catalogue, or undefined when it may. */
 export function reservedNamespaceLabel(key: string): string | undefined {
-  if (key.startsWith(REQUEST_KEY_PREFIX)) return `is a credential request; list the credential under requests instead`;
-  if (key === 'kubernetes.io/metadata.name') return 'is set by the API server to the namespace name';
-  if ((PRODUCT_OWNERSHIP_LABELS as readonly string[]).includes(key)) return 'marks the objects Central Secret Store manages; it sets it itself';
+  if (key.startsWith(REQUEST_LABEL_PREFIX)) return `is a credential request; list the credential under requests instead`;
+  if (key === NAMESPACE_NAME_LABEL) return 'is set by the API server to the namespace name';
+  if (key in PRODUCT_LABELS) return 'marks the objects Central Secret Store manages; it sets it itself';
   return reservedEverywhere(key);
 }
 
 /** Why a label key of a tenant's own secret may not be set from the catalogue, or undefined when it may. */
 export function reservedSecretLabel(key: string): string | undefined {
-  if ((DISTRIBUTED_COPY_LABELS as readonly string[]).includes(key)) return 'marks Secrets written by Central Secret Store; it sets it itself, so an own secret cannot pass for a distributed copy';
+  if ((SECRET_PROVENANCE_LABELS as readonly string[]).includes(key)) {
+    return 'marks Secrets written by Central Secret Store; it sets it itself, so an own secret cannot pass for a distributed copy';
+  }
   return reservedEverywhere(key);
 }
 

@@ -8,15 +8,6 @@ import type { Cluster, Credential, Environment, Format, OwnSecret, Tenant, Tenan
 /** Default for how often a tenant copy re-reads its master from the central namespace (Property 1's bound). */
 export const DEFAULT_REFRESH_INTERVAL = '1m0s';
 
-/**
- * How often each cluster re-reads a credential's master from Key Vault. Held here rather than in the
- * construct so that the Key Vault read model of `npm run plan` counts with the interval that is deployed.
- */
-export const MASTER_REFRESH_INTERVAL = '5m0s';
-
-/** How often each copy of a tenant's own secret, in a namespace or global, re-reads Key Vault. */
-export const OWN_SECRET_REFRESH_INTERVAL = '5m0s';
-
 /** A credential's output format with its defaults applied. */
 export interface ResolvedFormat {
   /** Unique within the credential; part of the ClusterExternalSecret name. */
@@ -25,6 +16,15 @@ export interface ResolvedFormat {
   readonly secretName: string;
   readonly format: Format;
 }
+
+/** The formats each kind of credential offers (the README's table); the constructs' credential classes agree. */
+export const FORMATS_BY_KIND: Readonly<Record<Credential['kind'], readonly Format['type'][]>> = {
+  'docker-registry': ['dockerconfigjson', 'basic-auth', 'argocd', 'kargo', 'opaque', 'mapping'],
+  git: ['basic-auth', 'ssh-auth', 'argocd', 'kargo', 'opaque', 'mapping'],
+  oauth: ['oauth', 'opaque', 'mapping'],
+  tls: ['tls', 'opaque', 'mapping'],
+  generic: ['opaque', 'mapping'],
+};
 
 /** The natural format of each kind, used when a credential lists none. */
 function defaultFormat(credential: Credential): Format {

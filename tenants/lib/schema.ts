@@ -7,7 +7,7 @@
  * schemas reject unknown fields, so a stray `value:` is an error rather than a leak into git.
  */
 import { z } from 'zod';
-import { formatGoDuration, parseGoDuration } from './duration';
+import { formatGoDuration, parseGoDuration } from '../../constructs/src/duration';
 import {
   NAME_RULES,
   TENANT_SPACE_SEPARATOR,

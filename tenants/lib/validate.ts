@@ -9,7 +9,7 @@ import { formatPath } from './errors';
 import { type GeneratedObject, generatedObjects } from './generated-objects';
 import { NAME_RULES, isDns1123Subdomain, isInTenantSpace, tenantVaultPrefix } from './names';
 import { reservedNamespaceLabel, reservedSecretAnnotation, reservedSecretLabel } from './reserved-keys';
-import { credentialUrlOf, formatsOf, masterKeysOf, trustDomainOf } from './resolve';
+import { FORMATS_BY_KIND, credentialUrlOf, formatsOf, masterKeysOf, trustDomainOf } from './resolve';
 import type { Credential, Format, OwnSecret } from './schema';
 
 /** Namespaces the platform itself uses; no tenant may claim them. */
@@ -130,8 +130,8 @@ function validateFormats(credential: Credential, report: (path: PropertyKey[], m
       const wanted = alternatives.map((set) => set.join(' + ')).join(' or ');
       report(['formats', i, 'type'], `format "${format.type}" needs the master key(s) ${wanted}, but credential "${credential.name}" has ${[...keys].join(', ')}`);
     }
-    if (format.type === 'dockerconfigjson' && credential.kind !== 'docker-registry') {
-      report(['formats', i, 'type'], `format "dockerconfigjson" needs a docker-registry credential, not ${credential.kind}`);
+    if (!FORMATS_BY_KIND[credential.kind].includes(format.type)) {
+      report(['formats', i, 'type'], `format "${format.type}" does not fit a ${credential.kind} credential; it offers ${FORMATS_BY_KIND[credential.kind].join(', ')}`);
     }
     if (format.type === 'argocd' && format.url === undefined && credentialUrlOf(credential) === undefined) {
       report(['formats', i, 'url'], `format "argocd" needs a url: credential kind ${credential.kind} has none to default to`);

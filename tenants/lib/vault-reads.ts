@@ -13,9 +13,12 @@
  * The peak is every one of those ExternalSecrets refreshing in the same moment, as after ESO restarts or on a
  * cluster's first deploy: all of a round's GETs within one window of the limit.
  */
+import { parseGoDuration } from '../../constructs/src/duration';
+import { MASTER_REFRESH_INTERVAL, OWN_SECRET_REFRESH_INTERVAL } from '../../constructs/src/refresh-intervals';
 import type { Catalogue } from './catalogue';
-import { parseGoDuration } from './duration';
-import { MASTER_REFRESH_INTERVAL, OWN_SECRET_REFRESH_INTERVAL, credentialsOfferedOn, namespacesOn } from './resolve';
+import { credentialsOfferedOn, namespacesOn } from './resolve';
+
+export { MASTER_REFRESH_INTERVAL, OWN_SECRET_REFRESH_INTERVAL } from '../../constructs/src/refresh-intervals';
 
 /** Azure Key Vault's service limit for secret GETs, per vault and region. */
 export const KEY_VAULT_GET_LIMIT = { requests: 4000, seconds: 10 } as const;

@@ -4,8 +4,8 @@
  * conditions, Roles, the admission policy's exemptions), on the example and on random catalogues.
  */
 import fc from 'fast-check';
-import type { KubeObject } from '../../constructs';
-import { TENANT_LABEL } from '../../constructs';
+import { TENANT_LABEL } from '../../constructs/src';
+import type { KubeObject } from '../../plane';
 import {
   type Catalogue,
   CENTRAL_NAMESPACE,

@@ -4,8 +4,9 @@
  * remote keys once per refresh interval.
  */
 import fc from 'fast-check';
-import type { KubeObject } from '../../constructs';
-import { type Catalogue, loadCatalogue, parseGoDuration, vaultReads } from '../../tenants/lib';
+import { parseGoDuration } from '../../constructs/src';
+import type { KubeObject } from '../../plane';
+import { type Catalogue, loadCatalogue, vaultReads } from '../../tenants/lib';
 import { catalogueArb } from '../support/arbitraries';
 import { cesSelects } from '../support/selectors';
 import { namespaceViews, ofKind, synthesizeAll } from '../support/synth';

@@ -3,18 +3,19 @@
  * ref or a folder, with its exact Markdown, its JSON, its exit codes and its errors.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT } from '../../cli/exit-codes';
+import { tempDir } from '../support/temp-dir';
 
 const ROOT = join(__dirname, '..', '..');
 const NOW = '2028-02-15T00:00:00Z';
 
-/** A git repository whose one commit holds the example catalogue (and its library, which search.ts imports). */
+/** A git repository whose one commit holds the example catalogue and the library search.ts imports (with the constructs' modules it imports). */
 function repository(): string {
-  const repo = mkdtempSync(join(tmpdir(), 'css-plan-repo-'));
+  const repo = tempDir('css-plan-repo-');
   cpSync(join(ROOT, 'tenants'), join(repo, 'tenants'), { recursive: true });
+  cpSync(join(ROOT, 'constructs', 'src'), join(repo, 'constructs', 'src'), { recursive: true });
   const git = (...args: string[]) => execFileSync('git', ['-C', repo, '-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args]);
   git('init', '-q', '-b', 'main');
   git('add', '.');
@@ -24,7 +25,7 @@ function repository(): string {
 
 /** Runs the plan in `cwd` (so that folders are named relative to it). */
 const plan = (cwd: string, ...args: string[]) =>
-  spawnSync(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'cli', 'plan.ts'), '--catalogue', 'tenants', '--now', NOW, ...args], { encoding: 'utf8', cwd });
+  spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'plan', '--catalogue', 'tenants', '--now', NOW, ...args], { encoding: 'utf8', cwd });
 
 function edit(repo: string, file: string, from: string, to: string): void {
   const path = join(repo, 'tenants', file);
@@ -103,7 +104,7 @@ Each cluster reads the master of every credential it offers from its environment
 
   test('a folder as base, and every kind of grant in plain words', () => {
     const repo = repository();
-    const base = mkdtempSync(join(tmpdir(), 'css-plan-base-'));
+    const base = tempDir('css-plan-base-');
     cpSync(join(repo, 'tenants'), base, { recursive: true });
     edit(repo, 'credentials.yaml', 'allowedTenants: [payments, search]\n    formats:\n      - type: tls', 'allowedTenants: [payments, search, data-science]\n    formats:\n      - type: tls');
     edit(repo, 'clusters.yaml', '    trustDomain: edge.contoso.example', '    trustDomain: edge.contoso.example\n    deployers: { groups: [7d6f0c52-platform-ci] }');
@@ -168,7 +169,7 @@ Each cluster reads the master of every credential it offers from its environment
   test('a base that is neither a folder nor a git ref exits 1 and says so', () => {
     const repo = repository();
     const result = plan(repo, '--base', 'no-such-branch');
-    expect(result.stderr).toBe(`plan: "no-such-branch" is neither a folder nor a git ref of ${execFileSync('git', ['-C', repo, 'rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim()}\n`);
+    expect(result.stderr).toBe(`central-secret-store: "no-such-branch" is neither a folder nor a git ref of ${execFileSync('git', ['-C', repo, 'rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim()}\n`);
     expect(result.status).toBe(EXIT.error);
   });
 });

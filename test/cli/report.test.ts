@@ -3,17 +3,17 @@
  * catalogue with its errors and exit code 2. What the page shows is tested in a browser (test/report).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT } from '../../cli/exit-codes';
 import { validFixture, writeFixture } from '../support/fixture-catalogue';
+import { tempDir } from '../support/temp-dir';
 
 const ROOT = join(__dirname, '..', '..');
-const report = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'cli', 'report.ts'), ...args], { encoding: 'utf8', cwd: ROOT });
+const report = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'report', ...args], { encoding: 'utf8', cwd: ROOT });
 
 describe('npm run report', () => {
-  const out = mkdtempSync(join(tmpdir(), 'css-report-'));
+  const out = tempDir('css-report-');
 
   test('writes one self-contained page of the example, byte-identical across runs', () => {
     const first = report('--out', join(out, 'a.html'));

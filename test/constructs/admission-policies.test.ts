@@ -1,4 +1,4 @@
-import { NamespaceLabelGuard, StoreReferenceGuard } from '../../constructs';
+import { NamespaceLabelGuard, StoreReferenceGuard } from '../../constructs/src';
 import { findObject, synthConstructs } from '../support/synth';
 
 describe('NamespaceLabelGuard', () => {

@@ -1,4 +1,4 @@
-import { CentralCredentialStore, CentralSecretStore, TENANT_LABEL } from '../../constructs';
+import { CentralCredentialStore, CentralSecretStore, TENANT_LABEL } from '../../constructs/src';
 import { findObject, synthConstructs } from '../support/synth';
 
 describe('CentralSecretStore', () => {

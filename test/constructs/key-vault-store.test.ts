@@ -1,4 +1,4 @@
-import { KeyVaultStore, keyVaultUrl } from '../../constructs';
+import { KeyVaultStore, keyVaultUrl } from '../../constructs/src';
 import { findObject, synthConstructs } from '../support/synth';
 
 const base = { name: 'keyvault', vaultUrl: keyVaultUrl('kv-test'), tenantId: '6f1c2a4e-8b3d-4c5e-9f70-1a2b3c4d5e6f', conditions: [{ namespaces: ['central-secret-store'] }] };

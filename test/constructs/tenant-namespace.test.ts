@@ -1,4 +1,4 @@
-import { TENANT_LABEL, TenantNamespace, TenantOwnerRole, TenantSecret } from '../../constructs';
+import { KeyVaultStore, OperatorSecret, TENANT_LABEL, TenantGlobalSecret, TenantNamespace, TenantOwnerRole, TenantSecret, WorkloadSecret } from '../../constructs/src';
 import { findObject, synthConstructs } from '../support/synth';
 
 describe('TenantNamespace', () => {
@@ -34,40 +34,66 @@ describe('TenantNamespace', () => {
   test('labels the construct sets itself cannot be set by hand', () => {
     const withLabels = (labels: Record<string, string>) => () =>
       synthConstructs((s) => new TenantNamespace(s, 'ns', { name: 'x', tenant: 't', labels, owners: [{ kind: 'User', name: 'u' }] }));
-    expect(withLabels({ 'secrets/ghcr': 'true' })).toThrow(/TenantNamespace x: label "secrets\/ghcr" is a credential request; list the credential under requests instead/);
-    expect(withLabels({ 'central-secret-store.io/tenant': 'other' })).toThrow(/label "central-secret-store.io\/tenant" belongs to Central Secret Store/);
-    expect(withLabels({ 'app.kubernetes.io/managed-by': 'me' })).toThrow(/label "app.kubernetes.io\/managed-by" marks the objects Central Secret Store manages/);
+    expect(withLabels({ 'secrets/ghcr': 'true' })).toThrow(/TenantNamespace x: labels secrets\/ghcr are set by this construct/);
+    expect(withLabels({ 'central-secret-store.io/tenant': 'other' })).toThrow(/labels central-secret-store.io\/tenant are set by this construct/);
+    expect(withLabels({ 'app.kubernetes.io/managed-by': 'me', 'kubernetes.io/metadata.name': 'y' })).toThrow(/labels app.kubernetes.io\/managed-by, kubernetes.io\/metadata.name are set by this construct/);
     expect(withLabels({ team: 'x' })).not.toThrow();
   });
 });
 
-describe('TenantSecret', () => {
+describe('own secrets', () => {
+  const store = KeyVaultStore.fromStoreName('tenant-payments');
+  const base = { tenant: 'payments', store, notBefore: '2026-01-01T00:00:00Z', expires: '2027-01-01T00:00:00Z' };
+
   test('a workload secret is readable only by its ServiceAccount, by name, and records its SPIFFE ID and validity', () => {
     const objects = synthConstructs(
-      (s) =>
-        new TenantSecret(s, 'w', {
-          tenant: 'payments',
-          namespace: 'pay',
-          storeName: 'tenant-payments',
-          secret: {
-            type: 'workload',
-            name: 'signing',
-            serviceAccount: 'signer',
-            spiffeId: 'spiffe://td/ns/pay/sa/signer',
-            keyVault: { key: 'payments-signing' },
-            notBefore: '2026-01-01T00:00:00Z',
-            expires: '2027-01-01T00:00:00Z',
-          },
-        }),
+      (s) => new WorkloadSecret(s, 'w', { ...base, namespace: 'pay', name: 'signing', serviceAccount: 'signer', spiffeId: 'spiffe://td/ns/pay/sa/signer', vaultSecrets: { key: 'payments--signing' } }),
     );
     const es = findObject(objects, 'ExternalSecret', 'signing');
     expect(es.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'tenant-payments' });
+    expect(es.spec.data).toEqual([{ secretKey: 'key', remoteRef: { key: 'payments--signing' } }]);
     expect(es.spec.target.template.metadata.annotations).toEqual({
       'central-secret-store.io/not-before': '2026-01-01T00:00:00Z',
       'central-secret-store.io/expires': '2027-01-01T00:00:00Z',
       'central-secret-store.io/spiffe-id': 'spiffe://td/ns/pay/sa/signer',
     });
+    expect(es.spec.target.template.metadata.labels['secret-type']).toBe('workload');
     expect(findObject(objects, 'Role', 'read-signing').rules).toEqual([{ apiGroups: [''], resources: ['secrets'], resourceNames: ['signing'], verbs: ['get', 'watch'] }]);
     expect(findObject(objects, 'RoleBinding', 'read-signing').subjects).toEqual([{ kind: 'ServiceAccount', name: 'signer', namespace: 'pay', apiGroup: '' }]);
+  });
+
+  test('a workload secret whose SPIFFE ID names another workload is refused, saying what it must be', () => {
+    expect(() =>
+      synthConstructs((s) => new WorkloadSecret(s, 'w', { ...base, namespace: 'pay', name: 'signing', serviceAccount: 'signer', spiffeId: 'spiffe://td/ns/pay/sa/other', vaultSecrets: { key: 'k' } })),
+    ).toThrow(/WorkloadSecret signing: spiffeId "spiffe:\/\/td\/ns\/pay\/sa\/other" must name this workload: spiffe:\/\/<trust domain>\/ns\/pay\/sa\/signer/);
+  });
+
+  test('a plain secret takes its Secret type; an operator secret its operator label and JSON form', () => {
+    const objects = synthConstructs((s) => {
+      new TenantSecret(s, 't', { ...base, namespace: 'pay', name: 'db', secretType: 'kubernetes.io/basic-auth', vaultSecrets: { password: 'p--pw', username: 'p--user' } });
+      new OperatorSecret(s, 'o', { ...base, namespace: 'pay', name: 'boot', operator: 'vsecm', jsonKey: 'VSECM_SECRET', vaultSecrets: { a: 'p--a', b: 'p--b' } });
+    });
+    expect(findObject(objects, 'ExternalSecret', 'db').spec.target.template.type).toBe('kubernetes.io/basic-auth');
+    const boot = findObject(objects, 'ExternalSecret', 'boot').spec.target.template;
+    expect(boot.metadata.labels['central-secret-store.io/operator']).toBe('vsecm');
+    expect(Object.keys(boot.data)).toEqual(['VSECM_SECRET']);
+  });
+
+  test('labels and annotations the library sets itself cannot be given', () => {
+    const secret = (labels: Record<string, string>, annotations: Record<string, string> = {}) => () =>
+      synthConstructs((s) => new TenantSecret(s, 't', { ...base, namespace: 'pay', name: 'db', vaultSecrets: { k: 'p--k' }, labels, annotations }));
+    expect(secret({ 'managed-by': 'me' })).toThrow(/TenantSecret db: label "managed-by" is set by this library; remove it/);
+    expect(secret({}, { 'central-secret-store.io/expires': 'never' })).toThrow(/annotation "central-secret-store.io\/expires" is set by this library/);
+    expect(secret({ app: 'ok' }, { note: 'ok' })).not.toThrow();
+  });
+
+  test('a global secret reaches every namespace of its tenant; secretType and operator exclude each other', () => {
+    const objects = synthConstructs((s) => new TenantGlobalSecret(s, 'g', { ...base, name: 'flags', vaultSecrets: { 'flags.json': 'p--flags' } }));
+    const ces = findObject(objects, 'ClusterExternalSecret', 'payments-flags');
+    expect(ces.spec.namespaceSelectors).toEqual([{ matchLabels: { [TENANT_LABEL]: 'payments' } }]);
+    expect(ces.spec.externalSecretName).toBe('flags');
+    expect(() =>
+      synthConstructs((s) => new TenantGlobalSecret(s, 'g', { ...base, name: 'x', vaultSecrets: { k: 'p--k' }, secretType: 'Opaque', operator: { operator: 'vsecm' } })),
+    ).toThrow(/secretType and operator exclude each other/);
   });
 });

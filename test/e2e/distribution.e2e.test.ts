@@ -3,17 +3,23 @@
  * to a real kube-apiserver, with the real ESO controller distributing, and every check made against what the
  * API server then holds.
  */
+import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Chart } from 'cdk8s';
-import { TenantNamespace, synthesizeCluster } from '../../constructs';
+import { stringify } from 'yaml';
+import { TenantNamespace } from '../../constructs/src';
+import { synthesizeCluster } from '../../plane';
 import { loadCatalogue } from '../../tenants/lib';
 import { ControlPlane, USERS, buildToolchain } from './harness/control-plane';
 import { esoControllerCrds } from './harness/eso-crds';
-import { KubeClient, type KubeObject } from '../../cli/kube-client';
-import { releaseStaleFinalizers } from '../../cli/release-finalizers';
+import { KubeClient, type KubeObject } from '../support/kube-client';
+import { releaseStaleFinalizers } from '../../cli/commands/release-finalizers';
+import { loadKubeConfig } from '../../cli/kube';
 import { adaptForLocalCluster, vaultSecrets } from './harness/local-cluster';
+import { waitUntil } from './harness/wait';
 import { withDeletionPropagation } from '../../stacks/deletion-propagation';
 
 const CENTRAL = 'central-secret-store';
@@ -21,21 +27,6 @@ const REFRESH_SECONDS = 10;
 const MASTER_REFRESH_SECONDS = 5;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const decode = (s: KubeObject | undefined, key: string) => (s?.data?.[key] === undefined ? undefined : Buffer.from(s.data[key], 'base64').toString('utf8'));
-
-async function waitUntil<T>(what: string, probe: () => Promise<T | undefined | false>, seconds = 90): Promise<T> {
-  const deadline = Date.now() + seconds * 1000;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    await sleep(500);
-  }
-  throw new Error(`timed out after ${seconds}s waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-}
 
 const pem = (type: string, body: Buffer) => `-----BEGIN ${type}-----\n${body.toString('base64').replace(/.{1,64}/g, '$&\n')}-----END ${type}-----\n`;
 const vault: Record<string, string> = {
@@ -233,7 +224,8 @@ describe('distribution on a real API server with the real ESO controller', () =>
     // command removes exactly those, and the deletion then completes.
     const leftover = (await admin.get('v1', 'Namespace', 'pay-relabel'))?.metadata.finalizers ?? [];
     figures.push(`finalizers ESO left on a relabelled namespace: ${leftover.length === 0 ? 'none' : leftover.join(', ')}`);
-    const released = await releaseStaleFinalizers(deployer, { dryRun: false });
+    // The product's command, connecting the way users do: through a kubeconfig.
+    const released = await releaseStaleFinalizers(loadKubeConfig({ kubeconfig: cp.kubeconfig('deployer') }), { dryRun: false });
     expect(released.find((r) => r.namespace === 'pay-relabel')?.stale.sort()).toEqual(leftover.filter((f) => f.startsWith('externalsecrets.external-secrets.io/ces-')).sort());
     // pay-batch was relabelled out of wildcard-tls earlier: its finalizer for that one goes, the others stay.
     expect(released.map((r) => `${r.namespace}: ${r.stale.join(', ')}`).sort()).toEqual([
@@ -248,6 +240,35 @@ describe('distribution on a real API server with the real ESO controller', () =>
     const relabelled = Date.now();
     await waitUntil('pay-relabel deleted', async () => !(await admin.get('v1', 'Namespace', 'pay-relabel')), 120);
     figures.push(`relabelled namespace deletion completed in ${((Date.now() - relabelled) / 1000).toFixed(1)} s`);
+  });
+
+  test('the CLI connects through an exec-plugin kubeconfig, as kubelogin users do', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'css-exec-'));
+    try {
+      // The plugin prints an ExecCredential, as kubelogin does, and leaves a mark that it ran.
+      const plugin = join(dir, 'token-plugin.sh');
+      const credential = JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: cp.tokens.deployer } });
+      writeFileSync(plugin, `#!/bin/sh\ntouch '${join(dir, 'plugin-ran')}'\necho '${credential}'\n`, { mode: 0o755 });
+      const kubeconfig = join(dir, 'kubeconfig');
+      writeFileSync(
+        kubeconfig,
+        stringify({
+          apiVersion: 'v1',
+          kind: 'Config',
+          clusters: [{ name: 'e2e', cluster: { server: cp.server, 'certificate-authority-data': Buffer.from(cp.caPem).toString('base64') } }],
+          users: [{ name: 'exec-user', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, interactiveMode: 'Never' } } }],
+          contexts: [{ name: 'aks-like', context: { cluster: 'e2e', user: 'exec-user' } }, { name: 'other', context: { cluster: 'e2e', user: 'exec-user' } }],
+          'current-context': 'other',
+        }),
+      );
+      const cli = spawnSync(process.execPath, [join(__dirname, '..', '..', 'cli', 'bin.js'), 'release-finalizers', '--kubeconfig', kubeconfig, '--context', 'aks-like', '--dry-run', '--json'], { encoding: 'utf8' });
+      expect(cli.stderr).toBe('');
+      expect(cli.status).toBe(0);
+      expect(JSON.parse(cli.stdout)).toMatchObject({ dryRun: true, released: expect.any(Array) });
+      expect(existsSync(join(dir, 'plugin-ran'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('RBAC as the API server enforces it: the reader, and tenants', async () => {

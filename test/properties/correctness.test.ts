@@ -9,8 +9,9 @@
  */
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { type KubeObject, TENANT_LABEL, centralStoreName, renderFormat, requestLabel, synthesizeCluster } from '../../constructs';
-import { type Catalogue, type Credential, credentialsOfferedOn, formatsOf, masterKeysOf, namespacesOn, refreshIntervalOf, tenantSchema, tenantStoreName } from '../../tenants/lib';
+import { TENANT_LABEL, requestLabel } from '../../constructs/src';
+import { type KubeObject, secretFormatsOf, synthesizeCluster } from '../../plane';
+import { type Catalogue, type Credential, credentialsOfferedOn, formatsOf, masterKeysOf, namespacesOn, refreshIntervalOf, tenantSchema, tenantStoreName, centralStoreName } from '../../tenants/lib';
 import { catalogueArb, namespaceLabelsArb } from '../support/arbitraries';
 import { cesSelects, storeAdmits } from '../support/selectors';
 import { namespaceViews, ofKind, synthesizeAll } from '../support/synth';
@@ -207,8 +208,7 @@ describe('correctness properties', () => {
     ];
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...kinds), fc.string({ unit: 'grapheme', minLength: 1 }), fc.string({ unit: 'grapheme', minLength: 1 }), async (credential, a, b) => {
-        const [format] = formatsOf(credential);
-        const rendered = renderFormat(credential, format.format);
+        const [rendered] = secretFormatsOf(credential);
         const [k1, k2] = masterKeysOf(credential);
         const { data, error } = await engine.render(rendered.data as Record<string, string>, { [k1]: a, [k2]: b });
         expect(error).toBeUndefined();

@@ -5,7 +5,7 @@
  * what synth writes plus what ESO then writes.
  */
 import fc from 'fast-check';
-import { type KubeObject, synthesizeCluster } from '../../constructs';
+import { type KubeObject, synthesizeCluster } from '../../plane';
 import {
   type Catalogue,
   type OwnSecret,

@@ -4,14 +4,14 @@
  * nothing and holds only names, and prints its size and render and filter times at 150 tenants and 2,000
  * namespaces (printed, never asserted: timings depend on the machine). Screenshots go to test-artifacts/.
  */
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { writeCatalogue } from '../../bench/generate-catalogue';
 import { reportData } from '../../cli/report-data';
 import { reportPage } from '../../cli/report-page';
 import { type Catalogue, formatsOf, loadCatalogue } from '../../tenants/lib';
+import { tempDir } from '../support/temp-dir';
 
 /** Debian's Chromium (.ci/run installs it); CSS_CHROMIUM points at another Chromium-based browser, such as a CI image's Chrome. */
 const CHROMIUM = process.env.CSS_CHROMIUM ?? '/usr/bin/chromium';
@@ -22,7 +22,7 @@ let browser: BrowserContext;
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium), as .ci/run does, or set CSS_CHROMIUM`);
   mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'css-report-browser-')), {
+  browser = await chromium.launchPersistentContext(tempDir('css-report-browser-'), {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1440, height: 900 },
@@ -140,7 +140,7 @@ describe('access report page in Chromium', () => {
   });
 
   test('150 tenants and 2,000 namespaces: usable, with size, render and filter times printed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'css-report-scale-'));
+    const dir = tempDir('css-report-scale-');
     writeCatalogue(dir, { clusters: 10, tenants: 150, namespaces: 2000, credentials: 10 });
     const catalogue = loadCatalogue(dir);
     const { page, html, problems } = await openReport(catalogue, 'access-report-150-tenants');

@@ -3,7 +3,7 @@
  * exact inputs of the vault, identity, role assignment, ESO release and ConfigGroups, their order, and no
  * secret value in plaintext.
  */
-import { synthesizeCluster } from '../../constructs';
+import { synthesizeCluster } from '../../plane';
 import { ClusterDeployment } from '../../stacks/cluster-deployment';
 import { readStackConfig } from '../../stacks/config';
 import { ESO_CHART, esoChartValues } from '../../stacks/eso-release';

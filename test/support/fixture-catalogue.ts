@@ -2,11 +2,11 @@
  * A small valid catalogue as plain data, written to a temporary folder as YAML, for tests that break one
  * thing at a time and check the error that comes back.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { CatalogueError, type CatalogueIssue, loadCatalogue } from '../../tenants/lib';
+import { tempDir } from './temp-dir';
 
 export interface FixtureCatalogue {
   clusters: { environments: unknown[]; clusters: Record<string, unknown>[] };
@@ -73,7 +73,7 @@ export function validFixture(): FixtureCatalogue {
 
 /** Writes the fixture as a catalogue folder and returns its path. */
 export function writeFixture(fixture: FixtureCatalogue): string {
-  const dir = mkdtempSync(join(tmpdir(), 'css-catalogue-'));
+  const dir = tempDir('css-catalogue-');
   writeFileSync(join(dir, 'clusters.yaml'), stringify(fixture.clusters));
   writeFileSync(join(dir, 'credentials.yaml'), stringify(fixture.credentials));
   mkdirSync(join(dir, 'teams'));

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { KubeObject } from '../../constructs';
+import type { KubeObject } from '../../plane';
 import { readEsoCrds } from '../../scripts/eso-crds';
 
 const ROOT = join(__dirname, '..', '..');

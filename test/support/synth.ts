@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { type KubeObject, synthesizeCluster } from '../../constructs';
+import { type KubeObject, synthesizeCluster } from '../../plane';
 import type { Catalogue } from '../../tenants/lib';
 import type { NamespaceView } from './selectors';
 

@@ -2,16 +2,19 @@
  * A real, local Kubernetes control plane without a container engine: etcd, kube-apiserver and
  * kube-controller-manager 1.34.4 and the External Secrets Operator controller, all built from the Go module
  * proxy (test/toolchain/build.sh), listening on loopback only, on free ports, in a temporary folder.
- * `stop()` kills every process it started, also when a test fails.
+ * `stop()` kills every process it started, also when a test fails. With `nodeName` it also serves a kubelet
+ * (node-cluster.ts).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { KubeClient } from '../../../cli/kube-client';
-import { ESO_CONTROLLER_USERNAME } from '../../../constructs';
+import { KubeClient } from '../../support/kube-client';
+import { ESO_CONTROLLER_USERNAME } from '../../../constructs/src';
+import { Processes, freePort } from './processes';
+import { buildTargets } from './toolchain';
 
 /** Identities the API server knows, by static token. */
 export const USERS = {
@@ -26,6 +29,14 @@ export const USERS = {
 } as const;
 export type UserName = keyof typeof USERS;
 
+/** The fields of an audit.k8s.io/v1 Event the suite reads. */
+export interface AuditEvent {
+  verb: string;
+  user: { username: string; groups?: string[]; extra?: Record<string, string[]> };
+  objectRef?: { resource?: string; namespace?: string; name?: string };
+  responseStatus?: { code?: number };
+}
+
 export interface ToolPaths {
   readonly kube: string;
   readonly eso: string;
@@ -33,35 +44,41 @@ export interface ToolPaths {
 
 /** Builds (once per machine) or finds the binaries. */
 export function buildToolchain(): ToolPaths {
-  const script = join(__dirname, '..', '..', 'toolchain', 'build.sh');
-  const [kube, eso] = execFileSync('bash', [script, 'kube', 'eso'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n');
-  return { kube, eso };
+  return buildTargets('kube', 'eso');
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
+export interface ControlPlaneOptions {
+  /**
+   * Serve a kubelet registered under this node name: the Node authorizer and NodeRestriction admit it, the
+   * API server reaches it with a client certificate at its Hostname address, and every default controller
+   * runs (Deployments, ReplicaSets and the node lifecycle among them).
+   */
+  readonly nodeName?: string;
+  /** Called with the PID of every process started (the node keeps them all in its cgroup tree). */
+  readonly adopt?: (pid: number) => void;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class ControlPlane {
   readonly dir = mkdtempSync(join(tmpdir(), 'css-e2e-'));
-  readonly tokens: Record<UserName, string> = Object.fromEntries(Object.keys(USERS).map((u) => [u, `token-${u}-${Math.random().toString(36).slice(2)}`])) as Record<UserName, string>;
-  private readonly processes: { name: string; child: ChildProcess }[] = [];
+  readonly tokens: Record<UserName, string> = Object.fromEntries(Object.keys(USERS).map((u) => [u, randomToken(u)])) as Record<UserName, string>;
+  readonly processes: Processes;
   server = '';
   caPem = '';
   /** Seconds each component took to become ready. */
   readonly startup: Record<string, number> = {};
+  private readonly nodeToken = randomToken('node');
 
-  constructor(private readonly tools: ToolPaths) {
-    // A stray control plane must never outlive the test run, whatever happens.
-    process.once('exit', () => this.killAll());
+  constructor(
+    private readonly tools: Pick<ToolPaths, 'kube'> & Partial<ToolPaths>,
+    private readonly options: ControlPlaneOptions = {},
+  ) {
+    // Its processes die with the test process, whatever happens (processes.ts).
+    this.processes = new Processes(this.dir, options.adopt);
+  }
+
+  /** A file of the cluster's PKI (ca.crt, ca.key, ...). */
+  pki(file: string): string {
+    return join(this.dir, 'pki', file);
   }
 
   /** Starts etcd, kube-apiserver and kube-controller-manager, and waits until the API answers. */
@@ -72,7 +89,7 @@ export class ControlPlane {
     this.writeAuth();
 
     let t = Date.now();
-    this.launch('etcd', join(this.tools.kube, 'etcd'), [
+    this.processes.launch('etcd', join(this.tools.kube, 'etcd'), [
       `--data-dir=${join(this.dir, 'etcd')}`,
       `--listen-client-urls=http://127.0.0.1:${etcdClient}`,
       `--advertise-client-urls=http://127.0.0.1:${etcdClient}`,
@@ -82,12 +99,13 @@ export class ControlPlane {
       '--unsafe-no-fsync',
       '--log-level=warn',
     ]);
-    await this.waitFor('etcd', async () => (await fetch(`http://127.0.0.1:${etcdClient}/health`)).ok);
+    await this.processes.waitFor('etcd', async () => (await fetch(`http://127.0.0.1:${etcdClient}/health`)).ok);
     this.startup.etcd = (Date.now() - t) / 1000;
 
     t = Date.now();
-    const pki = (f: string) => join(this.dir, 'pki', f);
-    this.launch('kube-apiserver', join(this.tools.kube, 'kube-apiserver'), [
+    const pki = (f: string) => this.pki(f);
+    const node = this.options.nodeName;
+    this.processes.launch('kube-apiserver', join(this.tools.kube, 'kube-apiserver'), [
       `--etcd-servers=http://127.0.0.1:${etcdClient}`,
       '--bind-address=127.0.0.1',
       '--advertise-address=127.0.0.1',
@@ -96,7 +114,17 @@ export class ControlPlane {
       `--tls-private-key-file=${pki('apiserver.key')}`,
       `--client-ca-file=${pki('ca.crt')}`,
       `--token-auth-file=${join(this.dir, 'tokens.csv')}`,
-      '--authorization-mode=RBAC',
+      ...(node
+        ? [
+            '--authorization-mode=Node,RBAC',
+            '--enable-admission-plugins=NodeRestriction',
+            `--kubelet-client-certificate=${pki('kubelet-client.crt')}`,
+            `--kubelet-client-key=${pki('kubelet-client.key')}`,
+            // The node is named after a host name that resolves to 127.0.0.1 (the kubelet refuses a loopback
+            // node IP), so logs and exec reach the kubelet on loopback.
+            '--kubelet-preferred-address-types=Hostname',
+          ]
+        : ['--authorization-mode=RBAC']),
       `--service-account-issuer=${this.server}`,
       `--service-account-key-file=${pki('sa.pub')}`,
       `--service-account-signing-key-file=${pki('sa.key')}`,
@@ -107,13 +135,14 @@ export class ControlPlane {
       `--audit-log-path=${this.auditLogPath}`,
       '--audit-log-maxsize=200',
     ]);
-    await this.waitFor('kube-apiserver', async () => (await this.get('/readyz', 'admin')).status === 200, 120);
+    await this.processes.waitFor('kube-apiserver', async () => (await this.get('/readyz', 'admin')).status === 200, 120);
     this.startup['kube-apiserver'] = (Date.now() - t) / 1000;
 
     t = Date.now();
-    this.launch('kube-controller-manager', join(this.tools.kube, 'kube-controller-manager'), [
+    this.processes.launch('kube-controller-manager', join(this.tools.kube, 'kube-controller-manager'), [
       `--kubeconfig=${this.kubeconfig('admin')}`,
-      '--controllers=namespace-controller,garbage-collector-controller,serviceaccount-controller,root-ca-certificate-publisher-controller',
+      // Without a node, only the controllers the suite relies on, which start faster.
+      `--controllers=${node ? '*' : 'namespace-controller,garbage-collector-controller,serviceaccount-controller,root-ca-certificate-publisher-controller'}`,
       `--root-ca-file=${pki('ca.crt')}`,
       `--service-account-private-key-file=${pki('sa.key')}`,
       '--leader-elect=false',
@@ -122,15 +151,16 @@ export class ControlPlane {
       '--concurrent-gc-syncs=5',
       '--concurrent-namespace-syncs=5',
     ]);
-    await this.waitFor('kube-controller-manager', async () => (await this.get('/api/v1/namespaces/default/configmaps/kube-root-ca.crt', 'admin')).status === 200, 120);
+    await this.processes.waitFor('kube-controller-manager', async () => (await this.get('/api/v1/namespaces/default/configmaps/kube-root-ca.crt', 'admin')).status === 200, 120);
     this.startup['kube-controller-manager'] = (Date.now() - t) / 1000;
   }
 
   /** Starts the ESO controller out of cluster, as its own user. */
   async startEso(): Promise<void> {
     const [metrics, live] = await Promise.all([freePort(), freePort()]);
+    if (!this.tools.eso) throw new Error('startEso needs the eso toolchain');
     const t = Date.now();
-    this.launch('external-secrets', join(this.tools.eso, 'external-secrets'), [
+    this.processes.launch('external-secrets', join(this.tools.eso, 'external-secrets'), [
       `--metrics-addr=127.0.0.1:${metrics}`,
       `--live-addr=127.0.0.1:${live}`,
       '--concurrent=8',
@@ -140,7 +170,7 @@ export class ControlPlane {
       '--enable-push-secret-reconciler=false',
       '--enable-cluster-push-secret-reconciler=false',
     ], { KUBECONFIG: this.kubeconfig('eso') });
-    await this.waitFor('external-secrets', async () => (await fetch(`http://127.0.0.1:${live}/healthz`)).ok, 60);
+    await this.processes.waitFor('external-secrets', async () => (await fetch(`http://127.0.0.1:${live}/healthz`)).ok, 60);
     this.startup['external-secrets'] = (Date.now() - t) / 1000;
   }
 
@@ -148,16 +178,34 @@ export class ControlPlane {
     return join(this.dir, 'audit.log');
   }
 
+  /** The audit log's events so far. */
+  auditEvents(): AuditEvent[] {
+    return readFileSync(this.auditLogPath, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
+  }
+
   /** Writes (once) and returns a kubeconfig for a user. */
   kubeconfig(user: UserName): string {
+    return this.writeKubeconfig(user, this.tokens[user]);
+  }
+
+  /** The kubelet's kubeconfig, as `system:node:<nodeName>`. */
+  nodeKubeconfig(): string {
+    if (!this.options.nodeName) throw new Error('the control plane serves no node');
+    return this.writeKubeconfig('node', this.nodeToken);
+  }
+
+  private writeKubeconfig(user: string, token: string): string {
     const file = join(this.dir, `kubeconfig-${user}`);
     writeFileSync(
       file,
       stringify({
         apiVersion: 'v1',
         kind: 'Config',
-        clusters: [{ name: 'e2e', cluster: { server: this.server, 'certificate-authority': join(this.dir, 'pki', 'ca.crt') } }],
-        users: [{ name: user, user: { token: this.tokens[user] } }],
+        clusters: [{ name: 'e2e', cluster: { server: this.server, 'certificate-authority': this.pki('ca.crt') } }],
+        users: [{ name: user, user: { token } }],
         contexts: [{ name: 'e2e', context: { cluster: 'e2e', user } }],
         'current-context': 'e2e',
       }),
@@ -171,39 +219,8 @@ export class ControlPlane {
   }
 
   async stop(): Promise<void> {
-    for (const { child } of [...this.processes].reverse()) child.kill('SIGTERM');
-    const deadline = Date.now() + 10_000;
-    while (this.processes.some((p) => p.child.exitCode === null && p.child.signalCode === null) && Date.now() < deadline) await sleep(100);
-    this.killAll();
+    await this.processes.stopAll();
     if (!process.env.CSS_E2E_KEEP) rmSync(this.dir, { recursive: true, force: true });
-  }
-
-  private killAll(): void {
-    for (const { child } of this.processes) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
-
-  private launch(name: string, binary: string, args: string[], env: Record<string, string> = {}): void {
-    const log = createWriteStream(join(this.dir, `${name}.log`));
-    const child = spawn(binary, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
-    this.processes.push({ name, child });
-  }
-
-  private async waitFor(name: string, ready: () => Promise<boolean>, seconds = 30): Promise<void> {
-    const deadline = Date.now() + seconds * 1000;
-    while (Date.now() < deadline) {
-      const proc = this.processes.find((p) => p.name === name);
-      if (proc && proc.child.exitCode !== null) break;
-      try {
-        if (await ready()) return;
-      } catch {
-        // not up yet
-      }
-      await sleep(250);
-    }
-    const log = readFileSync(join(this.dir, `${name}.log`), 'utf8').split('\n').slice(-30).join('\n');
-    throw new Error(`${name} did not become ready within ${seconds}s; last log lines:\n${log}`);
   }
 
   private writeCertificates(): void {
@@ -216,11 +233,18 @@ export class ControlPlane {
     openssl('x509', '-req', '-in', 'apiserver.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'apiserver.crt', '-days', '2', '-extfile', 'san.ext');
     openssl('genrsa', '-out', 'sa.key', '2048');
     openssl('rsa', '-in', 'sa.key', '-pubout', '-out', 'sa.pub');
+    if (this.options.nodeName) {
+      // The API server's identity towards the kubelet (logs, exec), which authorizes it as a cluster admin.
+      openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'kubelet-client.key', '-out', 'kubelet-client.csr', '-subj', '/O=system:masters/CN=kube-apiserver-kubelet-client');
+      openssl('x509', '-req', '-in', 'kubelet-client.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'kubelet-client.crt', '-days', '2');
+    }
     this.caPem = readFileSync(join(pki, 'ca.crt'), 'utf8');
   }
 
   private writeAuth(): void {
     const lines = Object.entries(USERS).map(([key, u]) => `${this.tokens[key as UserName]},${u.name},${u.name},"${u.groups.join(',')}"`);
+    const node = this.options.nodeName;
+    if (node) lines.push(`${this.nodeToken},system:node:${node},system:node:${node},"system:nodes"`);
     writeFileSync(join(this.dir, 'tokens.csv'), `${lines.join('\n')}\n`);
     // Metadata for every request, and who wrote or read which Secret: the audit trail of Property 9.
     writeFileSync(
@@ -239,3 +263,5 @@ export class ControlPlane {
     );
   }
 }
+
+const randomToken = (user: string) => `token-${user}-${randomBytes(16).toString('hex')}`;

@@ -9,7 +9,7 @@
  *    controller.) References to a Key Vault secret gain `property: value`;
  *  - masters re-read the vault every few seconds, so that rotation can be timed.
  */
-import type { KubeObject } from '../../../cli/kube-client';
+import type { KubeObject } from '../../support/kube-client';
 
 export const VAULT_NAMESPACE = 'e2e-keyvault';
 const VAULT_READER = 'vault-reader';

@@ -1,0 +1,83 @@
+/**
+ * Go `time.Duration` strings, parsed and printed exactly as Go does (a pure module: no cdk8s, so the catalogue
+ * validates its durations with it too). ESO decodes every duration it reads into
+ * a `time.Duration` and, when it writes an object back, stores `Duration.String()`: `1m` comes back as
+ * `1m0s`. Writing that canonical form in the first place keeps a second apply and `pulumi preview` quiet.
+ */
+
+const UNIT_NANOS: Readonly<Record<string, bigint>> = {
+  ns: 1n,
+  us: 1_000n,
+  'µs': 1_000n, // U+00B5 MICRO SIGN
+  'μs': 1_000n, // U+03BC GREEK SMALL LETTER MU
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
+};
+const MAX_INT64 = (1n << 63n) - 1n;
+const COMPONENT = /^([0-9]*)(?:\.([0-9]*))?(ns|us|µs|μs|ms|s|m|h)/;
+
+/** Parses a non-negative Go duration into nanoseconds; undefined when Go's `time.ParseDuration` would refuse it. */
+export function parseGoDuration(text: string): bigint | undefined {
+  if (text === '0') return 0n;
+  if (text === '') return undefined;
+  let rest = text;
+  let total = 0n;
+  while (rest.length > 0) {
+    const match = COMPONENT.exec(rest);
+    if (!match) return undefined;
+    const [whole, integer, fraction = '', unit] = match;
+    if (integer === '' && fraction === '') return undefined;
+    const scale = UNIT_NANOS[unit];
+    // Go truncates what lies below one nanosecond.
+    const fractionNanos = fraction === '' ? 0n : (BigInt(fraction) * scale) / 10n ** BigInt(fraction.length);
+    total += BigInt(integer || '0') * scale + fractionNanos;
+    if (total > MAX_INT64) return undefined;
+    rest = rest.slice(whole.length);
+  }
+  return total;
+}
+
+/** `v` with `precision` fractional digits, trailing zeros and a bare point dropped, as Go's fmtFrac. */
+function withFraction(value: bigint, precision: number): { integer: bigint; fraction: string } {
+  const divisor = 10n ** BigInt(precision);
+  const digits = (value % divisor).toString().padStart(precision, '0').replace(/0+$/, '');
+  return { integer: value / divisor, fraction: digits === '' ? '' : `.${digits}` };
+}
+
+/** Go's `time.Duration.String()` of a non-negative number of nanoseconds. */
+export function formatGoDuration(nanos: bigint): string {
+  if (nanos === 0n) return '0s';
+  if (nanos < UNIT_NANOS.s) {
+    const [precision, unit] = nanos < UNIT_NANOS.us ? [0, 'ns'] : nanos < UNIT_NANOS.ms ? [3, 'µs'] : [6, 'ms'];
+    const { integer, fraction } = withFraction(nanos, precision);
+    return `${integer}${fraction}${unit}`;
+  }
+  const { integer: seconds, fraction } = withFraction(nanos, 9);
+  const hours = seconds / 3600n;
+  const minutes = (seconds / 60n) % 60n;
+  const secs = `${seconds % 60n}${fraction}s`;
+  if (hours > 0n) return `${hours}h${minutes}m${secs}`;
+  if (minutes > 0n) return `${minutes}m${secs}`;
+  return secs;
+}
+
+/** The canonical form of a Go duration (`5m` -> `5m0s`); throws when it is not one. */
+export function canonicalGoDuration(text: string): string {
+  const nanos = parseGoDuration(text);
+  if (nanos === undefined) throw new Error(`"${text}" is not a Go duration such as 30s, 5m or 1h30m`);
+  return formatGoDuration(nanos);
+}
+
+/**
+ * A duration prop in the canonical Go form ESO stores (`5m` -> `5m0s`). ESO rewrites any other spelling when
+ * it updates the object and then owns the field, so the next server-side apply would conflict with it.
+ */
+export function goDurationProp(owner: string, prop: string, value: string): string {
+  try {
+    return canonicalGoDuration(value);
+  } catch (error) {
+    throw new Error(`${owner}: ${prop} ${(error as Error).message}`);
+  }
+}

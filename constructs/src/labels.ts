@@ -1,0 +1,51 @@
+/**
+ * The label and annotation vocabulary of the product: the contract between namespaces, ESO's selectors, the
+ * admission policies and the catalogue's validation, defined once. A pure module (no cdk8s), so the catalogue
+ * can reserve these keys without depending on constructs.
+ */
+
+/** The product's key domain. */
+export const PRODUCT_KEY_DOMAIN = 'central-secret-store.io';
+
+/** Namespace label naming the tenant that owns the namespace. */
+export const TENANT_LABEL = `${PRODUCT_KEY_DOMAIN}/tenant`;
+
+/** Label naming the shared credential an object serves or a Secret was copied from. */
+export const CREDENTIAL_LABEL = `${PRODUCT_KEY_DOMAIN}/credential`;
+
+/** Label naming the operator a raw secret is meant for (seed 000 raw secrets). */
+export const OPERATOR_LABEL = `${PRODUCT_KEY_DOMAIN}/operator`;
+
+/** Annotation keys that record an own secret's provenance and validity window on the Secret itself. */
+export const OWN_SECRET_ANNOTATIONS = {
+  notBefore: `${PRODUCT_KEY_DOMAIN}/not-before`,
+  expires: `${PRODUCT_KEY_DOMAIN}/expires`,
+  spiffeId: `${PRODUCT_KEY_DOMAIN}/spiffe-id`,
+} as const;
+
+/** Prefix of every request label, for policies that guard them. */
+export const REQUEST_LABEL_PREFIX = 'secrets/';
+
+/** Namespace label by which a namespace requests a shared credential (seed 001: `secrets/<credential>: "true"`). */
+export function requestLabel(credential: string): string {
+  return `${REQUEST_LABEL_PREFIX}${credential}`;
+}
+
+/** Labels on every object this product writes, so `kubectl get -l` finds them all. */
+export const PRODUCT_LABELS = {
+  'app.kubernetes.io/managed-by': 'central-secret-store',
+  'app.kubernetes.io/part-of': 'central-secret-store',
+} as const;
+
+/** The label the API server sets on every namespace; written out so that diffs stay quiet. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/**
+ * Labels on every Secret the product writes (seed 001 "Distributed Secret Metadata"), so that a reviewer can
+ * tell such a copy from a hand-made Secret and trace it to its source.
+ */
+export const SECRET_PROVENANCE_LABELS = ['managed-by', 'source', 'secret-type'] as const;
+
+export function distributedSecretLabels(credential: string, secretType: string): Record<string, string> {
+  return { 'managed-by': 'external-secrets', source: 'central-secret-store', 'secret-type': secretType, [CREDENTIAL_LABEL]: credential };
+}

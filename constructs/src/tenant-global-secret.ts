@@ -1,0 +1,57 @@
+import { Construct } from 'constructs';
+import { goDurationProp } from './duration';
+import { ClusterExternalSecret, type ClusterExternalSecretSpecExternalSecretSpec } from './imports/external-secrets.io';
+import { PRODUCT_LABELS, TENANT_LABEL } from './labels';
+import type { OperatorDelivery } from './operator-secret';
+import { type OwnSecretProps, ownSecretSpec } from './own-secret';
+
+export interface TenantGlobalSecretProps extends OwnSecretProps {
+  /**
+   * Kubernetes Secret type (when not for an operator).
+   * @default 'Opaque'
+   */
+  readonly secretType?: string;
+
+  /**
+   * Hand the secret to an operator instead (a raw secret); excludes `secretType`.
+   * @default - a plain Secret of `secretType`
+   */
+  readonly operator?: OperatorDelivery;
+
+  /**
+   * Name of the ClusterExternalSecret.
+   * @default '<tenant>-<name>'
+   */
+  readonly distributionName?: string;
+}
+
+/**
+ * A tenant's secret delivered to every namespace of the tenant on the cluster (seed 000 `global_secrets`).
+ * Workload secrets belong to one ServiceAccount and so have no global form.
+ */
+export class TenantGlobalSecret extends Construct {
+  readonly distributionName: string;
+
+  constructor(scope: Construct, id: string, props: TenantGlobalSecretProps) {
+    super(scope, id);
+    this.distributionName = props.distributionName ?? `${props.tenant}-${props.name}`;
+    if (props.operator && props.secretType) {
+      throw new Error(`TenantGlobalSecret ${props.name}: secretType and operator exclude each other; an operator's secret is Opaque`);
+    }
+    const labels = { ...PRODUCT_LABELS, [TENANT_LABEL]: props.tenant };
+    const spec = props.operator
+      ? ownSecretSpec('TenantGlobalSecret', props, { kind: 'raw', secretType: 'Opaque', operator: props.operator.operator, jsonKey: props.operator.jsonKey })
+      : ownSecretSpec('TenantGlobalSecret', props, { kind: 'kubernetes', secretType: props.secretType ?? 'Opaque' });
+    new ClusterExternalSecret(this, 'Resource', {
+      metadata: { name: this.distributionName, labels },
+      spec: {
+        externalSecretName: props.name,
+        externalSecretMetadata: { labels },
+        refreshTime: goDurationProp(`TenantGlobalSecret ${props.name}`, 'refreshTime', '5m'),
+        namespaceSelectors: [{ matchLabels: { [TENANT_LABEL]: props.tenant } }],
+        // The CRD embeds exactly the ExternalSecret spec schema; only the generated TypeScript names differ.
+        externalSecretSpec: spec as unknown as ClusterExternalSecretSpecExternalSecretSpec,
+      },
+    });
+  }
+}

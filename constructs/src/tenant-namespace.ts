@@ -1,0 +1,77 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import { NAMESPACE_NAME_LABEL, PRODUCT_LABELS, REQUEST_LABEL_PREFIX, TENANT_LABEL, requestLabel } from './labels';
+
+/** A group or user as the API server authenticates it. */
+export interface Subject {
+  readonly kind: 'Group' | 'User';
+  readonly name: string;
+}
+
+export interface TenantNamespaceProps {
+  /** Namespace name. */
+  readonly name: string;
+
+  /** The tenant that owns the namespace; written as the label `central-secret-store.io/tenant`. */
+  readonly tenant: string;
+
+  /**
+   * Shared credentials the namespace requests; each becomes the label `secrets/<credential>: "true"`.
+   * @default - none
+   */
+  readonly requests?: readonly string[];
+
+  /**
+   * Extra labels. Not the keys this construct sets (tenant, requests, ownership, the namespace name).
+   * @default - none
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+
+  /** Groups and users who administer the namespace. */
+  readonly owners: readonly Subject[];
+
+  /**
+   * ClusterRole granted to the owners, bound inside this namespace only.
+   * @default 'central-secret-store-tenant-owner'
+   */
+  readonly ownerClusterRole?: string;
+}
+
+/**
+ * A tenant's namespace: labelled with its tenant and the credentials it requests, and a RoleBinding that gives
+ * the tenant's owners the owner role inside this namespace and nowhere else.
+ */
+export class TenantNamespace extends Construct {
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: TenantNamespaceProps) {
+    super(scope, id);
+    this.name = props.name;
+    const setHere = (k: string) => k === TENANT_LABEL || k.startsWith(REQUEST_LABEL_PREFIX) || k === NAMESPACE_NAME_LABEL || k in PRODUCT_LABELS;
+    const reserved = Object.keys(props.labels ?? {}).filter(setHere);
+    if (reserved.length > 0) {
+      throw new Error(`TenantNamespace ${props.name}: labels ${reserved.join(', ')} are set by this construct (tenant, requests, ownership, name); remove them from labels`);
+    }
+    if (props.owners.length === 0) throw new Error(`TenantNamespace ${props.name}: owners must name at least one group or user`);
+    const requests = [...(props.requests ?? [])].sort();
+
+    new k8s.KubeNamespace(this, 'Resource', {
+      metadata: {
+        name: props.name,
+        labels: {
+          ...props.labels,
+          ...PRODUCT_LABELS,
+          [NAMESPACE_NAME_LABEL]: props.name,
+          [TENANT_LABEL]: props.tenant,
+          ...Object.fromEntries(requests.map((c) => [requestLabel(c), 'true'])),
+        },
+      },
+    });
+
+    new k8s.KubeRoleBinding(this, 'Owners', {
+      metadata: { name: 'tenant-owners', namespace: props.name, labels: { ...PRODUCT_LABELS, [TENANT_LABEL]: props.tenant } },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: props.ownerClusterRole ?? 'central-secret-store-tenant-owner' },
+      subjects: props.owners.map((o) => ({ kind: o.kind, name: o.name, apiGroup: 'rbac.authorization.k8s.io' })),
+    });
+  }
+}

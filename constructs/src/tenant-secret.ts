@@ -1,0 +1,26 @@
+import { Construct } from 'constructs';
+import { ExternalSecret } from './imports/external-secrets.io';
+import { PRODUCT_LABELS, TENANT_LABEL } from './labels';
+import { type OwnSecretProps, ownSecretSpec } from './own-secret';
+
+export interface TenantSecretProps extends OwnSecretProps {
+  /** Namespace the Secret is written to. */
+  readonly namespace: string;
+
+  /**
+   * Kubernetes Secret type, e.g. `kubernetes.io/basic-auth`.
+   * @default 'Opaque'
+   */
+  readonly secretType?: string;
+}
+
+/** A tenant's own secret in one namespace (seed 000 `kubernetes` secret), read through the tenant's store. */
+export class TenantSecret extends Construct {
+  constructor(scope: Construct, id: string, props: TenantSecretProps) {
+    super(scope, id);
+    new ExternalSecret(this, 'Resource', {
+      metadata: { name: props.name, namespace: props.namespace, labels: { ...PRODUCT_LABELS, [TENANT_LABEL]: props.tenant } },
+      spec: ownSecretSpec('TenantSecret', props, { kind: 'kubernetes', secretType: props.secretType ?? 'Opaque' }),
+    });
+  }
+}

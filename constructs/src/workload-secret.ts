@@ -1,0 +1,51 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import { ExternalSecret } from './imports/external-secrets.io';
+import { PRODUCT_LABELS, TENANT_LABEL } from './labels';
+import { type OwnSecretProps, ownSecretSpec } from './own-secret';
+
+export interface WorkloadSecretProps extends OwnSecretProps {
+  /** Namespace of the workload. */
+  readonly namespace: string;
+
+  /** The only ServiceAccount that may read the Secret. */
+  readonly serviceAccount: string;
+
+  /** The workload's SPIFFE ID, `spiffe://<trust domain>/ns/<namespace>/sa/<serviceAccount>`; recorded on the Secret. */
+  readonly spiffeId: string;
+
+  /**
+   * Name of the Role and RoleBinding that let the ServiceAccount read the Secret.
+   * @default 'read-<name>'
+   */
+  readonly readerName?: string;
+}
+
+/**
+ * A secret of one workload (seed 000 `workload` secret): an Opaque Secret that only the workload's
+ * ServiceAccount can read, by name (a Role with `resourceNames`, `get` and `watch`).
+ */
+export class WorkloadSecret extends Construct {
+  constructor(scope: Construct, id: string, props: WorkloadSecretProps) {
+    super(scope, id);
+    const expectedPath = `/ns/${props.namespace}/sa/${props.serviceAccount}`;
+    if (!/^spiffe:\/\/[^/]+\//.test(props.spiffeId) || !props.spiffeId.endsWith(expectedPath)) {
+      throw new Error(`WorkloadSecret ${props.name}: spiffeId "${props.spiffeId}" must name this workload: spiffe://<trust domain>${expectedPath}`);
+    }
+    const labels = { ...PRODUCT_LABELS, [TENANT_LABEL]: props.tenant };
+    new ExternalSecret(this, 'Resource', {
+      metadata: { name: props.name, namespace: props.namespace, labels },
+      spec: ownSecretSpec('WorkloadSecret', props, { kind: 'workload', secretType: 'Opaque', spiffeId: props.spiffeId }),
+    });
+    const name = props.readerName ?? `read-${props.name}`;
+    new k8s.KubeRole(this, 'Reader', {
+      metadata: { name, namespace: props.namespace, labels },
+      rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [props.name], verbs: ['get', 'watch'] }],
+    });
+    new k8s.KubeRoleBinding(this, 'ReaderBinding', {
+      metadata: { name, namespace: props.namespace, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+      subjects: [{ kind: 'ServiceAccount', name: props.serviceAccount, namespace: props.namespace, apiGroup: '' }],
+    });
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * What both jest configurations share: TypeScript through ts-jest (type checking is done once by
+ * `tsc --noEmit`), and the ES-module-only packages of @kubernetes/client-node compiled to CommonJS, because
+ * jest's module system cannot load ES modules the way Node does.
+ */
+const esmOnly = ['@kubernetes/client-node', 'openid-client', 'oauth4webapi', 'jose'];
+
+module.exports = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true } }],
+    '^.+\\.m?js$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+};

@@ -1,0 +1,3 @@
+export * from './cluster-secret-plane';
+export * from './credentials';
+export * from './manifests';

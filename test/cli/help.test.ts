@@ -1,0 +1,44 @@
+/** One executable, every command a subcommand with its own help and the same spelling of shared options. */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const BIN = join(__dirname, '..', '..', 'cli', 'bin.js');
+const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+
+describe('central-secret-store', () => {
+  test('--help lists every command', () => {
+    const help = run('--help');
+    expect(help.status).toBe(0);
+    // Command lines start two spaces in; wrapped descriptions start further in.
+    const commands = help.stdout
+      .split('Commands:')[1]
+      .split('Exit codes:')[0]
+      .split('\n')
+      .filter((l) => /^  \S/.test(l))
+      .map((l) => l.trim().split(/\s+/)[0])
+      .filter((c) => c !== 'help');
+    expect(commands).toEqual(['synth', 'plan', 'report', 'schema', 'release-finalizers']);
+    expect(help.stdout).toContain('Exit codes:\n  0  done; for plan, access does not widen\n');
+  });
+
+  test.each([
+    ['synth', ['--catalogue <dir>', '--out <path>', '--json', '--expiry-warning-days <days>', '--now <timestamp>']],
+    ['plan', ['--base <ref|dir>', '--catalogue <dir>', '--out <path>', '--json', '--expiry-warning-days <days>', '--now <timestamp>', 'Exit codes:']],
+    ['report', ['--catalogue <dir>', '--out <path>', '--json']],
+    ['schema', ['--out <path>', '--json']],
+    ['release-finalizers', ['--kubeconfig <file>', '--context <name>', '--dry-run', '--json']],
+  ])('%s --help documents its options', (command, options) => {
+    const help = run(command, '--help');
+    expect(help.status).toBe(0);
+    for (const option of options) expect(help.stdout).toContain(option);
+  });
+
+  test('an unknown command or option fails with help, and a bad kubeconfig is named', () => {
+    const unknown = run('synthesize');
+    expect(unknown.status).not.toBe(0);
+    expect(unknown.stderr).toMatch(/unknown command 'synthesize'/);
+    const missing = run('release-finalizers', '--kubeconfig', '/nonexistent/kubeconfig');
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/central-secret-store: cannot read kubeconfig \/nonexistent\/kubeconfig/);
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * The processes one harness started: each logs to `<dir>/<name>.log`, is waited for by name, is stopped by
+ * its own PID, newest first, and dies with the test process; nothing is ever looked up or killed by name.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { join } from 'node:path';
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A TCP port free on 127.0.0.1 at the time of the call. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:port. */
+export function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+export class Processes {
+  private readonly children: { name: string; child: ChildProcess }[] = [];
+
+  /**
+   * @param logDir where each process logs
+   * @param adopt called with each new process's PID (the node puts them all in its cgroup tree)
+   */
+  constructor(
+    private readonly logDir: string,
+    private readonly adopt?: (pid: number) => void,
+  ) {}
+
+  launch(name: string, binary: string, args: readonly string[], env: Record<string, string> = {}): ChildProcess {
+    const log = createWriteStream(join(this.logDir, `${name}.log`));
+    // setpriv execs the program in place (same PID) with a parent-death signal: if the test process dies
+    // without stopping it (SIGKILL, a crash), the kernel kills it too.
+    const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', binary, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    this.children.push({ name, child });
+    if (child.pid && this.adopt) this.adopt(child.pid);
+    return child;
+  }
+
+  /** PIDs of the processes still running. */
+  get pids(): number[] {
+    return this.children.filter(({ child }) => running(child) && child.pid).map(({ child }) => child.pid!);
+  }
+
+  /** The last lines a process logged, for error messages. */
+  tail(name: string, lines = 30): string {
+    try {
+      return readFileSync(join(this.logDir, `${name}.log`), 'utf8').split('\n').slice(-lines).join('\n');
+    } catch {
+      return '(no log)';
+    }
+  }
+
+  /** Waits until `ready` answers true, and fails early, with the process's log, when the process exits. */
+  async waitFor(name: string, ready: () => Promise<boolean>, seconds = 30): Promise<void> {
+    const deadline = Date.now() + seconds * 1000;
+    while (Date.now() < deadline) {
+      const proc = this.children.find((p) => p.name === name);
+      if (proc && !running(proc.child)) throw new Error(`${name} exited (${proc.child.exitCode ?? proc.child.signalCode}); last log lines:\n${this.tail(name)}`);
+      try {
+        if (await ready()) return;
+      } catch {
+        // not up yet
+      }
+      await sleep(250);
+    }
+    throw new Error(`${name} did not become ready within ${seconds}s; last log lines:\n${this.tail(name)}`);
+  }
+
+  /** SIGTERM to every process, newest first, then SIGKILL to those still running after `seconds`. */
+  async stopAll(seconds = 10): Promise<void> {
+    for (const { child } of [...this.children].reverse()) if (running(child)) child.kill('SIGTERM');
+    const deadline = Date.now() + seconds * 1000;
+    while (this.children.some((p) => running(p.child)) && Date.now() < deadline) await sleep(100);
+    for (const { child } of this.children) if (running(child)) child.kill('SIGKILL');
+  }
+}
+
+const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
+
+/** A process's command name and resident memory in MiB, or undefined once it has exited (zombies included). */
+export function residentMemory(pid: number): { name: string; mib: number } | undefined {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const field = (key: string) => status.match(new RegExp(`^${key}:\\s*(.*)$`, 'm'))?.[1] ?? '';
+  return field('State').startsWith('Z') ? undefined : { name: field('Name'), mib: Number.parseInt(field('VmRSS'), 10) / 1024 };
+}

@@ -1,0 +1,41 @@
+import { synthesizeCluster } from '../../plane';
+import { tenantStoreName } from '../../tenants/lib';
+import { credentialsOfferedOn, formatsOf, loadCatalogue, namespacesOn } from '../../tenants/lib';
+
+const catalogue = loadCatalogue();
+
+describe.each(catalogue.clusters.map((c) => c.name))('ClusterSecretPlane on %s', (name) => {
+  const cluster = catalogue.clusters.find((c) => c.name === name)!;
+  const { clusterScoped, namespaced } = synthesizeCluster(catalogue, name);
+  const of = (kind: string) => [...clusterScoped, ...namespaced].filter((o) => o.kind === kind) as any[];
+
+  test('one master per offered credential and one distribution per credential and format', () => {
+    const offered = credentialsOfferedOn(catalogue, cluster);
+    expect(of('ExternalSecret').filter((e) => e.metadata.namespace === 'central-secret-store').map((e) => e.metadata.name)).toEqual(offered.map((c) => c.name));
+    const expected = offered.flatMap((c) => formatsOf(c).map((f) => `${c.name}-${f.id}`)).sort();
+    const distributions = of('ClusterExternalSecret').filter((c) => c.metadata.labels['app.kubernetes.io/component'] === 'credential-distribution');
+    expect(distributions.map((c) => c.metadata.name).sort()).toEqual(expected);
+  });
+
+  test('the Key Vault store is usable from the central namespace only, with the auth of the cluster kind', () => {
+    const store = of('ClusterSecretStore').find((s) => s.metadata.name === 'keyvault');
+    expect(store.spec.conditions).toEqual([{ namespaces: ['central-secret-store'] }]);
+    expect(store.spec.provider.azurekv.authType).toBe(cluster.kind === 'aks' ? 'WorkloadIdentity' : 'ServicePrincipal');
+  });
+
+  test("each tenant's store admits exactly that tenant's namespaces on this cluster", () => {
+    const placed = namespacesOn(catalogue, cluster);
+    for (const tenant of new Set(placed.map((p) => p.tenant.name))) {
+      const store = of('ClusterSecretStore').find((s) => s.metadata.name === tenantStoreName(tenant));
+      const own = placed.filter((p) => p.tenant.name === tenant).map((p) => p.namespace.name).sort();
+      expect(store.spec.conditions).toEqual([{ namespaces: own }]);
+    }
+  });
+
+  test('every tenant ExternalSecret goes through its own tenant store', () => {
+    const tenantOf = new Map(namespacesOn(catalogue, cluster).map((p) => [p.namespace.name, p.tenant.name]));
+    for (const es of of('ExternalSecret').filter((e) => e.metadata.namespace !== 'central-secret-store')) {
+      expect(es.spec.secretStoreRef.name).toBe(tenantStoreName(tenantOf.get(es.metadata.namespace)!));
+    }
+  });
+});
