@@ -50,8 +50,21 @@ async function openReport(catalogue: Catalogue, name: string): Promise<{ page: P
   return { page, html, problems };
 }
 
-const visibleRows = (page: Page) => page.locator('#namespaces-body .row:visible');
-const rowTexts = async (page: Page) => (await visibleRows(page).allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+const visibleRows = (page: Page) => page.locator('#namespaces-body .row:not([hidden])');
+/**
+ * The shown rows' text, cell by cell and grant by grant. Read from the DOM rather than as rendered text: rows
+ * scrolled out of view skip rendering (content-visibility), and their rendered text can be empty until painted.
+ */
+const rowTexts = (page: Page) =>
+  visibleRows(page).evaluateAll((rows) =>
+    rows.map((row) =>
+      [...row.children]
+        .map((cell) => (cell.children.length > 0 ? [...cell.children].map((grant) => grant.textContent).join(' ') : cell.textContent))
+        .join(' ')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    ),
+  );
 
 /** Every string and every key in the page's embedded data. */
 function embeddedData(html: string): { strings: Set<string>; keys: Set<string> } {
