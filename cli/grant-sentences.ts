@@ -11,6 +11,8 @@ export function describeGrant(grant: Grant, change: Change): string {
   switch (grant.kind) {
     case 'delivery':
       return `namespace ${grant.namespace} (tenant ${grant.tenant}) ${gains} credential ${grant.credential} as ${grant.format}`;
+    case 'pull-secret':
+      return `ServiceAccount ${grant.serviceAccount} in namespace ${grant.namespace} (tenant ${grant.tenant}) ${change === 'added' ? 'now pulls' : 'no longer pulls'} images with credential ${grant.credential} as ${grant.format}`;
     case 'own-secret': {
       const what = grant.global ? 'global secret' : 'own secret';
       const readers = grant.serviceAccount === null ? `anyone who may read Secrets in ${grant.namespace}` : `ServiceAccount ${grant.serviceAccount} only`;

@@ -9,6 +9,7 @@ import {
   MasterCredential,
   NamespaceLabelGuard,
   OperatorSecret,
+  ServiceAccountPullSecrets,
   StoreReferenceGuard,
   TenantGlobalSecret,
   TenantNamespace,
@@ -34,6 +35,7 @@ import {
   environmentOf,
   globalSecretDistributionName,
   namespacesOn,
+  pullSecretsOf,
   refreshIntervalOf,
   tenantStoreName,
   workloadReaderName,
@@ -119,6 +121,9 @@ export class ClusterSecretPlane extends Chart {
           owners: tenant.owners,
           ownerClusterRole: ownerRole.name,
         });
+        for (const [serviceAccountName, secretNames] of pullSecretsOf(namespace, catalogue.credentials)) {
+          new ServiceAccountPullSecrets(this, `pull-secrets-${namespace.name}-${serviceAccountName}`, { namespace: namespace.name, serviceAccountName, secretNames });
+        }
         for (const secret of namespace.secrets ?? []) addOwnSecret(this, `secret-${namespace.name}-${secret.name}`, tenant.name, namespace.name, secret, store);
       }
       for (const secret of tenant.clusters[cluster.name]?.globalSecrets ?? []) {

@@ -22,6 +22,7 @@ export * from './own-secret';
 export * from './secret-format';
 export * from './secret-store';
 export * from './shared-credential';
+export * from './service-account-pull-secrets';
 export * from './store-reference-guard';
 export * from './tenant-global-secret';
 export * from './tenant-namespace';

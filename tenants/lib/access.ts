@@ -7,7 +7,7 @@
  */
 import type { Catalogue } from './catalogue';
 import { centralStoreName, tenantStoreName } from './object-names';
-import { credentialsOfferedOn, deployersOf, environmentOf, formatsOf, namespacesOn } from './resolve';
+import { credentialsOfferedOn, deployersOf, environmentOf, formatsOf, namespacesOn, pullSecretsOf } from './resolve';
 
 /** A namespace receives a shared credential in one format (a ClusterExternalSecret selects it). */
 export interface DeliveryGrant {
@@ -76,6 +76,18 @@ export interface OwnSecretGrant {
   readonly serviceAccount: string | null;
 }
 
+/** The pods of a ServiceAccount pull images with a credential a namespace receives (`imagePullSecrets`). */
+export interface PullSecretGrant {
+  readonly kind: 'pull-secret';
+  readonly cluster: string;
+  readonly tenant: string;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  readonly credential: string;
+  /** The dockerconfigjson format's id. */
+  readonly format: string;
+}
+
 /** An identity deploys the platform on a cluster: it alone may set tenant and request labels. */
 export interface DeployerGrant {
   readonly kind: 'deployer';
@@ -84,11 +96,11 @@ export interface DeployerGrant {
   readonly name: string;
 }
 
-export type Grant = DeliveryGrant | AllowedTenantGrant | MasterGrant | CredentialStoreGrant | TenantStoreGrant | OwnSecretGrant | DeployerGrant;
+export type Grant = DeliveryGrant | PullSecretGrant | AllowedTenantGrant | MasterGrant | CredentialStoreGrant | TenantStoreGrant | OwnSecretGrant | DeployerGrant;
 export type GrantKind = Grant['kind'];
 
 /** The kinds in the order a reviewer reads them: what namespaces receive first, the plumbing after. */
-export const GRANT_KINDS: readonly GrantKind[] = ['delivery', 'own-secret', 'allowed-tenant', 'credential-store', 'tenant-store', 'master', 'deployer'];
+export const GRANT_KINDS: readonly GrantKind[] = ['delivery', 'pull-secret', 'own-secret', 'allowed-tenant', 'credential-store', 'tenant-store', 'master', 'deployer'];
 
 /** The identity of a grant: equal grants have equal keys, whatever order their fields were written in. */
 export function grantKey(grant: Grant): string {
@@ -96,7 +108,7 @@ export function grantKey(grant: Grant): string {
 }
 
 /** The fields grants are ordered by, most significant first: rows of one namespace or credential stay together. */
-const ORDER_FIELDS = ['namespace', 'credential', 'tenant', 'format', 'secret', 'key', 'identity', 'name'] as const;
+const ORDER_FIELDS = ['namespace', 'credential', 'tenant', 'format', 'secret', 'serviceAccount', 'key', 'identity', 'name'] as const;
 
 /**
  * A text that orders grants: catalogue-wide first, then by cluster, kind and ORDER_FIELDS, then identity.
@@ -142,9 +154,16 @@ export function accessGrants(catalogue: Catalogue): Grant[] {
     for (const { tenant, namespace } of namespacesOn(catalogue, definition)) {
       const at = { cluster, tenant: tenant.name, namespace: namespace.name };
       grants.push({ kind: 'tenant-store', cluster, store: tenantStoreName(tenant.name), tenant: tenant.name, namespace: namespace.name });
+      const delivered = new Map<string, { credential: string; format: string }>(); // Secret name -> what it holds
       for (const request of namespace.requests ?? []) {
         // A validated catalogue requests only credentials it knows, for tenants allowed to have them.
-        for (const format of formatsOf(credentials.get(request)!)) grants.push({ kind: 'delivery', ...at, credential: request, format: format.id });
+        for (const format of formatsOf(credentials.get(request)!)) {
+          grants.push({ kind: 'delivery', ...at, credential: request, format: format.id });
+          delivered.set(format.secretName, { credential: request, format: format.id });
+        }
+      }
+      for (const [serviceAccount, secretNames] of pullSecretsOf(namespace, catalogue.credentials)) {
+        for (const secretName of secretNames) grants.push({ kind: 'pull-secret', ...at, serviceAccount, ...delivered.get(secretName)! });
       }
       const own = [
         ...(namespace.secrets ?? []).map((secret) => ({ secret, global: false })),

@@ -19,7 +19,7 @@ import {
   tenantStoreName,
   workloadReaderName,
 } from './object-names';
-import { credentialsOfferedOn, formatsOf } from './resolve';
+import { credentialsOfferedOn, formatsOf, pullSecretsOf } from './resolve';
 
 export interface GeneratedObject {
   readonly cluster: string;
@@ -101,6 +101,12 @@ export function generatedObjects(catalogue: Catalogue): GeneratedObject[] {
             add({ ...delivered, kind: 'Secret', name: format.secretName });
           }
         });
+
+        // One ServiceAccount per name, however many entries name it: they share one imagePullSecrets list.
+        for (const serviceAccount of pullSecretsOf(namespace, catalogue.credentials).keys()) {
+          const p = (namespace.imagePullSecrets ?? []).findIndex((entry) => entry.serviceAccounts.includes(serviceAccount));
+          add({ kind: 'ServiceAccount', namespace: ns, name: serviceAccount, producer: `the pull secrets of ServiceAccount ${serviceAccount}`, file, path: [...nsPath, 'imagePullSecrets', p, 'serviceAccounts'] });
+        }
 
         (namespace.secrets ?? []).forEach((secret, s) => {
           const own = { producer: `own secret ${secret.name}`, file, path: [...nsPath, 'secrets', s, 'name'], namespace: ns };

@@ -3,7 +3,7 @@
  * all agree on them.
  */
 import type { Catalogue } from './catalogue';
-import type { Cluster, Credential, Environment, Format, OwnSecret, Tenant, TenantNamespace } from './schema';
+import type { Cluster, Credential, Environment, Format, ImagePullSecret, OwnSecret, Tenant, TenantNamespace } from './schema';
 
 /** Default for how often a tenant copy re-reads its master from the central namespace (Property 1's bound). */
 export const DEFAULT_REFRESH_INTERVAL = '1m0s';
@@ -153,4 +153,32 @@ export function ownSecretsOf(catalogue: Catalogue): DeclaredOwnSecret[] {
       ...(placement.globalSecrets ?? []).map((secret, g) => ({ ...at, cluster, path: ['clusters', cluster, 'globalSecrets', g], secret })),
     ]);
   });
+}
+
+/**
+ * The ServiceAccounts of a namespace that get pull secrets, each with the Secrets they name, in catalogue
+ * order. Entries that validation refuses (credential not requested, not a registry, no dockerconfigjson
+ * format) are left out.
+ */
+export function pullSecretsOf(namespace: TenantNamespace, credentials: readonly Credential[]): Map<string, string[]> {
+  const byServiceAccount = new Map<string, string[]>();
+  for (const entry of namespace.imagePullSecrets ?? []) {
+    const secretName = pullSecretNameOf(entry, namespace, credentials);
+    if (secretName === undefined) continue;
+    for (const serviceAccount of entry.serviceAccounts) {
+      const names = byServiceAccount.get(serviceAccount) ?? [];
+      if (!names.includes(secretName)) names.push(secretName);
+      byServiceAccount.set(serviceAccount, names);
+    }
+  }
+  return byServiceAccount;
+}
+
+/** The dockerconfigjson Secret an imagePullSecrets entry names, when the entry is valid. */
+export function pullSecretNameOf(entry: ImagePullSecret, namespace: TenantNamespace, credentials: readonly Credential[]): string | undefined {
+  const credential = credentials.find((c) => c.name === entry.credential);
+  if (!credential || credential.kind !== 'docker-registry' || !(namespace.requests ?? []).includes(entry.credential)) return undefined;
+  const docker = formatsOf(credential).filter((f) => f.format.type === 'dockerconfigjson');
+  const chosen = entry.format === undefined ? (docker.length === 1 ? docker[0] : undefined) : docker.find((f) => f.id === entry.format);
+  return chosen?.secretName;
 }

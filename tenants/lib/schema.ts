@@ -217,9 +217,26 @@ export const ownSecretSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
+/** Seed 003: a requested registry credential set as the pull secret of ServiceAccounts, so pods need none. */
+export const imagePullSecretSchema = z.strictObject({
+  credential: dns1123Label.describe('A docker-registry credential this namespace requests'),
+  format: dns1123Label
+    .optional()
+    .describe('Which of its dockerconfigjson formats, by name. Default: its only dockerconfigjson format'),
+  serviceAccounts: z
+    .array(dns1123Subdomain)
+    .min(1)
+    .default(['default'])
+    .describe('ServiceAccounts whose imagePullSecrets name it. Default: default'),
+});
+
 export const tenantNamespaceSchema = z.strictObject({
   name: dns1123Label.describe('Namespace name'),
   requests: z.array(dns1123Label).optional().describe('Shared credentials this namespace receives'),
+  imagePullSecrets: z
+    .array(imagePullSecretSchema)
+    .optional()
+    .describe('Requested registry credentials to set as imagePullSecrets on ServiceAccounts of the namespace'),
   secrets: z.array(ownSecretSchema).optional().describe('The tenant\'s own secrets in this namespace'),
   labels: labels.optional().describe('Extra labels on the namespace'),
 });
@@ -252,6 +269,7 @@ export type CredentialKind = Credential['kind'];
 export type CredentialsFile = z.infer<typeof credentialsFileSchema>;
 export type OwnSecret = z.infer<typeof ownSecretSchema>;
 export type TenantNamespace = z.infer<typeof tenantNamespaceSchema>;
+export type ImagePullSecret = z.infer<typeof imagePullSecretSchema>;
 export type Owner = z.infer<typeof ownerSchema>;
 export type Tenant = z.infer<typeof tenantSchema>;
 /** What a tenant author writes: defaults may be left out. */

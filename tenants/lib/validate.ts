@@ -10,7 +10,7 @@ import { type GeneratedObject, generatedObjects } from './generated-objects';
 import { NAME_RULES, isDns1123Subdomain, isInTenantSpace, tenantVaultPrefix } from './names';
 import { reservedNamespaceLabel, reservedSecretAnnotation, reservedSecretLabel } from './reserved-keys';
 import { FORMATS_BY_KIND, credentialUrlOf, formatsOf, masterKeysOf, trustDomainOf } from './resolve';
-import type { Credential, Format, OwnSecret } from './schema';
+import type { Credential, Format, ImagePullSecret, OwnSecret, TenantNamespace } from './schema';
 
 /** Namespaces the platform itself uses; no tenant may claim them. */
 export const RESERVED_NAMESPACES = ['central-secret-store', 'external-secrets', 'default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -192,6 +192,10 @@ function validateTenants(catalogue: Catalogue, complete: CompleteParts, report: 
           }
         });
 
+        (namespace.imagePullSecrets ?? []).forEach((entry, p) => {
+          validatePullSecret(entry, namespace, credentials.get(entry.credential), (q, m) => report(file, [...nsPath, 'imagePullSecrets', p, ...q], m));
+        });
+
         (namespace.secrets ?? []).forEach((secret, s) => {
           validateOwnSecret(tenant.name, { name: namespace.name, trustDomain: trustDomainOn(clusterName) }, secret, (p, m) => report(file, [...nsPath, 'secrets', s, ...p], m));
         });
@@ -202,6 +206,30 @@ function validateTenants(catalogue: Catalogue, complete: CompleteParts, report: 
       });
     }
   });
+}
+
+/** Seed 003: a pull secret must be a dockerconfigjson Secret the namespace receives. */
+function validatePullSecret(entry: ImagePullSecret, namespace: TenantNamespace, credential: Credential | undefined, report: (path: PropertyKey[], message: string) => void): void {
+  reportDuplicates(entry.serviceAccounts, (i, name) => report(['serviceAccounts', i], `ServiceAccount "${name}" is listed twice`));
+  if (!(namespace.requests ?? []).includes(entry.credential)) {
+    report(['credential'], `namespace ${namespace.name} does not request credential "${entry.credential}"; add it to requests, so that its Secret is delivered here`);
+    return;
+  }
+  // An unknown or refused request is reported at the request.
+  if (!credential) return;
+  if (credential.kind !== 'docker-registry') {
+    report(['credential'], `credential "${credential.name}" is a ${credential.kind} credential; only docker-registry credentials can be image pull secrets`);
+    return;
+  }
+  const docker = formatsOf(credential).filter((f) => f.format.type === 'dockerconfigjson');
+  const offered = docker.map((f) => f.id).join(', ');
+  if (entry.format !== undefined) {
+    if (!docker.some((f) => f.id === entry.format)) {
+      report(['format'], docker.length === 0 ? `credential "${credential.name}" has no dockerconfigjson format; add one to its formats` : `credential "${credential.name}" has no dockerconfigjson format named "${entry.format}"; it has ${offered}`);
+    }
+  } else if (docker.length !== 1) {
+    report(['credential'], docker.length === 0 ? `credential "${credential.name}" has no dockerconfigjson format; add one to its formats` : `credential "${credential.name}" has ${docker.length} dockerconfigjson formats (${offered}); name one in format`);
+  }
 }
 
 function validateOwnSecret(

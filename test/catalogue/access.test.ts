@@ -48,13 +48,17 @@ function grantsOfObjects(cluster: string, objects: readonly KubeObject[], tenant
   }
 
   const vaultSecretsOf = (spec: any) => spec.data.map((d: any) => d.remoteRef.key).sort();
+  /** namespace\0Secret name -> the credential and format ESO delivers there under that name. */
+  const delivered = new Map<string, { credential: string; format: string }>();
   for (const ces of ofKind(objects, 'ClusterExternalSecret')) {
     const spec = ces.spec.externalSecretSpec;
     const store = stores.get(spec.secretStoreRef.name);
     for (const ns of namespaces.filter((n) => cesSelects(ces, n) && storeAdmits(store, n))) {
       if (store.metadata.name.startsWith('central-')) {
         const credential = ces.metadata.labels['central-secret-store.io/credential'];
-        grants.push({ kind: 'delivery', cluster, tenant: tenantOf(ns), namespace: ns.name, credential, format: ces.metadata.name.slice(credential.length + 1) });
+        const format = ces.metadata.name.slice(credential.length + 1);
+        grants.push({ kind: 'delivery', cluster, tenant: tenantOf(ns), namespace: ns.name, credential, format });
+        delivered.set(`${ns.name}\0${spec.target.name}`, { credential, format });
       } else {
         grants.push({ kind: 'own-secret', cluster, tenant: tenantOf(ns), namespace: ns.name, secret: ces.spec.externalSecretName, global: true, vault: vaultOf(store.metadata.name), vaultSecrets: vaultSecretsOf(spec), serviceAccount: null });
       }
@@ -75,6 +79,16 @@ function grantsOfObjects(cluster: string, objects: readonly KubeObject[], tenant
       .flatMap((role) => ofKind(objects, 'RoleBinding').filter((b) => b.metadata.namespace === ns.name && b.roleRef.name === role.metadata.name))
       .flatMap((binding) => binding.subjects.filter((s: any) => s.kind === 'ServiceAccount').map((s: any) => s.name));
     grants.push({ kind: 'own-secret', cluster, tenant: tenantOf(ns), namespace: ns.name, secret, global: false, vault: vaultOf(es.spec.secretStoreRef.name), vaultSecrets: vaultSecretsOf(es.spec), serviceAccount: readers[0] ?? null });
+  }
+
+  // A ServiceAccount's pull secrets: only those naming a Secret ESO delivers in its namespace pull anything.
+  for (const account of ofKind(objects, 'ServiceAccount')) {
+    const ns = namespaces.find((n) => n.name === account.metadata.namespace);
+    if (!ns) continue; // the reader of the central namespace
+    for (const { name } of account.imagePullSecrets ?? []) {
+      const what = delivered.get(`${ns.name}\0${name}`);
+      if (what) grants.push({ kind: 'pull-secret', cluster, tenant: tenantOf(ns), namespace: ns.name, serviceAccount: account.metadata.name, ...what });
+    }
   }
 
   const policy = ofKind(objects, 'ValidatingAdmissionPolicy').find((p) => p.metadata.name === NAMESPACE_LABEL_POLICY);
@@ -115,6 +129,16 @@ describe('access model', () => {
       { kind: 'own-secret', cluster: 'aks-weu-prod', tenant: 'payments', namespace: 'payments-api', secret: 'payments-feature-flags', global: true, vault: 'contoso-css-prod', vaultSecrets: ['payments--feature-flags'], serviceAccount: null },
       { kind: 'own-secret', cluster: 'aks-weu-prod', tenant: 'payments', namespace: 'payments-api', secret: 'postgres', global: false, vault: 'contoso-css-prod', vaultSecrets: ['payments--postgres-password', 'payments--postgres-username'], serviceAccount: null },
       { kind: 'own-secret', cluster: 'aks-weu-prod', tenant: 'payments', namespace: 'payments-api', secret: 'settlement-signing-key', global: false, vault: 'contoso-css-prod', vaultSecrets: ['payments--settlement-signing-key'], serviceAccount: 'settlement-worker' },
+    ]);
+  });
+
+  test('pull secrets: each ServiceAccount the catalogue names pulls with the dockerconfigjson of its credential', () => {
+    const pulls = accessGrants(loadCatalogue()).filter((g) => g.kind === 'pull-secret');
+    const at = { kind: 'pull-secret', cluster: 'aks-weu-prod', tenant: 'payments', namespace: 'payments-api' };
+    expect(pulls).toEqual([
+      { ...at, serviceAccount: 'default', credential: 'acr-pull', format: 'dockerconfigjson' },
+      { ...at, serviceAccount: 'default', credential: 'ghcr-pull', format: 'dockerconfigjson' },
+      { ...at, serviceAccount: 'settlement-worker', credential: 'ghcr-pull', format: 'dockerconfigjson' },
     ]);
   });
 

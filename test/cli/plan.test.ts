@@ -34,6 +34,11 @@ function edit(repo: string, file: string, from: string, to: string): void {
   writeFileSync(path, text.replace(from, to));
 }
 
+/** The line of a catalogue file that holds `text`, counted from 1. */
+function lineOf(repo: string, file: string, text: string): number {
+  return readFileSync(join(repo, 'tenants', file), 'utf8').split('\n').findIndex((line) => line.includes(text)) + 1;
+}
+
 const ADD_ONE_REQUEST = ['teams/payments.yaml', 'requests: [github-gitops]', 'requests: [github-gitops, datadog-api]'] as const;
 
 describe('npm run plan', () => {
@@ -155,13 +160,14 @@ Each cluster reads the master of every credential it offers from its environment
     execFileSync('git', ['-C', repo, '-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-q', '-am', 'a request payments may not make']);
     edit(repo, 'teams/data-science.yaml', 'requests: [acr-pull, gitlab-deploy-key]', 'requests: [acr-pull, gitlab-deploy-kye]');
     const result = plan(repo, '--base', 'main');
+    const [payments, dataScience] = [lineOf(repo, 'teams/payments.yaml', 'gitlab-deploy-key'), lineOf(repo, 'teams/data-science.yaml', 'gitlab-deploy-kye')];
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(
       'plan: the base catalogue has 1 error:\n' +
-        '  main:tenants/teams/payments.yaml:32: clusters.aks-weu-prod.namespaces[1].requests[0]: tenant "payments" may not request credential "gitlab-deploy-key"; it is allowed for: data-science (see main:tenants/credentials.yaml)\n' +
+        `  main:tenants/teams/payments.yaml:${payments}: clusters.aks-weu-prod.namespaces[1].requests[0]: tenant "payments" may not request credential "gitlab-deploy-key"; it is allowed for: data-science (see main:tenants/credentials.yaml)\n` +
         'plan: the catalogue has 2 errors:\n' +
-        '  tenants/teams/data-science.yaml:10: clusters.aks-weu-staging.namespaces[0].requests[1]: unknown credential "gitlab-deploy-kye" (known: acr-pull, datadog-api, edge-gateway-tls, entra-oauth-client, ghcr-pull, github-gitops, gitlab-deploy-key, wildcard-tls)\n' +
-        '  tenants/teams/payments.yaml:32: clusters.aks-weu-prod.namespaces[1].requests[0]: tenant "payments" may not request credential "gitlab-deploy-key"; it is allowed for: data-science (see tenants/credentials.yaml)\n',
+        `  tenants/teams/data-science.yaml:${dataScience}: clusters.aks-weu-staging.namespaces[0].requests[1]: unknown credential "gitlab-deploy-kye" (known: acr-pull, datadog-api, edge-gateway-tls, entra-oauth-client, ghcr-pull, github-gitops, gitlab-deploy-key, wildcard-tls)\n` +
+        `  tenants/teams/payments.yaml:${payments}: clusters.aks-weu-prod.namespaces[1].requests[0]: tenant "payments" may not request credential "gitlab-deploy-key"; it is allowed for: data-science (see tenants/credentials.yaml)\n`,
     );
     expect(result.status).toBe(EXIT.invalidCatalogue);
   });

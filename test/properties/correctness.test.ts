@@ -258,7 +258,14 @@ describe('correctness properties', () => {
     fc.assert(
       eachCluster((_catalogue, _cluster, objects) => {
         for (const o of objects) {
-          expect(o.metadata.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'central-secret-store', 'app.kubernetes.io/part-of': 'central-secret-store' });
+          // Objects the product shares (ServiceAccounts given pull secrets) say which of their fields it writes;
+          // labelling them too would contend with their owner's labels (Helm sets managed-by).
+          const shared = (o.metadata.annotations as Record<string, string> | undefined)?.['central-secret-store.io/owns-fields'];
+          if (shared !== undefined) {
+            expect([o.kind, shared, o.metadata.labels]).toEqual(['ServiceAccount', 'imagePullSecrets', undefined]);
+          } else {
+            expect(o.metadata.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'central-secret-store', 'app.kubernetes.io/part-of': 'central-secret-store' });
+          }
         }
         for (const ces of distributions(objects)) {
           const credential = ces.metadata.labels['central-secret-store.io/credential'];
@@ -380,6 +387,31 @@ describe('correctness properties', () => {
       }),
       RUNS,
     );
+  });
+
+  test(PROPERTY('pull secrets', 'a ServiceAccount\'s pull secrets are dockerconfigjson Secrets ESO delivers to its namespace, for every ServiceAccount the catalogue names'), () => {
+    let checked = 0;
+    fc.assert(
+      eachCluster((catalogue, cluster, objects) => {
+        const views = namespaceViews(objects);
+        const delivered = (namespace: string) =>
+          distributions(objects)
+            .filter((ces) => cesSelects(ces, views.find((v) => v.name === namespace)!))
+            .filter((ces) => ces.spec.externalSecretSpec.target.template.type === 'kubernetes.io/dockerconfigjson')
+            .map((ces) => ces.spec.externalSecretSpec.target.name);
+        const serviceAccounts = ofKind(objects, 'ServiceAccount').filter((o) => o.metadata.namespace !== 'central-secret-store');
+        for (const sa of serviceAccounts) {
+          expect(sa.imagePullSecrets.length).toBeGreaterThan(0);
+          for (const { name } of sa.imagePullSecrets) expect(delivered(sa.metadata.namespace)).toContain(name);
+          checked++;
+        }
+        // Exactly the ServiceAccounts the catalogue names, each once.
+        const named = namespacesOn(catalogue, cluster).flatMap(({ namespace }) => [...new Set((namespace.imagePullSecrets ?? []).flatMap((e) => e.serviceAccounts))].map((sa) => `${namespace.name}/${sa}`));
+        expect(serviceAccounts.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual(named.sort());
+      }),
+      RUNS,
+    );
+    expect(checked).toBeGreaterThan(0);
   });
 });
 

@@ -157,8 +157,9 @@ describe.each(['aks-weu-staging', 'aks-weu-prod', 'edge-k3s-ams-01'])('stack %s'
       objects.map((o) =>
         ['ExternalSecret', 'ClusterExternalSecret'].includes(o.kind) ? { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, 'pulumi.com/deletionPropagationPolicy': 'background' } } } : o,
       );
+    const shared = (o: any) => o.metadata.annotations?.['central-secret-store.io/owns-fields'] !== undefined;
     expect(clusterScoped.inputs.objs).toEqual(background(manifests.clusterScoped));
-    expect(namespaced.inputs.objs).toEqual(background(manifests.namespaced));
+    expect(namespaced.inputs.objs).toEqual(background(manifests.namespaced.filter((o) => !shared(o))));
     expect(clusterScoped.inputs.objs.filter((o: any) => o.metadata.annotations?.['pulumi.com/deletionPropagationPolicy']).length).toBe(
       manifests.clusterScoped.filter((o) => o.kind === 'ClusterExternalSecret').length,
     );
@@ -167,6 +168,19 @@ describe.each(['aks-weu-staging', 'aks-weu-prod', 'edge-k3s-ams-01'])('stack %s'
     expect(namespaced.dependencies).toContain(clusterScoped.urn);
     const secret = only(resources, 'kubernetes:core/v1:Secret');
     expect(secret.dependencies).toContain(urn('kubernetes:helm.sh/v3:Release'));
+  });
+
+  test('ServiceAccounts given pull secrets are patches: their imagePullSecrets are applied, the ServiceAccount is never owned', () => {
+    const expected = synthesizeCluster(catalogue, stack).namespaced.filter((o) => o.kind === 'ServiceAccount' && o.metadata.namespace !== 'central-secret-store');
+    // Resources register in no fixed order: compare by name.
+    const patches = ofType(resources, 'kubernetes:core/v1:ServiceAccountPatch').sort((a, b) => a.name.localeCompare(b.name));
+    expect(patches.map((p) => p.inputs)).toEqual(expected);
+    expect(patches.map((p) => p.name)).toEqual(expected.map((o) => `${stack}-secrets-${o.metadata.namespace}-${o.metadata.name}`));
+    const clusterScoped = ofType(resources, 'kubernetes:yaml/v2:ConfigGroup').find((g) => g.name.endsWith('-cluster-scoped'))!;
+    for (const patch of patches) expect(patch.dependencies).toContain(clusterScoped.urn);
+    // The example sets them on the prod cluster only.
+    expect(patches.length > 0).toBe(stack === 'aks-weu-prod');
+    expect(ofType(resources, 'kubernetes:core/v1:ServiceAccount')).toEqual([]);
   });
 
   test('no secret value is in plaintext in any input', () => {

@@ -20,6 +20,13 @@ const INTERVALS = ['30s', '1m', '2m', '5m', '10m'];
 
 const subset = <T>(items: readonly T[], min = 0) => fc.subarray([...items], { minLength: Math.min(min, items.length) });
 
+/** Namespaces that receive a registry's dockerconfigjson set it on their ServiceAccounts (one or two of them). */
+function pullSecretsFor(requests: readonly string[], credentials: readonly Credential[], index: number) {
+  const pullable = credentials.filter((c) => requests.includes(c.name) && c.kind === 'docker-registry' && c.formats?.some((f) => f.type === 'dockerconfigjson'));
+  if (pullable.length === 0) return {};
+  return { imagePullSecrets: pullable.map((c) => ({ credential: c.name, serviceAccounts: index % 2 === 0 ? ['default'] : ['default', 'builder'] })) };
+}
+
 function credentialArb(name: string, tenants: string[]): fc.Arbitrary<Credential> {
   const allowed = subset(tenants, 1);
   const kv = (k: string) => `${name}-${k}`;
@@ -113,11 +120,13 @@ export function catalogueArb(options: CatalogueArbOptions = {}): fc.Arbitrary<Ca
                     ...clusterNames.map((cluster) => {
                       const requests = subset(credentials.filter((c) => c.allowedTenants.includes(tenant)).map((c) => c.name));
                       const namespace = (i: number) =>
-                        fc.record({
-                          name: fc.constant(`${tenant}-${cluster}-${i}`),
-                          requests,
-                          secrets: options.ownSecrets ? namespaceSecretsArb(tenant, cluster, `${tenant}-${cluster}-${i}`) : fc.constant([]),
-                        });
+                        fc
+                          .record({
+                            name: fc.constant(`${tenant}-${cluster}-${i}`),
+                            requests,
+                            secrets: options.ownSecrets ? namespaceSecretsArb(tenant, cluster, `${tenant}-${cluster}-${i}`) : fc.constant([]),
+                          })
+                          .map((ns) => ({ ...ns, ...pullSecretsFor(ns.requests, credentials, i) }));
                       const globalSecrets = options.ownSecrets
                         ? fc.subarray([{ name: 'global-0', type: 'kubernetes', keyVault: { value: `${tenant}--${cluster}-global` } }])
                         : fc.constant([]);
@@ -174,9 +183,17 @@ type Draft = {
   environments: Catalogue['environments'][number][];
   clusters: (Catalogue['clusters'][number] & { deployers?: { users: string[]; groups: string[] } })[];
   credentials: (Credential & { allowedTenants: string[] })[];
-  tenants: { name: string; owners: unknown[]; clusters: Record<string, { namespaces: { name: string; requests?: string[]; secrets?: unknown[] }[]; globalSecrets?: unknown[] }> }[];
+  tenants: { name: string; owners: unknown[]; clusters: Record<string, { namespaces: DraftNamespace[]; globalSecrets?: unknown[] }> }[];
   sources: Catalogue['sources'];
 };
+
+type DraftNamespace = { name: string; requests?: string[]; imagePullSecrets?: { credential: string; serviceAccounts: string[] }[]; secrets?: unknown[] };
+
+/** Stops requesting a credential, and with it its pull secrets, which only a requested credential may be. */
+function dropRequest(namespace: DraftNamespace, credential: string): void {
+  namespace.requests = (namespace.requests ?? []).filter((r) => r !== credential);
+  namespace.imagePullSecrets = (namespace.imagePullSecrets ?? []).filter((p) => p.credential !== credential);
+}
 
 /** One edit a pull request might make; `pick` chooses among the places it applies to. Returns false if none. */
 type Edit = (draft: Draft, pick: number) => boolean;
@@ -192,7 +209,7 @@ export const NARROWING_EDITS: Readonly<Record<string, Edit>> = {
   'remove a request': (d, pick) => {
     const found = pickFrom(placedNamespaces(d).flatMap((p) => (p.namespace.requests ?? []).map((request) => ({ ...p, request }))), pick);
     if (!found) return false;
-    found.namespace.requests = found.namespace.requests!.filter((r) => r !== found.request);
+    dropRequest(found.namespace, found.request);
     return true;
   },
   'remove a namespace': (d, pick) => {
@@ -206,7 +223,13 @@ export const NARROWING_EDITS: Readonly<Record<string, Edit>> = {
     const found = pickFrom(d.credentials.flatMap((credential) => (credential.allowedTenants.length > 1 ? credential.allowedTenants.map((tenant) => ({ credential, tenant })) : [])), pick);
     if (!found) return false;
     found.credential.allowedTenants = found.credential.allowedTenants.filter((t) => t !== found.tenant);
-    for (const p of placedNamespaces(d).filter((p) => p.tenant.name === found.tenant)) p.namespace.requests = (p.namespace.requests ?? []).filter((r) => r !== found.credential.name);
+    for (const p of placedNamespaces(d).filter((p) => p.tenant.name === found.tenant)) dropRequest(p.namespace, found.credential.name);
+    return true;
+  },
+  'remove a pull secret': (d, pick) => {
+    const found = pickFrom(placedNamespaces(d).flatMap((p) => (p.namespace.imagePullSecrets ?? []).map((entry) => ({ ...p, entry }))), pick);
+    if (!found) return false;
+    found.namespace.imagePullSecrets = found.namespace.imagePullSecrets!.filter((e) => e !== found.entry);
     return true;
   },
   'remove an own secret': (d, pick) => {
@@ -250,6 +273,12 @@ export const WIDENING_EDITS: Readonly<Record<string, Edit>> = {
     const found = pickFrom(placedNamespaces(d).filter((p) => !(p.namespace.secrets ?? []).some((s: any) => s.name === 'own-new')), pick);
     if (!found) return false;
     found.namespace.secrets = [...(found.namespace.secrets ?? []), ownSecretSchema.parse({ name: 'own-new', type: 'kubernetes', keyVault: { token: `${found.tenant.name}--${found.namespace.name}-new` } })];
+    return true;
+  },
+  'pull with one more ServiceAccount': (d, pick) => {
+    const found = pickFrom(placedNamespaces(d).flatMap((p) => (p.namespace.imagePullSecrets ?? []).filter((e) => !e.serviceAccounts.includes('new-sa'))), pick);
+    if (!found) return false;
+    found.serviceAccounts = [...found.serviceAccounts, 'new-sa'];
     return true;
   },
   'change deployers': (d, pick) => {
