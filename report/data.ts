@@ -40,8 +40,15 @@ export interface ReportNamespace {
   readonly tenant: string;
   readonly name: string;
   /** The shared credentials the namespace receives, by name, each with its formats. */
-  readonly credentials: readonly { readonly credential: string; readonly formats: readonly string[] }[];
+  readonly credentials: readonly ReportDelivery[];
   readonly ownSecrets: readonly ReportOwnSecret[];
+}
+
+export interface ReportDelivery {
+  readonly credential: string;
+  readonly formats: readonly string[];
+  /** The ServiceAccounts whose pods pull images with it (`imagePullSecrets`). */
+  readonly pullSecretOf: readonly string[];
 }
 
 export interface ReportOwnSecret {

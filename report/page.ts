@@ -60,9 +60,10 @@ function buildRow(namespace: ReportNamespace): Row {
   };
   row.append(cell(namespace.cluster), cell(namespace.tenant), cell(namespace.name, 'name'));
   const credentials = cell();
-  for (const { credential, formats } of namespace.credentials) {
+  for (const { credential, formats, pullSecretOf } of namespace.credentials) {
     const item = element('div', undefined, 'grant');
     item.append(element('span', credential, 'credential'), element('span', ` as ${formats.join(', ')}`, 'formats'));
+    if (pullSecretOf.length > 0) item.append(element('span', `, pull secret of ServiceAccount ${pullSecretOf.join(', ')}`, 'formats'));
     credentials.append(item);
   }
   const secrets = cell();
@@ -78,7 +79,7 @@ function buildRow(namespace: ReportNamespace): Row {
     namespace.cluster,
     namespace.tenant,
     namespace.name,
-    ...namespace.credentials.flatMap((c) => [c.credential, ...c.formats]),
+    ...namespace.credentials.flatMap((c) => [c.credential, ...c.formats, ...c.pullSecretOf]),
     ...namespace.ownSecrets.flatMap((s) => [s.name, s.serviceAccount ?? '', ...s.vaultSecrets]),
   ];
   return { namespace, element: row, text: words.join(' ').toLowerCase(), credentials: new Set(namespace.credentials.map((c) => c.credential)) };

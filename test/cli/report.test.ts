@@ -37,16 +37,25 @@ describe('npm run report', () => {
       tenant: 'search',
       name: 'search-indexer',
       credentials: [
-        { credential: 'acr-pull', formats: ['dockerconfigjson'] },
-        { credential: 'datadog-api', formats: ['opaque'] },
-        { credential: 'entra-oauth-client', formats: ['oauth'] },
-        { credential: 'ghcr-pull', formats: ['dockerconfigjson', 'kargo'] },
+        { credential: 'acr-pull', formats: ['dockerconfigjson'], pullSecretOf: [] },
+        { credential: 'datadog-api', formats: ['opaque'], pullSecretOf: [] },
+        { credential: 'entra-oauth-client', formats: ['oauth'], pullSecretOf: [] },
+        { credential: 'ghcr-pull', formats: ['dockerconfigjson', 'kargo'], pullSecretOf: [] },
       ],
       ownSecrets: [
         { name: 'indexer-identity', global: false, serviceAccount: 'indexer', vaultSecrets: ['search--indexer-client-key'] },
         { name: 'search-opensearch', global: true, serviceAccount: null, vaultSecrets: ['search--opensearch-password'] },
       ],
     });
+  });
+
+  test('--json: the ServiceAccounts that pull with a credential', () => {
+    expect(report('--json', '--out', join(out, 'pull.json')).status).toBe(EXIT.ok);
+    const payments = JSON.parse(readFileSync(join(out, 'pull.json'), 'utf8')).namespaces.find((n: any) => n.name === 'payments-api');
+    expect(payments.credentials.filter((c: any) => c.pullSecretOf.length > 0)).toEqual([
+      { credential: 'acr-pull', formats: ['dockerconfigjson'], pullSecretOf: ['default'] },
+      { credential: 'ghcr-pull', formats: ['dockerconfigjson', 'kargo'], pullSecretOf: ['default', 'settlement-worker'] },
+    ]);
   });
 
   test('an invalid catalogue writes nothing and exits 2 with its errors', () => {

@@ -98,7 +98,7 @@ function catalogueStrings(catalogue: Catalogue, label: string): Set<string> {
   return strings;
 }
 
-const DATA_FIELDS = ['catalogue', 'clusters', 'credentials', 'tenants', 'namespaces', 'name', 'environment', 'kind', 'description', 'allowedTenants', 'formats', 'owners', 'cluster', 'tenant', 'credential', 'ownSecrets', 'global', 'serviceAccount', 'vaultSecrets'];
+const DATA_FIELDS = ['catalogue', 'clusters', 'credentials', 'tenants', 'namespaces', 'name', 'environment', 'kind', 'description', 'allowedTenants', 'formats', 'owners', 'cluster', 'tenant', 'credential', 'ownSecrets', 'global', 'serviceAccount', 'vaultSecrets', 'pullSecretOf'];
 
 describe('access report page in Chromium', () => {
   test('the example: who has what, a filter by credential, a search, a click on the matrix', async () => {
@@ -108,7 +108,8 @@ describe('access report page in Chromium', () => {
     const rows = await rowTexts(page);
     expect(rows).toHaveLength(12);
     expect(rows).toContain(
-      'aks-weu-prod payments payments-api acr-pull as dockerconfigjson datadog-api as opaque entra-oauth-client as oauth ghcr-pull as dockerconfigjson, kargo wildcard-tls as mapping, tls ' +
+      'aks-weu-prod payments payments-api acr-pull as dockerconfigjson, pull secret of ServiceAccount default datadog-api as opaque entra-oauth-client as oauth ' +
+        'ghcr-pull as dockerconfigjson, kargo, pull secret of ServiceAccount default, settlement-worker wildcard-tls as mapping, tls ' +
         'payments-feature-flags (global), any reader of Secrets here postgres, any reader of Secrets here settlement-signing-key, ServiceAccount settlement-worker only',
     );
     const matrixRow = async (tenant: string) => (await page.locator('#matrix tbody tr', { has: page.locator(`th:text-is("${tenant}")`) }).innerText()).split('\t').map((c) => c.trim());
