@@ -4,7 +4,7 @@
  * head that expire soon. Pure data, sorted, so the same two catalogues always give the same plan; `npm run
  * plan` renders it as Markdown or prints it as JSON.
  */
-import { type Catalogue, type Grant, KEY_VAULT_GET_LIMIT, accessGrants, expiringSecrets, grantKey, vaultReads } from '../tenants/lib';
+import { type Backend, type Catalogue, type Grant, KEY_VAULT_GET_LIMIT, accessGrants, expiringSecrets, grantKey, vaultReads } from '../tenants/lib';
 
 export interface PlanOptions {
   /** What the base and head catalogues are, in words (a git ref, a folder). */
@@ -25,6 +25,8 @@ export interface Membership {
 /** Reads of one vault, absent on the side where its environment does not exist. */
 export interface VaultReadsChange {
   readonly environment: string;
+  /** The vault's backend and name on the head's side, or the base's when the head has no such environment. */
+  readonly backend: Backend;
   readonly vault: string;
   readonly before: { readonly perHour: number; readonly peak: number } | null;
   readonly after: { readonly perHour: number; readonly peak: number } | null;
@@ -99,6 +101,7 @@ function vaultReadsChanges(base: Catalogue, head: Catalogue): VaultReadsChange[]
     const [b, a] = [before.find((r) => r.environment === environment), after.find((r) => r.environment === environment)];
     return {
       environment,
+      backend: (a ?? b)!.backend,
       vault: (a ?? b)!.vault,
       before: b ? { perHour: b.perHour, peak: b.peak } : null,
       after: a ? { perHour: a.perHour, peak: a.peak } : null,

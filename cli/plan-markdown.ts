@@ -61,19 +61,20 @@ function vaultReadsSection(plan: AccessPlan): string[] {
   };
   const share = (change: VaultReadsChange) => {
     if (!change.after) return '–';
+    if (change.backend === 'vault') return 'no fixed limit';
     const percent = `${number.format((change.after.peak / requests) * 100)} %`;
     return change.after.peak > requests ? `**${percent}: over the limit, expect throttling**` : percent;
   };
   return [
-    '### Key Vault reads',
+    '### Vault reads',
     '',
-    `| vault (environment) | GETs per hour | peak GETs at once | peak, of the limit (${limit}) |`,
+    `| vault (environment) | GETs per hour | peak GETs at once | peak, of Key Vault's limit (${limit}) |`,
     '|---|---:|---:|---:|',
     ...plan.vaultReads.map((r) => `| \`${r.vault}\` (${r.environment}) | ${cell(r, 'perHour')} | ${cell(r, 'peak')} | ${share(r)} |`),
     '',
-    `Each cluster reads the master of every credential it offers from its environment's vault every ${MASTER_REFRESH_INTERVAL}, one GET per Key Vault secret of the credential; tenant copies read the cluster's API server, never the vault. ` +
-      `Each namespace reads its own secrets, and its tenant's global secrets on that cluster, every ${OWN_SECRET_REFRESH_INTERVAL}, one GET per Key Vault secret. ` +
-      'The peak is all of them refreshing at once, as after ESO restarts.',
+    `Each cluster reads the master of every credential it offers from its environment's vault every ${MASTER_REFRESH_INTERVAL}, one GET per master key; tenant copies read the cluster's API server, never the vault. ` +
+      `Each namespace reads its own secrets, and its tenant's global secrets on that cluster, every ${OWN_SECRET_REFRESH_INTERVAL}, one GET per key. ` +
+      "The peak is all of them refreshing at once, as after ESO restarts. HashiCorp Vault has no fixed limit: the peak is for sizing the server.",
     '',
   ];
 }

@@ -57,19 +57,23 @@ export function esoChartValues(options: EsoValuesOptions = {}): Record<string, u
 export interface EsoReleaseArgs extends EsoValuesOptions {
   /** Provider of the target cluster. */
   readonly provider: k8s.Provider;
-  /** Client id of the identity ESO uses for Key Vault. */
-  readonly clientId: pulumi.Input<string>;
+  /**
+   * Client id of the identity ESO uses for Key Vault.
+   * @default - none: no identity Secret (HashiCorp Vault environments, where ESO logs in with its ServiceAccount)
+   */
+  readonly clientId?: pulumi.Input<string>;
   /** Client secret of a service principal; leave out for workload identity. */
   readonly clientSecret?: pulumi.Input<string>;
 }
 
 /**
- * ESO installed from its Helm chart, pinned to 2.9.0, and the Secret that tells the Key Vault store which
- * identity to use. The release waits for the controller and its webhook, which fails closed.
+ * ESO installed from its Helm chart, pinned to 2.9.0, and (Key Vault environments) the Secret that tells the
+ * Key Vault store which identity to use. The release waits for the controller and its webhook, which fails closed.
  */
 export class EsoRelease extends pulumi.ComponentResource {
   readonly release: k8s.helm.v3.Release;
-  readonly identitySecret: k8s.core.v1.Secret;
+  /** The Key Vault identity's Secret, when there is an identity. */
+  readonly identitySecret?: k8s.core.v1.Secret;
 
   constructor(name: string, args: EsoReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super('central-secret-store:kubernetes:EsoRelease', name, {}, opts);
@@ -88,6 +92,10 @@ export class EsoRelease extends pulumi.ComponentResource {
       },
       { parent: this, provider: args.provider },
     );
+    if (args.clientId === undefined) {
+      this.registerOutputs({});
+      return;
+    }
     this.identitySecret = new k8s.core.v1.Secret(
       `${name}-keyvault-identity`,
       {

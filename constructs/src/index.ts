@@ -29,6 +29,7 @@ export * from './tenant-namespace';
 export * from './tenant-owner-role';
 export * from './tenant-secret';
 export * from './tls-credential';
+export * from './vault-store';
 export * from './workload-secret';
 export type { ArgoCdSecretType } from './formats/argocd';
 export type { KargoCredentialType } from './formats/kargo';

@@ -11,7 +11,7 @@ import {
 } from './imports/external-secrets.io';
 import { OPERATOR_LABEL, OWN_SECRET_ANNOTATIONS, SECRET_PROVENANCE_LABELS, TENANT_LABEL } from './labels';
 import { OWN_SECRET_REFRESH_INTERVAL } from './refresh-intervals';
-import type { ISecretStore } from './secret-store';
+import { type ISecretStore, type RemoteSecretReference, remoteRefOf } from './secret-store';
 
 /** What every kind of own secret takes (seed 000: workload, kubernetes and raw secrets). */
 export interface OwnSecretProps {
@@ -21,10 +21,10 @@ export interface OwnSecretProps {
   /** Name of the Secret, and of the ExternalSecret that writes it. */
   readonly name: string;
 
-  /** Secret key -> name of the vault secret holding its value. */
-  readonly vaultSecrets: Readonly<Record<string, string>>;
+  /** Secret key -> where the vault holds its value: a Key Vault secret name, or a Vault KV path and field. */
+  readonly vaultSecrets: Readonly<Record<string, RemoteSecretReference>>;
 
-  /** The tenant's own store (see KeyVaultStore; usable from the tenant's namespaces only). */
+  /** The tenant's own store (see KeyVaultStore and VaultStore; usable from the tenant's namespaces only). */
   readonly store: ISecretStore;
 
   /**
@@ -119,6 +119,6 @@ export function ownSecretSpec(construct: string, props: OwnSecretProps, shape: O
         data,
       },
     },
-    data: keys.map((k) => ({ secretKey: k, remoteRef: { key: props.vaultSecrets[k] } })),
+    data: keys.map((k) => ({ secretKey: k, remoteRef: remoteRefOf(props.vaultSecrets[k]) })),
   };
 }

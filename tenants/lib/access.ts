@@ -8,6 +8,7 @@
 import type { Catalogue } from './catalogue';
 import { centralStoreName, tenantStoreName } from './object-names';
 import { credentialsOfferedOn, deployersOf, environmentOf, formatsOf, namespacesOn, pullSecretsOf } from './resolve';
+import { type Backend, masterLocations, ownSecretLocations, vaultOfEnvironment } from './vault-locations';
 
 /** A namespace receives a shared credential in one format (a ClusterExternalSecret selects it). */
 export interface DeliveryGrant {
@@ -27,14 +28,16 @@ export interface AllowedTenantGrant {
   readonly tenant: string;
 }
 
-/** A cluster pulls a Key Vault secret into one key of a credential's master, in its central namespace. */
+/** A cluster pulls a vault secret into one key of a credential's master, in its central namespace. */
 export interface MasterGrant {
   readonly kind: 'master';
   readonly cluster: string;
-  /** The Key Vault read: the cluster's environment's, so moving a cluster to another environment is a new grant. */
+  readonly backend: Backend;
+  /** The vault read: the cluster's environment's, so moving a cluster to another environment is a new grant. */
   readonly vault: string;
   readonly credential: string;
   readonly key: string;
+  /** Where in the vault (see vault-locations.ts). */
   readonly vaultSecret: string;
 }
 
@@ -65,9 +68,10 @@ export interface OwnSecretGrant {
   readonly secret: string;
   /** Delivered to every namespace of the tenant on the cluster (`globalSecrets`). */
   readonly global: boolean;
-  /** The Key Vault read: the cluster's environment's. */
+  readonly backend: Backend;
+  /** The vault read: the cluster's environment's. */
   readonly vault: string;
-  /** The Key Vault secrets it reads, sorted: pointing a secret at another vault secret is a new grant. */
+  /** The vault secrets it reads, sorted: pointing a secret at another vault secret is a new grant. */
   readonly vaultSecrets: readonly string[];
   /**
    * The only ServiceAccount that may read the Secret (workload secrets, through a Role with `resourceNames`);
@@ -150,7 +154,8 @@ export function accessGrants(catalogue: Catalogue): Grant[] {
   const credentials = new Map(catalogue.credentials.map((c) => [c.name, c]));
   for (const definition of catalogue.clusters) {
     const cluster = definition.name;
-    const vault = environmentOf(catalogue, definition).keyVault.name;
+    const environment = environmentOf(catalogue, definition);
+    const vault = vaultOfEnvironment(environment);
     const deployers = deployersOf(definition);
     grants.push(
       ...deployers.users.map((name): Grant => ({ kind: 'deployer', cluster, identity: 'User', name })),
@@ -158,8 +163,8 @@ export function accessGrants(catalogue: Catalogue): Grant[] {
     );
     for (const credential of credentialsOfferedOn(catalogue, definition)) {
       const store = centralStoreName(credential.name);
-      for (const [key, vaultSecret] of Object.entries<string>(credential.keyVault)) {
-        grants.push({ kind: 'master', cluster, vault, credential: credential.name, key, vaultSecret });
+      for (const [key, vaultSecret] of Object.entries(masterLocations(environment, credential))) {
+        grants.push({ kind: 'master', cluster, ...vault, credential: credential.name, key, vaultSecret });
       }
       for (const tenant of credential.allowedTenants) grants.push({ kind: 'credential-store', cluster, store, credential: credential.name, tenant });
     }
@@ -187,8 +192,8 @@ export function accessGrants(catalogue: Catalogue): Grant[] {
           ...at,
           secret: secret.name,
           global,
-          vault,
-          vaultSecrets: Object.values(secret.keyVault).sort(),
+          ...vault,
+          vaultSecrets: Object.values(ownSecretLocations(environment, tenant.name, secret)).sort(),
           serviceAccount: secret.type === 'workload' ? secret.serviceAccount : null,
         });
       }

@@ -13,6 +13,7 @@ import {
   STORE_REFERENCE_POLICY,
   TENANT_OWNER_BINDING,
   TENANT_OWNER_ROLE,
+  VAULT_STORE,
   centralStoreName,
   distributionName,
   globalSecretDistributionName,
@@ -52,7 +53,8 @@ export function generatedObjects(catalogue: Catalogue): GeneratedObject[] {
     const platform = { producer: 'the platform', file: catalogue.sources.clusters, path: ['clusters', writtenIndex(catalogue, 'clusters', c), 'name'], owner: 'platform' };
     add({ ...platform, kind: 'Namespace', name: CENTRAL_NAMESPACE });
     for (const kind of ['ServiceAccount', 'Role', 'RoleBinding']) add({ ...platform, kind, namespace: CENTRAL_NAMESPACE, name: CENTRAL_READER });
-    add({ ...platform, kind: 'ClusterSecretStore', name: KEY_VAULT_STORE });
+    const environment = catalogue.environments.find((e) => e.name === cluster.environment);
+    add({ ...platform, kind: 'ClusterSecretStore', name: environment?.vault ? VAULT_STORE : KEY_VAULT_STORE });
     add({ ...platform, kind: 'ClusterRole', name: TENANT_OWNER_ROLE });
     for (const policy of [NAMESPACE_LABEL_POLICY, STORE_REFERENCE_POLICY]) {
       add({ ...platform, kind: 'ValidatingAdmissionPolicy', name: policy });

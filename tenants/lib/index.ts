@@ -12,4 +12,6 @@ export * from './schema';
 export * from './tenant-modules';
 export * from './validate';
 export * from './validity';
+export * from './vault-layout';
+export * from './vault-locations';
 export * from './vault-reads';

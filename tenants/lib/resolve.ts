@@ -3,7 +3,7 @@
  * all agree on them.
  */
 import type { Catalogue } from './catalogue';
-import type { Cluster, Credential, Environment, Format, ImagePullSecret, OwnSecret, Tenant, TenantNamespace } from './schema';
+import type { Cluster, Credential, Environment, Format, ImagePullSecret, OwnSecret, Tenant, TenantNamespace, VaultSettings } from './schema';
 
 /** Default for how often a tenant copy re-reads its master from the central namespace (Property 1's bound). */
 export const DEFAULT_REFRESH_INTERVAL = '1m0s';
@@ -32,7 +32,7 @@ function defaultFormat(credential: Credential): Format {
     case 'docker-registry':
       return { type: 'dockerconfigjson' };
     case 'git':
-      return 'sshPrivateKey' in credential.keyVault ? { type: 'ssh-auth' } : { type: 'basic-auth' };
+      return masterKeysOf(credential).includes('sshPrivateKey') ? { type: 'ssh-auth' } : { type: 'basic-auth' };
     case 'oauth':
       return { type: 'oauth' };
     case 'tls':
@@ -50,9 +50,12 @@ export function formatsOf(credential: Credential): ResolvedFormat[] {
   });
 }
 
-/** Keys of the master Secret in the central namespace, in a stable order. */
+/**
+ * Keys of the master Secret in the central namespace, in a stable order. Validation makes both backends name
+ * the same keys when a credential names both.
+ */
 export function masterKeysOf(credential: Credential): string[] {
-  return Object.keys(credential.keyVault).sort();
+  return Object.keys(credential.keyVault ?? credential.vault ?? {}).sort();
 }
 
 /** The URL a credential is used against, when it has one (git URL, first registry, OAuth issuer). */
@@ -75,14 +78,32 @@ export function environmentOf(catalogue: Catalogue, cluster: Cluster): Environme
   return environment;
 }
 
+/** An environment whose backend is Azure Key Vault. */
+export type KeyVaultEnvironment = Environment & { readonly keyVault: NonNullable<Environment['keyVault']> };
+
+/** An environment whose backend is HashiCorp Vault. */
+export type VaultEnvironment = Environment & { readonly vault: VaultSettings };
+
+export function isVaultEnvironment(environment: Environment): environment is VaultEnvironment {
+  return environment.vault !== undefined;
+}
+
+/** Which backend an environment uses, in words, for messages. */
+export function backendNameOf(environment: Environment): string {
+  return isVaultEnvironment(environment) ? 'HashiCorp Vault' : 'Azure Key Vault';
+}
+
 /** Resource group of an environment's Key Vault. */
-export function keyVaultResourceGroupOf(environment: Environment): string {
+export function keyVaultResourceGroupOf(environment: KeyVaultEnvironment): string {
   return environment.keyVault.resourceGroup ?? `css-${environment.name}`;
 }
 
-/** The cluster whose stack creates the environment's Key Vault (one vault per environment, one owner). */
-export function keyVaultOwnerOf(catalogue: Catalogue, environment: Environment): string | undefined {
-  return environment.keyVault.managedBy ?? catalogue.clusters.find((c) => c.environment === environment.name)?.name;
+/**
+ * The cluster whose stack creates the environment's vault: the Key Vault, or the mounts, namespaces and
+ * tenant policies in HashiCorp Vault (one per environment, one owner).
+ */
+export function vaultOwnerOf(catalogue: Catalogue, environment: Environment): string | undefined {
+  return (environment.keyVault ?? environment.vault)?.managedBy ?? catalogue.clusters.find((c) => c.environment === environment.name)?.name;
 }
 
 export function clusterNamed(catalogue: Catalogue, name: string): Cluster {
@@ -153,6 +174,12 @@ export function ownSecretsOf(catalogue: Catalogue): DeclaredOwnSecret[] {
       ...(placement.globalSecrets ?? []).map((secret, g) => ({ ...at, cluster, path: ['clusters', cluster, 'globalSecrets', g], secret })),
     ]);
   });
+}
+
+/** Tenants with a namespace on some cluster of an environment: those that get a space in its vault. */
+export function tenantsIn(catalogue: Catalogue, environment: Environment): Tenant[] {
+  const clusters = new Set(catalogue.clusters.filter((c) => c.environment === environment.name).map((c) => c.name));
+  return catalogue.tenants.filter((tenant) => Object.keys(tenant.clusters).some((cluster) => clusters.has(cluster)));
 }
 
 /**

@@ -49,7 +49,7 @@ export function validityReport(catalogue: Catalogue, options: ValidityOptions): 
   for (const { file, path, secret, expires, daysLeft, expired } of expiringSecrets(catalogue, options.now, options.warnWithinDays)) {
     const issue = (message: string) => ({ file, path: formatPath([...path, 'expires']), line: lineAt(catalogue.sources, file, [...path, 'expires']), message });
     if (expired) {
-      errors.push(issue(`secret "${secret.name}" expired on ${expires}; rotate it in Key Vault and move expires, or remove it`));
+      errors.push(issue(`secret "${secret.name}" expired on ${expires}; rotate it in its vault (Key Vault or HashiCorp Vault) and move expires, or remove it`));
     } else {
       warnings.push(issue(`secret "${secret.name}" expires on ${expires}, in ${daysLeft} days`));
     }
@@ -60,7 +60,7 @@ export function validityReport(catalogue: Catalogue, options: ValidityOptions): 
 /** The validity window the catalogue declares for a Key Vault secret, if a tenant secret reads it. */
 export function validityOfVaultSecret(catalogue: Catalogue, vaultSecretName: string): { notBefore?: string; expires?: string } | undefined {
   for (const { secret } of ownSecretsOf(catalogue)) {
-    if (Object.values(secret.keyVault).includes(vaultSecretName)) return { notBefore: secret.notBefore, expires: secret.expires };
+    if (Object.values(secret.keyVault ?? {}).includes(vaultSecretName)) return { notBefore: secret.notBefore, expires: secret.expires };
   }
   return undefined;
 }

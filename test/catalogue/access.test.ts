@@ -30,8 +30,17 @@ function grantsOfObjects(cluster: string, objects: readonly KubeObject[], tenant
   const namespaces = namespaceViews(objects).filter((n) => TENANT_LABEL in n.labels);
   const stores = new Map(ofKind(objects, 'ClusterSecretStore').map((s) => [s.metadata.name, s]));
   const tenantOf = (ns: NamespaceView) => ns.labels[TENANT_LABEL];
-  /** The vault an Azure Key Vault store reads, by name. */
-  const vaultOf = (storeName: string) => /^https:\/\/([^.]+)\.vault\.azure\.net\/$/.exec(stores.get(storeName).spec.provider.azurekv.vaultUrl)![1];
+  /** The vault a store reads, as grants name it: a Key Vault by its name, a HashiCorp Vault by its address. */
+  const vaultOf = (storeName: string) => {
+    const { azurekv, vault } = stores.get(storeName).spec.provider;
+    return azurekv ? { backend: 'keyVault' as const, vault: /^https:\/\/([^.]+)\.vault\.azure\.net\/$/.exec(azurekv.vaultUrl)![1] } : { backend: 'vault' as const, vault: vault.server };
+  };
+  /** Where the values an ExternalSecret spec reads live: Key Vault names, or `<namespace>/<mount>/<path>#<field>`. */
+  const vaultSecretsOf = (spec: any) => {
+    const vault = stores.get(spec.secretStoreRef.name).spec.provider.vault;
+    const prefix = vault && [vault.namespace, vault.path].filter(Boolean).join('/');
+    return spec.data.map((d: any) => (vault ? `${prefix}/${d.remoteRef.key}#${d.remoteRef.property}` : d.remoteRef.key)).sort();
+  };
 
   for (const store of stores.values()) {
     if (store.metadata.name.startsWith('central-')) {
@@ -47,7 +56,6 @@ function grantsOfObjects(cluster: string, objects: readonly KubeObject[], tenant
     }
   }
 
-  const vaultSecretsOf = (spec: any) => spec.data.map((d: any) => d.remoteRef.key).sort();
   /** namespace\0Secret name -> the credential and format ESO delivers there under that name. */
   const delivered = new Map<string, { credential: string; format: string }>();
   for (const ces of ofKind(objects, 'ClusterExternalSecret')) {
@@ -60,14 +68,17 @@ function grantsOfObjects(cluster: string, objects: readonly KubeObject[], tenant
         grants.push({ kind: 'delivery', cluster, tenant: tenantOf(ns), namespace: ns.name, credential, format });
         delivered.set(`${ns.name}\0${spec.target.name}`, { credential, format });
       } else {
-        grants.push({ kind: 'own-secret', cluster, tenant: tenantOf(ns), namespace: ns.name, secret: ces.spec.externalSecretName, global: true, vault: vaultOf(store.metadata.name), vaultSecrets: vaultSecretsOf(spec), serviceAccount: null });
+        grants.push({ kind: 'own-secret', cluster, tenant: tenantOf(ns), namespace: ns.name, secret: ces.spec.externalSecretName, global: true, ...vaultOf(store.metadata.name), vaultSecrets: vaultSecretsOf(spec), serviceAccount: null });
       }
     }
   }
 
   for (const es of ofKind(objects, 'ExternalSecret')) {
     if (es.metadata.namespace === CENTRAL_NAMESPACE) {
-      for (const d of es.spec.data) grants.push({ kind: 'master', cluster, vault: vaultOf(es.spec.secretStoreRef.name), credential: es.metadata.name, key: d.secretKey, vaultSecret: d.remoteRef.key });
+      for (const d of es.spec.data) {
+        const [vaultSecret] = vaultSecretsOf({ ...es.spec, data: [d] });
+        grants.push({ kind: 'master', cluster, ...vaultOf(es.spec.secretStoreRef.name), credential: es.metadata.name, key: d.secretKey, vaultSecret });
+      }
       continue;
     }
     const ns = namespaces.find((n) => n.name === es.metadata.namespace)!;
@@ -78,7 +89,7 @@ function grantsOfObjects(cluster: string, objects: readonly KubeObject[], tenant
       .filter((r) => r.metadata.namespace === ns.name && r.rules.some((rule: any) => rule.resources.includes('secrets') && (rule.resourceNames ?? []).includes(secret)))
       .flatMap((role) => ofKind(objects, 'RoleBinding').filter((b) => b.metadata.namespace === ns.name && b.roleRef.name === role.metadata.name))
       .flatMap((binding) => binding.subjects.filter((s: any) => s.kind === 'ServiceAccount').map((s: any) => s.name));
-    grants.push({ kind: 'own-secret', cluster, tenant: tenantOf(ns), namespace: ns.name, secret, global: false, vault: vaultOf(es.spec.secretStoreRef.name), vaultSecrets: vaultSecretsOf(es.spec), serviceAccount: readers[0] ?? null });
+    grants.push({ kind: 'own-secret', cluster, tenant: tenantOf(ns), namespace: ns.name, secret, global: false, ...vaultOf(es.spec.secretStoreRef.name), vaultSecrets: vaultSecretsOf(es.spec), serviceAccount: readers[0] ?? null });
   }
 
   // A ServiceAccount's pull secrets: only those naming a Secret ESO delivers in its namespace pull anything.
@@ -114,9 +125,9 @@ describe('access model', () => {
     expect(keysOf(accessGrants(catalogue))).toEqual(grantsOfSynth(catalogue));
   });
 
-  test('random catalogues with own and global secrets and deployers: the grants are what synth gives (100 runs)', () => {
+  test('random catalogues with own and global secrets, deployers and both backends: the grants are what synth gives (100 runs)', () => {
     fc.assert(
-      fc.property(catalogueArb({ ownSecrets: true, deployers: true }), (catalogue) => {
+      fc.property(catalogueArb({ ownSecrets: true, deployers: true, withVault: true }), (catalogue) => {
         expect(keysOf(accessGrants(catalogue))).toEqual(grantsOfSynth(catalogue));
       }),
       { numRuns: 100 },
@@ -126,9 +137,20 @@ describe('access model', () => {
   test('a workload secret is readable by its ServiceAccount only; a kubernetes secret by whoever reads Secrets in its namespace', () => {
     const own = accessGrants(loadCatalogue()).filter((g) => g.kind === 'own-secret' && g.namespace === 'payments-api');
     expect(own).toEqual([
-      { kind: 'own-secret', cluster: 'aks-weu-prod', tenant: 'payments', namespace: 'payments-api', secret: 'payments-feature-flags', global: true, vault: 'contoso-css-prod', vaultSecrets: ['payments--feature-flags'], serviceAccount: null },
-      { kind: 'own-secret', cluster: 'aks-weu-prod', tenant: 'payments', namespace: 'payments-api', secret: 'postgres', global: false, vault: 'contoso-css-prod', vaultSecrets: ['payments--postgres-password', 'payments--postgres-username'], serviceAccount: null },
-      { kind: 'own-secret', cluster: 'aks-weu-prod', tenant: 'payments', namespace: 'payments-api', secret: 'settlement-signing-key', global: false, vault: 'contoso-css-prod', vaultSecrets: ['payments--settlement-signing-key'], serviceAccount: 'settlement-worker' },
+      { kind: 'own-secret', cluster: 'aks-weu-prod', tenant: 'payments', namespace: 'payments-api', secret: 'payments-feature-flags', global: true, backend: 'keyVault', vault: 'contoso-css-prod', vaultSecrets: ['payments--feature-flags'], serviceAccount: null },
+      { kind: 'own-secret', cluster: 'aks-weu-prod', tenant: 'payments', namespace: 'payments-api', secret: 'postgres', global: false, backend: 'keyVault', vault: 'contoso-css-prod', vaultSecrets: ['payments--postgres-password', 'payments--postgres-username'], serviceAccount: null },
+      { kind: 'own-secret', cluster: 'aks-weu-prod', tenant: 'payments', namespace: 'payments-api', secret: 'settlement-signing-key', global: false, backend: 'keyVault', vault: 'contoso-css-prod', vaultSecrets: ['payments--settlement-signing-key'], serviceAccount: 'settlement-worker' },
+    ]);
+  });
+
+  test('on a HashiCorp Vault cluster, values are paths in the space the store reads: the shared mount, or the tenant\'s own', () => {
+    const onprem = accessGrants(loadCatalogue()).filter((g) => (g.kind === 'own-secret' || (g.kind === 'master' && g.credential === 'acr-pull')) && g.cluster === 'k3s-onprem-01');
+    const vault = { backend: 'vault', vault: 'https://vault.dc1.contoso.example:8200' };
+    expect(onprem).toEqual([
+      { kind: 'own-secret', cluster: 'k3s-onprem-01', tenant: 'data-science', namespace: 'ds-training', secret: 'feature-store', global: false, ...vault, vaultSecrets: ['css-tenant-data-science/feature-store#password', 'css-tenant-data-science/feature-store#username'], serviceAccount: null },
+      { kind: 'own-secret', cluster: 'k3s-onprem-01', tenant: 'platform-tools', namespace: 'gateway-onprem', secret: 'gateway-signing-key', global: false, ...vault, vaultSecrets: ['css-tenant-platform-tools/gateway/signing#key'], serviceAccount: 'gateway' },
+      { kind: 'master', cluster: 'k3s-onprem-01', ...vault, credential: 'acr-pull', key: 'password', vaultSecret: 'css-shared/registries/acr-pull#password' },
+      { kind: 'master', cluster: 'k3s-onprem-01', ...vault, credential: 'acr-pull', key: 'username', vaultSecret: 'css-shared/registries/acr-pull#username' },
     ]);
   });
 

@@ -11,9 +11,9 @@ import { catalogueArb } from '../support/arbitraries';
 import { cesSelects } from '../support/selectors';
 import { namespaceViews, ofKind, synthesizeAll } from '../support/synth';
 
-/** GETs per hour and per round of refreshes that one cluster's objects make of Key Vault. */
+/** GETs per hour and per round of refreshes that one cluster's objects make of its vault (Key Vault or HashiCorp Vault). */
 function readsOfObjects(objects: readonly KubeObject[]): { perHour: number; peak: number } {
-  const vaultStores = new Set(ofKind(objects, 'ClusterSecretStore').filter((s) => s.spec.provider.azurekv).map((s) => s.metadata.name));
+  const vaultStores = new Set(ofKind(objects, 'ClusterSecretStore').filter((s) => s.spec.provider.azurekv || s.spec.provider.vault).map((s) => s.metadata.name));
   const readers = [
     ...ofKind(objects, 'ExternalSecret').map((es) => ({ spec: es.spec, copies: 1 })),
     ...ofKind(objects, 'ClusterExternalSecret').map((ces) => ({ spec: ces.spec.externalSecretSpec, copies: namespaceViews(objects).filter((n) => cesSelects(ces, n)).length })),
@@ -35,19 +35,20 @@ function readsOfSynth(catalogue: Catalogue) {
   });
 }
 
-describe('Key Vault reads', () => {
+describe('vault reads', () => {
   test('the example: per vault, per hour and at the peak, as counted from the synthesized objects', () => {
     const catalogue = loadCatalogue();
     expect(vaultReads(catalogue)).toEqual([
-      { environment: 'prod', vault: 'contoso-css-prod', clusters: ['aks-weu-prod', 'edge-k3s-ams-01'], perHour: 408, peak: 34 },
-      { environment: 'staging', vault: 'contoso-css-staging', clusters: ['aks-weu-staging'], perHour: 180, peak: 15 },
+      { environment: 'onprem', backend: 'vault', vault: 'https://vault.dc1.contoso.example:8200', clusters: ['k3s-onprem-01'], perHour: 156, peak: 13 },
+      { environment: 'prod', backend: 'keyVault', vault: 'contoso-css-prod', clusters: ['aks-weu-prod', 'edge-k3s-ams-01'], perHour: 408, peak: 34 },
+      { environment: 'staging', backend: 'keyVault', vault: 'contoso-css-staging', clusters: ['aks-weu-staging'], perHour: 180, peak: 15 },
     ]);
     expect(vaultReads(catalogue).map(({ perHour, peak }) => ({ perHour, peak }))).toEqual(readsOfSynth(catalogue));
   });
 
-  test('random catalogues with own and global secrets: the model counts what the objects read (100 runs)', () => {
+  test('random catalogues with own and global secrets, Key Vault and HashiCorp Vault: the model counts what the objects read (100 runs)', () => {
     fc.assert(
-      fc.property(catalogueArb({ ownSecrets: true }), (catalogue) => {
+      fc.property(catalogueArb({ ownSecrets: true, withVault: true }), (catalogue) => {
         expect(vaultReads(catalogue).map(({ perHour, peak }) => ({ perHour, peak }))).toEqual(readsOfSynth(catalogue));
       }),
       { numRuns: 100 },

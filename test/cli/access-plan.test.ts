@@ -10,7 +10,7 @@ import { NARROWING_EDITS, WIDENING_EDITS, catalogueArb, editedCatalogueArb } fro
 
 const RUNS = { numRuns: 100 };
 const OPTIONS = { baseLabel: 'base', headLabel: 'head', now: new Date('2026-06-01T00:00:00Z'), expiringWithinDays: 30 };
-const richCatalogueArb = catalogueArb({ ownSecrets: true, deployers: true });
+const richCatalogueArb = catalogueArb({ ownSecrets: true, deployers: true, withVault: true });
 const keys = (grants: readonly Grant[]) => grants.map(grantKey).sort();
 
 /** The base's grants with the plan applied: every removed grant must be there, every added one must not. */

@@ -57,20 +57,22 @@ describe('npm run plan', () => {
 + namespace payments-gitops (tenant payments) gains credential datadog-api as opaque
 \`\`\`
 
-### Key Vault reads
+### Vault reads
 
-| vault (environment) | GETs per hour | peak GETs at once | peak, of the limit (4,000 GETs per 10 s) |
+| vault (environment) | GETs per hour | peak GETs at once | peak, of Key Vault's limit (4,000 GETs per 10 s) |
 |---|---:|---:|---:|
+| \`https://vault.dc1.contoso.example:8200\` (onprem) | 156 | 13 | no fixed limit |
 | \`contoso-css-prod\` (prod) | 408 | 34 | 0.9 % |
 | \`contoso-css-staging\` (staging) | 180 | 15 | 0.4 % |
 
-Each cluster reads the master of every credential it offers from its environment's vault every 5m0s, one GET per Key Vault secret of the credential; tenant copies read the cluster's API server, never the vault. Each namespace reads its own secrets, and its tenant's global secrets on that cluster, every 5m0s, one GET per Key Vault secret. The peak is all of them refreshing at once, as after ESO restarts.
+Each cluster reads the master of every credential it offers from its environment's vault every 5m0s, one GET per master key; tenant copies read the cluster's API server, never the vault. Each namespace reads its own secrets, and its tenant's global secrets on that cluster, every 5m0s, one GET per key. The peak is all of them refreshing at once, as after ESO restarts. HashiCorp Vault has no fixed limit: the peak is for sizing the server.
 
 ### Own secrets expiring within 30 days of 2028-02-15
 
 | expires | days left | cluster | tenant | namespace | secret |
 |---|---:|---|---|---|---|
 | 2028-03-01T00:00:00Z | 15 | edge-k3s-ams-01 | data-science | ds-edge-inference | model-registry-token |
+| 2028-03-01T00:00:00Z | 15 | k3s-onprem-01 | data-science | ds-training | feature-store |
 `);
     expect(result.status).toBe(EXIT.accessWidened);
     expect(plan(repo, '--base', 'main').stdout).toBe(result.stdout);
@@ -87,6 +89,7 @@ Each cluster reads the master of every credential it offers from its environment
     expect(json.vaultLimit).toEqual({ requests: 4000, seconds: 10 });
     expect(json.expiring.secrets).toEqual([
       { cluster: 'edge-k3s-ams-01', tenant: 'data-science', namespace: 'ds-edge-inference', secret: 'model-registry-token', expires: '2028-03-01T00:00:00Z', daysLeft: 15, expired: false, file: 'tenants/teams/data-science.yaml' },
+      { cluster: 'k3s-onprem-01', tenant: 'data-science', namespace: 'ds-training', secret: 'feature-store', expires: '2028-03-01T00:00:00Z', daysLeft: 15, expired: false, file: 'tenants/teams/data-science.yaml' },
     ]);
     const written = plan(repo, '--base', 'main', '--json', '--out', 'plan.json');
     expect(written.stdout).toBe('plan: wrote plan.json: access widens (1 added, 0 removed)\n');
@@ -111,14 +114,25 @@ Each cluster reads the master of every credential it offers from its environment
     const repo = repository();
     const base = tempDir('css-plan-base-');
     cpSync(join(repo, 'tenants'), base, { recursive: true });
-    edit(repo, 'credentials.yaml', 'allowedTenants: [payments, search]\n    formats:\n      - type: tls', 'allowedTenants: [payments, search, data-science]\n    formats:\n      - type: tls');
+    // data-science has a namespace on the HashiCorp Vault cluster, so the credential now needs Vault paths too.
+    edit(
+      repo,
+      'credentials.yaml',
+      'contoso-root-ca }\n    allowedTenants: [payments, search]',
+      'contoso-root-ca }\n    vault: { tls.crt: tls/wildcard#crt, tls.key: tls/wildcard#key, ca.crt: tls/contoso-root-ca#crt }\n    allowedTenants: [payments, search, data-science]',
+    );
+    edit(repo, 'teams/payments.yaml', 'serviceAccounts: [default, settlement-worker]', 'serviceAccounts: [default, settlement-worker, batch]');
     edit(repo, 'clusters.yaml', '    trustDomain: edge.contoso.example', '    trustDomain: edge.contoso.example\n    deployers: { groups: [7d6f0c52-platform-ci] }');
     edit(repo, 'teams/data-science.yaml', '            expires: "2028-03-01T00:00:00Z"', '            expires: "2028-03-01T00:00:00Z"\n          - name: feature-store\n            type: workload\n            serviceAccount: feast\n            spiffeId: spiffe://edge.contoso.example/ns/ds-edge-inference/sa/feast\n            keyVault: { key: data-science--feature-store-key }');
     const result = plan(repo, '--base', base);
     expect(result.status).toBe(EXIT.accessWidened);
-    // Three more master keys on edge-k3s-ams-01 and one more own secret, each read every five minutes.
-    expect(result.stdout).toContain('| `contoso-css-prod` (prod) | 408 → 456 | 34 → 38 | 1 % |\n| `contoso-css-staging` (staging) | 180 | 15 | 0.4 % |\n');
-    const changes = result.stdout.slice(result.stdout.indexOf('### All clusters'), result.stdout.indexOf('### Key Vault reads'));
+    // Three more master keys on edge-k3s-ams-01 and one more own secret, and three master keys on k3s-onprem-01,
+    // each read every five minutes.
+    expect(result.stdout).toContain(
+      '| `https://vault.dc1.contoso.example:8200` (onprem) | 156 → 192 | 13 → 16 | no fixed limit |\n' +
+        '| `contoso-css-prod` (prod) | 408 → 456 | 34 → 38 | 1 % |\n| `contoso-css-staging` (staging) | 180 | 15 | 0.4 % |\n',
+    );
+    const changes = result.stdout.slice(result.stdout.indexOf('### All clusters'), result.stdout.indexOf('### Vault reads'));
     expect(changes).toBe(`### All clusters
 
 \`\`\`diff
@@ -128,6 +142,7 @@ Each cluster reads the master of every credential it offers from its environment
 ### aks-weu-prod
 
 \`\`\`diff
++ ServiceAccount batch in namespace payments-api (tenant payments) now pulls images with credential ghcr-pull as dockerconfigjson
 + store central-wildcard-tls now admits namespaces of tenant data-science
 \`\`\`
 
@@ -149,6 +164,17 @@ Each cluster reads the master of every credential it offers from its environment
 + the cluster now reads wildcard-certificate-key from Key Vault contoso-css-prod as tls.key of credential wildcard-tls
 + group 7d6f0c52-platform-ci may now deploy: set tenant and request labels, use the shared stores
 - user central-secret-store-deployer may no longer deploy: set tenant and request labels, use the shared stores
+\`\`\`
+
+### k3s-onprem-01
+
+\`\`\`diff
++ store central-wildcard-tls now admits namespaces of tenant data-science
++ store central-wildcard-tls now admits namespaces of tenant payments
++ store central-wildcard-tls now admits namespaces of tenant search
++ the cluster now reads css-shared/tls/contoso-root-ca#crt from HashiCorp Vault https://vault.dc1.contoso.example:8200 as ca.crt of credential wildcard-tls
++ the cluster now reads css-shared/tls/wildcard#crt from HashiCorp Vault https://vault.dc1.contoso.example:8200 as tls.crt of credential wildcard-tls
++ the cluster now reads css-shared/tls/wildcard#key from HashiCorp Vault https://vault.dc1.contoso.example:8200 as tls.key of credential wildcard-tls
 \`\`\`
 
 `);

@@ -18,7 +18,7 @@ describe('npm run report', () => {
   test('writes one self-contained page of the example, byte-identical across runs', () => {
     const first = report('--out', join(out, 'a.html'));
     expect(first.stderr).toBe('');
-    expect(first.stdout).toMatch(/^report: wrote .*a\.html \([\d,]+ bytes\): 4 tenants, 12 namespaces, 8 credentials, 3 clusters\n$/);
+    expect(first.stdout).toMatch(/^report: wrote .*a\.html \([\d,]+ bytes\): 4 tenants, 15 namespaces, 8 credentials, 4 clusters\n$/);
     expect(first.status).toBe(EXIT.ok);
     expect(report('--out', join(out, 'b.html')).status).toBe(EXIT.ok);
     const page = readFileSync(join(out, 'a.html'), 'utf8');

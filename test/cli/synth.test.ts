@@ -25,10 +25,10 @@ describe('npm run synth', () => {
   test('writes every cluster of the example, byte-identical across runs', () => {
     const first = synth('--out', join(out, 'a'));
     expect(first.status).toBe(0);
-    expect(first.stdout).toMatch(/wrote 3 clusters/);
+    expect(first.stdout).toMatch(/wrote 4 clusters/);
     expect(synth('--out', join(out, 'b')).status).toBe(0);
     const a = readTree(join(out, 'a'));
-    const written = ['aks-weu-prod', 'aks-weu-staging', 'edge-k3s-ams-01'].flatMap((c) => [`${c}/00-cluster-scoped.yaml`, `${c}/10-namespaced.yaml`]);
+    const written = ['aks-weu-prod', 'aks-weu-staging', 'edge-k3s-ams-01', 'k3s-onprem-01'].flatMap((c) => [`${c}/00-cluster-scoped.yaml`, `${c}/10-namespaced.yaml`]);
     expect(Object.keys(a).sort()).toEqual(['/.central-secret-store-output.json', ...written.map((f) => `/${f}`)]);
     expect(JSON.parse(a['/.central-secret-store-output.json'])).toEqual({ writtenBy: 'central-secret-store synth', files: written });
     expect(readTree(join(out, 'b'))).toEqual(a);
@@ -102,7 +102,7 @@ describe('npm run synth', () => {
     expect(synth('--out', link).status).toBe(0);
     expect(synth('--out', link).status).toBe(0);
     expect(realpathSync(link)).toBe(realpathSync(real));
-    expect(readdirSync(real).sort()).toEqual(['.central-secret-store-output.json', 'aks-weu-prod', 'aks-weu-staging', 'edge-k3s-ams-01']);
+    expect(readdirSync(real).sort()).toEqual(['.central-secret-store-output.json', 'aks-weu-prod', 'aks-weu-staging', 'edge-k3s-ams-01', 'k3s-onprem-01']);
   });
 
   test('an output written before markers existed is recognised and replaced', () => {

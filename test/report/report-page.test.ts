@@ -10,7 +10,7 @@ import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { writeCatalogue } from '../../bench/generate-catalogue';
 import { reportData } from '../../cli/report-data';
 import { reportPage } from '../../cli/report-page';
-import { type Catalogue, formatsOf, loadCatalogue } from '../../tenants/lib';
+import { type Catalogue, formatsOf, loadCatalogue, ownSecretsOf, parseVaultReference, tenantSpaceOf } from '../../tenants/lib';
 import { tempDir } from '../support/temp-dir';
 
 /** Debian's Chromium (.ci/run installs it); CSS_CHROMIUM points at another Chromium-based browser, such as a CI image's Chrome. */
@@ -85,7 +85,10 @@ function embeddedData(html: string): { strings: Set<string>; keys: Set<string> }
   return { strings, keys };
 }
 
-/** Everything the catalogue names, and the names it implies (default formats, owners as "Kind name"). */
+/**
+ * Everything the catalogue names, and the names it implies (default formats, owners as "Kind name", an own
+ * secret's Vault references as `<the tenant's space>/<path>#<field>`).
+ */
 function catalogueStrings(catalogue: Catalogue, label: string): Set<string> {
   const strings = new Set<string>([label, '']);
   const walk = (value: unknown): void => {
@@ -95,6 +98,15 @@ function catalogueStrings(catalogue: Catalogue, label: string): Set<string> {
   walk({ environments: catalogue.environments, clusters: catalogue.clusters, credentials: catalogue.credentials, tenants: catalogue.tenants });
   for (const credential of catalogue.credentials) formatsOf(credential).forEach((f) => strings.add(f.id));
   for (const tenant of catalogue.tenants) tenant.owners.forEach((o) => strings.add(`${o.kind} ${o.name}`));
+  for (const { vault } of catalogue.environments) {
+    for (const { tenant, secret } of vault ? ownSecretsOf(catalogue) : []) {
+      const { namespace, mount } = tenantSpaceOf(vault!, tenant);
+      for (const [key, reference] of Object.entries(secret.vault ?? {})) {
+        const { path, field } = parseVaultReference(reference, key);
+        strings.add(`${[namespace, mount].filter(Boolean).join('/')}/${path}#${field}`);
+      }
+    }
+  }
   return strings;
 }
 
@@ -104,9 +116,9 @@ describe('access report page in Chromium', () => {
   test('the example: who has what, a filter by credential, a search, a click on the matrix', async () => {
     const catalogue = loadCatalogue();
     const { page, problems } = await openReport(catalogue, 'access-report-example');
-    await expect(page.textContent('#count')).resolves.toBe('12 of 12 namespaces');
+    await expect(page.textContent('#count')).resolves.toBe('15 of 15 namespaces');
     const rows = await rowTexts(page);
-    expect(rows).toHaveLength(12);
+    expect(rows).toHaveLength(15);
     expect(rows).toContain(
       'aks-weu-prod payments payments-api acr-pull as dockerconfigjson, pull secret of ServiceAccount default datadog-api as opaque entra-oauth-client as oauth ' +
         'ghcr-pull as dockerconfigjson, kargo, pull secret of ServiceAccount default, settlement-worker wildcard-tls as mapping, tls ' +
@@ -118,7 +130,7 @@ describe('access report page in Chromium', () => {
     expect(await matrixRow('search')).toEqual(['search', '3 ns on 2 clusters', '3 ns on 2 clusters', '·', '3 ns on 2 clusters', '3 ns on 2 clusters', '·', '·', '1 ns on aks-weu-prod']);
 
     await page.selectOption('#credential', 'wildcard-tls');
-    await expect(page.textContent('#count')).resolves.toBe('2 of 12 namespaces');
+    await expect(page.textContent('#count')).resolves.toBe('2 of 15 namespaces');
     expect((await rowTexts(page)).map((r) => r.split(' ').slice(0, 3).join(' '))).toEqual(['aks-weu-prod payments payments-api', 'aks-weu-prod search search-api']);
     await expect(page.locator('#matrix thead th').allInnerTexts()).resolves.toEqual(['tenant', 'wildcard-tls']);
     await expect(page.locator('#matrix tbody th').allInnerTexts()).resolves.toEqual(['payments', 'search']);
@@ -134,7 +146,7 @@ describe('access report page in Chromium', () => {
     await page.locator('#matrix tbody tr', { has: page.locator('th:text-is("data-science")') }).locator('td').nth(6).click(); // gitlab-deploy-key
     await expect(page.inputValue('#tenant')).resolves.toBe('data-science');
     await expect(page.inputValue('#credential')).resolves.toBe('gitlab-deploy-key');
-    expect((await rowTexts(page)).map((r) => r.split(' ').slice(0, 3).join(' '))).toEqual(['aks-weu-staging data-science ds-pipelines']);
+    expect((await rowTexts(page)).map((r) => r.split(' ').slice(0, 3).join(' '))).toEqual(['aks-weu-staging data-science ds-pipelines', 'k3s-onprem-01 data-science ds-training']);
 
     await page.click('#reset');
     await page.screenshot({ path: join(ARTIFACTS, 'access-report-example.png'), fullPage: true });

@@ -7,7 +7,7 @@ import { synthesizeCluster } from '../../plane';
 import { ClusterDeployment } from '../../stacks/cluster-deployment';
 import { readStackConfig } from '../../stacks/config';
 import { ESO_CHART, esoChartValues } from '../../stacks/eso-release';
-import { loadCatalogue } from '../../tenants/lib';
+import { type KeyVaultEnvironment, loadCatalogue } from '../../tenants/lib';
 import { type RecordedResource, MOCK_KUBECONFIG, SUBSCRIPTION_ID, issuerOf, only, plaintextPaths, runWithMocks, stackFileConfig, vaultIdOf } from '../support/pulumi-mocks';
 
 const catalogue = loadCatalogue();
@@ -35,7 +35,7 @@ const ofType = (resources: readonly RecordedResource[], type: string) => resourc
 describe.each(['aks-weu-staging', 'aks-weu-prod', 'edge-k3s-ams-01'])('stack %s', (stack) => {
   let resources: RecordedResource[];
   const cluster = catalogue.clusters.find((c) => c.name === stack)!;
-  const environment = catalogue.environments.find((e) => e.name === cluster.environment)!;
+  const environment = catalogue.environments.find((e) => e.name === cluster.environment) as KeyVaultEnvironment;
   const owner = stack !== 'edge-k3s-ams-01';
   const vaultId = vaultIdOf(`css-${environment.name}`, environment.keyVault.name);
 

@@ -9,6 +9,7 @@ import {
   type Tenant,
   clusterSchema,
   credentialSchema,
+  environmentSchema,
   ownSecretSchema,
   tenantSchema,
   validateCatalogue,
@@ -20,6 +21,12 @@ const INTERVALS = ['30s', '1m', '2m', '5m', '10m'];
 
 const subset = <T>(items: readonly T[], min = 0) => fc.subarray([...items], { minLength: Math.min(min, items.length) });
 
+/** Adds Vault paths for every Key Vault name, so the credential can be offered in either backend. */
+function withVaultPaths(credential: Record<string, unknown>): Record<string, unknown> {
+  const keyVault = credential.keyVault as Record<string, string>;
+  return { ...credential, vault: Object.fromEntries(Object.keys(keyVault).map((k) => [k, `${credential.name}#${k}`])) };
+}
+
 /** Namespaces that receive a registry's dockerconfigjson set it on their ServiceAccounts (one or two of them). */
 function pullSecretsFor(requests: readonly string[], credentials: readonly Credential[], index: number) {
   const pullable = credentials.filter((c) => requests.includes(c.name) && c.kind === 'docker-registry' && c.formats?.some((f) => f.type === 'dockerconfigjson'));
@@ -27,7 +34,7 @@ function pullSecretsFor(requests: readonly string[], credentials: readonly Crede
   return { imagePullSecrets: pullable.map((c) => ({ credential: c.name, serviceAccounts: index % 2 === 0 ? ['default'] : ['default', 'builder'] })) };
 }
 
-function credentialArb(name: string, tenants: string[]): fc.Arbitrary<Credential> {
+function credentialArb(name: string, tenants: string[], vault: boolean): fc.Arbitrary<Credential> {
   const allowed = subset(tenants, 1);
   const kv = (k: string) => `${name}-${k}`;
   const kinds = {
@@ -57,7 +64,7 @@ function credentialArb(name: string, tenants: string[]): fc.Arbitrary<Credential
     })),
     generic: allowed.map((a) => ({ name, kind: 'generic', keyVault: { 'api-key': kv('api'), token: kv('token') }, allowedTenants: a })),
   };
-  return fc.oneof(...Object.values(kinds)).map((c) => credentialSchema.parse(c));
+  return fc.oneof(...Object.values(kinds)).map((c) => credentialSchema.parse(vault ? withVaultPaths(c) : c));
 }
 
 export interface CatalogueArbOptions {
@@ -66,17 +73,27 @@ export interface CatalogueArbOptions {
   readonly ownSecrets?: boolean;
   /** Give clusters random deployers instead of the default one. */
   readonly deployers?: boolean;
+  /** Also a HashiCorp Vault environment `lab`, in which some clusters are. @default false */
+  readonly withVault?: boolean;
+}
+
+/**
+ * Where an own secret's keys live, in the backend of its cluster's environment: Key Vault secrets in the
+ * tenant's vault space (prod), or fields of one path in the tenant's own Vault space (lab).
+ */
+function ownSecretSource(environment: string, tenant: string, name: string, keys: readonly string[]) {
+  return environment === 'lab' ? { vault: Object.fromEntries(keys.map((k) => [k, name])) } : { keyVault: Object.fromEntries(keys.map((k) => [k, `${tenant}--${name}-${k}`])) };
 }
 
 /** Own secrets of one namespace, in the tenant's vault space; workload secrets name their workload. */
-function namespaceSecretsArb(tenant: string, cluster: string, namespace: string): fc.Arbitrary<unknown[]> {
+function namespaceSecretsArb(tenant: string, cluster: string, environment: string, namespace: string): fc.Arbitrary<unknown[]> {
   const secret = (i: number) =>
     fc.record({ workload: fc.boolean(), serviceAccount: fc.constantFrom('app', 'worker'), keys: subset(['password', 'token'], 1) }).map((r) => {
-      const keyVault = Object.fromEntries(r.keys.map((k) => [k, `${tenant}--${namespace}-${i}-${k}`]));
+      const source = ownSecretSource(environment, tenant, `${namespace}-${i}`, r.keys);
       const name = `own-${i}`;
       return r.workload
-        ? { name, type: 'workload', serviceAccount: r.serviceAccount, spiffeId: `spiffe://${cluster}.prod.local/ns/${namespace}/sa/${r.serviceAccount}`, keyVault }
-        : { name, type: 'kubernetes', keyVault };
+        ? { name, type: 'workload', serviceAccount: r.serviceAccount, spiffeId: `spiffe://${cluster}.${environment}.local/ns/${namespace}/sa/${r.serviceAccount}`, ...source }
+        : { name, type: 'kubernetes', ...source };
     });
   return fc.integer({ min: 0, max: 2 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => secret(i))));
 }
@@ -92,10 +109,11 @@ export function catalogueArb(options: CatalogueArbOptions = {}): fc.Arbitrary<Ca
     .record({
       clusterNames: subset(CLUSTERS, 1),
       tenantNames: subset(TENANTS, 1),
+      tenantSpaces: fc.constantFrom('mounts', 'namespaces'),
       credentialCount: fc.integer({ min: 1, max: options.maxCredentials ?? 5 }),
       seed: fc.integer(),
     })
-    .chain(({ clusterNames, tenantNames, credentialCount }) =>
+    .chain(({ clusterNames, tenantNames, credentialCount, tenantSpaces }) =>
       fc
         .record({
           clusters: fc.tuple(
@@ -105,11 +123,12 @@ export function catalogueArb(options: CatalogueArbOptions = {}): fc.Arbitrary<Ca
                   kind: fc.constantFrom('aks', 'generic'),
                   interval: fc.option(fc.constantFrom(...INTERVALS), { nil: undefined }),
                   deployers: options.deployers ? fc.option(deployersArb, { nil: undefined }) : fc.constant(undefined),
+                  environment: options.withVault ? fc.constantFrom('prod', 'lab') : fc.constant('prod'),
                 })
                 .map((c) => ({ name, ...c })),
             ),
           ),
-          credentials: fc.tuple(...Array.from({ length: credentialCount }, (_, i) => credentialArb(`cred-${i}`, tenantNames))),
+          credentials: fc.tuple(...Array.from({ length: credentialCount }, (_, i) => credentialArb(`cred-${i}`, tenantNames, options.withVault === true))),
         })
         .chain(({ clusters, credentials }) =>
           fc
@@ -117,18 +136,18 @@ export function catalogueArb(options: CatalogueArbOptions = {}): fc.Arbitrary<Ca
               ...tenantNames.map((tenant) =>
                 fc
                   .tuple(
-                    ...clusterNames.map((cluster) => {
+                    ...clusters.map(({ name: cluster, environment }) => {
                       const requests = subset(credentials.filter((c) => c.allowedTenants.includes(tenant)).map((c) => c.name));
                       const namespace = (i: number) =>
                         fc
                           .record({
                             name: fc.constant(`${tenant}-${cluster}-${i}`),
                             requests,
-                            secrets: options.ownSecrets ? namespaceSecretsArb(tenant, cluster, `${tenant}-${cluster}-${i}`) : fc.constant([]),
+                            secrets: options.ownSecrets ? namespaceSecretsArb(tenant, cluster, environment, `${tenant}-${cluster}-${i}`) : fc.constant([]),
                           })
                           .map((ns) => ({ ...ns, ...pullSecretsFor(ns.requests, credentials, i) }));
                       const globalSecrets = options.ownSecrets
-                        ? fc.subarray([{ name: 'global-0', type: 'kubernetes', keyVault: { value: `${tenant}--${cluster}-global` } }])
+                        ? fc.subarray([{ name: 'global-0', type: 'kubernetes', ...ownSecretSource(environment, tenant, `${cluster}-global`, ['value']) }])
                         : fc.constant([]);
                       return fc
                         .record({ count: fc.integer({ min: 0, max: 3 }), globalSecrets })
@@ -144,9 +163,10 @@ export function catalogueArb(options: CatalogueArbOptions = {}): fc.Arbitrary<Ca
               ),
             )
             .map((tenants): Catalogue => {
+              const lab = environmentSchema.parse({ name: 'lab', vault: { address: 'https://vault.lab.example:8200', tenantSpaces, ...(tenantSpaces === 'namespaces' ? { namespace: 'admin' } : {}) } });
               const catalogue: Catalogue = {
-                environments: [{ name: 'prod', keyVault: { name: 'kv-prop', tenantId: '6f1c2a4e-8b3d-4c5e-9f70-1a2b3c4d5e6f' } }],
-                clusters: clusters.map((c) => clusterSchema.parse({ name: c.name, environment: 'prod', kind: c.kind, region: 'r', refreshInterval: c.interval, deployers: c.deployers })),
+                environments: [...(options.withVault ? [lab] : []), { name: 'prod', keyVault: { name: 'kv-prop', tenantId: '6f1c2a4e-8b3d-4c5e-9f70-1a2b3c4d5e6f' } }],
+                clusters: clusters.map((c) => clusterSchema.parse({ name: c.name, environment: c.environment, kind: c.kind, region: 'r', refreshInterval: c.interval, deployers: c.deployers })),
                 credentials,
                 tenants,
                 sources: { clusters: 'clusters.yaml', credentials: 'credentials.yaml', tenants: Object.fromEntries(tenants.map((t) => [t.name, `teams/${t.name}.yaml`])) },
@@ -272,7 +292,9 @@ export const WIDENING_EDITS: Readonly<Record<string, Edit>> = {
   'add an own secret': (d, pick) => {
     const found = pickFrom(placedNamespaces(d).filter((p) => !(p.namespace.secrets ?? []).some((s: any) => s.name === 'own-new')), pick);
     if (!found) return false;
-    found.namespace.secrets = [...(found.namespace.secrets ?? []), ownSecretSchema.parse({ name: 'own-new', type: 'kubernetes', keyVault: { token: `${found.tenant.name}--${found.namespace.name}-new` } })];
+    const environment = d.clusters.find((c) => c.name === found.cluster)!.environment;
+    const source = ownSecretSource(environment, found.tenant.name, `${found.namespace.name}-new`, ['token']);
+    found.namespace.secrets = [...(found.namespace.secrets ?? []), ownSecretSchema.parse({ name: 'own-new', type: 'kubernetes', ...source })];
     return true;
   },
   'pull with one more ServiceAccount': (d, pick) => {

@@ -2,7 +2,8 @@
 # Builds the programs the tests run for real from the Go module proxy, once per machine: etcd,
 # kube-apiserver, kube-controller-manager, kube-scheduler and kubelet (kube), the External Secrets Operator
 # controller and its template renderer (eso), helm (helm), the node's small programs (node), and the
-# FROM-scratch OCI images the node runs (images: pause, the test app and the ESO controller).
+# FROM-scratch OCI images the node runs (images: pause, the test app, the credential consumers and the ESO
+# controller).
 # Results go to a cache outside the repository, keyed by version and by a hash of their inputs, and are
 # rebuilt only when missing. Prints the cache folder of each target on stdout, progress on stderr; each
 # folder records how long its build took in .build-seconds.
@@ -78,7 +79,7 @@ target_helm() {
 
 target_node() {
   build node v1 "" ./cmd/pause=pause ./cmd/testapp=testapp ./cmd/registry=registry ./cmd/netns-forward=netns-forward \
-    ./cmd/git-https=git-https ./cmd/tls-serve=tls-serve ./cmd/oauth2-token=oauth2-token
+    ./cmd/git-https=git-https ./cmd/tls-serve=tls-serve ./cmd/oauth2-token=oauth2-token ./cmd/consumer=consumer
 }
 
 # The images the node runs, each listed in images.txt as "<tarball> <reference>". The ESO controller's is
@@ -93,6 +94,7 @@ target_images() {
   [ -n "$repository" ] || { say "no image.repository in $chart_values"; exit 1; }
   local list="pause.tar css-e2e.local/pause:v1 $programs/pause
 testapp.tar css-e2e.local/testapp:v1 $programs/testapp
+consumer.tar css-e2e.local/consumer:v1 $programs/consumer
 external-secrets.tar $repository:$ESO_VERSION $controller/external-secrets"
   cached images "$ESO_VERSION" "$(printf '%s\n' "$list" | cat - "$here/oci-image.sh" | sha256sum | cut -c1-12)" && return
   say "images: building into $dest"
