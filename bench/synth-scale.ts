@@ -2,7 +2,7 @@
  * npm run bench: synthesizes catalogues of growing size, up to 50 clusters, 500 tenants, 5,000 namespaces
  * and 10 credentials, and prints for each: load + validation time, synth time, write time, objects written,
  * the time of an access plan (the catalogue against a copy of itself: both access models, their difference,
- * the Key Vault reads and the Markdown) and of the access report page, the page's size, and peak memory. Each
+ * the vault reads and the Markdown) and of the access report page, the page's size, and peak memory. Each
  * size runs in a fresh process so that peak RSS belongs to that size alone.
  */
 import { spawnSync } from 'node:child_process';

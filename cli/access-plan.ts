@@ -1,6 +1,6 @@
 /**
  * The access plan of a change to the catalogue: the grants the head adds to and removes from the base, the
- * clusters and tenants that come and go, the Key Vault reads before and after, and the own secrets of the
+ * clusters and tenants that come and go, the vault reads before and after, and the own secrets of the
  * head that expire soon. Pure data, sorted, so the same two catalogues always give the same plan; `npm run
  * plan` renders it as Markdown or prints it as JSON.
  */

@@ -1,6 +1,6 @@
 /**
  * The access plan as Markdown for a pull-request comment: the verdict first, then per cluster every grant
- * gained (+) or lost (-) in plain words, in `diff` blocks that GitHub colours, then the Key Vault reads and
+ * gained (+) or lost (-) in plain words, in `diff` blocks that GitHub colours, then the vault reads and
  * the secrets that expire soon.
  */
 import { type Grant, MASTER_REFRESH_INTERVAL, OWN_SECRET_REFRESH_INTERVAL, grantOrder } from '../tenants/lib';
