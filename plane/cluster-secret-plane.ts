@@ -5,23 +5,22 @@ import {
   CentralSecretStore,
   CredentialDistribution,
   ESO_CONTROLLER_USERNAME,
-  KeyVaultStore,
+  type ISecretStore,
   MasterCredential,
   NamespaceLabelGuard,
   OperatorSecret,
+  ServiceAccountPullSecrets,
   StoreReferenceGuard,
   TenantGlobalSecret,
   TenantNamespace,
   TenantOwnerRole,
   TenantSecret,
   WorkloadSecret,
-  keyVaultUrl,
 } from '../constructs/src';
 import {
   CENTRAL_NAMESPACE,
   CENTRAL_READER,
   type Catalogue,
-  KEY_VAULT_STORE,
   NAMESPACE_LABEL_POLICY,
   type OwnSecret,
   STORE_REFERENCE_POLICY,
@@ -31,14 +30,15 @@ import {
   credentialsOfferedOn,
   deployersOf,
   distributionName,
-  environmentOf,
   globalSecretDistributionName,
   namespacesOn,
+  pullSecretsOf,
   refreshIntervalOf,
   tenantStoreName,
   workloadReaderName,
 } from '../tenants/lib';
 import { secretFormatsOf, sharedCredentialOf } from './credentials';
+import { type SecretBackend, secretBackendOf } from './secret-backend';
 
 export interface ClusterSecretPlaneProps {
   /** The validated catalogue. */
@@ -49,7 +49,8 @@ export interface ClusterSecretPlaneProps {
 }
 
 /**
- * Everything one cluster needs, from the catalogue: the central store and its Key Vault bridge, one master
+ * Everything one cluster needs, from the catalogue: the central store and its vault bridge (Azure Key Vault or
+ * HashiCorp Vault, see secret-backend.ts), one master
  * per offered credential, one distribution per credential and format, and each tenant's namespaces, store
  * and own secrets. Object names come from the catalogue's naming (tenants/lib/object-names), the same that
  * validation checks for collisions, so names never change between runs and never collide.
@@ -59,18 +60,15 @@ export class ClusterSecretPlane extends Chart {
     super(scope, id, { disableResourceNameHashes: true });
     const { catalogue } = props;
     const cluster = clusterNamed(catalogue, props.cluster);
-    const environment = environmentOf(catalogue, cluster);
-    const auth = cluster.kind === 'aks' ? ({ kind: 'workload-identity' } as const) : ({ kind: 'service-principal' } as const);
-    const vault = { vaultUrl: keyVaultUrl(environment.keyVault.name), tenantId: environment.keyVault.tenantId, auth };
     const central = new CentralSecretStore(this, 'central', { namespaceName: CENTRAL_NAMESPACE, readerServiceAccountName: CENTRAL_READER });
-    const keyVault = new KeyVaultStore(this, 'keyvault', { ...vault, name: KEY_VAULT_STORE, conditions: [{ namespaces: [central.namespaceName] }] });
+    const backend = secretBackendOf(this, catalogue, cluster, central.namespaceName);
     const ownerRole = new TenantOwnerRole(this, 'tenant-owner-role', { name: TENANT_OWNER_ROLE });
     const deployers = deployersOf(cluster);
     new NamespaceLabelGuard(this, 'namespace-label-guard', { deployers, name: NAMESPACE_LABEL_POLICY });
     new StoreReferenceGuard(this, 'store-reference-guard', {
       name: STORE_REFERENCE_POLICY,
       platformIdentities: { users: [...deployers.users, ESO_CONTROLLER_USERNAME], groups: deployers.groups },
-      sharedStores: [keyVault.storeName],
+      sharedStores: [backend.masters.storeName],
       centralStorePrefix: centralStoreName(''),
       tenantStorePrefix: tenantStoreName(''),
       centralNamespace: central.namespaceName,
@@ -85,8 +83,8 @@ export class ClusterSecretPlane extends Chart {
       });
       new MasterCredential(this, `master-${credential.name}`, {
         credential: sharedCredentialOf(credential),
-        vaultSecrets: credential.keyVault,
-        store: keyVault,
+        vaultSecrets: backend.masterSecrets(credential),
+        store: backend.masters,
         namespace: central.namespaceName,
       });
       for (const format of secretFormatsOf(credential)) {
@@ -104,12 +102,7 @@ export class ClusterSecretPlane extends Chart {
     for (const tenant of catalogue.tenants) {
       const own = placed.filter((p) => p.tenant.name === tenant.name).map((p) => p.namespace);
       if (own.length === 0) continue;
-      const store = new KeyVaultStore(this, `store-${tenant.name}`, {
-        ...vault,
-        name: tenantStoreName(tenant.name),
-        // By name, not by label: a namespace name cannot be relabelled into another tenant's store.
-        conditions: [{ namespaces: own.map((n) => n.name).sort() }],
-      });
+      const store = backend.tenantStore(tenant.name, own.map((n) => n.name));
       for (const namespace of own) {
         new TenantNamespace(this, `namespace-${namespace.name}`, {
           name: namespace.name,
@@ -119,12 +112,15 @@ export class ClusterSecretPlane extends Chart {
           owners: tenant.owners,
           ownerClusterRole: ownerRole.name,
         });
-        for (const secret of namespace.secrets ?? []) addOwnSecret(this, `secret-${namespace.name}-${secret.name}`, tenant.name, namespace.name, secret, store);
+        for (const [serviceAccountName, secretNames] of pullSecretsOf(namespace, catalogue.credentials)) {
+          new ServiceAccountPullSecrets(this, `pull-secrets-${namespace.name}-${serviceAccountName}`, { namespace: namespace.name, serviceAccountName, secretNames });
+        }
+        for (const secret of namespace.secrets ?? []) addOwnSecret(this, `secret-${namespace.name}-${secret.name}`, tenant.name, namespace.name, secret, store, backend);
       }
       for (const secret of tenant.clusters[cluster.name]?.globalSecrets ?? []) {
         if (secret.type === 'workload') throw new Error(`global secret ${secret.name} of tenant ${tenant.name} is a workload secret; validation should have refused it`);
         new TenantGlobalSecret(this, `global-${tenant.name}-${secret.name}`, {
-          ...ownSecretProps(tenant.name, secret, store),
+          ...ownSecretProps(tenant.name, secret, store, backend),
           distributionName: globalSecretDistributionName(tenant.name, secret.name),
           ...(secret.type === 'raw' ? { operator: { operator: secret.operator, jsonKey: secret.jsonKey } } : { secretType: secret.secretType }),
         });
@@ -133,11 +129,11 @@ export class ClusterSecretPlane extends Chart {
   }
 }
 
-function ownSecretProps(tenant: string, secret: OwnSecret, store: KeyVaultStore) {
+function ownSecretProps(tenant: string, secret: OwnSecret, store: ISecretStore, backend: SecretBackend) {
   return {
     tenant,
     name: secret.name,
-    vaultSecrets: secret.keyVault,
+    vaultSecrets: backend.ownSecrets(secret),
     store,
     labels: secret.labels,
     annotations: secret.annotations,
@@ -147,8 +143,8 @@ function ownSecretProps(tenant: string, secret: OwnSecret, store: KeyVaultStore)
 }
 
 /** The construct of each kind of own secret (seed 000). */
-function addOwnSecret(scope: Construct, id: string, tenant: string, namespace: string, secret: OwnSecret, store: KeyVaultStore): void {
-  const props = { ...ownSecretProps(tenant, secret, store), namespace };
+function addOwnSecret(scope: Construct, id: string, tenant: string, namespace: string, secret: OwnSecret, store: ISecretStore, backend: SecretBackend): void {
+  const props = { ...ownSecretProps(tenant, secret, store, backend), namespace };
   switch (secret.type) {
     case 'workload':
       new WorkloadSecret(scope, id, { ...props, serviceAccount: secret.serviceAccount, spiffeId: secret.spiffeId, readerName: workloadReaderName(secret.name) });

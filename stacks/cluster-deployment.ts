@@ -2,24 +2,36 @@ import * as authorization from '@pulumi/azure-native/authorization';
 import * as containerservice from '@pulumi/azure-native/containerservice';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import * as vault from '@pulumi/vault';
 import { ESO_NAMESPACE, ESO_SERVICE_ACCOUNT } from '../constructs/src';
-import { synthesizeCluster } from '../plane';
+import { type ClusterManifests, synthesizeCluster } from '../plane';
 import {
   type Catalogue,
+  type Cluster,
+  type Environment,
+  type KeyVaultEnvironment,
+  type VaultEnvironment,
   clusterNamed,
+  credentialsOfferedOn,
   environmentOf,
-  keyVaultOwnerOf,
+  isVaultEnvironment,
   keyVaultResourceGroupOf,
+  namespacesOn,
   ownSecretsOf,
+  parseVaultReference,
+  tenantsIn,
   validityOfVaultSecret,
   validityReport,
+  vaultOwnerOf,
 } from '../tenants/lib';
 import type { StackConfig } from './config';
+import { apiServerOf } from './kubeconfig';
 import { EsoIdentity } from './eso-identity';
 import { EsoRelease } from './eso-release';
 import { EtcdEncryptionKey } from './etcd-encryption-key';
 import { KeyVault } from './key-vault';
 import { SecretPlane } from './secret-plane';
+import { VaultAccess } from './vault-access';
 
 export interface ClusterDeploymentArgs {
   /** The validated catalogue. */
@@ -29,14 +41,17 @@ export interface ClusterDeploymentArgs {
 }
 
 /**
- * Everything one cluster needs, in order: its environment's Key Vault (created by the owning stack, looked
- * up by the others), the identity ESO uses and its one role assignment, ESO itself, and the cluster's
- * manifests from the catalogue.
+ * Everything one cluster needs, in order: its environment's vault and ESO's access to it, ESO itself, and
+ * the cluster's manifests from the catalogue. With Azure Key Vault: the vault (created by the owning stack,
+ * looked up by the others), the identity ESO uses and its one role assignment. With HashiCorp Vault: the
+ * spaces and policies (owning stack) and this cluster's Kubernetes auth mount and roles (see VaultAccess).
  */
 export class ClusterDeployment extends pulumi.ComponentResource {
+  /** The vault's address: a Key Vault URI or the Vault server's address. */
   readonly vaultUri: pulumi.Output<string>;
-  readonly esoClientId: pulumi.Output<string>;
-  /** Key id for AKS KMS etcd encryption (aks clusters). */
+  /** Client id of ESO's Azure identity (Key Vault environments). */
+  readonly esoClientId?: pulumi.Output<string>;
+  /** Key id for AKS KMS etcd encryption (aks clusters of Key Vault environments). */
   readonly etcdKmsKeyId?: pulumi.Output<string>;
   readonly objectCount: number;
 
@@ -45,16 +60,28 @@ export class ClusterDeployment extends pulumi.ComponentResource {
     const { catalogue, config } = args;
     const cluster = clusterNamed(catalogue, config.cluster);
     const environment = environmentOf(catalogue, cluster);
-    const ownsVault = keyVaultOwnerOf(catalogue, environment) === cluster.name;
-    checkConfig(catalogue, config, cluster.kind, ownsVault);
+    const ownsVault = vaultOwnerOf(catalogue, environment) === cluster.name;
+    checkConfig(catalogue, config, cluster.kind, environment, ownsVault);
+    const manifests = synthesizeCluster(catalogue, cluster.name);
+    this.objectCount = manifests.clusterScoped.length + manifests.namespaced.length;
 
+    if (isVaultEnvironment(environment)) {
+      this.vaultUri = pulumi.output(environment.vault.address);
+      this.deployWithVault(name, catalogue, config, cluster, environment, ownsVault, manifests);
+      this.registerOutputs({ vaultUri: this.vaultUri, objectCount: this.objectCount });
+      return;
+    }
+
+    // The catalogue gives an environment exactly one backend: not Vault, so Key Vault.
+    const keyVaultEnvironment = environment as KeyVaultEnvironment;
+    const { keyVault } = keyVaultEnvironment;
     const client = authorization.getClientConfigOutput({ parent: this });
     const vault = new KeyVault(
       `${name}-vault`,
       {
-        vaultName: environment.keyVault.name,
-        resourceGroupName: keyVaultResourceGroupOf(environment),
-        tenantId: environment.keyVault.tenantId,
+        vaultName: keyVault.name,
+        resourceGroupName: keyVaultResourceGroupOf(keyVaultEnvironment),
+        tenantId: keyVault.tenantId,
         create: ownsVault,
         location: config.location,
         sku: config.keyVaultSku,
@@ -75,13 +102,11 @@ export class ClusterDeployment extends pulumi.ComponentResource {
 
     let kubeconfig: pulumi.Output<string>;
     let identity: EsoIdentity;
-    const identityBase = { cluster: cluster.name, vaultId: vault.vaultId, vaultName: environment.keyVault.name, subscriptionId: client.subscriptionId };
+    const identityBase = { cluster: cluster.name, vaultId: vault.vaultId, vaultName: keyVault.name, subscriptionId: client.subscriptionId };
     if (cluster.kind === 'aks') {
-      const aks = { resourceGroupName: config.aksResourceGroup!, resourceName: config.aksName ?? cluster.name };
+      const aks = aksOf(config, cluster);
       const managed = containerservice.getManagedClusterOutput(aks, { parent: this });
-      kubeconfig = pulumi.secret(
-        containerservice.listManagedClusterUserCredentialsOutput(aks, { parent: this }).apply((c) => Buffer.from(c.kubeconfigs[0].value, 'base64').toString('utf8')),
-      );
+      kubeconfig = aksKubeconfig(aks, this);
       identity = new EsoIdentity(
         `${name}-eso-identity`,
         {
@@ -101,9 +126,9 @@ export class ClusterDeployment extends pulumi.ComponentResource {
         `${name}-etcd-kms`,
         {
           cluster: cluster.name,
-          vaultName: environment.keyVault.name,
+          vaultName: keyVault.name,
           // After the vault exists: the owning stack creates it in this same run.
-          vaultResourceGroupName: vault.vaultId.apply(() => keyVaultResourceGroupOf(environment)),
+          vaultResourceGroupName: vault.vaultId.apply(() => keyVaultResourceGroupOf(keyVaultEnvironment)),
           subscriptionId: client.subscriptionId,
           clusterPrincipalId: managed.apply((m) => {
             if (!m.identity?.principalId) throw new Error(`AKS cluster ${aks.resourceName} has no managed identity; KMS etcd encryption needs one`);
@@ -131,30 +156,96 @@ export class ClusterDeployment extends pulumi.ComponentResource {
         replicas: config.esoReplicas,
         concurrency: config.esoConcurrency,
         serviceMonitor: config.serviceMonitor,
+        alerts: config.alerts,
       },
       { parent: this },
     );
 
-    const manifests = synthesizeCluster(catalogue, cluster.name);
-    new SecretPlane(`${name}-secrets`, { manifests, provider, dependsOn: [eso.release, eso.identitySecret] }, { parent: this });
+    new SecretPlane(`${name}-secrets`, { manifests, provider, dependsOn: [eso.release, eso.identitySecret!] }, { parent: this });
 
     this.vaultUri = vault.vaultUri;
     this.esoClientId = identity.clientId;
-    this.objectCount = manifests.clusterScoped.length + manifests.namespaced.length;
     this.registerOutputs({ vaultUri: this.vaultUri, esoClientId: this.esoClientId, etcdKmsKeyId: this.etcdKmsKeyId, objectCount: this.objectCount });
+  }
+
+  /**
+   * A cluster of a HashiCorp Vault environment: Vault is configured for it (VaultAccess), ESO installed
+   * without an Azure identity, and the stores applied once their roles exist.
+   */
+  private deployWithVault(
+    name: string,
+    catalogue: Catalogue,
+    config: StackConfig,
+    cluster: Cluster,
+    environment: VaultEnvironment,
+    ownsSpaces: boolean,
+    manifests: ClusterManifests,
+  ): void {
+    const kubeconfig = cluster.kind === 'aks' ? aksKubeconfig(aksOf(config, cluster), this) : config.kubeconfig!;
+    // The API server's address and CA are not secret, though the kubeconfig is: previews show their changes.
+    const apiServer = pulumi.unsecret(kubeconfig.apply((text) => apiServerOf(text)));
+    const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig, enableServerSideApply: true }, { parent: this });
+    const vaultProvider = new vault.Provider(
+      `${name}-vault`,
+      {
+        address: environment.vault.address,
+        ...(config.vaultToken ? { token: config.vaultToken } : {}),
+        ...(config.vaultCaCertFile ? { caCertFile: config.vaultCaCertFile } : {}),
+      },
+      { parent: this },
+    );
+    const masterPaths = credentialsOfferedOn(catalogue, cluster).flatMap((credential) =>
+      Object.entries(credential.vault ?? {}).map(([key, reference]) => parseVaultReference(reference, key).path),
+    );
+    const access = new VaultAccess(
+      `${name}-vault-access`,
+      {
+        vault: environment.vault,
+        cluster: cluster.name,
+        ownsSpaces,
+        spaceTenants: tenantsIn(catalogue, environment).map((t) => t.name),
+        clusterTenants: [...new Set(namespacesOn(catalogue, cluster).map((p) => p.tenant.name))].sort(),
+        masterPaths,
+        kubernetesHost: config.vaultKubernetesHost ?? apiServer.apply((s) => s.server),
+        kubernetesCaCert: apiServer.apply((s) => s.caCert),
+        vaultProvider,
+        kubernetesProvider: provider,
+      },
+      { parent: this },
+    );
+    const eso = new EsoRelease(
+      `${name}-eso`,
+      { provider, replicas: config.esoReplicas, concurrency: config.esoConcurrency, serviceMonitor: config.serviceMonitor, alerts: config.alerts },
+      { parent: this },
+    );
+    new SecretPlane(`${name}-secrets`, { manifests, provider, dependsOn: [eso.release, ...access.ready] }, { parent: this });
   }
 }
 
-/** The settings each kind of cluster needs; every missing one is reported at once. */
-function checkConfig(catalogue: Catalogue, config: StackConfig, kind: 'aks' | 'generic', ownsVault: boolean): void {
+function aksOf(config: StackConfig, cluster: Cluster) {
+  return { resourceGroupName: config.aksResourceGroup!, resourceName: config.aksName ?? cluster.name };
+}
+
+/** The user kubeconfig of an AKS cluster, kept secret. */
+function aksKubeconfig(aks: ReturnType<typeof aksOf>, parent: pulumi.Resource): pulumi.Output<string> {
+  return pulumi.secret(
+    containerservice.listManagedClusterUserCredentialsOutput(aks, { parent }).apply((c) => Buffer.from(c.kubeconfigs[0].value, 'base64').toString('utf8')),
+  );
+}
+
+/** The settings each kind of cluster and backend needs; every missing one is reported at once. */
+function checkConfig(catalogue: Catalogue, config: StackConfig, kind: 'aks' | 'generic', environment: Environment, ownsVault: boolean): void {
   const problems: string[] = [];
+  const withKeyVault = !isVaultEnvironment(environment);
+  if (withKeyVault && !config.location) problems.push('azure-native:location is required: the region of the Key Vault and of ESO\'s identity');
   if (kind === 'aks' && !config.aksResourceGroup) problems.push('aksResourceGroup is required for an aks cluster');
   if (kind === 'generic') {
     if (!config.kubeconfig) problems.push('kubeconfig (secret) is required for a generic cluster: pulumi config set --secret kubeconfig < kubeconfig.yaml');
-    if (!config.servicePrincipalPasswordEndDate) problems.push('servicePrincipalPasswordEndDate is required for a generic cluster (ESO signs in with a service principal)');
+    if (withKeyVault && !config.servicePrincipalPasswordEndDate) problems.push('servicePrincipalPasswordEndDate is required for a generic cluster (ESO signs in with a service principal)');
   }
   if (config.vaultSecrets.length > 0) {
-    if (!ownsVault) problems.push('vaultSecrets can only be set on the stack that owns the environment\'s Key Vault');
+    if (!withKeyVault) problems.push(`vaultSecrets: Pulumi writes values into Key Vault only; environment ${environment.name} uses HashiCorp Vault, so write its values with vault kv put`);
+    else if (!ownsVault) problems.push('vaultSecrets can only be set on the stack that owns the environment\'s Key Vault');
     if (!config.vaultSecretValues) problems.push('vaultSecrets are listed but the secret config vaultSecretValues is missing');
     const known = new Set(referencedVaultSecrets(catalogue));
     for (const s of config.vaultSecrets) {
@@ -181,7 +272,7 @@ function vaultSecretWindow(catalogue: Catalogue, secret: StackConfig['vaultSecre
 
 /** Every Key Vault secret name the catalogue references, credentials and tenants' own secrets alike. */
 function referencedVaultSecrets(catalogue: Catalogue): string[] {
-  const fromCredentials = catalogue.credentials.flatMap((c) => Object.values<string>(c.keyVault));
-  const fromTenants = ownSecretsOf(catalogue).flatMap(({ secret }) => Object.values(secret.keyVault));
+  const fromCredentials = catalogue.credentials.flatMap((c) => Object.values<string>(c.keyVault ?? {}));
+  const fromTenants = ownSecretsOf(catalogue).flatMap(({ secret }) => Object.values(secret.keyVault ?? {}));
   return [...fromCredentials, ...fromTenants];
 }

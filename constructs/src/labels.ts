@@ -49,3 +49,11 @@ export const SECRET_PROVENANCE_LABELS = ['managed-by', 'source', 'secret-type'] 
 export function distributedSecretLabels(credential: string, secretType: string): Record<string, string> {
   return { 'managed-by': 'external-secrets', source: 'central-secret-store', 'secret-type': secretType, [CREDENTIAL_LABEL]: credential };
 }
+
+/**
+ * Annotation on objects the product shares with others, naming the fields it writes (comma-separated). The
+ * product owns those fields, never the object: its deployers apply such an object as a patch and release
+ * the fields, rather than delete the object, when they stop managing it. ServiceAccounts given pull secrets
+ * carry it, since Kubernetes creates `default` and tenants create the others.
+ */
+export const SHARED_OBJECT_FIELDS_ANNOTATION = `${PRODUCT_KEY_DOMAIN}/owns-fields`;

@@ -8,17 +8,21 @@ import {
   ExternalSecretSpecTargetDeletionPolicy,
 } from './imports/external-secrets.io';
 import { CREDENTIAL_LABEL, PRODUCT_LABELS } from './labels';
-import type { ISecretStore } from './secret-store';
+import { MASTER_REFRESH_INTERVAL } from './refresh-intervals';
+import { type ISecretStore, type RemoteSecretReference, remoteRefOf } from './secret-store';
 import type { SharedCredential } from './shared-credential';
 
 export interface MasterCredentialProps {
   /** The shared credential whose master is pulled. */
   readonly credential: SharedCredential;
 
-  /** For each master key of the credential, the name of the vault secret holding its value. */
-  readonly vaultSecrets: Readonly<Record<string, string>>;
+  /**
+   * For each master key of the credential, where the vault holds its value: a Key Vault secret name, or a
+   * Vault KV path and field (`{ key, property }`).
+   */
+  readonly vaultSecrets: Readonly<Record<string, RemoteSecretReference>>;
 
-  /** The store that reads the vault, usable from the central namespace only (see KeyVaultStore). */
+  /** The store that reads the vault, usable from the central namespace only (see KeyVaultStore and VaultStore). */
   readonly store: ISecretStore;
 
   /**
@@ -60,7 +64,7 @@ export class MasterCredential extends Construct {
       spec: {
         secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: props.store.storeName },
         refreshPolicy: ExternalSecretSpecRefreshPolicy.PERIODIC,
-        refreshInterval: goDurationProp(`MasterCredential ${credential.name}`, 'refreshInterval', props.refreshInterval ?? '5m'),
+        refreshInterval: goDurationProp(`MasterCredential ${credential.name}`, 'refreshInterval', props.refreshInterval ?? MASTER_REFRESH_INTERVAL),
         target: {
           name: this.secretName,
           // The master lives exactly as long as its ExternalSecret; Retain keeps the last good value when the
@@ -68,7 +72,7 @@ export class MasterCredential extends Construct {
           creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
           deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN,
         },
-        data: given.map((secretKey) => ({ secretKey, remoteRef: { key: props.vaultSecrets[secretKey] } })),
+        data: given.map((secretKey) => ({ secretKey, remoteRef: remoteRefOf(props.vaultSecrets[secretKey]) })),
       },
     });
   }

@@ -10,7 +10,8 @@ import {
   ExternalSecretSpecTargetTemplateMergePolicy,
 } from './imports/external-secrets.io';
 import { OPERATOR_LABEL, OWN_SECRET_ANNOTATIONS, SECRET_PROVENANCE_LABELS, TENANT_LABEL } from './labels';
-import type { ISecretStore } from './secret-store';
+import { OWN_SECRET_REFRESH_INTERVAL } from './refresh-intervals';
+import { type ISecretStore, type RemoteSecretReference, remoteRefOf } from './secret-store';
 
 /** What every kind of own secret takes (seed 000: workload, kubernetes and raw secrets). */
 export interface OwnSecretProps {
@@ -20,10 +21,10 @@ export interface OwnSecretProps {
   /** Name of the Secret, and of the ExternalSecret that writes it. */
   readonly name: string;
 
-  /** Secret key -> name of the vault secret holding its value. */
-  readonly vaultSecrets: Readonly<Record<string, string>>;
+  /** Secret key -> where the vault holds its value: a Key Vault secret name, or a Vault KV path and field. */
+  readonly vaultSecrets: Readonly<Record<string, RemoteSecretReference>>;
 
-  /** The tenant's own store (see KeyVaultStore; usable from the tenant's namespaces only). */
+  /** The tenant's own store (see KeyVaultStore and VaultStore; usable from the tenant's namespaces only). */
   readonly store: ISecretStore;
 
   /**
@@ -105,7 +106,7 @@ export function ownSecretSpec(construct: string, props: OwnSecretProps, shape: O
   return {
     secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: props.store.storeName },
     refreshPolicy: ExternalSecretSpecRefreshPolicy.PERIODIC,
-    refreshInterval: goDurationProp(owner, 'refreshInterval', props.refreshInterval ?? '5m'),
+    refreshInterval: goDurationProp(owner, 'refreshInterval', props.refreshInterval ?? OWN_SECRET_REFRESH_INTERVAL),
     target: {
       name: props.name,
       creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
@@ -118,6 +119,6 @@ export function ownSecretSpec(construct: string, props: OwnSecretProps, shape: O
         data,
       },
     },
-    data: keys.map((k) => ({ secretKey: k, remoteRef: { key: props.vaultSecrets[k] } })),
+    data: keys.map((k) => ({ secretKey: k, remoteRef: remoteRefOf(props.vaultSecrets[k]) })),
   };
 }

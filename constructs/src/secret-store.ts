@@ -10,3 +10,14 @@ export interface ISecretStore {
 export function clusterSecretStoreNamed(storeName: string): ISecretStore {
   return { storeName, storeKind: 'ClusterSecretStore' };
 }
+
+/**
+ * Where a value lives behind a store: a name (a Key Vault secret), or a key and one property of it (a path
+ * and a field of a Vault KV secret), as ESO's `remoteRef` takes them.
+ */
+export type RemoteSecretReference = string | { readonly key: string; readonly property?: string };
+
+/** The `remoteRef` of an ExternalSecret for a reference. */
+export function remoteRefOf(reference: RemoteSecretReference): { key: string; property?: string } {
+  return typeof reference === 'string' ? { key: reference } : { key: reference.key, ...(reference.property === undefined ? {} : { property: reference.property }) };
+}

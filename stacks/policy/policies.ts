@@ -116,6 +116,63 @@ export const noPlaintextSecretsInManifests = forType(
   },
 );
 
+/** The one place a wildcard may stand in a policy path: after a KV v2 mount's `data/` or `metadata/`. */
+const KV_PATH = /^(?<mount>[^*+]+?)\/(?:data|metadata)\/(?<rest>.+)$/;
+
+export const vaultPolicyConfined = forType(
+  'vault-policy-confined',
+  'Vault policies are JSON, read-only, cover one KV v2 mount (one tenant\'s space, or the shared masters), and use wildcards only as whole segments below that mount; the masters\' policies name exact paths.',
+  'vault:index/policy:Policy',
+  (props, report) => {
+    let document: unknown;
+    try {
+      document = JSON.parse(props.policy);
+    } catch {
+      report('policy must be a JSON policy document ({"path": {...}}), so that its paths can be checked');
+      return;
+    }
+    const rules = (document as { path?: unknown })?.path;
+    if (!rules || typeof rules !== 'object' || Object.keys(document as object).some((k) => k !== 'path')) {
+      report('policy must hold path rules only: {"path": {"<mount>/data/<path>": {"capabilities": ["read"]}}}');
+      return;
+    }
+    const mounts = new Set<string>();
+    for (const [path, rule] of Object.entries(rules as Record<string, { capabilities?: unknown }>)) {
+      const capabilities = Array.isArray(rule?.capabilities) ? rule.capabilities : [];
+      const extra = capabilities.filter((c) => c !== 'read' && c !== 'deny');
+      if (capabilities.length === 0 || extra.length > 0) report(`${path}: capabilities must be ["read"] (ESO only reads), got ${JSON.stringify(rule?.capabilities)}`);
+      const kv = KV_PATH.exec(path);
+      if (!kv?.groups) {
+        report(`${path}: must be a path in a KV v2 mount, <mount>/data/<path>; a wildcard or a path elsewhere reaches beyond a tenant's space`);
+        continue;
+      }
+      mounts.add(kv.groups.mount);
+      const segments = kv.groups.rest.split('/');
+      const partial = segments.find((segment, i) => (segment.includes('*') && !(segment === '*' && i === segments.length - 1)) || (segment.includes('+') && segment !== '+'));
+      if (partial !== undefined) {
+        report(`${path}: a wildcard must be a whole segment ("+", or "*" at the end); "${partial}" would also match names that merely start alike`);
+      }
+      if (String(props.name).startsWith('css-masters-') && /[*+]/.test(path)) {
+        report(`${path}: the masters' policy names the shared credentials' paths exactly, without wildcards`);
+      }
+    }
+    if (mounts.size > 1) report(`policy covers the mounts ${[...mounts].sort().join(', ')}; a policy reads one space`);
+  },
+);
+
+export const vaultRoleBoundToEso = forType(
+  'vault-role-bound-to-eso',
+  'Kubernetes auth roles bind exactly one ServiceAccount in one namespace, and require an audience.',
+  'vault:kubernetes/authBackendRole:AuthBackendRole',
+  (props, report) => {
+    for (const field of ['boundServiceAccountNames', 'boundServiceAccountNamespaces']) {
+      const values = props[field];
+      if (!Array.isArray(values) || values.length !== 1 || /[*]/.test(String(values[0]))) report(`${field} must name exactly one, without wildcards, got ${JSON.stringify(values)}`);
+    }
+    if (typeof props.audience !== 'string' || props.audience === '') report('audience must be set, so that a token requested for another role is refused');
+  },
+);
+
 export const ALL_POLICIES: ResourceValidationPolicy[] = [
   keyVaultSecureDefaults,
   roleAssignmentLeastPrivilege,
@@ -124,4 +181,6 @@ export const ALL_POLICIES: ResourceValidationPolicy[] = [
   vaultSecretsExpire,
   servicePrincipalPasswordExpires,
   noPlaintextSecretsInManifests,
+  vaultPolicyConfined,
+  vaultRoleBoundToEso,
 ];

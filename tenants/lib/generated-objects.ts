@@ -13,13 +13,14 @@ import {
   STORE_REFERENCE_POLICY,
   TENANT_OWNER_BINDING,
   TENANT_OWNER_ROLE,
+  VAULT_STORE,
   centralStoreName,
   distributionName,
   globalSecretDistributionName,
   tenantStoreName,
   workloadReaderName,
 } from './object-names';
-import { credentialsOfferedOn, formatsOf } from './resolve';
+import { credentialsOfferedOn, formatsOf, pullSecretsOf } from './resolve';
 
 export interface GeneratedObject {
   readonly cluster: string;
@@ -52,7 +53,8 @@ export function generatedObjects(catalogue: Catalogue): GeneratedObject[] {
     const platform = { producer: 'the platform', file: catalogue.sources.clusters, path: ['clusters', writtenIndex(catalogue, 'clusters', c), 'name'], owner: 'platform' };
     add({ ...platform, kind: 'Namespace', name: CENTRAL_NAMESPACE });
     for (const kind of ['ServiceAccount', 'Role', 'RoleBinding']) add({ ...platform, kind, namespace: CENTRAL_NAMESPACE, name: CENTRAL_READER });
-    add({ ...platform, kind: 'ClusterSecretStore', name: KEY_VAULT_STORE });
+    const environment = catalogue.environments.find((e) => e.name === cluster.environment);
+    add({ ...platform, kind: 'ClusterSecretStore', name: environment?.vault ? VAULT_STORE : KEY_VAULT_STORE });
     add({ ...platform, kind: 'ClusterRole', name: TENANT_OWNER_ROLE });
     for (const policy of [NAMESPACE_LABEL_POLICY, STORE_REFERENCE_POLICY]) {
       add({ ...platform, kind: 'ValidatingAdmissionPolicy', name: policy });
@@ -101,6 +103,12 @@ export function generatedObjects(catalogue: Catalogue): GeneratedObject[] {
             add({ ...delivered, kind: 'Secret', name: format.secretName });
           }
         });
+
+        // One ServiceAccount per name, however many entries name it: they share one imagePullSecrets list.
+        for (const serviceAccount of pullSecretsOf(namespace, catalogue.credentials).keys()) {
+          const p = (namespace.imagePullSecrets ?? []).findIndex((entry) => entry.serviceAccounts.includes(serviceAccount));
+          add({ kind: 'ServiceAccount', namespace: ns, name: serviceAccount, producer: `the pull secrets of ServiceAccount ${serviceAccount}`, file, path: [...nsPath, 'imagePullSecrets', p, 'serviceAccounts'] });
+        }
 
         (namespace.secrets ?? []).forEach((secret, s) => {
           const own = { producer: `own secret ${secret.name}`, file, path: [...nsPath, 'secrets', s, 'name'], namespace: ns };

@@ -1,3 +1,4 @@
+export * from './access';
 export * from './catalogue';
 export * from './define';
 export * from './errors';
@@ -11,3 +12,6 @@ export * from './schema';
 export * from './tenant-modules';
 export * from './validate';
 export * from './validity';
+export * from './vault-layout';
+export * from './vault-locations';
+export * from './vault-reads';

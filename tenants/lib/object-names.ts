@@ -9,8 +9,10 @@ export const CENTRAL_NAMESPACE = 'central-secret-store';
 /** ServiceAccount (and its Role and RoleBinding) that reads the central namespace for ESO. */
 export const CENTRAL_READER = 'central-secret-store-reader';
 
-/** The ClusterSecretStore that reads the environment's vault for the central namespace. */
+/** The ClusterSecretStore that reads the environment's vault for the central namespace: an Azure Key Vault... */
 export const KEY_VAULT_STORE = 'keyvault';
+/** ...or the shared mount of a HashiCorp Vault. */
+export const VAULT_STORE = 'vault';
 
 /** ClusterRole granted to tenant owners in each of their namespaces, and the RoleBinding that grants it. */
 export const TENANT_OWNER_ROLE = 'central-secret-store-tenant-owner';

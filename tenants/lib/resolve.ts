@@ -3,7 +3,7 @@
  * all agree on them.
  */
 import type { Catalogue } from './catalogue';
-import type { Cluster, Credential, Environment, Format, OwnSecret, Tenant, TenantNamespace } from './schema';
+import type { Cluster, Credential, Environment, Format, ImagePullSecret, OwnSecret, Tenant, TenantNamespace, VaultSettings } from './schema';
 
 /** Default for how often a tenant copy re-reads its master from the central namespace (Property 1's bound). */
 export const DEFAULT_REFRESH_INTERVAL = '1m0s';
@@ -32,7 +32,7 @@ function defaultFormat(credential: Credential): Format {
     case 'docker-registry':
       return { type: 'dockerconfigjson' };
     case 'git':
-      return 'sshPrivateKey' in credential.keyVault ? { type: 'ssh-auth' } : { type: 'basic-auth' };
+      return masterKeysOf(credential).includes('sshPrivateKey') ? { type: 'ssh-auth' } : { type: 'basic-auth' };
     case 'oauth':
       return { type: 'oauth' };
     case 'tls':
@@ -50,9 +50,12 @@ export function formatsOf(credential: Credential): ResolvedFormat[] {
   });
 }
 
-/** Keys of the master Secret in the central namespace, in a stable order. */
+/**
+ * Keys of the master Secret in the central namespace, in a stable order. Validation makes both backends name
+ * the same keys when a credential names both.
+ */
 export function masterKeysOf(credential: Credential): string[] {
-  return Object.keys(credential.keyVault).sort();
+  return Object.keys(credential.keyVault ?? credential.vault ?? {}).sort();
 }
 
 /** The URL a credential is used against, when it has one (git URL, first registry, OAuth issuer). */
@@ -75,14 +78,32 @@ export function environmentOf(catalogue: Catalogue, cluster: Cluster): Environme
   return environment;
 }
 
+/** An environment whose backend is Azure Key Vault. */
+export type KeyVaultEnvironment = Environment & { readonly keyVault: NonNullable<Environment['keyVault']> };
+
+/** An environment whose backend is HashiCorp Vault. */
+export type VaultEnvironment = Environment & { readonly vault: VaultSettings };
+
+export function isVaultEnvironment(environment: Environment): environment is VaultEnvironment {
+  return environment.vault !== undefined;
+}
+
+/** Which backend an environment uses, in words, for messages. */
+export function backendNameOf(environment: Environment): string {
+  return isVaultEnvironment(environment) ? 'HashiCorp Vault' : 'Azure Key Vault';
+}
+
 /** Resource group of an environment's Key Vault. */
-export function keyVaultResourceGroupOf(environment: Environment): string {
+export function keyVaultResourceGroupOf(environment: KeyVaultEnvironment): string {
   return environment.keyVault.resourceGroup ?? `css-${environment.name}`;
 }
 
-/** The cluster whose stack creates the environment's Key Vault (one vault per environment, one owner). */
-export function keyVaultOwnerOf(catalogue: Catalogue, environment: Environment): string | undefined {
-  return environment.keyVault.managedBy ?? catalogue.clusters.find((c) => c.environment === environment.name)?.name;
+/**
+ * The cluster whose stack creates the environment's vault: the Key Vault, or the mounts, namespaces and
+ * tenant policies in HashiCorp Vault (one per environment, one owner).
+ */
+export function vaultOwnerOf(catalogue: Catalogue, environment: Environment): string | undefined {
+  return (environment.keyVault ?? environment.vault)?.managedBy ?? catalogue.clusters.find((c) => c.environment === environment.name)?.name;
 }
 
 export function clusterNamed(catalogue: Catalogue, name: string): Cluster {
@@ -130,8 +151,12 @@ export function credentialsOfferedOn(catalogue: Catalogue, cluster: Cluster): Cr
   return catalogue.credentials.filter((c) => c.allowedTenants.some((t) => present.has(t)));
 }
 
-/** A tenant's own secret with the file and field path where the catalogue declares it. */
+/** A tenant's own secret with where it is delivered and the file and field path where the catalogue declares it. */
 export interface DeclaredOwnSecret {
+  readonly tenant: string;
+  readonly cluster: string;
+  /** The namespace it is declared in; absent for a global secret, which goes to every namespace of the tenant. */
+  readonly namespace?: string;
   readonly file: string;
   readonly path: readonly PropertyKey[];
   readonly secret: OwnSecret;
@@ -141,9 +166,46 @@ export interface DeclaredOwnSecret {
 export function ownSecretsOf(catalogue: Catalogue): DeclaredOwnSecret[] {
   return catalogue.tenants.flatMap((tenant) => {
     const file = catalogue.sources.tenants[tenant.name];
+    const at = { tenant: tenant.name, file };
     return Object.entries(tenant.clusters).flatMap(([cluster, placement]) => [
-      ...placement.namespaces.flatMap((ns, n) => (ns.secrets ?? []).map((secret, s) => ({ file, path: ['clusters', cluster, 'namespaces', n, 'secrets', s], secret }))),
-      ...(placement.globalSecrets ?? []).map((secret, g) => ({ file, path: ['clusters', cluster, 'globalSecrets', g], secret })),
+      ...placement.namespaces.flatMap((ns, n) =>
+        (ns.secrets ?? []).map((secret, s) => ({ ...at, cluster, namespace: ns.name, path: ['clusters', cluster, 'namespaces', n, 'secrets', s], secret })),
+      ),
+      ...(placement.globalSecrets ?? []).map((secret, g) => ({ ...at, cluster, path: ['clusters', cluster, 'globalSecrets', g], secret })),
     ]);
   });
+}
+
+/** Tenants with a namespace on some cluster of an environment: those that get a space in its vault. */
+export function tenantsIn(catalogue: Catalogue, environment: Environment): Tenant[] {
+  const clusters = new Set(catalogue.clusters.filter((c) => c.environment === environment.name).map((c) => c.name));
+  return catalogue.tenants.filter((tenant) => Object.keys(tenant.clusters).some((cluster) => clusters.has(cluster)));
+}
+
+/**
+ * The ServiceAccounts of a namespace that get pull secrets, each with the Secrets they name, in catalogue
+ * order. Entries that validation refuses (credential not requested, not a registry, no dockerconfigjson
+ * format) are left out.
+ */
+export function pullSecretsOf(namespace: TenantNamespace, credentials: readonly Credential[]): Map<string, string[]> {
+  const byServiceAccount = new Map<string, string[]>();
+  for (const entry of namespace.imagePullSecrets ?? []) {
+    const secretName = pullSecretNameOf(entry, namespace, credentials);
+    if (secretName === undefined) continue;
+    for (const serviceAccount of entry.serviceAccounts) {
+      const names = byServiceAccount.get(serviceAccount) ?? [];
+      if (!names.includes(secretName)) names.push(secretName);
+      byServiceAccount.set(serviceAccount, names);
+    }
+  }
+  return byServiceAccount;
+}
+
+/** The dockerconfigjson Secret an imagePullSecrets entry names, when the entry is valid. */
+export function pullSecretNameOf(entry: ImagePullSecret, namespace: TenantNamespace, credentials: readonly Credential[]): string | undefined {
+  const credential = credentials.find((c) => c.name === entry.credential);
+  if (!credential || credential.kind !== 'docker-registry' || !(namespace.requests ?? []).includes(entry.credential)) return undefined;
+  const docker = formatsOf(credential).filter((f) => f.format.type === 'dockerconfigjson');
+  const chosen = entry.format === undefined ? (docker.length === 1 ? docker[0] : undefined) : docker.find((f) => f.id === entry.format);
+  return chosen?.secretName;
 }

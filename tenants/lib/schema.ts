@@ -3,11 +3,13 @@
  * credential requests and own secrets. YAML files and TypeScript modules both pass through these schemas,
  * and `npm run schema` exports them as JSON Schema for editors.
  *
- * The catalogue never holds a secret value: every secret is a reference to a Key Vault secret name, and the
- * schemas reject unknown fields, so a stray `value:` is an error rather than a leak into git.
+ * The catalogue never holds a secret value: every secret is a reference, to a Key Vault secret name or to a
+ * path in HashiCorp Vault, and the schemas reject unknown fields, so a stray `value:` is an error rather than
+ * a leak into git.
  */
 import { z } from 'zod';
 import { formatGoDuration, parseGoDuration } from '../../constructs/src/duration';
+import { certificateBundleProblem } from './certificates';
 import {
   NAME_RULES,
   TENANT_SPACE_SEPARATOR,
@@ -18,6 +20,9 @@ import {
   isLabelKey,
   isLabelValue,
   isSecretDataKey,
+  isVaultMountPath,
+  isVaultReference,
+  isVaultTenantPrefix,
 } from './names';
 
 const dns1123Label = z.string().refine(isDns1123Label, NAME_RULES.dns1123Label);
@@ -27,6 +32,8 @@ const keyVaultSecretName = z.string().refine(isKeyVaultSecretName, NAME_RULES.ke
 const sharedVaultSecretName = keyVaultSecretName.refine((name) => !name.includes(TENANT_SPACE_SEPARATOR), NAME_RULES.sharedVaultSecretName);
 const tenantName = dns1123Label.refine((name) => !name.includes(TENANT_SPACE_SEPARATOR), NAME_RULES.tenantName);
 const secretDataKey = z.string().refine(isSecretDataKey, NAME_RULES.secretDataKey);
+const vaultReference = z.string().refine(isVaultReference, NAME_RULES.vaultReference);
+const vaultMountPath = z.string().refine(isVaultMountPath, NAME_RULES.vaultMountPath);
 const timestamp = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 timestamp such as 2027-01-31T00:00:00Z' });
 /**
  * A Go duration of at least one second, in the canonical form ESO stores (`5m` becomes `5m0s`), so that what
@@ -43,31 +50,87 @@ const url = z.url({ message: 'must be an absolute URL' });
 export const labels = z.record(labelKey, z.string().refine(isLabelValue, NAME_RULES.labelValue));
 export const annotations = z.record(labelKey, z.string());
 
-/** Maps the keys of a Secret to the Key Vault secrets holding their values. */
-const vaultKeys = (name: z.ZodType<string>) =>
-  z.record(secretDataKey, name).refine((m) => Object.keys(m).length > 0, { message: 'must map at least one key to a Key Vault secret name' });
+/** Maps the keys of a Secret to the Key Vault secrets (or Vault paths) holding their values. */
+const vaultKeys = (name: z.ZodType<string>, what = 'a Key Vault secret name') =>
+  z.record(secretDataKey, name).refine((m) => Object.keys(m).length > 0, { message: `must map at least one key to ${what}` });
 const keyVaultKeys = vaultKeys(keyVaultSecretName);
+const vaultPathKeys = vaultKeys(vaultReference, 'a Vault path');
 
 // ---------------------------------------------------------------------------------------------------------
 // Clusters and environments
 // ---------------------------------------------------------------------------------------------------------
 
-export const environmentSchema = z.strictObject({
-  name: dns1123Label.describe('Environment name, e.g. prod. Clusters of one environment share one Key Vault.'),
-  keyVault: z.strictObject({
-    name: z.string().refine(isKeyVaultName, NAME_RULES.keyVaultName).describe('Name of the Azure Key Vault'),
-    tenantId: z.uuid({ message: 'must be the Azure AD (Entra ID) tenant id, a UUID' }).describe('Azure AD tenant of the vault'),
-    resourceGroup: z.string().min(1).max(90).optional().describe('Resource group of the vault. Default css-<environment>'),
+const keyVaultSettingsSchema = z.strictObject({
+  name: z.string().refine(isKeyVaultName, NAME_RULES.keyVaultName).describe('Name of the Azure Key Vault'),
+  tenantId: z.uuid({ message: 'must be the Azure AD (Entra ID) tenant id, a UUID' }).describe('Azure AD tenant of the vault'),
+  resourceGroup: z.string().min(1).max(90).optional().describe('Resource group of the vault. Default css-<environment>'),
+  managedBy: dns1123Label
+    .optional()
+    .describe('The cluster whose Pulumi stack creates and owns the vault; the others look it up. Default: the first cluster of the environment by name'),
+});
+
+/**
+ * A HashiCorp Vault backend. Every tenant gets a space of its own, a KV v2 mount or a Vault Enterprise
+ * namespace named `<tenantPrefix><tenant>`, and tenants name paths *inside* their space only, so no name can
+ * reach another tenant's space, whatever the tenant names (see vault-layout.ts).
+ */
+export const vaultSettingsSchema = z
+  .strictObject({
+    address: z
+      .url({ protocol: /^https$/, message: 'must be an https:// URL such as https://vault.contoso.example:8200' })
+      .refine((address) => /^[a-z]+:\/\/[^/?#]+\/?$/.test(address), 'must be the server address only, such as https://vault.contoso.example:8200, without a path')
+      .describe('Address of the Vault server, as ESO reaches it'),
+    caBundle: z
+      .string()
+      .superRefine((pem, ctx) => {
+        const problem = certificateBundleProblem(pem);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .optional()
+      .describe("PEM of the CA certificate(s) that sign the Vault server's certificate; ESO trusts only these. Default: the system roots"),
+    namespace: vaultMountPath.optional().describe('Vault Enterprise namespace holding everything of this environment, e.g. admin/contoso. Default: the root namespace'),
+    tenantSpaces: z
+      .enum(['mounts', 'namespaces'])
+      .default('mounts')
+      .describe("mounts: a KV v2 mount per tenant and a policy reading only that mount (any Vault). namespaces: a Vault Enterprise namespace per tenant, holding the tenant's KV v2 mount, logins and policy. Default mounts"),
+    sharedMount: vaultMountPath.default('css-shared').describe("KV v2 mount of the shared credentials' masters. Default css-shared"),
+    tenantPrefix: z
+      .string()
+      .refine(isVaultTenantPrefix, NAME_RULES.vaultTenantPrefix)
+      .default('css-tenant-')
+      .describe("A tenant's mount (mounts) or namespace (namespaces) is <tenantPrefix><tenant>. Default css-tenant-"),
     managedBy: dns1123Label
       .optional()
-      .describe('The cluster whose Pulumi stack creates and owns the vault; the others look it up. Default: the first cluster of the environment by name'),
-  }),
-});
+      .describe('The cluster whose Pulumi stack creates the mounts, namespaces and tenant policies; every stack adds its own cluster\'s login. Default: the first cluster of the environment by name'),
+  })
+  .superRefine((vault, ctx) => {
+    if (vault.tenantSpaces === 'namespaces' && vault.tenantPrefix.includes('/')) {
+      ctx.addIssue({ code: 'custom', path: ['tenantPrefix'], message: 'must be one namespace segment with tenantSpaces: namespaces (no "/"): tenant namespaces are children of the environment\'s namespace' });
+    }
+    if (vault.sharedMount.startsWith(vault.tenantPrefix)) {
+      ctx.addIssue({ code: 'custom', path: ['sharedMount'], message: `must not start with tenantPrefix "${vault.tenantPrefix}": it would be the space of tenant "${vault.sharedMount.slice(vault.tenantPrefix.length)}"` });
+    }
+    if (vault.tenantPrefix.startsWith(`${vault.sharedMount}/`)) {
+      ctx.addIssue({ code: 'custom', path: ['tenantPrefix'], message: `must not start with "${vault.sharedMount}/": tenant spaces would lie inside the shared mount` });
+    }
+  });
+
+export const environmentSchema = z
+  .strictObject({
+    name: dns1123Label.describe('Environment name, e.g. prod. Clusters of one environment share one vault: an Azure Key Vault or a HashiCorp Vault.'),
+    keyVault: keyVaultSettingsSchema.optional().describe('Azure Key Vault backend'),
+    vault: vaultSettingsSchema.optional().describe('HashiCorp Vault backend'),
+  })
+  .refine((environment) => (environment.keyVault === undefined) !== (environment.vault === undefined), {
+    message: 'needs exactly one backend: keyVault (Azure Key Vault) or vault (HashiCorp Vault)',
+  });
 
 export const clusterSchema = z.strictObject({
   name: dns1123Label.describe('Cluster name; also the Pulumi stack name and the dist/<cluster> folder'),
   environment: dns1123Label.describe('The environment this cluster belongs to'),
-  kind: z.enum(['aks', 'generic']).describe('aks: Azure workload identity; generic (e.g. edge k3s): a service principal'),
+  kind: z
+    .enum(['aks', 'generic'])
+    .describe('aks: reached through Azure, Key Vault read with workload identity; generic (e.g. edge k3s): reached by kubeconfig, Key Vault read with a service principal. With HashiCorp Vault, ESO logs in with its ServiceAccount either way'),
   region: z.string().min(1).describe('Azure region or site of the cluster, e.g. westeurope'),
   refreshInterval: goDuration.optional().describe('How often each tenant copy re-reads its master. Default 1m'),
   trustDomain: dns1123Subdomain.optional().describe('SPIFFE trust domain of workloads on this cluster. Default <cluster>.<environment>.local'),
@@ -135,42 +198,68 @@ const credentialBase = {
   formats: z.array(formatSchema).min(1).optional().describe('Output formats. Default: the natural format of the kind'),
 };
 
+/**
+ * Where a credential's master lives, in each backend the credential is offered from: Key Vault secret names
+ * and Vault paths in the shared mount. Validation asks for the backend of every environment that offers it.
+ */
+function masterSecrets<T extends z.ZodType>(shape: (name: z.ZodType<string>) => T) {
+  return {
+    keyVault: shape(sharedVaultSecretName).optional().describe('Key Vault secret names, for environments with keyVault'),
+    vault: shape(vaultReference)
+      .optional()
+      .describe('KV paths in the shared mount, <path> or <path>#<field> (field default: the key), for environments with vault'),
+  };
+}
+const namesItsMaster = (credential: { keyVault?: unknown; vault?: unknown }) => credential.keyVault !== undefined || credential.vault !== undefined;
+const MASTER_REQUIRED = { message: 'must name where its master lives: keyVault (Key Vault secret names), vault (Vault paths) or both' };
+
+const userPassword = (name: z.ZodType<string>) => z.strictObject({ username: name, password: name });
+
 export const credentialSchema = z.discriminatedUnion('kind', [
-  z.strictObject({
-    kind: z.literal('docker-registry'),
-    ...credentialBase,
-    registries: z.array(z.string().min(1)).min(1).describe('Registry hosts the credential logs in to, e.g. ghcr.io'),
-    keyVault: z.strictObject({ username: sharedVaultSecretName, password: sharedVaultSecretName }),
-  }),
-  z.strictObject({
-    kind: z.literal('git'),
-    ...credentialBase,
-    url: z.string().min(1).describe('Repository URL or URL prefix (https:// or ssh)'),
-    keyVault: z.union([
-      z.strictObject({ username: sharedVaultSecretName, password: sharedVaultSecretName }),
-      z.strictObject({ sshPrivateKey: sharedVaultSecretName }),
-    ]),
-  }),
-  z.strictObject({
-    kind: z.literal('oauth'),
-    ...credentialBase,
-    issuerUrl: url.optional().describe('OpenID Connect issuer'),
-    tokenUrl: url.optional().describe('OAuth 2.0 token endpoint'),
-    keyVault: z.strictObject({ clientId: sharedVaultSecretName, clientSecret: sharedVaultSecretName }),
-  }),
-  z.strictObject({
-    kind: z.literal('tls'),
-    ...credentialBase,
-    keyVault: z.union([
-      z.strictObject({ 'tls.crt': sharedVaultSecretName, 'tls.key': sharedVaultSecretName, 'ca.crt': sharedVaultSecretName.optional() }),
-      z.strictObject({ bundle: sharedVaultSecretName.describe('One PEM holding the certificate chain and the private key') }),
-    ]),
-  }),
-  z.strictObject({
-    kind: z.literal('generic'),
-    ...credentialBase,
-    keyVault: vaultKeys(sharedVaultSecretName),
-  }),
+  z
+    .strictObject({
+      kind: z.literal('docker-registry'),
+      ...credentialBase,
+      registries: z.array(z.string().min(1)).min(1).describe('Registry hosts the credential logs in to, e.g. ghcr.io'),
+      ...masterSecrets(userPassword),
+    })
+    .refine(namesItsMaster, MASTER_REQUIRED),
+  z
+    .strictObject({
+      kind: z.literal('git'),
+      ...credentialBase,
+      url: z.string().min(1).describe('Repository URL or URL prefix (https:// or ssh)'),
+      ...masterSecrets((name) => z.union([userPassword(name), z.strictObject({ sshPrivateKey: name })])),
+    })
+    .refine(namesItsMaster, MASTER_REQUIRED),
+  z
+    .strictObject({
+      kind: z.literal('oauth'),
+      ...credentialBase,
+      issuerUrl: url.optional().describe('OpenID Connect issuer'),
+      tokenUrl: url.optional().describe('OAuth 2.0 token endpoint'),
+      ...masterSecrets((name) => z.strictObject({ clientId: name, clientSecret: name })),
+    })
+    .refine(namesItsMaster, MASTER_REQUIRED),
+  z
+    .strictObject({
+      kind: z.literal('tls'),
+      ...credentialBase,
+      ...masterSecrets((name) =>
+        z.union([
+          z.strictObject({ 'tls.crt': name, 'tls.key': name, 'ca.crt': name.optional() }),
+          z.strictObject({ bundle: name.describe('One PEM holding the certificate chain and the private key') }),
+        ]),
+      ),
+    })
+    .refine(namesItsMaster, MASTER_REQUIRED),
+  z
+    .strictObject({
+      kind: z.literal('generic'),
+      ...credentialBase,
+      ...masterSecrets((name) => vaultKeys(name, 'a vault secret')),
+    })
+    .refine(namesItsMaster, MASTER_REQUIRED),
 ]);
 
 export const credentialsFileSchema = z.strictObject({
@@ -183,7 +272,12 @@ export const credentialsFileSchema = z.strictObject({
 
 const ownSecretBase = {
   name: dns1123Subdomain.describe('Name of the Secret'),
-  keyVault: keyVaultKeys.describe('Secret key -> Key Vault secret name; names must start with <tenant>-- (the tenant\'s vault space)'),
+  keyVault: keyVaultKeys
+    .optional()
+    .describe("Secret key -> Key Vault secret name; names must start with <tenant>-- (the tenant's vault space). On clusters of Key Vault environments"),
+  vault: vaultPathKeys
+    .optional()
+    .describe("Secret key -> KV path in the tenant's own Vault space, <path> or <path>#<field> (field default: the key). On clusters of Vault environments"),
   labels: labels.optional(),
   annotations: annotations.optional(),
   notBefore: timestamp.optional().describe('The secret is not valid before this time'),
@@ -217,9 +311,26 @@ export const ownSecretSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
+/** Seed 003: a requested registry credential set as the pull secret of ServiceAccounts, so pods need none. */
+export const imagePullSecretSchema = z.strictObject({
+  credential: dns1123Label.describe('A docker-registry credential this namespace requests'),
+  format: dns1123Label
+    .optional()
+    .describe('Which of its dockerconfigjson formats, by name. Default: its only dockerconfigjson format'),
+  serviceAccounts: z
+    .array(dns1123Subdomain)
+    .min(1)
+    .default(['default'])
+    .describe('ServiceAccounts whose imagePullSecrets name it. Default: default'),
+});
+
 export const tenantNamespaceSchema = z.strictObject({
   name: dns1123Label.describe('Namespace name'),
   requests: z.array(dns1123Label).optional().describe('Shared credentials this namespace receives'),
+  imagePullSecrets: z
+    .array(imagePullSecretSchema)
+    .optional()
+    .describe('Requested registry credentials to set as imagePullSecrets on ServiceAccounts of the namespace'),
   secrets: z.array(ownSecretSchema).optional().describe('The tenant\'s own secrets in this namespace'),
   labels: labels.optional().describe('Extra labels on the namespace'),
 });
@@ -243,6 +354,7 @@ export const tenantSchema = z.strictObject({
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
+export type VaultSettings = z.infer<typeof vaultSettingsSchema>;
 export type Cluster = z.infer<typeof clusterSchema>;
 export type ClustersFile = z.infer<typeof clustersFileSchema>;
 export type Format = z.infer<typeof formatSchema>;
@@ -252,6 +364,7 @@ export type CredentialKind = Credential['kind'];
 export type CredentialsFile = z.infer<typeof credentialsFileSchema>;
 export type OwnSecret = z.infer<typeof ownSecretSchema>;
 export type TenantNamespace = z.infer<typeof tenantNamespaceSchema>;
+export type ImagePullSecret = z.infer<typeof imagePullSecretSchema>;
 export type Owner = z.infer<typeof ownerSchema>;
 export type Tenant = z.infer<typeof tenantSchema>;
 /** What a tenant author writes: defaults may be left out. */

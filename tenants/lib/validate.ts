@@ -9,8 +9,9 @@ import { formatPath } from './errors';
 import { type GeneratedObject, generatedObjects } from './generated-objects';
 import { NAME_RULES, isDns1123Subdomain, isInTenantSpace, tenantVaultPrefix } from './names';
 import { reservedNamespaceLabel, reservedSecretAnnotation, reservedSecretLabel } from './reserved-keys';
-import { FORMATS_BY_KIND, credentialUrlOf, formatsOf, masterKeysOf, trustDomainOf } from './resolve';
-import type { Credential, Format, OwnSecret } from './schema';
+import { FORMATS_BY_KIND, backendNameOf, credentialUrlOf, credentialsOfferedOn, formatsOf, masterKeysOf, trustDomainOf } from './resolve';
+import type { Credential, Environment, Format, ImagePullSecret, OwnSecret, TenantNamespace } from './schema';
+import { parseVaultReference, sharedSpaceOf, tenantSpaceOf } from './vault-layout';
 
 /** Namespaces the platform itself uses; no tenant may claim them. */
 export const RESERVED_NAMESPACES = ['central-secret-store', 'external-secrets', 'default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -68,9 +69,10 @@ export function validateCatalogue(
   });
 
   catalogue.environments.forEach((environment, i) => {
-    const owner = environment.keyVault.managedBy;
+    const backend = environment.keyVault ? 'keyVault' : 'vault';
+    const owner = (environment.keyVault ?? environment.vault)?.managedBy;
     if (owner !== undefined && !catalogue.clusters.some((c) => c.name === owner && c.environment === environment.name)) {
-      report(sources.clusters, ['environments', writtenIndex(catalogue, 'environments', i), 'keyVault', 'managedBy'], `"${owner}" is not a cluster of environment ${environment.name}`);
+      report(sources.clusters, ['environments', writtenIndex(catalogue, 'environments', i), backend, 'managedBy'], `"${owner}" is not a cluster of environment ${environment.name}`);
     }
   });
 
@@ -82,7 +84,18 @@ export function validateCatalogue(
       }
     });
     validateFormats(credential, (path, message) => report(sources.credentials, [...credentialAt(i), ...path], message));
+    validateMasterBackends(credential, (path, message) => report(sources.credentials, [...credentialAt(i), ...path], message));
   });
+  if (complete.tenants) {
+    catalogue.clusters.forEach((cluster) => {
+      const environment = catalogue.environments.find((e) => e.name === cluster.environment);
+      if (!environment) return;
+      for (const credential of credentialsOfferedOn(catalogue, cluster)) {
+        const i = catalogue.credentials.indexOf(credential);
+        validateMasterIn(environment, cluster.name, credential, (path, message) => report(sources.credentials, [...credentialAt(i), ...path], message));
+      }
+    });
+  }
 
   validateTenants(catalogue, complete, report);
   reportCollisions(generatedObjects(catalogue), report, where);
@@ -142,11 +155,51 @@ function validateFormats(credential: Credential, report: (path: PropertyKey[], m
   });
 }
 
+/** A credential that names both backends names the same master keys in each. */
+function validateMasterBackends(credential: Credential, report: (path: PropertyKey[], message: string) => void): void {
+  if (!credential.keyVault || !credential.vault) return;
+  const inKeyVault = Object.keys(credential.keyVault).sort();
+  const inVault = Object.keys(credential.vault).sort();
+  if (inKeyVault.join() !== inVault.join()) {
+    report(['vault'], `must name the same master keys as keyVault (${inKeyVault.join(', ')}), got ${inVault.join(', ')}: the master Secret has one set of keys`);
+  }
+}
+
+/** A credential offered on a cluster names its master in the backend of the cluster's environment. */
+function validateMasterIn(environment: Environment, cluster: string, credential: Credential, report: (path: PropertyKey[], message: string) => void): void {
+  const where = `credential "${credential.name}" is offered on cluster ${cluster}, whose environment ${environment.name} keeps its secrets in ${backendNameOf(environment)}`;
+  if (environment.keyVault && !credential.keyVault) {
+    report(['keyVault'], `${where}; add keyVault: with the Key Vault secret names of its master`);
+  }
+  if (environment.vault) {
+    if (!credential.vault) {
+      report(['vault'], `${where}; add vault: with the paths of its master in the shared mount ${environment.vault.sharedMount}`);
+      return;
+    }
+    reportMountPrefixed(credential.vault, sharedSpaceOf(environment.vault).mount, 'the shared mount', (key, message) => report(['vault', key], message));
+  }
+}
+
+/**
+ * ESO drops a leading `<mount>/` from a path it reads through a store of that mount, so a path written that
+ * way would be read from somewhere other than where the policies point; paths are written relative to it.
+ */
+function reportMountPrefixed(references: Readonly<Record<string, string>>, mount: string, what: string, report: (key: string, message: string) => void): void {
+  for (const [key, reference] of Object.entries(references)) {
+    const { path } = parseVaultReference(reference, key);
+    if (path.startsWith(`${mount}/`)) report(key, `Vault path "${reference}" starts with ${what} "${mount}/"; write it relative to the mount: "${reference.slice(mount.length + 1)}"`);
+  }
+}
+
 function validateTenants(catalogue: Catalogue, complete: CompleteParts, report: Report): void {
   const clusters = new Set(catalogue.clusters.map((c) => c.name));
   const trustDomainOn = (name: string) => {
     const cluster = catalogue.clusters.find((c) => c.name === name);
     return cluster ? trustDomainOf(cluster) : undefined;
+  };
+  const environmentOn = (name: string) => {
+    const cluster = catalogue.clusters.find((c) => c.name === name);
+    return catalogue.environments.find((e) => e.name === cluster?.environment);
   };
   const credentials = new Map(catalogue.credentials.map((c) => [c.name, c]));
   // cluster -> namespace -> tenant that claimed it first
@@ -192,20 +245,51 @@ function validateTenants(catalogue: Catalogue, complete: CompleteParts, report: 
           }
         });
 
+        (namespace.imagePullSecrets ?? []).forEach((entry, p) => {
+          validatePullSecret(entry, namespace, credentials.get(entry.credential), (q, m) => report(file, [...nsPath, 'imagePullSecrets', p, ...q], m));
+        });
+
         (namespace.secrets ?? []).forEach((secret, s) => {
-          validateOwnSecret(tenant.name, { name: namespace.name, trustDomain: trustDomainOn(clusterName) }, secret, (p, m) => report(file, [...nsPath, 'secrets', s, ...p], m));
+          const on = { cluster: clusterName, environment: environmentOn(clusterName) };
+          validateOwnSecret(tenant.name, on, { name: namespace.name, trustDomain: trustDomainOn(clusterName) }, secret, (p, m) => report(file, [...nsPath, 'secrets', s, ...p], m));
         });
       });
 
       (placement.globalSecrets ?? []).forEach((secret, g) => {
-        validateOwnSecret(tenant.name, undefined, secret, (p, m) => report(file, [...at, 'globalSecrets', g, ...p], m));
+        const on = { cluster: clusterName, environment: environmentOn(clusterName) };
+        validateOwnSecret(tenant.name, on, undefined, secret, (p, m) => report(file, [...at, 'globalSecrets', g, ...p], m));
       });
     }
   });
 }
 
+/** Seed 003: a pull secret must be a dockerconfigjson Secret the namespace receives. */
+function validatePullSecret(entry: ImagePullSecret, namespace: TenantNamespace, credential: Credential | undefined, report: (path: PropertyKey[], message: string) => void): void {
+  reportDuplicates(entry.serviceAccounts, (i, name) => report(['serviceAccounts', i], `ServiceAccount "${name}" is listed twice`));
+  if (!(namespace.requests ?? []).includes(entry.credential)) {
+    report(['credential'], `namespace ${namespace.name} does not request credential "${entry.credential}"; add it to requests, so that its Secret is delivered here`);
+    return;
+  }
+  // An unknown or refused request is reported at the request.
+  if (!credential) return;
+  if (credential.kind !== 'docker-registry') {
+    report(['credential'], `credential "${credential.name}" is a ${credential.kind} credential; only docker-registry credentials can be image pull secrets`);
+    return;
+  }
+  const docker = formatsOf(credential).filter((f) => f.format.type === 'dockerconfigjson');
+  const offered = docker.map((f) => f.id).join(', ');
+  if (entry.format !== undefined) {
+    if (!docker.some((f) => f.id === entry.format)) {
+      report(['format'], docker.length === 0 ? `credential "${credential.name}" has no dockerconfigjson format; add one to its formats` : `credential "${credential.name}" has no dockerconfigjson format named "${entry.format}"; it has ${offered}`);
+    }
+  } else if (docker.length !== 1) {
+    report(['credential'], docker.length === 0 ? `credential "${credential.name}" has no dockerconfigjson format; add one to its formats` : `credential "${credential.name}" has ${docker.length} dockerconfigjson formats (${offered}); name one in format`);
+  }
+}
+
 function validateOwnSecret(
   tenant: string,
+  on: { readonly cluster: string; readonly environment?: Environment },
   namespace: { readonly name: string; readonly trustDomain?: string } | undefined,
   secret: OwnSecret,
   report: (path: PropertyKey[], message: string) => void,
@@ -213,9 +297,21 @@ function validateOwnSecret(
   if (secret.notBefore && secret.expires && Date.parse(secret.notBefore) >= Date.parse(secret.expires)) {
     report(['notBefore'], `notBefore (${secret.notBefore}) must be before expires (${secret.expires})`);
   }
-  for (const [key, vaultName] of Object.entries(secret.keyVault)) {
+  for (const [key, vaultName] of Object.entries(secret.keyVault ?? {})) {
     if (!isInTenantSpace(tenant, vaultName)) {
       report(['keyVault', key], `Key Vault secret "${vaultName}" must start with "${tenantVaultPrefix(tenant)}": a tenant reads only the secrets in its own vault space`);
+    }
+  }
+  const { environment } = on;
+  if (environment) {
+    // The cluster's environment decides the backend: a reference to the other one could never be read.
+    const where = `cluster ${on.cluster} is in environment ${environment.name}, which keeps its secrets in ${backendNameOf(environment)}`;
+    const [wanted, other] = environment.vault ? (['vault', 'keyVault'] as const) : (['keyVault', 'vault'] as const);
+    if (secret[other] !== undefined) report([other], `${where}; name the secret's values under ${wanted}, not ${other}`);
+    else if (secret[wanted] === undefined) report([wanted], `${where}; name the secret's values under ${wanted}`);
+    if (environment.vault && secret.vault) {
+      const space = tenantSpaceOf(environment.vault, tenant);
+      reportMountPrefixed(secret.vault, space.mount, `the tenant's mount`, (key, message) => report(['vault', key], message));
     }
   }
   for (const key of Object.keys(secret.labels ?? {})) {

@@ -297,3 +297,80 @@ describe('cluster settings', () => {
     expect(loadCatalogue(writeFixture(fixture)).clusters[0].deployers).toEqual({ users: [], groups: ['3f2b0c7e-deployers'] });
   });
 });
+
+describe('pull secrets on ServiceAccounts (seed 003)', () => {
+  const withPullSecrets = (f: FixtureCatalogue, entries: unknown[]) => ((alphaNs(f) as any).imagePullSecrets = entries);
+
+  test('a requested registry credential, on default unless ServiceAccounts are named', () => {
+    const fixture = validFixture();
+    withPullSecrets(fixture, [{ credential: 'registry' }, { credential: 'registry', serviceAccounts: ['builder', 'default'] }]);
+    const catalogue = loadCatalogue(writeFixture(fixture));
+    expect(catalogue.tenants.find((t) => t.name === 'alpha')!.clusters.c1.namespaces[0].imagePullSecrets).toEqual([
+      { credential: 'registry', serviceAccounts: ['default'] },
+      { credential: 'registry', serviceAccounts: ['builder', 'default'] },
+    ]);
+  });
+
+  test('a credential the namespace does not request', () => {
+    expectSingleIssue(
+      (f) => {
+        alphaNs(f).requests = [];
+        withPullSecrets(f, [{ credential: 'registry' }]);
+      },
+      'teams/alpha.yaml',
+      'clusters.c1.namespaces[0].imagePullSecrets[0].credential',
+      /^namespace alpha-app does not request credential "registry"; add it to requests/,
+    );
+  });
+
+  test('a credential that is not a registry', () => {
+    expectSingleIssue(
+      (f) => {
+        f.credentials.credentials.push({ name: 'token', kind: 'generic', keyVault: { token: 'token-value' }, allowedTenants: ['alpha'] });
+        alphaNs(f).requests = ['registry', 'token'];
+        withPullSecrets(f, [{ credential: 'token' }]);
+      },
+      'teams/alpha.yaml',
+      'clusters.c1.namespaces[0].imagePullSecrets[0].credential',
+      /^credential "token" is a generic credential; only docker-registry credentials can be image pull secrets$/,
+    );
+  });
+
+  test('a registry without a dockerconfigjson format, or with two and none named, or a name it lacks', () => {
+    expectSingleIssue(
+      (f) => {
+        f.credentials.credentials[0].formats = [{ type: 'kargo', credType: 'image', repoURL: 'ghcr.io/contoso' }];
+        withPullSecrets(f, [{ credential: 'registry' }]);
+      },
+      'teams/alpha.yaml',
+      'clusters.c1.namespaces[0].imagePullSecrets[0].credential',
+      /^credential "registry" has no dockerconfigjson format; add one to its formats$/,
+    );
+    expectSingleIssue(
+      (f) => {
+        f.credentials.credentials[0].formats = [{ type: 'dockerconfigjson' }, { type: 'dockerconfigjson', name: 'mirror', secretName: 'registry-mirror' }];
+        withPullSecrets(f, [{ credential: 'registry' }]);
+      },
+      'teams/alpha.yaml',
+      'clusters.c1.namespaces[0].imagePullSecrets[0].credential',
+      /^credential "registry" has 2 dockerconfigjson formats \(dockerconfigjson, mirror\); name one in format$/,
+    );
+    expectSingleIssue(
+      (f) => withPullSecrets(f, [{ credential: 'registry', format: 'mirror' }]),
+      'teams/alpha.yaml',
+      'clusters.c1.namespaces[0].imagePullSecrets[0].format',
+      /^credential "registry" has no dockerconfigjson format named "mirror"; it has dockerconfigjson$/,
+    );
+  });
+
+  test('a ServiceAccount that is no valid name; one listed twice', () => {
+    const fixture = validFixture();
+    withPullSecrets(fixture, [{ credential: 'registry', serviceAccounts: ['builder', 'builder', 'Not_Valid'] }]);
+    const issues = issuesOf(fixture);
+    expect(issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
+      expect.stringMatching(/^clusters\.c1\.namespaces\[0\]\.imagePullSecrets\[0\]\.serviceAccounts\[2\]: .*DNS-1123 subdomain/),
+    ]);
+    withPullSecrets(fixture, [{ credential: 'registry', serviceAccounts: ['builder', 'builder'] }]);
+    expect(issuesOf(fixture).map((i) => `${i.path}: ${i.message}`)).toEqual(['clusters.c1.namespaces[0].imagePullSecrets[0].serviceAccounts[1]: ServiceAccount "builder" is listed twice']);
+  });
+});

@@ -16,7 +16,7 @@ describe('validity windows', () => {
         file: catalogue.sources.tenants.alpha,
         path: 'clusters.c1.namespaces[0].secrets[0].expires',
         line: readFileSync(join(dir, 'teams', 'alpha.yaml'), 'utf8').split('\n').findIndex((l) => l.includes('expires:')) + 1,
-        message: 'secret "db" expired on 2030-01-01T00:00:00Z; rotate it in Key Vault and move expires, or remove it',
+        message: 'secret "db" expired on 2030-01-01T00:00:00Z; rotate it in its vault (Key Vault or HashiCorp Vault) and move expires, or remove it',
       },
     ]);
   });

@@ -65,7 +65,7 @@ async function stopped(server: { pids: number[]; stop(): Promise<void> }): Promi
   expect(pids.filter((pid) => residentMemory(pid) !== undefined)).toEqual([]);
 }
 
-test('git over HTTPS serves the repository with the right basic-auth credentials only', async () => {
+test('git over HTTPS serves the repository with the right basic-auth credentials only, and follows a rotation', async () => {
   const server = new GitHttpsServer(join(dir, 'git-https'), node);
   await server.start(repos, ca.issue('git-https'));
   try {
@@ -76,12 +76,18 @@ test('git over HTTPS serves the repository with the right basic-auth credentials
     expect(server.refusals().length).toBeGreaterThan(0);
     // The certificate is checked: a client trusting another CA refuses the server.
     await expect(git(['ls-remote', url(server.username, server.password)], { GIT_SSL_CAINFO: new TestCa(join(dir, 'other-ca')).certFile })).rejects.toThrow(/certificate verification failed|SSL certificate problem/);
+
+    // A rotation takes effect at once: the old password is refused, the new one served.
+    const before = server.password;
+    expect(server.rotate()).not.toBe(before);
+    await expect(git(['ls-remote', url(server.username, before), 'refs/heads/main'], trusted)).rejects.toThrow(/Authentication failed/);
+    expect(await git(['ls-remote', url(server.username, server.password), 'refs/heads/main'], trusted)).toBe(`${commit}\trefs/heads/main\n`);
   } finally {
     await stopped(server);
   }
 });
 
-test('sshd serves the repository to the authorized key only, and runs nothing but git', async () => {
+test('sshd serves the repository to the authorized key only, runs nothing but git, and follows a new authorized key', async () => {
   const keys = join(dir, 'ssh-keys');
   const allowed = sshKeyPair(keys, 'allowed');
   const other = sshKeyPair(keys, 'other');
@@ -94,6 +100,10 @@ test('sshd serves the repository to the authorized key only, and runs nothing bu
     // The key opens git-shell, not a shell.
     const ssh = server.sshCommand(allowed.privateKeyFile).split(' ');
     await expect(promisify(execFile)(ssh[0], [...ssh.slice(1), '-p', String(server.port), 'root@127.0.0.1', 'id'])).rejects.toThrow(/unrecognized command 'id'/);
+    // Authorizing another key replaces the first.
+    server.authorize(other.publicKey);
+    await expect(git(['ls-remote', repository], { GIT_SSH_COMMAND: server.sshCommand(allowed.privateKeyFile) })).rejects.toThrow(/Permission denied \(publickey\)/);
+    expect(await git(['ls-remote', repository, 'refs/heads/main'], { GIT_SSH_COMMAND: server.sshCommand(other.privateKeyFile) })).toBe(`${commit}\trefs/heads/main\n`);
     // sshd's /run/sshd stayed in its own mount namespace.
     expect(existsSync('/run/sshd')).toBe(runDir);
   } finally {

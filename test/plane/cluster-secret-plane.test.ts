@@ -1,6 +1,6 @@
 import { synthesizeCluster } from '../../plane';
 import { tenantStoreName } from '../../tenants/lib';
-import { credentialsOfferedOn, formatsOf, loadCatalogue, namespacesOn } from '../../tenants/lib';
+import { credentialsOfferedOn, environmentOf, formatsOf, loadCatalogue, namespacesOn } from '../../tenants/lib';
 
 const catalogue = loadCatalogue();
 
@@ -17,10 +17,37 @@ describe.each(catalogue.clusters.map((c) => c.name))('ClusterSecretPlane on %s',
     expect(distributions.map((c) => c.metadata.name).sort()).toEqual(expected);
   });
 
-  test('the Key Vault store is usable from the central namespace only, with the auth of the cluster kind', () => {
-    const store = of('ClusterSecretStore').find((s) => s.metadata.name === 'keyvault');
+  test("the masters' store reads the environment's backend and is usable from the central namespace only", () => {
+    const vault = environmentOf(catalogue, cluster).vault;
+    const store = of('ClusterSecretStore').find((s) => s.metadata.name === (vault ? 'vault' : 'keyvault'));
     expect(store.spec.conditions).toEqual([{ namespaces: ['central-secret-store'] }]);
-    expect(store.spec.provider.azurekv.authType).toBe(cluster.kind === 'aks' ? 'WorkloadIdentity' : 'ServicePrincipal');
+    if (vault) {
+      expect(store.spec.provider.vault).toMatchObject({ server: vault.address, path: vault.sharedMount, version: 'v2' });
+      expect(store.spec.provider.vault.auth.kubernetes).toEqual({
+        mountPath: `css-kubernetes-${name}`,
+        role: 'css-masters',
+        serviceAccountRef: { name: 'external-secrets', namespace: 'external-secrets', audiences: ['vault:css-masters'] },
+      });
+      expect(of('ExternalSecret').filter((e) => e.metadata.namespace === 'central-secret-store').map((e) => e.spec.secretStoreRef.name)).toEqual(
+        credentialsOfferedOn(catalogue, cluster).map(() => 'vault'),
+      );
+    } else {
+      expect(store.spec.provider.azurekv.authType).toBe(cluster.kind === 'aks' ? 'WorkloadIdentity' : 'ServicePrincipal');
+    }
+  });
+
+  test("with HashiCorp Vault, each tenant's store reads the tenant's own mount with the tenant's own role", () => {
+    const vault = environmentOf(catalogue, cluster).vault;
+    for (const tenant of new Set(namespacesOn(catalogue, cluster).map((p) => p.tenant.name))) {
+      const provider = of('ClusterSecretStore').find((s) => s.metadata.name === tenantStoreName(tenant)).spec.provider;
+      if (!vault) {
+        expect(provider.azurekv).toBeDefined();
+        continue;
+      }
+      expect(provider.vault.path).toBe(`css-tenant-${tenant}`);
+      expect(provider.vault.auth.kubernetes.role).toBe(`css-tenant-${tenant}`);
+      expect(provider.vault.auth.kubernetes.serviceAccountRef.audiences).toEqual([`vault:css-tenant-${tenant}`]);
+    }
   });
 
   test("each tenant's store admits exactly that tenant's namespaces on this cluster", () => {

@@ -126,9 +126,12 @@ describe('names a hostile tenant would choose', () => {
     );
   });
 
-  test('the inventory of generated objects is exactly what synth writes plus what ESO writes from it', () => {
+  test.each([
+    ['Key Vault', false],
+    ['Key Vault and HashiCorp Vault', true],
+  ])('the inventory of generated objects is exactly what synth writes plus what ESO writes from it (%s)', (_backends, withVault) => {
     fc.assert(
-      fc.property(catalogueArb(), (catalogue) => {
+      fc.property(catalogueArb({ withVault }), (catalogue) => {
         const inventory = generatedObjects(catalogue);
         for (const cluster of catalogue.clusters) {
           const mine = inventory.filter((o) => o.cluster === cluster.name);

@@ -6,8 +6,8 @@
 import { synthesizeCluster } from '../../plane';
 import { ClusterDeployment } from '../../stacks/cluster-deployment';
 import { readStackConfig } from '../../stacks/config';
-import { ESO_CHART, esoChartValues } from '../../stacks/eso-release';
-import { loadCatalogue } from '../../tenants/lib';
+import { ESO_CHART, esoAlertObjects, esoChartValues } from '../../stacks/eso-release';
+import { type KeyVaultEnvironment, loadCatalogue } from '../../tenants/lib';
 import { type RecordedResource, MOCK_KUBECONFIG, SUBSCRIPTION_ID, issuerOf, only, plaintextPaths, runWithMocks, stackFileConfig, vaultIdOf } from '../support/pulumi-mocks';
 
 const catalogue = loadCatalogue();
@@ -35,7 +35,7 @@ const ofType = (resources: readonly RecordedResource[], type: string) => resourc
 describe.each(['aks-weu-staging', 'aks-weu-prod', 'edge-k3s-ams-01'])('stack %s', (stack) => {
   let resources: RecordedResource[];
   const cluster = catalogue.clusters.find((c) => c.name === stack)!;
-  const environment = catalogue.environments.find((e) => e.name === cluster.environment)!;
+  const environment = catalogue.environments.find((e) => e.name === cluster.environment) as KeyVaultEnvironment;
   const owner = stack !== 'edge-k3s-ams-01';
   const vaultId = vaultIdOf(`css-${environment.name}`, environment.keyVault.name);
 
@@ -147,6 +147,18 @@ describe.each(['aks-weu-staging', 'aks-weu-prod', 'edge-k3s-ams-01'])('stack %s'
     );
   });
 
+  test("the product's PrometheusRule is applied after ESO where its ServiceMonitor is on", () => {
+    const alerts = ofType(resources, 'kubernetes:yaml/v2:ConfigGroup').filter((g) => g.name.endsWith('-eso-alerts'));
+    if (stackFileConfig(stack)['central-secret-store:serviceMonitor'] === 'false') {
+      expect(alerts).toEqual([]);
+      return;
+    }
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].inputs.objs).toEqual(esoAlertObjects());
+    expect(alerts[0].inputs.objs.map((o: any) => [o.kind, o.metadata.namespace])).toEqual([['PrometheusRule', 'external-secrets']]);
+    expect(alerts[0].dependencies).toContain(only(resources, 'kubernetes:helm.sh/v3:Release').urn);
+  });
+
   test("every object of the cluster's synth output is applied, cluster-scoped first, after ESO is ready", () => {
     const manifests = synthesizeCluster(catalogue, stack);
     const groups = ofType(resources, 'kubernetes:yaml/v2:ConfigGroup');
@@ -157,8 +169,9 @@ describe.each(['aks-weu-staging', 'aks-weu-prod', 'edge-k3s-ams-01'])('stack %s'
       objects.map((o) =>
         ['ExternalSecret', 'ClusterExternalSecret'].includes(o.kind) ? { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, 'pulumi.com/deletionPropagationPolicy': 'background' } } } : o,
       );
+    const shared = (o: any) => o.metadata.annotations?.['central-secret-store.io/owns-fields'] !== undefined;
     expect(clusterScoped.inputs.objs).toEqual(background(manifests.clusterScoped));
-    expect(namespaced.inputs.objs).toEqual(background(manifests.namespaced));
+    expect(namespaced.inputs.objs).toEqual(background(manifests.namespaced.filter((o) => !shared(o))));
     expect(clusterScoped.inputs.objs.filter((o: any) => o.metadata.annotations?.['pulumi.com/deletionPropagationPolicy']).length).toBe(
       manifests.clusterScoped.filter((o) => o.kind === 'ClusterExternalSecret').length,
     );
@@ -167,6 +180,19 @@ describe.each(['aks-weu-staging', 'aks-weu-prod', 'edge-k3s-ams-01'])('stack %s'
     expect(namespaced.dependencies).toContain(clusterScoped.urn);
     const secret = only(resources, 'kubernetes:core/v1:Secret');
     expect(secret.dependencies).toContain(urn('kubernetes:helm.sh/v3:Release'));
+  });
+
+  test('ServiceAccounts given pull secrets are patches: their imagePullSecrets are applied, the ServiceAccount is never owned', () => {
+    const expected = synthesizeCluster(catalogue, stack).namespaced.filter((o) => o.kind === 'ServiceAccount' && o.metadata.namespace !== 'central-secret-store');
+    // Resources register in no fixed order: compare by name.
+    const patches = ofType(resources, 'kubernetes:core/v1:ServiceAccountPatch').sort((a, b) => a.name.localeCompare(b.name));
+    expect(patches.map((p) => p.inputs)).toEqual(expected);
+    expect(patches.map((p) => p.name)).toEqual(expected.map((o) => `${stack}-secrets-${o.metadata.namespace}-${o.metadata.name}`));
+    const clusterScoped = ofType(resources, 'kubernetes:yaml/v2:ConfigGroup').find((g) => g.name.endsWith('-cluster-scoped'))!;
+    for (const patch of patches) expect(patch.dependencies).toContain(clusterScoped.urn);
+    // The example sets them on the prod cluster only.
+    expect(patches.length > 0).toBe(stack === 'aks-weu-prod');
+    expect(ofType(resources, 'kubernetes:core/v1:ServiceAccount')).toEqual([]);
   });
 
   test('no secret value is in plaintext in any input', () => {

@@ -1,8 +1,9 @@
 import type { ResourceValidationArgs, ResourceValidationPolicy } from '@pulumi/policy';
+import fc from 'fast-check';
 import { ClusterDeployment } from '../../stacks/cluster-deployment';
 import { readStackConfig } from '../../stacks/config';
 import * as policies from '../../stacks/policy/policies';
-import { loadCatalogue } from '../../tenants/lib';
+import { loadCatalogue, mastersPolicyOf, tenantPolicyOf, vaultSettingsSchema } from '../../tenants/lib';
 import { runWithMocks, stackFileConfig, unwrapSecrets } from '../support/pulumi-mocks';
 
 /** Runs one validator on a hand-made resource and returns the violations it reports. */
@@ -89,11 +90,85 @@ describe('policy validators', () => {
   });
 });
 
+describe('Vault policy validators', () => {
+  const POLICY = 'vault:index/policy:Policy';
+  const policy = (name: string, path: Record<string, unknown>) => ({ name, policy: JSON.stringify({ path }) });
+  const read = { capabilities: ['read'] };
+
+  test("vault-policy-confined: a tenant's whole mount, exact master paths", () => {
+    expect(violations(policies.vaultPolicyConfined, POLICY, policy('css-tenant-a', { 'css-tenant-a/data/*': read }))).toEqual([]);
+    expect(violations(policies.vaultPolicyConfined, POLICY, policy('css-tenant-a', { 'secret/data/*': read, 'secret/metadata/+/x': read }))).toEqual([]);
+    expect(violations(policies.vaultPolicyConfined, POLICY, policy('css-masters-c1', { 'css-shared/data/registries/ghcr': read, 'css-shared/data/git/x': read }))).toEqual([]);
+  });
+
+  test('vault-policy-confined: wildcards that reach beyond a tenant\'s space are refused', () => {
+    expect(violations(policies.vaultPolicyConfined, POLICY, policy('css-tenant-a', { 'css-tenant-a*': read }))).toEqual([
+      "css-tenant-a*: must be a path in a KV v2 mount, <mount>/data/<path>; a wildcard or a path elsewhere reaches beyond a tenant's space",
+    ]);
+    expect(violations(policies.vaultPolicyConfined, POLICY, policy('p', { '+/data/*': read, '*': read }))).toHaveLength(2);
+    expect(violations(policies.vaultPolicyConfined, POLICY, policy('p', { 'kv/data/tenant-a*': read }))).toEqual([
+      'kv/data/tenant-a*: a wildcard must be a whole segment ("+", or "*" at the end); "tenant-a*" would also match names that merely start alike',
+    ]);
+    expect(violations(policies.vaultPolicyConfined, POLICY, policy('p', { 'css-tenant-a/data/*': read, 'css-tenant-b/data/*': read }))).toEqual([
+      'policy covers the mounts css-tenant-a, css-tenant-b; a policy reads one space',
+    ]);
+    expect(violations(policies.vaultPolicyConfined, POLICY, policy('css-masters-c1', { 'css-shared/data/*': read }))).toEqual([
+      "css-shared/data/*: the masters' policy names the shared credentials' paths exactly, without wildcards",
+    ]);
+  });
+
+  test('vault-policy-confined: read only, and JSON only', () => {
+    expect(violations(policies.vaultPolicyConfined, POLICY, policy('p', { 'kv/data/x': { capabilities: ['read', 'update'] } }))).toEqual(['kv/data/x: capabilities must be ["read"] (ESO only reads), got ["read","update"]']);
+    expect(violations(policies.vaultPolicyConfined, POLICY, { name: 'p', policy: 'path "kv/data/*" { capabilities = ["read"] }' })).toEqual([
+      'policy must be a JSON policy document ({"path": {...}}), so that its paths can be checked',
+    ]);
+  });
+
+  test('every policy the layout writes passes, for every layout and tenant name (property)', () => {
+    const layout = fc
+      .record({
+        tenantSpaces: fc.constantFrom('mounts', 'namespaces'),
+        namespace: fc.option(fc.constantFrom('admin', 'admin/x'), { nil: undefined }),
+        sharedMount: fc.constantFrom('css-shared', 'kv/shared'),
+        tenantPrefix: fc.constantFrom('css-tenant-', 't_', 'tenants/'),
+      })
+      .map((l) => vaultSettingsSchema.safeParse({ address: 'https://v:8200', ...l }))
+      .filter((r) => r.success)
+      .map((r) => r.data!);
+    const tenant = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,20}[a-z0-9])?$/).filter((t) => !t.includes('--'));
+    const paths = fc.array(fc.stringMatching(/^[A-Za-z0-9._-]{1,8}(\/[A-Za-z0-9_-]{1,8}){0,2}$/), { minLength: 1, maxLength: 4 });
+    fc.assert(
+      fc.property(layout, tenant, paths, (vault, name, masters) => {
+        for (const p of [tenantPolicyOf(vault, name), mastersPolicyOf(vault, 'c1', masters)]) {
+          expect(violations(policies.vaultPolicyConfined, POLICY, { name: p.name, policy: JSON.stringify(p.document, null, 2) })).toEqual([]);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  test('vault-role-bound-to-eso', () => {
+    const type = 'vault:kubernetes/authBackendRole:AuthBackendRole';
+    const good = { boundServiceAccountNames: ['external-secrets'], boundServiceAccountNamespaces: ['external-secrets'], audience: 'vault:r' };
+    expect(violations(policies.vaultRoleBoundToEso, type, good)).toEqual([]);
+    expect(violations(policies.vaultRoleBoundToEso, type, { boundServiceAccountNames: ['*'], boundServiceAccountNamespaces: ['a', 'b'] })).toEqual([
+      'boundServiceAccountNames must name exactly one, without wildcards, got ["*"]',
+      'boundServiceAccountNamespaces must name exactly one, without wildcards, got ["a","b"]',
+      'audience must be set, so that a token requested for another role is refused',
+    ]);
+  });
+});
+
 describe('the example stacks satisfy every policy', () => {
   const catalogue = loadCatalogue();
-  test.each(['aks-weu-staging', 'aks-weu-prod', 'edge-k3s-ams-01'])('%s', async (stack) => {
+  test.each(['aks-weu-staging', 'aks-weu-prod', 'edge-k3s-ams-01', 'k3s-onprem-01'])('%s', async (stack) => {
+    const kubeconfig = 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://10.0.0.1:6443", certificate-authority-data: Y2E=}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\nusers: [{name: u, user: {token: t}}]\n';
     const secrets: Record<string, string> =
-      stack === 'edge-k3s-ams-01' ? { 'central-secret-store:kubeconfig': 'k' } : stack === 'aks-weu-prod' ? { 'central-secret-store:vaultSecretValues': '{"datadog-api-key":"a","datadog-app-key":"b"}' } : {};
+      stack === 'edge-k3s-ams-01' || stack === 'k3s-onprem-01'
+        ? { 'central-secret-store:kubeconfig': kubeconfig }
+        : stack === 'aks-weu-prod'
+          ? { 'central-secret-store:vaultSecretValues': '{"datadog-api-key":"a","datadog-app-key":"b"}' }
+          : {};
     const { resources } = await runWithMocks(stack, { ...stackFileConfig(stack), ...secrets }, Object.keys(secrets), () => {
       const config = readStackConfig();
       return new ClusterDeployment(config.cluster, { catalogue, config });

@@ -71,6 +71,36 @@ export function validFixture(): FixtureCatalogue {
   };
 }
 
+/**
+ * The valid fixture plus a HashiCorp Vault environment `lab` (a KV v2 mount per tenant, or with `namespaces`
+ * a Vault Enterprise namespace per tenant under `admin`) with clusters v1 and v2, on which alpha and beta
+ * have namespaces and alpha own secrets by Vault path; the registry credential names its master in both
+ * backends.
+ */
+export function vaultFixture(tenantSpaces: 'mounts' | 'namespaces' = 'mounts'): FixtureCatalogue {
+  const fixture = validFixture();
+  fixture.clusters.environments.push({
+    name: 'lab',
+    vault: { address: 'https://vault.lab.example:8200', tenantSpaces, ...(tenantSpaces === 'namespaces' ? { namespace: 'admin' } : {}) },
+  });
+  fixture.clusters.clusters.push({ name: 'v1', environment: 'lab', kind: 'generic', region: 'lab' }, { name: 'v2', environment: 'lab', kind: 'aks', region: 'westeurope' });
+  fixture.credentials.credentials[0].vault = { username: 'registry', password: 'registry#token' };
+  const alpha = fixture.teams.alpha.clusters as Record<string, unknown>;
+  alpha.v1 = {
+    namespaces: [
+      {
+        name: 'alpha-lab',
+        requests: ['registry'],
+        secrets: [{ name: 'db', type: 'kubernetes', vault: { username: 'db', password: 'db#pw' }, expires: '2030-01-01T00:00:00Z' }],
+      },
+    ],
+    globalSecrets: [{ name: 'flags', type: 'kubernetes', vault: { 'flags.json': 'app/flags#json' } }],
+  };
+  alpha.v2 = { namespaces: [{ name: 'alpha-lab', requests: ['registry'] }] };
+  (fixture.teams.beta.clusters as Record<string, unknown>).v1 = { namespaces: [{ name: 'beta-lab' }] };
+  return fixture;
+}
+
 /** Writes the fixture as a catalogue folder and returns its path. */
 export function writeFixture(fixture: FixtureCatalogue): string {
   const dir = tempDir('css-catalogue-');

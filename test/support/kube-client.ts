@@ -18,6 +18,7 @@ const RESOURCES: Record<string, { plural: string; namespaced: boolean }> = {
   Secret: { plural: 'secrets', namespaced: true },
   ConfigMap: { plural: 'configmaps', namespaced: true },
   ServiceAccount: { plural: 'serviceaccounts', namespaced: true },
+  Pod: { plural: 'pods', namespaced: true },
   Role: { plural: 'roles', namespaced: true },
   RoleBinding: { plural: 'rolebindings', namespaced: true },
   ClusterRole: { plural: 'clusterroles', namespaced: false },

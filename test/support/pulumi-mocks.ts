@@ -17,6 +17,8 @@ export interface RecordedResource {
   readonly parent: string;
   readonly dependencies: readonly string[];
   readonly custom: boolean;
+  /** Whether `protect` is set: Pulumi refuses to delete the resource. */
+  readonly protect: boolean;
 }
 
 export const SUBSCRIPTION_ID = '9b2f7c1e-3d4a-4e5f-8a6b-7c8d9e0f1a2b';
@@ -99,6 +101,7 @@ export async function runWithMocks<T>(stack: string, config: Record<string, stri
       parent: req.getParent(),
       dependencies: req.getDependenciesList(),
       custom: req.getCustom(),
+      protect: req.getProtect() === true,
     });
     return register(req, callback);
   };

@@ -12,17 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { KubeClient } from '../../support/kube-client';
-import { ESO_CONTROLLER_USERNAME } from '../../../constructs/src';
 import { Processes, freePort } from './processes';
-import { buildTargets } from './toolchain';
 
 /** Identities the API server knows, by static token. */
 export const USERS = {
   admin: { name: 'e2e-admin', groups: ['system:masters'] },
   // The platform's deployer is known to the policies by its group, as an Entra ID group is on AKS.
   deployer: { name: 'pulumi-ci', groups: ['system:masters', 'central-secret-store-deployers'] },
-  // Named as ESO's ServiceAccount in a real cluster, so the admission policies treat it the same.
-  eso: { name: ESO_CONTROLLER_USERNAME, groups: [] as string[] },
   alice: { name: 'alice', groups: ['payments-admins'] },
   bob: { name: 'bob', groups: ['search-team'] },
   labeller: { name: 'namespace-labeller', groups: ['namespace-editors'] },
@@ -38,13 +34,8 @@ export interface AuditEvent {
 }
 
 export interface ToolPaths {
+  /** The folder of etcd, kube-apiserver and kube-controller-manager (the `kube` toolchain target). */
   readonly kube: string;
-  readonly eso: string;
-}
-
-/** Builds (once per machine) or finds the binaries. */
-export function buildToolchain(): ToolPaths {
-  return buildTargets('kube', 'eso');
 }
 
 export interface ControlPlaneOptions {
@@ -69,7 +60,7 @@ export class ControlPlane {
   private readonly nodeToken = randomToken('node');
 
   constructor(
-    private readonly tools: Pick<ToolPaths, 'kube'> & Partial<ToolPaths>,
+    private readonly tools: ToolPaths,
     private readonly options: ControlPlaneOptions = {},
   ) {
     // Its processes die with the test process, whatever happens (processes.ts).
@@ -153,25 +144,6 @@ export class ControlPlane {
     ]);
     await this.processes.waitFor('kube-controller-manager', async () => (await this.get('/api/v1/namespaces/default/configmaps/kube-root-ca.crt', 'admin')).status === 200, 120);
     this.startup['kube-controller-manager'] = (Date.now() - t) / 1000;
-  }
-
-  /** Starts the ESO controller out of cluster, as its own user. */
-  async startEso(): Promise<void> {
-    const [metrics, live] = await Promise.all([freePort(), freePort()]);
-    if (!this.tools.eso) throw new Error('startEso needs the eso toolchain');
-    const t = Date.now();
-    this.processes.launch('external-secrets', join(this.tools.eso, 'external-secrets'), [
-      `--metrics-addr=127.0.0.1:${metrics}`,
-      `--live-addr=127.0.0.1:${live}`,
-      '--concurrent=8',
-      '--client-qps=200',
-      '--client-burst=400',
-      '--loglevel=warn',
-      '--enable-push-secret-reconciler=false',
-      '--enable-cluster-push-secret-reconciler=false',
-    ], { KUBECONFIG: this.kubeconfig('eso') });
-    await this.processes.waitFor('external-secrets', async () => (await fetch(`http://127.0.0.1:${live}/healthz`)).ok, 60);
-    this.startup['external-secrets'] = (Date.now() - t) / 1000;
   }
 
   get auditLogPath(): string {

@@ -36,6 +36,7 @@ export class NodeCluster {
   readonly startup: Record<string, number> = {};
   private host?: HostChanges;
   private readonly stateFile: string;
+  private forwards = 0;
 
   constructor(private readonly tools: NodeTools) {
     // Every process joins the node's cgroup tree as it starts, so nothing escapes a teardown.
@@ -119,6 +120,18 @@ export class NodeCluster {
     mark('node Ready');
     await processes.waitFor('kube-controller-manager', async () => (await admin.request('GET', '/api/v1/namespaces/default/serviceaccounts/default')).status === 200, 60);
     mark('default ServiceAccount');
+  }
+
+  /**
+   * Makes more host loopback addresses (host:port) reachable at the same address inside the pods' network
+   * namespace, such as servers on the host that pods are clients of. Resolves once they listen there; the
+   * relay is stopped with the cluster.
+   */
+  async forward(addresses: readonly string[]): Promise<void> {
+    const processes = this.controlPlane.processes;
+    const name = `netns-forward-${(this.forwards += 1)}`;
+    this.network.forward(processes, join(this.tools.node, 'netns-forward'), addresses, name);
+    await processes.waitFor(name, async () => processes.tail(name).includes('forwarding'));
   }
 
   /**

@@ -6,7 +6,8 @@
  * and the host's interfaces stay untouched.
  *
  * The one way out is netns-forward, which listens inside the namespace on the API server's loopback address
- * and relays to the API server on the host: in-cluster clients set KUBERNETES_SERVICE_HOST/PORT to it.
+ * and relays to the API server on the host: in-cluster clients set KUBERNETES_SERVICE_HOST/PORT to it. Tests
+ * forward the loopback addresses of other host servers the same way (NodeCluster.forward).
  * The kubelet stays on the host, so its HTTP and TCP probes cannot reach pods; pods use exec probes.
  */
 import { execFileSync } from 'node:child_process';
@@ -39,13 +40,16 @@ export class PodNetwork {
     writeFileSync(join(this.cniConfDir, '10-loopback.conflist'), JSON.stringify({ cniVersion: '1.0.0', name: 'css-e2e-loopback', plugins: [{ type: 'loopback' }] }));
   }
 
-  /** Makes host loopback addresses (host:port) reachable at the same address inside the namespace. */
-  forward(processes: Processes, netnsForward: string, addresses: readonly string[]): void {
-    processes.launch('netns-forward', netnsForward, [this.netns, ...addresses]);
+  /**
+   * Makes host loopback addresses (host:port) reachable at the same address inside the namespace, through a
+   * netns-forward process launched as `name`.
+   */
+  forward(processes: Processes, netnsForward: string, addresses: readonly string[], name = 'netns-forward'): void {
+    processes.launch(name, netnsForward, [this.netns, ...addresses]);
   }
 
   /** Runs a command inside the namespace, e.g. to check that a pod listens. */
   exec(command: string, args: readonly string[]): string {
-    return execFileSync('nsenter', [`--net=${this.netns}`, command, ...args], { encoding: 'utf8' });
+    return execFileSync('nsenter', [`--net=${this.netns}`, command, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   }
 }

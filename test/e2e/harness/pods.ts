@@ -6,7 +6,7 @@ import { KubeError, type KubeClient } from '../../support/kube-client';
 import { waitUntil } from './wait';
 
 export interface Pod {
-  metadata: { name: string; namespace: string; labels?: Record<string, string> };
+  metadata: { name: string; namespace: string; labels?: Record<string, string>; creationTimestamp?: string };
   spec: Record<string, any>;
   status?: { phase?: string; conditions?: { type: string; status: string }[]; containerStatuses?: ContainerStatus[] };
 }
@@ -14,7 +14,11 @@ export interface Pod {
 interface ContainerStatus {
   name: string;
   ready: boolean;
-  state: { waiting?: { reason?: string; message?: string }; running?: unknown; terminated?: { reason?: string } };
+  state: {
+    waiting?: { reason?: string; message?: string };
+    running?: unknown;
+    terminated?: { reason?: string; exitCode?: number; message?: string; startedAt?: string; finishedAt?: string };
+  };
 }
 
 const podsPath = (namespace: string) => `/api/v1/namespaces/${namespace}/pods`;
@@ -44,6 +48,12 @@ export const waitingReasons = (pod: Pod) => (pod.status?.containerStatuses ?? []
 
 /** A short account of a pod's state, for failure messages. */
 export const podSummary = (pod: Pod | undefined) => JSON.stringify({ phase: pod?.status?.phase, conditions: pod?.status?.conditions, containers: pod?.status?.containerStatuses?.map((c) => ({ name: c.name, state: c.state })) });
+
+/** The events about a pod, one line each ("Failed: ..."), for failure messages. */
+export async function podEvents(client: KubeClient, namespace: string, name: string): Promise<string[]> {
+  const events = await ok(client, 'GET', `/api/v1/namespaces/${namespace}/events?fieldSelector=${encodeURIComponent(`involvedObject.name=${name}`)}`);
+  return events.items.map((e: { reason: string; message: string }) => `${e.reason}: ${e.message}`);
+}
 
 /** Waits until the pod is Ready and returns it. */
 export async function waitForReadyPod(client: KubeClient, namespace: string, name: string, seconds = 120): Promise<Pod> {

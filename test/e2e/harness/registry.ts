@@ -13,16 +13,20 @@ import { freePort } from './processes';
 import type { OciImage } from './toolchain';
 
 export class LoopbackRegistry {
-  readonly username = 'puller';
-  readonly password = randomBytes(12).toString('hex');
+  readonly username: string;
+  readonly password: string;
   host = '';
   private readonly binary: string;
 
+  /** `login` defaults to the user `puller` with a random password. */
   constructor(
     private readonly cluster: NodeCluster,
     nodeTools: string,
+    login: { username: string; password: string } = { username: 'puller', password: randomBytes(12).toString('hex') },
   ) {
     this.binary = join(nodeTools, 'registry');
+    this.username = login.username;
+    this.password = login.password;
   }
 
   private get env(): Record<string, string> {

@@ -7,7 +7,7 @@
  * of its own with a private tmpfs on /run, so the folder never appears on the host.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Processes, freePort, listening } from './processes';
 
@@ -26,13 +26,16 @@ export function sshKeyPair(dir: string, name: string): SshKeyPair {
 
 export class SshGitServer {
   port = 0;
+  /** A known_hosts file naming the server's host key (at `[127.0.0.1]:<port>`) and nothing else. */
+  readonly knownHosts: string;
   private readonly processes: Processes;
-  private readonly knownHosts: string;
+  private readonly authorizedKeys: string;
 
   constructor(private readonly dir: string) {
     mkdirSync(dir, { recursive: true });
     this.processes = new Processes(dir);
     this.knownHosts = join(dir, 'known_hosts');
+    this.authorizedKeys = join(dir, 'authorized_keys');
   }
 
   /** Serves the repositories on disk (ssh://root@127.0.0.1:<port>/<absolute path>) to `authorizedKey`. */
@@ -40,8 +43,7 @@ export class SshGitServer {
     this.port = await freePort();
     const hostKey = sshKeyPair(this.dir, 'host_ed25519');
     writeFileSync(this.knownHosts, `[127.0.0.1]:${this.port} ${hostKey.publicKey}\n`);
-    const authorizedKeys = join(this.dir, 'authorized_keys');
-    writeFileSync(authorizedKeys, `restrict,command="git-shell -c \\"$SSH_ORIGINAL_COMMAND\\"" ${authorizedKey}\n`, { mode: 0o600 });
+    this.authorize(authorizedKey);
     const config = join(this.dir, 'sshd_config');
     writeFileSync(
       config,
@@ -49,7 +51,7 @@ export class SshGitServer {
         `ListenAddress 127.0.0.1:${this.port}`,
         `HostKey ${hostKey.privateKeyFile}`,
         `PidFile ${join(this.dir, 'sshd.pid')}`,
-        `AuthorizedKeysFile ${authorizedKeys}`,
+        `AuthorizedKeysFile ${this.authorizedKeys}`,
         // The machine's only user; the forced git-shell is all the key can run.
         'AllowUsers root',
         'PermitRootLogin prohibit-password',
@@ -81,6 +83,13 @@ export class SshGitServer {
       config,
     ]);
     await this.processes.waitFor('sshd', () => listening(this.port));
+  }
+
+  /** From now on only `publicKey` may log in (and only to git-shell). */
+  authorize(publicKey: string): void {
+    const next = `${this.authorizedKeys}.next`;
+    writeFileSync(next, `restrict,command="git-shell -c \\"$SSH_ORIGINAL_COMMAND\\"" ${publicKey}\n`, { mode: 0o600 });
+    renameSync(next, this.authorizedKeys);
   }
 
   /** The URL of a repository on disk. */

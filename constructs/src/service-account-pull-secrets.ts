@@ -1,0 +1,66 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { KUBERNETES_NAME_RULES, isDns1123Subdomain } from './kubernetes-names';
+import { SHARED_OBJECT_FIELDS_ANNOTATION } from './labels';
+
+export interface ServiceAccountPullSecretsProps {
+  /** Namespace of the ServiceAccount. */
+  readonly namespace: string;
+
+  /**
+   * The ServiceAccount whose pods pull with these Secrets.
+   * @default 'default'
+   */
+  readonly serviceAccountName?: string;
+
+  /**
+   * The `kubernetes.io/dockerconfigjson` Secrets of the namespace the kubelet uses to pull the images of pods
+   * that run as this ServiceAccount, in the order the kubelet tries them: typically the `secretName` of
+   * `DockerRegistryCredential.dockerConfigJson()` distributions the namespace receives. Every pull secret the
+   * ServiceAccount needs must be listed: Kubernetes treats the list as one value, so this construct owns it
+   * whole.
+   */
+  readonly secretNames: readonly string[];
+}
+
+/**
+ * Sets `imagePullSecrets` on a ServiceAccount (seed 003), so that its pods pull from a private registry with a
+ * distributed credential and no pod names a Secret.
+ *
+ * The ServiceAccount itself is not the product's: Kubernetes creates `default` in every namespace, and tenants
+ * create the others with their workloads. So the object carries the `central-secret-store.io/owns-fields:
+ * imagePullSecrets` annotation, which tells deployers to server-side apply it as a patch of that one field and,
+ * on removal, to give the field back rather than delete the ServiceAccount (the Pulumi stack uses
+ * `ServiceAccountPatch`). The ServiceAccount controller never writes `imagePullSecrets` (and since Kubernetes
+ * 1.24 no `secrets` either), so it never fights the patch.
+ */
+export class ServiceAccountPullSecrets extends Construct {
+  readonly serviceAccountName: string;
+  readonly namespace: string;
+  readonly secretNames: readonly string[];
+
+  constructor(scope: Construct, id: string, props: ServiceAccountPullSecretsProps) {
+    super(scope, id);
+    this.namespace = props.namespace;
+    this.serviceAccountName = props.serviceAccountName ?? 'default';
+    this.secretNames = props.secretNames;
+
+    const where = `pull secrets of ServiceAccount ${this.namespace}/${this.serviceAccountName}`;
+    if (!isDns1123Subdomain(this.serviceAccountName)) throw new Error(`${where}: serviceAccountName "${this.serviceAccountName}" ${KUBERNETES_NAME_RULES.dns1123Subdomain}`);
+    if (props.secretNames.length === 0) throw new Error(`${where}: give at least one Secret name in secretNames`);
+    for (const name of props.secretNames) {
+      if (!isDns1123Subdomain(name)) throw new Error(`${where}: Secret name "${name}" ${KUBERNETES_NAME_RULES.dns1123Subdomain}`);
+    }
+    const repeated = props.secretNames.find((name, i) => props.secretNames.indexOf(name) !== i);
+    if (repeated !== undefined) throw new Error(`${where}: Secret "${repeated}" is listed twice; list each once`);
+
+    new k8s.KubeServiceAccount(this, 'Resource', {
+      metadata: {
+        name: this.serviceAccountName,
+        namespace: this.namespace,
+        annotations: { [SHARED_OBJECT_FIELDS_ANNOTATION]: 'imagePullSecrets' },
+      },
+      imagePullSecrets: this.secretNames.map((name) => ({ name })),
+    });
+  }
+}
