@@ -5,7 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { recoverCommand } from './commands/recover';
 import { releaseFinalizersCommand } from './commands/release-finalizers';
+import { rotateCommand } from './commands/rotate';
 import { schemaCommand } from './commands/schema';
 import { synthCommand } from './commands/synth';
 
@@ -17,7 +19,9 @@ export function program(): Command {
     .showHelpAfterError()
     .addCommand(synthCommand())
     .addCommand(schemaCommand())
-    .addCommand(releaseFinalizersCommand());
+    .addCommand(releaseFinalizersCommand())
+    .addCommand(rotateCommand())
+    .addCommand(recoverCommand());
 }
 
 if (require.main === module) {

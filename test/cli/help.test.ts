@@ -16,13 +16,15 @@ describe('central-secret-store', () => {
       .filter((l) => /^  \S/.test(l))
       .map((l) => l.trim().split(/\s+/)[0])
       .filter((c) => c !== 'help');
-    expect(commands).toEqual(['synth', 'schema', 'release-finalizers']);
+    expect(commands).toEqual(['synth', 'schema', 'release-finalizers', 'rotate', 'recover']);
   });
 
   test.each([
     ['synth', ['--catalogue <dir>', '--out <path>', '--json']],
     ['schema', ['--out <path>', '--json']],
     ['release-finalizers', ['--kubeconfig <file>', '--context <name>', '--dry-run', '--json']],
+    ['rotate', ['--credential <name>', '--cluster <context>', '--kubeconfig <file>', '--context <name>', '--deadline <duration>', '--json']],
+    ['recover', ['--kubeconfig <file>', '--context <name>', '--deadline <duration>', '--json']],
   ])('%s --help documents its options', (command, options) => {
     const help = run(command, '--help');
     expect(help.status).toBe(0);
@@ -36,5 +38,11 @@ describe('central-secret-store', () => {
     const missing = run('release-finalizers', '--kubeconfig', '/nonexistent/kubeconfig');
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/central-secret-store: cannot read kubeconfig \/nonexistent\/kubeconfig/);
+    const noCredential = run('rotate');
+    expect(noCredential.status).not.toBe(0);
+    expect(noCredential.stderr).toMatch(/required option '--credential <name>'/);
+    const badDeadline = run('rotate', '--credential', 'x', '--deadline', 'soon');
+    expect(badDeadline.status).toBe(1);
+    expect(badDeadline.stderr).toMatch(/--deadline "soon" is not a positive duration/);
   });
 });
