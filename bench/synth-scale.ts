@@ -1,12 +1,18 @@
 /**
  * npm run bench: synthesizes catalogues of growing size, up to 50 clusters, 500 tenants, 5,000 namespaces
- * and 10 credentials, and prints for each: load + validation time, synth time, write time, objects written
- * and peak memory. Each size runs in a fresh process so that peak RSS belongs to that size alone.
+ * and 10 credentials, and prints for each: load + validation time, synth time, write time, objects written,
+ * the time of an access plan (the catalogue against a copy of itself: both access models, their difference,
+ * the vault reads and the Markdown) and of the access report page, the page's size, and peak memory. Each
+ * size runs in a fresh process so that peak RSS belongs to that size alone.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { planAccess } from '../cli/access-plan';
+import { planMarkdown } from '../cli/plan-markdown';
+import { reportData } from '../cli/report-data';
+import { reportPage } from '../cli/report-page';
 import { writeManifests } from '../cli/write-manifests';
 import { synthesizeCluster } from '../plane';
 import { loadCatalogue } from '../tenants/lib';
@@ -15,6 +21,7 @@ import { type CatalogueSize, writeCatalogue } from './generate-catalogue';
 const SIZES: CatalogueSize[] = [
   { clusters: 5, tenants: 50, namespaces: 500, credentials: 10 },
   { clusters: 10, tenants: 100, namespaces: 1000, credentials: 10 },
+  { clusters: 10, tenants: 150, namespaces: 2000, credentials: 10 },
   { clusters: 25, tenants: 250, namespaces: 2500, credentials: 10 },
   { clusters: 50, tenants: 500, namespaces: 5000, credentials: 10 },
 ];
@@ -24,6 +31,9 @@ interface Figures {
   readonly loadMs: number;
   readonly synthMs: number;
   readonly writeMs: number;
+  readonly planMs: number;
+  readonly reportMs: number;
+  readonly reportKb: number;
   readonly peakRssMb: number;
 }
 
@@ -42,7 +52,13 @@ function measure(size: CatalogueSize): Figures {
     writeManifests(join(work, 'dist'), manifests);
     const writeMs = ms(t);
     const objects = manifests.reduce((n, m) => n + m.clusterScoped.length + m.namespaced.length, 0);
-    return { objects, loadMs, synthMs, writeMs, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+    t = process.hrtime.bigint();
+    planMarkdown(planAccess(catalogue, structuredClone(catalogue), { baseLabel: 'base', headLabel: 'head', now: new Date(), expiringWithinDays: 30 }));
+    const planMs = ms(t);
+    t = process.hrtime.bigint();
+    const page = reportPage(reportData(catalogue, 'catalogue'));
+    const reportMs = ms(t);
+    return { objects, loadMs, synthMs, writeMs, planMs, reportMs, reportKb: Buffer.byteLength(page) / 1024, peakRssMb: process.resourceUsage().maxRSS / 1024 };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -51,7 +67,7 @@ function measure(size: CatalogueSize): Figures {
 if (process.env.CSS_BENCH_SIZE) {
   process.stdout.write(JSON.stringify(measure(JSON.parse(process.env.CSS_BENCH_SIZE))));
 } else {
-  console.log('clusters tenants namespaces credentials |  objects | load ms | synth ms | write ms | total ms | us/object | peak RSS MB');
+  console.log('clusters tenants namespaces credentials |  objects | load ms | synth ms | write ms | total ms | us/object | plan ms | report ms | report kB | peak RSS MB');
   for (const size of SIZES) {
     const child = spawnSync(process.execPath, [...process.execArgv, __filename], { env: { ...process.env, CSS_BENCH_SIZE: JSON.stringify(size) }, encoding: 'utf8' });
     if (child.status !== 0) throw new Error(`bench of ${JSON.stringify(size)} failed:\n${child.stderr}`);
@@ -60,7 +76,8 @@ if (process.env.CSS_BENCH_SIZE) {
     console.log(
       `${String(size.clusters).padStart(8)} ${String(size.tenants).padStart(7)} ${String(size.namespaces).padStart(10)} ${String(size.credentials).padStart(11)} | ` +
         `${String(f.objects).padStart(8)} | ${f.loadMs.toFixed(0).padStart(7)} | ${f.synthMs.toFixed(0).padStart(8)} | ${f.writeMs.toFixed(0).padStart(8)} | ` +
-        `${total.toFixed(0).padStart(8)} | ${((total * 1000) / f.objects).toFixed(0).padStart(9)} | ${f.peakRssMb.toFixed(0).padStart(11)}`,
+        `${total.toFixed(0).padStart(8)} | ${((total * 1000) / f.objects).toFixed(0).padStart(9)} | ${f.planMs.toFixed(0).padStart(7)} | ${f.reportMs.toFixed(0).padStart(9)} | ` +
+        `${f.reportKb.toFixed(0).padStart(9)} | ${f.peakRssMb.toFixed(0).padStart(11)}`,
     );
   }
 }

@@ -5,11 +5,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { planCommand } from './commands/plan';
 import { recoverCommand } from './commands/recover';
 import { releaseFinalizersCommand } from './commands/release-finalizers';
+import { reportCommand } from './commands/report';
 import { rotateCommand } from './commands/rotate';
 import { schemaCommand } from './commands/schema';
 import { synthCommand } from './commands/synth';
+import { EXIT, EXIT_CODES_HELP } from './exit-codes';
 
 export function program(): Command {
   const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8'));
@@ -17,18 +20,24 @@ export function program(): Command {
     .description('Hand every tenant namespace exactly the credentials it may have, on every cluster')
     .version(version)
     .showHelpAfterError()
+    .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .addCommand(synthCommand())
+    .addCommand(planCommand())
+    .addCommand(reportCommand())
     .addCommand(schemaCommand())
     .addCommand(releaseFinalizersCommand())
     .addCommand(rotateCommand())
     .addCommand(recoverCommand());
 }
 
-if (require.main === module) {
+/** Runs the command line; anything a command throws is an error, named by the program, with exit code 1. */
+export function run(argv: readonly string[]): void {
   program()
-    .parseAsync(process.argv)
+    .parseAsync([...argv])
     .catch((error: Error) => {
       console.error(`central-secret-store: ${error.message}`);
-      process.exitCode = 1;
+      process.exitCode = EXIT.error;
     });
 }
+
+if (require.main === module) run(process.argv);

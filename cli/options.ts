@@ -1,5 +1,5 @@
 /** The options every command that takes them spells and documents the same way. */
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { EXAMPLE_CATALOGUE_DIR } from '../tenants/lib';
 
 export const catalogueOption = () => new Option('-c, --catalogue <dir>', 'catalogue folder (clusters.yaml, credentials.yaml, teams/)').default(EXAMPLE_CATALOGUE_DIR, 'the example catalogue');
@@ -8,6 +8,27 @@ export const kubeconfigOption = () => new Option('--kubeconfig <file>', 'kubecon
 
 export const contextOption = () => new Option('--context <name>', 'kubeconfig context').default(undefined, 'its current context');
 
-export const jsonOption = () => new Option('--json', 'print the result as JSON on stdout').default(false);
+export const jsonOption = (what = 'print the result as JSON on stdout') => new Option('--json', what).default(false);
 
-export const outOption = (what: string, value: string) => new Option('-o, --out <path>', what).default(value);
+/** `--out`; without a default value, the command writes to standard output unless it is given. */
+export const outOption = (what: string, value?: string) => {
+  const option = new Option('-o, --out <path>', what);
+  return value === undefined ? option : option.default(value);
+};
+
+/** `--now`: the time validity windows are checked against, for reproducible runs; the clock by default. */
+export const nowOption = () =>
+  new Option('--now <timestamp>', 'check validity windows against this time instead of the clock (for reproducible runs)').argParser((text) => {
+    const now = new Date(text);
+    if (Number.isNaN(now.getTime())) throw new InvalidArgumentError(`"${text}" is not a timestamp such as 2026-01-31T00:00:00Z`);
+    return now;
+  });
+
+/** `--expiry-warning-days`: how far ahead tenant secrets' expiry is reported. */
+export const expiryWarningDaysOption = () =>
+  new Option('--expiry-warning-days <days>', 'report tenant secrets that expire within this many days')
+    .default(30)
+    .argParser((text) => {
+      if (!/^\d+$/.test(text)) throw new InvalidArgumentError(`"${text}" is not a whole number of days`);
+      return Number(text);
+    });

@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { KubeOperations } from '../kube-operations';
 import { loadKubeConfig } from '../kube';
 import { contextOption, jsonOption, kubeconfigOption } from '../options';
+import { EXIT } from '../exit-codes';
 import { progressReporter } from '../progress';
 import { type RecoveryResult, recover } from '../recovery';
 import { deadlineMs } from './rotate';
@@ -26,7 +27,7 @@ export function recoverCommand(): Command {
     .description('After a vault outage: make every store of the product re-validate and every ExternalSecret re-sync now, and wait for them')
     .addOption(kubeconfigOption())
     .addOption(contextOption())
-    .addOption(new Option('--deadline <duration>', 'give up, name what lags and exit 1 after this long').default('2m'))
+    .addOption(new Option('--deadline <duration>', 'give up, name what lags and exit 4 after this long').default('2m'))
     .addOption(jsonOption())
     .action(async (options: { kubeconfig?: string; context?: string; deadline: string; json: boolean }) => {
       const deadline = deadlineMs('--deadline', options.deadline);
@@ -40,6 +41,6 @@ export function recoverCommand(): Command {
       }
       if (options.json) console.log(JSON.stringify(result, null, 2));
       else for (const line of recoveryReport(result)) console.log(line);
-      if (!result.ok) process.exitCode = 1;
+      if (!result.ok) process.exitCode = EXIT.lagging;
     });
 }

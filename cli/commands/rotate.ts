@@ -8,6 +8,7 @@ import { parseGoDuration } from '../../constructs/src/duration';
 import { KubeOperations } from '../kube-operations';
 import { loadKubeConfig } from '../kube';
 import { contextOption, jsonOption, kubeconfigOption } from '../options';
+import { EXIT } from '../exit-codes';
 import { progressReporter } from '../progress';
 import { type RotationResult, rotate } from '../rotation';
 
@@ -38,7 +39,7 @@ export function rotateCommand(): Command {
     .addOption(kubeconfigOption())
     .addOption(new Option('--cluster <context>', 'kubeconfig context of the cluster (same as --context)'))
     .addOption(contextOption())
-    .addOption(new Option('--deadline <duration>', 'give up, name what lags and exit 1 after this long').default('5m'))
+    .addOption(new Option('--deadline <duration>', 'give up, name what lags and exit 4 after this long').default('5m'))
     .addOption(jsonOption())
     .action(async (options: { credential: string; kubeconfig?: string; cluster?: string; context?: string; deadline: string; json: boolean }) => {
       if (options.cluster && options.context && options.cluster !== options.context) throw new Error(`--cluster ${options.cluster} and --context ${options.context} name different contexts; give one`);
@@ -58,6 +59,6 @@ export function rotateCommand(): Command {
       }
       if (options.json) console.log(JSON.stringify(result, null, 2));
       else for (const line of rotationReport(result)) console.log(line);
-      if (!result.ok) process.exitCode = 1;
+      if (!result.ok) process.exitCode = EXIT.lagging;
     });
 }

@@ -2,10 +2,11 @@
  * `central-secret-store synth`: validates a catalogue and writes every cluster's manifests to <out>/<cluster>/.
  * Nothing is written unless the whole catalogue is valid and every cluster synthesizes.
  */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { synthesizeCluster } from '../../plane';
 import { CatalogueError, clusterNamed, formatIssue, loadCatalogue, validityReport } from '../../tenants/lib';
-import { catalogueOption, jsonOption, outOption } from '../options';
+import { EXIT } from '../exit-codes';
+import { catalogueOption, expiryWarningDaysOption, jsonOption, nowOption, outOption } from '../options';
 import { OutputFolderError } from '../output-folder';
 import { writeManifests } from '../write-manifests';
 
@@ -14,7 +15,7 @@ interface SynthOptions {
   readonly out: string;
   readonly cluster?: string[];
   readonly expiryWarningDays: number;
-  readonly now?: string;
+  readonly now?: Date;
   readonly json: boolean;
 }
 
@@ -24,8 +25,8 @@ export function synthCommand(): Command {
     .addOption(catalogueOption())
     .addOption(outOption('output folder: new, empty or an earlier synth output; one sub-folder per cluster', 'dist'))
     .option('--cluster <name...>', 'only these clusters (default: all)')
-    .addOption(new Option('--expiry-warning-days <days>', 'warn about tenant secrets that expire within this many days').default(30).argParser((v) => Number.parseInt(v, 10)))
-    .option('--now <timestamp>', 'check validity windows against this time instead of the clock (for reproducible runs)')
+    .addOption(expiryWarningDaysOption())
+    .addOption(nowOption())
     .addOption(jsonOption())
     .action((options: SynthOptions) => {
       process.exitCode = synth(options);
@@ -40,15 +41,13 @@ function synth(options: SynthOptions): number {
   } catch (error) {
     if (!(error instanceof CatalogueError)) throw error;
     console.error(error.message);
-    return 1;
+    return EXIT.invalidCatalogue;
   }
-  const now = options.now ? new Date(options.now) : new Date();
-  if (Number.isNaN(now.getTime())) throw new Error(`--now: "${options.now}" is not a timestamp`);
-  const validity = validityReport(catalogue, { now, warnWithinDays: options.expiryWarningDays });
+  const validity = validityReport(catalogue, { now: options.now ?? new Date(), warnWithinDays: options.expiryWarningDays });
   for (const warning of validity.warnings) console.error(`warning: ${formatIssue(warning)}`);
   if (validity.errors.length > 0) {
     console.error(new CatalogueError(validity.errors).message);
-    return 1;
+    return EXIT.invalidCatalogue;
   }
   const clusters = options.cluster ?? catalogue.clusters.map((c) => c.name);
   clusters.forEach((name) => clusterNamed(catalogue, name));
@@ -65,7 +64,7 @@ function synth(options: SynthOptions): number {
   } catch (error) {
     if (!(error instanceof OutputFolderError)) throw error;
     console.error(`synth: nothing was written: ${error.message}`);
-    return 1;
+    return EXIT.error;
   }
   if (result.leftBehind) console.error(`warning: the previous output was moved to ${result.leftBehind} and kept, because files synth did not write appeared in it`);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -75,5 +74,5 @@ function synth(options: SynthOptions): number {
   } else {
     log(`wrote ${manifests.length} clusters to ${options.out}/ in ${ms.toFixed(0)} ms`);
   }
-  return 0;
+  return EXIT.ok;
 }

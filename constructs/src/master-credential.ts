@@ -8,6 +8,7 @@ import {
   ExternalSecretSpecTargetDeletionPolicy,
 } from './imports/external-secrets.io';
 import { CREDENTIAL_LABEL, PRODUCT_LABELS } from './labels';
+import { MASTER_REFRESH_INTERVAL } from './refresh-intervals';
 import { type ISecretStore, type RemoteSecretReference, remoteRefOf } from './secret-store';
 import type { SharedCredential } from './shared-credential';
 
@@ -63,7 +64,7 @@ export class MasterCredential extends Construct {
       spec: {
         secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: props.store.storeName },
         refreshPolicy: ExternalSecretSpecRefreshPolicy.PERIODIC,
-        refreshInterval: goDurationProp(`MasterCredential ${credential.name}`, 'refreshInterval', props.refreshInterval ?? '5m'),
+        refreshInterval: goDurationProp(`MasterCredential ${credential.name}`, 'refreshInterval', props.refreshInterval ?? MASTER_REFRESH_INTERVAL),
         target: {
           name: this.secretName,
           // The master lives exactly as long as its ExternalSecret; Retain keeps the last good value when the

@@ -10,6 +10,7 @@ import {
   ExternalSecretSpecTargetTemplateMergePolicy,
 } from './imports/external-secrets.io';
 import { OPERATOR_LABEL, OWN_SECRET_ANNOTATIONS, SECRET_PROVENANCE_LABELS, TENANT_LABEL } from './labels';
+import { OWN_SECRET_REFRESH_INTERVAL } from './refresh-intervals';
 import { type ISecretStore, type RemoteSecretReference, remoteRefOf } from './secret-store';
 
 /** What every kind of own secret takes (seed 000: workload, kubernetes and raw secrets). */
@@ -105,7 +106,7 @@ export function ownSecretSpec(construct: string, props: OwnSecretProps, shape: O
   return {
     secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: props.store.storeName },
     refreshPolicy: ExternalSecretSpecRefreshPolicy.PERIODIC,
-    refreshInterval: goDurationProp(owner, 'refreshInterval', props.refreshInterval ?? '5m'),
+    refreshInterval: goDurationProp(owner, 'refreshInterval', props.refreshInterval ?? OWN_SECRET_REFRESH_INTERVAL),
     target: {
       name: props.name,
       creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,

@@ -1,3 +1,4 @@
+export * from './access';
 export * from './catalogue';
 export * from './define';
 export * from './errors';
@@ -12,3 +13,5 @@ export * from './tenant-modules';
 export * from './validate';
 export * from './validity';
 export * from './vault-layout';
+export * from './vault-locations';
+export * from './vault-reads';

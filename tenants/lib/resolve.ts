@@ -151,8 +151,12 @@ export function credentialsOfferedOn(catalogue: Catalogue, cluster: Cluster): Cr
   return catalogue.credentials.filter((c) => c.allowedTenants.some((t) => present.has(t)));
 }
 
-/** A tenant's own secret with the file and field path where the catalogue declares it. */
+/** A tenant's own secret with where it is delivered and the file and field path where the catalogue declares it. */
 export interface DeclaredOwnSecret {
+  readonly tenant: string;
+  readonly cluster: string;
+  /** The namespace it is declared in; absent for a global secret, which goes to every namespace of the tenant. */
+  readonly namespace?: string;
   readonly file: string;
   readonly path: readonly PropertyKey[];
   readonly secret: OwnSecret;
@@ -162,9 +166,12 @@ export interface DeclaredOwnSecret {
 export function ownSecretsOf(catalogue: Catalogue): DeclaredOwnSecret[] {
   return catalogue.tenants.flatMap((tenant) => {
     const file = catalogue.sources.tenants[tenant.name];
+    const at = { tenant: tenant.name, file };
     return Object.entries(tenant.clusters).flatMap(([cluster, placement]) => [
-      ...placement.namespaces.flatMap((ns, n) => (ns.secrets ?? []).map((secret, s) => ({ file, path: ['clusters', cluster, 'namespaces', n, 'secrets', s], secret }))),
-      ...(placement.globalSecrets ?? []).map((secret, g) => ({ file, path: ['clusters', cluster, 'globalSecrets', g], secret })),
+      ...placement.namespaces.flatMap((ns, n) =>
+        (ns.secrets ?? []).map((secret, s) => ({ ...at, cluster, namespace: ns.name, path: ['clusters', cluster, 'namespaces', n, 'secrets', s], secret })),
+      ),
+      ...(placement.globalSecrets ?? []).map((secret, g) => ({ ...at, cluster, path: ['clusters', cluster, 'globalSecrets', g], secret })),
     ]);
   });
 }

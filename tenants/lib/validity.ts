@@ -5,7 +5,7 @@
  */
 import { type Catalogue, lineAt } from './catalogue';
 import { type CatalogueIssue, formatPath } from './errors';
-import { ownSecretsOf } from './resolve';
+import { type DeclaredOwnSecret, ownSecretsOf } from './resolve';
 
 export interface ValidityOptions {
   /** The time to check against. */
@@ -21,20 +21,37 @@ export interface ValidityReport {
   readonly warnings: CatalogueIssue[];
 }
 
+/** An own secret that has expired or expires soon, with where it is delivered and declared. */
+export interface ExpiringSecret extends DeclaredOwnSecret {
+  readonly expires: string;
+  /** Whole days from now to expiry, rounded up; 0 or less once it has expired. */
+  readonly daysLeft: number;
+  readonly expired: boolean;
+}
+
 const DAY_MS = 86_400_000;
+
+/** Own secrets that have expired or expire within `withinDays` of `now`, in the catalogue's order. */
+export function expiringSecrets(catalogue: Catalogue, now: Date, withinDays: number): ExpiringSecret[] {
+  return ownSecretsOf(catalogue).flatMap((declared) => {
+    const { expires } = declared.secret;
+    if (!expires) return [];
+    const left = Date.parse(expires) - now.getTime();
+    // An expired secret is always listed, whatever the window.
+    if (left > 0 && left > withinDays * DAY_MS) return [];
+    return [{ ...declared, expires, daysLeft: Math.ceil(left / DAY_MS), expired: left <= 0 }];
+  });
+}
 
 export function validityReport(catalogue: Catalogue, options: ValidityOptions): ValidityReport {
   const errors: CatalogueIssue[] = [];
   const warnings: CatalogueIssue[] = [];
-  const now = options.now.getTime();
-  for (const { file, path, secret } of ownSecretsOf(catalogue)) {
-    if (!secret.expires) continue;
-    const expires = Date.parse(secret.expires);
+  for (const { file, path, secret, expires, daysLeft, expired } of expiringSecrets(catalogue, options.now, options.warnWithinDays)) {
     const issue = (message: string) => ({ file, path: formatPath([...path, 'expires']), line: lineAt(catalogue.sources, file, [...path, 'expires']), message });
-    if (expires <= now) {
-      errors.push(issue(`secret "${secret.name}" expired on ${secret.expires}; rotate it in its vault (Key Vault or HashiCorp Vault) and move expires, or remove it`));
-    } else if (expires - now <= options.warnWithinDays * DAY_MS) {
-      warnings.push(issue(`secret "${secret.name}" expires on ${secret.expires}, in ${Math.ceil((expires - now) / DAY_MS)} days`));
+    if (expired) {
+      errors.push(issue(`secret "${secret.name}" expired on ${expires}; rotate it in its vault (Key Vault or HashiCorp Vault) and move expires, or remove it`));
+    } else {
+      warnings.push(issue(`secret "${secret.name}" expires on ${expires}, in ${daysLeft} days`));
     }
   }
   return { errors, warnings };

@@ -12,15 +12,20 @@ describe('central-secret-store', () => {
     // Command lines start two spaces in; wrapped descriptions start further in.
     const commands = help.stdout
       .split('Commands:')[1]
+      .split('Exit codes:')[0]
       .split('\n')
       .filter((l) => /^  \S/.test(l))
       .map((l) => l.trim().split(/\s+/)[0])
       .filter((c) => c !== 'help');
-    expect(commands).toEqual(['synth', 'schema', 'release-finalizers', 'rotate', 'recover']);
+    expect(commands).toEqual(['synth', 'plan', 'report', 'schema', 'release-finalizers', 'rotate', 'recover']);
+    expect(help.stdout).toContain('Exit codes:\n  0  done; for plan, access does not widen\n');
+    expect(help.stdout).toContain('  4  rotate, recover: the deadline passed with something lagging\n');
   });
 
   test.each([
-    ['synth', ['--catalogue <dir>', '--out <path>', '--json']],
+    ['synth', ['--catalogue <dir>', '--out <path>', '--json', '--expiry-warning-days <days>', '--now <timestamp>']],
+    ['plan', ['--base <ref|dir>', '--catalogue <dir>', '--out <path>', '--json', '--expiry-warning-days <days>', '--now <timestamp>', 'Exit codes:']],
+    ['report', ['--catalogue <dir>', '--out <path>', '--json']],
     ['schema', ['--out <path>', '--json']],
     ['release-finalizers', ['--kubeconfig <file>', '--context <name>', '--dry-run', '--json']],
     ['rotate', ['--credential <name>', '--cluster <context>', '--kubeconfig <file>', '--context <name>', '--deadline <duration>', '--json']],

@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { EXIT } from '../../cli/exit-codes';
 import { validFixture, writeFixture } from '../support/fixture-catalogue';
 import { tempDir } from '../support/temp-dir';
 
@@ -41,7 +42,7 @@ describe('npm run synth', () => {
     (fixture.teams.alpha.clusters as any).c1.namespaces[0].requests = ['nope'];
     (fixture.teams.beta.clusters as any).c1.namespaces[0].name = 'Bad';
     const result = synth('--catalogue', writeFixture(fixture), '--out', target);
-    expect(result.status).toBe(1);
+    expect(result.status).toBe(EXIT.invalidCatalogue);
     expect(result.stderr).toMatch(/The catalogue has 2 errors; nothing was written/);
     expect(result.stderr).toMatch(/teams\/alpha\.yaml:\d+: clusters\.c1\.namespaces\[0\]\.requests\[0\]: unknown credential "nope"/);
     expect(result.stderr).toMatch(/teams\/beta\.yaml:\d+: clusters\.c1\.namespaces\[0\]\.name: must be a DNS-1123 label/);
@@ -52,7 +53,7 @@ describe('npm run synth', () => {
     const target = join(out, 'validity');
     const catalogueDir = writeFixture(validFixture());
     const expired = synth('--catalogue', catalogueDir, '--out', target, '--now', '2030-02-01T00:00:00Z');
-    expect(expired.status).toBe(1);
+    expect(expired.status).toBe(EXIT.invalidCatalogue);
     expect(expired.stderr).toMatch(/teams\/alpha\.yaml:\d+: clusters\.c1\.namespaces\[0\]\.secrets\[0\]\.expires: secret "db" expired on 2030-01-01T00:00:00Z/);
     expect(existsSync(target)).toBe(false);
     const soon = synth('--catalogue', catalogueDir, '--out', target, '--now', '2029-12-01T00:00:00Z', '--expiry-warning-days', '60');
@@ -75,12 +76,12 @@ describe('npm run synth', () => {
     mkdirSync(notes);
     writeFileSync(join(notes, 'todo.md'), 'my notes');
     const refused = synth('--out', notes);
-    expect(refused.status).toBe(1);
+    expect(refused.status).toBe(EXIT.error);
     expect(refused.stderr).toMatch(/synth: nothing was written: --out .*notes: .* is not empty and is not the output of an earlier synth/);
     expect(readTree(notes)).toEqual({ '/todo.md': 'my notes' });
     // `--out .` in a repository.
     const here = spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'synth', '--out', '.'], { encoding: 'utf8', cwd: ROOT });
-    expect(here.status).toBe(1);
+    expect(here.status).toBe(EXIT.error);
     expect(execFileSync('git', ['-C', ROOT, 'status', '--porcelain', '--ignored', '--', '.central-secret-store-output.json', 'aks-weu-prod'], { encoding: 'utf8' })).toBe('');
   });
 
@@ -89,7 +90,7 @@ describe('npm run synth', () => {
     expect(synth('--out', target).status).toBe(0);
     writeFileSync(join(target, 'aks-weu-prod', 'extra.yaml'), 'mine');
     const refused = synth('--out', target);
-    expect(refused.status).toBe(1);
+    expect(refused.status).toBe(EXIT.error);
     expect(refused.stderr).toMatch(/holds files synth did not write \(aks-weu-prod\/extra\.yaml\)/);
     expect(readFileSync(join(target, 'aks-weu-prod', 'extra.yaml'), 'utf8')).toBe('mine');
   });
@@ -118,7 +119,7 @@ describe('npm run synth', () => {
     writeFileSync(join(catalogue, 'teams', 'gate.ts'), "process.exit(0);\nexport default {};\n");
     const target = join(out, 'gated');
     const result = synth('--catalogue', catalogue, '--out', target);
-    expect(result.status).toBe(1);
+    expect(result.status).toBe(EXIT.invalidCatalogue);
     expect(result.stderr).toMatch(/teams\/gate\.ts: \(file\): ended the process while loading \(exited with code 0\)/);
     expect(existsSync(target)).toBe(false);
   });

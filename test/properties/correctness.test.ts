@@ -13,35 +13,20 @@ import { TENANT_LABEL, requestLabel } from '../../constructs/src';
 import { type KubeObject, secretFormatsOf, synthesizeCluster } from '../../plane';
 import { type Catalogue, type Credential, credentialsOfferedOn, formatsOf, masterKeysOf, namespacesOn, refreshIntervalOf, tenantSchema, tenantStoreName, centralStoreName } from '../../tenants/lib';
 import { catalogueArb, namespaceLabelsArb } from '../support/arbitraries';
-import { type NamespaceView, cesSelects, storeAdmits } from '../support/selectors';
+import { cesSelects, storeAdmits } from '../support/selectors';
+import { namespaceViews, ofKind, synthesizeAll } from '../support/synth';
 import { TemplateEngine } from '../support/template-engine';
 
 const RUNS = { numRuns: 100 };
 const PROPERTY = (n: number | string, text: string) => `Feature: central-secret-store, Property ${n}: ${text}`;
 
-const synthCache = new WeakMap<Catalogue, Map<string, KubeObject[]>>();
-/** cluster -> all objects, synthesized once per catalogue. */
-function synth(catalogue: Catalogue): Map<string, KubeObject[]> {
-  let result = synthCache.get(catalogue);
-  if (!result) {
-    result = new Map(catalogue.clusters.map((c) => {
-      const m = synthesizeCluster(catalogue, c.name);
-      return [c.name, [...m.clusterScoped, ...m.namespaced]];
-    }));
-    synthCache.set(catalogue, result);
-  }
-  return result;
-}
-
-const ofKind = (objects: readonly KubeObject[], kind: string) => objects.filter((o) => o.kind === kind) as any[];
 const distributions = (objects: readonly KubeObject[]) => ofKind(objects, 'ClusterExternalSecret').filter((c) => c.metadata.labels['app.kubernetes.io/component'] === 'credential-distribution');
 const credentialOf = (catalogue: Catalogue, ces: any): Credential => catalogue.credentials.find((c) => c.name === ces.metadata.labels['central-secret-store.io/credential'])!;
-const namespaceViews = (objects: readonly KubeObject[]): NamespaceView[] => ofKind(objects, 'Namespace').map((n) => ({ name: n.metadata.name, labels: n.metadata.labels }));
 
 /** Every cluster of a random catalogue, with its objects. */
 function eachCluster(run: (catalogue: Catalogue, cluster: Catalogue['clusters'][number], objects: KubeObject[]) => void) {
   return fc.property(catalogueArb(), (catalogue) => {
-    for (const cluster of catalogue.clusters) run(catalogue, cluster, synth(catalogue).get(cluster.name)!);
+    for (const cluster of catalogue.clusters) run(catalogue, cluster, synthesizeAll(catalogue).get(cluster.name)!);
   });
 }
 
@@ -126,7 +111,7 @@ describe('correctness properties', () => {
     // them with their ExternalSecret. Runtime half (e2e): add and remove the label on a live namespace.
     fc.assert(
       fc.property(catalogueArb().chain((c) => fc.tuple(fc.constant(c), namespaceLabelsArb(c.credentials.map((x) => x.name)))), ([catalogue, namespaces]) => {
-        for (const objects of synth(catalogue).values()) {
+        for (const objects of synthesizeAll(catalogue).values()) {
           for (const ces of distributions(objects)) {
             const credential = credentialOf(catalogue, ces);
             expect(ces.spec.externalSecretSpec.target.creationPolicy).toBe('Owner');
@@ -148,7 +133,7 @@ describe('correctness properties', () => {
     fc.assert(
       fc.property(catalogueArb().chain((c) => fc.tuple(fc.constant(c), namespaceLabelsArb(c.credentials.map((x) => x.name)))), ([catalogue, random]) => {
         for (const cluster of catalogue.clusters) {
-          const objects = synth(catalogue).get(cluster.name)!;
+          const objects = synthesizeAll(catalogue).get(cluster.name)!;
           const placed = namespacesOn(catalogue, cluster);
           const all = [...namespaceViews(objects), ...random];
           for (const store of ofKind(objects, 'ClusterSecretStore')) {
@@ -188,7 +173,7 @@ describe('correctness properties', () => {
   test(PROPERTY(6, 'One master feeds several formats at once without corruption'), async () => {
     await fc.assert(
       fc.asyncProperty(catalogueArb(), fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), async (catalogue, a, b) => {
-        for (const objects of synth(catalogue).values()) {
+        for (const objects of synthesizeAll(catalogue).values()) {
           const byCredential = new Map<string, any[]>();
           for (const ces of distributions(objects)) byCredential.set(credentialOf(catalogue, ces).name, [...(byCredential.get(credentialOf(catalogue, ces).name) ?? []), ces]);
           for (const [name, list] of byCredential) {
@@ -251,7 +236,7 @@ describe('correctness properties', () => {
   test(PROPERTY(8, 'Only authorised namespaces receive a secret'), () => {
     fc.assert(
       fc.property(catalogueArb().chain((c) => fc.tuple(fc.constant(c), namespaceLabelsArb(c.credentials.map((x) => x.name)))), ([catalogue, namespaces]) => {
-        for (const objects of synth(catalogue).values()) {
+        for (const objects of synthesizeAll(catalogue).values()) {
           for (const ces of distributions(objects)) {
             const credential = credentialOf(catalogue, ces);
             for (const ns of [...namespaces, ...namespaceViews(objects)]) {
@@ -310,8 +295,8 @@ describe('correctness properties', () => {
           tenants: catalogue.tenants,
         };
         for (const cluster of catalogue.clusters) {
-          const before = synth(catalogue).get(cluster.name)!;
-          const after = synth(changed).get(cluster.name)!;
+          const before = synthesizeAll(catalogue).get(cluster.name)!;
+          const after = synthesizeAll(changed).get(cluster.name)!;
           const key = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
           const afterByKey = new Map(after.map((o) => [key(o), o]));
           for (const o of before) {
@@ -389,7 +374,7 @@ describe('correctness properties', () => {
         if (cluster) injected.clusters[cluster].namespaces[0][field] = value;
         else injected[field] = value;
         expect(tenantSchema.safeParse(injected).success).toBe(false);
-        for (const objects of synth(catalogue).values()) {
+        for (const objects of synthesizeAll(catalogue).values()) {
           for (const o of objects) {
             expect(o.kind).not.toBe('Secret');
             expect(o).not.toHaveProperty('data');

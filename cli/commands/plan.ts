@@ -1,0 +1,71 @@
+/**
+ * `central-secret-store plan`: who gains or loses which secret, where. Compares the catalogue with a base (a
+ * git ref or a folder) and prints the access plan, Markdown for a pull-request comment or JSON for machines.
+ * The exit code says whether access widened (EXIT), so a repository can require a security review for exactly
+ * those changes.
+ */
+import { writeFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { CatalogueError } from '../../tenants/lib';
+import { planAccess } from '../access-plan';
+import { type LoadedCatalogue, catalogueErrorsText, loadCatalogueAt, loadCatalogueFolder } from '../catalogue-source';
+import { EXIT, EXIT_CODES_HELP } from '../exit-codes';
+import { catalogueOption, expiryWarningDaysOption, jsonOption, nowOption, outOption } from '../options';
+import { planMarkdown } from '../plan-markdown';
+
+interface PlanOptions {
+  readonly base: string;
+  readonly catalogue: string;
+  readonly json: boolean;
+  readonly out?: string;
+  readonly expiryWarningDays: number;
+  readonly now?: Date;
+}
+
+export function planCommand(): Command {
+  return new Command('plan')
+    .description('Who gains or loses which secret, where: compare the catalogue with a base (a git ref or a folder)')
+    .addOption(new Option('-b, --base <ref|dir>', 'the catalogue before the change: a folder if one exists there, else the same catalogue folder at this git ref (origin/main)').makeOptionMandatory())
+    .addOption(catalogueOption())
+    .addOption(jsonOption('the plan as JSON instead of Markdown'))
+    .addOption(outOption('write the plan to this file instead of standard output'))
+    .addOption(expiryWarningDaysOption())
+    .addOption(nowOption())
+    .addHelpText('after', `\n${EXIT_CODES_HELP}`)
+    .action((options: PlanOptions) => {
+      process.exitCode = plan(options);
+    });
+}
+
+function plan(options: PlanOptions): number {
+  // Both are loaded before either is judged, so that the errors of both are printed at once.
+  const base = load('the base catalogue', () => loadCatalogueAt(options.base, options.catalogue));
+  const head = load('the catalogue', () => loadCatalogueFolder(options.catalogue));
+  if (base instanceof CatalogueError || head instanceof CatalogueError) return EXIT.invalidCatalogue;
+
+  const accessPlan = planAccess(base.catalogue, head.catalogue, {
+    baseLabel: base.label,
+    headLabel: head.label,
+    now: options.now ?? new Date(),
+    expiringWithinDays: options.expiryWarningDays,
+  });
+  const text = options.json ? `${JSON.stringify(accessPlan, null, 2)}\n` : planMarkdown(accessPlan);
+  if (options.out) {
+    writeFileSync(options.out, text);
+    console.log(`plan: wrote ${options.out}: access ${accessPlan.widened ? 'widens' : 'does not widen'} (${accessPlan.added.length} added, ${accessPlan.removed.length} removed)`);
+  } else {
+    process.stdout.write(text);
+  }
+  return accessPlan.widened ? EXIT.accessWidened : EXIT.ok;
+}
+
+/** The loaded catalogue, or its errors after printing them. */
+function load(which: string, read: () => LoadedCatalogue): LoadedCatalogue | CatalogueError {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof CatalogueError)) throw error;
+    console.error(`plan: ${catalogueErrorsText(which, error)}`);
+    return error;
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * The access model: who gets which secret, where, as a flat set of grants derived from a validated catalogue.
+ * A security reviewer's question about a change ("who gains or loses what?") is the difference of two such
+ * sets, so every grant is plain data with an identity (`grantKey`) and nothing here knows how the grants are
+ * deployed. A test checks each kind of grant against what synth writes, so the model cannot drift from the
+ * objects that enforce it.
+ */
+import type { Catalogue } from './catalogue';
+import { centralStoreName, tenantStoreName } from './object-names';
+import { credentialsOfferedOn, deployersOf, environmentOf, formatsOf, namespacesOn, pullSecretsOf } from './resolve';
+import { type Backend, masterLocations, ownSecretLocations, vaultOfEnvironment } from './vault-locations';
+
+/** A namespace receives a shared credential in one format (a ClusterExternalSecret selects it). */
+export interface DeliveryGrant {
+  readonly kind: 'delivery';
+  readonly cluster: string;
+  readonly tenant: string;
+  readonly namespace: string;
+  readonly credential: string;
+  /** The format's id (its name, or its type when it has none). */
+  readonly format: string;
+}
+
+/** A tenant may request a credential (`allowedTenants`), on every cluster. */
+export interface AllowedTenantGrant {
+  readonly kind: 'allowed-tenant';
+  readonly credential: string;
+  readonly tenant: string;
+}
+
+/** A cluster pulls a vault secret into one key of a credential's master, in its central namespace. */
+export interface MasterGrant {
+  readonly kind: 'master';
+  readonly cluster: string;
+  readonly backend: Backend;
+  /** The vault read: the cluster's environment's, so moving a cluster to another environment is a new grant. */
+  readonly vault: string;
+  readonly credential: string;
+  readonly key: string;
+  /** Where in the vault (see vault-locations.ts). */
+  readonly vaultSecret: string;
+}
+
+/** A credential's store on a cluster admits the namespaces of a tenant (its `conditions`). */
+export interface CredentialStoreGrant {
+  readonly kind: 'credential-store';
+  readonly cluster: string;
+  readonly store: string;
+  readonly credential: string;
+  readonly tenant: string;
+}
+
+/** A tenant's own store on a cluster admits one of the tenant's namespaces, by name. */
+export interface TenantStoreGrant {
+  readonly kind: 'tenant-store';
+  readonly cluster: string;
+  readonly store: string;
+  readonly tenant: string;
+  readonly namespace: string;
+}
+
+/** A namespace receives one of its tenant's own secrets, read from the tenant's vault space. */
+export interface OwnSecretGrant {
+  readonly kind: 'own-secret';
+  readonly cluster: string;
+  readonly tenant: string;
+  readonly namespace: string;
+  readonly secret: string;
+  /** Delivered to every namespace of the tenant on the cluster (`globalSecrets`). */
+  readonly global: boolean;
+  readonly backend: Backend;
+  /** The vault read: the cluster's environment's. */
+  readonly vault: string;
+  /** The vault secrets it reads, sorted: pointing a secret at another vault secret is a new grant. */
+  readonly vaultSecrets: readonly string[];
+  /**
+   * The only ServiceAccount that may read the Secret (workload secrets, through a Role with `resourceNames`);
+   * null when whoever may read Secrets in the namespace may read it.
+   */
+  readonly serviceAccount: string | null;
+}
+
+/** The pods of a ServiceAccount pull images with a credential a namespace receives (`imagePullSecrets`). */
+export interface PullSecretGrant {
+  readonly kind: 'pull-secret';
+  readonly cluster: string;
+  readonly tenant: string;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  readonly credential: string;
+  /** The dockerconfigjson format's id. */
+  readonly format: string;
+}
+
+/** An identity deploys the platform on a cluster: it alone may set tenant and request labels. */
+export interface DeployerGrant {
+  readonly kind: 'deployer';
+  readonly cluster: string;
+  readonly identity: 'User' | 'Group';
+  readonly name: string;
+}
+
+export type Grant = DeliveryGrant | PullSecretGrant | AllowedTenantGrant | MasterGrant | CredentialStoreGrant | TenantStoreGrant | OwnSecretGrant | DeployerGrant;
+export type GrantKind = Grant['kind'];
+
+/** The kinds in the order a reviewer reads them: what namespaces receive first, the plumbing after. */
+export const GRANT_KINDS: readonly GrantKind[] = ['delivery', 'pull-secret', 'own-secret', 'allowed-tenant', 'credential-store', 'tenant-store', 'master', 'deployer'];
+
+const keys = new WeakMap<Grant, string>();
+
+/**
+ * The identity of a grant: equal grants have equal keys, whatever order their fields were written in. Kept
+ * per grant object (grants are read-only), as sorting and diffing hundreds of thousands of grants asks for
+ * each key several times.
+ */
+export function grantKey(grant: Grant): string {
+  let key = keys.get(grant);
+  if (key === undefined) {
+    const record = grant as unknown as Readonly<Record<string, unknown>>;
+    key = JSON.stringify(Object.keys(record).sort().map((field) => [field, record[field]]));
+    keys.set(grant, key);
+  }
+  return key;
+}
+
+/** The fields grants are ordered by, most significant first: rows of one namespace or credential stay together. */
+const ORDER_FIELDS = ['namespace', 'credential', 'tenant', 'format', 'secret', 'serviceAccount', 'key', 'identity', 'name'] as const;
+
+/**
+ * A text that orders grants: catalogue-wide first, then by cluster, kind and ORDER_FIELDS, then identity.
+ * The parts are joined by NUL, which no name contains and which sorts before every other character, so
+ * comparing the texts compares the parts in turn. Computed once per grant, as sorting thousands of grants
+ * by comparing fields each time is slow.
+ */
+export function grantOrder(grant: Grant): string {
+  const record = grant as unknown as Readonly<Record<string, unknown>>;
+  const kind = String(GRANT_KINDS.indexOf(grant.kind)).padStart(2, '0');
+  return ['cluster' in grant ? grant.cluster : '', kind, ...ORDER_FIELDS.map((f) => String(record[f] ?? '')), grantKey(grant)].join('\0');
+}
+
+/** The grants in grantOrder, so that everything derived from them is stable. */
+function sortGrants(grants: readonly Grant[]): Grant[] {
+  return grants
+    .map((grant) => ({ grant, order: grantOrder(grant) }))
+    .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0))
+    .map(({ grant }) => grant);
+}
+
+/** Every grant the catalogue makes, sorted and without duplicates. */
+export function accessGrants(catalogue: Catalogue): Grant[] {
+  const grants: Grant[] = catalogue.credentials.flatMap((credential) =>
+    credential.allowedTenants.map((tenant): Grant => ({ kind: 'allowed-tenant', credential: credential.name, tenant })),
+  );
+  const credentials = new Map(catalogue.credentials.map((c) => [c.name, c]));
+  for (const definition of catalogue.clusters) {
+    const cluster = definition.name;
+    const environment = environmentOf(catalogue, definition);
+    const vault = vaultOfEnvironment(environment);
+    const deployers = deployersOf(definition);
+    grants.push(
+      ...deployers.users.map((name): Grant => ({ kind: 'deployer', cluster, identity: 'User', name })),
+      ...deployers.groups.map((name): Grant => ({ kind: 'deployer', cluster, identity: 'Group', name })),
+    );
+    for (const credential of credentialsOfferedOn(catalogue, definition)) {
+      const store = centralStoreName(credential.name);
+      for (const [key, vaultSecret] of Object.entries(masterLocations(environment, credential))) {
+        grants.push({ kind: 'master', cluster, ...vault, credential: credential.name, key, vaultSecret });
+      }
+      for (const tenant of credential.allowedTenants) grants.push({ kind: 'credential-store', cluster, store, credential: credential.name, tenant });
+    }
+    for (const { tenant, namespace } of namespacesOn(catalogue, definition)) {
+      const at = { cluster, tenant: tenant.name, namespace: namespace.name };
+      grants.push({ kind: 'tenant-store', cluster, store: tenantStoreName(tenant.name), tenant: tenant.name, namespace: namespace.name });
+      const delivered = new Map<string, { credential: string; format: string }>(); // Secret name -> what it holds
+      for (const request of namespace.requests ?? []) {
+        // A validated catalogue requests only credentials it knows, for tenants allowed to have them.
+        for (const format of formatsOf(credentials.get(request)!)) {
+          grants.push({ kind: 'delivery', ...at, credential: request, format: format.id });
+          delivered.set(format.secretName, { credential: request, format: format.id });
+        }
+      }
+      for (const [serviceAccount, secretNames] of pullSecretsOf(namespace, catalogue.credentials)) {
+        for (const secretName of secretNames) grants.push({ kind: 'pull-secret', ...at, serviceAccount, ...delivered.get(secretName)! });
+      }
+      const own = [
+        ...(namespace.secrets ?? []).map((secret) => ({ secret, global: false })),
+        ...(tenant.clusters[cluster]?.globalSecrets ?? []).map((secret) => ({ secret, global: true })),
+      ];
+      for (const { secret, global } of own) {
+        grants.push({
+          kind: 'own-secret',
+          ...at,
+          secret: secret.name,
+          global,
+          ...vault,
+          vaultSecrets: Object.values(ownSecretLocations(environment, tenant.name, secret)).sort(),
+          serviceAccount: secret.type === 'workload' ? secret.serviceAccount : null,
+        });
+      }
+    }
+  }
+  const unique = new Map(grants.map((g) => [grantKey(g), g]));
+  return sortGrants([...unique.values()]);
+}
