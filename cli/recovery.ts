@@ -47,11 +47,20 @@ export async function recover(cluster: RecoveryCluster, options: RecoverOptions)
   const stores = await cluster.clusterSecretStores();
   for (const store of stores) await cluster.annotateClusterSecretStore(store.name, { [REVALIDATE_ANNOTATION]: stamp });
   // Distributions first: ESO mirrors their force-sync onto the ExternalSecrets they own.
-  for (const name of await cluster.clusterExternalSecretNames()) await cluster.forceSync({ kind: 'ClusterExternalSecret', name }, stamp);
+  // Listed before anything is patched, so each ExternalSecret's synced version is the one from before.
+  const externalSecrets = await cluster.listExternalSecrets();
+  // A copy may get the annotation from its distribution before recover patches it (a patch then changes
+  // nothing and records no time): requests count from the first patch of an ExternalSecret or distribution.
+  let first: string | undefined;
+  for (const name of await cluster.clusterExternalSecretNames()) {
+    const at = await cluster.forceSync({ kind: 'ClusterExternalSecret', name }, stamp);
+    first ??= at;
+  }
   const requests = new Map<string, ResyncRequest>();
   const id = (es: { namespace: string; name: string }) => `${es.namespace}/${es.name}`;
-  for (const es of await cluster.listExternalSecrets()) {
-    requests.set(id(es), { syncedResourceVersion: es.syncedResourceVersion, patchedAt: await cluster.forceSync({ kind: 'ExternalSecret', namespace: es.namespace, name: es.name }, stamp) });
+  for (const es of externalSecrets) {
+    const at = await cluster.forceSync({ kind: 'ExternalSecret', namespace: es.namespace, name: es.name }, stamp);
+    requests.set(id(es), { syncedResourceVersion: es.syncedResourceVersion, patchedAt: first ?? at });
   }
 
   let storeStates = stores;

@@ -170,11 +170,18 @@ export async function rotate(cluster: RotationCluster, options: RotateOptions): 
 
   // 2. The copies. The distributions carry the annotation too: ESO mirrors a ClusterExternalSecret's
   // force-sync onto its ExternalSecrets and would otherwise remove it from them again.
+  // ESO may mirror the annotation onto a copy before rotate patches it, which then changes nothing and leaves
+  // no patch time of its own: a copy's request counts from the first patch of this phase.
   const copyStamp = new Date(clock.now()).toISOString();
-  for (const distribution of distributions) await cluster.forceSync({ kind: 'ClusterExternalSecret', name: distribution.name }, copyStamp);
+  let phaseStart: string | undefined;
+  for (const distribution of distributions) {
+    const at = await cluster.forceSync({ kind: 'ClusterExternalSecret', name: distribution.name }, copyStamp);
+    phaseStart ??= at;
+  }
   for (const copy of copies.values()) {
     if (!copy.state) continue;
-    copy.request = { syncedResourceVersion: copy.state.syncedResourceVersion, patchedAt: await cluster.forceSync({ kind: 'ExternalSecret', namespace: copy.namespace, name: copy.name }, copyStamp) };
+    const at = await cluster.forceSync({ kind: 'ExternalSecret', namespace: copy.namespace, name: copy.name }, copyStamp);
+    copy.request = { syncedResourceVersion: copy.state.syncedResourceVersion, patchedAt: phaseStart ?? at };
   }
 
   // 3. Wait for copies and the rolls they cause.
@@ -185,7 +192,7 @@ export async function rotate(cluster: RotationCluster, options: RotateOptions): 
       copy.state = now.get(key(copy.namespace, copy.name));
       if (copy.state && !copy.request) {
         // Created by ESO after the request went out: it was written from the current master.
-        copy.request = { syncedResourceVersion: undefined, patchedAt: copyStamp };
+        copy.request = { syncedResourceVersion: undefined, patchedAt: phaseStart ?? copyStamp };
       }
       if (!copy.state || !copy.request || !resyncedSince(copy.state, copy.request)) continue;
       copy.confirmed = true;

@@ -91,6 +91,14 @@ describe('rotate', () => {
     expect(result.lagging).toEqual([{ namespace: 'central-secret-store', object: 'ExternalSecret registry', reason: 'SecretSyncedError: vault unreachable' }]);
   });
 
+  test('a copy ESO re-read from its distribution\'s annotation before rotate patched it still counts', async () => {
+    const fake = new FakeCluster({ namespaces, mirrorFirst: true });
+    fake.vaultValue = NEW;
+    const { result } = await rotation(fake, 30_000);
+    expect(result).toMatchObject({ ok: true, copies: { confirmed: 3, changed: 3 } });
+    expect(result.elapsedMs).toBeLessThan(30_000);
+  });
+
   test('a value that did not change rolls nothing', async () => {
     const fake = new FakeCluster({ namespaces });
     fake.addWorkload('pay-a', 'api', { optedIn: true, secrets: [fake.copySecretName()] });

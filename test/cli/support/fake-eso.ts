@@ -40,6 +40,11 @@ export interface FakeOptions {
   /** The value in the vault, which the master holds at the start. */
   readonly value?: string;
   readonly reloader?: boolean;
+  /**
+   * ESO mirrors a distribution's force-sync onto its copies and re-reads them before the command patches the
+   * copies itself (whose patch then changes nothing and comes two seconds later).
+   */
+  readonly mirrorFirst?: boolean;
 }
 
 const meta = (annotations: Record<string, string>) => `1-${createHash('sha256').update(JSON.stringify(annotations)).digest('hex').slice(0, 8)}`;
@@ -58,8 +63,10 @@ export class FakeCluster implements RotationCluster, RecoveryCluster {
   private version = 100;
   readonly clock: Clock & { time: number };
   reloader: boolean;
+  private readonly mirrorFirst: boolean;
 
   constructor(options: FakeOptions) {
+    this.mirrorFirst = options.mirrorFirst ?? false;
     this.credential = options.credential ?? 'registry';
     this.vaultValue = options.value ?? 'OLD-SECRET-VALUE';
     this.reloader = options.reloader ?? false;
@@ -165,8 +172,14 @@ export class FakeCluster implements RotationCluster, RecoveryCluster {
 
   async forceSync(target: ForceSyncTarget, value: string): Promise<string> {
     this.events.push(`force-sync ${target.kind} ${target.kind === 'ExternalSecret' ? `${target.namespace}/` : ''}${target.name}`);
+    const at = new Date(this.clock.time).toISOString();
     if (target.kind === 'ExternalSecret') this.externalSecrets.get(`${target.namespace}/${target.name}`)!.annotations['external-secrets.io/force-sync'] = value;
-    return new Date(this.clock.time).toISOString();
+    else if (this.mirrorFirst) {
+      for (const es of this.externalSecrets.values()) if (es.name === target.name) es.annotations['external-secrets.io/force-sync'] = value;
+      this.reconcile();
+      this.clock.time += 2000;
+    }
+    return at;
   }
 
   async clusterSecretStores() {
