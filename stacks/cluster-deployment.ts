@@ -157,6 +157,7 @@ export class ClusterDeployment extends pulumi.ComponentResource {
         replicas: config.esoReplicas,
         concurrency: config.esoConcurrency,
         serviceMonitor: config.serviceMonitor,
+        alerts: config.alerts,
       },
       { parent: this },
     );
@@ -216,7 +217,7 @@ export class ClusterDeployment extends pulumi.ComponentResource {
     );
     const eso = new EsoRelease(
       `${name}-eso`,
-      { provider, replicas: config.esoReplicas, concurrency: config.esoConcurrency, serviceMonitor: config.serviceMonitor },
+      { provider, replicas: config.esoReplicas, concurrency: config.esoConcurrency, serviceMonitor: config.serviceMonitor, alerts: config.alerts },
       { parent: this },
     );
     new ReloaderRelease(`${name}-reloader`, { provider }, { parent: this });

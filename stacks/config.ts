@@ -29,6 +29,10 @@ export const stackSettingsSchema = z.strictObject({
   esoReplicas: z.number().int().min(1).max(5).default(1),
   esoConcurrency: z.number().int().min(1).max(20).default(4),
   serviceMonitor: z.boolean().default(true),
+  alerts: z
+    .boolean()
+    .optional()
+    .describe("The product's PrometheusRule beside ESO (needs the Prometheus Operator's CRDs). Default: the value of serviceMonitor"),
 });
 
 export type StackSettings = z.infer<typeof stackSettingsSchema>;

@@ -1,6 +1,8 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { ESO_NAMESPACE, ESO_SERVICE_ACCOUNT } from '../constructs/src';
+import { App, Chart } from 'cdk8s';
+import { ESO_NAMESPACE, ESO_SERVICE_ACCOUNT, SecretPlaneAlerts, type SecretPlaneAlertsProps } from '../constructs/src';
+import { CENTRAL_NAMESPACE } from '../tenants/lib';
 
 /** The ESO chart this product is built and tested against. */
 export const ESO_CHART = { name: 'external-secrets', version: '2.9.0', repo: 'https://charts.external-secrets.io' } as const;
@@ -13,6 +15,35 @@ export interface EsoValuesOptions {
   /** Create a ServiceMonitor when the Prometheus Operator CRDs exist. @default true */
   readonly serviceMonitor?: boolean;
 }
+
+/** ESO's PrometheusRule: the product's alerts (SecretPlaneAlerts), as the objects Pulumi applies. */
+export function esoAlertObjects(props: SecretPlaneAlertsProps = {}): Record<string, unknown>[] {
+  const chart = new Chart(new App(), 'alerts', { disableResourceNameHashes: true });
+  new SecretPlaneAlerts(chart, 'alerts', props);
+  return chart.toJson();
+}
+
+/**
+ * What Prometheus keeps of ESO's metrics (seed 004: cardinality). ESO labels its object metrics by object
+ * name and namespace, so each distributed copy (credential x format x tenant namespace) costs five series.
+ * Relabelling cannot aggregate: dropping `exported_namespace` or `name` would make the copies of one
+ * credential collide, and Prometheus keeps one of the colliding samples at random. So whole series go
+ * instead, and each copy keeps one: its `Ready=False` condition, which names the namespace that fails.
+ * Kept: per credential (`name` is `<credential>-<format>` on copies and ClusterExternalSecrets,
+ * `central-<credential>` on stores), the masters' sync counters in the central namespace, and the
+ * per-cluster target labels. Dropped: the per-object reconcile durations (the backlog alert watches the
+ * work queues), the copies' and own secrets' sync counters, and the condition series that only restate
+ * `Ready=False` (`Ready=True`, `Unknown`, `Deleted`). SecretPlaneAlerts' expressions rely on exactly this.
+ */
+export const ESO_METRIC_RELABELINGS = [
+  { action: 'drop', sourceLabels: ['__name__'], regex: '(externalsecret|clusterexternalsecret|clustersecretstore|secretstore|pushsecret|clusterpushsecret)_reconcile_duration' },
+  // RE2 has no negative match: mark the central namespace's series first, then drop the unmarked ones.
+  { action: 'replace', sourceLabels: ['exported_namespace'], regex: CENTRAL_NAMESPACE, targetLabel: '__tmp_central', replacement: 'true' },
+  { action: 'drop', sourceLabels: ['__name__', '__tmp_central'], regex: 'externalsecret_sync_calls_(total|error);' },
+  { action: 'drop', sourceLabels: ['__name__', 'condition', 'status'], regex: '(externalsecret|clusterexternalsecret|clustersecretstore|secretstore)_status_condition;(Ready;(True|Unknown)|Deleted;.*)' },
+  // Metric relabelling, unlike target relabelling, stores `__` labels: the mark must go.
+  { action: 'labeldrop', regex: '__tmp_central' },
+] as const;
 
 const hardened = {
   enabled: true,
@@ -41,14 +72,23 @@ export function esoChartValues(options: EsoValuesOptions = {}): Record<string, u
     replicaCount: options.replicas ?? 1,
     leaderElect: (options.replicas ?? 1) > 1,
     concurrent: options.concurrency ?? 4,
-    extendedMetricLabels: true,
+    // The objects' app.kubernetes.io labels would only repeat, on every series, what their names say.
+    extendedMetricLabels: false,
     serviceAccount: { create: true, name: ESO_SERVICE_ACCOUNT },
     rbac: { create: true, serviceAccountTokenCreate: true },
     resources: resources('100m', '256Mi'),
     podSecurityContext: { enabled: true },
     securityContext: hardened,
     metrics: { service: { enabled: true, port: 8080 } },
-    serviceMonitor: { enabled: options.serviceMonitor ?? true, renderMode: 'skipIfMissing', interval: '30s', scrapeTimeout: '25s' },
+    serviceMonitor: {
+      enabled: options.serviceMonitor ?? true,
+      renderMode: 'skipIfMissing',
+      interval: '30s',
+      scrapeTimeout: '25s',
+      // The objects' own `namespace` label becomes `exported_namespace`; the target's is ESO's namespace.
+      honorLabels: false,
+      metricRelabelings: ESO_METRIC_RELABELINGS,
+    },
     webhook: { create: true, failurePolicy: 'Fail', replicaCount: options.replicas ?? 1, resources: resources('50m', '128Mi'), securityContext: hardened },
     certController: { create: true, resources: resources('50m', '128Mi'), securityContext: hardened },
   };
@@ -64,14 +104,22 @@ export interface EsoReleaseArgs extends EsoValuesOptions {
   readonly clientId?: pulumi.Input<string>;
   /** Client secret of a service principal; leave out for workload identity. */
   readonly clientSecret?: pulumi.Input<string>;
+  /**
+   * Apply the product's PrometheusRule beside ESO. Unlike the chart's ServiceMonitor (`skipIfMissing`), it
+   * fails where the Prometheus Operator's CRDs are missing.
+   * @default - the value of serviceMonitor
+   */
+  readonly alerts?: boolean;
 }
 
 /**
- * ESO installed from its Helm chart, pinned to 2.9.0, and (Key Vault environments) the Secret that tells the
- * Key Vault store which identity to use. The release waits for the controller and its webhook, which fails closed.
+ * ESO installed from its Helm chart, pinned to 2.9.0, the product's alerts on its metrics, and (Key Vault
+ * environments) the Secret that tells the Key Vault store which identity to use. The release waits for the controller and its webhook, which fails closed.
  */
 export class EsoRelease extends pulumi.ComponentResource {
   readonly release: k8s.helm.v3.Release;
+  /** The product's PrometheusRule, when alerts are on. */
+  readonly alerts?: k8s.yaml.v2.ConfigGroup;
   /** The Key Vault identity's Secret, when there is an identity. */
   readonly identitySecret?: k8s.core.v1.Secret;
 
@@ -92,6 +140,9 @@ export class EsoRelease extends pulumi.ComponentResource {
       },
       { parent: this, provider: args.provider },
     );
+    if (args.alerts ?? args.serviceMonitor ?? true) {
+      this.alerts = new k8s.yaml.v2.ConfigGroup(`${name}-alerts`, { objs: esoAlertObjects() }, { parent: this, provider: args.provider, dependsOn: [this.release] });
+    }
     if (args.clientId === undefined) {
       this.registerOutputs({});
       return;

@@ -35,3 +35,4 @@ export type { ArgoCdSecretType } from './formats/argocd';
 export type { KargoCredentialType } from './formats/kargo';
 export type { KeyMapping } from './formats/mapping';
 export type { RenderedFormat } from './formats/template';
+export * from './secret-plane-alerts';

@@ -6,7 +6,7 @@
 import { synthesizeCluster } from '../../plane';
 import { ClusterDeployment } from '../../stacks/cluster-deployment';
 import { readStackConfig } from '../../stacks/config';
-import { ESO_CHART, esoChartValues } from '../../stacks/eso-release';
+import { ESO_CHART, esoAlertObjects, esoChartValues } from '../../stacks/eso-release';
 import { RELOADER_CHART, reloaderChartValues } from '../../stacks/reloader-release';
 import { type KeyVaultEnvironment, loadCatalogue } from '../../tenants/lib';
 import { type RecordedResource, MOCK_KUBECONFIG, SUBSCRIPTION_ID, issuerOf, only, plaintextPaths, runWithMocks, stackFileConfig, vaultIdOf } from '../support/pulumi-mocks';
@@ -174,6 +174,18 @@ describe.each(['aks-weu-staging', 'aks-weu-prod', 'edge-k3s-ams-01'])('stack %s'
     // Only opted-in workloads, rolled by a pod-template annotation.
     expect(release.inputs.values.reloader).toMatchObject({ autoReloadAll: false, reloadStrategy: 'annotations', watchGlobally: true });
     expect(release.parent).toBe(only(resources, 'central-secret-store:kubernetes:ReloaderRelease').urn);
+  });
+
+  test("the product's PrometheusRule is applied after ESO where its ServiceMonitor is on", () => {
+    const alerts = ofType(resources, 'kubernetes:yaml/v2:ConfigGroup').filter((g) => g.name.endsWith('-eso-alerts'));
+    if (stackFileConfig(stack)['central-secret-store:serviceMonitor'] === 'false') {
+      expect(alerts).toEqual([]);
+      return;
+    }
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].inputs.objs).toEqual(esoAlertObjects());
+    expect(alerts[0].inputs.objs.map((o: any) => [o.kind, o.metadata.namespace])).toEqual([['PrometheusRule', 'external-secrets']]);
+    expect(alerts[0].dependencies).toContain(releaseOf(resources, ESO_CHART.name).urn);
   });
 
   test("every object of the cluster's synth output is applied, cluster-scoped first, after ESO is ready", () => {

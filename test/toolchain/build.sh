@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Builds the programs the tests run for real from the Go module proxy, once per machine: etcd,
 # kube-apiserver, kube-controller-manager, kube-scheduler and kubelet (kube), the External Secrets Operator
-# controller and its template renderer (eso), helm (helm), the node's small programs (node), and the
+# controller and its template renderer (eso), helm (helm), the node's small programs (node), the
 # FROM-scratch OCI images the node runs (images: pause, the test app, the credential consumers and the ESO
-# controller).
+# controller), and Prometheus's promtool, which checks and unit-tests the product's alerting rules, with
+# `relabel`, which applies metric relabel configs with Prometheus's own engine (promtool).
 # Results go to a cache outside the repository, keyed by version and by a hash of their inputs, and are
 # rebuilt only when missing. Prints the cache folder of each target on stdout, progress on stderr; each
 # folder records how long its build took in .build-seconds.
 #
-#   test/toolchain/build.sh [kube|eso|helm|node|images]...      (default: kube eso)
+#   test/toolchain/build.sh [kube|eso|helm|node|images|promtool]...      (default: kube eso)
 #   CSS_TOOLCHAIN_CACHE=/path overrides the cache folder.
 set -euo pipefail
 
@@ -17,6 +18,8 @@ cache=${CSS_TOOLCHAIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/central-secret-stor
 KUBE_VERSION=v1.34.4
 ESO_VERSION=v0.20.4
 HELM_VERSION=v3.22.0
+# Prometheus 3.16.0; its Go module is tagged v0.316.0.
+PROMETHEUS_VERSION=v0.316.0
 
 say() { printf '[toolchain] %s\n' "$*" >&2; }
 
@@ -77,6 +80,15 @@ target_helm() {
     helm.sh/helm/v3/cmd/helm=helm
 }
 
+target_promtool() {
+  # The module's v0.3MM.P is Prometheus 3.MM.P.
+  local minor=${PROMETHEUS_VERSION#v0.}; minor=${minor%%.*}
+  local release=3.$((10#$minor - 300)).${PROMETHEUS_VERSION##*.}
+  build promtool "$PROMETHEUS_VERSION" \
+    "-X github.com/prometheus/common/version.Version=$release -X github.com/prometheus/common/version.Branch=HEAD" \
+    github.com/prometheus/prometheus/cmd/promtool=promtool ./cmd/relabel=relabel
+}
+
 target_node() {
   build node v1 "" ./cmd/pause=pause ./cmd/testapp=testapp ./cmd/registry=registry ./cmd/netns-forward=netns-forward \
     ./cmd/git-https=git-https ./cmd/tls-serve=tls-serve ./cmd/oauth2-token=oauth2-token ./cmd/consumer=consumer
@@ -111,7 +123,7 @@ mkdir -p "$cache"
 targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(kube eso)
 for t in "${targets[@]}"; do
   case "$t" in
-    kube | eso | helm | node | images) "target_$t"; echo "$dest" ;;
-    *) say "unknown target '$t' (expected kube, eso, helm, node or images)"; exit 2 ;;
+    kube | eso | helm | node | images | promtool) "target_$t"; echo "$dest" ;;
+    *) say "unknown target '$t' (expected kube, eso, helm, node, images or promtool)"; exit 2 ;;
   esac
 done
