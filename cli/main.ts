@@ -6,8 +6,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { planCommand } from './commands/plan';
+import { recoverCommand } from './commands/recover';
 import { releaseFinalizersCommand } from './commands/release-finalizers';
 import { reportCommand } from './commands/report';
+import { rotateCommand } from './commands/rotate';
 import { schemaCommand } from './commands/schema';
 import { synthCommand } from './commands/synth';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes';
@@ -23,7 +25,9 @@ export function program(): Command {
     .addCommand(planCommand())
     .addCommand(reportCommand())
     .addCommand(schemaCommand())
-    .addCommand(releaseFinalizersCommand());
+    .addCommand(releaseFinalizersCommand())
+    .addCommand(rotateCommand())
+    .addCommand(recoverCommand());
 }
 
 /** Runs the command line; anything a command throws is an error, named by the program, with exit code 1. */

@@ -30,6 +30,7 @@ import { EsoIdentity } from './eso-identity';
 import { EsoRelease } from './eso-release';
 import { EtcdEncryptionKey } from './etcd-encryption-key';
 import { KeyVault } from './key-vault';
+import { ReloaderRelease } from './reloader-release';
 import { SecretPlane } from './secret-plane';
 import { VaultAccess } from './vault-access';
 
@@ -41,9 +42,9 @@ export interface ClusterDeploymentArgs {
 }
 
 /**
- * Everything one cluster needs, in order: its environment's vault and ESO's access to it, ESO itself, and
- * the cluster's manifests from the catalogue. With Azure Key Vault: the vault (created by the owning stack,
- * looked up by the others), the identity ESO uses and its one role assignment. With HashiCorp Vault: the
+ * Everything one cluster needs, in order: its environment's vault and ESO's access to it, ESO itself (and
+ * Reloader beside it, which rolls opted-in workloads when their copies change), and the cluster's manifests
+ * from the catalogue. With Azure Key Vault: the vault (created by the owning stack, looked up by the others), the identity ESO uses and its one role assignment. With HashiCorp Vault: the
  * spaces and policies (owning stack) and this cluster's Kubernetes auth mount and roles (see VaultAccess).
  */
 export class ClusterDeployment extends pulumi.ComponentResource {
@@ -160,6 +161,7 @@ export class ClusterDeployment extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    new ReloaderRelease(`${name}-reloader`, { provider }, { parent: this });
 
     new SecretPlane(`${name}-secrets`, { manifests, provider, dependsOn: [eso.release, eso.identitySecret!] }, { parent: this });
 
@@ -218,6 +220,7 @@ export class ClusterDeployment extends pulumi.ComponentResource {
       { provider, replicas: config.esoReplicas, concurrency: config.esoConcurrency, serviceMonitor: config.serviceMonitor, alerts: config.alerts },
       { parent: this },
     );
+    new ReloaderRelease(`${name}-reloader`, { provider }, { parent: this });
     new SecretPlane(`${name}-secrets`, { manifests, provider, dependsOn: [eso.release, ...access.ready] }, { parent: this });
   }
 }

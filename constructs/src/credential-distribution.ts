@@ -10,7 +10,7 @@ import {
   ClusterExternalSecretSpecExternalSecretSpecTargetTemplateEngineVersion as EngineVersion,
   ClusterExternalSecretSpecExternalSecretSpecTargetTemplateMergePolicy as MergePolicy,
 } from './imports/external-secrets.io';
-import { CREDENTIAL_LABEL, PRODUCT_LABELS, TENANT_LABEL, distributedSecretLabels, requestLabel } from './labels';
+import { CREDENTIAL_LABEL, PRODUCT_LABELS, TENANT_LABEL, distributedSecretAnnotations, distributedSecretLabels, requestLabel } from './labels';
 import type { SecretFormat } from './secret-format';
 import type { ISecretStore } from './secret-store';
 
@@ -110,7 +110,8 @@ export class CredentialDistribution extends Construct {
               type: format.secretType,
               engineVersion: EngineVersion.V2,
               mergePolicy: MergePolicy.REPLACE,
-              metadata: { labels: { ...distributedSecretLabels(credential.name, credential.kind), ...format.labels } },
+              // The match annotation lets Reloader roll the tenant's opted-in workloads when the copy changes.
+              metadata: { labels: { ...distributedSecretLabels(credential.name, credential.kind), ...format.labels }, annotations: distributedSecretAnnotations() },
               data: format.data,
             },
           },

@@ -51,6 +51,23 @@ export function distributedSecretLabels(credential: string, secretType: string):
 }
 
 /**
+ * Reloader's search/match contract (stakater Reloader): a workload annotated `reloader.stakater.com/search:
+ * "true"` is rolled when a Secret it uses that is annotated `reloader.stakater.com/match: "true"` changes. Every
+ * distributed copy carries the match annotation, so a tenant opts a workload in with the search annotation
+ * alone, without naming Secrets (which the catalogue, not the tenant, names).
+ */
+export const RELOADER_MATCH_ANNOTATION = 'reloader.stakater.com/match';
+export const RELOADER_SEARCH_ANNOTATION = 'reloader.stakater.com/search';
+
+/** The namespace the product's stacks install Reloader into, where its commands look for it. */
+export const RELOADER_NAMESPACE = 'reloader';
+
+/** Annotations on every distributed copy: see RELOADER_MATCH_ANNOTATION. */
+export function distributedSecretAnnotations(): Record<string, string> {
+  return { [RELOADER_MATCH_ANNOTATION]: 'true' };
+}
+
+/**
  * Annotation on objects the product shares with others, naming the fields it writes (comma-separated). The
  * product owns those fields, never the object: its deployers apply such an object as a patch and release
  * the fields, rather than delete the object, when they stop managing it. ServiceAccounts given pull secrets

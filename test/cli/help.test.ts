@@ -17,8 +17,9 @@ describe('central-secret-store', () => {
       .filter((l) => /^  \S/.test(l))
       .map((l) => l.trim().split(/\s+/)[0])
       .filter((c) => c !== 'help');
-    expect(commands).toEqual(['synth', 'plan', 'report', 'schema', 'release-finalizers']);
+    expect(commands).toEqual(['synth', 'plan', 'report', 'schema', 'release-finalizers', 'rotate', 'recover']);
     expect(help.stdout).toContain('Exit codes:\n  0  done; for plan, access does not widen\n');
+    expect(help.stdout).toContain('  4  rotate, recover: the deadline passed with something lagging\n');
   });
 
   test.each([
@@ -27,6 +28,8 @@ describe('central-secret-store', () => {
     ['report', ['--catalogue <dir>', '--out <path>', '--json']],
     ['schema', ['--out <path>', '--json']],
     ['release-finalizers', ['--kubeconfig <file>', '--context <name>', '--dry-run', '--json']],
+    ['rotate', ['--credential <name>', '--cluster <context>', '--kubeconfig <file>', '--context <name>', '--deadline <duration>', '--json']],
+    ['recover', ['--kubeconfig <file>', '--context <name>', '--deadline <duration>', '--json']],
   ])('%s --help documents its options', (command, options) => {
     const help = run(command, '--help');
     expect(help.status).toBe(0);
@@ -40,5 +43,11 @@ describe('central-secret-store', () => {
     const missing = run('release-finalizers', '--kubeconfig', '/nonexistent/kubeconfig');
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/central-secret-store: cannot read kubeconfig \/nonexistent\/kubeconfig/);
+    const noCredential = run('rotate');
+    expect(noCredential.status).not.toBe(0);
+    expect(noCredential.stderr).toMatch(/required option '--credential <name>'/);
+    const badDeadline = run('rotate', '--credential', 'x', '--deadline', 'soon');
+    expect(badDeadline.status).toBe(1);
+    expect(badDeadline.stderr).toMatch(/--deadline "soon" is not a positive duration/);
   });
 });

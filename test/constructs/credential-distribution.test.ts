@@ -66,6 +66,13 @@ describe('CredentialDistribution', () => {
     });
   });
 
+  test("every copy carries Reloader's match annotation, so a workload opts in with the search annotation alone", () => {
+    for (const name of ['ghcr-dockerconfigjson', 'ghcr-kargo']) {
+      const template = findObject(objects, 'ClusterExternalSecret', name).spec.externalSecretSpec.target.template;
+      expect(template.metadata.annotations).toEqual({ 'reloader.stakater.com/match': 'true' });
+    }
+  });
+
   test('durations are written in the canonical form ESO stores, and a bad one names the prop', () => {
     const docker = ghcr.dockerConfigJson();
     const ces = findObject(

@@ -17,6 +17,14 @@ describe.each(catalogue.clusters.map((c) => c.name))('ClusterSecretPlane on %s',
     expect(distributions.map((c) => c.metadata.name).sort()).toEqual(expected);
   });
 
+  test("every distributed copy carries Reloader's match annotation; own secrets and masters do not", () => {
+    const distributions = of('ClusterExternalSecret').filter((c) => c.metadata.labels['app.kubernetes.io/component'] === 'credential-distribution');
+    expect(distributions.length).toBeGreaterThan(0);
+    for (const ces of distributions) expect(ces.spec.externalSecretSpec.target.template.metadata.annotations).toEqual({ 'reloader.stakater.com/match': 'true' });
+    const others = [...of('ExternalSecret'), ...of('ClusterExternalSecret').filter((c) => !distributions.includes(c))].map((e) => e.spec.externalSecretSpec ?? e.spec);
+    for (const spec of others) expect(spec.target?.template?.metadata?.annotations?.['reloader.stakater.com/match']).toBeUndefined();
+  });
+
   test("the masters' store reads the environment's backend and is usable from the central namespace only", () => {
     const vault = environmentOf(catalogue, cluster).vault;
     const store = of('ClusterSecretStore').find((s) => s.metadata.name === (vault ? 'vault' : 'keyvault'));

@@ -7,6 +7,7 @@ import { synthesizeCluster } from '../../plane';
 import { ClusterDeployment } from '../../stacks/cluster-deployment';
 import { readStackConfig } from '../../stacks/config';
 import { ESO_CHART, esoAlertObjects, esoChartValues } from '../../stacks/eso-release';
+import { RELOADER_CHART, reloaderChartValues } from '../../stacks/reloader-release';
 import { type KeyVaultEnvironment, loadCatalogue } from '../../tenants/lib';
 import { type RecordedResource, MOCK_KUBECONFIG, SUBSCRIPTION_ID, issuerOf, only, plaintextPaths, runWithMocks, stackFileConfig, vaultIdOf } from '../support/pulumi-mocks';
 
@@ -31,6 +32,13 @@ async function deploy(stack: string, extra: Record<string, string> = {}) {
 }
 
 const ofType = (resources: readonly RecordedResource[], type: string) => resources.filter((r) => r.type === type);
+const RELEASE = 'kubernetes:helm.sh/v3:Release';
+/** The Helm release of one chart: ESO's or Reloader's. */
+const releaseOf = (resources: readonly RecordedResource[], chart: string) => {
+  const found = ofType(resources, RELEASE).filter((r) => r.inputs.chart === chart);
+  if (found.length !== 1) throw new Error(`expected one release of chart ${chart}, found ${found.length}`);
+  return found[0];
+};
 
 describe.each(['aks-weu-staging', 'aks-weu-prod', 'edge-k3s-ams-01'])('stack %s', (stack) => {
   let resources: RecordedResource[];
@@ -135,7 +143,7 @@ describe.each(['aks-weu-staging', 'aks-weu-prod', 'edge-k3s-ams-01'])('stack %s'
   });
 
   test('ESO is installed from chart 2.9.0 with explicit values', () => {
-    const release = only(resources, 'kubernetes:helm.sh/v3:Release');
+    const release = releaseOf(resources, ESO_CHART.name);
     const config = stackFileConfig(stack);
     expect(release.inputs).toMatchObject({ chart: ESO_CHART.name, version: '2.9.0', repositoryOpts: { repo: ESO_CHART.repo }, namespace: 'external-secrets', createNamespace: true, atomic: true });
     expect(release.inputs.values).toEqual(
@@ -147,6 +155,27 @@ describe.each(['aks-weu-staging', 'aks-weu-prod', 'edge-k3s-ams-01'])('stack %s'
     );
   });
 
+  test('Reloader is installed next to ESO from stakater\'s repository, pinned, with explicit values', () => {
+    expect(ofType(resources, RELEASE).map((r) => r.inputs.chart).sort()).toEqual(['external-secrets', 'reloader']);
+    const release = releaseOf(resources, 'reloader');
+    expect(release.inputs).toEqual({
+      name: 'reloader',
+      chart: 'reloader',
+      version: '2.2.11',
+      repositoryOpts: { repo: 'https://stakater.github.io/stakater-charts' },
+      namespace: 'reloader',
+      createNamespace: true,
+      atomic: true,
+      timeout: 300,
+      values: reloaderChartValues(),
+      compat: 'true', // set by the Pulumi Kubernetes SDK on every Release
+    });
+    expect(RELOADER_CHART.version).toBe('2.2.11');
+    // Only opted-in workloads, rolled by a pod-template annotation.
+    expect(release.inputs.values.reloader).toMatchObject({ autoReloadAll: false, reloadStrategy: 'annotations', watchGlobally: true });
+    expect(release.parent).toBe(only(resources, 'central-secret-store:kubernetes:ReloaderRelease').urn);
+  });
+
   test("the product's PrometheusRule is applied after ESO where its ServiceMonitor is on", () => {
     const alerts = ofType(resources, 'kubernetes:yaml/v2:ConfigGroup').filter((g) => g.name.endsWith('-eso-alerts'));
     if (stackFileConfig(stack)['central-secret-store:serviceMonitor'] === 'false') {
@@ -156,7 +185,7 @@ describe.each(['aks-weu-staging', 'aks-weu-prod', 'edge-k3s-ams-01'])('stack %s'
     expect(alerts).toHaveLength(1);
     expect(alerts[0].inputs.objs).toEqual(esoAlertObjects());
     expect(alerts[0].inputs.objs.map((o: any) => [o.kind, o.metadata.namespace])).toEqual([['PrometheusRule', 'external-secrets']]);
-    expect(alerts[0].dependencies).toContain(only(resources, 'kubernetes:helm.sh/v3:Release').urn);
+    expect(alerts[0].dependencies).toContain(releaseOf(resources, ESO_CHART.name).urn);
   });
 
   test("every object of the cluster's synth output is applied, cluster-scoped first, after ESO is ready", () => {
@@ -176,10 +205,11 @@ describe.each(['aks-weu-staging', 'aks-weu-prod', 'edge-k3s-ams-01'])('stack %s'
       manifests.clusterScoped.filter((o) => o.kind === 'ClusterExternalSecret').length,
     );
     const urn = (type: string) => only(resources, type).urn;
-    expect(clusterScoped.dependencies).toEqual(expect.arrayContaining([urn('kubernetes:helm.sh/v3:Release'), urn('kubernetes:core/v1:Secret')]));
+    const esoRelease = releaseOf(resources, ESO_CHART.name).urn;
+    expect(clusterScoped.dependencies).toEqual(expect.arrayContaining([esoRelease, urn('kubernetes:core/v1:Secret')]));
     expect(namespaced.dependencies).toContain(clusterScoped.urn);
     const secret = only(resources, 'kubernetes:core/v1:Secret');
-    expect(secret.dependencies).toContain(urn('kubernetes:helm.sh/v3:Release'));
+    expect(secret.dependencies).toContain(esoRelease);
   });
 
   test('ServiceAccounts given pull secrets are patches: their imagePullSecrets are applied, the ServiceAccount is never owned', () => {

@@ -9,6 +9,7 @@ import { synthesizeCluster } from '../../plane';
 import { ClusterDeployment } from '../../stacks/cluster-deployment';
 import { readStackConfig } from '../../stacks/config';
 import { apiServerOf } from '../../stacks/kubeconfig';
+import { RELOADER_CHART, reloaderChartValues } from '../../stacks/reloader-release';
 import { type Catalogue, loadCatalogue, tenantPolicyOf } from '../../tenants/lib';
 import { vaultFixture, writeFixture } from '../support/fixture-catalogue';
 import { type RecordedResource, only, plaintextPaths, runWithMocks, stackFileConfig } from '../support/pulumi-mocks';
@@ -119,9 +120,18 @@ describe('stack k3s-onprem-01 (HashiCorp Vault, a KV v2 mount per tenant)', () =
   test('the stores are applied after ESO and after their roles exist', () => {
     const clusterScoped = ofType(resources, 'kubernetes:yaml/v2:ConfigGroup').find((g) => g.name.endsWith('-cluster-scoped'))!;
     const urns = (type: string) => ofType(resources, type).map((r) => r.urn);
+    const esoRelease = ofType(resources, 'kubernetes:helm.sh/v3:Release').filter((r) => r.inputs.chart === 'external-secrets').map((r) => r.urn);
+    expect(esoRelease).toHaveLength(1);
     expect(clusterScoped.dependencies).toEqual(
-      expect.arrayContaining([...urns('kubernetes:helm.sh/v3:Release'), ...urns('vault:kubernetes/authBackendRole:AuthBackendRole'), ...urns('vault:kubernetes/authBackendConfig:AuthBackendConfig')]),
+      expect.arrayContaining([...esoRelease, ...urns('vault:kubernetes/authBackendRole:AuthBackendRole'), ...urns('vault:kubernetes/authBackendConfig:AuthBackendConfig')]),
     );
+  });
+
+  test('Reloader is installed next to ESO, pinned, with the same values as on Key Vault clusters', () => {
+    const releases = ofType(resources, 'kubernetes:helm.sh/v3:Release');
+    expect(releases.map((r) => r.inputs.chart).sort()).toEqual(['external-secrets', 'reloader']);
+    const reloader = releases.find((r) => r.inputs.chart === 'reloader')!;
+    expect(reloader.inputs).toMatchObject({ version: RELOADER_CHART.version, repositoryOpts: { repo: RELOADER_CHART.repo }, namespace: 'reloader', values: reloaderChartValues() });
   });
 
   test('no secret value is in plaintext in any input', () => {

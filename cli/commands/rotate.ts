@@ -1,0 +1,64 @@
+/**
+ * `central-secret-store rotate`: after a credential's value changed in the vault, make ESO re-read its master
+ * and every copy now rather than at the next refresh, and wait until every requesting namespace has the new
+ * value and every workload that opted in (`reloader.stakater.com/search: "true"`) and reads it has rolled.
+ */
+import { Command, Option } from 'commander';
+import { parseGoDuration } from '../../constructs/src/duration';
+import { KubeOperations } from '../kube-operations';
+import { loadKubeConfig } from '../kube';
+import { contextOption, jsonOption, kubeconfigOption } from '../options';
+import { EXIT } from '../exit-codes';
+import { progressReporter } from '../progress';
+import { type RotationResult, rotate } from '../rotation';
+
+/** A Go duration (`5m`, `90s`) as milliseconds, or an error naming the option. */
+export function deadlineMs(option: string, text: string): number {
+  const nanos = parseGoDuration(text);
+  if (nanos === undefined || nanos <= 0n) throw new Error(`${option} "${text}" is not a positive duration such as 5m or 90s`);
+  return Number(nanos / 1_000_000n);
+}
+
+/** The lines a person reads: what was confirmed, and what lags by namespace. */
+export function rotationReport(result: RotationResult): string[] {
+  const seconds = (result.elapsedMs / 1000).toFixed(1);
+  const lines = [
+    `${result.credential}: master ${result.masterConfirmed ? 're-read' : 'NOT re-read'}; ${result.copies.confirmed}/${result.copies.total} copies re-read from it in ${result.copies.namespaces.length} namespaces (${result.copies.changed} changed); ${result.workloads.rolled}/${result.workloads.total} opted-in workloads rolled (by ${result.workloads.rolledBy}); ${seconds}s`,
+  ];
+  if (result.lagging.length > 0) {
+    lines.push(`lagging at the deadline (${result.lagging.length}):`);
+    for (const lag of result.lagging) lines.push(`  ${lag.namespace}: ${lag.object}: ${lag.reason}`);
+  }
+  return lines;
+}
+
+export function rotateCommand(): Command {
+  return new Command('rotate')
+    .description("Make ESO re-read a credential's master and every copy now, and wait until every copy and opted-in workload has the new value")
+    .requiredOption('--credential <name>', 'the shared credential whose value changed in the vault')
+    .addOption(kubeconfigOption())
+    .addOption(new Option('--cluster <context>', 'kubeconfig context of the cluster (same as --context)'))
+    .addOption(contextOption())
+    .addOption(new Option('--deadline <duration>', 'give up, name what lags and exit 4 after this long').default('5m'))
+    .addOption(jsonOption())
+    .action(async (options: { credential: string; kubeconfig?: string; cluster?: string; context?: string; deadline: string; json: boolean }) => {
+      if (options.cluster && options.context && options.cluster !== options.context) throw new Error(`--cluster ${options.cluster} and --context ${options.context} name different contexts; give one`);
+      const deadline = deadlineMs('--deadline', options.deadline);
+      const cluster = new KubeOperations(loadKubeConfig({ kubeconfig: options.kubeconfig, context: options.cluster ?? options.context }));
+      const progress = progressReporter();
+      let result: RotationResult;
+      try {
+        result = await rotate(cluster, {
+          credential: options.credential,
+          deadlineMs: deadline,
+          onProgress: (p) => progress.update(p.done, p.total, p.phase),
+          log: (line) => progress.line(line),
+        });
+      } finally {
+        progress.stop();
+      }
+      if (options.json) console.log(JSON.stringify(result, null, 2));
+      else for (const line of rotationReport(result)) console.log(line);
+      if (!result.ok) process.exitCode = EXIT.lagging;
+    });
+}

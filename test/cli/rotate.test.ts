@@ -1,0 +1,167 @@
+/** `rotate` against a fake ESO: order of requests, detection of copies written from the new master, rolls, deadline. */
+import { rotationReport, deadlineMs } from '../../cli/commands/rotate';
+import { resyncedSince } from '../../cli/resync';
+import { rotate } from '../../cli/rotation';
+import { SECRET_VERSION_ANNOTATION, rolledOut, secretsReadBy } from '../../cli/workloads';
+import { FakeCluster } from './support/fake-eso';
+
+const NEW = 'NEW-SECRET-VALUE';
+const namespaces = ['pay-a', 'pay-b', 'shop-a'];
+
+function rotation(fake: FakeCluster, deadline = 60_000) {
+  const lines: string[] = [];
+  const progress: number[] = [];
+  const run = rotate(fake, { credential: fake.credential, deadlineMs: deadline, pollMs: 1000, clock: fake.clock, log: (l) => lines.push(l), onProgress: (p) => progress.push(p.done) });
+  return run.then((result) => ({ result, lines, progress }));
+}
+
+describe('rotate', () => {
+  test('re-reads the master first, then every copy from it, and rolls opted-in workloads that read it where no Reloader runs', async () => {
+    const fake = new FakeCluster({ namespaces });
+    const copy = fake.copySecretName();
+    fake.addWorkload('pay-a', 'api', { optedIn: true, secrets: [copy] });
+    fake.addWorkload('pay-a', 'batch', { optedIn: false, secrets: [copy] });
+    fake.addWorkload('pay-b', 'web', { optedIn: true, secrets: ['other'] });
+    fake.addWorkload('shop-a', 'db', { optedIn: true, secrets: [copy], kind: 'StatefulSet' });
+    fake.vaultValue = NEW;
+
+    const { result, progress } = await rotation(fake);
+
+    expect(result.ok).toBe(true);
+    expect(result.lagging).toEqual([]);
+    expect(result.masterConfirmed).toBe(true);
+    expect(result.copies).toEqual({ confirmed: 3, total: 3, changed: 3, namespaces });
+    expect(result.workloads).toEqual({ rolled: 2, total: 2, rolledBy: 'central-secret-store' });
+    // Every copy holds the new master's value; ESO's periodic refresh is not modelled, so rotate caused it.
+    for (const namespace of namespaces) expect(fake.secrets.get(`${namespace}/${copy}`)!.value).toBe(`rendered(${NEW})`);
+    // The copies are asked only after the master was re-read, so they cannot read the old one.
+    const masterAsked = fake.events.indexOf('force-sync ExternalSecret central-secret-store/registry');
+    expect(masterAsked).toBe(0);
+    expect(fake.events.slice(1, 2)).toEqual([`force-sync ClusterExternalSecret ${copy}`]);
+    expect(fake.events.filter((e) => e.startsWith('force-sync ExternalSecret') && !e.includes('central-secret-store/')).sort()).toEqual(namespaces.map((n) => `force-sync ExternalSecret ${n}/${copy}`));
+    // Only opted-in workloads reading the copy are rolled, by a pod-template annotation carrying the Secret's version.
+    expect(fake.events.filter((e) => e.startsWith('annotate')).sort()).toEqual(['annotate Deployment pay-a/api', 'annotate StatefulSet shop-a/db']);
+    const version = fake.secrets.get(`pay-a/${copy}`)!.resourceVersion;
+    expect(fake.workloadsById.get('Deployment/pay-a/api')!.annotations).toEqual({ [SECRET_VERSION_ANNOTATION]: `${copy}@${version}` });
+    expect(fake.workloadsById.get('Deployment/pay-a/batch')!.annotations).toEqual({});
+    expect(progress.at(-1)).toBe(1 + 3 + 2);
+    expect(result.elapsedMs).toBeLessThan(60_000);
+  });
+
+  test('where Reloader runs, rotate leaves the roll to it and waits for it; a workload that never finishes rolling is named', async () => {
+    const fake = new FakeCluster({ namespaces, reloader: true });
+    const copy = fake.copySecretName();
+    fake.addWorkload('pay-a', 'api', { optedIn: true, secrets: [copy] });
+    fake.addWorkload('pay-b', 'worker', { optedIn: true, secrets: [copy], stuck: true });
+    fake.vaultValue = NEW;
+
+    const { result } = await rotation(fake, 20_000);
+
+    expect(fake.events.filter((e) => e.startsWith('annotate'))).toEqual([]);
+    expect(fake.workloadsById.get('Deployment/pay-a/api')!.annotations).toEqual({ 'reloader.stakater.com/last-reloaded-from': copy });
+    expect(result.ok).toBe(false);
+    expect(result.workloads).toEqual({ rolled: 1, total: 2, rolledBy: 'reloader' });
+    expect(result.lagging).toEqual([{ namespace: 'pay-b', object: 'Deployment worker', reason: expect.stringContaining(`not rolled to the new ${copy} (Reloader`) }]);
+    expect(result.elapsedMs).toBeGreaterThanOrEqual(20_000);
+  });
+
+  test('a copy ESO cannot write is named with ESO\'s reason at the deadline, and the others still complete', async () => {
+    const fake = new FakeCluster({ namespaces });
+    fake.externalSecrets.get(`pay-b/${fake.copySecretName()}`)!.failing = 'store central-registry: namespace not allowed';
+    fake.vaultValue = NEW;
+
+    const { result } = await rotation(fake, 30_000);
+
+    expect(result.ok).toBe(false);
+    expect(result.copies.confirmed).toBe(2);
+    expect(result.lagging).toEqual([{ namespace: 'pay-b', object: `ExternalSecret ${fake.copySecretName()}`, reason: 'SecretSyncedError: store central-registry: namespace not allowed' }]);
+    expect(rotationReport(result).join('\n')).toMatch(/2\/3 copies[\s\S]*lagging at the deadline \(1\):\n {2}pay-b: ExternalSecret registry-dockerconfigjson: SecretSyncedError/);
+  });
+
+  test('when the master cannot be re-read no copy is asked, and the master is what lags', async () => {
+    const fake = new FakeCluster({ namespaces });
+    fake.externalSecrets.get('central-secret-store/registry')!.failing = 'vault unreachable';
+    fake.vaultValue = NEW;
+
+    const { result } = await rotation(fake, 10_000);
+
+    expect(result.ok).toBe(false);
+    expect(result.masterConfirmed).toBe(false);
+    expect(fake.events).toEqual(['force-sync ExternalSecret central-secret-store/registry']);
+    expect(result.lagging).toEqual([{ namespace: 'central-secret-store', object: 'ExternalSecret registry', reason: 'SecretSyncedError: vault unreachable' }]);
+  });
+
+  test('a copy ESO re-read from its distribution\'s annotation before rotate patched it still counts', async () => {
+    const fake = new FakeCluster({ namespaces, mirrorFirst: true });
+    fake.vaultValue = NEW;
+    const { result } = await rotation(fake, 30_000);
+    expect(result).toMatchObject({ ok: true, copies: { confirmed: 3, changed: 3 } });
+    expect(result.elapsedMs).toBeLessThan(30_000);
+  });
+
+  test('a value that did not change rolls nothing', async () => {
+    const fake = new FakeCluster({ namespaces });
+    fake.addWorkload('pay-a', 'api', { optedIn: true, secrets: [fake.copySecretName()] });
+    const { result } = await rotation(fake);
+    expect(result.ok).toBe(true);
+    expect(result.copies).toMatchObject({ confirmed: 3, changed: 0 });
+    expect(result.workloads.total).toBe(0);
+    expect(fake.events.filter((e) => e.startsWith('annotate'))).toEqual([]);
+  });
+
+  test('no secret value reaches the log, the result or the report', async () => {
+    const fake = new FakeCluster({ namespaces, value: 'OLD-SENTINEL-4711' });
+    fake.addWorkload('pay-a', 'api', { optedIn: true, secrets: [fake.copySecretName()] });
+    fake.vaultValue = 'NEW-SENTINEL-4712';
+    const { result, lines } = await rotation(fake);
+    const printed = [...lines, JSON.stringify(result), ...rotationReport(result)].join('\n');
+    expect(fake.secrets.get('pay-a/registry-dockerconfigjson')!.value).toContain('NEW-SENTINEL-4712');
+    expect(printed).not.toMatch(/SENTINEL/);
+  });
+
+  test('an unknown credential is refused before anything is patched', async () => {
+    const fake = new FakeCluster({ namespaces });
+    await expect(rotate(fake, { credential: 'nope', deadlineMs: 1000, clock: fake.clock })).rejects.toThrow(/credential "nope" has no master ExternalSecret in central-secret-store/);
+    expect(fake.events).toEqual([]);
+  });
+
+  test('--deadline takes Go durations and names itself when wrong', () => {
+    expect(deadlineMs('--deadline', '5m')).toBe(300_000);
+    expect(deadlineMs('--deadline', '1m30s')).toBe(90_000);
+    expect(() => deadlineMs('--deadline', 'soon')).toThrow(/--deadline "soon" is not a positive duration/);
+    expect(() => deadlineMs('--deadline', '0s')).toThrow(/--deadline "0s"/);
+  });
+});
+
+describe('re-read detection', () => {
+  const request = { syncedResourceVersion: '1-aaaa', patchedAt: '2026-11-23T12:00:05.400Z' };
+  const state = (syncedResourceVersion: string, refreshTime: string, ready = 'True') => ({ namespace: 'n', name: 'e', target: 'e', syncedResourceVersion, refreshTime, conditions: [{ type: 'Ready', status: ready }] });
+  test('needs a new synced version, a refresh no earlier than the patch (to the second) and Ready', () => {
+    expect(resyncedSince(state('1-bbbb', '2026-11-23T12:00:05Z'), request)).toBe(true);
+    expect(resyncedSince(state('1-aaaa', '2026-11-23T12:00:09Z'), request)).toBe(false);
+    expect(resyncedSince(state('1-bbbb', '2026-11-23T12:00:04Z'), request)).toBe(false);
+    expect(resyncedSince(state('1-bbbb', '2026-11-23T12:00:09Z', 'False'), request)).toBe(false);
+  });
+});
+
+describe('workloads', () => {
+  test('every Secret a pod spec reads: env, envFrom, volumes and projected volumes, init containers too', () => {
+    expect(
+      secretsReadBy({
+        containers: [{ env: [{ valueFrom: { secretKeyRef: { name: 'b' } } }, {}], envFrom: [{ secretRef: { name: 'a' } }, {}] }],
+        initContainers: [{ env: [{ valueFrom: { secretKeyRef: { name: 'c' } } }] }],
+        volumes: [{ secret: { secretName: 'd' } }, { projected: { sources: [{ secret: { name: 'e' } }, {}] } }, { secret: { secretName: 'a' } }],
+      }),
+    ).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
+  test('a rollout is finished when the controller saw the generation and every replica is updated and available', () => {
+    const metadata = { generation: 3 };
+    expect(rolledOut('Deployment', { metadata, spec: { replicas: 2 }, status: { observedGeneration: 3, replicas: 2, updatedReplicas: 2, availableReplicas: 2 } })).toBe(true);
+    expect(rolledOut('Deployment', { metadata, spec: { replicas: 2 }, status: { observedGeneration: 2, replicas: 2, updatedReplicas: 2, availableReplicas: 2 } })).toBe(false);
+    expect(rolledOut('Deployment', { metadata, spec: { replicas: 2 }, status: { observedGeneration: 3, replicas: 3, updatedReplicas: 2, availableReplicas: 2 } })).toBe(false);
+    expect(rolledOut('StatefulSet', { metadata, spec: { replicas: 1 }, status: { observedGeneration: 3, updatedReplicas: 1, readyReplicas: 1, currentRevision: 'r1', updateRevision: 'r2' } })).toBe(false);
+    expect(rolledOut('StatefulSet', { metadata, spec: { replicas: 1 }, status: { observedGeneration: 3, updatedReplicas: 1, readyReplicas: 1, currentRevision: 'r2', updateRevision: 'r2' } })).toBe(true);
+    expect(rolledOut('DaemonSet', { metadata, status: { observedGeneration: 3, desiredNumberScheduled: 4, updatedNumberScheduled: 4, numberAvailable: 3 } })).toBe(false);
+  });
+});
