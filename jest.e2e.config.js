@@ -9,4 +9,7 @@ module.exports = {
   // The first run on a machine builds the control plane from source.
   testTimeout: 15 * 60 * 1000,
   maxWorkers: 1,
+  // Folders the tests make with tempDir() live in one run folder, removed at the end (as in jest.config.js).
+  globalSetup: '<rootDir>/test/support/run-folder/setup.js',
+  globalTeardown: '<rootDir>/test/support/run-folder/teardown.js',
 };
