@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { App, Chart } from 'cdk8s';
 import { ESO_NAMESPACE, ESO_SERVICE_ACCOUNT, SecretPlaneAlerts, type SecretPlaneAlertsProps } from '../constructs/src';
 import { CENTRAL_NAMESPACE } from '../tenants/lib';
+import { pinnedChartRelease } from './pinned-chart';
 
 /** The ESO chart this product is built and tested against. */
 export const ESO_CHART = { name: 'external-secrets', version: '2.9.0', repo: 'https://charts.external-secrets.io' } as const;
@@ -125,21 +126,7 @@ export class EsoRelease extends pulumi.ComponentResource {
 
   constructor(name: string, args: EsoReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super('central-secret-store:kubernetes:EsoRelease', name, {}, opts);
-    this.release = new k8s.helm.v3.Release(
-      name,
-      {
-        name: ESO_CHART.name,
-        chart: ESO_CHART.name,
-        version: ESO_CHART.version,
-        repositoryOpts: { repo: ESO_CHART.repo },
-        namespace: ESO_NAMESPACE,
-        createNamespace: true,
-        atomic: true,
-        timeout: 600,
-        values: esoChartValues(args),
-      },
-      { parent: this, provider: args.provider },
-    );
+    this.release = new k8s.helm.v3.Release(name, pinnedChartRelease(ESO_CHART, ESO_NAMESPACE, 600, esoChartValues(args)), { parent: this, provider: args.provider });
     if (args.alerts ?? args.serviceMonitor ?? true) {
       this.alerts = new k8s.yaml.v2.ConfigGroup(`${name}-alerts`, { objs: esoAlertObjects() }, { parent: this, provider: args.provider, dependsOn: [this.release] });
     }

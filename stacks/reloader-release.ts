@@ -1,6 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { RELOADER_NAMESPACE } from '../constructs/src';
+import { pinnedChartRelease } from './pinned-chart';
 
 /**
  * The stakater Reloader chart this product is built against, from stakater's Helm repository. Reloader rolls a
@@ -64,21 +65,7 @@ export class ReloaderRelease extends pulumi.ComponentResource {
 
   constructor(name: string, args: ReloaderReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super('central-secret-store:kubernetes:ReloaderRelease', name, {}, opts);
-    this.release = new k8s.helm.v3.Release(
-      name,
-      {
-        name: RELOADER_CHART.name,
-        chart: RELOADER_CHART.name,
-        version: RELOADER_CHART.version,
-        repositoryOpts: { repo: RELOADER_CHART.repo },
-        namespace: RELOADER_NAMESPACE,
-        createNamespace: true,
-        atomic: true,
-        timeout: 300,
-        values: reloaderChartValues(),
-      },
-      { parent: this, provider: args.provider },
-    );
+    this.release = new k8s.helm.v3.Release(name, pinnedChartRelease(RELOADER_CHART, RELOADER_NAMESPACE, 300, reloaderChartValues()), { parent: this, provider: args.provider });
     this.registerOutputs({});
   }
 }

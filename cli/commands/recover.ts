@@ -9,17 +9,13 @@ import { contextOption, jsonOption, kubeconfigOption } from '../options';
 import { EXIT } from '../exit-codes';
 import { progressReporter } from '../progress';
 import { type RecoveryResult, recover } from '../recovery';
-import { deadlineMs } from './rotate';
+import { deadlineMs, laggingLines } from './rotate';
 
 export function recoveryReport(result: RecoveryResult): string[] {
-  const lines = [
+  return [
     `${result.stores.ready}/${result.stores.total} ClusterSecretStores ready, ${result.externalSecrets.resynced}/${result.externalSecrets.total} ExternalSecrets re-synced; ${(result.elapsedMs / 1000).toFixed(1)}s`,
+    ...laggingLines(result.lagging),
   ];
-  if (result.lagging.length > 0) {
-    lines.push(`lagging at the deadline (${result.lagging.length}):`);
-    for (const lag of result.lagging) lines.push(`  ${lag.namespace}: ${lag.object}: ${lag.reason}`);
-  }
-  return lines;
 }
 
 export function recoverCommand(): Command {

@@ -10,7 +10,7 @@ import { loadKubeConfig } from '../kube';
 import { contextOption, jsonOption, kubeconfigOption } from '../options';
 import { EXIT } from '../exit-codes';
 import { progressReporter } from '../progress';
-import { type RotationResult, rotate } from '../rotation';
+import { type Lag, type RotationResult, rotate } from '../rotation';
 
 /** A Go duration (`5m`, `90s`) as milliseconds, or an error naming the option. */
 export function deadlineMs(option: string, text: string): number {
@@ -22,14 +22,16 @@ export function deadlineMs(option: string, text: string): number {
 /** The lines a person reads: what was confirmed, and what lags by namespace. */
 export function rotationReport(result: RotationResult): string[] {
   const seconds = (result.elapsedMs / 1000).toFixed(1);
-  const lines = [
+  return [
     `${result.credential}: master ${result.masterConfirmed ? 're-read' : 'NOT re-read'}; ${result.copies.confirmed}/${result.copies.total} copies re-read from it in ${result.copies.namespaces.length} namespaces (${result.copies.changed} changed); ${result.workloads.rolled}/${result.workloads.total} opted-in workloads rolled (by ${result.workloads.rolledBy}); ${seconds}s`,
+    ...laggingLines(result.lagging),
   ];
-  if (result.lagging.length > 0) {
-    lines.push(`lagging at the deadline (${result.lagging.length}):`);
-    for (const lag of result.lagging) lines.push(`  ${lag.namespace}: ${lag.object}: ${lag.reason}`);
-  }
-  return lines;
+}
+
+/** What lags at the deadline, by namespace, as `rotate` and `recover` print it. */
+export function laggingLines(lagging: readonly Lag[]): string[] {
+  if (lagging.length === 0) return [];
+  return [`lagging at the deadline (${lagging.length}):`, ...lagging.map((lag) => `  ${lag.namespace}: ${lag.object}: ${lag.reason}`)];
 }
 
 export function rotateCommand(): Command {

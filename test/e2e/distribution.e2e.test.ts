@@ -554,17 +554,19 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
     expect(new Set(masterReads.map((e) => e.user.username))).toContain(`system:serviceaccount:${CENTRAL}:central-secret-store-reader`);
   });
 
+  /** The rotation credential's copies ESO wrote, in every namespace. */
+  const rotationCopies = () => admin.list('v1', 'Secret', undefined, 'central-secret-store.io/credential=rotation,source=central-secret-store');
+
   /** The rotation credential's value in the vault now. */
   let rotationToken = vault['rotation-token'];
 
   /** Rotates the credential once and waits until every copy holds it; returns the seconds and the vault reads it took. */
   async function rotateOnce(count: number, extra: Record<string, string> = {}) {
-    const copies = () => admin.list('v1', 'Secret', undefined, 'central-secret-store.io/credential=rotation,source=central-secret-store');
     const next = `${rotationToken}-rotated-${count}`;
     rotationToken = next;
     const [reads, calls, rotated] = [keyVault.readCounts()['rotation-token'] ?? 0, providerCalls().Webhook ?? 0, Date.now()];
     keyVault.set({ ...vault, 'registry-password': 'after-outage', 'rotation-token': next, ...extra });
-    await waitUntil(`${count} copies rotated`, async () => (await copies()).filter((s) => decode(s, 'token') === next).length === count, 10 * 60);
+    await waitUntil(`${count} copies rotated`, async () => (await rotationCopies()).filter((s) => decode(s, 'token') === next).length === count, 10 * 60);
     return { seconds: (Date.now() - rotated) / 1000, vaultReads: (keyVault.readCounts()['rotation-token'] ?? 0) - reads, webhookCalls: (providerCalls().Webhook ?? 0) - calls };
   }
 
@@ -572,7 +574,7 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
     const existing = (await admin.list('v1', 'Namespace', undefined, 'secrets/rotation=true')).length;
     const created = Date.now();
     await applyAll(tenantNamespaces(Array.from({ length: count - existing }, (_, i) => `rot-${existing + i}`), 'payments', ['rotation']));
-    await waitUntil(`${count} copies present`, async () => (await admin.list('v1', 'Secret', undefined, 'central-secret-store.io/credential=rotation,source=central-secret-store')).length === count, 10 * 60);
+    await waitUntil(`${count} copies present`, async () => (await rotationCopies()).length === count, 10 * 60);
     return (Date.now() - created) / 1000;
   }
 

@@ -3,7 +3,6 @@
  * ESO's `webhook` provider (GET /secrets/<name> answers {"value": ...}). It runs in the test process, so
  * the suite sets values and counts every read per secret name directly; ESO's own metrics count the same reads
  * under provider "Webhook", apart from the reads of the central stores (provider "Kubernetes").
- * `unavailable` makes it answer 503 to everything, as a vault in an outage does.
  */
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,8 +11,6 @@ export class KeyVaultStandIn {
   private values = new Map<string, string>();
   private readonly reads = new Map<string, number>();
   private server?: Server;
-  /** When true, every request is answered 503. */
-  unavailable = false;
 
   /** host:port it listens on, once started. */
   get address(): string {
@@ -31,7 +28,7 @@ export class KeyVaultStandIn {
       const name = decodeURIComponent(/^\/secrets\/([^/?]+)$/.exec(req.url ?? '')?.[1] ?? '');
       this.reads.set(name, (this.reads.get(name) ?? 0) + 1);
       const value = this.values.get(name);
-      const status = this.unavailable ? 503 : req.method !== 'GET' ? 405 : value === undefined ? 404 : 200;
+      const status = req.method !== 'GET' ? 405 : value === undefined ? 404 : 200;
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(status === 200 ? JSON.stringify({ value }) : JSON.stringify({ error: status }));
     });
