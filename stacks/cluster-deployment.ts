@@ -199,6 +199,11 @@ export class ClusterDeployment extends pulumi.ComponentResource {
     const masterPaths = credentialsOfferedOn(catalogue, cluster).flatMap((credential) =>
       Object.entries(credential.vault ?? {}).map(([key, reference]) => parseVaultReference(reference, key).path),
     );
+    const eso = new EsoRelease(
+      `${name}-eso`,
+      { provider, replicas: config.esoReplicas, concurrency: config.esoConcurrency, serviceMonitor: config.serviceMonitor, alerts: config.alerts },
+      { parent: this },
+    );
     const access = new VaultAccess(
       `${name}-vault-access`,
       {
@@ -212,12 +217,8 @@ export class ClusterDeployment extends pulumi.ComponentResource {
         kubernetesCaCert: apiServer.apply((s) => s.caCert),
         vaultProvider,
         kubernetesProvider: provider,
+        esoRelease: eso.release,
       },
-      { parent: this },
-    );
-    const eso = new EsoRelease(
-      `${name}-eso`,
-      { provider, replicas: config.esoReplicas, concurrency: config.esoConcurrency, serviceMonitor: config.serviceMonitor, alerts: config.alerts },
       { parent: this },
     );
     new ReloaderRelease(`${name}-reloader`, { provider }, { parent: this });

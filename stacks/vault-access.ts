@@ -14,6 +14,7 @@ import {
   tenantPolicyOf,
   tenantSpaceOf,
 } from '../tenants/lib';
+import { VaultTokenReviewer } from './vault-token-reviewer';
 
 export interface VaultAccessArgs {
   /** The environment's Vault, from the catalogue. */
@@ -39,6 +40,8 @@ export interface VaultAccessArgs {
   readonly vaultProvider: vault.Provider;
   /** Provider of the cluster. */
   readonly kubernetesProvider: k8s.Provider;
+  /** The ESO release: it creates ESO's namespace, where Vault's token reviewer lives. */
+  readonly esoRelease: pulumi.Resource;
   /**
    * Lifetime of the Vault tokens ESO logs in for, in seconds. ESO logs in for each sync.
    * @default 600
@@ -46,16 +49,14 @@ export interface VaultAccessArgs {
   readonly tokenTtlSeconds?: number;
 }
 
-/** ClusterRole that lets a ServiceAccount create TokenReviews, which Vault's Kubernetes auth sends with it. */
-const TOKEN_REVIEW_ROLE = 'system:auth-delegator';
-
 /**
  * What a cluster needs in its environment's HashiCorp Vault (see tenants/lib/vault-layout.ts): the owning
  * stack creates the shared KV v2 mount and each tenant's space (a KV v2 mount, or a Vault Enterprise namespace
  * holding one) with a policy that reads that space only. Every stack adds its cluster's Kubernetes auth mount
  * (in each tenant namespace, with namespaces) and a role per store, each bound to ESO's ServiceAccount and an
  * audience of its own: the masters' role with a policy naming exactly the masters offered on the cluster, each
- * tenant's role with its tenant's policy.
+ * tenant's role with its tenant's policy. Vault reviews ESO's login tokens with a reviewer token of the
+ * cluster's (VaultTokenReviewer).
  */
 export class VaultAccess extends pulumi.ComponentResource {
   /** Everything the stores need before ESO can validate them. */
@@ -88,6 +89,8 @@ export class VaultAccess extends pulumi.ComponentResource {
       }
     }
 
+    const reviewer = new VaultTokenReviewer(`${name}-token-reviewer`, { provider: args.kubernetesProvider, namespaceReady: args.esoRelease }, { parent: this });
+    this.ready.push(...reviewer.ready);
     const authMounts = new Map<string, vault.AuthBackend>();
     // One Kubernetes auth mount of this cluster per namespace that holds logins.
     const authMountIn = (namespace: string | undefined, suffix: string, dependsOn: pulumi.Resource[]) => {
@@ -103,10 +106,9 @@ export class VaultAccess extends pulumi.ComponentResource {
       this.ready.push(
         new vault.kubernetes.AuthBackendConfig(
           `${name}-auth${suffix}-config`,
-          // Vault reviews each token with the token itself (ESO's ServiceAccount may create TokenReviews), so
-          // no long-lived reviewer token is stored in Vault.
-          { backend: mount.path, kubernetesHost: args.kubernetesHost, kubernetesCaCert: args.kubernetesCaCert, disableLocalCaJwt: true, ...ns },
-          vaultOpts,
+          // Vault runs outside the cluster: no local ServiceAccount token to fall back on.
+          { backend: mount.path, kubernetesHost: args.kubernetesHost, kubernetesCaCert: args.kubernetesCaCert, tokenReviewerJwt: reviewer.token, disableLocalCaJwt: true, ...ns },
+          { ...vaultOpts, dependsOn: reviewer.ready },
         ),
       );
       authMounts.set(key, mount);
@@ -142,17 +144,6 @@ export class VaultAccess extends pulumi.ComponentResource {
       role(`${name}-role-${tenant}`, login, [tenantPolicyOf(settings, tenant).name], dependsOn, settings.tenantSpaces === 'namespaces' ? `-${tenant}` : '');
     }
 
-    this.ready.push(
-      new k8s.rbac.v1.ClusterRoleBinding(
-        `${name}-token-review`,
-        {
-          metadata: { name: 'central-secret-store-vault-token-review', labels: { 'app.kubernetes.io/managed-by': 'central-secret-store' } },
-          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: TOKEN_REVIEW_ROLE },
-          subjects: [{ kind: 'ServiceAccount', name: ESO_SERVICE_ACCOUNT, namespace: ESO_NAMESPACE }],
-        },
-        { parent: this, provider: args.kubernetesProvider },
-      ),
-    );
     this.registerOutputs({});
   }
 }

@@ -12,7 +12,7 @@ import { apiServerOf } from '../../stacks/kubeconfig';
 import { RELOADER_CHART, reloaderChartValues } from '../../stacks/reloader-release';
 import { type Catalogue, loadCatalogue, tenantPolicyOf } from '../../tenants/lib';
 import { vaultFixture, writeFixture } from '../support/fixture-catalogue';
-import { type RecordedResource, only, plaintextPaths, runWithMocks, stackFileConfig } from '../support/pulumi-mocks';
+import { MOCK_SERVICE_ACCOUNT_TOKEN, type RecordedResource, only, plaintextPaths, runWithMocks, stackFileConfig, unwrapSecrets } from '../support/pulumi-mocks';
 import { esoReadPath, policyAllows } from '../support/vault-acl';
 
 const CA = /caBundle: \|\n((?: {8}.*\n)+)/.exec(readFileSync(join(__dirname, '..', '..', 'tenants', 'clusters.yaml'), 'utf8'))![1].replace(/^ {8}/gm, '');
@@ -54,7 +54,7 @@ describe('stack k3s-onprem-01 (HashiCorp Vault, a KV v2 mount per tenant)', () =
 
   test('no Azure resource, no Key Vault identity Secret; Vault at the catalogue address with the secret token', () => {
     expect(resources.filter((r) => r.type.startsWith('azure'))).toEqual([]);
-    expect(ofType(resources, 'kubernetes:core/v1:Secret')).toEqual([]);
+    expect(ofType(resources, 'kubernetes:core/v1:Secret').map((s) => s.inputs.metadata.name)).toEqual(['central-secret-store-vault-reviewer-token']);
     const provider = only(resources, 'pulumi:providers:vault');
     expect(provider.inputs.address).toBe('https://vault.dc1.contoso.example:8200');
     expect(plaintextPaths(provider.wireInputs, VAULT_TOKEN)).toEqual([]);
@@ -90,17 +90,34 @@ describe('stack k3s-onprem-01 (HashiCorp Vault, a KV v2 mount per tenant)', () =
     });
   });
 
-  test("the cluster's Kubernetes auth mount reviews tokens at the configured API server with the kubeconfig's CA", () => {
+  test("the cluster's Kubernetes auth mount reviews tokens at the configured API server with the kubeconfig's CA and the reviewer's token", () => {
     expect(only(resources, 'vault:index/authBackend:AuthBackend').inputs).toEqual({ type: 'kubernetes', path: 'css-kubernetes-k3s-onprem-01', description: 'Central Secret Store: ESO on cluster k3s-onprem-01' });
-    expect(only(resources, 'vault:kubernetes/authBackendConfig:AuthBackendConfig').inputs).toEqual({
+    const config = only(resources, 'vault:kubernetes/authBackendConfig:AuthBackendConfig');
+    expect(unwrapSecrets(config.inputs)).toEqual({
       backend: 'css-kubernetes-k3s-onprem-01',
       kubernetesHost: 'https://k3s-onprem-01.dc1.contoso.example:6443',
       kubernetesCaCert: CA,
+      tokenReviewerJwt: MOCK_SERVICE_ACCOUNT_TOKEN,
       disableLocalCaJwt: true,
+    });
+    expect(plaintextPaths(config.wireInputs, MOCK_SERVICE_ACCOUNT_TOKEN)).toEqual([]);
+  });
+
+  test("Vault's token reviewer is a ServiceAccount of its own in ESO's namespace, the only one bound to system:auth-delegator", () => {
+    const reviewer = { name: 'central-secret-store-vault-reviewer', namespace: 'external-secrets' };
+    const account = only(resources, 'kubernetes:core/v1:ServiceAccount');
+    expect(account.inputs.metadata).toMatchObject(reviewer);
+    const esoRelease = ofType(resources, 'kubernetes:helm.sh/v3:Release').find((r) => r.inputs.chart === 'external-secrets')!;
+    expect(account.dependencies).toContain(esoRelease.urn);
+    const token = only(resources, 'kubernetes:core/v1:Secret');
+    expect(token.inputs).toMatchObject({
+      type: 'kubernetes.io/service-account-token',
+      metadata: { name: 'central-secret-store-vault-reviewer-token', namespace: 'external-secrets', annotations: { 'kubernetes.io/service-account.name': reviewer.name } },
     });
     const binding = only(resources, 'kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding');
     expect(binding.inputs.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' });
-    expect(binding.inputs.subjects).toEqual([{ kind: 'ServiceAccount', name: 'external-secrets', namespace: 'external-secrets' }]);
+    expect(binding.inputs.subjects).toEqual([{ kind: 'ServiceAccount', ...reviewer }]);
+    expect(only(resources, 'vault:kubernetes/authBackendConfig:AuthBackendConfig').dependencies).toEqual(expect.arrayContaining([token.urn, binding.urn]));
   });
 
   test('one role per store, bound to ESO and an audience of its own', () => {
@@ -135,7 +152,7 @@ describe('stack k3s-onprem-01 (HashiCorp Vault, a KV v2 mount per tenant)', () =
   });
 
   test('no secret value is in plaintext in any input', () => {
-    const leaks = resources.flatMap((r) => [TOKEN, VAULT_TOKEN].flatMap((n) => plaintextPaths(r.wireInputs, n).map((p) => `${r.type} ${r.name}${p}`)));
+    const leaks = resources.flatMap((r) => [TOKEN, VAULT_TOKEN, MOCK_SERVICE_ACCOUNT_TOKEN].flatMap((n) => plaintextPaths(r.wireInputs, n).map((p) => `${r.type} ${r.name}${p}`)));
     expect(leaks).toEqual([]);
   });
 });

@@ -24,6 +24,8 @@ export interface RecordedResource {
 export const SUBSCRIPTION_ID = '9b2f7c1e-3d4a-4e5f-8a6b-7c8d9e0f1a2b';
 export const MOCK_KUBECONFIG = 'apiVersion: v1\nkind: Config\nclusters: []\n';
 export const issuerOf = (aksName: string) => `https://westeurope.oic.prod-aks.azure.com/tenant/${aksName}/`;
+/** What the token controller writes into a ServiceAccount token Secret, here. */
+export const MOCK_SERVICE_ACCOUNT_TOKEN = 'MOCK-REVIEWER-JWT-VALUE';
 export const vaultIdOf = (group: string, name: string) => `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${group}/providers/Microsoft.KeyVault/vaults/${name}`;
 
 /** Outputs the cloud would compute, for the resource types whose outputs the program reads. */
@@ -41,6 +43,8 @@ function outputsOf(type: string, name: string, inputs: any): Record<string, unkn
       return { value: 'mock-password-value-never-in-plaintext', keyId: 'k' };
     case 'azure-native:keyvault:Key':
       return { keyUri: `https://${inputs.vaultName}.vault.azure.net/keys/${inputs.keyName}` };
+    case 'kubernetes:core/v1:Secret':
+      return inputs.type === 'kubernetes.io/service-account-token' ? { data: { token: Buffer.from(MOCK_SERVICE_ACCOUNT_TOKEN).toString('base64') } } : {};
     case 'azure-native:resources:ResourceGroup':
       return { name: inputs.resourceGroupName };
     default:
