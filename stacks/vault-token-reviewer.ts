@@ -18,16 +18,16 @@ const NAME = 'central-secret-store-vault-reviewer';
  */
 export function tokenReviewerObjects() {
   return {
-    serviceAccount: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: NAME, namespace: ESO_NAMESPACE, labels: LABELS } },
+    serviceAccount: { apiVersion: 'v1' as const, kind: 'ServiceAccount' as const, metadata: { name: NAME, namespace: ESO_NAMESPACE, labels: LABELS } },
     tokenSecret: {
-      apiVersion: 'v1',
-      kind: 'Secret',
+      apiVersion: 'v1' as const,
+      kind: 'Secret' as const,
       type: 'kubernetes.io/service-account-token',
       metadata: { name: `${NAME}-token`, namespace: ESO_NAMESPACE, labels: LABELS, annotations: { 'kubernetes.io/service-account.name': NAME } },
     },
     binding: {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRoleBinding',
+      apiVersion: 'rbac.authorization.k8s.io/v1' as const,
+      kind: 'ClusterRoleBinding' as const,
       metadata: { name: 'central-secret-store-vault-token-review', labels: LABELS },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' },
       subjects: [{ kind: 'ServiceAccount', name: NAME, namespace: ESO_NAMESPACE }],
@@ -63,7 +63,7 @@ export class VaultTokenReviewer extends pulumi.ComponentResource {
     this.token = pulumi.secret(
       secret.data.apply((data) => {
         // An empty reviewer token would make Vault review each login with the login's own token: refuse it.
-        if (!data?.token) throw new Error(`Secret ${ESO_NAMESPACE}/${objects.tokenSecret.metadata.name} holds no token: is the token controller running?`);
+        if (!data?.token) throw new Error(`Secret ${ESO_NAMESPACE}/${NAME}-token holds no token: is the token controller running?`);
         return Buffer.from(data.token, 'base64').toString('utf8');
       }),
     );
