@@ -12,14 +12,10 @@ import {
   type KeyVaultEnvironment,
   type VaultEnvironment,
   clusterNamed,
-  credentialsOfferedOn,
   environmentOf,
   isVaultEnvironment,
   keyVaultResourceGroupOf,
-  namespacesOn,
   ownSecretsOf,
-  parseVaultReference,
-  tenantsIn,
   validityOfVaultSecret,
   validityReport,
   vaultOwnerOf,
@@ -32,7 +28,7 @@ import { EtcdEncryptionKey } from './etcd-encryption-key';
 import { KeyVault } from './key-vault';
 import { ReloaderRelease } from './reloader-release';
 import { SecretPlane } from './secret-plane';
-import { VaultAccess } from './vault-access';
+import { VaultAccess, vaultScopeOf } from './vault-access';
 
 export interface ClusterDeploymentArgs {
   /** The validated catalogue. */
@@ -196,9 +192,6 @@ export class ClusterDeployment extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const masterPaths = credentialsOfferedOn(catalogue, cluster).flatMap((credential) =>
-      Object.entries(credential.vault ?? {}).map(([key, reference]) => parseVaultReference(reference, key).path),
-    );
     const eso = new EsoRelease(
       `${name}-eso`,
       { provider, replicas: config.esoReplicas, concurrency: config.esoConcurrency, serviceMonitor: config.serviceMonitor, alerts: config.alerts },
@@ -210,9 +203,7 @@ export class ClusterDeployment extends pulumi.ComponentResource {
         vault: environment.vault,
         cluster: cluster.name,
         ownsSpaces,
-        spaceTenants: tenantsIn(catalogue, environment).map((t) => t.name),
-        clusterTenants: [...new Set(namespacesOn(catalogue, cluster).map((p) => p.tenant.name))].sort(),
-        masterPaths,
+        ...vaultScopeOf(catalogue, cluster, environment),
         kubernetesHost: config.vaultKubernetesHost ?? apiServer.apply((s) => s.server),
         kubernetesCaCert: apiServer.apply((s) => s.caCert),
         vaultProvider,

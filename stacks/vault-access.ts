@@ -3,6 +3,9 @@ import * as pulumi from '@pulumi/pulumi';
 import * as vault from '@pulumi/vault';
 import { ESO_NAMESPACE, ESO_SERVICE_ACCOUNT } from '../constructs/src';
 import {
+  type Catalogue,
+  type Cluster,
+  type VaultEnvironment,
   type VaultLogin,
   type VaultPolicy,
   type VaultSettings,
@@ -13,6 +16,10 @@ import {
   tenantLoginOf,
   tenantPolicyOf,
   tenantSpaceOf,
+  credentialsOfferedOn,
+  namespacesOn,
+  parseVaultReference,
+  tenantsIn,
 } from '../tenants/lib';
 import { VaultTokenReviewer } from './vault-token-reviewer';
 
@@ -47,6 +54,17 @@ export interface VaultAccessArgs {
    * @default 600
    */
   readonly tokenTtlSeconds?: number;
+}
+
+/** Whose spaces, roles and master paths a cluster's VaultAccess configures, from the catalogue. */
+export function vaultScopeOf(catalogue: Catalogue, cluster: Cluster, environment: VaultEnvironment): Pick<VaultAccessArgs, 'spaceTenants' | 'clusterTenants' | 'masterPaths'> {
+  return {
+    spaceTenants: tenantsIn(catalogue, environment).map((t) => t.name),
+    clusterTenants: [...new Set(namespacesOn(catalogue, cluster).map((p) => p.tenant.name))].sort(),
+    masterPaths: credentialsOfferedOn(catalogue, cluster).flatMap((credential) =>
+      Object.entries(credential.vault ?? {}).map(([key, reference]) => parseVaultReference(reference, key).path),
+    ),
+  };
 }
 
 /**

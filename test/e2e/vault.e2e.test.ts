@@ -88,7 +88,7 @@ test('Vault from the cached build is v1.21.1, unsealed, listens on loopback only
   expect(home.filter((entry) => !entry.isDirectory()).map((entry) => entry.name)).toEqual([]);
   expect(home.map((entry) => relative(vault.home, join(entry.parentPath, entry.name)))).toEqual(['.cache', join('.cache', 'snowflake')]);
   // No token, no access.
-  await expect(new VaultClient(vault.url).request('GET', 'sys/policies/acl')).rejects.toMatchObject({ status: 403 });
+  await expect(vault.client().request('GET', 'sys/policies/acl')).rejects.toMatchObject({ status: 403 });
 });
 
 test('a KV v2 secret written is read back with its version', async () => {
@@ -130,7 +130,7 @@ describe('the Kubernetes auth method against the local API server', () => {
   /** The same roles on a mount that reviews each token with the token itself, as stacks/vault-access.ts configures. */
   const SELF_REVIEW_MOUNT = `${MOUNT}-self-review`;
   const login = (tenant: string) => tenantLoginOf(SETTINGS, CLUSTER, tenant);
-  const anonymous = () => new VaultClient(vault.url);
+  const anonymous = () => vault.client();
   let controlPlane: ControlPlane;
   let admin: KubeClient;
 

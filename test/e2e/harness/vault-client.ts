@@ -1,7 +1,9 @@
 /**
- * A small typed client of HashiCorp Vault's HTTP API (fetch) for what the suite needs: KV v2 mounts and
- * secrets, ACL policies, tokens, and the Kubernetes auth method with its roles and logins.
+ * A small typed client of HashiCorp Vault's HTTP API (undici's fetch, which takes a CA per client) for what
+ * the suite needs: KV v2 mounts and secrets, ACL policies, tokens, audit devices, and the Kubernetes auth
+ * method with its roles and logins.
  */
+import { Agent, fetch } from 'undici';
 import { sleep } from './processes';
 
 /** An error answer of Vault's API: its status and Vault's `errors` list. */
@@ -61,12 +63,25 @@ export interface VaultLogin {
 export class VaultClient {
   // A true private field: jest's diffs and util.inspect never show it.
   readonly #token: string | undefined;
+  private readonly dispatcher: Agent | undefined;
 
+  /**
+   * @param url the server, `http://` or `https://`
+   * @param token the Vault token to send
+   * @param caPem for `https://`, the CA that signed the server's certificate (the only one trusted)
+   */
   constructor(
     readonly url: string,
     token?: string,
+    private readonly caPem?: string,
   ) {
     this.#token = token;
+    this.dispatcher = caPem === undefined ? undefined : new Agent({ connect: { ca: caPem } });
+  }
+
+  /** The same server with another token. */
+  private withToken(token: string): VaultClient {
+    return new VaultClient(this.url, token, this.caPem);
   }
 
   /** A request to `/v1/<path>`; resolves with the JSON answer (undefined for 204), rejects with a VaultError. */
@@ -74,7 +89,7 @@ export class VaultClient {
     const headers: Record<string, string> = {};
     if (this.#token) headers['x-vault-token'] = this.#token;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${this.url}/v1/${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${this.url}/v1/${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), dispatcher: this.dispatcher });
     const text = await res.text();
     const json = text ? JSON.parse(text) : undefined;
     if (!res.ok) throw new VaultError(res.status, json?.errors ?? [text], `${method} /v1/${path}`);
@@ -83,7 +98,7 @@ export class VaultClient {
 
   /** Health as Vault reports it; answers (with a non-2xx status) also while sealed or uninitialised. */
   async health(): Promise<VaultHealth> {
-    const res = await fetch(`${this.url}/v1/sys/health`);
+    const res = await fetch(`${this.url}/v1/sys/health`, { dispatcher: this.dispatcher });
     return (await res.json()) as VaultHealth;
   }
 
@@ -122,7 +137,15 @@ export class VaultClient {
   /** A client holding a new token with exactly these policies (no `default`). */
   async tokenWith(policies: readonly string[], ttl = '10m'): Promise<VaultClient> {
     const answer = await this.request('POST', 'auth/token/create', { policies, ttl, no_default_policy: true });
-    return new VaultClient(this.url, answer.auth.client_token);
+    return this.withToken(answer.auth.client_token);
+  }
+
+  /**
+   * Enables a file audit device: every request and response, one JSON line each, with secret values HMACed
+   * (Vault never writes them in clear).
+   */
+  async enableFileAudit(filePath: string): Promise<void> {
+    await this.request('PUT', 'sys/audit/file', { type: 'file', options: { file_path: filePath } });
   }
 
   /** Enables the Kubernetes auth method at `auth/<mount>` and points it at an API server. */
@@ -152,6 +175,6 @@ export class VaultClient {
   /** Logs in to the Kubernetes auth method at `auth/<mount>` with a ServiceAccount's JWT. */
   async loginKubernetes(mount: string, role: string, jwt: string): Promise<VaultLogin> {
     const { auth } = await this.request('POST', `auth/${mount}/login`, { role, jwt });
-    return { client: new VaultClient(this.url, auth.client_token), policies: auth.token_policies, metadata: auth.metadata };
+    return { client: this.withToken(auth.client_token), policies: auth.token_policies, metadata: auth.metadata };
   }
 }

@@ -1,6 +1,8 @@
 /**
  * A HashiCorp Vault server in dev mode (in memory, unsealed, one root token) on 127.0.0.1, built by
- * `test/toolchain/build.sh vault`; `root` is a client (vault-client.ts) holding its root token.
+ * `test/toolchain/build.sh vault`; `root` is a client (vault-client.ts) holding its root token. With `tls`,
+ * the server serves https with a certificate for 127.0.0.1 from a CA dev mode generates (`caPem`), as ESO's
+ * vault provider requires.
  *
  * The root token is generated per run and reaches the server through its environment (not its command line,
  * which every user can read); the dev banner that prints it, and the unseal key, are redacted before they
@@ -29,6 +31,11 @@ function isolatedEnv(home: string): NodeJS.ProcessEnv {
   return env;
 }
 
+export interface VaultServerOptions {
+  /** Serve https (dev mode's own CA and certificate) rather than http. */
+  readonly tls?: boolean;
+}
+
 export class VaultServer {
   url = '';
   readonly #rootToken = randomBytes(24).toString('base64url');
@@ -43,6 +50,7 @@ export class VaultServer {
   constructor(
     private readonly dir: string,
     private readonly vaultTools: string,
+    private readonly options: VaultServerOptions = {},
   ) {
     this.home = join(dir, 'home');
     mkdirSync(this.home, { recursive: true });
@@ -58,19 +66,37 @@ export class VaultServer {
     return this.#rootToken;
   }
 
+  /** Where dev mode writes its CA, certificate and key when serving https. */
+  private get tlsDir(): string {
+    return join(this.dir, 'tls');
+  }
+
+  /** PEM of the CA that signed the server's certificate (https only). */
+  get caPem(): string {
+    if (!this.options.tls) throw new Error('VaultServer: caPem of a server without tls');
+    return readFileSync(join(this.tlsDir, 'vault-ca.pem'), 'utf8');
+  }
+
+  /** A client of this server trusting its CA, holding `token` (none: anonymous). */
+  client(token?: string): VaultClient {
+    return new VaultClient(this.url, token, this.options.tls ? this.caPem : undefined);
+  }
+
   /** A client holding the root token. */
   get root(): VaultClient {
-    return new VaultClient(this.url, this.#rootToken);
+    return this.client(this.#rootToken);
   }
 
   /** Starts the server and waits until it is unsealed, active and knows the root token. */
   async start(): Promise<void> {
     const port = await freePortWithSuccessor();
-    this.url = `http://127.0.0.1:${port}`;
+    const tls = this.options.tls ? ['-dev-tls', `-dev-tls-cert-dir=${this.tlsDir}`] : [];
+    if (this.options.tls) mkdirSync(this.tlsDir, { recursive: true });
+    this.url = `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
     this.processes.launch(
       'vault',
       this.binary,
-      ['server', '-dev', `-dev-listen-address=127.0.0.1:${port}`, '-dev-no-store-token'],
+      ['server', '-dev', ...tls, `-dev-listen-address=127.0.0.1:${port}`, '-dev-no-store-token'],
       { ...isolatedEnv(this.home), VAULT_DEV_ROOT_TOKEN_ID: this.#rootToken },
       (line) => line.replaceAll(this.#rootToken, '<root token>').replace(/^(Unseal Key|Recovery Key): .*/, '$1: <redacted>'),
     );
