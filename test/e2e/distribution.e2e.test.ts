@@ -26,6 +26,7 @@ import { hostSnapshot, type HostSnapshot } from './harness/host';
 import { KeyVaultStandIn } from './harness/key-vault-stand-in';
 import { adaptForNode, keyVaultStandInProvider } from './harness/node-adaptations';
 import { NodeCluster } from './harness/node-cluster';
+import { PULUMI_FIELD_MANAGER, applyAsPulumi, destroyAsPulumi, dryRunChanges, waitForEsoWriteBack } from './harness/pulumi-apply';
 import { createPod, getPod, podSummary, waitForReadyPod, waitingReasons } from './harness/pods';
 import { freePort } from './harness/processes';
 import { LoopbackRegistry } from './harness/registry';
@@ -91,9 +92,6 @@ async function grantToGroup(group: string, role: string, rules: unknown[]): Prom
   });
 }
 
-/** Pulumi's server-side apply: its own field manager (`pulumi-kubernetes-<random>`), never forcing. */
-const PULUMI_FIELD_MANAGER = 'pulumi-kubernetes-1f0e6c2a';
-
 /** The e2e catalogue, with the suite's registry (its port is chosen per run) as one of the credential's registries. */
 function e2eCatalogue(): Catalogue {
   const catalogue = loadCatalogue(join(__dirname, 'catalogue'));
@@ -112,9 +110,7 @@ function catalogueObjects(): KubeObject[] {
 }
 
 /** Applies the catalogue as `pulumi up` does. */
-async function deployCatalogue(): Promise<void> {
-  for (const o of catalogueObjects()) await deployer.apply(o, { fieldManager: PULUMI_FIELD_MANAGER, force: false });
-}
+const deployCatalogue = () => applyAsPulumi(deployer, catalogueObjects());
 
 /** Namespaces exactly as the catalogue would declare them, made with the TenantNamespace construct. */
 function tenantNamespaces(names: string[], tenant: string, requests: string[]): KubeObject[] {
@@ -656,32 +652,11 @@ describe('applied as Pulumi applies it: twice, then destroyed', () => {
 
   test('after ESO has reconciled, a second apply without force succeeds and a dry run changes nothing', async () => {
     const objects = catalogueObjects();
-    // ESO has written back every object it reconciles (finalizers, and with them its form of every duration).
-    await waitUntil('ESO finalizers on every ExternalSecret and ClusterExternalSecret', async () => {
-      for (const o of objects.filter((x) => ['ExternalSecret', 'ClusterExternalSecret'].includes(x.kind))) {
-        const live = await admin.get(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace);
-        if (!live?.metadata.finalizers?.some((f: string) => f.startsWith('externalsecrets.external-secrets.io/'))) return false;
-      }
-      return true;
-    });
+    await waitForEsoWriteBack(admin, objects);
     const started = Date.now();
-    for (const o of objects) await deployer.apply(o, { fieldManager: PULUMI_FIELD_MANAGER, force: false });
+    await applyAsPulumi(deployer, objects);
     figures.push(`second apply of ${objects.length} objects without force: no conflict, ${((Date.now() - started) / 1000).toFixed(1)} s`);
-
-    // What a dry run would change, compared with what is stored (status and bookkeeping aside).
-    const comparable = (o: KubeObject) => {
-      const { status: _status, metadata, ...rest } = o;
-      const { resourceVersion: _rv, managedFields, ...meta } = metadata as Record<string, any>;
-      const mine = (managedFields ?? []).filter((m: any) => m.manager === PULUMI_FIELD_MANAGER).map((m: any) => m.fieldsV1);
-      return { ...rest, metadata: meta, mine };
-    };
-    const changed: string[] = [];
-    for (const o of objects) {
-      const live = await admin.get(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace);
-      const dry = await deployer.apply(o, { fieldManager: PULUMI_FIELD_MANAGER, force: false, dryRun: true });
-      if (JSON.stringify(comparable(dry)) !== JSON.stringify(comparable(live!))) changed.push(`${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`);
-    }
-    expect(changed).toEqual([]);
+    expect(await dryRunChanges(deployer, admin, objects)).toEqual([]);
     // The durations as written are the durations as ESO keeps them.
     const master = await admin.get('external-secrets.io/v1', 'ExternalSecret', 'registry', CENTRAL);
     expect(master?.spec.refreshInterval).toBe(`${MASTER_REFRESH_SECONDS}s`);
@@ -701,15 +676,7 @@ describe('applied as Pulumi applies it: twice, then destroyed', () => {
     }
     const objects = all.filter((o) => !shared.includes(o));
     const started = Date.now();
-    for (const o of [...objects].reverse()) await deployer.delete(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace, 'Foreground');
-    const left = async () => {
-      const present: string[] = [];
-      for (const o of objects) if (await admin.get(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace)) present.push(`${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`);
-      return present;
-    };
-    await waitUntil('every applied object deleted', async () => (await left()).length === 0, 10 * 60).catch(async (error) => {
-      throw new Error(`${(error as Error).message}; still present: ${(await left()).join(', ')}`);
-    });
+    await destroyAsPulumi(deployer, admin, objects);
     figures.push(`foreground deletion of ${objects.length} objects (and ${(await admin.list('v1', 'Namespace', undefined, 'secrets/rotation=true')).length} rotation namespaces' copies) completed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     // The tenant copies ESO wrote went with their distributions.
     expect(await admin.list('external-secrets.io/v1', 'ExternalSecret', undefined, 'central-secret-store.io/credential=rotation')).toEqual([]);
