@@ -127,7 +127,7 @@ test('a rotation writes a new version that readers see at once; the previous one
 
 describe('the Kubernetes auth method against the local API server', () => {
   const MOUNT = kubernetesAuthMountOf(CLUSTER);
-  /** The same roles on a mount that reviews each token with the token itself, as stacks/vault-access.ts configures. */
+  /** The same roles on a mount with no reviewer token, which reviews each token with the token itself: why the stacks configure a reviewer (stacks/vault-token-reviewer.ts). */
   const SELF_REVIEW_MOUNT = `${MOUNT}-self-review`;
   const login = (tenant: string) => tenantLoginOf(SETTINGS, CLUSTER, tenant);
   const anonymous = () => vault.client();
