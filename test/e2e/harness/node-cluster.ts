@@ -5,7 +5,7 @@
  * all state is in one temporary folder. `stop()` stops every process by PID and puts the host back as it
  * was (host.ts); when the test process dies before it can, a guard process does it (host-guard.ts).
  */
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeClient } from '../../support/kube-client';
@@ -20,6 +20,14 @@ import { builtImages, type OciImage } from './toolchain';
 
 /** Resolves to 127.0.0.1, which the kubelet refuses as a node IP; the API server dials the node by this name. */
 export const NODE_NAME = 'localhost';
+
+/** A relay of host addresses into the pods' network namespace (NodeCluster.forward). */
+export interface Relay {
+  /** Stops relaying: connections from pods to the addresses are refused. */
+  cut(): Promise<void>;
+  /** Relays again, from a new process; resolves once it listens. */
+  restore(): Promise<void>;
+}
 
 export interface NodeTools {
   readonly kube: string;
@@ -125,13 +133,27 @@ export class NodeCluster {
   /**
    * Makes more host loopback addresses (host:port) reachable at the same address inside the pods' network
    * namespace, such as servers on the host that pods are clients of. Resolves once they listen there; the
-   * relay is stopped with the cluster.
+   * relay is stopped with the cluster. The relay returned can be cut and restored: while it is cut, pods
+   * get "connection refused" from those addresses, as from a server that the network no longer reaches.
    */
-  async forward(addresses: readonly string[]): Promise<void> {
+  async forward(addresses: readonly string[]): Promise<Relay> {
     const processes = this.controlPlane.processes;
-    const name = `netns-forward-${(this.forwards += 1)}`;
-    this.network.forward(processes, join(this.tools.node, 'netns-forward'), addresses, name);
-    await processes.waitFor(name, async () => processes.tail(name).includes('forwarding'));
+    const start = async () => {
+      const name = `netns-forward-${(this.forwards += 1)}`;
+      const child = this.network.forward(processes, join(this.tools.node, 'netns-forward'), addresses, name);
+      await processes.waitFor(name, async () => processes.tail(name).includes('forwarding'));
+      return child;
+    };
+    let child: ChildProcess | undefined = await start();
+    return {
+      cut: async () => {
+        if (child) await processes.stop(child);
+        child = undefined;
+      },
+      restore: async () => {
+        child ??= await start();
+      },
+    };
   }
 
   /**

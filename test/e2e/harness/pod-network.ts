@@ -10,7 +10,7 @@
  * forward the loopback addresses of other host servers the same way (NodeCluster.forward).
  * The kubelet stays on the host, so its HTTP and TCP probes cannot reach pods; pods use exec probes.
  */
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Processes } from './processes';
@@ -44,8 +44,8 @@ export class PodNetwork {
    * Makes host loopback addresses (host:port) reachable at the same address inside the namespace, through a
    * netns-forward process launched as `name`.
    */
-  forward(processes: Processes, netnsForward: string, addresses: readonly string[], name = 'netns-forward'): void {
-    processes.launch(name, netnsForward, [this.netns, ...addresses]);
+  forward(processes: Processes, netnsForward: string, addresses: readonly string[], name = 'netns-forward'): ChildProcess {
+    return processes.launch(name, netnsForward, [this.netns, ...addresses]);
   }
 
   /** Runs a command inside the namespace, e.g. to check that a pod listens. */

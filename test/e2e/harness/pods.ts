@@ -8,7 +8,7 @@ import { waitUntil } from './wait';
 export interface Pod {
   metadata: { name: string; namespace: string; labels?: Record<string, string>; creationTimestamp?: string };
   spec: Record<string, any>;
-  status?: { phase?: string; conditions?: { type: string; status: string }[]; containerStatuses?: ContainerStatus[] };
+  status?: { phase?: string; conditions?: { type: string; status: string; lastTransitionTime?: string }[]; containerStatuses?: ContainerStatus[] };
 }
 
 interface ContainerStatus {

@@ -94,11 +94,20 @@ export class Processes {
 
   /** SIGTERM to every process, newest first, then SIGKILL to those still running after `seconds`. */
   async stopAll(seconds = 10): Promise<void> {
-    for (const { child } of [...this.children].reverse()) if (running(child)) child.kill('SIGTERM');
-    const deadline = Date.now() + seconds * 1000;
-    while (this.children.some((p) => running(p.child)) && Date.now() < deadline) await sleep(100);
-    for (const { child } of this.children) if (running(child)) child.kill('SIGKILL');
+    await stopChildren([...this.children].reverse().map((p) => p.child), seconds);
   }
+
+  /** Stops one process this harness launched, as stopAll does, before the others. */
+  async stop(child: ChildProcess, seconds = 10): Promise<void> {
+    await stopChildren([child], seconds);
+  }
+}
+
+async function stopChildren(children: readonly ChildProcess[], seconds: number): Promise<void> {
+  for (const child of children) if (running(child)) child.kill('SIGTERM');
+  const deadline = Date.now() + seconds * 1000;
+  while (children.some(running) && Date.now() < deadline) await sleep(100);
+  for (const child of children) if (running(child)) child.kill('SIGKILL');
 }
 
 const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
