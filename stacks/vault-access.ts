@@ -60,6 +60,8 @@ const TOKEN_REVIEW_ROLE = 'system:auth-delegator';
 export class VaultAccess extends pulumi.ComponentResource {
   /** Everything the stores need before ESO can validate them. */
   readonly ready: pulumi.Resource[] = [];
+  /** The shared mount, when this stack owns the spaces: what writes into it waits for it. */
+  readonly sharedMount?: vault.Mount;
 
   constructor(name: string, args: VaultAccessArgs, opts?: pulumi.ComponentResourceOptions) {
     super('central-secret-store:vault:VaultAccess', name, {}, opts);
@@ -75,7 +77,7 @@ export class VaultAccess extends pulumi.ComponentResource {
     const spaces = new Map<string, pulumi.Resource>();
     if (args.ownsSpaces) {
       const shared = sharedSpaceOf(settings);
-      kvMount(`${name}-shared`, shared.mount, shared.namespace, 'Central Secret Store: masters of the shared credentials');
+      this.sharedMount = kvMount(`${name}-shared`, shared.mount, shared.namespace, 'Central Secret Store: masters of the shared credentials');
       for (const tenant of args.spaceTenants) {
         const space = tenantSpaceOf(settings, tenant);
         const owned: pulumi.Resource[] = [];

@@ -3,7 +3,7 @@
  * all agree on them.
  */
 import type { Catalogue } from './catalogue';
-import type { Cluster, Credential, Environment, Format, ImagePullSecret, OwnSecret, Tenant, TenantNamespace, VaultSettings } from './schema';
+import { type Cluster, type Credential, type Environment, type Format, type ImagePullSecret, type OwnSecret, type Tenant, type TenantNamespace, type VaultSettings, canarySchema } from './schema';
 
 /** Default for how often a tenant copy re-reads its master from the central namespace (Property 1's bound). */
 export const DEFAULT_REFRESH_INTERVAL = '1m0s';
@@ -128,6 +128,20 @@ export function deployersOf(cluster: Cluster): { readonly users: readonly string
 
 export function refreshIntervalOf(cluster: Cluster): string {
   return cluster.refreshInterval ?? DEFAULT_REFRESH_INTERVAL;
+}
+
+/** A cluster's canary, with its defaults applied. */
+export interface ResolvedCanary {
+  /** The namespace it is distributed to. */
+  readonly namespace: string;
+  /** Go duration within which a new value must reach the namespace. */
+  readonly bound: string;
+}
+
+/** The cluster's canary, or undefined when it has none (`canary: { enabled: false }`). */
+export function canaryOf(cluster: Cluster): ResolvedCanary | undefined {
+  const { enabled, namespace, bound } = cluster.canary ?? canarySchema.parse({});
+  return enabled ? { namespace, bound } : undefined;
 }
 
 /** A tenant's namespaces on one cluster, with the tenant they belong to. */
