@@ -12,18 +12,16 @@ import {
   type KeyVaultEnvironment,
   type VaultEnvironment,
   canaryOf,
-  canaryVaultPath,
   clusterNamed,
-  credentialsOfferedOn,
   environmentOf,
   isVaultEnvironment,
   keyVaultResourceGroupOf,
   namespacesOn,
   ownSecretsOf,
-  parseVaultReference,
   tenantsIn,
   validityOfVaultSecret,
   validityReport,
+  vaultMasterPathsOn,
   vaultOwnerOf,
 } from '../tenants/lib';
 import { CanarySecret, type CanaryVault, canaryValue } from './canary';
@@ -210,10 +208,6 @@ export class ClusterDeployment extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const masterPaths = [
-      ...credentialsOfferedOn(catalogue, cluster).flatMap((credential) => Object.entries(credential.vault ?? {}).map(([key, reference]) => parseVaultReference(reference, key).path)),
-      ...(canaryOf(cluster) ? [canaryVaultPath(cluster.name)] : []),
-    ];
     const access = new VaultAccess(
       `${name}-vault-access`,
       {
@@ -222,7 +216,7 @@ export class ClusterDeployment extends pulumi.ComponentResource {
         ownsSpaces,
         spaceTenants: tenantsIn(catalogue, environment).map((t) => t.name),
         clusterTenants: [...new Set(namespacesOn(catalogue, cluster).map((p) => p.tenant.name))].sort(),
-        masterPaths,
+        masterPaths: vaultMasterPathsOn(catalogue, cluster),
         kubernetesHost: config.vaultKubernetesHost ?? apiServer.apply((s) => s.server),
         kubernetesCaCert: apiServer.apply((s) => s.caCert),
         vaultProvider,

@@ -3,6 +3,8 @@
  * all agree on them.
  */
 import type { Catalogue } from './catalogue';
+import { canaryVaultPath } from './object-names';
+import { parseVaultReference } from './vault-layout';
 import { type Cluster, type Credential, type Environment, type Format, type ImagePullSecret, type OwnSecret, type Tenant, type TenantNamespace, type VaultSettings, canarySchema } from './schema';
 
 /** Default for how often a tenant copy re-reads its master from the central namespace (Property 1's bound). */
@@ -163,6 +165,17 @@ export function namespacesOn(catalogue: Catalogue, cluster: Cluster): PlacedName
 export function credentialsOfferedOn(catalogue: Catalogue, cluster: Cluster): Credential[] {
   const present = new Set(namespacesOn(catalogue, cluster).map((p) => p.tenant.name));
   return catalogue.credentials.filter((c) => c.allowedTenants.some((t) => present.has(t)));
+}
+
+/**
+ * The KV paths, relative to the shared mount, that a cluster of a HashiCorp Vault environment reads its masters
+ * from: every offered credential's, and its canary's. The masters' policy names exactly these.
+ */
+export function vaultMasterPathsOn(catalogue: Catalogue, cluster: Cluster): string[] {
+  return [
+    ...credentialsOfferedOn(catalogue, cluster).flatMap((credential) => Object.entries(credential.vault ?? {}).map(([key, reference]) => parseVaultReference(reference, key).path)),
+    ...(canaryOf(cluster) ? [canaryVaultPath(cluster.name)] : []),
+  ];
 }
 
 /** A tenant's own secret with where it is delivered and the file and field path where the catalogue declares it. */
