@@ -65,7 +65,7 @@ describe('npm run plan', () => {
 | \`contoso-css-prod\` (prod) | 432 | 36 | 0.9 % |
 | \`contoso-css-staging\` (staging) | 192 | 16 | 0.4 % |
 
-Each cluster reads the master of every credential it offers from its environment's vault every 5m0s, one GET per master key; tenant copies read the cluster's API server, never the vault. Each namespace reads its own secrets, and its tenant's global secrets on that cluster, every 5m0s, one GET per key. The peak is all of them refreshing at once, as after ESO restarts. HashiCorp Vault has no fixed limit: the peak is for sizing the server.
+Each cluster reads the master of every credential it offers from its environment's vault every 5m0s, one GET per master key, and its canary's one value; tenant copies read the cluster's API server, never the vault. Each namespace reads its own secrets, and its tenant's global secrets on that cluster, every 5m0s, one GET per key. The peak is all of them refreshing at once, as after ESO restarts. HashiCorp Vault has no fixed limit: the peak is for sizing the server.
 
 ### Own secrets expiring within 30 days of 2028-02-15
 
