@@ -3,6 +3,8 @@ import * as containerservice from '@pulumi/azure-native/containerservice';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import * as vault from '@pulumi/vault';
+import { Duration } from 'cdk8s';
+import { parseGoDuration } from '../constructs/src/duration';
 import { ESO_NAMESPACE, ESO_SERVICE_ACCOUNT } from '../constructs/src';
 import { type ClusterManifests, synthesizeCluster } from '../plane';
 import {
@@ -71,12 +73,14 @@ export class ClusterDeployment extends pulumi.ComponentResource {
     this.objectCount = manifests.clusterScoped.length + manifests.namespaced.length;
 
     const canary = canaryOf(cluster) ? canaryValue(manifests, stackSettingsOf(config)) : undefined;
+    const bound = canaryOf(cluster)?.bound;
+    const canaryBound = bound === undefined ? undefined : Duration.seconds(Number(parseGoDuration(bound)! / 1_000_000_000n));
     const writeCanary = (target: CanaryVault) =>
       canary === undefined ? undefined : new CanarySecret(`${name}-canary`, { cluster: cluster.name, value: canary, vault: target }, { parent: this }).value;
 
     if (isVaultEnvironment(environment)) {
       this.vaultUri = pulumi.output(environment.vault.address);
-      this.canary = this.deployWithVault(name, catalogue, config, cluster, environment, ownsVault, manifests, writeCanary);
+      this.canary = this.deployWithVault(name, catalogue, config, cluster, environment, ownsVault, manifests, writeCanary, canaryBound);
       this.registerOutputs({ vaultUri: this.vaultUri, canary: this.canary, objectCount: this.objectCount });
       return;
     }
@@ -169,6 +173,7 @@ export class ClusterDeployment extends pulumi.ComponentResource {
         concurrency: config.esoConcurrency,
         serviceMonitor: config.serviceMonitor,
         alerts: config.alerts,
+        canaryBound,
       },
       { parent: this },
     );
@@ -194,6 +199,7 @@ export class ClusterDeployment extends pulumi.ComponentResource {
     ownsSpaces: boolean,
     manifests: ClusterManifests,
     writeCanary: (target: CanaryVault) => pulumi.Output<string> | undefined,
+    canaryBound: Duration | undefined,
   ): pulumi.Output<string> | undefined {
     const kubeconfig = cluster.kind === 'aks' ? aksKubeconfig(aksOf(config, cluster), this) : config.kubeconfig!;
     // The API server's address and CA are not secret, though the kubeconfig is: previews show their changes.
@@ -227,7 +233,7 @@ export class ClusterDeployment extends pulumi.ComponentResource {
     const canary = writeCanary({ kind: 'vault', settings: environment.vault, provider: vaultProvider, dependsOn: access.sharedMount ? [access.sharedMount] : [] });
     const eso = new EsoRelease(
       `${name}-eso`,
-      { provider, replicas: config.esoReplicas, concurrency: config.esoConcurrency, serviceMonitor: config.serviceMonitor, alerts: config.alerts },
+      { provider, replicas: config.esoReplicas, concurrency: config.esoConcurrency, serviceMonitor: config.serviceMonitor, alerts: config.alerts, canaryBound },
       { parent: this },
     );
     new ReloaderRelease(`${name}-reloader`, { provider }, { parent: this });

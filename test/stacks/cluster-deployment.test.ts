@@ -291,6 +291,13 @@ describe('the canary', () => {
     expect(await valueOf((await deploy('aks-weu-staging', {}, otherCluster)).result)).toBe(first);
   });
 
+  test("the canary alert's bound is the catalogue's", async () => {
+    const slower = { ...catalogue, clusters: catalogue.clusters.map((c) => (c.name === 'aks-weu-staging' ? { ...c, canary: { enabled: true, namespace: 'central-secret-store-canary', bound: '20m0s' } } : c)) };
+    const alerts = only(ofType((await deploy('aks-weu-staging', {}, slower)).resources, 'kubernetes:yaml/v2:ConfigGroup').filter((g) => g.name.endsWith('-eso-alerts')), 'kubernetes:yaml/v2:ConfigGroup');
+    const stale = alerts.inputs.objs[0].spec.groups.flatMap((g: any) => g.rules).find((r: any) => r.alert === 'CentralSecretStoreCanaryStale');
+    expect(stale.expr).toMatch(/ > 1200$/);
+  });
+
   test('a cluster without a canary writes none and exports none', async () => {
     const without = { ...catalogue, clusters: catalogue.clusters.map((c) => (c.name === 'aks-weu-staging' ? { ...c, canary: { enabled: false, namespace: 'central-secret-store-canary', bound: '15m0s' } } : c)) };
     const { result, resources } = await deploy('aks-weu-staging', {}, without);
