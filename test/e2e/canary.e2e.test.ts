@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CanaryResult, checkCanary } from '../../cli/canary';
+import { type CanaryResult, checkCanary, sha256 } from '../../cli/canary';
 import { KubeOperations } from '../../cli/kube-operations';
 import { loadKubeConfig } from '../../cli/kube';
 import { EXIT } from '../../cli/exit-codes';
@@ -23,6 +23,7 @@ import { KeyVaultStandIn } from './harness/key-vault-stand-in';
 import { adaptForNode } from './harness/node-adaptations';
 import { NodeCluster } from './harness/node-cluster';
 import { buildTargets } from './harness/toolchain';
+import { waitUntil } from './harness/wait';
 import { KubeClient, type KubeObject } from '../support/kube-client';
 import { tempDir } from '../support/temp-dir';
 
@@ -129,6 +130,13 @@ describe('the canary on a real node', () => {
     const broken = [{ ...selectors[0], matchLabels: { ...selectors[0].matchLabels, 'secrets/canary': 'nobody' } }];
     expect((await deployer.request('PATCH', ces, { spec: { namespaceSelectors: broken } }, 'application/merge-patch+json')).status).toBe(200);
     keyVault.set({ [CANARY]: 'deploy-4' });
+    // The master gets the value as ever; only the copy can no longer follow.
+    await waitUntil(
+      'the master holding deploy-4',
+      async () => (await operations.secretDigest('central-secret-store', 'canary', 'value')) === sha256('deploy-4'),
+      120,
+      async () => JSON.stringify((await operations.readExternalSecret('central-secret-store', 'canary'))?.conditions),
+    );
 
     // The command itself, on a copy of the catalogue with the canary on and a short bound.
     const catalogue = join(tempDir('canary-catalogue-'), 'catalogue');
