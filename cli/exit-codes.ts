@@ -11,7 +11,7 @@ export const EXIT = {
   invalidCatalogue: 2,
   /** `plan` only: the change grants something the base did not. */
   accessWidened: 3,
-  /** `rotate`, `recover`: the deadline passed and something lags (named on the output). */
+  /** `rotate`, `recover`, `canary`: the deadline passed and something lags (named on the output). */
   lagging: 4,
 } as const;
 
@@ -21,4 +21,4 @@ export const EXIT_CODES_HELP = `Exit codes:
   ${EXIT.error}  an error (arguments, files, git, the cluster)
   ${EXIT.invalidCatalogue}  a catalogue does not validate
   ${EXIT.accessWidened}  plan: access widens (a security review is due)
-  ${EXIT.lagging}  rotate, recover: the deadline passed with something lagging`;
+  ${EXIT.lagging}  rotate, recover, canary: the deadline passed with something lagging`;

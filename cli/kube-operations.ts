@@ -4,6 +4,7 @@
  */
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { CREDENTIAL_LABEL, PRODUCT_LABELS, RELOADER_NAMESPACE } from '../constructs/src/labels';
+import { type CanaryCluster, sha256 } from './canary';
 import { DATA_HASH_ANNOTATION, type ExternalSecretState, FORCE_SYNC_ANNOTATION, OPERATIONS_FIELD_MANAGER, patchTimeOf } from './resync';
 import type { Distribution, ForceSyncTarget, RotationCluster, SecretVersion } from './rotation';
 import { type WorkloadKind, type WorkloadObject, type WorkloadState, workloadState } from './workloads';
@@ -43,7 +44,7 @@ export function externalSecretState(object: EsoObject): ExternalSecretState {
   };
 }
 
-export class KubeOperations implements RotationCluster {
+export class KubeOperations implements RotationCluster, CanaryCluster {
   readonly centralNamespace = CENTRAL_NAMESPACE;
   private readonly core: CoreV1Api;
   private readonly apps: AppsV1Api;
@@ -109,6 +110,12 @@ export class KubeOperations implements RotationCluster {
     const secret = await orUndefined(this.core.readNamespacedSecret({ namespace, name }));
     if (!secret) return undefined;
     return { resourceVersion: secret.metadata?.resourceVersion ?? '', dataHash: secret.metadata?.annotations?.[DATA_HASH_ANNOTATION] };
+  }
+
+  async secretDigest(namespace: string, name: string, key: string): Promise<string | undefined> {
+    const secret = await orUndefined(this.core.readNamespacedSecret({ namespace, name }));
+    const data = secret?.data?.[key];
+    return data === undefined ? undefined : sha256(Buffer.from(data, 'base64'));
   }
 
   async workloads(namespace: string): Promise<WorkloadState[]> {

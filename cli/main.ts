@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { canaryCommand } from './commands/canary';
 import { planCommand } from './commands/plan';
 import { recoverCommand } from './commands/recover';
 import { releaseFinalizersCommand } from './commands/release-finalizers';
@@ -27,7 +28,8 @@ export function program(): Command {
     .addCommand(schemaCommand())
     .addCommand(releaseFinalizersCommand())
     .addCommand(rotateCommand())
-    .addCommand(recoverCommand());
+    .addCommand(recoverCommand())
+    .addCommand(canaryCommand());
 }
 
 /** Runs the command line; anything a command throws is an error, named by the program, with exit code 1. */

@@ -72,7 +72,7 @@ function vaultReadsSection(plan: AccessPlan): string[] {
     '|---|---:|---:|---:|',
     ...plan.vaultReads.map((r) => `| \`${r.vault}\` (${r.environment}) | ${cell(r, 'perHour')} | ${cell(r, 'peak')} | ${share(r)} |`),
     '',
-    `Each cluster reads the master of every credential it offers from its environment's vault every ${MASTER_REFRESH_INTERVAL}, one GET per master key; tenant copies read the cluster's API server, never the vault. ` +
+    `Each cluster reads the master of every credential it offers from its environment's vault every ${MASTER_REFRESH_INTERVAL}, one GET per master key, and its canary's one value; tenant copies read the cluster's API server, never the vault. ` +
       `Each namespace reads its own secrets, and its tenant's global secrets on that cluster, every ${OWN_SECRET_REFRESH_INTERVAL}, one GET per key. ` +
       "The peak is all of them refreshing at once, as after ESO restarts. HashiCorp Vault has no fixed limit: the peak is for sizing the server.",
     '',

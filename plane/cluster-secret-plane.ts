@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import {
+  Canary,
   CentralCredentialStore,
   CentralSecretStore,
   CredentialDistribution,
@@ -18,6 +19,7 @@ import {
   WorkloadSecret,
 } from '../constructs/src';
 import {
+  CANARY_CREDENTIAL,
   CENTRAL_NAMESPACE,
   CENTRAL_READER,
   type Catalogue,
@@ -25,6 +27,7 @@ import {
   type OwnSecret,
   STORE_REFERENCE_POLICY,
   TENANT_OWNER_ROLE,
+  canaryOf,
   centralStoreName,
   clusterNamed,
   credentialsOfferedOn,
@@ -73,6 +76,18 @@ export class ClusterSecretPlane extends Chart {
       tenantStorePrefix: tenantStoreName(''),
       centralNamespace: central.namespaceName,
     });
+
+    const canary = canaryOf(cluster);
+    if (canary) {
+      new Canary(this, 'canary', {
+        central,
+        store: backend.masters,
+        vaultSecret: backend.canarySecret,
+        credentialName: CANARY_CREDENTIAL,
+        namespaceName: canary.namespace,
+        refreshInterval: refreshIntervalOf(cluster),
+      });
+    }
 
     for (const credential of credentialsOfferedOn(catalogue, cluster)) {
       const store = new CentralCredentialStore(this, `store-central-${credential.name}`, {

@@ -9,6 +9,9 @@ import {
   VAULT_STORE,
   type VaultLogin,
   type VaultSpace,
+  CANARY_KEY,
+  canaryKeyVaultSecretName,
+  canaryVaultPath,
   environmentOf,
   mastersLoginOf,
   parseVaultReference,
@@ -32,6 +35,8 @@ export interface SecretBackend {
   masterSecrets(credential: Credential): Record<string, RemoteSecretReference>;
   /** Where the backend holds each key of a tenant's own secret. */
   ownSecrets(secret: OwnSecret): Record<string, RemoteSecretReference>;
+  /** Where the backend holds the cluster's canary value. */
+  readonly canarySecret: RemoteSecretReference;
 }
 
 export function secretBackendOf(scope: Construct, catalogue: Catalogue, cluster: Cluster, centralNamespace: string): SecretBackend {
@@ -72,6 +77,7 @@ export function secretBackendOf(scope: Construct, catalogue: Catalogue, cluster:
         store(`store-${tenant}`, tenantStoreName(tenant), tenantSpaceOf(vault, tenant), tenantLoginOf(vault, cluster.name, tenant), namespaces),
       masterSecrets: (credential) => references(named(credential.vault, `credential ${credential.name}`)),
       ownSecrets: (secret) => references(named(secret.vault, `secret ${secret.name}`)),
+      canarySecret: { key: canaryVaultPath(cluster.name), property: CANARY_KEY },
     };
   }
 
@@ -83,5 +89,6 @@ export function secretBackendOf(scope: Construct, catalogue: Catalogue, cluster:
     tenantStore: (tenant, namespaces) => new KeyVaultStore(scope, `store-${tenant}`, { ...common, name: tenantStoreName(tenant), conditions: onlyFrom(namespaces) }),
     masterSecrets: (credential) => named(credential.keyVault, `credential ${credential.name}`),
     ownSecrets: (secret) => named(secret.keyVault, `secret ${secret.name}`),
+    canarySecret: canaryKeyVaultSecretName(cluster.name),
   };
 }

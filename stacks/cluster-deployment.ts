@@ -3,6 +3,8 @@ import * as containerservice from '@pulumi/azure-native/containerservice';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import * as vault from '@pulumi/vault';
+import { Duration } from 'cdk8s';
+import { parseGoDuration } from '../constructs/src/duration';
 import { ESO_NAMESPACE, ESO_SERVICE_ACCOUNT } from '../constructs/src';
 import { type ClusterManifests, synthesizeCluster } from '../plane';
 import {
@@ -11,6 +13,7 @@ import {
   type Environment,
   type KeyVaultEnvironment,
   type VaultEnvironment,
+  canaryOf,
   clusterNamed,
   environmentOf,
   isVaultEnvironment,
@@ -20,7 +23,8 @@ import {
   validityReport,
   vaultOwnerOf,
 } from '../tenants/lib';
-import type { StackConfig } from './config';
+import { CanarySecret, type CanaryVault, canaryValue } from './canary';
+import { type StackConfig, stackSettingsOf } from './config';
 import { apiServerOf } from './kubeconfig';
 import { EsoIdentity } from './eso-identity';
 import { EsoRelease } from './eso-release';
@@ -42,6 +46,7 @@ export interface ClusterDeploymentArgs {
  * Reloader beside it, which rolls opted-in workloads when their copies change), and the cluster's manifests
  * from the catalogue. With Azure Key Vault: the vault (created by the owning stack, looked up by the others), the identity ESO uses and its one role assignment. With HashiCorp Vault: the
  * spaces and policies (owning stack) and this cluster's Kubernetes auth mount and roles (see VaultAccess).
+ * Either way the cluster's canary value for this deployment goes into the vault (see CanarySecret).
  */
 export class ClusterDeployment extends pulumi.ComponentResource {
   /** The vault's address: a Key Vault URI or the Vault server's address. */
@@ -50,6 +55,8 @@ export class ClusterDeployment extends pulumi.ComponentResource {
   readonly esoClientId?: pulumi.Output<string>;
   /** Key id for AKS KMS etcd encryption (aks clusters of Key Vault environments). */
   readonly etcdKmsKeyId?: pulumi.Output<string>;
+  /** The canary value this deployment writes (see canaryValue), for the canary check; absent without a canary. */
+  readonly canary?: pulumi.Output<string>;
   readonly objectCount: number;
 
   constructor(name: string, args: ClusterDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -62,10 +69,16 @@ export class ClusterDeployment extends pulumi.ComponentResource {
     const manifests = synthesizeCluster(catalogue, cluster.name);
     this.objectCount = manifests.clusterScoped.length + manifests.namespaced.length;
 
+    const canary = canaryOf(cluster) ? canaryValue(manifests, stackSettingsOf(config)) : undefined;
+    const bound = canaryOf(cluster)?.bound;
+    const canaryBound = bound === undefined ? undefined : Duration.seconds(Number(parseGoDuration(bound)! / 1_000_000_000n));
+    const writeCanary = (target: CanaryVault) =>
+      canary === undefined ? undefined : new CanarySecret(`${name}-canary`, { cluster: cluster.name, value: canary, vault: target }, { parent: this }).value;
+
     if (isVaultEnvironment(environment)) {
       this.vaultUri = pulumi.output(environment.vault.address);
-      this.deployWithVault(name, catalogue, config, cluster, environment, ownsVault, manifests);
-      this.registerOutputs({ vaultUri: this.vaultUri, objectCount: this.objectCount });
+      this.canary = this.deployWithVault(name, catalogue, config, cluster, environment, ownsVault, manifests, writeCanary, canaryBound);
+      this.registerOutputs({ vaultUri: this.vaultUri, canary: this.canary, objectCount: this.objectCount });
       return;
     }
 
@@ -96,6 +109,9 @@ export class ClusterDeployment extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+
+    // After the vault exists: the owning stack creates it in this same run.
+    this.canary = writeCanary({ kind: 'keyVault', vaultName: keyVault.name, resourceGroupName: vault.vaultId.apply(() => keyVaultResourceGroupOf(keyVaultEnvironment)) });
 
     let kubeconfig: pulumi.Output<string>;
     let identity: EsoIdentity;
@@ -154,6 +170,7 @@ export class ClusterDeployment extends pulumi.ComponentResource {
         concurrency: config.esoConcurrency,
         serviceMonitor: config.serviceMonitor,
         alerts: config.alerts,
+        canaryBound,
       },
       { parent: this },
     );
@@ -163,7 +180,7 @@ export class ClusterDeployment extends pulumi.ComponentResource {
 
     this.vaultUri = vault.vaultUri;
     this.esoClientId = identity.clientId;
-    this.registerOutputs({ vaultUri: this.vaultUri, esoClientId: this.esoClientId, etcdKmsKeyId: this.etcdKmsKeyId, objectCount: this.objectCount });
+    this.registerOutputs({ vaultUri: this.vaultUri, esoClientId: this.esoClientId, etcdKmsKeyId: this.etcdKmsKeyId, canary: this.canary, objectCount: this.objectCount });
   }
 
   /**
@@ -178,7 +195,9 @@ export class ClusterDeployment extends pulumi.ComponentResource {
     environment: VaultEnvironment,
     ownsSpaces: boolean,
     manifests: ClusterManifests,
-  ): void {
+    writeCanary: (target: CanaryVault) => pulumi.Output<string> | undefined,
+    canaryBound: Duration | undefined,
+  ): pulumi.Output<string> | undefined {
     const kubeconfig = cluster.kind === 'aks' ? aksKubeconfig(aksOf(config, cluster), this) : config.kubeconfig!;
     // The API server's address and CA are not secret, though the kubeconfig is: previews show their changes.
     const apiServer = pulumi.unsecret(kubeconfig.apply((text) => apiServerOf(text)));
@@ -194,7 +213,7 @@ export class ClusterDeployment extends pulumi.ComponentResource {
     );
     const eso = new EsoRelease(
       `${name}-eso`,
-      { provider, replicas: config.esoReplicas, concurrency: config.esoConcurrency, serviceMonitor: config.serviceMonitor, alerts: config.alerts },
+      { provider, replicas: config.esoReplicas, concurrency: config.esoConcurrency, serviceMonitor: config.serviceMonitor, alerts: config.alerts, canaryBound },
       { parent: this },
     );
     const access = new VaultAccess(
@@ -212,8 +231,10 @@ export class ClusterDeployment extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    const canary = writeCanary({ kind: 'vault', settings: environment.vault, provider: vaultProvider, dependsOn: access.sharedMount ? [access.sharedMount] : [] });
     new ReloaderRelease(`${name}-reloader`, { provider }, { parent: this });
     new SecretPlane(`${name}-secrets`, { manifests, provider, dependsOn: [eso.release, ...access.ready] }, { parent: this });
+    return canary;
   }
 }
 

@@ -60,6 +60,11 @@ function parseConfigValue(text: string): unknown {
 
 const SETTING_KEYS = Object.keys(stackSettingsSchema.shape) as (keyof StackSettings)[];
 
+/** The settings of a stack that are not secret, with the region: what a digest of the deployment may include. */
+export function stackSettingsOf(config: StackConfig): Record<string, unknown> {
+  return { ...Object.fromEntries(SETTING_KEYS.map((key) => [key, config[key]])), location: config.location };
+}
+
 /**
  * Reads and validates the stack's config. Every problem is reported at once, by config key, before any
  * resource is declared.

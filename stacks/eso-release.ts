@@ -1,6 +1,6 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { App, Chart } from 'cdk8s';
+import { App, Chart, type Duration } from 'cdk8s';
 import { ESO_NAMESPACE, ESO_SERVICE_ACCOUNT, SecretPlaneAlerts, type SecretPlaneAlertsProps } from '../constructs/src';
 import { CENTRAL_NAMESPACE } from '../tenants/lib';
 import { pinnedChartRelease } from './pinned-chart';
@@ -111,6 +111,11 @@ export interface EsoReleaseArgs extends EsoValuesOptions {
    * @default - the value of serviceMonitor
    */
   readonly alerts?: boolean;
+  /**
+   * How long the cluster's canary may go without arriving before its alert fires: the catalogue's bound.
+   * @default - SecretPlaneAlerts' default, 15 minutes
+   */
+  readonly canaryBound?: Duration;
 }
 
 /**
@@ -128,7 +133,7 @@ export class EsoRelease extends pulumi.ComponentResource {
     super('central-secret-store:kubernetes:EsoRelease', name, {}, opts);
     this.release = new k8s.helm.v3.Release(name, pinnedChartRelease(ESO_CHART, ESO_NAMESPACE, 600, esoChartValues(args)), { parent: this, provider: args.provider });
     if (args.alerts ?? args.serviceMonitor ?? true) {
-      this.alerts = new k8s.yaml.v2.ConfigGroup(`${name}-alerts`, { objs: esoAlertObjects() }, { parent: this, provider: args.provider, dependsOn: [this.release] });
+      this.alerts = new k8s.yaml.v2.ConfigGroup(`${name}-alerts`, { objs: esoAlertObjects(args.canaryBound ? { canaryBound: args.canaryBound } : {}) }, { parent: this, provider: args.provider, dependsOn: [this.release] });
     }
     if (args.clientId === undefined) {
       this.registerOutputs({});

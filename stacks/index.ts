@@ -13,3 +13,5 @@ export const vaultUri = deployment.vaultUri;
 export const esoClientId = deployment.esoClientId;
 export const etcdKmsKeyId = deployment.etcdKmsKeyId;
 export const objectCount = deployment.objectCount;
+/** The canary value this deployment wrote: `central-secret-store canary --expect "$(pulumi stack output canary)"`. */
+export const canary = deployment.canary;

@@ -16,10 +16,9 @@ import {
   tenantLoginOf,
   tenantPolicyOf,
   tenantSpaceOf,
-  credentialsOfferedOn,
   namespacesOn,
-  parseVaultReference,
   tenantsIn,
+  vaultMasterPathsOn,
 } from '../tenants/lib';
 import { VaultTokenReviewer } from './vault-token-reviewer';
 
@@ -61,9 +60,7 @@ export function vaultScopeOf(catalogue: Catalogue, cluster: Cluster, environment
   return {
     spaceTenants: tenantsIn(catalogue, environment).map((t) => t.name),
     clusterTenants: [...new Set(namespacesOn(catalogue, cluster).map((p) => p.tenant.name))].sort(),
-    masterPaths: credentialsOfferedOn(catalogue, cluster).flatMap((credential) =>
-      Object.entries(credential.vault ?? {}).map(([key, reference]) => parseVaultReference(reference, key).path),
-    ),
+    masterPaths: vaultMasterPathsOn(catalogue, cluster),
   };
 }
 
@@ -79,6 +76,8 @@ export function vaultScopeOf(catalogue: Catalogue, cluster: Cluster, environment
 export class VaultAccess extends pulumi.ComponentResource {
   /** Everything the stores need before ESO can validate them. */
   readonly ready: pulumi.Resource[] = [];
+  /** The shared mount, when this stack owns the spaces: what writes into it waits for it. */
+  readonly sharedMount?: vault.Mount;
 
   constructor(name: string, args: VaultAccessArgs, opts?: pulumi.ComponentResourceOptions) {
     super('central-secret-store:vault:VaultAccess', name, {}, opts);
@@ -94,7 +93,7 @@ export class VaultAccess extends pulumi.ComponentResource {
     const spaces = new Map<string, pulumi.Resource>();
     if (args.ownsSpaces) {
       const shared = sharedSpaceOf(settings);
-      kvMount(`${name}-shared`, shared.mount, shared.namespace, 'Central Secret Store: masters of the shared credentials');
+      this.sharedMount = kvMount(`${name}-shared`, shared.mount, shared.namespace, 'Central Secret Store: masters of the shared credentials');
       for (const tenant of args.spaceTenants) {
         const space = tenantSpaceOf(settings, tenant);
         const owned: pulumi.Resource[] = [];

@@ -3,6 +3,7 @@
  * the format its consumer expects, with the External Secrets Operator (API external-secrets.io/v1).
  */
 export * from './admission';
+export * from './canary';
 export * from './central-credential-store';
 export * from './central-secret-store';
 export * from './credential-distribution';

@@ -10,6 +10,13 @@ export const PRODUCT_KEY_DOMAIN = 'central-secret-store.io';
 /** Namespace label naming the tenant that owns the namespace. */
 export const TENANT_LABEL = `${PRODUCT_KEY_DOMAIN}/tenant`;
 
+/**
+ * The tenant label of a canary's namespace (see Canary). It holds `--`, which tenant names may not (their
+ * vault spaces end in it), so no tenant's namespace can pass for a canary's and a canary's store admits no
+ * tenant's namespace.
+ */
+export const CANARY_TENANT = 'central-secret-store--canary';
+
 /** Label naming the shared credential an object serves or a Secret was copied from. */
 export const CREDENTIAL_LABEL = `${PRODUCT_KEY_DOMAIN}/credential`;
 

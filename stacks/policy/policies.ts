@@ -84,12 +84,19 @@ export const esoChartPinned = forType(
   },
 );
 
+/**
+ * The canary's Key Vault secret (stacks/canary.ts, same content type): a marker that changes with every
+ * deployment, not a secret, and an expiry would stop ESO reading it between deployments.
+ */
+export const CANARY_SECRET = { namePrefix: 'css-canary-', contentType: 'central-secret-store canary marker' } as const;
+
 export const vaultSecretsExpire = forType(
   'key-vault-secret-expires',
-  'Secrets Pulumi writes to Key Vault carry an expiry date.',
+  'Secrets Pulumi writes to Key Vault carry an expiry date (the canary marker excepted).',
   'azure-native:keyvault:Secret',
   (props, report) => {
-    if (typeof props.properties?.attributes?.expires !== 'number') report('properties.attributes.expires must be set (seconds since the epoch)');
+    const canary = String(props.secretName ?? '').startsWith(CANARY_SECRET.namePrefix) && props.properties?.contentType === CANARY_SECRET.contentType;
+    if (!canary && typeof props.properties?.attributes?.expires !== 'number') report('properties.attributes.expires must be set (seconds since the epoch)');
   },
 );
 

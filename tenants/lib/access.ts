@@ -5,10 +5,11 @@
  * deployed. A test checks each kind of grant against what synth writes, so the model cannot drift from the
  * objects that enforce it.
  */
+import { CANARY_TENANT } from '../../constructs/src/labels';
 import type { Catalogue } from './catalogue';
-import { centralStoreName, tenantStoreName } from './object-names';
-import { credentialsOfferedOn, deployersOf, environmentOf, formatsOf, namespacesOn, pullSecretsOf } from './resolve';
-import { type Backend, masterLocations, ownSecretLocations, vaultOfEnvironment } from './vault-locations';
+import { CANARY_CREDENTIAL, CANARY_KEY, centralStoreName, tenantStoreName } from './object-names';
+import { canaryOf, credentialsOfferedOn, deployersOf, environmentOf, formatsOf, namespacesOn, pullSecretsOf } from './resolve';
+import { type Backend, canaryLocation, masterLocations, ownSecretLocations, vaultOfEnvironment } from './vault-locations';
 
 /** A namespace receives a shared credential in one format (a ClusterExternalSecret selects it). */
 export interface DeliveryGrant {
@@ -167,6 +168,16 @@ export function accessGrants(catalogue: Catalogue): Grant[] {
         grants.push({ kind: 'master', cluster, ...vault, credential: credential.name, key, vaultSecret });
       }
       for (const tenant of credential.allowedTenants) grants.push({ kind: 'credential-store', cluster, store, credential: credential.name, tenant });
+    }
+    // The canary reaches its own namespace only, whose tenant no tenant of the catalogue can be.
+    const canary = canaryOf(definition);
+    if (canary) {
+      const credential = CANARY_CREDENTIAL;
+      grants.push(
+        { kind: 'master', cluster, ...vault, credential, key: CANARY_KEY, vaultSecret: canaryLocation(environment, cluster) },
+        { kind: 'credential-store', cluster, store: centralStoreName(credential), credential, tenant: CANARY_TENANT },
+        { kind: 'delivery', cluster, tenant: CANARY_TENANT, namespace: canary.namespace, credential, format: 'opaque' },
+      );
     }
     for (const { tenant, namespace } of namespacesOn(catalogue, definition)) {
       const at = { cluster, tenant: tenant.name, namespace: namespace.name };

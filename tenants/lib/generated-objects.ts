@@ -6,6 +6,7 @@
  */
 import { type Catalogue, tenantFileAt, writtenIndex } from './catalogue';
 import {
+  CANARY_CREDENTIAL,
   CENTRAL_NAMESPACE,
   CENTRAL_READER,
   KEY_VAULT_STORE,
@@ -20,7 +21,7 @@ import {
   tenantStoreName,
   workloadReaderName,
 } from './object-names';
-import { credentialsOfferedOn, formatsOf, pullSecretsOf } from './resolve';
+import { canaryOf, credentialsOfferedOn, formatsOf, pullSecretsOf } from './resolve';
 
 export interface GeneratedObject {
   readonly cluster: string;
@@ -59,6 +60,21 @@ export function generatedObjects(catalogue: Catalogue): GeneratedObject[] {
     for (const policy of [NAMESPACE_LABEL_POLICY, STORE_REFERENCE_POLICY]) {
       add({ ...platform, kind: 'ValidatingAdmissionPolicy', name: policy });
       add({ ...platform, kind: 'ValidatingAdmissionPolicyBinding', name: policy });
+    }
+
+    // The canary's objects come before the credentials' and tenants', so that a collision is reported at theirs.
+    const canary = canaryOf(cluster);
+    if (canary) {
+      const at = ['clusters', writtenIndex(catalogue, 'clusters', c)];
+      const own = { producer: `the canary of cluster ${cluster.name}`, file: catalogue.sources.clusters, path: cluster.canary?.namespace ? [...at, 'canary', 'namespace'] : [...at, 'name'], owner: 'canary' };
+      const copy = distributionName(CANARY_CREDENTIAL, 'opaque');
+      add({ ...own, kind: 'Namespace', name: canary.namespace });
+      add({ ...own, kind: 'ClusterSecretStore', name: centralStoreName(CANARY_CREDENTIAL) });
+      add({ ...own, kind: 'ExternalSecret', namespace: CENTRAL_NAMESPACE, name: CANARY_CREDENTIAL });
+      add({ ...own, kind: 'Secret', namespace: CENTRAL_NAMESPACE, name: CANARY_CREDENTIAL, writtenByEso: true });
+      add({ ...own, kind: 'ClusterExternalSecret', name: copy });
+      add({ ...own, kind: 'ExternalSecret', namespace: canary.namespace, name: copy, writtenByEso: true });
+      add({ ...own, kind: 'Secret', namespace: canary.namespace, name: copy, writtenByEso: true });
     }
 
     const offered = new Set(credentialsOfferedOn(catalogue, cluster).map((credential) => credential.name));

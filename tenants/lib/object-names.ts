@@ -46,3 +46,19 @@ export function globalSecretDistributionName(tenant: string, secret: string): st
 export function workloadReaderName(secret: string): string {
   return `read-${secret}`;
 }
+
+/** The canary's credential: its master in the central namespace, its store and its distribution are named after it. */
+export const CANARY_CREDENTIAL = 'canary';
+
+/** The one key of the canary's master and copy. */
+export const CANARY_KEY = 'value';
+
+/** The Key Vault secret a cluster's canary reads, in its environment's vault: one per cluster. */
+export function canaryKeyVaultSecretName(cluster: string): string {
+  return `css-canary-${cluster}`;
+}
+
+/** The KV path, in the shared mount, a cluster's canary reads (HashiCorp Vault environments). */
+export function canaryVaultPath(cluster: string): string {
+  return `canary/${cluster}`;
+}

@@ -3,7 +3,9 @@
  * all agree on them.
  */
 import type { Catalogue } from './catalogue';
-import type { Cluster, Credential, Environment, Format, ImagePullSecret, OwnSecret, Tenant, TenantNamespace, VaultSettings } from './schema';
+import { canaryVaultPath } from './object-names';
+import { parseVaultReference } from './vault-layout';
+import { type Cluster, type Credential, type Environment, type Format, type ImagePullSecret, type OwnSecret, type Tenant, type TenantNamespace, type VaultSettings, canarySchema } from './schema';
 
 /** Default for how often a tenant copy re-reads its master from the central namespace (Property 1's bound). */
 export const DEFAULT_REFRESH_INTERVAL = '1m0s';
@@ -130,6 +132,20 @@ export function refreshIntervalOf(cluster: Cluster): string {
   return cluster.refreshInterval ?? DEFAULT_REFRESH_INTERVAL;
 }
 
+/** A cluster's canary, with its defaults applied. */
+export interface ResolvedCanary {
+  /** The namespace it is distributed to. */
+  readonly namespace: string;
+  /** Go duration within which a new value must reach the namespace. */
+  readonly bound: string;
+}
+
+/** The cluster's canary, or undefined when it has none (`canary: { enabled: false }`). */
+export function canaryOf(cluster: Cluster): ResolvedCanary | undefined {
+  const { enabled, namespace, bound } = cluster.canary ?? canarySchema.parse({});
+  return enabled ? { namespace, bound } : undefined;
+}
+
 /** A tenant's namespaces on one cluster, with the tenant they belong to. */
 export interface PlacedNamespace {
   readonly tenant: Tenant;
@@ -149,6 +165,17 @@ export function namespacesOn(catalogue: Catalogue, cluster: Cluster): PlacedName
 export function credentialsOfferedOn(catalogue: Catalogue, cluster: Cluster): Credential[] {
   const present = new Set(namespacesOn(catalogue, cluster).map((p) => p.tenant.name));
   return catalogue.credentials.filter((c) => c.allowedTenants.some((t) => present.has(t)));
+}
+
+/**
+ * The KV paths, relative to the shared mount, that a cluster of a HashiCorp Vault environment reads its masters
+ * from: every offered credential's, and its canary's. The masters' policy names exactly these.
+ */
+export function vaultMasterPathsOn(catalogue: Catalogue, cluster: Cluster): string[] {
+  return [
+    ...credentialsOfferedOn(catalogue, cluster).flatMap((credential) => Object.entries(credential.vault ?? {}).map(([key, reference]) => parseVaultReference(reference, key).path)),
+    ...(canaryOf(cluster) ? [canaryVaultPath(cluster.name)] : []),
+  ];
 }
 
 /** A tenant's own secret with where it is delivered and the file and field path where the catalogue declares it. */

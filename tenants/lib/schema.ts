@@ -125,6 +125,17 @@ export const environmentSchema = z
     message: 'needs exactly one backend: keyVault (Azure Key Vault) or vault (HashiCorp Vault)',
   });
 
+/**
+ * The cluster's canary (seed 004: "create and modify test secrets at the same time"): a credential of the
+ * platform, distributed like any other to a namespace of its own, whose value the stack changes with every
+ * deployment, so that a check can tell the whole path from the vault to a namespace works within a bound.
+ */
+export const canarySchema = z.strictObject({
+  enabled: z.boolean().default(true).describe('Whether the cluster has a canary. Default true'),
+  namespace: dns1123Label.default('central-secret-store-canary').describe('The namespace the canary is distributed to; no tenant may claim it. Default central-secret-store-canary'),
+  bound: goDuration.default('15m0s').describe("How soon after a deployment its canary value must reach the canary namespace; the canary check's deadline and its alert's threshold. Default 15m"),
+});
+
 export const clusterSchema = z.strictObject({
   name: dns1123Label.describe('Cluster name; also the Pulumi stack name and the dist/<cluster> folder'),
   environment: dns1123Label.describe('The environment this cluster belongs to'),
@@ -142,6 +153,7 @@ export const clusterSchema = z.strictObject({
     .refine((d) => d.users.length + d.groups.length > 0, 'must name at least one user or group')
     .optional()
     .describe('Who deploys the platform (Pulumi or GitOps): only they may change tenant and request labels and point ExternalSecrets at shared stores. Default: the user central-secret-store-deployer'),
+  canary: canarySchema.optional().describe('The canary credential of the cluster. Default: enabled, in namespace central-secret-store-canary, bound 15m'),
 });
 
 export const clustersFileSchema = z.strictObject({
@@ -356,6 +368,7 @@ export const tenantSchema = z.strictObject({
 export type Environment = z.infer<typeof environmentSchema>;
 export type VaultSettings = z.infer<typeof vaultSettingsSchema>;
 export type Cluster = z.infer<typeof clusterSchema>;
+export type CanarySettings = z.infer<typeof canarySchema>;
 export type ClustersFile = z.infer<typeof clustersFileSchema>;
 export type Format = z.infer<typeof formatSchema>;
 export type FormatInput = z.input<typeof formatSchema>;

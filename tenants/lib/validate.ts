@@ -8,8 +8,9 @@ import type { CatalogueIssue } from './errors';
 import { formatPath } from './errors';
 import { type GeneratedObject, generatedObjects } from './generated-objects';
 import { NAME_RULES, isDns1123Subdomain, isInTenantSpace, tenantVaultPrefix } from './names';
+import { CANARY_CREDENTIAL } from './object-names';
 import { reservedNamespaceLabel, reservedSecretAnnotation, reservedSecretLabel } from './reserved-keys';
-import { FORMATS_BY_KIND, backendNameOf, credentialUrlOf, credentialsOfferedOn, formatsOf, masterKeysOf, trustDomainOf } from './resolve';
+import { FORMATS_BY_KIND, backendNameOf, canaryOf, credentialUrlOf, credentialsOfferedOn, formatsOf, masterKeysOf, trustDomainOf } from './resolve';
 import type { Credential, Environment, Format, ImagePullSecret, OwnSecret, TenantNamespace } from './schema';
 import { parseVaultReference, sharedSpaceOf, tenantSpaceOf } from './vault-layout';
 
@@ -65,6 +66,15 @@ export function validateCatalogue(
   catalogue.clusters.forEach((cluster, i) => {
     if (!environments.has(cluster.environment)) {
       report(sources.clusters, [...clusterAt(i), 'environment'], `unknown environment "${cluster.environment}" (known: ${[...environments].join(', ')})`);
+    }
+    const canary = canaryOf(cluster);
+    if (canary && RESERVED_NAMESPACES.includes(canary.namespace)) {
+      report(sources.clusters, [...clusterAt(i), 'canary', 'namespace'], `namespace "${canary.namespace}" is reserved for the platform; the canary needs a namespace of its own`);
+    }
+  });
+  catalogue.credentials.forEach((credential, i) => {
+    if (credential.name === CANARY_CREDENTIAL) {
+      report(sources.credentials, [...credentialAt(i), 'name'], `credential name "${CANARY_CREDENTIAL}" is reserved: it names every cluster's canary (its master, store and distribution); choose another name`);
     }
   });
 
@@ -201,6 +211,13 @@ function validateTenants(catalogue: Catalogue, complete: CompleteParts, report: 
     const cluster = catalogue.clusters.find((c) => c.name === name);
     return catalogue.environments.find((e) => e.name === cluster?.environment);
   };
+  const canaryNamespaceOn = (name: string) => {
+    const i = catalogue.clusters.findIndex((c) => c.name === name);
+    if (i < 0) return undefined;
+    const field = `${catalogue.sources.clusters} ${formatPath(['clusters', writtenIndex(catalogue, 'clusters', i), 'canary', 'namespace'])}`;
+    const cluster = catalogue.clusters[i];
+    return { namespace: canaryOf(cluster)?.namespace, at: cluster.canary?.namespace ? field : `the default; ${field} moves it` };
+  };
   const credentials = new Map(catalogue.credentials.map((c) => [c.name, c]));
   // cluster -> namespace -> tenant that claimed it first
   const claims = new Map<string, Map<string, string>>();
@@ -219,6 +236,10 @@ function validateTenants(catalogue: Catalogue, complete: CompleteParts, report: 
         const nsPath = [...at, 'namespaces', n];
         if (RESERVED_NAMESPACES.includes(namespace.name)) {
           report(file, [...nsPath, 'name'], `namespace "${namespace.name}" is reserved for the platform`);
+        }
+        const canary = canaryNamespaceOn(clusterName);
+        if (canary?.namespace === namespace.name) {
+          report(file, [...nsPath, 'name'], `namespace "${namespace.name}" is the canary namespace of cluster ${clusterName} (${canary.at}); choose another name`);
         }
         const owner = claimed.get(namespace.name);
         if (owner !== undefined) {

@@ -4,6 +4,7 @@
  * a HashiCorp Vault value is `<namespace>/<mount>/<path>#<field>` in the space the store reads, so the same
  * path in another tenant's space, or a field moved within a path, is another value.
  */
+import { CANARY_KEY, canaryKeyVaultSecretName, canaryVaultPath } from './object-names';
 import type { Credential, Environment, OwnSecret } from './schema';
 import { type VaultSpace, parseVaultReference, sharedSpaceOf, tenantSpaceOf } from './vault-layout';
 
@@ -23,6 +24,11 @@ export function vaultOfEnvironment(environment: Environment): VaultOfEnvironment
 /** Where each master key of a credential lives in the environment's vault (validation makes it name one). */
 export function masterLocations(environment: Environment, credential: Credential): Record<string, string> {
   return environment.vault ? inSpace(sharedSpaceOf(environment.vault), credential.vault!) : { ...credential.keyVault! };
+}
+
+/** Where a cluster's canary value lives in the environment's vault: one per cluster, in the masters' space. */
+export function canaryLocation(environment: Environment, cluster: string): string {
+  return environment.vault ? inSpace(sharedSpaceOf(environment.vault), { [CANARY_KEY]: canaryVaultPath(cluster) })[CANARY_KEY] : canaryKeyVaultSecretName(cluster);
 }
 
 /** Where each key of a tenant's own secret lives in the environment's vault. */

@@ -7,7 +7,7 @@
  * names (a Key Vault secret, a field of a Vault path), once per refresh interval:
  *
  * - each cluster reads the master of every credential it offers (MASTER_REFRESH_INTERVAL), one GET per
- *   master key; tenant copies read the cluster's own API server, never the vault;
+ *   master key, and its canary's one value; tenant copies read the cluster's own API server, never the vault;
  * - each tenant namespace reads its own secrets, and every namespace of a tenant its tenant's global secrets
  *   on that cluster (OWN_SECRET_REFRESH_INTERVAL), one GET per key.
  *
@@ -17,7 +17,7 @@
 import { parseGoDuration } from '../../constructs/src/duration';
 import { MASTER_REFRESH_INTERVAL, OWN_SECRET_REFRESH_INTERVAL } from '../../constructs/src/refresh-intervals';
 import type { Catalogue } from './catalogue';
-import { credentialsOfferedOn, namespacesOn } from './resolve';
+import { canaryOf, credentialsOfferedOn, namespacesOn } from './resolve';
 import { type VaultOfEnvironment, masterLocations, ownSecretLocations, vaultOfEnvironment } from './vault-locations';
 
 export { MASTER_REFRESH_INTERVAL, OWN_SECRET_REFRESH_INTERVAL } from '../../constructs/src/refresh-intervals';
@@ -44,6 +44,7 @@ export function vaultReads(catalogue: Catalogue): VaultReads[] {
     let ownGets = 0;
     for (const cluster of clusters) {
       for (const credential of credentialsOfferedOn(catalogue, cluster)) masterGets += Object.keys(masterLocations(environment, credential)).length;
+      if (canaryOf(cluster)) masterGets += 1;
       for (const { tenant, namespace } of namespacesOn(catalogue, cluster)) {
         const secrets = [...(namespace.secrets ?? []), ...(tenant.clusters[cluster.name]?.globalSecrets ?? [])];
         for (const secret of secrets) ownGets += Object.keys(ownSecretLocations(environment, tenant.name, secret)).length;

@@ -4,7 +4,7 @@
  * conditions, Roles, the admission policy's exemptions), on the example and on random catalogues.
  */
 import fc from 'fast-check';
-import { TENANT_LABEL } from '../../constructs/src';
+import { CANARY_TENANT, TENANT_LABEL } from '../../constructs/src';
 import type { KubeObject } from '../../plane';
 import {
   type Catalogue,
@@ -45,8 +45,8 @@ function grantsOfObjects(cluster: string, objects: readonly KubeObject[], tenant
   for (const store of stores.values()) {
     if (store.metadata.name.startsWith('central-')) {
       const credential = store.metadata.labels['central-secret-store.io/credential'];
-      // Ask the store about a namespace of every tenant there is, and one of a tenant nobody allowed.
-      for (const tenant of [...tenantNames, 'intruder']) {
+      // Ask the store about a namespace of every tenant there is, the canary's, and one of a tenant nobody allowed.
+      for (const tenant of [...tenantNames, CANARY_TENANT, 'intruder']) {
         if (storeAdmits(store, { name: 'any', labels: { [TENANT_LABEL]: tenant } })) grants.push({ kind: 'credential-store', cluster, store: store.metadata.name, credential, tenant });
       }
     } else if (store.metadata.name.startsWith('tenant-')) {

@@ -55,6 +55,59 @@ describe('catalogue validation', () => {
     );
   });
 
+  describe("the canary's names are reserved", () => {
+    /** The one issue of a broken fixture, which must carry its file, YAML line and field path. */
+    const onlyIssue = (mutate: (f: FixtureCatalogue) => void) => {
+      const fixture = validFixture();
+      mutate(fixture);
+      const issues = issuesOf(fixture);
+      expect(issues).toHaveLength(1);
+      expect(issues[0].line).toEqual(expect.any(Number));
+      return issues[0];
+    };
+
+    test('a credential named canary', () => {
+      const issue = onlyIssue((f) => f.credentials.credentials.push({ ...(f.credentials.credentials[0] as object), name: 'canary' }));
+      expect([issue.file.endsWith('credentials.yaml'), issue.path]).toEqual([true, 'credentials[1].name']);
+      expect(issue.message).toMatch(/credential name "canary" is reserved: it names every cluster's canary/);
+    });
+
+    const betaNs = (f: FixtureCatalogue) => (f.teams.beta.clusters as any).c1.namespaces[0];
+
+    test("a tenant namespace named like the cluster's canary namespace, default or moved", () => {
+      const byDefault = onlyIssue((f) => (betaNs(f).name = 'central-secret-store-canary'));
+      expect([byDefault.file.endsWith('teams/beta.yaml'), byDefault.path]).toEqual([true, 'clusters.c1.namespaces[0].name']);
+      expect(byDefault.message).toMatch(/namespace "central-secret-store-canary" is the canary namespace of cluster c1 \(the default; \S*clusters.yaml clusters\[0\].canary.namespace moves it\)/);
+      const moved = onlyIssue((f) => {
+        f.clusters.clusters[0].canary = { namespace: 'probe' };
+        betaNs(f).name = 'probe';
+      });
+      expect(moved.path).toBe('clusters.c1.namespaces[0].name');
+      expect(moved.message).toMatch(/namespace "probe" is the canary namespace of cluster c1 \(\S*clusters.yaml clusters\[0\].canary.namespace\)/);
+    });
+
+    test('a cluster without a canary leaves the name to tenants', () => {
+      const fixture = validFixture();
+      fixture.clusters.clusters[0].canary = { enabled: false };
+      betaNs(fixture).name = 'central-secret-store-canary';
+      expect(issuesOf(fixture)).toEqual([]);
+    });
+
+    test("the canary namespace may not be one of the platform's", () => {
+      const issue = onlyIssue((f) => (f.clusters.clusters[0].canary = { namespace: 'central-secret-store' }));
+      expect([issue.file.endsWith('clusters.yaml'), issue.path]).toEqual([true, 'clusters[0].canary.namespace']);
+      expect(issue.message).toMatch(/namespace "central-secret-store" is reserved for the platform; the canary needs a namespace of its own/);
+    });
+
+    test('the bound is a Go duration, kept canonical', () => {
+      const issue = onlyIssue((f) => (f.clusters.clusters[0].canary = { bound: '15 minutes' }));
+      expect(issue.path).toBe('clusters[0].canary.bound');
+      const fixture = validFixture();
+      fixture.clusters.clusters[0].canary = { bound: '90s' };
+      expect(loadCatalogue(writeFixture(fixture)).clusters[0].canary).toEqual({ enabled: true, namespace: 'central-secret-store-canary', bound: '1m30s' });
+    });
+  });
+
   test('an invalid DNS-1123 name', () => {
     expectSingleIssue((f) => (alphaNs(f).name = 'Alpha_App'), 'teams/alpha.yaml', 'clusters.c1.namespaces[0].name', /DNS-1123 label/);
   });

@@ -39,9 +39,9 @@ describe('vault reads', () => {
   test('the example: per vault, per hour and at the peak, as counted from the synthesized objects', () => {
     const catalogue = loadCatalogue();
     expect(vaultReads(catalogue)).toEqual([
-      { environment: 'onprem', backend: 'vault', vault: 'https://vault.dc1.contoso.example:8200', clusters: ['k3s-onprem-01'], perHour: 156, peak: 13 },
-      { environment: 'prod', backend: 'keyVault', vault: 'contoso-css-prod', clusters: ['aks-weu-prod', 'edge-k3s-ams-01'], perHour: 408, peak: 34 },
-      { environment: 'staging', backend: 'keyVault', vault: 'contoso-css-staging', clusters: ['aks-weu-staging'], perHour: 180, peak: 15 },
+      { environment: 'onprem', backend: 'vault', vault: 'https://vault.dc1.contoso.example:8200', clusters: ['k3s-onprem-01'], perHour: 168, peak: 14 },
+      { environment: 'prod', backend: 'keyVault', vault: 'contoso-css-prod', clusters: ['aks-weu-prod', 'edge-k3s-ams-01'], perHour: 432, peak: 36 },
+      { environment: 'staging', backend: 'keyVault', vault: 'contoso-css-staging', clusters: ['aks-weu-staging'], perHour: 192, peak: 16 },
     ]);
     expect(vaultReads(catalogue).map(({ perHour, peak }) => ({ perHour, peak }))).toEqual(readsOfSynth(catalogue));
   });

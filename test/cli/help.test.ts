@@ -17,9 +17,9 @@ describe('central-secret-store', () => {
       .filter((l) => /^  \S/.test(l))
       .map((l) => l.trim().split(/\s+/)[0])
       .filter((c) => c !== 'help');
-    expect(commands).toEqual(['synth', 'plan', 'report', 'schema', 'release-finalizers', 'rotate', 'recover']);
+    expect(commands).toEqual(['synth', 'plan', 'report', 'schema', 'release-finalizers', 'rotate', 'recover', 'canary']);
     expect(help.stdout).toContain('Exit codes:\n  0  done; for plan, access does not widen\n');
-    expect(help.stdout).toContain('  4  rotate, recover: the deadline passed with something lagging\n');
+    expect(help.stdout).toContain('  4  rotate, recover, canary: the deadline passed with something lagging\n');
   });
 
   test.each([
@@ -30,6 +30,7 @@ describe('central-secret-store', () => {
     ['release-finalizers', ['--kubeconfig <file>', '--context <name>', '--dry-run', '--json']],
     ['rotate', ['--credential <name>', '--cluster <context>', '--kubeconfig <file>', '--context <name>', '--deadline <duration>', '--json']],
     ['recover', ['--kubeconfig <file>', '--context <name>', '--deadline <duration>', '--json']],
+    ['canary', ['--cluster <name>', '--expect <value>', '--catalogue <dir>', '--kubeconfig <file>', '--context <name>', '--bound <duration>', '--pushgateway <url>', '--json']],
   ])('%s --help documents its options', (command, options) => {
     const help = run(command, '--help');
     expect(help.status).toBe(0);

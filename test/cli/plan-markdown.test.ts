@@ -46,7 +46,7 @@ test('the Markdown of a plan that narrows access, with a vault over its limit an
 | \`https://vault.dr.example:8200\` (dr) | – → 120 | – → 10 | no fixed limit |
 | \`kv-prod\` (prod) | 47,988 → 48,036 | 3,999 → 4,003 | **100.1 %: over the limit, expect throttling** |
 
-Each cluster reads the master of every credential it offers from its environment's vault every 5m0s, one GET per master key; tenant copies read the cluster's API server, never the vault. Each namespace reads its own secrets, and its tenant's global secrets on that cluster, every 5m0s, one GET per key. The peak is all of them refreshing at once, as after ESO restarts. HashiCorp Vault has no fixed limit: the peak is for sizing the server.
+Each cluster reads the master of every credential it offers from its environment's vault every 5m0s, one GET per master key, and its canary's one value; tenant copies read the cluster's API server, never the vault. Each namespace reads its own secrets, and its tenant's global secrets on that cluster, every 5m0s, one GET per key. The peak is all of them refreshing at once, as after ESO restarts. HashiCorp Vault has no fixed limit: the peak is for sizing the server.
 
 ### Own secrets expiring within 1 day of 2028-02-15
 

@@ -61,11 +61,11 @@ describe('npm run plan', () => {
 
 | vault (environment) | GETs per hour | peak GETs at once | peak, of Key Vault's limit (4,000 GETs per 10 s) |
 |---|---:|---:|---:|
-| \`https://vault.dc1.contoso.example:8200\` (onprem) | 156 | 13 | no fixed limit |
-| \`contoso-css-prod\` (prod) | 408 | 34 | 0.9 % |
-| \`contoso-css-staging\` (staging) | 180 | 15 | 0.4 % |
+| \`https://vault.dc1.contoso.example:8200\` (onprem) | 168 | 14 | no fixed limit |
+| \`contoso-css-prod\` (prod) | 432 | 36 | 0.9 % |
+| \`contoso-css-staging\` (staging) | 192 | 16 | 0.4 % |
 
-Each cluster reads the master of every credential it offers from its environment's vault every 5m0s, one GET per master key; tenant copies read the cluster's API server, never the vault. Each namespace reads its own secrets, and its tenant's global secrets on that cluster, every 5m0s, one GET per key. The peak is all of them refreshing at once, as after ESO restarts. HashiCorp Vault has no fixed limit: the peak is for sizing the server.
+Each cluster reads the master of every credential it offers from its environment's vault every 5m0s, one GET per master key, and its canary's one value; tenant copies read the cluster's API server, never the vault. Each namespace reads its own secrets, and its tenant's global secrets on that cluster, every 5m0s, one GET per key. The peak is all of them refreshing at once, as after ESO restarts. HashiCorp Vault has no fixed limit: the peak is for sizing the server.
 
 ### Own secrets expiring within 30 days of 2028-02-15
 
@@ -129,8 +129,8 @@ Each cluster reads the master of every credential it offers from its environment
     // Three more master keys on edge-k3s-ams-01 and one more own secret, and three master keys on k3s-onprem-01,
     // each read every five minutes.
     expect(result.stdout).toContain(
-      '| `https://vault.dc1.contoso.example:8200` (onprem) | 156 → 192 | 13 → 16 | no fixed limit |\n' +
-        '| `contoso-css-prod` (prod) | 408 → 456 | 34 → 38 | 1 % |\n| `contoso-css-staging` (staging) | 180 | 15 | 0.4 % |\n',
+      '| `https://vault.dc1.contoso.example:8200` (onprem) | 168 → 204 | 14 → 17 | no fixed limit |\n' +
+        '| `contoso-css-prod` (prod) | 432 → 480 | 36 → 40 | 1 % |\n| `contoso-css-staging` (staging) | 192 | 16 | 0.4 % |\n',
     );
     const changes = result.stdout.slice(result.stdout.indexOf('### All clusters'), result.stdout.indexOf('### Vault reads'));
     expect(changes).toBe(`### All clusters

@@ -204,7 +204,11 @@ afterAll(async () => {
 describe('the HashiCorp Vault backend on a real node', () => {
   test("the masters' and the tenants' stores log in with their own roles, and the masters are read from the shared mount", async () => {
     const t = Date.now();
-    for (const store of ['vault', 'tenant-data', 'tenant-data-science', 'central-registry', 'central-rotation']) await waitUntil(`store ${store} Ready`, () => storeReady(store));
+    for (const store of ['vault', 'tenant-data', 'tenant-data-science', 'central-registry', 'central-rotation']) {
+      await waitUntil(`store ${store} Ready`, () => storeReady(store), 120, async () =>
+        JSON.stringify((await admin.get('external-secrets.io/v1', 'ClusterSecretStore', store))?.status?.conditions ?? []),
+      );
+    }
     const master = await waitUntil('master registry', () => secretIn(CENTRAL, 'registry'));
     figures.push(`stores Ready and first master read in ${seconds(t)} s`);
     expect([decode(master, 'username'), decode(master, 'password')]).toEqual([shared['registries/pull'].username, shared['registries/pull'].password]);

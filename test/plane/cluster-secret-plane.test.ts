@@ -1,5 +1,8 @@
+import { CANARY_TENANT } from '../../constructs/src';
 import { synthesizeCluster } from '../../plane';
-import { tenantStoreName } from '../../tenants/lib';
+import { refreshIntervalOf, tenantStoreName } from '../../tenants/lib';
+import { storeAdmits } from '../support/selectors';
+import { namespaceViews } from '../support/synth';
 import { credentialsOfferedOn, environmentOf, formatsOf, loadCatalogue, namespacesOn } from '../../tenants/lib';
 
 const catalogue = loadCatalogue();
@@ -9,10 +12,10 @@ describe.each(catalogue.clusters.map((c) => c.name))('ClusterSecretPlane on %s',
   const { clusterScoped, namespaced } = synthesizeCluster(catalogue, name);
   const of = (kind: string) => [...clusterScoped, ...namespaced].filter((o) => o.kind === kind) as any[];
 
-  test('one master per offered credential and one distribution per credential and format', () => {
+  test('one master per offered credential and one distribution per credential and format, and the canary', () => {
     const offered = credentialsOfferedOn(catalogue, cluster);
-    expect(of('ExternalSecret').filter((e) => e.metadata.namespace === 'central-secret-store').map((e) => e.metadata.name)).toEqual(offered.map((c) => c.name));
-    const expected = offered.flatMap((c) => formatsOf(c).map((f) => `${c.name}-${f.id}`)).sort();
+    expect(of('ExternalSecret').filter((e) => e.metadata.namespace === 'central-secret-store').map((e) => e.metadata.name).sort()).toEqual([...offered.map((c) => c.name), 'canary'].sort());
+    const expected = [...offered.flatMap((c) => formatsOf(c).map((f) => `${c.name}-${f.id}`)), 'canary-opaque'].sort();
     const distributions = of('ClusterExternalSecret').filter((c) => c.metadata.labels['app.kubernetes.io/component'] === 'credential-distribution');
     expect(distributions.map((c) => c.metadata.name).sort()).toEqual(expected);
   });
@@ -23,6 +26,29 @@ describe.each(catalogue.clusters.map((c) => c.name))('ClusterSecretPlane on %s',
     for (const ces of distributions) expect(ces.spec.externalSecretSpec.target.template.metadata.annotations).toEqual({ 'reloader.stakater.com/match': 'true' });
     const others = [...of('ExternalSecret'), ...of('ClusterExternalSecret').filter((c) => !distributions.includes(c))].map((e) => e.spec.externalSecretSpec ?? e.spec);
     for (const spec of others) expect(spec.target?.template?.metadata?.annotations?.['reloader.stakater.com/match']).toBeUndefined();
+  });
+
+  test("the canary: its master reads the cluster's own vault secret through the masters' store, and its copy reaches its own namespace only, at the copies' interval", () => {
+    const vault = environmentOf(catalogue, cluster).vault;
+    const master = of('ExternalSecret').find((e) => e.metadata.namespace === 'central-secret-store' && e.metadata.name === 'canary');
+    expect(master.spec.secretStoreRef.name).toBe(vault ? 'vault' : 'keyvault');
+    expect(master.spec.data).toEqual([{ secretKey: 'value', remoteRef: vault ? { key: `canary/${name}`, property: 'value' } : { key: `css-canary-${name}` } }]);
+    expect(master.spec.refreshInterval).toBe('5m0s');
+    const copy = of('ClusterExternalSecret').find((c) => c.metadata.name === 'canary-opaque');
+    expect(copy.spec.externalSecretSpec.refreshInterval).toBe(refreshIntervalOf(cluster));
+    const store = of('ClusterSecretStore').find((s) => s.metadata.name === 'central-canary');
+    const canaryNamespace = of('Namespace').find((n) => n.metadata.name === 'central-secret-store-canary');
+    expect(canaryNamespace.metadata.labels).toEqual({
+      'app.kubernetes.io/component': 'canary',
+      'app.kubernetes.io/managed-by': 'central-secret-store',
+      'app.kubernetes.io/part-of': 'central-secret-store',
+      'central-secret-store.io/tenant': CANARY_TENANT,
+      'kubernetes.io/metadata.name': 'central-secret-store-canary',
+      'secrets/canary': 'true',
+    });
+    // No tenant namespace is admitted by the canary's store, and the canary namespace by no other store.
+    for (const ns of namespaceViews([...clusterScoped])) expect(storeAdmits(store, ns)).toBe(ns.name === 'central-secret-store-canary');
+    for (const other of of('ClusterSecretStore').filter((s) => s !== store)) expect(storeAdmits(other, { name: 'central-secret-store-canary', labels: canaryNamespace.metadata.labels })).toBe(false);
   });
 
   test("the masters' store reads the environment's backend and is usable from the central namespace only", () => {
@@ -37,7 +63,7 @@ describe.each(catalogue.clusters.map((c) => c.name))('ClusterSecretPlane on %s',
         serviceAccountRef: { name: 'external-secrets', namespace: 'external-secrets', audiences: ['vault:css-masters'] },
       });
       expect(of('ExternalSecret').filter((e) => e.metadata.namespace === 'central-secret-store').map((e) => e.spec.secretStoreRef.name)).toEqual(
-        credentialsOfferedOn(catalogue, cluster).map(() => 'vault'),
+        [...credentialsOfferedOn(catalogue, cluster), 'canary'].map(() => 'vault'),
       );
     } else {
       expect(store.spec.provider.azurekv.authType).toBe(cluster.kind === 'aks' ? 'WorkloadIdentity' : 'ServicePrincipal');

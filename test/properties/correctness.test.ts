@@ -9,9 +9,9 @@
  */
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { TENANT_LABEL, requestLabel } from '../../constructs/src';
+import { CANARY_TENANT, TENANT_LABEL, requestLabel } from '../../constructs/src';
 import { type KubeObject, secretFormatsOf, synthesizeCluster } from '../../plane';
-import { type Catalogue, type Credential, credentialsOfferedOn, formatsOf, masterKeysOf, namespacesOn, refreshIntervalOf, tenantSchema, tenantStoreName, centralStoreName } from '../../tenants/lib';
+import { CANARY_CREDENTIAL, CANARY_KEY, type Catalogue, type Credential, canaryOf, credentialsOfferedOn, formatsOf, masterKeysOf, namespacesOn, refreshIntervalOf, tenantSchema, tenantStoreName, centralStoreName } from '../../tenants/lib';
 import { catalogueArb, namespaceLabelsArb } from '../support/arbitraries';
 import { cesSelects, storeAdmits } from '../support/selectors';
 import { namespaceViews, ofKind, synthesizeAll } from '../support/synth';
@@ -21,7 +21,11 @@ const RUNS = { numRuns: 100 };
 const PROPERTY = (n: number | string, text: string) => `Feature: central-secret-store, Property ${n}: ${text}`;
 
 const distributions = (objects: readonly KubeObject[]) => ofKind(objects, 'ClusterExternalSecret').filter((c) => c.metadata.labels['app.kubernetes.io/component'] === 'credential-distribution');
-const credentialOf = (catalogue: Catalogue, ces: any): Credential => catalogue.credentials.find((c) => c.name === ces.metadata.labels['central-secret-store.io/credential'])!;
+/** A cluster's canary as the plane deploys it: a generic credential of the canary's tenant, which no tenant can be. */
+const CANARY: Credential = { kind: 'generic', name: CANARY_CREDENTIAL, allowedTenants: [CANARY_TENANT], keyVault: { [CANARY_KEY]: 'css-canary' } };
+/** The catalogue's credentials, and the canary. */
+const credentialsOf = (catalogue: Catalogue): Credential[] => [...catalogue.credentials, CANARY];
+const credentialOf = (catalogue: Catalogue, ces: any): Credential => credentialsOf(catalogue).find((c) => c.name === ces.metadata.labels['central-secret-store.io/credential'])!;
 
 /** Every cluster of a random catalogue, with its objects. */
 function eachCluster(run: (catalogue: Catalogue, cluster: Catalogue['clusters'][number], objects: KubeObject[]) => void) {
@@ -139,7 +143,7 @@ describe('correctness properties', () => {
           for (const store of ofKind(objects, 'ClusterSecretStore')) {
             for (const ns of all) {
               let expected: boolean;
-              const credential = catalogue.credentials.find((c) => centralStoreName(c.name) === store.metadata.name);
+              const credential = credentialsOf(catalogue).find((c) => centralStoreName(c.name) === store.metadata.name);
               if (store.metadata.name === 'keyvault') expected = ns.name === 'central-secret-store';
               else if (credential) expected = credential.allowedTenants.includes(ns.labels[TENANT_LABEL]);
               else expected = placed.some((p) => tenantStoreName(p.tenant.name) === store.metadata.name && p.namespace.name === ns.name);
@@ -180,7 +184,7 @@ describe('correctness properties', () => {
             const targets = list.map((c) => c.spec.externalSecretSpec.target.name);
             expect(new Set(targets).size).toBe(list.length);
             // Render every format of the credential from one master, concurrently, and check each output.
-            const credential = catalogue.credentials.find((c) => c.name === name)!;
+            const credential = credentialsOf(catalogue).find((c) => c.name === name)!;
             // A PEM bundle must be PEM for filterPEM to split it; every other key takes the random values.
             const master = Object.fromEntries(masterKeysOf(credential).map((k, i) => [k, k === 'bundle' ? PEM_BUNDLE : i % 2 === 0 ? a : b]));
             const results = await Promise.all(list.map((ces) => engine.render(ces.spec.externalSecretSpec.target.template.data, master)));
@@ -320,6 +324,12 @@ describe('correctness properties', () => {
         const placed = namespacesOn(catalogue, cluster);
         for (const view of namespaceViews(objects)) {
           const owner = placed.find((p) => p.namespace.name === view.name);
+          if (view.name === canaryOf(cluster)?.namespace) {
+            // The canary's namespace: only the canary's distribution selects it, and nothing else is in it.
+            expect(distributions(objects).filter((ces) => cesSelects(ces, view)).map((ces) => ces.metadata.name)).toEqual(['canary-opaque']);
+            expect(ofKind(objects, 'ExternalSecret').filter((e) => e.metadata.namespace === view.name)).toEqual([]);
+            continue;
+          }
           if (!owner) {
             // The central namespace: fed from Key Vault only, and no distribution selects it.
             expect(view.name).toBe('central-secret-store');

@@ -14,6 +14,7 @@ import {
   credentialSchema,
   environmentSchema,
   isVaultReference,
+  canaryVaultPath,
   mastersPolicyOf,
   parseVaultReference,
   sharedSpaceOf,
@@ -129,7 +130,7 @@ describe('isolation in HashiCorp Vault', () => {
         );
         const { clusterScoped, namespaced } = synthesizeCluster(catalogue, 'v1');
         const stores = new Map(clusterScoped.filter((o) => o.kind === 'ClusterSecretStore').map((s: any) => [s.metadata.name, s.spec.provider.vault]));
-        const masters = mastersPolicyOf(vault, 'v1', [parseVaultReference(master, 'username').path, 'registry']);
+        const masters = mastersPolicyOf(vault, 'v1', [parseVaultReference(master, 'username').path, 'registry', canaryVaultPath('v1')]);
         for (const es of namespaced.filter((o) => o.kind === 'ExternalSecret') as any[]) {
           const store = stores.get(es.spec.secretStoreRef.name);
           for (const { remoteRef } of es.spec.data) {

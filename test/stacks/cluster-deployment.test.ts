@@ -5,10 +5,11 @@
  */
 import { synthesizeCluster } from '../../plane';
 import { ClusterDeployment } from '../../stacks/cluster-deployment';
-import { readStackConfig } from '../../stacks/config';
+import { CANARY_CONTENT_TYPE, canaryValue } from '../../stacks/canary';
+import { readStackConfig, stackSettingsOf } from '../../stacks/config';
 import { ESO_CHART, esoAlertObjects, esoChartValues } from '../../stacks/eso-release';
 import { RELOADER_CHART, reloaderChartValues } from '../../stacks/reloader-release';
-import { type KeyVaultEnvironment, loadCatalogue } from '../../tenants/lib';
+import { type Catalogue, type KeyVaultEnvironment, loadCatalogue } from '../../tenants/lib';
 import { type RecordedResource, MOCK_KUBECONFIG, SUBSCRIPTION_ID, issuerOf, only, plaintextPaths, runWithMocks, stackFileConfig, vaultIdOf } from '../support/pulumi-mocks';
 
 const catalogue = loadCatalogue();
@@ -23,11 +24,11 @@ const secretConfig = (stack: string): Record<string, string> =>
       ? { 'central-secret-store:vaultSecretValues': JSON.stringify(SECRETS.vaultSecretValues) }
       : {};
 
-async function deploy(stack: string, extra: Record<string, string> = {}) {
+async function deploy(stack: string, extra: Record<string, string> = {}, from: Catalogue = catalogue) {
   const secrets = secretConfig(stack);
   return runWithMocks(stack, { ...stackFileConfig(stack), ...secrets, ...extra }, Object.keys(secrets), () => {
     const config = readStackConfig();
-    return new ClusterDeployment(config.cluster, { catalogue, config });
+    return new ClusterDeployment(config.cluster, { catalogue: from, config });
   });
 }
 
@@ -242,7 +243,8 @@ describe.each(['aks-weu-staging', 'aks-weu-prod', 'edge-k3s-ams-01'])('stack %s'
 describe('vault secrets written by Pulumi', () => {
   test('are secret, carry their expiry, and only the owning stack writes them', async () => {
     const { resources } = await deploy('aks-weu-prod');
-    const secrets = ofType(resources, 'azure-native:keyvault:Secret');
+    // The canary's marker is written by every stack (test/stacks/canary.test.ts).
+    const secrets = ofType(resources, 'azure-native:keyvault:Secret').filter((s) => s.inputs.secretName !== 'css-canary-aks-weu-prod');
     expect(secrets.map((s) => s.inputs.secretName).sort()).toEqual(['datadog-api-key', 'datadog-app-key']);
     const api = secrets.find((s) => s.inputs.secretName === 'datadog-api-key')!;
     const wire = api.wireInputs as any;
@@ -253,13 +255,67 @@ describe('vault secrets written by Pulumi', () => {
   });
 });
 
+describe('the canary', () => {
+  const valueOf = (deployment: ClusterDeployment) => new Promise<string | undefined>((resolve) => (deployment.canary ? deployment.canary.apply(resolve) : resolve(undefined)));
+  const canarySecret = (resources: readonly RecordedResource[]) => only(resources.filter((r) => String(r.inputs.secretName).startsWith('css-canary-')), 'azure-native:keyvault:Secret');
+
+  test.each(['aks-weu-prod', 'edge-k3s-ams-01'])("stack %s writes the cluster's canary into its environment's Key Vault, owner or not, and exports it", async (stack) => {
+    let expected = '';
+    const { result, resources } = await runWithMocks(stack, { ...stackFileConfig(stack), ...secretConfig(stack) }, Object.keys(secretConfig(stack)), () => {
+      const config = readStackConfig();
+      expected = canaryValue(synthesizeCluster(catalogue, stack), stackSettingsOf(config));
+      return new ClusterDeployment(config.cluster, { catalogue, config });
+    });
+    expect(expected).toMatch(/^[0-9a-f]{16}$/);
+    expect(await valueOf(result)).toBe(expected);
+    const secret = canarySecret(resources);
+    expect(secret.inputs).toEqual({
+      vaultName: 'contoso-css-prod',
+      resourceGroupName: 'css-prod',
+      secretName: `css-canary-${stack}`,
+      properties: { value: expected, contentType: CANARY_CONTENT_TYPE, attributes: { enabled: true } },
+    });
+    // Written once the vault exists: the owning stack creates it in the same run.
+    if (stack === 'aks-weu-prod') expect(secret.dependencies).toContain(ofType(resources, 'azure-native:keyvault:Vault')[0].urn);
+  });
+
+  test('a second deployment of the same catalogue and settings writes the same value; a change to the manifests or the settings writes a new one', async () => {
+    const first = await valueOf((await deploy('aks-weu-staging')).result);
+    expect(await valueOf((await deploy('aks-weu-staging')).result)).toBe(first);
+    const faster = { ...catalogue, clusters: catalogue.clusters.map((c) => (c.name === 'aks-weu-staging' ? { ...c, refreshInterval: '30s' } : c)) };
+    const changedManifests = await valueOf((await deploy('aks-weu-staging', {}, faster)).result);
+    const changedSettings = await valueOf((await deploy('aks-weu-staging', { 'central-secret-store:esoReplicas': '2' })).result);
+    expect(new Set([first, changedManifests, changedSettings]).size).toBe(3);
+    // Another cluster's manifests are not this cluster's deployment.
+    const otherCluster = { ...catalogue, clusters: catalogue.clusters.map((c) => (c.name === 'aks-weu-prod' ? { ...c, refreshInterval: '30s' } : c)) };
+    expect(await valueOf((await deploy('aks-weu-staging', {}, otherCluster)).result)).toBe(first);
+  });
+
+  test("the canary alert's bound is the catalogue's", async () => {
+    const slower = { ...catalogue, clusters: catalogue.clusters.map((c) => (c.name === 'aks-weu-staging' ? { ...c, canary: { enabled: true, namespace: 'central-secret-store-canary', bound: '20m0s' } } : c)) };
+    const alerts = only(ofType((await deploy('aks-weu-staging', {}, slower)).resources, 'kubernetes:yaml/v2:ConfigGroup').filter((g) => g.name.endsWith('-eso-alerts')), 'kubernetes:yaml/v2:ConfigGroup');
+    const stale = alerts.inputs.objs[0].spec.groups.flatMap((g: any) => g.rules).find((r: any) => r.alert === 'CentralSecretStoreCanaryStale');
+    expect(stale.expr).toMatch(/ > 1200$/);
+  });
+
+  test('a cluster without a canary writes none and exports none', async () => {
+    const without = { ...catalogue, clusters: catalogue.clusters.map((c) => (c.name === 'aks-weu-staging' ? { ...c, canary: { enabled: false, namespace: 'central-secret-store-canary', bound: '15m0s' } } : c)) };
+    const { result, resources } = await deploy('aks-weu-staging', {}, without);
+    expect(ofType(resources, 'azure-native:keyvault:Secret')).toEqual([]);
+    expect(result.canary).toBeUndefined();
+  });
+});
+
 describe('validity windows reach Key Vault', () => {
   test("a tenant secret written by Pulumi takes the catalogue's notBefore and expires", async () => {
     const { resources } = await deploy('aks-weu-prod', {
       'central-secret-store:vaultSecrets': JSON.stringify([{ name: 'payments--settlement-signing-key' }]),
       'central-secret-store:vaultSecretValues': JSON.stringify({ 'payments--settlement-signing-key': 'k' }),
     });
-    const secret = only(resources, 'azure-native:keyvault:Secret');
+    const secret = only(
+      resources.filter((r) => r.inputs.secretName !== 'css-canary-aks-weu-prod'),
+      'azure-native:keyvault:Secret',
+    );
     expect((secret.wireInputs as any).properties.attributes).toEqual({
       enabled: true,
       expires: Date.parse('2028-06-30T00:00:00Z') / 1000,

@@ -1,5 +1,6 @@
 import type { ResourceValidationArgs, ResourceValidationPolicy } from '@pulumi/policy';
 import fc from 'fast-check';
+import { CANARY_CONTENT_TYPE } from '../../stacks/canary';
 import { ClusterDeployment } from '../../stacks/cluster-deployment';
 import { readStackConfig } from '../../stacks/config';
 import * as policies from '../../stacks/policy/policies';
@@ -72,6 +73,12 @@ describe('policy validators', () => {
     const type = 'azure-native:keyvault:Secret';
     expect(violations(policies.vaultSecretsExpire, type, { properties: { attributes: { expires: 1814313600 } } })).toEqual([]);
     expect(violations(policies.vaultSecretsExpire, type, { properties: {} })).toHaveLength(1);
+    // The canary marker alone may go without: it is named and typed as the stack writes it.
+    const canary = { secretName: 'css-canary-aks-weu-prod', properties: { value: '0123456789abcdef', contentType: CANARY_CONTENT_TYPE, attributes: { enabled: true } } };
+    expect(policies.CANARY_SECRET.contentType).toBe(CANARY_CONTENT_TYPE);
+    expect(violations(policies.vaultSecretsExpire, type, canary)).toEqual([]);
+    expect(violations(policies.vaultSecretsExpire, type, { ...canary, secretName: 'datadog-api-key' })).toHaveLength(1);
+    expect(violations(policies.vaultSecretsExpire, type, { ...canary, properties: { ...canary.properties, contentType: 'text/plain' } })).toHaveLength(1);
   });
 
   test('service-principal-password-expires', () => {

@@ -47,9 +47,10 @@ describe('stack k3s-onprem-01 (HashiCorp Vault, a KV v2 mount per tenant)', () =
   const catalogue = loadCatalogue();
   const stack = 'k3s-onprem-01';
   let resources: RecordedResource[];
+  let deployment: ClusterDeployment;
 
   beforeAll(async () => {
-    ({ resources } = await deploy(catalogue, stack, { ...stackFileConfig(stack), ...SECRET_CONFIG }));
+    ({ resources, result: deployment } = await deploy(catalogue, stack, { ...stackFileConfig(stack), ...SECRET_CONFIG }));
   });
 
   test('no Azure resource, no Key Vault identity Secret; Vault at the catalogue address with the secret token', () => {
@@ -72,13 +73,14 @@ describe('stack k3s-onprem-01 (HashiCorp Vault, a KV v2 mount per tenant)', () =
     expect(ofType(resources, 'vault:index/namespace:Namespace')).toEqual([]);
   });
 
-  test("a tenant policy reads its own mount only; the masters' policy reads exactly the offered credentials' paths", () => {
+  test("a tenant policy reads its own mount only; the masters' policy reads exactly the offered credentials' paths and the cluster's canary", () => {
     const policies = Object.fromEntries(ofType(resources, 'vault:index/policy:Policy').map((p) => [p.inputs.name, JSON.parse(p.inputs.policy)]));
     expect(policies).toEqual({
       'css-tenant-data-science': { path: { 'css-tenant-data-science/data/*': read } },
       'css-tenant-platform-tools': { path: { 'css-tenant-platform-tools/data/*': read } },
       'css-masters-k3s-onprem-01': {
         path: {
+          'css-shared/data/canary/k3s-onprem-01': read,
           'css-shared/data/git/github-gitops': read,
           'css-shared/data/git/gitlab-deploy-key': read,
           'css-shared/data/monitoring/datadog': read,
@@ -88,6 +90,17 @@ describe('stack k3s-onprem-01 (HashiCorp Vault, a KV v2 mount per tenant)', () =
         },
       },
     });
+  });
+
+  test("the cluster's canary is written at canary/<cluster> in the shared mount, after the mount, as the stack exports it", async () => {
+    const secret = only(resources, 'vault:kv/secretV2:SecretV2');
+    // The provider keeps dataJson secret in the state; the value is a marker, so that is merely harmless.
+    const inputs = unwrapSecrets(secret.inputs);
+    const value = JSON.parse(inputs.dataJson).value;
+    expect(value).toMatch(/^[0-9a-f]{16}$/);
+    expect(inputs).toEqual({ mount: 'css-shared', name: 'canary/k3s-onprem-01', dataJson: JSON.stringify({ value }) });
+    expect(secret.dependencies).toContain(ofType(resources, 'vault:index/mount:Mount').find((m) => m.inputs.path === 'css-shared')!.urn);
+    expect(await new Promise((resolve) => deployment.canary!.apply(resolve))).toBe(value);
   });
 
   test("the cluster's Kubernetes auth mount reviews tokens at the configured API server with the kubeconfig's CA and the reviewer's token", () => {
@@ -176,7 +189,7 @@ describe('a Vault Enterprise environment: a namespace per tenant', () => {
     ]);
     const policies = sorted(ofType(resources, 'vault:index/policy:Policy').map((p) => [p.inputs.namespace, p.inputs.name, JSON.parse(p.inputs.policy)]));
     expect(policies).toEqual([
-      ['admin', 'css-masters-v1', { path: { 'css-shared/data/registry': read } }],
+      ['admin', 'css-masters-v1', { path: { 'css-shared/data/canary/v1': read, 'css-shared/data/registry': read } }],
       ['admin/css-tenant-alpha', 'css-tenant-alpha', { path: { 'secret/data/*': read } }],
       ['admin/css-tenant-beta', 'css-tenant-beta', { path: { 'secret/data/*': read } }],
     ]);
@@ -196,6 +209,8 @@ describe('a Vault Enterprise environment: a namespace per tenant', () => {
     expect(ofType(resources, 'vault:index/namespace:Namespace')).toEqual([]);
     expect(ofType(resources, 'vault:index/mount:Mount')).toEqual([]);
     expect(ofType(resources, 'vault:index/policy:Policy').map((p) => p.inputs.name)).toEqual(['css-masters-v2']);
+    // Its canary, in the shared mount inside the environment's namespace.
+    expect(only(resources, 'vault:kv/secretV2:SecretV2').inputs).toMatchObject({ mount: 'css-shared', name: 'canary/v2', namespace: 'admin' });
     expect(sorted(ofType(resources, 'vault:kubernetes/authBackendRole:AuthBackendRole').map((r) => [r.inputs.namespace, r.inputs.roleName, r.inputs.backend]))).toEqual([
       ['admin', 'css-masters', 'css-kubernetes-v2'],
       ['admin/css-tenant-alpha', 'css-tenant-alpha', 'css-kubernetes-v2'],

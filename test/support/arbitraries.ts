@@ -3,6 +3,7 @@
  * tenants, namespaces and requests, built so that every catalogue passes validation.
  */
 import fc from 'fast-check';
+import { CANARY_TENANT } from '../../constructs/src/labels';
 import {
   type Catalogue,
   type Credential,
@@ -124,6 +125,7 @@ export function catalogueArb(options: CatalogueArbOptions = {}): fc.Arbitrary<Ca
                   interval: fc.option(fc.constantFrom(...INTERVALS), { nil: undefined }),
                   deployers: options.deployers ? fc.option(deployersArb, { nil: undefined }) : fc.constant(undefined),
                   environment: options.withVault ? fc.constantFrom('prod', 'lab') : fc.constant('prod'),
+                  canary: fc.option(fc.record({ enabled: fc.boolean(), namespace: fc.constantFrom('central-secret-store-canary', 'canary-probe') }), { nil: undefined }),
                 })
                 .map((c) => ({ name, ...c })),
             ),
@@ -166,7 +168,7 @@ export function catalogueArb(options: CatalogueArbOptions = {}): fc.Arbitrary<Ca
               const lab = environmentSchema.parse({ name: 'lab', vault: { address: 'https://vault.lab.example:8200', tenantSpaces, ...(tenantSpaces === 'namespaces' ? { namespace: 'admin' } : {}) } });
               const catalogue: Catalogue = {
                 environments: [...(options.withVault ? [lab] : []), { name: 'prod', keyVault: { name: 'kv-prop', tenantId: '6f1c2a4e-8b3d-4c5e-9f70-1a2b3c4d5e6f' } }],
-                clusters: clusters.map((c) => clusterSchema.parse({ name: c.name, environment: c.environment, kind: c.kind, region: 'r', refreshInterval: c.interval, deployers: c.deployers })),
+                clusters: clusters.map((c) => clusterSchema.parse({ name: c.name, environment: c.environment, kind: c.kind, region: 'r', refreshInterval: c.interval, deployers: c.deployers, canary: c.canary })),
                 credentials,
                 tenants,
                 sources: { clusters: 'clusters.yaml', credentials: 'credentials.yaml', tenants: Object.fromEntries(tenants.map((t) => [t.name, `teams/${t.name}.yaml`])) },
@@ -182,7 +184,7 @@ export function catalogueArb(options: CatalogueArbOptions = {}): fc.Arbitrary<Ca
 /** Random namespaces with random tenant and request labels, including foreign tenants and unknown credentials. */
 export function namespaceLabelsArb(credentials: readonly string[]): fc.Arbitrary<{ name: string; labels: Record<string, string> }[]> {
   const label = fc.record({
-    tenant: fc.option(fc.constantFrom(...TENANTS, 'intruder'), { nil: undefined }),
+    tenant: fc.option(fc.constantFrom(...TENANTS, 'intruder', CANARY_TENANT), { nil: undefined }),
     requests: subset([...credentials, 'not-a-credential']),
     values: fc.constantFrom('true', 'false', 'TRUE'),
   });

@@ -1,0 +1,173 @@
+/**
+ * The canary on a real single-node cluster (harness/node-cluster.ts) with ESO installed by its chart: the e2e
+ * catalogue with its cluster's canary turned on, applied as the stack applies it, the masters re-reading the
+ * Key Vault stand-in every 5 s and the copies the master every 10 s (the cluster's refreshInterval). A new value
+ * in the stand-in, as a deployment writes it, is seen to arrive without anything being forced; a master that
+ * cannot read its value and a distribution whose selector no longer matches the canary namespace are seen to
+ * be late, each named, and the command exits 4.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type CanaryResult, checkCanary, sha256 } from '../../cli/canary';
+import { KubeOperations } from '../../cli/kube-operations';
+import { loadKubeConfig } from '../../cli/kube';
+import { EXIT } from '../../cli/exit-codes';
+import { synthesizeCluster } from '../../plane';
+import { withDeletionPropagation } from '../../stacks/deletion-propagation';
+import { type Catalogue, canaryKeyVaultSecretName, loadCatalogue } from '../../tenants/lib';
+import type { ControlPlane } from './harness/control-plane';
+import { installEso } from './harness/eso-install';
+import { hostSnapshot, type HostSnapshot } from './harness/host';
+import { KeyVaultStandIn } from './harness/key-vault-stand-in';
+import { adaptForNode } from './harness/node-adaptations';
+import { NodeCluster } from './harness/node-cluster';
+import { buildTargets } from './harness/toolchain';
+import { waitUntil } from './harness/wait';
+import { KubeClient, type KubeObject } from '../support/kube-client';
+import { tempDir } from '../support/temp-dir';
+
+const CLUSTER = 'e2e';
+const NAMESPACE = 'central-secret-store-canary';
+const CANARY = canaryKeyVaultSecretName(CLUSTER);
+/** The masters' refresh on the node: short, so that a new value is due within seconds. */
+const MASTER_REFRESH = '5s';
+/** Long enough for one master refresh and one copy refresh after it, with slack for a busy machine. */
+const BOUND_MS = 60_000;
+/** Short: the late cases wait out the whole bound. */
+const LATE_BOUND_MS = 25_000;
+
+let tools: Record<'kube' | 'eso' | 'helm' | 'node' | 'images', string>;
+let cluster: NodeCluster;
+let cp: ControlPlane;
+let keyVault: KeyVaultStandIn;
+let deployer: KubeClient;
+let operations: KubeOperations;
+let before: HostSnapshot;
+const figures: string[] = [];
+
+/** The e2e catalogue with the canary on; the other suites leave it off. */
+function catalogueWithCanary(): Catalogue {
+  const catalogue = loadCatalogue(join(__dirname, 'catalogue'));
+  return { ...catalogue, clusters: catalogue.clusters.map((c) => ({ ...c, canary: { enabled: true, namespace: NAMESPACE, bound: '1m0s' } })) };
+}
+
+const check = (expect: string, boundMs: number) => checkCanary(operations, { expect, namespace: NAMESPACE, boundMs, pollMs: 500 });
+const laggingText = (result: CanaryResult) => result.lagging.map((l) => `${l.namespace}: ${l.object}: ${l.reason}`).join('\n    ');
+
+beforeAll(async () => {
+  before = hostSnapshot();
+  tools = buildTargets('kube', 'eso', 'helm', 'node', 'images');
+  cluster = new NodeCluster(tools);
+  await cluster.start();
+  cp = cluster.controlPlane;
+  keyVault = new KeyVaultStandIn();
+  await keyVault.start();
+  keyVault.set({ [CANARY]: 'deploy-1' });
+  await cluster.forward([keyVault.address]);
+  await installEso(cluster, join(tools.helm, 'helm'));
+  const manifests = synthesizeCluster(catalogueWithCanary(), CLUSTER);
+  const objects = adaptForNode([...manifests.clusterScoped, ...manifests.namespaced].map(withDeletionPropagation) as KubeObject[], {
+    server: cp.server,
+    vaultUrl: keyVault.webhookUrl,
+    masterRefreshInterval: MASTER_REFRESH,
+  });
+  deployer = new KubeClient(cp.server, cp.caPem, cp.tokens.deployer);
+  for (const o of objects) await deployer.apply(o);
+  operations = new KubeOperations(loadKubeConfig({ kubeconfig: cp.kubeconfig('admin') }));
+  const t = Date.now();
+  const first = await check('deploy-1', 5 * 60 * 1000);
+  expect(first.lagging).toEqual([]);
+  figures.push(`first canary value distributed ${((Date.now() - t) / 1000).toFixed(1)} s after the apply`);
+}, 60 * 60 * 1000);
+
+afterAll(async () => {
+  const problems = (await cluster?.stop()) ?? [];
+  await keyVault?.stop();
+  console.log(`canary figures:\n  ${figures.join('\n  ')}`);
+  expect(problems).toEqual([]);
+  if (before) expect(hostSnapshot()).toEqual(before);
+});
+
+describe('the canary on a real node', () => {
+  test('a new value in the vault is seen to arrive in the canary namespace, within the bound, with nothing forced', async () => {
+    const reads = keyVault.readCounts()[CANARY] ?? 0;
+    keyVault.set({ [CANARY]: 'deploy-2' });
+    const result = await check('deploy-2', BOUND_MS);
+    figures.push(`deploy-2 arrived in ${(result.arrivedAfterMs! / 1000).toFixed(1)} s (master every ${MASTER_REFRESH}, copy every 10s)`);
+    expect(result).toMatchObject({ ok: true, master: { arrived: true }, copy: { arrived: true }, lagging: [] });
+    // Nothing asked ESO for a sync: the canary's ExternalSecrets carry no force-sync annotation.
+    for (const [namespace, name] of [['central-secret-store', 'canary'], [NAMESPACE, 'canary-opaque']]) {
+      const es = await deployer.get('external-secrets.io/v1', 'ExternalSecret', name, namespace);
+      expect(es?.metadata.annotations?.['external-secrets.io/force-sync']).toBeUndefined();
+    }
+    expect(keyVault.readCounts()[CANARY]).toBeGreaterThan(reads);
+  });
+
+  test("a master that cannot read the vault is late, named with ESO's reason; the value arrives once it is back", async () => {
+    keyVault.set({});
+    const result = await check('deploy-3', LATE_BOUND_MS);
+    figures.push(`value removed from the vault: late after ${(result.elapsedMs / 1000).toFixed(1)} s, lagging:\n    ${laggingText(result)}`);
+    expect(result.ok).toBe(false);
+    expect(result.master.arrived).toBe(false);
+    expect(result.lagging.map((l) => [l.namespace, l.object])).toEqual([
+      ['central-secret-store', 'ExternalSecret canary'],
+      [NAMESPACE, 'ExternalSecret canary-opaque'],
+    ]);
+    expect(result.lagging[0].reason).toMatch(/^master not refreshed with the new value from the vault: \S+/);
+    // The copy kept its last value (deletionPolicy Retain) and keeps refreshing from the master.
+    expect(result.lagging[1].reason).toMatch(/^copy waits for the master \(last refreshed /);
+
+    keyVault.set({ [CANARY]: 'deploy-3' });
+    const back = await check('deploy-3', BOUND_MS);
+    figures.push(`value back in the vault: arrived in ${(back.arrivedAfterMs! / 1000).toFixed(1)} s`);
+    expect(back.lagging).toEqual([]);
+  });
+
+  test('a distribution that no longer selects the canary namespace is late, and the command names it and exits 4', async () => {
+    const ces = `/apis/external-secrets.io/v1/clusterexternalsecrets/canary-opaque`;
+    const selectors = (await deployer.request('GET', ces)).body.spec.namespaceSelectors;
+    const broken = [{ ...selectors[0], matchLabels: { ...selectors[0].matchLabels, 'secrets/canary': 'nobody' } }];
+    expect((await deployer.request('PATCH', ces, { spec: { namespaceSelectors: broken } }, 'application/merge-patch+json')).status).toBe(200);
+    keyVault.set({ [CANARY]: 'deploy-4' });
+    // The master gets the value as ever; only the copy can no longer follow.
+    await waitUntil(
+      'the master holding deploy-4',
+      async () => (await operations.secretDigest('central-secret-store', 'canary', 'value')) === sha256('deploy-4'),
+      120,
+      async () => JSON.stringify((await operations.readExternalSecret('central-secret-store', 'canary'))?.conditions),
+    );
+
+    // The command itself, on a copy of the catalogue with the canary on and a short bound.
+    const catalogue = join(tempDir('canary-catalogue-'), 'catalogue');
+    cpSync(join(__dirname, 'catalogue'), catalogue, { recursive: true });
+    const clusters = join(catalogue, 'clusters.yaml');
+    writeFileSync(clusters, readFileSync(clusters, 'utf8').replace('canary: { enabled: false }', `canary: { bound: ${LATE_BOUND_MS / 1000}s }`));
+    const kubeconfig = cp.kubeconfig('admin');
+    const context = loadKubeConfig({ kubeconfig }).getCurrentContext();
+    const t = Date.now();
+    const run = spawnSync(
+      process.execPath,
+      [join(__dirname, '..', '..', 'cli', 'bin.js'), 'canary', '--cluster', CLUSTER, '--catalogue', catalogue, '--kubeconfig', kubeconfig, '--context', context, '--expect', 'deploy-4', '--json'],
+      { encoding: 'utf8', timeout: 5 * 60 * 1000 },
+    );
+    const result = JSON.parse(run.stdout) as CanaryResult;
+    figures.push(`canary ClusterExternalSecret selecting nothing: the command exited ${run.status} after ${((Date.now() - t) / 1000).toFixed(1)} s, lagging:\n    ${laggingText(result)}`);
+    expect(run.status).toBe(EXIT.lagging);
+    expect(result.master.arrived).toBe(true);
+    expect(result.lagging).toEqual([
+      {
+        namespace: NAMESPACE,
+        object: 'ExternalSecret canary-opaque',
+        reason: "ClusterExternalSecret canary-opaque does not provision the namespace (it provisions none): check its namespace selector and the namespace's labels",
+      },
+    ]);
+    expect(run.stdout + run.stderr).not.toContain('deploy-4');
+
+    // Repaired, as the next deployment would: the copy is written again and holds the value.
+    expect((await deployer.request('PATCH', ces, { spec: { namespaceSelectors: selectors } }, 'application/merge-patch+json')).status).toBe(200);
+    const repaired = await check('deploy-4', BOUND_MS);
+    figures.push(`selector repaired: arrived in ${(repaired.arrivedAfterMs! / 1000).toFixed(1)} s`);
+    expect(repaired.lagging).toEqual([]);
+  });
+});
