@@ -143,6 +143,9 @@ export class VaultAccess extends pulumi.ComponentResource {
             boundServiceAccountNamespaces: [ESO_NAMESPACE],
             audience: login.audience,
             tokenPolicies: policies,
+            // Vault's own default, written out because ESO depends on it: its store check looks the token up
+            // (auth/token/lookup-self), which the `default` policy allows and nothing else here does.
+            tokenNoDefaultPolicy: false,
             tokenTtl: args.tokenTtlSeconds ?? 600,
             tokenMaxTtl: args.tokenTtlSeconds ?? 600,
             ...(login.namespace ? { namespace: login.namespace } : {}),

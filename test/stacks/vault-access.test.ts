@@ -41,7 +41,7 @@ const ofType = (resources: readonly RecordedResource[], type: string) => resourc
 /** Registration order follows Output resolution, so lists of resources are compared sorted. */
 const sorted = <T>(items: T[]) => items.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 const read = { capabilities: ['read'] };
-const ESO = { boundServiceAccountNames: ['external-secrets'], boundServiceAccountNamespaces: ['external-secrets'], tokenTtl: 600, tokenMaxTtl: 600 };
+const ESO = { boundServiceAccountNames: ['external-secrets'], boundServiceAccountNamespaces: ['external-secrets'], tokenTtl: 600, tokenMaxTtl: 600, tokenNoDefaultPolicy: false };
 
 describe('stack k3s-onprem-01 (HashiCorp Vault, a KV v2 mount per tenant)', () => {
   const catalogue = loadCatalogue();

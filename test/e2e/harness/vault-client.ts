@@ -43,6 +43,12 @@ export interface KubernetesRole {
   readonly policies: readonly string[];
   /** @default '10m' */
   readonly ttl?: string;
+  /**
+   * Leave Vault's `default` policy off the tokens (it lets a token look itself up, which ESO's store check
+   * does).
+   * @default true
+   */
+  readonly noDefaultPolicy?: boolean;
 }
 
 export interface VaultHealth {
@@ -167,7 +173,7 @@ export class VaultClient {
       bound_service_account_namespaces: role.serviceAccountNamespaces,
       audience: role.audience,
       token_policies: role.policies,
-      token_no_default_policy: true,
+      token_no_default_policy: role.noDefaultPolicy ?? true,
       token_ttl: role.ttl ?? '10m',
     });
   }
