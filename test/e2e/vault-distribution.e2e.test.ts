@@ -244,7 +244,8 @@ describe('the HashiCorp Vault backend on a real node', () => {
     const rotation = await waitUntil('rotation copy in data-api', () => secretIn('data-api', 'rotation-opaque'));
     expect(decode(rotation, 'token')).toBe('v1');
     // Vault saw each own secret read with its own tenant's policy and no other.
-    const ownReads = auditResponses().filter((r) => r.operation === 'read' && !r.error && r.path.startsWith('css-tenant-'));
+    // (The suite's own reads with the root token, while it set Vault up, aside.)
+    const ownReads = auditResponses().filter((r) => r.operation === 'read' && !r.error && /^css-tenant-[^/]+\/data\//.test(r.path) && !r.policies.includes('root'));
     expect(ownReads.length).toBeGreaterThan(0);
     for (const r of ownReads) expect(r.policies).toEqual([`css-tenant-${r.path.split('/')[0].slice('css-tenant-'.length)}`]);
   });
@@ -276,7 +277,8 @@ describe('the HashiCorp Vault backend on a real node', () => {
       const es = await admin.get('external-secrets.io/v1', 'ExternalSecret', 'isolation-probe', 'data-api');
       return es?.status?.conditions?.find((c: any) => c.type === 'Ready' && c.status === 'False');
     });
-    expect(failed.message).toMatch(/permission denied|403/);
+    // ESO's condition says only that the provider failed; Vault's audit log says why.
+    expect(failed.message).toBe('could not get secret data from provider');
     expect(await secretIn('data-api', 'isolation-probe')).toBeUndefined();
     // The refusal is Vault's: a read of data-science's secret with data's policy, answered "permission denied".
     const refused = auditResponses().filter((r) => r.path === 'css-tenant-data-science/data/feature-store' && r.error);
