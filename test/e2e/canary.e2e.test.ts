@@ -22,6 +22,7 @@ import { hostSnapshot, type HostSnapshot } from './harness/host';
 import { KeyVaultStandIn } from './harness/key-vault-stand-in';
 import { adaptForNode } from './harness/node-adaptations';
 import { NodeCluster } from './harness/node-cluster';
+import { endNodeSuite } from './harness/suite-end';
 import { buildTargets } from './harness/toolchain';
 import { waitUntil } from './harness/wait';
 import { KubeClient, type KubeObject } from '../support/kube-client';
@@ -81,13 +82,7 @@ beforeAll(async () => {
   figures.push(`first canary value distributed ${((Date.now() - t) / 1000).toFixed(1)} s after the apply`);
 }, 60 * 60 * 1000);
 
-afterAll(async () => {
-  const problems = (await cluster?.stop()) ?? [];
-  await keyVault?.stop();
-  console.log(`canary figures:\n  ${figures.join('\n  ')}`);
-  expect(problems).toEqual([]);
-  if (before) expect(hostSnapshot()).toEqual(before);
-});
+afterAll(() => endNodeSuite('canary', figures, { cluster, before, servers: [keyVault] }));
 
 describe('the canary on a real node', () => {
   test('a new value in the vault is seen to arrive in the canary namespace, within the bound, with nothing forced', async () => {

@@ -26,6 +26,7 @@ import { hostSnapshot, type HostSnapshot } from './harness/host';
 import { KeyVaultStandIn } from './harness/key-vault-stand-in';
 import { adaptForNode, keyVaultStandInProvider } from './harness/node-adaptations';
 import { NodeCluster } from './harness/node-cluster';
+import { endNodeSuite } from './harness/suite-end';
 import { PULUMI_FIELD_MANAGER, applyAsPulumi, destroyAsPulumi, dryRunChanges, waitForEsoWriteBack } from './harness/pulumi-apply';
 import { createPod, getPod, podSummary, waitForReadyPod, waitingReasons } from './harness/pods';
 import { freePort } from './harness/processes';
@@ -165,13 +166,7 @@ beforeAll(async () => {
   await deployCatalogue();
 }, 60 * 60 * 1000);
 
-afterAll(async () => {
-  const problems = (await cluster?.stop()) ?? [];
-  await keyVault?.stop();
-  console.log(`end-to-end figures:\n  ${figures.join('\n  ')}`);
-  expect(problems).toEqual([]);
-  if (before) expect(hostSnapshot()).toEqual(before);
-});
+afterAll(() => endNodeSuite('end-to-end', figures, { cluster, before, servers: [keyVault] }));
 
 describe('distribution on a real node, with ESO installed by its chart', () => {
   test('the stores are Ready and the masters are pulled into the central namespace', async () => {

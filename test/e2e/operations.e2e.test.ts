@@ -26,6 +26,7 @@ import { hostSnapshot, type HostSnapshot } from './harness/host';
 import { KeyVaultStandIn } from './harness/key-vault-stand-in';
 import { adaptForNode } from './harness/node-adaptations';
 import { NodeCluster, type Relay } from './harness/node-cluster';
+import { endNodeSuite } from './harness/suite-end';
 import { listPods, isReady, type Pod } from './harness/pods';
 import { freePort, sleep } from './harness/processes';
 import { buildTargets } from './harness/toolchain';
@@ -124,13 +125,7 @@ beforeAll(async () => {
   figures.push(`${READERS} copies provisioned in ${(await provision(READERS)).toFixed(1)} s`);
 }, 60 * 60 * 1000);
 
-afterAll(async () => {
-  const problems = (await cluster?.stop()) ?? [];
-  await keyVault?.stop();
-  console.log(`operations figures:\n  ${figures.join('\n  ')}`);
-  expect(problems).toEqual([]);
-  if (before) expect(hostSnapshot()).toEqual(before);
-});
+afterAll(() => endNodeSuite('operations', figures, { cluster, before, servers: [keyVault] }));
 
 describe('rotate: from the vault change to every copy and every opted-in workload', () => {
   /** An opted-in Deployment per namespace, serving on its own port what it read from the copy at start. */

@@ -38,6 +38,7 @@ import { installEso } from './harness/eso-install';
 import { hostSnapshot, type HostSnapshot } from './harness/host';
 import { adaptForNode } from './harness/node-adaptations';
 import { NodeCluster } from './harness/node-cluster';
+import { endNodeSuite } from './harness/suite-end';
 import { applyAsPulumi, destroyAsPulumi, dryRunChanges, waitForEsoWriteBack } from './harness/pulumi-apply';
 import { buildSeconds, buildTargets } from './harness/toolchain';
 import type { VaultClient } from './harness/vault-client';
@@ -202,13 +203,7 @@ beforeAll(async () => {
   await applyAsPulumi(deployer, catalogueObjects());
 }, 60 * 60 * 1000);
 
-afterAll(async () => {
-  const problems = (await cluster?.stop()) ?? [];
-  await vault?.stop();
-  console.log(`HashiCorp Vault end-to-end figures:\n  ${figures.join('\n  ')}`);
-  expect(problems).toEqual([]);
-  if (before) expect(hostSnapshot()).toEqual(before);
-});
+afterAll(() => endNodeSuite('HashiCorp Vault end-to-end', figures, { cluster, before, servers: [vault] }));
 
 describe('the HashiCorp Vault backend on a real node', () => {
   test("the masters' and the tenants' stores log in with their own roles, and the masters are read from the shared mount", async () => {
