@@ -268,17 +268,20 @@ describe('the HashiCorp Vault backend on a real node', () => {
         data: [{ secretKey: 'token', remoteRef: { key: 'feature-store', property: 'token' } }],
       },
     });
+    // The refusal is Vault's: a read of data-science's secret with data's policy, answered "permission denied".
+    const refusedRead = (r: AuditResponse) => r.path === 'css-tenant-data-science/data/feature-store' && r.error !== undefined;
+    const refused = await waitUntil('Vault to refuse the probe', async () => {
+      const found = auditResponses().filter(refusedRead);
+      return found.length > 0 && found;
+    });
+    for (const r of refused) expect([r.policies, r.error]).toEqual([['css-tenant-data'], expect.stringMatching(/permission denied/)]);
+    // ESO's condition says only that the provider failed; Vault's audit log said why.
     const failed = await waitUntil('the probe ExternalSecret to fail', async () => {
       const es = await admin.get('external-secrets.io/v1', 'ExternalSecret', 'isolation-probe', 'data-api');
       return es?.status?.conditions?.find((c: any) => c.type === 'Ready' && c.status === 'False');
     });
-    // ESO's condition says only that the provider failed; Vault's audit log says why.
     expect(failed.message).toBe('could not get secret data from provider');
     expect(await secretIn('data-api', 'isolation-probe')).toBeUndefined();
-    // The refusal is Vault's: a read of data-science's secret with data's policy, answered "permission denied".
-    const refused = auditResponses().filter((r) => r.path === 'css-tenant-data-science/data/feature-store' && r.error);
-    expect(refused.length).toBeGreaterThan(0);
-    for (const r of refused) expect([r.policies, r.error]).toEqual([['css-tenant-data'], expect.stringMatching(/permission denied/)]);
     await admin.delete('external-secrets.io/v1', 'ExternalSecret', 'isolation-probe', 'data-api');
     await admin.delete('external-secrets.io/v1', 'ClusterSecretStore', probeStore);
   });
