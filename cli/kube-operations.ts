@@ -28,7 +28,7 @@ async function orUndefined<T>(read: Promise<T>): Promise<T | undefined> {
 }
 
 interface EsoObject {
-  metadata: { name: string; namespace?: string; managedFields?: { manager?: string; time?: string }[] };
+  metadata: { name: string; namespace?: string; managedFields?: { manager?: string; time?: string }[]; ownerReferences?: { kind: string; name: string; controller?: boolean }[] };
   spec?: { target?: { name?: string } };
   status?: { syncedResourceVersion?: string; refreshTime?: string; conditions?: ExternalSecretState['conditions']; provisionedNamespaces?: string[]; failedNamespaces?: { namespace: string }[] };
 }
@@ -41,6 +41,7 @@ export function externalSecretState(object: EsoObject): ExternalSecretState {
     syncedResourceVersion: object.status?.syncedResourceVersion,
     refreshTime: object.status?.refreshTime,
     conditions: object.status?.conditions ?? [],
+    distribution: object.metadata.ownerReferences?.find((o) => o.kind === 'ClusterExternalSecret' && o.controller)?.name,
   };
 }
 

@@ -1,9 +1,17 @@
 /**
  * `recover`'s logic (seed 004, "bump every (Cluster)SecretStore after an outage"): after a long vault outage ESO
  * has backed off validating the stores and syncing ExternalSecrets for up to hours. Any change to an object's
- * metadata makes ESO reconcile it at once, so recover annotates every store of the product (then validated
- * anew) and force-syncs every ExternalSecret and ClusterExternalSecret of the product, then waits until every
- * store is Ready and every ExternalSecret was re-read (resync.ts), naming what lags.
+ * metadata makes ESO reconcile it at once, so recover bumps every store and ExternalSecret of the product, in
+ * three phases, each waited for before the next starts, because each reads what the one before repairs:
+ *  1. every ClusterSecretStore is annotated (then validated anew), and recover waits until they are Ready:
+ *     an ExternalSecret ESO reconciles before its store is Ready fails and goes back to a backoff of minutes;
+ *  2. every ExternalSecret reading a vault directly (the masters, the canary's included, and tenants' own) is
+ *     force-synced and waited for until re-read (resync.ts), so that the masters hold what the vault holds now;
+ *  3. every ClusterExternalSecret and its copies are force-synced and waited for: the copies read their master,
+ *     which by now holds the value a credential got during the outage.
+ * A phase not finished by the deadline does not hold back the next ones (one broken store must not leave the
+ * rest unrecovered): a phase started after the deadline still gets one poll interval, so its objects are
+ * re-read before the next phase asks what depends on them. Everything still lagging at the end is named.
  */
 import type { Condition, ExternalSecretState, ResyncRequest } from './resync';
 import { isReady, lagReason, resyncedSince } from './resync';
@@ -27,6 +35,7 @@ export interface RecoverOptions {
   readonly pollMs?: number;
   /** @default systemClock */
   readonly clock?: Clock;
+  /** Called at every poll of every phase; `total` counts the stores and ExternalSecrets of all phases. */
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -38,6 +47,8 @@ export interface RecoveryResult {
   readonly lagging: readonly Lag[];
 }
 
+const id = (es: { namespace: string; name: string }) => `${es.namespace}/${es.name}`;
+
 export async function recover(cluster: RecoveryCluster, options: RecoverOptions): Promise<RecoveryResult> {
   const clock = options.clock ?? systemClock;
   const start = clock.now();
@@ -45,39 +56,55 @@ export async function recover(cluster: RecoveryCluster, options: RecoverOptions)
   const stamp = new Date(start).toISOString();
 
   const stores = await cluster.clusterSecretStores();
-  for (const store of stores) await cluster.annotateClusterSecretStore(store.name, { [REVALIDATE_ANNOTATION]: stamp });
-  // Distributions first: ESO mirrors their force-sync onto the ExternalSecrets they own.
   // Listed before anything is patched, so each ExternalSecret's synced version is the one from before.
-  const externalSecrets = await cluster.listExternalSecrets();
+  const listed = await cluster.listExternalSecrets();
+  const direct = listed.filter((es) => es.distribution === undefined);
+  const copies = listed.filter((es) => es.distribution !== undefined);
+
+  let storeStates = stores;
+  let current = new Map<string, ExternalSecretState>();
+  const requests = new Map<string, ResyncRequest>();
+  const storesReady = () => storeStates.filter((s) => isReady(s.conditions)).length;
+  const resynced = (of: readonly ExternalSecretState[]) =>
+    of.filter((es) => {
+      const request = requests.get(id(es));
+      const state = current.get(id(es));
+      return request !== undefined && state !== undefined && resyncedSince(state, request);
+    }).length;
+  const total = stores.length + listed.length;
+
+  const waitUntil = async (finished: () => boolean) => {
+    for (let polls = 0; ; polls++) {
+      storeStates = (await cluster.clusterSecretStores()).filter((s) => stores.some((t) => t.name === s.name));
+      current = new Map((await cluster.listExternalSecrets()).map((es) => [id(es), es]));
+      options.onProgress?.(storesReady() + resynced(listed), total);
+      if (finished() || (clock.now() >= deadline && polls > 0)) return;
+      await clock.sleep(options.pollMs ?? 1000);
+    }
+  };
+
+  for (const store of stores) await cluster.annotateClusterSecretStore(store.name, { [REVALIDATE_ANNOTATION]: stamp });
+  await waitUntil(() => storesReady() === stores.length);
+
+  for (const es of direct) {
+    const at = await cluster.forceSync({ kind: 'ExternalSecret', namespace: es.namespace, name: es.name }, stamp);
+    requests.set(id(es), { syncedResourceVersion: es.syncedResourceVersion, patchedAt: at });
+  }
+  await waitUntil(() => resynced(direct) === direct.length);
+
+  // Distributions first: ESO mirrors their force-sync onto the ExternalSecrets they own.
   // A copy may get the annotation from its distribution before recover patches it (a patch then changes
-  // nothing and records no time): requests count from the first patch of an ExternalSecret or distribution.
+  // nothing and records no time): requests count from the first patch of a distribution or copy.
   let first: string | undefined;
   for (const name of await cluster.clusterExternalSecretNames()) {
     const at = await cluster.forceSync({ kind: 'ClusterExternalSecret', name }, stamp);
     first ??= at;
   }
-  const requests = new Map<string, ResyncRequest>();
-  const id = (es: { namespace: string; name: string }) => `${es.namespace}/${es.name}`;
-  for (const es of externalSecrets) {
+  for (const es of copies) {
     const at = await cluster.forceSync({ kind: 'ExternalSecret', namespace: es.namespace, name: es.name }, stamp);
     requests.set(id(es), { syncedResourceVersion: es.syncedResourceVersion, patchedAt: first ?? at });
   }
-
-  let storeStates = stores;
-  let current = new Map<string, ExternalSecretState>();
-  const total = stores.length + requests.size;
-  const counts = () => ({
-    ready: storeStates.filter((s) => isReady(s.conditions)).length,
-    resynced: [...requests].filter(([key, request]) => current.has(key) && resyncedSince(current.get(key)!, request)).length,
-  });
-  while (true) {
-    storeStates = (await cluster.clusterSecretStores()).filter((s) => stores.some((t) => t.name === s.name));
-    current = new Map((await cluster.listExternalSecrets()).map((es) => [id(es), es]));
-    const { ready, resynced } = counts();
-    options.onProgress?.(ready + resynced, total);
-    if (ready + resynced === total || clock.now() >= deadline) break;
-    await clock.sleep(options.pollMs ?? 1000);
-  }
+  await waitUntil(() => resynced(copies) === copies.length);
 
   const lagging: Lag[] = [];
   for (const store of storeStates) {
@@ -91,12 +118,11 @@ export async function recover(cluster: RecoveryCluster, options: RecoverOptions)
     const [namespace, name] = key.split('/');
     lagging.push({ namespace, object: `ExternalSecret ${name}`, reason: state ? lagReason(state) : 'deleted meanwhile' });
   }
-  const { ready, resynced } = counts();
   return {
     ok: lagging.length === 0,
     elapsedMs: clock.now() - start,
-    stores: { ready, total: stores.length },
-    externalSecrets: { resynced, total: requests.size },
+    stores: { ready: storesReady(), total: stores.length },
+    externalSecrets: { resynced: resynced(listed), total: listed.length },
     lagging: lagging.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.object.localeCompare(b.object)),
   };
 }

@@ -37,6 +37,11 @@ export interface ExternalSecretState {
   /** status.refreshTime, RFC 3339. */
   readonly refreshTime?: string;
   readonly conditions: readonly Condition[];
+  /**
+   * The ClusterExternalSecret that provisioned it, if any: ESO (v0.20.4) marks the ExternalSecrets it creates
+   * for a ClusterExternalSecret only with a controller owner reference to it (no label of its own).
+   */
+  readonly distribution?: string;
 }
 
 /** The state of one ExternalSecret right before the command patched it, and when the API server took the patch. */

@@ -45,6 +45,12 @@ export interface FakeOptions {
    * copies itself (whose patch then changes nothing and comes two seconds later).
    */
   readonly mirrorFirst?: boolean;
+  /**
+   * Within a round of reconciles, the copies before the master: ESO keeps no order between them, and this is
+   * the order in which a copy asked together with its master reads the master's old value.
+   * @default false
+   */
+  readonly copiesFirst?: boolean;
 }
 
 const meta = (annotations: Record<string, string>) => `1-${createHash('sha256').update(JSON.stringify(annotations)).digest('hex').slice(0, 8)}`;
@@ -64,9 +70,11 @@ export class FakeCluster implements RotationCluster, RecoveryCluster {
   readonly clock: Clock & { time: number };
   reloader: boolean;
   private readonly mirrorFirst: boolean;
+  private readonly copiesFirst: boolean;
 
   constructor(options: FakeOptions) {
     this.mirrorFirst = options.mirrorFirst ?? false;
+    this.copiesFirst = options.copiesFirst ?? false;
     this.credential = options.credential ?? 'registry';
     this.vaultValue = options.value ?? 'OLD-SECRET-VALUE';
     this.reloader = options.reloader ?? false;
@@ -112,8 +120,9 @@ export class FakeCluster implements RotationCluster, RecoveryCluster {
     for (const store of this.stores.values()) {
       store.conditions = store.failing ? [{ type: 'Ready', status: 'False', reason: 'InvalidProviderConfig', message: store.failing }] : [{ type: 'Ready', status: 'True' }];
     }
-    // The master first, as ESO would within a round only by luck: copies read whatever the master holds now.
-    const ordered = [...this.externalSecrets.values()].sort((a, b) => Number(b.namespace === this.centralNamespace) - Number(a.namespace === this.centralNamespace));
+    // Copies read whatever the master holds at that moment of the round.
+    const masterFirst = (a: FakeExternalSecret, b: FakeExternalSecret) => Number(b.namespace === this.centralNamespace) - Number(a.namespace === this.centralNamespace);
+    const ordered = [...this.externalSecrets.values()].sort((a, b) => (this.copiesFirst ? -1 : 1) * masterFirst(a, b));
     for (const es of ordered) {
       const wanted = meta(es.annotations);
       if (es.syncedResourceVersion === wanted && !es.failing) continue;
@@ -144,7 +153,8 @@ export class FakeCluster implements RotationCluster, RecoveryCluster {
   }
 
   private view(es: FakeExternalSecret): ExternalSecretState {
-    return { namespace: es.namespace, name: es.name, target: es.target, syncedResourceVersion: es.syncedResourceVersion, refreshTime: es.refreshTime, conditions: es.conditions };
+    const distribution = es.namespace === this.centralNamespace ? undefined : this.distributionNames[0];
+    return { namespace: es.namespace, name: es.name, target: es.target, syncedResourceVersion: es.syncedResourceVersion, refreshTime: es.refreshTime, conditions: es.conditions, distribution };
   }
 
   async readExternalSecret(namespace: string, name: string) {
