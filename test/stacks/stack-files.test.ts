@@ -28,4 +28,17 @@ describe('stacks and workflows follow the catalogue', () => {
     expect([...job.strategy.matrix.stack].sort()).toEqual(clusters);
     expect(job.steps.find((s: any) => s.uses?.startsWith('pulumi/actions')).with.policyPacks).toBe('stacks/policy');
   });
+
+  test.each([
+    ['pulumi-up.yml', 'up'],
+    ['canary.yml', 'check'],
+  ])('%s runs the canary check of every cluster stack', (workflow, jobName) => {
+    const job = parse(readFileSync(join(ROOT, '.github', 'workflows', workflow), 'utf8')).jobs[jobName];
+    expect([...job.strategy.matrix.stack].sort()).toEqual(clusters);
+    const steps: any[] = job.steps;
+    const check = steps.findIndex((s) => s.uses === './.github/actions/canary-check');
+    expect(steps[check]?.with).toEqual({ cluster: '${{ matrix.stack }}', stack: '${{ env.STACK }}', pushgateway: '${{ vars.PUSHGATEWAY_URL }}' });
+    // After the Pulumi CLI is there (and, on deployment, after the up).
+    expect(steps.findIndex((s) => s.uses?.startsWith('pulumi/actions'))).toBeLessThan(check);
+  });
 });
