@@ -100,14 +100,15 @@ export class VaultServer {
       { ...isolatedEnv(this.home), VAULT_DEV_ROOT_TOKEN_ID: this.#rootToken },
       (line) => line.replaceAll(this.#rootToken, '<root token>').replace(/^(Unseal Key|Recovery Key): .*/, '$1: <redacted>'),
     );
-    // Health turns 200 once unsealed, before dev mode has created the root token: wait for both.
+    // Health turns 200 once unsealed, before dev mode has created the root token, and the token answers
+    // before dev mode has printed its banner (redacted in the log): wait for all three.
     await this.processes.waitFor(
       'vault',
       async () => {
         const health = await this.root.health();
         if (!health.initialized || health.sealed || health.standby) return false;
         await this.root.request('GET', 'auth/token/lookup-self');
-        return true;
+        return /^Root Token: /m.test(this.log());
       },
       60,
     );
