@@ -81,8 +81,17 @@ async function applyAll(objects: readonly KubeObject[], client = deployer): Prom
   for (const o of objects) await client.apply(o);
 }
 
-/** Gives a group a cluster-wide role, so that an admission policy, not RBAC, is what a test meets. */
-async function grantToGroup(group: string, role: string, rules: unknown[]): Promise<void> {
+interface Rule {
+  readonly apiGroups: string[];
+  readonly resources: string[];
+  readonly verbs: string[];
+}
+
+/**
+ * Gives a group a cluster-wide role, so that an admission policy, not RBAC, is what a test meets; returns once
+ * the API server's authorizer (which learns of bindings from its informers, a moment later) allows every verb.
+ */
+async function grantToGroup(group: string, role: string, rules: Rule[]): Promise<void> {
   await admin.apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: role }, rules });
   await admin.apply({
     apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -91,6 +100,13 @@ async function grantToGroup(group: string, role: string, rules: unknown[]): Prom
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
     subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: group }],
   });
+  for (const rule of rules) {
+    for (const verb of rule.verbs) {
+      for (const resource of rule.resources) {
+        await waitUntil(`${group} allowed to ${verb} ${resource}`, () => admin.canI(`member-of-${group}`, [group], verb, resource, undefined, rule.apiGroups[0]), 30);
+      }
+    }
+  }
 }
 
 /** The e2e catalogue, with the suite's registry (its port is chosen per run) as one of the credential's registries. */
