@@ -9,7 +9,7 @@
  * keep Secret data, and a digest is all a comparison needs.
  */
 import { createHash } from 'node:crypto';
-import { type ExternalSecretState, isReady } from './resync';
+import { type ExternalSecretState, isReady, notReadyReason } from './resync';
 import type { Clock, Distribution, Lag } from './rotation';
 import { systemClock } from './rotation';
 
@@ -63,11 +63,7 @@ export interface CanaryResult {
 export const sha256 = (value: string | Buffer) => createHash('sha256').update(value).digest('hex');
 
 /** ESO's reason when an ExternalSecret is not Ready, else undefined. */
-function failure(state: ExternalSecretState | undefined): string | undefined {
-  const ready = state?.conditions.find((c) => c.type === 'Ready');
-  if (!ready || ready.status === 'True') return undefined;
-  return `${ready.reason ?? 'not ready'}${ready.message ? `: ${ready.message}` : ''}`;
-}
+const failure = (state: ExternalSecretState | undefined) => (state ? notReadyReason(state.conditions) : undefined);
 
 const lastRefresh = (state: ExternalSecretState) => (state.refreshTime ? `last refreshed ${state.refreshTime}` : 'never refreshed');
 

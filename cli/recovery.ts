@@ -14,7 +14,7 @@
  * re-read before the next phase asks what depends on them. Everything still lagging at the end is named.
  */
 import type { Condition, ExternalSecretState, ResyncRequest } from './resync';
-import { isReady, lagReason, resyncedSince } from './resync';
+import { isReady, lagReason, notReadyReason, resyncedSince } from './resync';
 import { type Clock, type ForceSyncTarget, type Lag, systemClock } from './rotation';
 
 /** Annotation whose change makes ESO validate a store again; its value is when recover asked. */
@@ -109,8 +109,7 @@ export async function recover(cluster: RecoveryCluster, options: RecoverOptions)
   const lagging: Lag[] = [];
   for (const store of storeStates) {
     if (isReady(store.conditions)) continue;
-    const condition = store.conditions.find((c) => c.type === 'Ready');
-    lagging.push({ namespace: '(cluster)', object: `ClusterSecretStore ${store.name}`, reason: condition ? `${condition.reason ?? 'not ready'}${condition.message ? `: ${condition.message}` : ''}` : 'not validated yet' });
+    lagging.push({ namespace: '(cluster)', object: `ClusterSecretStore ${store.name}`, reason: notReadyReason(store.conditions) ?? 'not validated yet' });
   }
   for (const [key, request] of requests) {
     const state = current.get(key);

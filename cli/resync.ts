@@ -63,12 +63,17 @@ export function resyncedSince(state: ExternalSecretState, request: ResyncRequest
   return state.syncedResourceVersion !== request.syncedResourceVersion && seconds(state.refreshTime) >= seconds(request.patchedAt) && isReady(state.conditions);
 }
 
+/** ESO's reason and message from an object's `Ready` condition when it is there and not True, else undefined. */
+export function notReadyReason(conditions: readonly Condition[]): string | undefined {
+  const ready = conditions.find((c) => c.type === 'Ready');
+  if (!ready || ready.status === 'True') return undefined;
+  return `${ready.reason ?? 'not ready'}${ready.message ? `: ${ready.message}` : ''}`;
+}
+
 /** Why an ExternalSecret is not (yet) resynced, for the lagging report: ESO's own reason and message when it failed. */
 export function lagReason(state: ExternalSecretState | undefined): string {
   if (!state) return 'no ExternalSecret';
-  const ready = state.conditions.find((c) => c.type === 'Ready');
-  if (ready && ready.status !== 'True') return `${ready.reason ?? 'not ready'}${ready.message ? `: ${ready.message}` : ''}`;
-  return 'not re-read yet';
+  return notReadyReason(state.conditions) ?? 'not re-read yet';
 }
 
 /** The time of the last patch by `manager` recorded in an object's managedFields, else `fallback`. */
