@@ -8,9 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, Chart } from 'cdk8s';
 import { stringify } from 'yaml';
-import { ESO_CONTROLLER_USERNAME, SHARED_OBJECT_FIELDS_ANNOTATION, TenantNamespace } from '../../constructs/src';
+import { ESO_CONTROLLER_USERNAME, SHARED_OBJECT_FIELDS_ANNOTATION } from '../../constructs/src';
 import { synthesizeCluster } from '../../plane';
 import { type Catalogue, loadCatalogue } from '../../tenants/lib';
 import { type ControlPlane, USERS } from './harness/control-plane';
@@ -36,6 +35,7 @@ import { KubeClient, type KubeObject } from '../support/kube-client';
 import { tempDir } from '../support/temp-dir';
 import { releaseStaleFinalizers } from '../../cli/commands/release-finalizers';
 import { loadKubeConfig } from '../../cli/kube';
+import { tenantNamespaces } from './harness/tenant-namespaces';
 import { waitUntil } from './harness/wait';
 import { withDeletionPropagation } from '../../stacks/deletion-propagation';
 
@@ -129,12 +129,6 @@ function catalogueObjects(): KubeObject[] {
 /** Applies the catalogue as `pulumi up` does. */
 const deployCatalogue = () => applyAsPulumi(deployer, catalogueObjects());
 
-/** Namespaces exactly as the catalogue would declare them, made with the TenantNamespace construct. */
-function tenantNamespaces(names: string[], tenant: string, requests: string[]): KubeObject[] {
-  const chart = new Chart(new App(), 'ns', { disableResourceNameHashes: true });
-  for (const name of names) new TenantNamespace(chart, name, { name, tenant, requests, owners: [{ kind: 'Group', name: `${tenant}-admins` }] });
-  return chart.toJson() as KubeObject[];
-}
 
 /** ESO's counter of provider calls, summed per provider ("Webhook": the vault; "Kubernetes": the central stores). */
 function providerCalls(): Record<string, number> {

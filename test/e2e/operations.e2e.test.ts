@@ -9,8 +9,6 @@
  *    with `recover`, each measured from the repair to full recovery.
  */
 import { join } from 'node:path';
-import { App, Chart } from 'cdk8s';
-import { TenantNamespace } from '../../constructs/src';
 import { KubeOperations } from '../../cli/kube-operations';
 import { loadKubeConfig } from '../../cli/kube';
 import { recover } from '../../cli/recovery';
@@ -30,6 +28,7 @@ import { endNodeSuite } from './harness/suite-end';
 import { listPods, isReady, type Pod } from './harness/pods';
 import { freePort, sleep } from './harness/processes';
 import { buildTargets } from './harness/toolchain';
+import { tenantNamespaces } from './harness/tenant-namespaces';
 import { waitUntil } from './harness/wait';
 import { KubeClient, type KubeObject } from '../support/kube-client';
 
@@ -79,17 +78,12 @@ const copies = () => admin.list('v1', 'Secret', undefined, 'central-secret-store
 const operations = () => new KubeOperations(loadKubeConfig({ kubeconfig: cp.kubeconfig('admin') }));
 const readyCondition = (o: KubeObject) => (o.status?.conditions ?? []).find((c: { type: string }) => c.type === 'Ready');
 
-function namespaces(names: string[]): KubeObject[] {
-  const chart = new Chart(new App(), 'ns', { disableResourceNameHashes: true });
-  for (const name of names) new TenantNamespace(chart, name, { name, tenant: 'payments', requests: ['rotation'], owners: [{ kind: 'Group', name: 'payments-admins' }] });
-  return chart.toJson() as KubeObject[];
-}
 
 /** Adds namespaces requesting the credential until `count` have a copy; returns the seconds it took. */
 async function provision(count: number): Promise<number> {
   const existing = (await admin.list('v1', 'Namespace', undefined, 'secrets/rotation=true')).length;
   const t = Date.now();
-  for (const o of namespaces(Array.from({ length: count - existing }, (_, i) => `ops-${existing + i}`))) await deployer.apply(o);
+  for (const o of tenantNamespaces(Array.from({ length: count - existing }, (_, i) => `ops-${existing + i}`), 'payments', ['rotation'])) await deployer.apply(o);
   await waitUntil(`${count} copies`, async () => (await copies()).length === count, 15 * 60);
   return (Date.now() - t) / 1000;
 }

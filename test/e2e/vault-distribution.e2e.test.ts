@@ -9,9 +9,8 @@
  */
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, Chart } from 'cdk8s';
 import { stringify } from 'yaml';
-import { ESO_NAMESPACE, TenantNamespace } from '../../constructs/src';
+import { ESO_NAMESPACE } from '../../constructs/src';
 import { synthesizeCluster } from '../../plane';
 import { withDeletionPropagation } from '../../stacks/deletion-propagation';
 import { vaultScopeOf } from '../../stacks/vault-access';
@@ -43,6 +42,7 @@ import { applyAsPulumi, destroyAsPulumi, dryRunChanges, waitForEsoWriteBack } fr
 import { buildSeconds, buildTargets } from './harness/toolchain';
 import type { VaultClient } from './harness/vault-client';
 import { VaultServer } from './harness/vault-server';
+import { tenantNamespaces } from './harness/tenant-namespaces';
 import { waitUntil } from './harness/wait';
 
 const CLUSTER = 'vault-e2e';
@@ -157,12 +157,6 @@ async function storeReady(name: string): Promise<boolean> {
 }
 
 const secretIn = (namespace: string, name: string) => admin.get('v1', 'Secret', name, namespace);
-
-function tenantNamespaces(names: string[], tenant: string, requests: string[]): KubeObject[] {
-  const chart = new Chart(new App(), 'ns', { disableResourceNameHashes: true });
-  for (const name of names) new TenantNamespace(chart, name, { name, tenant, requests, owners: [{ kind: 'Group', name: `${tenant}-admins` }] });
-  return chart.toJson() as KubeObject[];
-}
 
 beforeAll(async () => {
   before = hostSnapshot();
