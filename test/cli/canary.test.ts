@@ -9,7 +9,7 @@ import { type CanaryCluster, canaryMetricBody, checkCanary, pushCanaryMetric, sh
 import type { ExternalSecretState } from '../../cli/resync';
 import type { Clock, Distribution } from '../../cli/rotation';
 import { CANARY_REFRESH_METRIC } from '../../constructs/src';
-import { prometheusTools } from '../support/promtool';
+import { promtool } from '../support/promtool';
 
 const START = Date.parse('2026-11-23T12:00:00Z');
 const NAMESPACE = 'central-secret-store-canary';
@@ -212,7 +212,7 @@ describe('--pushgateway', () => {
 
   test("Prometheus' own parser accepts the body (promtool check metrics)", () => {
     const body = canaryMetricBody(CANARY_REFRESH_METRIC, { credential: 'canary' }, '2026-11-23T12:02:30Z');
-    const check = (text: string) => spawnSync(prometheusTools().promtool, ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    const check = (text: string) => spawnSync(promtool(), ['check', 'metrics'], { input: text, encoding: 'utf8' });
     expect(check(body)).toMatchObject({ status: 0, stderr: '' });
     expect(check(body.replace('{credential="canary"}', '{credential=canary}')).status).not.toBe(0);
   }, 20 * 60 * 1000);

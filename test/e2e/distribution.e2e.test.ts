@@ -633,8 +633,6 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
     for (const namespace of namespaces) await admin.delete('external-secrets.io/v1', 'ExternalSecret', naive, namespace);
     await admin.delete('external-secrets.io/v1', 'ClusterSecretStore', naive);
   });
-
-  test.each([500, 1000])('rotation reaches every copy within the refresh interval, %i namespaces (Property 1)', rotation);
 });
 
 describe('applied as Pulumi applies it: twice, then destroyed', () => {

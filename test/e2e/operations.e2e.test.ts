@@ -303,9 +303,4 @@ describe('rotate: from the vault change to every copy and every opted-in workloa
       expect(holding).toBe(100);
     }, 30 * 60 * 1000);
   });
-
-  test(`at 1,000 namespaces, the same ${READERS} Deployments`, async () => {
-    figures.push(`1000 copies provisioned in ${(await provision(1000)).toFixed(1)} s`);
-    await rotation(1000);
-  }, 40 * 60 * 1000);
 });

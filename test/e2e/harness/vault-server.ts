@@ -1,20 +1,22 @@
 /**
- * A HashiCorp Vault server in dev mode (in memory, unsealed, one root token) on 127.0.0.1, built by
- * `test/toolchain/build.sh vault`; `root` is a client (vault-client.ts) holding its root token. With `tls`,
- * the server serves https with a certificate for 127.0.0.1 from a CA dev mode generates (`caPem`), as ESO's
- * vault provider requires.
+ * A server of Vault's API in dev mode (in memory, unsealed, one root token) on 127.0.0.1: OpenBao by default,
+ * HashiCorp Vault with CSS_VAULT_SERVER=vault (vault-flavour.ts), from test/toolchain/build.sh; `root` is a
+ * client (vault-client.ts) holding its root token. With `tls`, the server serves https with a certificate for
+ * 127.0.0.1 from a CA dev mode generates (`caPem`), as ESO's vault provider requires. With `auditLog`, a file
+ * audit device writes every request and response there from the start.
  *
  * The root token is generated per run and reaches the server through its environment (not its command line,
  * which every user can read); the dev banner that prints it, and the unseal key, are redacted before they
- * reach the log. The server sees no VAULT_* variable of the host, has a HOME of its own and never stores the
- * token there.
+ * reach the log. The server sees none of the host's BAO_* or VAULT_* variables, has a HOME of its own and
+ * never stores the token there.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Processes, freePort, listening } from './processes';
 import { VaultClient } from './vault-client';
+import { type VaultFlavour, vaultFlavour } from './vault-flavour';
 
 /** A free port whose successor is free too: dev mode puts its cluster listener on the next port. */
 async function freePortWithSuccessor(): Promise<number> {
@@ -24,16 +26,20 @@ async function freePortWithSuccessor(): Promise<number> {
   }
 }
 
-/** The environment of a Vault process: none of the host's VAULT_* variables, and a HOME of its own. */
-function isolatedEnv(home: string): NodeJS.ProcessEnv {
+/** The environment of a server process: none of the host's variables of the server's own, and a HOME of its own. */
+function isolatedEnv(flavour: VaultFlavour, home: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { HOME: home };
-  for (const key of Object.keys(process.env)) if (key.startsWith('VAULT_')) env[key] = undefined;
+  for (const key of Object.keys(process.env)) if (flavour.variablePrefixes.some((prefix) => key.startsWith(prefix))) env[key] = undefined;
   return env;
 }
 
 export interface VaultServerOptions {
   /** Serve https (dev mode's own CA and certificate) rather than http. */
   readonly tls?: boolean;
+  /** A file audit device writing here, one JSON line per request and response, secret values HMACed. */
+  readonly auditLog?: string;
+  /** @default - vaultFlavour(): CSS_VAULT_SERVER, else OpenBao */
+  readonly flavour?: VaultFlavour;
 }
 
 export class VaultServer {
@@ -42,23 +48,25 @@ export class VaultServer {
   private readonly processes: Processes;
   /** The server's HOME, where it must leave no file. */
   readonly home: string;
+  readonly flavour: VaultFlavour;
 
   /**
    * @param dir the server's folder: its log and its HOME
-   * @param vaultTools the cache folder of the `vault` target
+   * @param tools the cache folder of the flavour's toolchain target (`openbao` or `vault`)
    */
   constructor(
     private readonly dir: string,
-    private readonly vaultTools: string,
+    private readonly tools: string,
     private readonly options: VaultServerOptions = {},
   ) {
+    this.flavour = options.flavour ?? vaultFlavour();
     this.home = join(dir, 'home');
     mkdirSync(this.home, { recursive: true });
     this.processes = new Processes(dir);
   }
 
   get binary(): string {
-    return join(this.vaultTools, 'vault');
+    return join(this.tools, this.flavour.binary);
   }
 
   /** The token of this run's root: every capability. Never print it. */
@@ -87,6 +95,14 @@ export class VaultServer {
     return this.client(this.#rootToken);
   }
 
+  /** The configuration file that declares the audit device, for a flavour that takes it only there. */
+  private declarativeConfig(): string[] {
+    if (!this.options.auditLog || !this.flavour.declarativeAudit) return [];
+    const file = join(this.dir, 'audit.hcl');
+    writeFileSync(file, `audit "file" "file" {\n  options {\n    file_path = ${JSON.stringify(this.options.auditLog)}\n  }\n}\n`);
+    return [`-config=${file}`];
+  }
+
   /** Starts the server and waits until it is unsealed, active and knows the root token. */
   async start(): Promise<void> {
     const port = await freePortWithSuccessor();
@@ -96,8 +112,8 @@ export class VaultServer {
     this.processes.launch(
       'vault',
       this.binary,
-      ['server', '-dev', ...tls, `-dev-listen-address=127.0.0.1:${port}`, '-dev-no-store-token'],
-      { ...isolatedEnv(this.home), VAULT_DEV_ROOT_TOKEN_ID: this.#rootToken },
+      ['server', '-dev', ...tls, ...this.declarativeConfig(), `-dev-listen-address=127.0.0.1:${port}`, '-dev-no-store-token'],
+      { ...isolatedEnv(this.flavour, this.home), [this.flavour.rootTokenVariable]: this.#rootToken },
       (line) => line.replaceAll(this.#rootToken, '<root token>').replace(/^(Unseal Key|Recovery Key): .*/, '$1: <redacted>'),
     );
     // Health turns 200 once unsealed, before dev mode has created the root token, and the token answers
@@ -112,11 +128,12 @@ export class VaultServer {
       },
       60,
     );
+    if (this.options.auditLog && !this.flavour.declarativeAudit) await this.root.enableFileAudit(this.options.auditLog);
   }
 
-  /** What `vault version` prints, run with the server's isolated environment. */
+  /** What the server's `version` command prints, run with the server's isolated environment. */
   version(): string {
-    return execFileSync(this.binary, ['version'], { env: { ...process.env, ...isolatedEnv(this.home) }, encoding: 'utf8' }).trim();
+    return execFileSync(this.binary, ['version'], { env: { ...process.env, ...isolatedEnv(this.flavour, this.home) }, encoding: 'utf8' }).trim();
   }
 
   /** The server's log so far. */

@@ -1,11 +1,10 @@
-// Wrapper module for Prometheus 3.16.0 (module version v0.316.0): promtool, which checks and unit-tests the
-// product's alerting rules, and cmd/relabel, which runs Prometheus's relabelling engine for the tests of ESO's
-// metricRelabelings. Versions are Prometheus's own, resolved by `go mod tidy`.
-module centralsecretstore.local/test/toolchain/promtool
+// Wrapper module for Prometheus 3.16.0 (module version v0.316.0): cmd/relabel, which runs Prometheus's
+// relabelling engine for the tests of ESO's metricRelabelings. Only the relabel and labels packages are
+// compiled (seconds); promtool itself comes from Debian's `prometheus` package. Versions are Prometheus's own,
+// resolved by `go mod tidy`.
+module centralsecretstore.local/test/toolchain/relabel
 
 go 1.26.7
-
-tool github.com/prometheus/prometheus/cmd/promtool
 
 require (
 	github.com/prometheus/common v0.72.1
