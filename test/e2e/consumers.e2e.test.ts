@@ -71,10 +71,10 @@ function replaceFile(file: string, content: string): void {
 
 beforeAll(async () => {
   const t = Date.now();
-  const tools = buildTargets('kube', 'eso', 'node', 'images');
-  figures.push(`builds, as the cache's build took them: ${(['kube', 'eso', 'node', 'images'] as const).map((target) => `${target} ${buildSeconds(tools[target])} s`).join(', ')} (this run ${((Date.now() - t) / 1000).toFixed(1)} s)`);
+  const tools = buildTargets('kube', 'render', 'node', 'images');
+  figures.push(`builds, as the cache's build took them: ${(['kube', 'render', 'node', 'images'] as const).map((target) => `${target} ${buildSeconds(tools[target])} s`).join(', ')} (this run ${((Date.now() - t) / 1000).toFixed(1)} s)`);
   node = tools.node;
-  engine = new TemplateEngine(join(tools.eso, 'render-template'));
+  engine = new TemplateEngine(join(tools.render, 'render-template'));
   cluster = new NodeCluster(tools);
   await cluster.start();
   figures.push(`cluster up: ${Object.entries(cluster.startup).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`);

@@ -1,7 +1,8 @@
 /**
  * A small typed client of HashiCorp Vault's HTTP API (undici's fetch, which takes a CA per client) for what
- * the suite needs: KV v2 mounts and secrets, ACL policies, tokens, audit devices, and the Kubernetes auth
- * method with its roles and logins.
+ * the suite needs: KV v2 mounts and secrets, ACL policies, tokens, audit devices, namespaces, and the
+ * Kubernetes auth method with its roles and logins. A client addresses one namespace (`in(namespace)`), the
+ * root namespace unless told otherwise, as Vault's `X-Vault-Namespace` header does.
  */
 import { Agent, fetch } from 'undici';
 import { sleep } from './processes';
@@ -80,20 +81,33 @@ export class VaultClient {
     readonly url: string,
     token?: string,
     private readonly caPem?: string,
+    /** The namespace requests address; absent for the root namespace. */
+    readonly namespace?: string,
   ) {
     this.#token = token;
     this.dispatcher = caPem === undefined ? undefined : new Agent({ connect: { ca: caPem } });
   }
 
-  /** The same server with another token. */
+  /** The same server with another token, in the same namespace. */
   private withToken(token: string): VaultClient {
-    return new VaultClient(this.url, token, this.caPem);
+    return new VaultClient(this.url, token, this.caPem, this.namespace);
+  }
+
+  /** The same server and token, addressing `namespace` (a full path from the root; undefined: the root). */
+  in(namespace: string | undefined): VaultClient {
+    return new VaultClient(this.url, this.#token, this.caPem, namespace);
+  }
+
+  /** Creates a child namespace of this client's namespace. */
+  async createNamespace(name: string): Promise<void> {
+    await this.request('POST', `sys/namespaces/${name}`, {});
   }
 
   /** A request to `/v1/<path>`; resolves with the JSON answer (undefined for 204), rejects with a VaultError. */
   async request(method: string, path: string, body?: unknown): Promise<any> {
     const headers: Record<string, string> = {};
     if (this.#token) headers['x-vault-token'] = this.#token;
+    if (this.namespace) headers['x-vault-namespace'] = this.namespace;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(`${this.url}/v1/${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), dispatcher: this.dispatcher });
     const text = await res.text();
