@@ -6,8 +6,13 @@
  *    runs here) whose new pods read the new value from an environment variable; printed: the time from the
  *    vault change to rotate's confirmation and to every new pod Ready and serving the new value;
  *  - recovery after a vault outage long enough for ESO's backoff to exceed a minute, once left to ESO and once
- *    with `recover`, each measured from the repair to full recovery.
+ *    with `recover`, each measured from the repair to full recovery; meanwhile a real Prometheus, scraping ESO
+ *    as the product's ServiceMonitor does, shows the product's alerts pending, firing, and resolved after
+ *    `recover`.
  */
+import { Duration, Testing } from 'cdk8s';
+import { SecretPlaneAlerts } from '../../constructs/src';
+import { ESO_METRIC_RELABELINGS } from '../../stacks/eso-release';
 import { join } from 'node:path';
 import { KubeOperations } from '../../cli/kube-operations';
 import { loadKubeConfig } from '../../cli/kube';
@@ -19,17 +24,16 @@ import { synthesizeCluster } from '../../plane';
 import { loadCatalogue } from '../../tenants/lib';
 import { withDeletionPropagation } from '../../stacks/deletion-propagation';
 import type { ControlPlane } from './harness/control-plane';
-import { installEso } from './harness/eso-install';
-import { hostSnapshot, type HostSnapshot } from './harness/host';
 import { KeyVaultStandIn } from './harness/key-vault-stand-in';
 import { adaptForNode } from './harness/node-adaptations';
 import { NodeCluster, type Relay } from './harness/node-cluster';
-import { endNodeSuite } from './harness/suite-end';
+import { NodeSuite, type NodeSuiteTools, SUITE_SETUP_MS } from './harness/node-suite';
 import { listPods, isReady, type Pod } from './harness/pods';
 import { freePort, sleep } from './harness/processes';
-import { buildTargets } from './harness/toolchain';
 import { tenantNamespaces } from './harness/tenant-namespaces';
 import { waitUntil } from './harness/wait';
+import { AlertTimeline } from './harness/alert-timeline';
+import { PrometheusServer } from './harness/prometheus-server';
 import { KubeClient, type KubeObject } from '../support/kube-client';
 
 const ESO = 'external-secrets.io/v1';
@@ -46,6 +50,10 @@ const READERS = 10;
 const OUTAGE_SECONDS = 135;
 /** How long recovery without the command is waited for. */
 const UNASSISTED_MINUTES = 10;
+/** How long the product's alerts are pending before they fire here (10 minutes by default). */
+const ALERTS_PENDING_FOR = Duration.seconds(20);
+/** The alerts an outage raises that read objects' conditions, so that they resolve as soon as `recover` is done. */
+const CONDITION_ALERTS = ['CentralSecretStoreExternalSecretsNotReady', 'CentralSecretStoreStoreNotReady'];
 /** Marks the objects the outage tests touch, so that ESO meets the outage at once (see `outage`). */
 const OUTAGE_ANNOTATION = 'e2e.central-secret-store.io/outage';
 const vault: Record<string, string> = {
@@ -63,15 +71,16 @@ const vault: Record<string, string> = {
   'payments--signing-key': 'sk',
 };
 
-let tools: Record<'kube' | 'eso' | 'helm' | 'node' | 'images', string>;
+const suite = new NodeSuite('operations');
+let tools: NodeSuiteTools;
 let cluster: NodeCluster;
 let cp: ControlPlane;
 let keyVault: KeyVaultStandIn;
 let vaultRelay: Relay;
+let prometheus: PrometheusServer;
 let admin: KubeClient;
 let deployer: KubeClient;
-let before: HostSnapshot;
-const figures: string[] = [];
+const figures = suite.figures;
 const seconds = (since: number, until = Date.now()) => ((until - since) / 1000).toFixed(1);
 const decode = (s: KubeObject | undefined, key: string) => (s?.data?.[key] === undefined ? undefined : Buffer.from(s.data[key], 'base64').toString('utf8'));
 const copies = () => admin.list('v1', 'Secret', undefined, 'central-secret-store.io/credential=rotation,source=central-secret-store');
@@ -100,26 +109,29 @@ function syncErrors(namespace: string, name: string): number {
 }
 
 beforeAll(async () => {
-  before = hostSnapshot();
-  tools = buildTargets('kube', 'eso', 'helm', 'node', 'images');
-  cluster = new NodeCluster(tools);
-  await cluster.start();
-  cp = cluster.controlPlane;
-  admin = new KubeClient(cp.server, cp.caPem, cp.tokens.admin);
-  deployer = new KubeClient(cp.server, cp.caPem, cp.tokens.deployer);
+  await suite.start();
+  [tools, cluster, cp, admin, deployer] = [suite.tools, suite.cluster, suite.cp, suite.admin, suite.deployer];
   keyVault = new KeyVaultStandIn();
   await keyVault.start();
   keyVault.set(vault);
   vaultRelay = await cluster.forward([keyVault.address]);
-  await installEso(cluster, join(tools.helm, 'helm'));
+  prometheus = new PrometheusServer(join(cluster.dir, 'prometheus'), cluster, join(tools.node, 'testapp'));
+  await prometheus.start({
+    rules: new SecretPlaneAlerts(Testing.chart(), 'alerts', { pendingFor: ALERTS_PENDING_FOR }).toRuleFile(),
+    esoTarget: '127.0.0.1:8080',
+    targetLabels: { namespace: 'external-secrets' },
+    metricRelabelings: ESO_METRIC_RELABELINGS,
+  });
+  await waitUntil('Prometheus scraping ESO', async () => prometheus.targetUp(), 60);
+  figures.push(`${PrometheusServer.version()} scraping ESO in the pods' network, alerts pending for ${ALERTS_PENDING_FOR.toSeconds()} s`);
   const manifests = synthesizeCluster(loadCatalogue(join(__dirname, 'catalogue')), 'e2e');
   const objects = adaptForNode([...manifests.clusterScoped, ...manifests.namespaced].map(withDeletionPropagation) as KubeObject[], { server: cp.server, vaultUrl: keyVault.webhookUrl, masterRefreshInterval: REFRESH });
   const slow = objects.map((o) => (o.kind === 'ClusterExternalSecret' ? { ...o, spec: { ...o.spec, externalSecretSpec: { ...o.spec.externalSecretSpec, refreshInterval: REFRESH } } } : o));
   for (const o of slow) await deployer.apply(o);
   figures.push(`${READERS} copies provisioned in ${(await provision(READERS)).toFixed(1)} s`);
-}, 60 * 60 * 1000);
+}, SUITE_SETUP_MS);
 
-afterAll(() => endNodeSuite('operations', figures, { cluster, before, servers: [keyVault] }));
+afterAll(() => suite.end(prometheus, keyVault));
 
 describe('rotate: from the vault change to every copy and every opted-in workload', () => {
   /** An opted-in Deployment per namespace, serving on its own port what it read from the copy at start. */
@@ -288,10 +300,20 @@ describe('rotate: from the vault change to every copy and every opted-in workloa
       expect(result.lagging).toEqual([]);
     }, 30 * 60 * 1000);
 
-    test('with recover right after the repair: full recovery, every copy included, confirmed by the command', async () => {
+    test('with recover right after the repair: full recovery, every copy included, confirmed by the command; the alerts fired and resolve', async () => {
+      expect(prometheus.alerts()).toEqual([]);
+      const timeline = new AlertTimeline(prometheus).start();
       const broken = await outage('with recover');
       const result = await recover(operations(), { deadlineMs: 5 * 60 * 1000 });
       const recovered = Date.now();
+      try {
+        await waitUntil('the alerts on conditions to resolve', async () => CONDITION_ALERTS.every((alert) => timeline.of(alert).resolved !== undefined), 120);
+      } finally {
+        timeline.stop();
+        figures.push(`Prometheus during the outage with recover (seconds from the outage's start; the vault returned at ${OUTAGE_SECONDS} s):`, ...timeline.summary().map((line) => `  ${line}`));
+      }
+      for (const alert of [...CONDITION_ALERTS, 'CentralSecretStoreMasterSyncErrors']) expect(timeline.of(alert).firing).toBeLessThan(OUTAGE_SECONDS);
+      for (const alert of CONDITION_ALERTS) expect(timeline.of(alert).resolved).toBeGreaterThan(OUTAGE_SECONDS);
       expect(result).toMatchObject({ ok: true, lagging: [] });
       expect(await lagging(broken)).toEqual([]);
       const holding = await copiesHolding(broken.value);
