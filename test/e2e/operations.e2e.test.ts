@@ -301,7 +301,9 @@ describe('rotate: from the vault change to every copy and every opted-in workloa
     }, 30 * 60 * 1000);
 
     test('with recover right after the repair: full recovery, every copy included, confirmed by the command; the alerts fired and resolve', async () => {
-      expect(prometheus.alerts()).toEqual([]);
+      // The outage's alerts on conditions start quiet (the rate-based MasterSyncErrors may still fire from the
+      // outage before: its window is 5 minutes).
+      expect(prometheus.alerts().map((a) => a.labels.alertname).filter((name) => CONDITION_ALERTS.includes(name))).toEqual([]);
       const timeline = new AlertTimeline(prometheus).start();
       const broken = await outage('with recover');
       const result = await recover(operations(), { deadlineMs: 5 * 60 * 1000 });
