@@ -79,9 +79,20 @@ export class NodeSuite {
     return this.cluster.client('deployer');
   }
 
-  /** Stops the cluster and `servers` by PID, prints the figures, and checks the host is as before. */
+  /** Stops the cluster and `servers` by PID, prints the figures, and checks the host is as before (in jest). */
   end(...servers: readonly ({ stop(): Promise<void> } | undefined)[]): Promise<void> {
     return endNodeSuite(this.title, this.figures, { cluster: this.#cluster, before: this.#before, servers });
+  }
+
+  /**
+   * The same outside jest (the benchmarks): stops everything by PID and returns what is not as it was, empty
+   * when the host is back as before.
+   */
+  async stop(...servers: readonly ({ stop(): Promise<void> } | undefined)[]): Promise<string[]> {
+    const problems = (await this.#cluster?.stop()) ?? [];
+    for (const server of servers) await server?.stop();
+    if (this.#before && JSON.stringify(hostSnapshot()) !== JSON.stringify(this.#before)) problems.push('the host differs from before the run (hostSnapshot)');
+    return problems;
   }
 }
 

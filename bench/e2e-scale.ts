@@ -1,0 +1,187 @@
+/**
+ * `npm run bench:e2e`: the product at scale on a real single-node cluster of its own (the e2e harness), with ESO
+ * installed by its chart with the stack's values and the Key Vault stand-in as the vault. CI's e2e suite keeps
+ * every correctness check at 100 namespaces or fewer; the sizes here are measurements, not tests:
+ *  - a rotation left to ESO's refresh intervals (masters every 5 s, copies every 10 s), at each size: seconds
+ *    until every copy holds the new value, vault reads of the credential, ESO's reconciles per second, ESO's
+ *    resident memory;
+ *  - the same rotation confirmed with `rotate`, which asks ESO to re-read at once;
+ *  - the naive design at the largest size (one ExternalSecret per namespace reading the vault): its vault
+ *    reads for one rotation beside the product's, in the same run;
+ *  - a foreground destroy of the product's objects with every namespace's copies.
+ * Prints a table and writes the figures as JSON.
+ *
+ *   npm run bench:e2e -- [--namespaces 100,500,1000] [--out bench-e2e.json]
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { KubeOperations } from '../cli/kube-operations';
+import { loadKubeConfig } from '../cli/kube';
+import { rotate } from '../cli/rotation';
+import { synthesizeCluster } from '../plane';
+import { withDeletionPropagation } from '../stacks/deletion-propagation';
+import { loadCatalogue } from '../tenants/lib';
+import type { KubeObject } from '../test/support/kube-client';
+import { KeyVaultStandIn } from '../test/e2e/harness/key-vault-stand-in';
+import { adaptForNode, keyVaultStandInProvider } from '../test/e2e/harness/node-adaptations';
+import { NodeSuite } from '../test/e2e/harness/node-suite';
+import { residentMemory } from '../test/e2e/harness/processes';
+import { applyAsPulumi, destroyAsPulumi } from '../test/e2e/harness/pulumi-apply';
+import { tenantNamespaces } from '../test/e2e/harness/tenant-namespaces';
+import { waitUntil } from '../test/e2e/harness/wait';
+
+const { values: args } = parseArgs({ options: { namespaces: { type: 'string', default: '100,500,1000' }, out: { type: 'string', default: 'bench-e2e.json' } } });
+const sizes = args.namespaces!.split(',').map(Number).sort((a, b) => a - b);
+if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--namespaces takes whole numbers separated by commas, got ${args.namespaces}`);
+
+const CATALOGUE = join(__dirname, '..', 'test', 'e2e', 'catalogue');
+const MASTER_REFRESH_SECONDS = 5;
+const VAULT: Record<string, string> = {
+  'registry-username': 'u', 'registry-password': 'p', 'gitops-username': 'g', 'gitops-token': 't', 'deploy-key-private': 'k',
+  'oauth-client-id': 'c', 'oauth-client-secret': 's', 'wildcard-crt': 'c', 'wildcard-key': 'k', 'wildcard-ca': 'a',
+  'rotation-token': 'v0', 'payments--signing-key': 'sk',
+};
+
+interface Row {
+  readonly namespaces: number;
+  readonly provisionSeconds: number;
+  readonly refreshRotationSeconds: number;
+  readonly vaultReads: number;
+  readonly esoReconcilesPerSecond: number;
+  readonly esoMemoryMiB: number;
+  readonly rotateSeconds: number;
+}
+
+const suite = new NodeSuite('bench:e2e');
+const keyVault = new KeyVaultStandIn();
+const values = { ...VAULT };
+const decode = (s: KubeObject | undefined, key: string) => (s?.data?.[key] === undefined ? undefined : Buffer.from(s.data[key], 'base64').toString('utf8'));
+const since = (t: number) => (Date.now() - t) / 1000;
+const log = (line: string) => process.stderr.write(`[bench:e2e] ${line}\n`);
+
+/** ESO's metrics, read inside the pods' network. */
+function esoMetrics(): string {
+  return suite.cluster.network.exec(join(suite.tools.node, 'testapp'), ['probe', 'http://127.0.0.1:8080/metrics']);
+}
+function reconciles(): number {
+  return esoMetrics()
+    .split('\n')
+    .filter((line) => line.startsWith('controller_runtime_reconcile_total{'))
+    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+}
+function esoMemoryMiB(): number {
+  const eso = suite.cluster.livePids().map(residentMemory).find((m) => m?.name === 'external-secrets');
+  return eso?.mib ?? Number.NaN;
+}
+const copies = () => suite.admin.list('v1', 'Secret', undefined, 'central-secret-store.io/credential=rotation,source=central-secret-store');
+
+async function main(): Promise<void> {
+  log('starting the node cluster (the first run on a machine builds the toolchain)');
+  await suite.start();
+  await keyVault.start();
+  keyVault.set(values);
+  await suite.cluster.forward([keyVault.address]);
+  const manifests = synthesizeCluster(loadCatalogue(CATALOGUE), 'e2e');
+  const objects = adaptForNode([...manifests.clusterScoped, ...manifests.namespaced].map(withDeletionPropagation) as KubeObject[], {
+    server: suite.cp.server,
+    vaultUrl: keyVault.webhookUrl,
+    masterRefreshInterval: `${MASTER_REFRESH_SECONDS}s`,
+  });
+  await applyAsPulumi(suite.deployer, objects);
+  const operations = new KubeOperations(loadKubeConfig({ kubeconfig: suite.cp.kubeconfig('admin') }));
+  const rows: Row[] = [];
+  let namespaces: string[] = [];
+
+  for (const size of sizes) {
+    log(`${size} namespaces: provisioning`);
+    let t = Date.now();
+    const added = Array.from({ length: size - namespaces.length }, (_, i) => `bench-${namespaces.length + i}`);
+    await applyAsPulumi(suite.deployer, tenantNamespaces(added, 'payments', ['rotation']));
+    namespaces = [...namespaces, ...added];
+    await waitUntil(`${size} copies`, async () => (await copies()).length === size, 30 * 60);
+    const provisionSeconds = since(t);
+
+    log(`${size} namespaces: rotation left to the refresh intervals`);
+    const natural = `natural-${size}`;
+    const [reads, reconciled] = [keyVault.readCounts()['rotation-token'] ?? 0, reconciles()];
+    t = Date.now();
+    keyVault.set(Object.assign(values, { 'rotation-token': natural }));
+    await waitUntil(`${size} copies rotated`, async () => (await copies()).every((s) => decode(s, 'token') === natural), 30 * 60);
+    const refreshRotationSeconds = since(t);
+    const row = {
+      namespaces: size,
+      provisionSeconds,
+      refreshRotationSeconds,
+      vaultReads: (keyVault.readCounts()['rotation-token'] ?? 0) - reads,
+      esoReconcilesPerSecond: (reconciles() - reconciled) / refreshRotationSeconds,
+      esoMemoryMiB: esoMemoryMiB(),
+    };
+
+    log(`${size} namespaces: rotate`);
+    keyVault.set(Object.assign(values, { 'rotation-token': `rotate-${size}` }));
+    t = Date.now();
+    const result = await rotate(operations, { credential: 'rotation', deadlineMs: 30 * 60 * 1000 });
+    if (!result.ok) throw new Error(`rotate at ${size} namespaces: ${JSON.stringify(result.lagging.slice(0, 5))}`);
+    rows.push({ ...row, rotateSeconds: since(t) });
+  }
+
+  log(`naive design at ${namespaces.length} namespaces`);
+  const naive = await naiveComparison(namespaces);
+  log('destroy');
+  let t = Date.now();
+  await destroyAsPulumi(suite.deployer, suite.admin, [...objects, ...tenantNamespaces(namespaces, 'payments', ['rotation'])], 30 * 60);
+  const destroySeconds = since(t);
+
+  const table = [
+    ['namespaces', 'provisioned s', 'rotation by refresh s', 'vault reads', 'ESO reconciles/s', 'ESO RSS MiB', 'rotate s'],
+    ...rows.map((r) => [r.namespaces, r.provisionSeconds, r.refreshRotationSeconds, r.vaultReads, r.esoReconcilesPerSecond, r.esoMemoryMiB, r.rotateSeconds].map((v) => (typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(1) : String(v)))),
+  ];
+  const widths = table[0].map((_, c) => Math.max(...table.map((row) => String(row[c]).length)));
+  console.log(table.map((row) => row.map((cell, c) => String(cell).padStart(widths[c])).join('  ')).join('\n'));
+  console.log(`\none rotation at ${namespaces.length} namespaces: product ${naive.product} vault reads, naive design ${naive.direct} (${(naive.direct / Math.max(naive.product, 1)).toFixed(0)}x)`);
+  console.log(`foreground destroy of ${objects.length} objects and ${namespaces.length} namespaces' copies: ${destroySeconds.toFixed(1)} s`);
+  writeFileSync(args.out!, `${JSON.stringify({ machine: { cores: cpus().length }, rows, naive, destroySeconds }, null, 2)}\n`);
+  log(`figures written to ${args.out}`);
+}
+
+/** One rotation against both designs at once: the product's master, and one ExternalSecret per namespace reading the vault. */
+async function naiveComparison(namespaces: readonly string[]): Promise<{ product: number; direct: number }> {
+  const naive = 'naive-vault';
+  keyVault.set(Object.assign(values, { 'naive-token': 'n1' }));
+  await suite.admin.apply({ apiVersion: 'external-secrets.io/v1', kind: 'ClusterSecretStore', metadata: { name: naive }, spec: { provider: keyVaultStandInProvider(keyVault.webhookUrl) } });
+  for (const namespace of namespaces) {
+    await suite.admin.apply({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name: naive, namespace },
+      spec: { refreshInterval: '10s', secretStoreRef: { kind: 'ClusterSecretStore', name: naive }, target: { name: naive }, data: [{ secretKey: 'token', remoteRef: { key: 'naive-token' } }] },
+    });
+  }
+  const naiveValues = async () => (await Promise.all(namespaces.map((n) => suite.admin.get('v1', 'Secret', naive, n)))).map((s) => decode(s, 'token'));
+  await waitUntil('naive copies written', async () => (await naiveValues()).every((v) => v === 'n1'), 30 * 60);
+  const [productReads, naiveReads] = [keyVault.readCounts()['rotation-token'] ?? 0, keyVault.readCounts()['naive-token'] ?? 0];
+  keyVault.set(Object.assign(values, { 'rotation-token': 'compared', 'naive-token': 'n2' }));
+  await Promise.all([
+    waitUntil('naive copies rotated', async () => (await naiveValues()).every((v) => v === 'n2'), 30 * 60),
+    waitUntil('product copies rotated', async () => (await copies()).every((s) => decode(s, 'token') === 'compared'), 30 * 60),
+  ]);
+  const result = { product: (keyVault.readCounts()['rotation-token'] ?? 0) - productReads, direct: (keyVault.readCounts()['naive-token'] ?? 0) - naiveReads };
+  for (const namespace of namespaces) await suite.admin.delete('external-secrets.io/v1', 'ExternalSecret', naive, namespace);
+  await suite.admin.delete('external-secrets.io/v1', 'ClusterSecretStore', naive);
+  return result;
+}
+
+main()
+  .catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    const problems = await suite.stop(keyVault);
+    if (problems.length > 0) {
+      console.error(`the host is not as it was: ${problems.join('; ')}`);
+      process.exitCode = 1;
+    }
+  });
