@@ -17,15 +17,11 @@ import { synthesizeCluster } from '../../plane';
 import { withDeletionPropagation } from '../../stacks/deletion-propagation';
 import { type Catalogue, canaryKeyVaultSecretName, loadCatalogue } from '../../tenants/lib';
 import type { ControlPlane } from './harness/control-plane';
-import { installEso } from './harness/eso-install';
-import { hostSnapshot, type HostSnapshot } from './harness/host';
 import { KeyVaultStandIn } from './harness/key-vault-stand-in';
 import { adaptForNode } from './harness/node-adaptations';
-import { NodeCluster } from './harness/node-cluster';
-import { endNodeSuite } from './harness/suite-end';
-import { buildTargets } from './harness/toolchain';
+import { NodeSuite, SUITE_SETUP_MS } from './harness/node-suite';
 import { waitUntil } from './harness/wait';
-import { KubeClient, type KubeObject } from '../support/kube-client';
+import type { KubeClient, KubeObject } from '../support/kube-client';
 import { tempDir } from '../support/temp-dir';
 
 const CLUSTER = 'e2e';
@@ -38,14 +34,12 @@ const BOUND_MS = 60_000;
 /** Short: the late cases wait out the whole bound. */
 const LATE_BOUND_MS = 25_000;
 
-let tools: Record<'kube' | 'eso' | 'helm' | 'node' | 'images', string>;
-let cluster: NodeCluster;
+const suite = new NodeSuite('canary');
 let cp: ControlPlane;
 let keyVault: KeyVaultStandIn;
 let deployer: KubeClient;
 let operations: KubeOperations;
-let before: HostSnapshot;
-const figures: string[] = [];
+const figures = suite.figures;
 
 /** The e2e catalogue with the canary on; the other suites leave it off. */
 function catalogueWithCanary(): Catalogue {
@@ -57,32 +51,28 @@ const check = (expect: string, boundMs: number) => checkCanary(operations, { exp
 const laggingText = (result: CanaryResult) => result.lagging.map((l) => `${l.namespace}: ${l.object}: ${l.reason}`).join('\n    ');
 
 beforeAll(async () => {
-  before = hostSnapshot();
-  tools = buildTargets('kube', 'eso', 'helm', 'node', 'images');
-  cluster = new NodeCluster(tools);
-  await cluster.start();
-  cp = cluster.controlPlane;
+  await suite.start();
+  cp = suite.cp;
   keyVault = new KeyVaultStandIn();
   await keyVault.start();
   keyVault.set({ [CANARY]: 'deploy-1' });
-  await cluster.forward([keyVault.address]);
-  await installEso(cluster, join(tools.helm, 'helm'));
+  await suite.cluster.forward([keyVault.address]);
   const manifests = synthesizeCluster(catalogueWithCanary(), CLUSTER);
   const objects = adaptForNode([...manifests.clusterScoped, ...manifests.namespaced].map(withDeletionPropagation) as KubeObject[], {
     server: cp.server,
     vaultUrl: keyVault.webhookUrl,
     masterRefreshInterval: MASTER_REFRESH,
   });
-  deployer = new KubeClient(cp.server, cp.caPem, cp.tokens.deployer);
+  deployer = suite.deployer;
   for (const o of objects) await deployer.apply(o);
   operations = new KubeOperations(loadKubeConfig({ kubeconfig: cp.kubeconfig('admin') }));
   const t = Date.now();
   const first = await check('deploy-1', 5 * 60 * 1000);
   expect(first.lagging).toEqual([]);
   figures.push(`first canary value distributed ${((Date.now() - t) / 1000).toFixed(1)} s after the apply`);
-}, 60 * 60 * 1000);
+}, SUITE_SETUP_MS);
 
-afterAll(() => endNodeSuite('canary', figures, { cluster, before, servers: [keyVault] }));
+afterAll(() => suite.end(keyVault));
 
 describe('the canary on a real node', () => {
   test('a new value in the vault is seen to arrive in the canary namespace, within the bound, with nothing forced', async () => {

@@ -14,23 +14,20 @@ import { synthesizeCluster } from '../../plane';
 import { type Catalogue, loadCatalogue } from '../../tenants/lib';
 import { type ControlPlane, USERS } from './harness/control-plane';
 import { SECRET_DIR, TRUST_DIR, runConsumer } from './harness/consumer-pod';
-import { installEso } from './harness/eso-install';
 import { GitHttpsServer } from './harness/git-https-server';
 import { bareRepository } from './harness/git-repository';
 import { OAuth2TokenServer } from './harness/oauth2-server';
 import { SshGitServer, sshKeyPair } from './harness/ssh-git-server';
 import { TestCa } from './harness/test-ca';
 import { TlsServer } from './harness/tls-server';
-import { hostSnapshot, type HostSnapshot } from './harness/host';
 import { KeyVaultStandIn } from './harness/key-vault-stand-in';
 import { adaptForNode, keyVaultStandInProvider } from './harness/node-adaptations';
 import { NodeCluster } from './harness/node-cluster';
-import { endNodeSuite } from './harness/suite-end';
+import { NodeSuite, type NodeSuiteTools, SUITE_SETUP_MS } from './harness/node-suite';
 import { PULUMI_FIELD_MANAGER, applyAsPulumi, destroyAsPulumi, dryRunChanges, waitForEsoWriteBack } from './harness/pulumi-apply';
 import { createPod, getPod, podSummary, waitForReadyPod, waitingReasons } from './harness/pods';
 import { freePort } from './harness/processes';
 import { LoopbackRegistry } from './harness/registry';
-import { buildSeconds, buildTargets } from './harness/toolchain';
 import { KubeClient, type KubeObject } from '../support/kube-client';
 import { tempDir } from '../support/temp-dir';
 import { releaseStaleFinalizers } from '../../cli/commands/release-finalizers';
@@ -60,7 +57,8 @@ const vault: Record<string, string> = {
   'payments--signing-key': 'signing-key-value',
 };
 
-let tools: Record<'kube' | 'eso' | 'helm' | 'node' | 'images', string>;
+const suite = new NodeSuite('end-to-end');
+let tools: NodeSuiteTools;
 let cluster: NodeCluster;
 let cp: ControlPlane;
 let keyVault: KeyVaultStandIn;
@@ -69,9 +67,8 @@ let privateImage: string;
 let ca: TestCa;
 let admin: KubeClient;
 let deployer: KubeClient;
-let before: HostSnapshot;
 const as = (user: keyof typeof USERS) => new KubeClient(cp.server, cp.caPem, cp.tokens[user]);
-const figures: string[] = [];
+const figures = suite.figures;
 
 async function secretIn(namespace: string, name: string): Promise<KubeObject | undefined> {
   return admin.get('v1', 'Secret', name, namespace);
@@ -149,16 +146,8 @@ function wildcardIssuedBy(issuer: TestCa): Record<string, string> {
 }
 
 beforeAll(async () => {
-  before = hostSnapshot();
-  const started = Date.now();
-  tools = buildTargets('kube', 'eso', 'helm', 'node', 'images');
-  figures.push(`toolchain ready in ${seconds(started)} s (the builds that filled the cache took: ${Object.entries(tools).map(([t, dir]) => `${t} ${buildSeconds(dir)} s`).join(', ')})`);
-  cluster = new NodeCluster(tools);
-  await cluster.start();
-  cp = cluster.controlPlane;
-  figures.push(`cluster up: ${Object.entries(cluster.startup).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`);
-  admin = as('admin');
-  deployer = as('deployer');
+  await suite.start();
+  [tools, cluster, cp, admin, deployer] = [suite.tools, suite.cluster, suite.cp, suite.admin, suite.deployer];
 
   ca = new TestCa(join(cluster.dir, 'ca'));
   Object.assign(vault, wildcardIssuedBy(ca));
@@ -169,14 +158,10 @@ beforeAll(async () => {
   registry = new LoopbackRegistry(cluster, tools.node, { username: vault['registry-username'], password: vault['registry-password'] });
   await registry.start();
   privateImage = await registry.push(cluster.images.testapp, 'payments/testapp:v1');
-
-  const esoStarted = Date.now();
-  await installEso(cluster, join(tools.helm, 'helm'));
-  figures.push(`ESO installed by its chart, controller Ready in ${seconds(esoStarted)} s`);
   await deployCatalogue();
-}, 60 * 60 * 1000);
+}, SUITE_SETUP_MS);
 
-afterAll(() => endNodeSuite('end-to-end', figures, { cluster, before, servers: [keyVault] }));
+afterAll(() => suite.end(keyVault));
 
 describe('distribution on a real node, with ESO installed by its chart', () => {
   test('the stores are Ready and the masters are pulled into the central namespace', async () => {
