@@ -5,6 +5,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
   testTimeout: 60000,
-  globalSetup: '<rootDir>/test/support/run-folder/setup.js',
+  globalSetup: '<rootDir>/test/support/run-folder/unit-setup.js',
   globalTeardown: '<rootDir>/test/support/run-folder/teardown.js',
 };
