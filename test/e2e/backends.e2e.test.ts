@@ -109,8 +109,8 @@ describe.each(BACKENDS.map((backend) => [backend.name, backend] as const))('%s',
     expect(await secretIn('ds-train', 'rotation-opaque')).toBeUndefined();
   });
 
-  test("a namespace of one tenant is kept from another tenant's store by ESO", async () => {
-    await suite.admin.apply({
+  test("a namespace of one tenant is kept from another tenant's store: by admission, and by ESO's store conditions", async () => {
+    const foreign = {
       apiVersion: ESO,
       kind: 'ExternalSecret',
       metadata: { name: 'foreign-store', namespace: 'data-api' },
@@ -120,7 +120,11 @@ describe.each(BACKENDS.map((backend) => [backend.name, backend] as const))('%s',
         target: { name: 'foreign-store' },
         data: [{ secretKey: 'token', remoteRef: { key: 'anything' } }],
       },
-    });
+    };
+    // Anyone but the platform's identities (here the cluster's administrator) is refused by the product's policy.
+    await expect(suite.admin.apply(foreign)).rejects.toThrow(/another tenant's store/);
+    // The platform's deployer is exempt from it; the store's conditions still keep the namespace out.
+    await suite.deployer.apply(foreign);
     const failed = await waitUntil('ESO to refuse the foreign store', async () => {
       const es = await suite.admin.get(ESO, 'ExternalSecret', 'foreign-store', 'data-api');
       return es?.status?.conditions?.find((c: any) => c.type === 'Ready' && c.status === 'False');
