@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { formatGoDuration, parseGoDuration } from '../../constructs/src/duration';
 import { certificateBundleProblem } from './certificates';
+import { identityNameProblem } from './identities';
 import {
   NAME_RULES,
   TENANT_SPACE_SEPARATOR,
@@ -44,7 +45,22 @@ const goDuration = z
   .refine((text) => parseGoDuration(text) !== undefined, { message: 'must be a Go duration such as 30s, 5m or 1h30m', abort: true })
   .refine((text) => (parseGoDuration(text) ?? 0n) >= 1_000_000_000n, 'must be at least 1s: 0 would read the master once and never again')
   .transform((text) => formatGoDuration(parseGoDuration(text)!));
-const identityName = z.string().min(1);
+/** A user or group the API server authenticates; never one that stands for everyone (identities.ts). */
+const identityName = z.string().min(1, 'must not be blank').superRefine((name, ctx) => {
+  // An empty name has its message from min(1), which editors also see in the JSON Schema.
+  const problem = name === '' ? undefined : identityNameProblem(name);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** Reports every entry after the first of the same identity, at that entry. */
+function refuseRepeated<T>(items: readonly T[], ctx: z.RefinementCtx, identity: (item: T) => string, message: (item: T) => string, at: (index: number) => PropertyKey[] = (i) => [i]): void {
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    const id = identity(item);
+    if (seen.has(id)) ctx.addIssue({ code: 'custom', path: at(i), message: message(item) });
+    seen.add(id);
+  });
+}
 const url = z.url({ message: 'must be an absolute URL' });
 
 export const labels = z.record(labelKey, z.string().refine(isLabelValue, NAME_RULES.labelValue));
@@ -151,6 +167,10 @@ export const clusterSchema = z.strictObject({
       groups: z.array(identityName).default([]).describe('Groups; on AKS with Entra ID, the object ids of Entra ID groups'),
     })
     .refine((d) => d.users.length + d.groups.length > 0, 'must name at least one user or group')
+    .superRefine((d, ctx) => {
+      refuseRepeated(d.users, ctx, (name) => name, (name) => `user "${name}" is listed twice`, (i) => ['users', i]);
+      refuseRepeated(d.groups, ctx, (name) => name, (name) => `group "${name}" is listed twice`, (i) => ['groups', i]);
+    })
     .optional()
     .describe('Who deploys the platform (Pulumi or GitOps): only they may change tenant and request labels and point ExternalSecrets at shared stores. Default: the user central-secret-store-deployer'),
   canary: canarySchema.optional().describe('The canary credential of the cluster. Default: enabled, in namespace central-secret-store-canary, bound 15m'),
@@ -349,13 +369,17 @@ export const tenantNamespaceSchema = z.strictObject({
 
 export const ownerSchema = z.strictObject({
   kind: z.enum(['Group', 'User']),
-  name: z.string().min(1).describe('Group or user name as the API server authenticates it'),
+  name: identityName.describe('Group or user name as the API server authenticates it; never one that stands for everyone (system:authenticated, system:serviceaccounts...)'),
 });
 
 export const tenantSchema = z.strictObject({
   name: tenantName.describe('Tenant (team) name'),
   description: z.string().optional(),
-  owners: z.array(ownerSchema).min(1).describe('Who may administer the tenant\'s namespaces'),
+  owners: z
+    .array(ownerSchema)
+    .min(1)
+    .superRefine((owners, ctx) => refuseRepeated(owners, ctx, (o) => `${o.kind}\0${o.name}`, (o) => `owner ${o.kind} "${o.name}" is listed twice`))
+    .describe('Who may administer the tenant\'s namespaces'),
   clusters: z.record(
     dns1123Label,
     z.strictObject({
