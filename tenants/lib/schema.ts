@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { formatGoDuration, parseGoDuration } from '../../constructs/src/duration';
+import { canonicalVaultAddress, endpointUrlProblem, registryHostProblem, repositoryUrlProblem, vaultAddressProblem } from './addresses';
 import { certificateBundleProblem } from './certificates';
 import { identityNameProblem } from './identities';
 import {
@@ -61,7 +62,14 @@ function refuseRepeated<T>(items: readonly T[], ctx: z.RefinementCtx, identity: 
     seen.add(id);
   });
 }
-const url = z.url({ message: 'must be an absolute URL' });
+/** A string checked by one of the rules of addresses.ts, whose messages never repeat the address. */
+const checked = (problem: (text: string) => string | undefined) =>
+  z.string().superRefine((text, ctx) => {
+    const found = problem(text);
+    if (found) ctx.addIssue({ code: 'custom', message: found });
+  });
+const endpointUrl = checked(endpointUrlProblem);
+const repositoryUrl = checked(repositoryUrlProblem);
 
 export const labels = z.record(labelKey, z.string().refine(isLabelValue, NAME_RULES.labelValue));
 export const annotations = z.record(labelKey, z.string());
@@ -92,10 +100,9 @@ const keyVaultSettingsSchema = z.strictObject({
  */
 export const vaultSettingsSchema = z
   .strictObject({
-    address: z
-      .url({ protocol: /^https$/, message: 'must be an https:// URL such as https://vault.contoso.example:8200' })
-      .refine((address) => /^[a-z]+:\/\/[^/?#]+\/?$/.test(address), 'must be the server address only, such as https://vault.contoso.example:8200, without a path')
-      .describe('Address of the Vault server, as ESO reaches it'),
+    address: checked(vaultAddressProblem)
+      .transform(canonicalVaultAddress)
+      .describe('Address of the Vault server, as ESO reaches it: https://<host>[:<port>], no user name, password, path, query or fragment'),
     caBundle: z
       .string()
       .superRefine((pem, ctx) => {
@@ -201,13 +208,13 @@ export const formatSchema = z.discriminatedUnion('type', [
     type: z.literal('argocd'),
     ...formatBase,
     secretType: z.enum(['repository', 'repo-creds']).default('repository').describe('Argo CD secret-type label'),
-    url: z.string().min(1).optional().describe('Repository URL (or URL prefix for repo-creds). Default the credential URL'),
+    url: repositoryUrl.min(1).optional().describe('Repository URL (or URL prefix for repo-creds). Default the credential URL'),
   }),
   z.strictObject({
     type: z.literal('kargo'),
     ...formatBase,
     credType: z.enum(['image', 'git', 'helm']).optional().describe('Kargo cred-type label. Default image for registries, git for git'),
-    repoURL: z.string().min(1).optional().describe('repoURL (or pattern) Kargo matches. Default the credential URL or registry'),
+    repoURL: repositoryUrl.min(1).optional().describe('repoURL (or pattern) Kargo matches. Default the credential URL or registry'),
   }),
   z.strictObject({
     type: z.literal('mapping'),
@@ -252,7 +259,7 @@ export const credentialSchema = z.discriminatedUnion('kind', [
     .strictObject({
       kind: z.literal('docker-registry'),
       ...credentialBase,
-      registries: z.array(z.string().min(1)).min(1).describe('Registry hosts the credential logs in to, e.g. ghcr.io'),
+      registries: z.array(checked(registryHostProblem).min(1)).min(1).describe('Registry hosts the credential logs in to, e.g. ghcr.io'),
       ...masterSecrets(userPassword),
     })
     .refine(namesItsMaster, MASTER_REQUIRED),
@@ -260,7 +267,7 @@ export const credentialSchema = z.discriminatedUnion('kind', [
     .strictObject({
       kind: z.literal('git'),
       ...credentialBase,
-      url: z.string().min(1).describe('Repository URL or URL prefix (https:// or ssh)'),
+      url: repositoryUrl.min(1).describe('Repository URL or URL prefix (https:// or ssh)'),
       ...masterSecrets((name) => z.union([userPassword(name), z.strictObject({ sshPrivateKey: name })])),
     })
     .refine(namesItsMaster, MASTER_REQUIRED),
@@ -268,8 +275,8 @@ export const credentialSchema = z.discriminatedUnion('kind', [
     .strictObject({
       kind: z.literal('oauth'),
       ...credentialBase,
-      issuerUrl: url.optional().describe('OpenID Connect issuer'),
-      tokenUrl: url.optional().describe('OAuth 2.0 token endpoint'),
+      issuerUrl: endpointUrl.optional().describe('OpenID Connect issuer (https)'),
+      tokenUrl: endpointUrl.optional().describe('OAuth 2.0 token endpoint (https)'),
       ...masterSecrets((name) => z.strictObject({ clientId: name, clientSecret: name })),
     })
     .refine(namesItsMaster, MASTER_REQUIRED),
