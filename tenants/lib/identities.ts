@@ -5,6 +5,7 @@
  * once, for both.
  */
 import { invisibleCharacterProblem } from './plain-text';
+import { quoted } from './secret-like';
 
 export type IdentityKind = 'User' | 'Group';
 
@@ -31,6 +32,6 @@ export function identityNameProblem(name: string): string | undefined {
   if (invisible) return `${invisible}; the API server matches names exactly, so this names nobody or someone else`;
   if (name.trim() !== name) return 'must not start or end with blanks; the API server matches names exactly';
   const everyone = Object.hasOwn(EVERYONE_IDENTITIES, name) ? EVERYONE_IDENTITIES[name] : name.startsWith(NAMESPACE_SERVICE_ACCOUNTS) ? 'stands for every ServiceAccount of a namespace, anyone who can run a pod there' : undefined;
-  if (everyone) return `"${name}" ${everyone}; name the deploying identity or the owning team, never a group everyone is in`;
+  if (everyone) return `${quoted(name)} ${everyone}; name the deploying identity or the owning team, never a group everyone is in`;
   return undefined;
 }

@@ -9,6 +9,7 @@ export * from './object-names';
 export * from './reserved-keys';
 export * from './resolve';
 export * from './schema';
+export * from './secret-like';
 export * from './tenant-modules';
 export * from './validate';
 export * from './validity';

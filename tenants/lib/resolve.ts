@@ -4,6 +4,7 @@
  */
 import type { Catalogue } from './catalogue';
 import { canaryVaultPath } from './object-names';
+import { quoted } from './secret-like';
 import { parseVaultReference } from './vault-layout';
 import { type Cluster, type Credential, type Environment, type Format, type ImagePullSecret, type OwnSecret, type Tenant, type TenantNamespace, type VaultSettings, canarySchema } from './schema';
 
@@ -149,7 +150,7 @@ export function vaultOwnerOf(catalogue: Catalogue, environment: Environment): st
 export function clusterNamed(catalogue: Catalogue, name: string): Cluster {
   const cluster = catalogue.clusters.find((c) => c.name === name);
   if (!cluster) {
-    throw new Error(`unknown cluster "${name}"; the catalogue has: ${catalogue.clusters.map((c) => c.name).join(', ')}`);
+    throw new Error(`unknown cluster ${quoted(name)}; the catalogue has: ${catalogue.clusters.map((c) => c.name).join(', ')}`);
   }
   return cluster;
 }

@@ -12,6 +12,7 @@ import { formatGoDuration, parseGoDuration } from '../../constructs/src/duration
 import { canonicalVaultAddress, endpointUrlProblem, registryHostProblem, repositoryUrlProblem, vaultAddressProblem } from './addresses';
 import { certificateBundleProblem } from './certificates';
 import { identityNameProblem } from './identities';
+import { quoted, secretInsteadOfNameProblem } from './secret-like';
 import {
   NAME_RULES,
   TENANT_SPACE_SEPARATOR,
@@ -30,11 +31,17 @@ import {
 const dns1123Label = z.string().refine(isDns1123Label, NAME_RULES.dns1123Label);
 const dns1123Subdomain = z.string().refine(isDns1123Subdomain, NAME_RULES.dns1123Subdomain);
 const labelKey = z.string().refine(isLabelKey, NAME_RULES.labelKey);
-const keyVaultSecretName = z.string().refine(isKeyVaultSecretName, NAME_RULES.keyVaultSecretName);
+/** A name that passes its rule but reads as a pasted secret is refused too, without repeating it (secret-like.ts). */
+const nameNotSecret = (isName: (text: string) => boolean, rule: string) =>
+  z.string().superRefine((text, ctx) => {
+    const problem = isName(text) ? secretInsteadOfNameProblem(text) : rule;
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+const keyVaultSecretName = nameNotSecret(isKeyVaultSecretName, NAME_RULES.keyVaultSecretName);
 const sharedVaultSecretName = keyVaultSecretName.refine((name) => !name.includes(TENANT_SPACE_SEPARATOR), NAME_RULES.sharedVaultSecretName);
 const tenantName = dns1123Label.refine((name) => !name.includes(TENANT_SPACE_SEPARATOR), NAME_RULES.tenantName);
 const secretDataKey = z.string().refine(isSecretDataKey, NAME_RULES.secretDataKey);
-const vaultReference = z.string().refine(isVaultReference, NAME_RULES.vaultReference);
+const vaultReference = nameNotSecret(isVaultReference, NAME_RULES.vaultReference);
 const vaultMountPath = z.string().refine(isVaultMountPath, NAME_RULES.vaultMountPath);
 const timestamp = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 timestamp such as 2027-01-31T00:00:00Z' });
 /**
@@ -131,10 +138,10 @@ export const vaultSettingsSchema = z
       ctx.addIssue({ code: 'custom', path: ['tenantPrefix'], message: 'must be one namespace segment with tenantSpaces: namespaces (no "/"): tenant namespaces are children of the environment\'s namespace' });
     }
     if (vault.sharedMount.startsWith(vault.tenantPrefix)) {
-      ctx.addIssue({ code: 'custom', path: ['sharedMount'], message: `must not start with tenantPrefix "${vault.tenantPrefix}": it would be the space of tenant "${vault.sharedMount.slice(vault.tenantPrefix.length)}"` });
+      ctx.addIssue({ code: 'custom', path: ['sharedMount'], message: `must not start with tenantPrefix ${quoted(vault.tenantPrefix)}: it would be the space of tenant ${quoted(vault.sharedMount.slice(vault.tenantPrefix.length))}` });
     }
     if (vault.tenantPrefix.startsWith(`${vault.sharedMount}/`)) {
-      ctx.addIssue({ code: 'custom', path: ['tenantPrefix'], message: `must not start with "${vault.sharedMount}/": tenant spaces would lie inside the shared mount` });
+      ctx.addIssue({ code: 'custom', path: ['tenantPrefix'], message: `must not start with ${quoted(`${vault.sharedMount}/`)}: tenant spaces would lie inside the shared mount` });
     }
   });
 
@@ -175,8 +182,8 @@ export const clusterSchema = z.strictObject({
     })
     .refine((d) => d.users.length + d.groups.length > 0, 'must name at least one user or group')
     .superRefine((d, ctx) => {
-      refuseRepeated(d.users, ctx, (name) => name, (name) => `user "${name}" is listed twice`, (i) => ['users', i]);
-      refuseRepeated(d.groups, ctx, (name) => name, (name) => `group "${name}" is listed twice`, (i) => ['groups', i]);
+      refuseRepeated(d.users, ctx, (name) => name, (name) => `user ${quoted(name)} is listed twice`, (i) => ['users', i]);
+      refuseRepeated(d.groups, ctx, (name) => name, (name) => `group ${quoted(name)} is listed twice`, (i) => ['groups', i]);
     })
     .optional()
     .describe('Who deploys the platform (Pulumi or GitOps): only they may change tenant and request labels and point ExternalSecrets at shared stores. Default: the user central-secret-store-deployer'),
@@ -385,7 +392,7 @@ export const tenantSchema = z.strictObject({
   owners: z
     .array(ownerSchema)
     .min(1)
-    .superRefine((owners, ctx) => refuseRepeated(owners, ctx, (o) => `${o.kind}\0${o.name}`, (o) => `owner ${o.kind} "${o.name}" is listed twice`))
+    .superRefine((owners, ctx) => refuseRepeated(owners, ctx, (o) => `${o.kind}\0${o.name}`, (o) => `owner ${o.kind} ${quoted(o.name)} is listed twice`))
     .describe('Who may administer the tenant\'s namespaces'),
   clusters: z.record(
     dns1123Label,
