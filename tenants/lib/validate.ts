@@ -8,7 +8,7 @@ import type { CatalogueIssue } from './errors';
 import { formatPath } from './errors';
 import { type GeneratedObject, generatedObjects } from './generated-objects';
 import { NAME_RULES, isDns1123Subdomain, isInTenantSpace, tenantVaultPrefix } from './names';
-import { CANARY_CREDENTIAL } from './object-names';
+import { CANARY_CREDENTIAL, canaryKeyVaultSecretName, canaryVaultPath } from './object-names';
 import { quoted } from './secret-like';
 import { reservedNamespaceLabel, reservedSecretAnnotation, reservedSecretLabel } from './reserved-keys';
 import { FORMATS_BY_KIND, backendNameOf, canaryOf, credentialUrlOf, credentialsOfferedOn, formatsOf, masterKeysOf, trustDomainOf } from './resolve';
@@ -108,9 +108,41 @@ export function validateCatalogue(
     });
   }
 
+  reportCanaryMasters(catalogue, complete, (i, path, message) => report(sources.credentials, [...credentialAt(i), ...path], message));
   validateTenants(catalogue, complete, report);
   reportCollisions(generatedObjects(catalogue), report, where);
   return issues;
+}
+
+/**
+ * Every cluster's canary has a master of its own in its environment's vault (`css-canary-<cluster>` in Key
+ * Vault, `canary/<cluster>` in the shared mount), which the stack overwrites at every deployment. A credential
+ * offered in that environment may not name it as its master, whichever cluster of the environment it is
+ * offered on: they all share the vault. Reserved whether or not the canary is enabled, as enabling it would
+ * overwrite the credential.
+ */
+function reportCanaryMasters(catalogue: Catalogue, complete: CompleteParts, report: (credential: number, path: PropertyKey[], message: string) => void): void {
+  const overwritten = 'the stack writes a new value to it at every deployment, so the credential would be overwritten';
+  for (const environment of catalogue.environments) {
+    const clusters = catalogue.clusters.filter((c) => c.environment === environment.name);
+    // With tenants unread, which credentials are offered is unknown: check them all.
+    const offered = new Set(complete.tenants ? clusters.flatMap((c) => credentialsOfferedOn(catalogue, c)) : catalogue.credentials);
+    catalogue.credentials.forEach((credential, i) => {
+      if (!offered.has(credential)) return;
+      for (const cluster of clusters) {
+        const canary = `the canary of cluster ${cluster.name} in environment ${environment.name}: ${overwritten}`;
+        if (environment.keyVault) {
+          for (const [key, name] of Object.entries(credential.keyVault ?? {})) {
+            if (name.toLowerCase() === canaryKeyVaultSecretName(cluster.name).toLowerCase()) report(i, ['keyVault', key], `Key Vault secret ${quoted(name)} is ${canary}; name another secret`);
+          }
+        } else {
+          for (const [key, reference] of Object.entries(credential.vault ?? {})) {
+            if (parseVaultReference(reference, key).path === canaryVaultPath(cluster.name)) report(i, ['vault', key], `Vault path ${quoted(reference)} is ${canary}; name another path`);
+          }
+        }
+      }
+    });
+  }
 }
 
 function reportDuplicates(names: readonly string[], onDuplicate: (index: number, name: string) => void): void {

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { CatalogueError, type CatalogueIssue, loadCatalogue } from '../../tenants/lib';
-import { type FixtureCatalogue, catalogueIssues, validFixture, writeFixture } from '../support/fixture-catalogue';
+import { type FixtureCatalogue, catalogueIssues, validFixture, vaultFixture, writeFixture } from '../support/fixture-catalogue';
 
 function issuesOf(fixture: FixtureCatalogue, edit?: (dir: string) => void): CatalogueIssue[] {
   const dir = writeFixture(fixture);
@@ -70,6 +70,22 @@ describe('catalogue validation', () => {
       const issue = onlyIssue((f) => f.credentials.credentials.push({ ...(f.credentials.credentials[0] as object), name: 'canary' }));
       expect([issue.file.endsWith('credentials.yaml'), issue.path]).toEqual([true, 'credentials[1].name']);
       expect(issue.message).toMatch(/credential name "canary" is reserved: it names every cluster's canary/);
+    });
+
+    test("a master named like a cluster's canary, in Key Vault (any case) or in the shared mount, for every cluster of the environment", () => {
+      const keyVault = onlyIssue((f) => ((f.credentials.credentials[0].keyVault as any).password = 'CSS-Canary-C1'));
+      expect([keyVault.file.endsWith('credentials.yaml'), keyVault.path]).toEqual([true, 'credentials[0].keyVault.password']);
+      expect(keyVault.message).toBe(
+        'Key Vault secret "CSS-Canary-C1" is the canary of cluster c1 in environment prod: the stack writes a new value to it at every deployment, so the credential would be overwritten; name another secret',
+      );
+      for (const [reference, cluster] of [['canary/v2', 'v2'], ['canary/v1#value', 'v1']]) {
+        const fixture = vaultFixture();
+        (fixture.credentials.credentials[0].vault as any).password = reference;
+        const issues = catalogueIssues(writeFixture(fixture));
+        expect(issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
+          `credentials[0].vault.password: Vault path "${reference}" is the canary of cluster ${cluster} in environment lab: the stack writes a new value to it at every deployment, so the credential would be overwritten; name another path`,
+        ]);
+      }
     });
 
     const betaNs = (f: FixtureCatalogue) => (f.teams.beta.clusters as any).c1.namespaces[0];
