@@ -10,13 +10,11 @@ import { type GeneratedObject, generatedObjects } from './generated-objects';
 import { NAME_RULES, isDns1123Subdomain, isInTenantSpace, tenantVaultPrefix } from './names';
 import { CANARY_CREDENTIAL, canaryKeyVaultSecretName, canaryVaultPath } from './object-names';
 import { quoted } from './secret-like';
+import { reservedNamespaceReason } from './system-names';
 import { reservedNamespaceLabel, reservedSecretAnnotation, reservedSecretLabel } from './reserved-keys';
-import { FORMATS_BY_KIND, backendNameOf, canaryOf, credentialUrlOf, credentialsOfferedOn, formatsOf, masterKeysOf, trustDomainOf } from './resolve';
+import { FORMATS_BY_KIND, backendNameOf, pullSecretNameOf, canaryOf, credentialUrlOf, credentialsOfferedOn, formatsOf, masterKeysOf, trustDomainOf } from './resolve';
 import type { Credential, Environment, Format, ImagePullSecret, OwnSecret, TenantNamespace } from './schema';
 import { parseVaultReference, sharedSpaceOf, tenantSpaceOf } from './vault-layout';
-
-/** Namespaces the platform itself uses; no tenant may claim them. */
-export const RESERVED_NAMESPACES = ['central-secret-store', 'external-secrets', 'default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 type Report = (file: string, path: readonly PropertyKey[], message: string) => void;
 
@@ -69,8 +67,9 @@ export function validateCatalogue(
       report(sources.clusters, [...clusterAt(i), 'environment'], `unknown environment ${quoted(cluster.environment)} (known: ${[...environments].join(', ')})`);
     }
     const canary = canaryOf(cluster);
-    if (canary && RESERVED_NAMESPACES.includes(canary.namespace)) {
-      report(sources.clusters, [...clusterAt(i), 'canary', 'namespace'], `namespace ${quoted(canary.namespace)} is reserved for the platform; the canary needs a namespace of its own`);
+    const reserved = canary && reservedNamespaceReason(canary.namespace);
+    if (canary && reserved) {
+      report(sources.clusters, [...clusterAt(i), 'canary', 'namespace'], `namespace ${quoted(canary.namespace)} is reserved: ${reserved}; the canary needs a namespace of its own`);
     }
   });
   catalogue.credentials.forEach((credential, i) => {
@@ -267,8 +266,9 @@ function validateTenants(catalogue: Catalogue, complete: CompleteParts, report: 
 
       placement.namespaces.forEach((namespace, n) => {
         const nsPath = [...at, 'namespaces', n];
-        if (RESERVED_NAMESPACES.includes(namespace.name)) {
-          report(file, [...nsPath, 'name'], `namespace ${quoted(namespace.name)} is reserved for the platform`);
+        const reserved = reservedNamespaceReason(namespace.name);
+        if (reserved) {
+          report(file, [...nsPath, 'name'], `namespace ${quoted(namespace.name)} is ${reserved}; the product creates and labels a tenant's namespaces, so it would take this one over for tenant ${tenant.name}; choose another name`);
         }
         const canary = canaryNamespaceOn(clusterName);
         if (canary?.namespace === namespace.name) {
@@ -299,7 +299,16 @@ function validateTenants(catalogue: Catalogue, complete: CompleteParts, report: 
           }
         });
 
+        const pulled = new Set<string>();
         (namespace.imagePullSecrets ?? []).forEach((entry, p) => {
+          // One entry per credential and Secret, as one request per credential: a second is refused, not merged.
+          const secretName = pullSecretNameOf(entry, namespace, catalogue.credentials);
+          const id = secretName ?? `${entry.credential}\0${entry.format ?? ''}`;
+          if (pulled.has(id)) {
+            const what = secretName === undefined ? '' : ` (its dockerconfigjson Secret ${secretName})`;
+            report(file, [...nsPath, 'imagePullSecrets', p, 'credential'], `credential ${quoted(entry.credential)} is listed twice under imagePullSecrets${what}; name all its ServiceAccounts in one entry`);
+          }
+          pulled.add(id);
           validatePullSecret(entry, namespace, credentials.get(entry.credential), (q, m) => report(file, [...nsPath, 'imagePullSecrets', p, ...q], m));
         });
 

@@ -112,7 +112,7 @@ describe('catalogue validation', () => {
     test("the canary namespace may not be one of the platform's", () => {
       const issue = onlyIssue((f) => (f.clusters.clusters[0].canary = { namespace: 'central-secret-store' }));
       expect([issue.file.endsWith('clusters.yaml'), issue.path]).toEqual([true, 'clusters[0].canary.namespace']);
-      expect(issue.message).toMatch(/namespace "central-secret-store" is reserved for the platform; the canary needs a namespace of its own/);
+      expect(issue.message).toMatch(/namespace "central-secret-store" is reserved: the product's central namespace, which holds every credential's master; the canary needs a namespace of its own/);
     });
 
     test('the bound is a Go duration, kept canonical', () => {
@@ -371,13 +371,13 @@ describe('pull secrets on ServiceAccounts (seed 003)', () => {
   const withPullSecrets = (f: FixtureCatalogue, entries: unknown[]) => ((alphaNs(f) as any).imagePullSecrets = entries);
 
   test('a requested registry credential, on default unless ServiceAccounts are named', () => {
-    const fixture = validFixture();
-    withPullSecrets(fixture, [{ credential: 'registry' }, { credential: 'registry', serviceAccounts: ['builder', 'default'] }]);
-    const catalogue = loadCatalogue(writeFixture(fixture));
-    expect(catalogue.tenants.find((t) => t.name === 'alpha')!.clusters.c1.namespaces[0].imagePullSecrets).toEqual([
-      { credential: 'registry', serviceAccounts: ['default'] },
-      { credential: 'registry', serviceAccounts: ['builder', 'default'] },
-    ]);
+    const alphaPulls = (entries: unknown[]) => {
+      const fixture = validFixture();
+      withPullSecrets(fixture, entries);
+      return loadCatalogue(writeFixture(fixture)).tenants.find((t) => t.name === 'alpha')!.clusters.c1.namespaces[0].imagePullSecrets;
+    };
+    expect(alphaPulls([{ credential: 'registry' }])).toEqual([{ credential: 'registry', serviceAccounts: ['default'] }]);
+    expect(alphaPulls([{ credential: 'registry', serviceAccounts: ['builder', 'default'] }])).toEqual([{ credential: 'registry', serviceAccounts: ['builder', 'default'] }]);
   });
 
   test('a credential the namespace does not request', () => {
