@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { formatGoDuration, parseGoDuration } from '../../constructs/src/duration';
 import { canonicalVaultAddress, endpointUrlProblem, registryHostProblem, repositoryUrlProblem, vaultAddressProblem } from './addresses';
 import { certificateBundleProblem } from './certificates';
-import { identityNameProblem } from './identities';
+import { identityNameProblem } from '../../constructs/src/identities';
 import { quoted, secretInsteadOfNameProblem } from './secret-like';
 import {
   NAME_RULES,

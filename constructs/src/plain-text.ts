@@ -2,7 +2,7 @@
  * Text that ends up in manifests, policies or URLs must be what it looks like: a control character (a
  * newline, NUL, ESC) or an invisible formatting character (a zero-width space, a right-to-left override)
  * would make a name match nobody, or someone other than the reviewer read, or split a manifest line. One
- * rule, used for identity names and addresses alike.
+ * rule, used for identity names and addresses alike; a pure module (no cdk8s), so the catalogue can use it.
  */
 
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;

@@ -1,11 +1,10 @@
 /**
- * Users and groups the catalogue names, as the API server authenticates them: the clusters' deployers, whom
- * the admission policies exempt, and tenant owners, to whom the owner role is bound in each tenant namespace.
- * A name that stands for everyone would hand that exemption or role to every request, so it is refused here,
- * once, for both.
+ * Users and groups as the API server authenticates them, named by the platform: the deployers, whom the
+ * admission policies exempt, and tenant owners, to whom the owner role is bound in each tenant namespace. A
+ * name that stands for everyone would hand that exemption or role to every request, so it is refused, by the
+ * catalogue's validation and by the constructs alike. A pure module (no cdk8s), so the catalogue can use it.
  */
 import { invisibleCharacterProblem } from './plain-text';
-import { quoted } from './secret-like';
 
 export type IdentityKind = 'User' | 'Group';
 
@@ -31,7 +30,12 @@ export function identityNameProblem(name: string): string | undefined {
   const invisible = invisibleCharacterProblem(name);
   if (invisible) return `${invisible}; the API server matches names exactly, so this names nobody or someone else`;
   if (name.trim() !== name) return 'must not start or end with blanks; the API server matches names exactly';
-  const everyone = Object.hasOwn(EVERYONE_IDENTITIES, name) ? EVERYONE_IDENTITIES[name] : name.startsWith(NAMESPACE_SERVICE_ACCOUNTS) ? 'stands for every ServiceAccount of a namespace, anyone who can run a pod there' : undefined;
-  if (everyone) return `${quoted(name)} ${everyone}; name the deploying identity or the owning team, never a group everyone is in`;
+  // The reason names the rule's own pattern, never more of what was written than that.
+  const everyone = Object.hasOwn(EVERYONE_IDENTITIES, name)
+    ? `"${name}" ${EVERYONE_IDENTITIES[name]}`
+    : name.startsWith(NAMESPACE_SERVICE_ACCOUNTS)
+      ? `"${NAMESPACE_SERVICE_ACCOUNTS}<namespace>" stands for every ServiceAccount of a namespace, anyone who can run a pod there`
+      : undefined;
+  if (everyone) return `${everyone}; name the deploying identity or the owning team, never a group everyone is in`;
   return undefined;
 }
