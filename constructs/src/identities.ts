@@ -6,8 +6,6 @@
  */
 import { invisibleCharacterProblem } from './plain-text';
 
-export type IdentityKind = 'User' | 'Group';
-
 /**
  * Names that stand for everyone, or for anyone at all: the groups Kubernetes puts every authenticated request,
  * every unauthenticated request and every ServiceAccount in, and the anonymous user. Refused as users and
