@@ -44,11 +44,25 @@ export interface ExpiringSecretRow {
   readonly file: string;
 }
 
+/**
+ * A change a security review must see even when it grants nothing new, in plain words: the deployers of a
+ * cluster, whom the admission policies exempt.
+ */
+export interface SecurityChange {
+  readonly cluster: string;
+  readonly subject: 'deployers';
+  readonly sentence: string;
+}
+
 export interface AccessPlan {
   readonly base: string;
   readonly head: string;
-  /** True when the head grants anything the base does not: the change needs a security review. */
+  /** True when the head grants anything the base does not. */
   readonly widened: boolean;
+  /** Changes a review must see whether or not they widen access, by cluster. */
+  readonly securityChanges: readonly SecurityChange[];
+  /** True when access widens or a security change is made: the change needs a security review (the exit code says so). */
+  readonly reviewNeeded: boolean;
   readonly clusters: Membership;
   readonly tenants: Membership;
   /** Grants of the head that the base does not make, sorted (catalogue-wide first, then by cluster). */
@@ -63,14 +77,18 @@ export interface AccessPlan {
 export function planAccess(base: Catalogue, head: Catalogue, options: PlanOptions): AccessPlan {
   const [before, after] = [accessGrants(base), accessGrants(head)];
   const added = difference(after, before);
+  const removed = difference(before, after);
+  const securityChanges = deployerChanges(added, removed);
   return {
     base: options.baseLabel,
     head: options.headLabel,
     widened: added.length > 0,
+    securityChanges,
+    reviewNeeded: added.length > 0 || securityChanges.length > 0,
     clusters: membership(base.clusters, head.clusters),
     tenants: membership(base.tenants, head.tenants),
     added,
-    removed: difference(before, after),
+    removed,
     vaultLimit: KEY_VAULT_GET_LIMIT,
     vaultReads: vaultReadsChanges(base, head),
     expiring: {
@@ -81,6 +99,29 @@ export function planAccess(base: Catalogue, head: Catalogue, options: PlanOption
         .sort((a, b) => compareBy(a, b, ['expires', 'cluster', 'tenant', 'namespace', 'secret'])),
     },
   };
+}
+
+/**
+ * Deployers gained or lost, per cluster, as one sentence each. Losing a deployer grants nothing, but it changes
+ * who is exempt from the admission policies, so it is reviewed like a widening.
+ */
+function deployerChanges(added: readonly Grant[], removed: readonly Grant[]): SecurityChange[] {
+  const byCluster = new Map<string, string[]>();
+  for (const [sign, grants] of [['+', added], ['-', removed]] as const) {
+    for (const grant of grants) {
+      if (grant.kind !== 'deployer') continue;
+      const list = byCluster.get(grant.cluster) ?? [];
+      list.push(`${sign} ${grant.identity === 'User' ? 'user' : 'group'} ${grant.name}`);
+      byCluster.set(grant.cluster, list);
+    }
+  }
+  return [...byCluster.keys()].sort().map((cluster) => ({
+    cluster,
+    subject: 'deployers',
+    sentence:
+      `the deployers of cluster ${cluster} change (${byCluster.get(cluster)!.join(', ')}): deployers are exempt from the admission policies, ` +
+      'so they alone may set tenant and request labels and point ExternalSecrets at the shared stores',
+  }));
 }
 
 /** The grants of `a` that `b` does not make, in the order of `a` (accessGrants sorts). */

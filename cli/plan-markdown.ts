@@ -11,6 +11,7 @@ const number = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
 
 export function planMarkdown(plan: AccessPlan): string {
   const lines = [`## Access plan: \`${plan.base}\` → \`${plan.head}\``, '', verdict(plan), ''];
+  if (plan.securityChanges.length > 0) lines.push('**Security changes:**', '', ...plan.securityChanges.map((c) => `* ${c.sentence}`), '');
   const membership = [...membershipLines('cluster', plan.clusters), ...membershipLines('tenant', plan.tenants)];
   if (membership.length > 0) lines.push(...membership, '');
   for (const [cluster, changes] of changesByCluster(plan)) {
@@ -23,6 +24,7 @@ export function planMarkdown(plan: AccessPlan): string {
 function verdict(plan: AccessPlan): string {
   const counts = `${plan.added.length} ${plural(plan.added.length, 'grant')} added, ${plan.removed.length} removed`;
   if (plan.widened) return `**Access widens** (${counts}): this change needs a security review.`;
+  if (plan.reviewNeeded) return `**Security change** (${counts}): the ${[...new Set(plan.securityChanges.map((c) => c.subject))].join(' and ')} change; this change needs a security review.`;
   if (plan.removed.length > 0) return `**Access narrows only** (${counts}): nothing is granted that was not before.`;
   return '**No access changes.**';
 }

@@ -52,11 +52,12 @@ function plan(options: PlanOptions): number {
   const text = options.json ? `${JSON.stringify(accessPlan, null, 2)}\n` : planMarkdown(accessPlan);
   if (options.out) {
     writeFileSync(options.out, text);
-    console.log(`plan: wrote ${options.out}: access ${accessPlan.widened ? 'widens' : 'does not widen'} (${accessPlan.added.length} added, ${accessPlan.removed.length} removed)`);
+    const security = accessPlan.securityChanges.length > 0 ? `, ${accessPlan.securityChanges.length} security ${accessPlan.securityChanges.length === 1 ? 'change' : 'changes'}` : '';
+    console.log(`plan: wrote ${options.out}: access ${accessPlan.widened ? 'widens' : 'does not widen'} (${accessPlan.added.length} added, ${accessPlan.removed.length} removed${security})`);
   } else {
     process.stdout.write(text);
   }
-  return accessPlan.widened ? EXIT.accessWidened : EXIT.ok;
+  return accessPlan.reviewNeeded ? EXIT.accessWidened : EXIT.ok;
 }
 
 /** The loaded catalogue, or its errors after printing them. */

@@ -4,7 +4,7 @@
  */
 import { Command } from 'commander';
 import { synthesizeCluster } from '../../plane';
-import { CatalogueError, clusterNamed, formatIssue, loadCatalogue, validityReport } from '../../tenants/lib';
+import { CatalogueError, catalogueWarnings, clusterNamed, formatIssue, loadCatalogue, validityReport } from '../../tenants/lib';
 import { EXIT } from '../exit-codes';
 import { catalogueOption, expiryWarningDaysOption, jsonOption, nowOption, outOption } from '../options';
 import { OutputFolderError } from '../output-folder';
@@ -44,7 +44,7 @@ function synth(options: SynthOptions): number {
     return EXIT.invalidCatalogue;
   }
   const validity = validityReport(catalogue, { now: options.now ?? new Date(), warnWithinDays: options.expiryWarningDays });
-  for (const warning of validity.warnings) console.error(`warning: ${formatIssue(warning)}`);
+  for (const warning of [...catalogueWarnings(catalogue), ...validity.warnings]) console.error(`warning: ${formatIssue(warning)}`);
   if (validity.errors.length > 0) {
     console.error(new CatalogueError(validity.errors).message);
     return EXIT.invalidCatalogue;

@@ -5,6 +5,7 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { PRODUCT_LABELS } from './labels';
+import { identityNameProblem } from './identities';
 
 export interface PolicyRule {
   readonly apiGroups: string[];
@@ -56,6 +57,11 @@ export function requireIdentities(identities: PlatformIdentities, what: string):
   if ((identities.users ?? []).length + (identities.groups ?? []).length === 0) {
     throw new Error(`${what} must name at least one user or group: the identity the platform deploys with`);
   }
+  const problems = [
+    ...(identities.users ?? []).map((name, i) => ({ problem: identityNameProblem(name), at: `users[${i}]` })),
+    ...(identities.groups ?? []).map((name, i) => ({ problem: identityNameProblem(name), at: `groups[${i}]` })),
+  ].filter((p) => p.problem !== undefined);
+  if (problems.length > 0) throw new Error(`${what}: ${problems.map((p) => `${p.at} ${p.problem}`).join('; ')}`);
 }
 
 /** Adds a ValidatingAdmissionPolicy and its Deny binding to `scope`. */

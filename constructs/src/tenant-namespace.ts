@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { NAMESPACE_NAME_LABEL, PRODUCT_LABELS, REQUEST_LABEL_PREFIX, TENANT_LABEL, requestLabel } from './labels';
+import { identityNameProblem } from './identities';
 
 /** A group or user as the API server authenticates it. */
 export interface Subject {
@@ -53,6 +54,11 @@ export class TenantNamespace extends Construct {
       throw new Error(`TenantNamespace ${props.name}: labels ${reserved.join(', ')} are set by this construct (tenant, requests, ownership, name); remove them from labels`);
     }
     if (props.owners.length === 0) throw new Error(`TenantNamespace ${props.name}: owners must name at least one group or user`);
+    const refused = props.owners.flatMap((o, i) => {
+      const problem = identityNameProblem(o.name);
+      return problem === undefined ? [] : [`owners[${i}] ${problem}`];
+    });
+    if (refused.length > 0) throw new Error(`TenantNamespace ${props.name}: ${refused.join('; ')}`);
     const requests = [...(props.requests ?? [])].sort();
 
     new k8s.KubeNamespace(this, 'Resource', {

@@ -7,8 +7,9 @@
  */
 import { CANARY_TENANT } from '../../constructs/src/labels';
 import type { Catalogue } from './catalogue';
+import { certificateAuthoritiesOf } from './certificates';
 import { CANARY_CREDENTIAL, CANARY_KEY, centralStoreName, tenantStoreName } from './object-names';
-import { canaryOf, credentialsOfferedOn, deployersOf, environmentOf, formatsOf, namespacesOn, pullSecretsOf } from './resolve';
+import { type Destination, type DestinationKind, canaryOf, credentialsOfferedOn, deployersOf, destinationsOf, environmentOf, formatsOf, namespacesOn, pullSecretsOf } from './resolve';
 import { type Backend, canaryLocation, masterLocations, ownSecretLocations, vaultOfEnvironment } from './vault-locations';
 
 /** A namespace receives a shared credential in one format (a ClusterExternalSecret selects it). */
@@ -101,11 +102,60 @@ export interface DeployerGrant {
   readonly name: string;
 }
 
-export type Grant = DeliveryGrant | PullSecretGrant | AllowedTenantGrant | MasterGrant | CredentialStoreGrant | TenantStoreGrant | OwnSecretGrant | DeployerGrant;
-export type GrantKind = Grant['kind'];
+/** An owner of a tenant sees the ExternalSecrets of one of its namespaces (the owner role, bound there). */
+export interface OwnerGrant {
+  readonly kind: 'owner';
+  readonly cluster: string;
+  readonly tenant: string;
+  readonly namespace: string;
+  readonly identity: 'User' | 'Group';
+  readonly name: string;
+}
 
-/** The kinds in the order a reviewer reads them: what namespaces receive first, the plumbing after. */
-export const GRANT_KINDS: readonly GrantKind[] = ['delivery', 'pull-secret', 'own-secret', 'allowed-tenant', 'credential-store', 'tenant-store', 'master', 'deployer'];
+/**
+ * A credential delivered on a cluster, in one format, may be sent to a destination its consumer reads from the
+ * Secret: a registry host, an Argo CD or Kargo repository URL, an OAuth endpoint (see destinationsOf). Pointing
+ * a format at another destination, or a wider one, hands the credential to someone else.
+ */
+export interface DestinationGrant extends Destination {
+  readonly kind: 'destination';
+  readonly cluster: string;
+  readonly credential: string;
+  /** The format's id. */
+  readonly format: string;
+}
+
+/**
+ * ESO on a cluster takes a server for its environment's HashiCorp Vault when the server's certificate chains to
+ * this authority, and sends it its logins (a ServiceAccount token) and reads: the address and every trusted
+ * authority decide where they go.
+ */
+export interface VaultTrustGrant {
+  readonly kind: 'vault-trust';
+  readonly cluster: string;
+  /** The Vault server's address. */
+  readonly vault: string;
+  /** A certificate authority of the CA bundle (subject and SHA-256 fingerprint), or null for the system roots. */
+  readonly authority: string | null;
+}
+
+export type Grant =
+  | DeliveryGrant
+  | PullSecretGrant
+  | AllowedTenantGrant
+  | MasterGrant
+  | CredentialStoreGrant
+  | TenantStoreGrant
+  | OwnSecretGrant
+  | DeployerGrant
+  | OwnerGrant
+  | DestinationGrant
+  | VaultTrustGrant;
+export type GrantKind = Grant['kind'];
+export type { DestinationKind };
+
+/** The kinds in the order a reviewer reads them: what namespaces receive first, where secrets go, the plumbing after. */
+export const GRANT_KINDS: readonly GrantKind[] = ['delivery', 'pull-secret', 'own-secret', 'allowed-tenant', 'destination', 'credential-store', 'tenant-store', 'master', 'vault-trust', 'owner', 'deployer'];
 
 const keys = new WeakMap<Grant, string>();
 
@@ -125,7 +175,7 @@ export function grantKey(grant: Grant): string {
 }
 
 /** The fields grants are ordered by, most significant first: rows of one namespace or credential stay together. */
-const ORDER_FIELDS = ['namespace', 'credential', 'tenant', 'format', 'secret', 'serviceAccount', 'key', 'identity', 'name'] as const;
+const ORDER_FIELDS = ['namespace', 'credential', 'tenant', 'format', 'secret', 'serviceAccount', 'key', 'via', 'url', 'authority', 'identity', 'name'] as const;
 
 /**
  * A text that orders grants: catalogue-wide first, then by cluster, kind and ORDER_FIELDS, then identity.
@@ -162,8 +212,15 @@ export function accessGrants(catalogue: Catalogue): Grant[] {
       ...deployers.users.map((name): Grant => ({ kind: 'deployer', cluster, identity: 'User', name })),
       ...deployers.groups.map((name): Grant => ({ kind: 'deployer', cluster, identity: 'Group', name })),
     );
+    if (environment.vault) {
+      const authorities = environment.vault.caBundle === undefined ? [null] : certificateAuthoritiesOf(environment.vault.caBundle);
+      grants.push(...authorities.map((authority): Grant => ({ kind: 'vault-trust', cluster, vault: environment.vault!.address, authority })));
+    }
     for (const credential of credentialsOfferedOn(catalogue, definition)) {
       const store = centralStoreName(credential.name);
+      for (const format of formatsOf(credential)) {
+        for (const destination of destinationsOf(credential, format)) grants.push({ kind: 'destination', cluster, credential: credential.name, format: format.id, ...destination });
+      }
       for (const [key, vaultSecret] of Object.entries(masterLocations(environment, credential))) {
         grants.push({ kind: 'master', cluster, ...vault, credential: credential.name, key, vaultSecret });
       }
@@ -182,6 +239,7 @@ export function accessGrants(catalogue: Catalogue): Grant[] {
     for (const { tenant, namespace } of namespacesOn(catalogue, definition)) {
       const at = { cluster, tenant: tenant.name, namespace: namespace.name };
       grants.push({ kind: 'tenant-store', cluster, store: tenantStoreName(tenant.name), tenant: tenant.name, namespace: namespace.name });
+      for (const owner of tenant.owners) grants.push({ kind: 'owner', ...at, identity: owner.kind, name: owner.name });
       const delivered = new Map<string, { credential: string; format: string }>(); // Secret name -> what it holds
       for (const request of namespace.requests ?? []) {
         // A validated catalogue requests only credentials it knows, for tenants allowed to have them.

@@ -21,3 +21,14 @@ export function certificateBundleProblem(pem: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The certificate authorities of a valid bundle, each as a reviewer reads it: its subject, most specific part
+ * first, and the SHA-256 fingerprint that tells two authorities of one name apart.
+ */
+export function certificateAuthoritiesOf(pem: string): string[] {
+  return [...pem.matchAll(PEM_BLOCK)].map(([, , body]) => {
+    const certificate = new X509Certificate(`-----BEGIN CERTIFICATE-----\n${body}-----END CERTIFICATE-----\n`);
+    return `${certificate.subject.split('\n').reverse().join(', ')} (SHA-256 ${certificate.fingerprint256})`;
+  });
+}

@@ -1,3 +1,5 @@
+import { quoted, secretLikeReason } from './secret-like';
+
 /** One problem found in the catalogue, located by file, field path and (for YAML) line. */
 export interface CatalogueIssue {
   readonly file: string;
@@ -23,12 +25,16 @@ export function formatIssue(issue: CatalogueIssue): string {
   return `${where}: ${issue.path || '(file)'}: ${issue.message}`;
 }
 
-/** Renders a path as `a.b[0].c`; keys that are not plain identifiers are quoted. */
+/**
+ * Renders a path as `a.b[0].c`; keys that are not plain identifiers are quoted, and a key that looks like a
+ * secret (a value pasted as a map key) is shown by its length only, like every value a message shows.
+ */
 export function formatPath(path: readonly PropertyKey[]): string {
   return path
     .map((segment, i) => {
       if (typeof segment === 'number') return `[${segment}]`;
       const key = String(segment);
+      if (secretLikeReason(key) !== undefined) return `[${quoted(key)}]`;
       const plain = /^[A-Za-z0-9_-]+$/.test(key);
       if (plain) return i === 0 ? key : `.${key}`;
       return `[${JSON.stringify(key)}]`;

@@ -15,6 +15,7 @@ import type { z } from 'zod';
 import { type Catalogue, lineIn } from './catalogue';
 import { CatalogueError, type CatalogueIssue, formatPath } from './errors';
 import { clustersFileSchema, credentialsFileSchema, tenantSchema, type Tenant } from './schema';
+import { quoted } from './secret-like';
 import { readSourceText } from './source-text';
 import { loadTenantModules } from './tenant-modules';
 import { validateCatalogue } from './validate';
@@ -194,9 +195,10 @@ function validate<S extends z.ZodType>(data: unknown, display: string, schema: S
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_key') return `key "${String(issue.input)}" ${issue.issues.map((i) => i.message).join('; ')}`;
+  // The key is the last segment of the issue's path (zod leaves `input` unset for keys).
+  if (issue.code === 'invalid_key') return `key ${quoted(String(issue.input ?? issue.path.at(-1)))} ${issue.issues.map((i) => i.message).join('; ')}`;
   if (issue.code !== 'unrecognized_keys') return issue.message;
-  const fields = issue.keys.map((k) => `"${k}"`).join(', ');
+  const fields = issue.keys.map((k) => quoted(k)).join(', ');
   const hint = issue.keys.includes('value') ? ': secret values never belong in the catalogue; reference a Key Vault secret by name' : '';
   return `unknown field${issue.keys.length > 1 ? 's' : ''} ${fields}${hint}`;
 }

@@ -4,6 +4,7 @@
  */
 import type { Catalogue } from './catalogue';
 import { canaryVaultPath } from './object-names';
+import { quoted } from './secret-like';
 import { parseVaultReference } from './vault-layout';
 import { type Cluster, type Credential, type Environment, type Format, type ImagePullSecret, type OwnSecret, type Tenant, type TenantNamespace, type VaultSettings, canarySchema } from './schema';
 
@@ -74,6 +75,44 @@ export function credentialUrlOf(credential: Credential): string | undefined {
   }
 }
 
+/**
+ * Who a format's consumer sends the credential to, as the Secret tells it: the kubelet (and any registry
+ * client) to each registry of a dockerconfigjson, Argo CD to a repository or every repository under a URL
+ * prefix, Kargo to a repository, an OAuth client to the issuer and the token endpoint. Formats that name no
+ * destination (basic-auth, ssh-auth, tls, opaque, mapping) leave it to the workload that reads them.
+ */
+export type DestinationKind = 'registry' | 'argocd-repository' | 'argocd-repo-creds' | 'kargo-image' | 'kargo-git' | 'kargo-helm' | 'oauth-issuer' | 'oauth-token';
+
+export interface Destination {
+  readonly via: DestinationKind;
+  readonly url: string;
+}
+
+/** The destinations of one format of a credential, with the defaults the constructs apply (the credential URL, the first registry). */
+export function destinationsOf(credential: Credential, { format }: ResolvedFormat): Destination[] {
+  switch (format.type) {
+    case 'dockerconfigjson':
+      return credential.kind === 'docker-registry' ? credential.registries.map((url) => ({ via: 'registry' as const, url })) : [];
+    case 'argocd': {
+      const url = format.url ?? credentialUrlOf(credential);
+      return url === undefined ? [] : [{ via: format.secretType === 'repo-creds' ? 'argocd-repo-creds' : 'argocd-repository', url }];
+    }
+    case 'kargo': {
+      const url = format.repoURL ?? credentialUrlOf(credential);
+      const credType = format.credType ?? (credential.kind === 'git' ? 'git' : 'image');
+      return url === undefined ? [] : [{ via: `kargo-${credType}`, url }];
+    }
+    case 'oauth':
+      if (credential.kind !== 'oauth') return [];
+      return [
+        ...(credential.issuerUrl === undefined ? [] : [{ via: 'oauth-issuer' as const, url: credential.issuerUrl }]),
+        ...(credential.tokenUrl === undefined ? [] : [{ via: 'oauth-token' as const, url: credential.tokenUrl }]),
+      ];
+    default:
+      return [];
+  }
+}
+
 export function environmentOf(catalogue: Catalogue, cluster: Cluster): Environment {
   const environment = catalogue.environments.find((e) => e.name === cluster.environment);
   if (!environment) throw new Error(`cluster ${cluster.name}: unknown environment ${cluster.environment}`);
@@ -111,7 +150,7 @@ export function vaultOwnerOf(catalogue: Catalogue, environment: Environment): st
 export function clusterNamed(catalogue: Catalogue, name: string): Cluster {
   const cluster = catalogue.clusters.find((c) => c.name === name);
   if (!cluster) {
-    throw new Error(`unknown cluster "${name}"; the catalogue has: ${catalogue.clusters.map((c) => c.name).join(', ')}`);
+    throw new Error(`unknown cluster ${quoted(name)}; the catalogue has: ${catalogue.clusters.map((c) => c.name).join(', ')}`);
   }
   return cluster;
 }

@@ -9,7 +9,10 @@
  */
 import { z } from 'zod';
 import { formatGoDuration, parseGoDuration } from '../../constructs/src/duration';
+import { canonicalVaultAddress, endpointUrlProblem, registryHostProblem, repositoryUrlProblem, vaultAddressProblem } from './addresses';
 import { certificateBundleProblem } from './certificates';
+import { identityNameProblem } from '../../constructs/src/identities';
+import { quoted, secretInsteadOfNameProblem } from './secret-like';
 import {
   NAME_RULES,
   TENANT_SPACE_SEPARATOR,
@@ -28,11 +31,17 @@ import {
 const dns1123Label = z.string().refine(isDns1123Label, NAME_RULES.dns1123Label);
 const dns1123Subdomain = z.string().refine(isDns1123Subdomain, NAME_RULES.dns1123Subdomain);
 const labelKey = z.string().refine(isLabelKey, NAME_RULES.labelKey);
-const keyVaultSecretName = z.string().refine(isKeyVaultSecretName, NAME_RULES.keyVaultSecretName);
+/** A name that passes its rule but reads as a pasted secret is refused too, without repeating it (secret-like.ts). */
+const nameNotSecret = (isName: (text: string) => boolean, rule: string) =>
+  z.string().superRefine((text, ctx) => {
+    const problem = isName(text) ? secretInsteadOfNameProblem(text) : rule;
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+const keyVaultSecretName = nameNotSecret(isKeyVaultSecretName, NAME_RULES.keyVaultSecretName);
 const sharedVaultSecretName = keyVaultSecretName.refine((name) => !name.includes(TENANT_SPACE_SEPARATOR), NAME_RULES.sharedVaultSecretName);
 const tenantName = dns1123Label.refine((name) => !name.includes(TENANT_SPACE_SEPARATOR), NAME_RULES.tenantName);
 const secretDataKey = z.string().refine(isSecretDataKey, NAME_RULES.secretDataKey);
-const vaultReference = z.string().refine(isVaultReference, NAME_RULES.vaultReference);
+const vaultReference = nameNotSecret(isVaultReference, NAME_RULES.vaultReference);
 const vaultMountPath = z.string().refine(isVaultMountPath, NAME_RULES.vaultMountPath);
 const timestamp = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 timestamp such as 2027-01-31T00:00:00Z' });
 /**
@@ -44,8 +53,30 @@ const goDuration = z
   .refine((text) => parseGoDuration(text) !== undefined, { message: 'must be a Go duration such as 30s, 5m or 1h30m', abort: true })
   .refine((text) => (parseGoDuration(text) ?? 0n) >= 1_000_000_000n, 'must be at least 1s: 0 would read the master once and never again')
   .transform((text) => formatGoDuration(parseGoDuration(text)!));
-const identityName = z.string().min(1);
-const url = z.url({ message: 'must be an absolute URL' });
+/** A user or group the API server authenticates; never one that stands for everyone (identities.ts). */
+const identityName = z.string().min(1, 'must not be blank').superRefine((name, ctx) => {
+  // An empty name has its message from min(1), which editors also see in the JSON Schema.
+  const problem = name === '' ? undefined : identityNameProblem(name);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** Reports every entry after the first of the same identity, at that entry. */
+function refuseRepeated<T>(items: readonly T[], ctx: z.RefinementCtx, identity: (item: T) => string, message: (item: T) => string, at: (index: number) => PropertyKey[] = (i) => [i]): void {
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    const id = identity(item);
+    if (seen.has(id)) ctx.addIssue({ code: 'custom', path: at(i), message: message(item) });
+    seen.add(id);
+  });
+}
+/** A string checked by one of the rules of addresses.ts, whose messages never repeat the address. */
+const checked = (problem: (text: string) => string | undefined) =>
+  z.string().superRefine((text, ctx) => {
+    const found = problem(text);
+    if (found) ctx.addIssue({ code: 'custom', message: found });
+  });
+const endpointUrl = checked(endpointUrlProblem);
+const repositoryUrl = checked(repositoryUrlProblem);
 
 export const labels = z.record(labelKey, z.string().refine(isLabelValue, NAME_RULES.labelValue));
 export const annotations = z.record(labelKey, z.string());
@@ -76,10 +107,9 @@ const keyVaultSettingsSchema = z.strictObject({
  */
 export const vaultSettingsSchema = z
   .strictObject({
-    address: z
-      .url({ protocol: /^https$/, message: 'must be an https:// URL such as https://vault.contoso.example:8200' })
-      .refine((address) => /^[a-z]+:\/\/[^/?#]+\/?$/.test(address), 'must be the server address only, such as https://vault.contoso.example:8200, without a path')
-      .describe('Address of the Vault server, as ESO reaches it'),
+    address: checked(vaultAddressProblem)
+      .transform(canonicalVaultAddress)
+      .describe('Address of the Vault server, as ESO reaches it: https://<host>[:<port>], no user name, password, path, query or fragment'),
     caBundle: z
       .string()
       .superRefine((pem, ctx) => {
@@ -108,10 +138,10 @@ export const vaultSettingsSchema = z
       ctx.addIssue({ code: 'custom', path: ['tenantPrefix'], message: 'must be one namespace segment with tenantSpaces: namespaces (no "/"): tenant namespaces are children of the environment\'s namespace' });
     }
     if (vault.sharedMount.startsWith(vault.tenantPrefix)) {
-      ctx.addIssue({ code: 'custom', path: ['sharedMount'], message: `must not start with tenantPrefix "${vault.tenantPrefix}": it would be the space of tenant "${vault.sharedMount.slice(vault.tenantPrefix.length)}"` });
+      ctx.addIssue({ code: 'custom', path: ['sharedMount'], message: `must not start with tenantPrefix ${quoted(vault.tenantPrefix)}: it would be the space of tenant ${quoted(vault.sharedMount.slice(vault.tenantPrefix.length))}` });
     }
     if (vault.tenantPrefix.startsWith(`${vault.sharedMount}/`)) {
-      ctx.addIssue({ code: 'custom', path: ['tenantPrefix'], message: `must not start with "${vault.sharedMount}/": tenant spaces would lie inside the shared mount` });
+      ctx.addIssue({ code: 'custom', path: ['tenantPrefix'], message: `must not start with ${quoted(`${vault.sharedMount}/`)}: tenant spaces would lie inside the shared mount` });
     }
   });
 
@@ -151,6 +181,10 @@ export const clusterSchema = z.strictObject({
       groups: z.array(identityName).default([]).describe('Groups; on AKS with Entra ID, the object ids of Entra ID groups'),
     })
     .refine((d) => d.users.length + d.groups.length > 0, 'must name at least one user or group')
+    .superRefine((d, ctx) => {
+      refuseRepeated(d.users, ctx, (name) => name, (name) => `user ${quoted(name)} is listed twice`, (i) => ['users', i]);
+      refuseRepeated(d.groups, ctx, (name) => name, (name) => `group ${quoted(name)} is listed twice`, (i) => ['groups', i]);
+    })
     .optional()
     .describe('Who deploys the platform (Pulumi or GitOps): only they may change tenant and request labels and point ExternalSecrets at shared stores. Default: the user central-secret-store-deployer'),
   canary: canarySchema.optional().describe('The canary credential of the cluster. Default: enabled, in namespace central-secret-store-canary, bound 15m'),
@@ -181,13 +215,13 @@ export const formatSchema = z.discriminatedUnion('type', [
     type: z.literal('argocd'),
     ...formatBase,
     secretType: z.enum(['repository', 'repo-creds']).default('repository').describe('Argo CD secret-type label'),
-    url: z.string().min(1).optional().describe('Repository URL (or URL prefix for repo-creds). Default the credential URL'),
+    url: repositoryUrl.min(1).optional().describe('Repository URL (or URL prefix for repo-creds). Default the credential URL'),
   }),
   z.strictObject({
     type: z.literal('kargo'),
     ...formatBase,
     credType: z.enum(['image', 'git', 'helm']).optional().describe('Kargo cred-type label. Default image for registries, git for git'),
-    repoURL: z.string().min(1).optional().describe('repoURL (or pattern) Kargo matches. Default the credential URL or registry'),
+    repoURL: repositoryUrl.min(1).optional().describe('repoURL (or pattern) Kargo matches. Default the credential URL or registry'),
   }),
   z.strictObject({
     type: z.literal('mapping'),
@@ -232,7 +266,7 @@ export const credentialSchema = z.discriminatedUnion('kind', [
     .strictObject({
       kind: z.literal('docker-registry'),
       ...credentialBase,
-      registries: z.array(z.string().min(1)).min(1).describe('Registry hosts the credential logs in to, e.g. ghcr.io'),
+      registries: z.array(checked(registryHostProblem).min(1)).min(1).describe('Registry hosts the credential logs in to, e.g. ghcr.io'),
       ...masterSecrets(userPassword),
     })
     .refine(namesItsMaster, MASTER_REQUIRED),
@@ -240,7 +274,7 @@ export const credentialSchema = z.discriminatedUnion('kind', [
     .strictObject({
       kind: z.literal('git'),
       ...credentialBase,
-      url: z.string().min(1).describe('Repository URL or URL prefix (https:// or ssh)'),
+      url: repositoryUrl.min(1).describe('Repository URL or URL prefix (https:// or ssh)'),
       ...masterSecrets((name) => z.union([userPassword(name), z.strictObject({ sshPrivateKey: name })])),
     })
     .refine(namesItsMaster, MASTER_REQUIRED),
@@ -248,8 +282,8 @@ export const credentialSchema = z.discriminatedUnion('kind', [
     .strictObject({
       kind: z.literal('oauth'),
       ...credentialBase,
-      issuerUrl: url.optional().describe('OpenID Connect issuer'),
-      tokenUrl: url.optional().describe('OAuth 2.0 token endpoint'),
+      issuerUrl: endpointUrl.optional().describe('OpenID Connect issuer (https)'),
+      tokenUrl: endpointUrl.optional().describe('OAuth 2.0 token endpoint (https)'),
       ...masterSecrets((name) => z.strictObject({ clientId: name, clientSecret: name })),
     })
     .refine(namesItsMaster, MASTER_REQUIRED),
@@ -349,13 +383,17 @@ export const tenantNamespaceSchema = z.strictObject({
 
 export const ownerSchema = z.strictObject({
   kind: z.enum(['Group', 'User']),
-  name: z.string().min(1).describe('Group or user name as the API server authenticates it'),
+  name: identityName.describe('Group or user name as the API server authenticates it; never one that stands for everyone (system:authenticated, system:serviceaccounts...)'),
 });
 
 export const tenantSchema = z.strictObject({
   name: tenantName.describe('Tenant (team) name'),
   description: z.string().optional(),
-  owners: z.array(ownerSchema).min(1).describe('Who may administer the tenant\'s namespaces'),
+  owners: z
+    .array(ownerSchema)
+    .min(1)
+    .superRefine((owners, ctx) => refuseRepeated(owners, ctx, (o) => `${o.kind}\0${o.name}`, (o) => `owner ${o.kind} ${quoted(o.name)} is listed twice`))
+    .describe('Who may administer the tenant\'s namespaces'),
   clusters: z.record(
     dns1123Label,
     z.strictObject({

@@ -8,14 +8,13 @@ import type { CatalogueIssue } from './errors';
 import { formatPath } from './errors';
 import { type GeneratedObject, generatedObjects } from './generated-objects';
 import { NAME_RULES, isDns1123Subdomain, isInTenantSpace, tenantVaultPrefix } from './names';
-import { CANARY_CREDENTIAL } from './object-names';
+import { CANARY_CREDENTIAL, canaryKeyVaultSecretName, canaryVaultPath } from './object-names';
+import { quoted } from './secret-like';
+import { reservedNamespaceReason } from './system-names';
 import { reservedNamespaceLabel, reservedSecretAnnotation, reservedSecretLabel } from './reserved-keys';
-import { FORMATS_BY_KIND, backendNameOf, canaryOf, credentialUrlOf, credentialsOfferedOn, formatsOf, masterKeysOf, trustDomainOf } from './resolve';
+import { FORMATS_BY_KIND, backendNameOf, pullSecretNameOf, canaryOf, credentialUrlOf, credentialsOfferedOn, formatsOf, masterKeysOf, trustDomainOf } from './resolve';
 import type { Credential, Environment, Format, ImagePullSecret, OwnSecret, TenantNamespace } from './schema';
 import { parseVaultReference, sharedSpaceOf, tenantSpaceOf } from './vault-layout';
-
-/** Namespaces the platform itself uses; no tenant may claim them. */
-export const RESERVED_NAMESPACES = ['central-secret-store', 'external-secrets', 'default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 type Report = (file: string, path: readonly PropertyKey[], message: string) => void;
 
@@ -53,23 +52,24 @@ export function validateCatalogue(
   const credentialAt = (i: number) => ['credentials', writtenIndex(catalogue, 'credentials', i)];
 
   reportDuplicates(catalogue.environments.map((e) => e.name), (i, name) =>
-    report(sources.clusters, ['environments', writtenIndex(catalogue, 'environments', i), 'name'], `duplicate environment "${name}"`),
+    report(sources.clusters, ['environments', writtenIndex(catalogue, 'environments', i), 'name'], `duplicate environment ${quoted(name)}`),
   );
-  reportDuplicates(catalogue.clusters.map((c) => c.name), (i, name) => report(sources.clusters, [...clusterAt(i), 'name'], `duplicate cluster "${name}"`));
-  reportDuplicates(catalogue.credentials.map((c) => c.name), (i, name) => report(sources.credentials, [...credentialAt(i), 'name'], `duplicate credential "${name}"`));
+  reportDuplicates(catalogue.clusters.map((c) => c.name), (i, name) => report(sources.clusters, [...clusterAt(i), 'name'], `duplicate cluster ${quoted(name)}`));
+  reportDuplicates(catalogue.credentials.map((c) => c.name), (i, name) => report(sources.credentials, [...credentialAt(i), 'name'], `duplicate credential ${quoted(name)}`));
   reportDuplicates(catalogue.tenants.map((t) => t.name), (i, name) => {
     const first = catalogue.tenants.findIndex((t) => t.name === name);
-    report(tenantFileAt(catalogue, i), ['name'], `duplicate tenant "${name}" (also defined in ${tenantFileAt(catalogue, first)})`);
+    report(tenantFileAt(catalogue, i), ['name'], `duplicate tenant ${quoted(name)} (also defined in ${tenantFileAt(catalogue, first)})`);
   });
 
   const environments = new Set(catalogue.environments.map((e) => e.name));
   catalogue.clusters.forEach((cluster, i) => {
     if (!environments.has(cluster.environment)) {
-      report(sources.clusters, [...clusterAt(i), 'environment'], `unknown environment "${cluster.environment}" (known: ${[...environments].join(', ')})`);
+      report(sources.clusters, [...clusterAt(i), 'environment'], `unknown environment ${quoted(cluster.environment)} (known: ${[...environments].join(', ')})`);
     }
     const canary = canaryOf(cluster);
-    if (canary && RESERVED_NAMESPACES.includes(canary.namespace)) {
-      report(sources.clusters, [...clusterAt(i), 'canary', 'namespace'], `namespace "${canary.namespace}" is reserved for the platform; the canary needs a namespace of its own`);
+    const reserved = canary && reservedNamespaceReason(canary.namespace);
+    if (canary && reserved) {
+      report(sources.clusters, [...clusterAt(i), 'canary', 'namespace'], `namespace ${quoted(canary.namespace)} is reserved: ${reserved}; the canary needs a namespace of its own`);
     }
   });
   catalogue.credentials.forEach((credential, i) => {
@@ -82,7 +82,7 @@ export function validateCatalogue(
     const backend = environment.keyVault ? 'keyVault' : 'vault';
     const owner = (environment.keyVault ?? environment.vault)?.managedBy;
     if (owner !== undefined && !catalogue.clusters.some((c) => c.name === owner && c.environment === environment.name)) {
-      report(sources.clusters, ['environments', writtenIndex(catalogue, 'environments', i), backend, 'managedBy'], `"${owner}" is not a cluster of environment ${environment.name}`);
+      report(sources.clusters, ['environments', writtenIndex(catalogue, 'environments', i), backend, 'managedBy'], `${quoted(owner)} is not a cluster of environment ${environment.name}`);
     }
   });
 
@@ -90,7 +90,7 @@ export function validateCatalogue(
   catalogue.credentials.forEach((credential, i) => {
     credential.allowedTenants.forEach((tenant, j) => {
       if (complete.tenants && !tenantNames.has(tenant)) {
-        report(sources.credentials, [...credentialAt(i), 'allowedTenants', j], `unknown tenant "${tenant}"`);
+        report(sources.credentials, [...credentialAt(i), 'allowedTenants', j], `unknown tenant ${quoted(tenant)}`);
       }
     });
     validateFormats(credential, (path, message) => report(sources.credentials, [...credentialAt(i), ...path], message));
@@ -107,9 +107,41 @@ export function validateCatalogue(
     });
   }
 
+  reportCanaryMasters(catalogue, complete, (i, path, message) => report(sources.credentials, [...credentialAt(i), ...path], message));
   validateTenants(catalogue, complete, report);
   reportCollisions(generatedObjects(catalogue), report, where);
   return issues;
+}
+
+/**
+ * Every cluster's canary has a master of its own in its environment's vault (`css-canary-<cluster>` in Key
+ * Vault, `canary/<cluster>` in the shared mount), which the stack overwrites at every deployment. A credential
+ * offered in that environment may not name it as its master, whichever cluster of the environment it is
+ * offered on: they all share the vault. Reserved whether or not the canary is enabled, as enabling it would
+ * overwrite the credential.
+ */
+function reportCanaryMasters(catalogue: Catalogue, complete: CompleteParts, report: (credential: number, path: PropertyKey[], message: string) => void): void {
+  const overwritten = 'the stack writes a new value to it at every deployment, so the credential would be overwritten';
+  for (const environment of catalogue.environments) {
+    const clusters = catalogue.clusters.filter((c) => c.environment === environment.name);
+    // With tenants unread, which credentials are offered is unknown: check them all.
+    const offered = new Set(complete.tenants ? clusters.flatMap((c) => credentialsOfferedOn(catalogue, c)) : catalogue.credentials);
+    catalogue.credentials.forEach((credential, i) => {
+      if (!offered.has(credential)) return;
+      for (const cluster of clusters) {
+        const canary = `the canary of cluster ${cluster.name} in environment ${environment.name}: ${overwritten}`;
+        if (environment.keyVault) {
+          for (const [key, name] of Object.entries(credential.keyVault ?? {})) {
+            if (name.toLowerCase() === canaryKeyVaultSecretName(cluster.name).toLowerCase()) report(i, ['keyVault', key], `Key Vault secret ${quoted(name)} is ${canary}; name another secret`);
+          }
+        } else {
+          for (const [key, reference] of Object.entries(credential.vault ?? {})) {
+            if (parseVaultReference(reference, key).path === canaryVaultPath(cluster.name)) report(i, ['vault', key], `Vault path ${quoted(reference)} is ${canary}; name another path`);
+          }
+        }
+      }
+    });
+  }
 }
 
 function reportDuplicates(names: readonly string[], onDuplicate: (index: number, name: string) => void): void {
@@ -145,16 +177,16 @@ function requiredKeys(format: Format): string[][] {
 function validateFormats(credential: Credential, report: (path: PropertyKey[], message: string) => void): void {
   const keys = new Set(masterKeysOf(credential));
   const formats = formatsOf(credential);
-  reportDuplicates(formats.map((f) => f.id), (i, id) => report(['formats', i, 'name'], `two formats are named "${id}"; give one a distinct name`));
-  reportDuplicates(formats.map((f) => f.secretName), (i, name) => report(['formats', i, 'secretName'], `two formats write the Secret "${name}"; set a distinct secretName`));
+  reportDuplicates(formats.map((f) => f.id), (i, id) => report(['formats', i, 'name'], `two formats are named ${quoted(id)}; give one a distinct name`));
+  reportDuplicates(formats.map((f) => f.secretName), (i, name) => report(['formats', i, 'secretName'], `two formats write the Secret ${quoted(name)}; set a distinct secretName`));
   formats.forEach(({ format }, i) => {
     const alternatives = requiredKeys(format);
     if (!alternatives.some((set) => set.every((k) => keys.has(k)))) {
       const wanted = alternatives.map((set) => set.join(' + ')).join(' or ');
-      report(['formats', i, 'type'], `format "${format.type}" needs the master key(s) ${wanted}, but credential "${credential.name}" has ${[...keys].join(', ')}`);
+      report(['formats', i, 'type'], `format ${quoted(format.type)} needs the master key(s) ${wanted}, but credential ${quoted(credential.name)} has ${[...keys].join(', ')}`);
     }
     if (!FORMATS_BY_KIND[credential.kind].includes(format.type)) {
-      report(['formats', i, 'type'], `format "${format.type}" does not fit a ${credential.kind} credential; it offers ${FORMATS_BY_KIND[credential.kind].join(', ')}`);
+      report(['formats', i, 'type'], `format ${quoted(format.type)} does not fit a ${credential.kind} credential; it offers ${FORMATS_BY_KIND[credential.kind].join(', ')}`);
     }
     if (format.type === 'argocd' && format.url === undefined && credentialUrlOf(credential) === undefined) {
       report(['formats', i, 'url'], `format "argocd" needs a url: credential kind ${credential.kind} has none to default to`);
@@ -177,7 +209,7 @@ function validateMasterBackends(credential: Credential, report: (path: PropertyK
 
 /** A credential offered on a cluster names its master in the backend of the cluster's environment. */
 function validateMasterIn(environment: Environment, cluster: string, credential: Credential, report: (path: PropertyKey[], message: string) => void): void {
-  const where = `credential "${credential.name}" is offered on cluster ${cluster}, whose environment ${environment.name} keeps its secrets in ${backendNameOf(environment)}`;
+  const where = `credential ${quoted(credential.name)} is offered on cluster ${cluster}, whose environment ${environment.name} keeps its secrets in ${backendNameOf(environment)}`;
   if (environment.keyVault && !credential.keyVault) {
     report(['keyVault'], `${where}; add keyVault: with the Key Vault secret names of its master`);
   }
@@ -197,7 +229,7 @@ function validateMasterIn(environment: Environment, cluster: string, credential:
 function reportMountPrefixed(references: Readonly<Record<string, string>>, mount: string, what: string, report: (key: string, message: string) => void): void {
   for (const [key, reference] of Object.entries(references)) {
     const { path } = parseVaultReference(reference, key);
-    if (path.startsWith(`${mount}/`)) report(key, `Vault path "${reference}" starts with ${what} "${mount}/"; write it relative to the mount: "${reference.slice(mount.length + 1)}"`);
+    if (path.startsWith(`${mount}/`)) report(key, `Vault path ${quoted(reference)} starts with ${what} ${quoted(`${mount}/`)}; write it relative to the mount: ${quoted(reference.slice(mount.length + 1))}`);
   }
 }
 
@@ -227,46 +259,56 @@ function validateTenants(catalogue: Catalogue, complete: CompleteParts, report: 
     for (const [clusterName, placement] of Object.entries(tenant.clusters)) {
       const at = ['clusters', clusterName];
       if (complete.clusters && !clusters.has(clusterName)) {
-        report(file, at, `unknown cluster "${clusterName}" (known: ${[...clusters].join(', ')})`);
+        report(file, at, `unknown cluster ${quoted(clusterName)} (known: ${[...clusters].join(', ')})`);
       }
       const claimed = claims.get(clusterName) ?? new Map<string, string>();
       claims.set(clusterName, claimed);
 
       placement.namespaces.forEach((namespace, n) => {
         const nsPath = [...at, 'namespaces', n];
-        if (RESERVED_NAMESPACES.includes(namespace.name)) {
-          report(file, [...nsPath, 'name'], `namespace "${namespace.name}" is reserved for the platform`);
+        const reserved = reservedNamespaceReason(namespace.name);
+        if (reserved) {
+          report(file, [...nsPath, 'name'], `namespace ${quoted(namespace.name)} is ${reserved}; the product creates and labels a tenant's namespaces, so it would take this one over for tenant ${tenant.name}; choose another name`);
         }
         const canary = canaryNamespaceOn(clusterName);
         if (canary?.namespace === namespace.name) {
-          report(file, [...nsPath, 'name'], `namespace "${namespace.name}" is the canary namespace of cluster ${clusterName} (${canary.at}); choose another name`);
+          report(file, [...nsPath, 'name'], `namespace ${quoted(namespace.name)} is the canary namespace of cluster ${clusterName} (${canary.at}); choose another name`);
         }
         const owner = claimed.get(namespace.name);
         if (owner !== undefined) {
-          const who = owner === tenant.name ? 'this tenant already' : `tenant "${owner}"`;
-          report(file, [...nsPath, 'name'], `namespace "${namespace.name}" on cluster ${clusterName} is already claimed by ${who}`);
+          const who = owner === tenant.name ? 'this tenant already' : `tenant ${quoted(owner)}`;
+          report(file, [...nsPath, 'name'], `namespace ${quoted(namespace.name)} on cluster ${clusterName} is already claimed by ${who}`);
         } else {
           claimed.set(namespace.name, tenant.name);
         }
         for (const key of Object.keys(namespace.labels ?? {})) {
           const reason = reservedNamespaceLabel(key);
-          if (reason) report(file, [...nsPath, 'labels', key], `label "${key}" ${reason}`);
+          if (reason) report(file, [...nsPath, 'labels', key], `label ${quoted(key)} ${reason}`);
         }
 
-        reportDuplicates(namespace.requests ?? [], (r, name) => report(file, [...nsPath, 'requests', r], `credential "${name}" is requested twice`));
+        reportDuplicates(namespace.requests ?? [], (r, name) => report(file, [...nsPath, 'requests', r], `credential ${quoted(name)} is requested twice`));
         (namespace.requests ?? []).forEach((name, r) => {
           const path = [...nsPath, 'requests', r];
           const credential = credentials.get(name);
           if (!credential) {
-            if (complete.credentials) report(file, path, `unknown credential "${name}" (known: ${[...credentials.keys()].join(', ')})`);
+            if (complete.credentials) report(file, path, `unknown credential ${quoted(name)} (known: ${[...credentials.keys()].join(', ')})`);
             return;
           }
           if (!credential.allowedTenants.includes(tenant.name)) {
-            report(file, path, `tenant "${tenant.name}" may not request credential "${name}"; it is allowed for: ${credential.allowedTenants.join(', ')} (see ${catalogue.sources.credentials})`);
+            report(file, path, `tenant ${quoted(tenant.name)} may not request credential ${quoted(name)}; it is allowed for: ${credential.allowedTenants.join(', ')} (see ${catalogue.sources.credentials})`);
           }
         });
 
+        const pulled = new Set<string>();
         (namespace.imagePullSecrets ?? []).forEach((entry, p) => {
+          // One entry per credential and Secret, as one request per credential: a second is refused, not merged.
+          const secretName = pullSecretNameOf(entry, namespace, catalogue.credentials);
+          const id = secretName ?? `${entry.credential}\0${entry.format ?? ''}`;
+          if (pulled.has(id)) {
+            const what = secretName === undefined ? '' : ` (its dockerconfigjson Secret ${secretName})`;
+            report(file, [...nsPath, 'imagePullSecrets', p, 'credential'], `credential ${quoted(entry.credential)} is listed twice under imagePullSecrets${what}; name all its ServiceAccounts in one entry`);
+          }
+          pulled.add(id);
           validatePullSecret(entry, namespace, credentials.get(entry.credential), (q, m) => report(file, [...nsPath, 'imagePullSecrets', p, ...q], m));
         });
 
@@ -286,25 +328,25 @@ function validateTenants(catalogue: Catalogue, complete: CompleteParts, report: 
 
 /** Seed 003: a pull secret must be a dockerconfigjson Secret the namespace receives. */
 function validatePullSecret(entry: ImagePullSecret, namespace: TenantNamespace, credential: Credential | undefined, report: (path: PropertyKey[], message: string) => void): void {
-  reportDuplicates(entry.serviceAccounts, (i, name) => report(['serviceAccounts', i], `ServiceAccount "${name}" is listed twice`));
+  reportDuplicates(entry.serviceAccounts, (i, name) => report(['serviceAccounts', i], `ServiceAccount ${quoted(name)} is listed twice`));
   if (!(namespace.requests ?? []).includes(entry.credential)) {
-    report(['credential'], `namespace ${namespace.name} does not request credential "${entry.credential}"; add it to requests, so that its Secret is delivered here`);
+    report(['credential'], `namespace ${namespace.name} does not request credential ${quoted(entry.credential)}; add it to requests, so that its Secret is delivered here`);
     return;
   }
   // An unknown or refused request is reported at the request.
   if (!credential) return;
   if (credential.kind !== 'docker-registry') {
-    report(['credential'], `credential "${credential.name}" is a ${credential.kind} credential; only docker-registry credentials can be image pull secrets`);
+    report(['credential'], `credential ${quoted(credential.name)} is a ${credential.kind} credential; only docker-registry credentials can be image pull secrets`);
     return;
   }
   const docker = formatsOf(credential).filter((f) => f.format.type === 'dockerconfigjson');
   const offered = docker.map((f) => f.id).join(', ');
   if (entry.format !== undefined) {
     if (!docker.some((f) => f.id === entry.format)) {
-      report(['format'], docker.length === 0 ? `credential "${credential.name}" has no dockerconfigjson format; add one to its formats` : `credential "${credential.name}" has no dockerconfigjson format named "${entry.format}"; it has ${offered}`);
+      report(['format'], docker.length === 0 ? `credential ${quoted(credential.name)} has no dockerconfigjson format; add one to its formats` : `credential ${quoted(credential.name)} has no dockerconfigjson format named ${quoted(entry.format)}; it has ${offered}`);
     }
   } else if (docker.length !== 1) {
-    report(['credential'], docker.length === 0 ? `credential "${credential.name}" has no dockerconfigjson format; add one to its formats` : `credential "${credential.name}" has ${docker.length} dockerconfigjson formats (${offered}); name one in format`);
+    report(['credential'], docker.length === 0 ? `credential ${quoted(credential.name)} has no dockerconfigjson format; add one to its formats` : `credential ${quoted(credential.name)} has ${docker.length} dockerconfigjson formats (${offered}); name one in format`);
   }
 }
 
@@ -320,7 +362,7 @@ function validateOwnSecret(
   }
   for (const [key, vaultName] of Object.entries(secret.keyVault ?? {})) {
     if (!isInTenantSpace(tenant, vaultName)) {
-      report(['keyVault', key], `Key Vault secret "${vaultName}" must start with "${tenantVaultPrefix(tenant)}": a tenant reads only the secrets in its own vault space`);
+      report(['keyVault', key], `Key Vault secret ${quoted(vaultName)} must start with ${quoted(tenantVaultPrefix(tenant))}: a tenant reads only the secrets in its own vault space`);
     }
   }
   const { environment } = on;
@@ -337,11 +379,11 @@ function validateOwnSecret(
   }
   for (const key of Object.keys(secret.labels ?? {})) {
     const reason = reservedSecretLabel(key);
-    if (reason) report(['labels', key], `label "${key}" ${reason}`);
+    if (reason) report(['labels', key], `label ${quoted(key)} ${reason}`);
   }
   for (const key of Object.keys(secret.annotations ?? {})) {
     const reason = reservedSecretAnnotation(key);
-    if (reason) report(['annotations', key], `annotation "${key}" ${reason}`);
+    if (reason) report(['annotations', key], `annotation ${quoted(key)} ${reason}`);
   }
   if (secret.type === 'workload') {
     if (namespace === undefined) {
@@ -352,7 +394,7 @@ function validateOwnSecret(
     const expected = `spiffe://${namespace.trustDomain ?? '<trust-domain>'}/ns/${namespace.name}/sa/${secret.serviceAccount}`;
     const matches = namespace.trustDomain ? secret.spiffeId === expected : secret.spiffeId.endsWith(expected.slice(expected.indexOf('/ns/')));
     if (!matches) {
-      report(['spiffeId'], `SPIFFE ID "${secret.spiffeId}" must name this workload: ${expected}`);
+      report(['spiffeId'], `SPIFFE ID ${quoted(secret.spiffeId)} must name this workload: ${expected}`);
     }
   }
 }
@@ -367,7 +409,7 @@ function reportCollisions(objects: readonly GeneratedObject[], report: Report, w
   for (const object of objects) {
     const place = object.namespace === undefined ? `on cluster ${object.cluster}` : `in namespace ${object.namespace} on cluster ${object.cluster}`;
     if (!isDns1123Subdomain(object.name)) {
-      report(object.file, object.path, `the generated ${object.kind} name "${object.name}" (${object.producer}) ${NAME_RULES.dns1123Subdomain}; shorten the names it is made of`);
+      report(object.file, object.path, `the generated ${object.kind} name ${quoted(object.name)} (${object.producer}) ${NAME_RULES.dns1123Subdomain}; shorten the names it is made of`);
     }
     const key = [object.cluster, object.kind, object.namespace ?? '', object.name].join('\0');
     const earlier = first.get(key);
@@ -379,7 +421,7 @@ function reportCollisions(objects: readonly GeneratedObject[], report: Report, w
     report(
       object.file,
       object.path,
-      `${object.kind} "${object.name}" ${place} would be written twice: by ${earlier.producer} (${where(earlier.file, earlier.path)}) and by ${object.producer}; rename one of them`,
+      `${object.kind} ${quoted(object.name)} ${place} would be written twice: by ${earlier.producer} (${where(earlier.file, earlier.path)}) and by ${object.producer}; rename one of them`,
     );
   }
 }

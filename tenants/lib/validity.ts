@@ -6,6 +6,7 @@
 import { type Catalogue, lineAt } from './catalogue';
 import { type CatalogueIssue, formatPath } from './errors';
 import { type DeclaredOwnSecret, ownSecretsOf } from './resolve';
+import { quoted } from './secret-like';
 
 export interface ValidityOptions {
   /** The time to check against. */
@@ -49,9 +50,9 @@ export function validityReport(catalogue: Catalogue, options: ValidityOptions): 
   for (const { file, path, secret, expires, daysLeft, expired } of expiringSecrets(catalogue, options.now, options.warnWithinDays)) {
     const issue = (message: string) => ({ file, path: formatPath([...path, 'expires']), line: lineAt(catalogue.sources, file, [...path, 'expires']), message });
     if (expired) {
-      errors.push(issue(`secret "${secret.name}" expired on ${expires}; rotate it in its vault (Key Vault or HashiCorp Vault) and move expires, or remove it`));
+      errors.push(issue(`secret ${quoted(secret.name)} expired on ${expires}; rotate it in its vault (Key Vault or HashiCorp Vault) and move expires, or remove it`));
     } else {
-      warnings.push(issue(`secret "${secret.name}" expires on ${expires}, in ${daysLeft} days`));
+      warnings.push(issue(`secret ${quoted(secret.name)} expires on ${expires}, in ${daysLeft} days`));
     }
   }
   return { errors, warnings };

@@ -3,6 +3,7 @@
  * exactly what the synthesized objects give, read the way ESO and the API server read them (selectors, store
  * conditions, Roles, the admission policy's exemptions), on the example and on random catalogues.
  */
+import { X509Certificate } from 'node:crypto';
 import fc from 'fast-check';
 import { CANARY_TENANT, TENANT_LABEL } from '../../constructs/src';
 import type { KubeObject } from '../../plane';
@@ -11,6 +12,8 @@ import {
   CENTRAL_NAMESPACE,
   type Grant,
   NAMESPACE_LABEL_POLICY,
+  TENANT_OWNER_BINDING,
+  TENANT_OWNER_ROLE,
   accessGrants,
   grantKey,
   loadCatalogue,
@@ -22,6 +25,41 @@ import { namespaceViews, ofKind, synthesizeAll } from '../support/synth';
 /** The values of a CEL list literal of strings, `['a', 'b\\'c']`. */
 function celStrings(list: string): string[] {
   return [...list.matchAll(/'((?:[^'\\]|\\.)*)'/g)].map((m) => m[1].replace(/\\(.)/g, '$1'));
+}
+
+/** A literal of a Secret template, `{{ "text" }}`, as its text. */
+function templateLiteral(template: string | undefined): string | undefined {
+  const match = template === undefined ? null : /^\{\{ ("(?:[^"\\]|\\.)*") \}\}$/.exec(template);
+  return match ? JSON.parse(match[1]) : undefined;
+}
+
+/**
+ * Where a distributed Secret sends its credential, read from the template the way its consumer reads the
+ * Secret: the registries of a dockerconfigjson, Argo CD's and Kargo's repository URL and type labels, the
+ * OAuth URLs.
+ */
+function destinationsOfTemplate(template: any): { via: string; url: string }[] {
+  const data = template.data ?? {};
+  const labels = template.metadata?.labels ?? {};
+  if (template.type === 'kubernetes.io/dockerconfigjson') {
+    return [...String(data['.dockerconfigjson']).matchAll(/("(?:[^"\\]|\\.)*") \$auth/g)].map((m) => ({ via: 'registry', url: JSON.parse(m[1]) }));
+  }
+  if (labels['argocd.argoproj.io/secret-type']) return [{ via: `argocd-${labels['argocd.argoproj.io/secret-type']}`, url: templateLiteral(data.url)! }];
+  if (labels['kargo.akuity.io/cred-type']) return [{ via: `kargo-${labels['kargo.akuity.io/cred-type']}`, url: templateLiteral(data.repoURL)! }];
+  return [
+    ...(data['issuer-url'] ? [{ via: 'oauth-issuer', url: templateLiteral(data['issuer-url'])! }] : []),
+    ...(data['token-url'] ? [{ via: 'oauth-token', url: templateLiteral(data['token-url'])! }] : []),
+  ];
+}
+
+/** The authorities of a store's base64 CA bundle, as the model names them. */
+function authoritiesOf(caBundle: string | undefined): (string | null)[] {
+  if (caBundle === undefined) return [null];
+  const pem = Buffer.from(caBundle, 'base64').toString('utf8');
+  return [...pem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)].map(([block]) => {
+    const certificate = new X509Certificate(block);
+    return `${certificate.subject.split('\n').reverse().join(', ')} (SHA-256 ${certificate.fingerprint256})`;
+  });
 }
 
 /** The grants one cluster's objects make, read from the objects alone. */
@@ -42,6 +80,12 @@ function grantsOfObjects(cluster: string, objects: readonly KubeObject[], tenant
     return spec.data.map((d: any) => (vault ? `${prefix}/${d.remoteRef.key}#${d.remoteRef.property}` : d.remoteRef.key)).sort();
   };
 
+  // ESO trusts a Vault server by its address and CA bundle, the same for every store of the cluster.
+  for (const store of stores.values()) {
+    const vault = store.spec.provider.vault;
+    if (vault) for (const authority of authoritiesOf(vault.caBundle)) grants.push({ kind: 'vault-trust', cluster, vault: vault.server, authority });
+  }
+
   for (const store of stores.values()) {
     if (store.metadata.name.startsWith('central-')) {
       const credential = store.metadata.labels['central-secret-store.io/credential'];
@@ -61,6 +105,13 @@ function grantsOfObjects(cluster: string, objects: readonly KubeObject[], tenant
   for (const ces of ofKind(objects, 'ClusterExternalSecret')) {
     const spec = ces.spec.externalSecretSpec;
     const store = stores.get(spec.secretStoreRef.name);
+    const distributed = ces.metadata.labels['central-secret-store.io/credential'];
+    // A credential's destinations, wherever it is offered (the canary has none).
+    if (store.metadata.name.startsWith('central-') && distributed !== undefined) {
+      for (const destination of destinationsOfTemplate(spec.target.template)) {
+        grants.push({ kind: 'destination', cluster, credential: distributed, format: ces.metadata.name.slice(distributed.length + 1), ...destination } as Grant);
+      }
+    }
     for (const ns of namespaces.filter((n) => cesSelects(ces, n) && storeAdmits(store, n))) {
       if (store.metadata.name.startsWith('central-')) {
         const credential = ces.metadata.labels['central-secret-store.io/credential'];
@@ -100,6 +151,12 @@ function grantsOfObjects(cluster: string, objects: readonly KubeObject[], tenant
       const what = delivered.get(`${ns.name}\0${name}`);
       if (what) grants.push({ kind: 'pull-secret', cluster, tenant: tenantOf(ns), namespace: ns.name, serviceAccount: account.metadata.name, ...what });
     }
+  }
+
+  // Owners: the subjects of the owner role's binding in each tenant namespace.
+  for (const binding of ofKind(objects, 'RoleBinding').filter((b) => b.metadata.name === TENANT_OWNER_BINDING && b.roleRef.name === TENANT_OWNER_ROLE)) {
+    const ns = namespaces.find((n) => n.name === binding.metadata.namespace)!;
+    for (const subject of binding.subjects) grants.push({ kind: 'owner', cluster, tenant: tenantOf(ns), namespace: ns.name, identity: subject.kind, name: subject.name });
   }
 
   const policy = ofKind(objects, 'ValidatingAdmissionPolicy').find((p) => p.metadata.name === NAMESPACE_LABEL_POLICY);

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { CatalogueError, type CatalogueIssue, loadCatalogue } from '../../tenants/lib';
-import { type FixtureCatalogue, catalogueIssues, validFixture, writeFixture } from '../support/fixture-catalogue';
+import { type FixtureCatalogue, catalogueIssues, validFixture, vaultFixture, writeFixture } from '../support/fixture-catalogue';
 
 function issuesOf(fixture: FixtureCatalogue, edit?: (dir: string) => void): CatalogueIssue[] {
   const dir = writeFixture(fixture);
@@ -72,6 +72,22 @@ describe('catalogue validation', () => {
       expect(issue.message).toMatch(/credential name "canary" is reserved: it names every cluster's canary/);
     });
 
+    test("a master named like a cluster's canary, in Key Vault (any case) or in the shared mount, for every cluster of the environment", () => {
+      const keyVault = onlyIssue((f) => ((f.credentials.credentials[0].keyVault as any).password = 'CSS-Canary-C1'));
+      expect([keyVault.file.endsWith('credentials.yaml'), keyVault.path]).toEqual([true, 'credentials[0].keyVault.password']);
+      expect(keyVault.message).toBe(
+        'Key Vault secret "CSS-Canary-C1" is the canary of cluster c1 in environment prod: the stack writes a new value to it at every deployment, so the credential would be overwritten; name another secret',
+      );
+      for (const [reference, cluster] of [['canary/v2', 'v2'], ['canary/v1#value', 'v1']]) {
+        const fixture = vaultFixture();
+        (fixture.credentials.credentials[0].vault as any).password = reference;
+        const issues = catalogueIssues(writeFixture(fixture));
+        expect(issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
+          `credentials[0].vault.password: Vault path "${reference}" is the canary of cluster ${cluster} in environment lab: the stack writes a new value to it at every deployment, so the credential would be overwritten; name another path`,
+        ]);
+      }
+    });
+
     const betaNs = (f: FixtureCatalogue) => (f.teams.beta.clusters as any).c1.namespaces[0];
 
     test("a tenant namespace named like the cluster's canary namespace, default or moved", () => {
@@ -96,7 +112,7 @@ describe('catalogue validation', () => {
     test("the canary namespace may not be one of the platform's", () => {
       const issue = onlyIssue((f) => (f.clusters.clusters[0].canary = { namespace: 'central-secret-store' }));
       expect([issue.file.endsWith('clusters.yaml'), issue.path]).toEqual([true, 'clusters[0].canary.namespace']);
-      expect(issue.message).toMatch(/namespace "central-secret-store" is reserved for the platform; the canary needs a namespace of its own/);
+      expect(issue.message).toMatch(/namespace "central-secret-store" is reserved: the product's central namespace, which holds every credential's master; the canary needs a namespace of its own/);
     });
 
     test('the bound is a Go duration, kept canonical', () => {
@@ -355,13 +371,13 @@ describe('pull secrets on ServiceAccounts (seed 003)', () => {
   const withPullSecrets = (f: FixtureCatalogue, entries: unknown[]) => ((alphaNs(f) as any).imagePullSecrets = entries);
 
   test('a requested registry credential, on default unless ServiceAccounts are named', () => {
-    const fixture = validFixture();
-    withPullSecrets(fixture, [{ credential: 'registry' }, { credential: 'registry', serviceAccounts: ['builder', 'default'] }]);
-    const catalogue = loadCatalogue(writeFixture(fixture));
-    expect(catalogue.tenants.find((t) => t.name === 'alpha')!.clusters.c1.namespaces[0].imagePullSecrets).toEqual([
-      { credential: 'registry', serviceAccounts: ['default'] },
-      { credential: 'registry', serviceAccounts: ['builder', 'default'] },
-    ]);
+    const alphaPulls = (entries: unknown[]) => {
+      const fixture = validFixture();
+      withPullSecrets(fixture, entries);
+      return loadCatalogue(writeFixture(fixture)).tenants.find((t) => t.name === 'alpha')!.clusters.c1.namespaces[0].imagePullSecrets;
+    };
+    expect(alphaPulls([{ credential: 'registry' }])).toEqual([{ credential: 'registry', serviceAccounts: ['default'] }]);
+    expect(alphaPulls([{ credential: 'registry', serviceAccounts: ['builder', 'default'] }])).toEqual([{ credential: 'registry', serviceAccounts: ['builder', 'default'] }]);
   });
 
   test('a credential the namespace does not request', () => {

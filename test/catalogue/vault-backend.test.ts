@@ -89,7 +89,7 @@ describe('Vault rules, each with file, line, field path and reason', () => {
       'clusters.yaml environments[1].vault.tenantPrefix',
     ]);
     expect(issues.map((i) => i.message)).toEqual([
-      'must be an https:// URL such as https://vault.contoso.example:8200',
+      'must be an https:// URL such as https://vault.contoso.example:8200: ESO sends a ServiceAccount token to log in',
       expect.stringMatching(/holds a PEM "PRIVATE KEY" block; a CA bundle holds certificates only, and a private key never belongs in the catalogue/),
       expect.stringMatching(/must be a Vault path: .* not starting with sys, auth/),
       expect.stringMatching(/must be a Vault path ending in "-", "_" or "\/"/),

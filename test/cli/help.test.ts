@@ -18,7 +18,7 @@ describe('central-secret-store', () => {
       .map((l) => l.trim().split(/\s+/)[0])
       .filter((c) => c !== 'help');
     expect(commands).toEqual(['synth', 'plan', 'report', 'schema', 'release-finalizers', 'rotate', 'recover', 'canary']);
-    expect(help.stdout).toContain('Exit codes:\n  0  done; for plan, access does not widen\n');
+    expect(help.stdout).toContain('Exit codes:\n  0  done; for plan, access does not widen and no deployer changes\n');
     expect(help.stdout).toContain('  4  rotate, recover, canary: the deadline passed with something lagging\n');
   });
 

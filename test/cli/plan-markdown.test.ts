@@ -9,10 +9,12 @@ const plan: AccessPlan = {
   base: 'origin/main',
   head: 'tenants',
   widened: false,
+  securityChanges: [],
+  reviewNeeded: false,
   clusters: { added: ['aks-neu-prod'], removed: [] },
   tenants: { added: [], removed: ['legacy', 'old-search'] },
   added: [],
-  removed: [{ kind: 'deployer', cluster: 'aks-neu-prod', identity: 'Group', name: 'ops' }],
+  removed: [{ kind: 'delivery', cluster: 'aks-neu-prod', tenant: 'legacy', namespace: 'legacy-api', credential: 'acr-pull', format: 'dockerconfigjson' }],
   vaultLimit: { requests: 4000, seconds: 10 },
   vaultReads: [
     { environment: 'dr', backend: 'vault', vault: 'https://vault.dr.example:8200', before: null, after: { perHour: 120, peak: 10 } },
@@ -36,7 +38,7 @@ test('the Markdown of a plan that narrows access, with a vault over its limit an
 ### aks-neu-prod
 
 \`\`\`diff
-- group ops may no longer deploy: set tenant and request labels, use the shared stores
+- namespace legacy-api (tenant legacy) loses credential acr-pull as dockerconfigjson
 \`\`\`
 
 ### Vault reads

@@ -32,6 +32,15 @@ describe('NamespaceLabelGuard', () => {
     expect(() => synthConstructs((s) => new NamespaceLabelGuard(s, 'g', { deployers: {} }))).toThrow(/deployers must name at least one user or group/);
     expect(() => synthConstructs((s) => new NamespaceLabelGuard(s, 'g', { deployers: { users: [], groups: [] } }))).toThrow(/deployers must name at least one user or group/);
   });
+
+  test('refuses deployers that stand for everyone, as the catalogue does', () => {
+    expect(() => synthConstructs((s) => new NamespaceLabelGuard(s, 'g', { deployers: { users: ['ci'], groups: ['system:authenticated'] } }))).toThrow(
+      /NamespaceLabelGuard: deployers: groups\[0\] "system:authenticated" stands for every authenticated request/,
+    );
+    expect(() => synthConstructs((s) => new NamespaceLabelGuard(s, 'g', { deployers: { users: ['system:anonymous', ' ci'] } }))).toThrow(
+      /users\[0\] "system:anonymous" is the anonymous user.*; users\[1\] must not start or end with blanks/,
+    );
+  });
 });
 
 describe('StoreReferenceGuard', () => {

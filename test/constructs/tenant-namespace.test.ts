@@ -39,6 +39,12 @@ describe('TenantNamespace', () => {
     expect(withLabels({ 'app.kubernetes.io/managed-by': 'me', 'kubernetes.io/metadata.name': 'y' })).toThrow(/labels app.kubernetes.io\/managed-by, kubernetes.io\/metadata.name are set by this construct/);
     expect(withLabels({ team: 'x' })).not.toThrow();
   });
+
+  test('owners that stand for everyone are refused, as the catalogue refuses them', () => {
+    const withOwners = (owners: { kind: 'User' | 'Group'; name: string }[]) => () => synthConstructs((s) => new TenantNamespace(s, 'ns', { name: 'x', tenant: 't', owners }));
+    expect(withOwners([{ kind: 'Group', name: 'system:serviceaccounts:x' }])).toThrow(/TenantNamespace x: owners\[0\] "system:serviceaccounts:<namespace>" stands for every ServiceAccount of a namespace/);
+    expect(withOwners([{ kind: 'Group', name: 'team' }, { kind: 'Group', name: 'system:authenticated' }])).toThrow(/owners\[1\] "system:authenticated" stands for every authenticated request/);
+  });
 });
 
 describe('own secrets', () => {

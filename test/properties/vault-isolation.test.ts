@@ -14,6 +14,7 @@ import {
   credentialSchema,
   environmentSchema,
   isVaultReference,
+  secretLikeReason,
   canaryVaultPath,
   mastersPolicyOf,
   parseVaultReference,
@@ -55,7 +56,8 @@ function referenceArb(vault: VaultSettings, tenants: readonly string[]): fc.Arbi
   return fc
     .tuple(fc.array(lead, { maxLength: 2 }), fc.array(segment, { minLength: 1, maxLength: 3 }), fc.option(fc.stringMatching(/^[-._a-zA-Z0-9]{1,8}$/), { nil: undefined }))
     .map(([head, rest, field]) => `${[...head, ...rest].join('/')}${field === undefined ? '' : `#${field}`}`)
-    .filter(isVaultReference);
+    // As validation accepts them: a well-formed path that does not read as a pasted secret (secret-like.ts).
+    .filter((reference) => isVaultReference(reference) && secretLikeReason(reference) === undefined);
 }
 
 /** Where ESO reads a reference of a tenant's (or the masters') store: the store's namespace and API path. */

@@ -305,6 +305,18 @@ export const WIDENING_EDITS: Readonly<Record<string, Edit>> = {
     found.serviceAccounts = [...found.serviceAccounts, 'new-sa'];
     return true;
   },
+  'add an owner': (d, pick) => {
+    const tenant = pickFrom(d.tenants, pick) as { owners: { kind: string; name: string }[] } | undefined;
+    if (!tenant || tenant.owners.some((o) => o.name === 'new-owners')) return false;
+    tenant.owners = [...tenant.owners, { kind: 'Group', name: 'new-owners' }];
+    return true;
+  },
+  'send a registry credential to one more registry': (d, pick) => {
+    const credential = pickFrom(d.credentials.filter((c) => c.kind === 'docker-registry' && !c.registries.includes('new.registry.example')), pick);
+    if (!credential || credential.kind !== 'docker-registry') return false;
+    (credential as { registries: string[] }).registries = [...credential.registries, 'new.registry.example'];
+    return true;
+  },
   'change deployers': (d, pick) => {
     const cluster = pickFrom(d.clusters, pick);
     if (!cluster) return false;
