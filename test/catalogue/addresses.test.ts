@@ -4,23 +4,11 @@
  * query or a fragment is refused, and the error names the field and the reason, never the address.
  */
 import { synthesizeCluster } from '../../plane';
-import { CatalogueError, loadCatalogue } from '../../tenants/lib';
-import { type FixtureCatalogue, vaultFixture, writeFixture } from '../support/fixture-catalogue';
+import { loadCatalogue } from '../../tenants/lib';
+import { type FixtureCatalogue, vaultFixture, vaultFixtureError, writeFixture } from '../support/fixture-catalogue';
 
 const PASSWORD = 'Tr0ub4dor&3-hunter2';
 
-/** The whole error text of a broken fixture (what synth and plan print), or '' when it loads. */
-function errorText(mutate: (f: FixtureCatalogue) => void): { text: string; issues: string[] } {
-  const fixture = vaultFixture();
-  mutate(fixture);
-  try {
-    loadCatalogue(writeFixture(fixture));
-    return { text: '', issues: [] };
-  } catch (error) {
-    if (!(error instanceof CatalogueError)) throw error;
-    return { text: error.message, issues: error.issues.map((i) => `${i.path}: ${i.message}`) };
-  }
-}
 
 const vault = (f: FixtureCatalogue) => (f.clusters.environments[1] as { vault: Record<string, unknown> }).vault;
 const credential = (f: FixtureCatalogue) => f.credentials.credentials[0];
@@ -38,7 +26,7 @@ describe('the Vault address', () => {
     ['blanks around it', ' https://vault.lab.example:8200', /must not start or end with blanks/],
     ['no URL at all', 'vault.lab.example:8200', /must be an https:\/\/ URL/],
   ])('%s is refused at its field, and the address is not printed', (_what, address, reason) => {
-    const { text, issues } = errorText((f) => (vault(f).address = address));
+    const { text, issues } = vaultFixtureError((f) => (vault(f).address = address));
     expect(issues).toEqual([expect.stringMatching(/^environments\[1\]\.vault\.address: /)]);
     expect(issues[0]).toMatch(reason);
     expect(text).not.toContain(address.trim());
@@ -58,7 +46,7 @@ describe('the Vault address', () => {
 
 describe('where a credential is sent', () => {
   test('a password in a repository URL is refused and not printed', () => {
-    const { text, issues } = errorText((f) => {
+    const { text, issues } = vaultFixtureError((f) => {
       f.credentials.credentials.push({ name: 'git', kind: 'git', url: `https://bot:${PASSWORD}@github.com/contoso`, keyVault: { username: 'git-user', password: 'git-pass' }, vault: { username: 'git', password: 'git' }, allowedTenants: ['alpha'], formats: [{ type: 'argocd', url: `https://x-access-token:${PASSWORD}@github.com/contoso/app` }, { type: 'kargo', repoURL: `https://${PASSWORD}@github.com/contoso/app` }] });
     });
     expect(issues.sort()).toEqual([
@@ -70,17 +58,17 @@ describe('where a credential is sent', () => {
   });
 
   test('an ssh URL keeps its user name (git@), never a password', () => {
-    const ok = errorText((f) => f.credentials.credentials.push({ name: 'git', kind: 'git', url: 'ssh://git@gitlab.example/data', keyVault: { sshPrivateKey: 'git-key' }, vault: { sshPrivateKey: 'git' }, allowedTenants: ['alpha'] }));
+    const ok = vaultFixtureError((f) => f.credentials.credentials.push({ name: 'git', kind: 'git', url: 'ssh://git@gitlab.example/data', keyVault: { sshPrivateKey: 'git-key' }, vault: { sshPrivateKey: 'git' }, allowedTenants: ['alpha'] }));
     expect(ok.issues).toEqual([]);
-    const scp = errorText((f) => f.credentials.credentials.push({ name: 'git', kind: 'git', url: 'git@gitlab.example:data/app.git', keyVault: { sshPrivateKey: 'git-key' }, vault: { sshPrivateKey: 'git' }, allowedTenants: ['alpha'] }));
+    const scp = vaultFixtureError((f) => f.credentials.credentials.push({ name: 'git', kind: 'git', url: 'git@gitlab.example:data/app.git', keyVault: { sshPrivateKey: 'git-key' }, vault: { sshPrivateKey: 'git' }, allowedTenants: ['alpha'] }));
     expect(scp.issues).toEqual([]);
-    const { text, issues } = errorText((f) => f.credentials.credentials.push({ name: 'git', kind: 'git', url: `ssh://git:${PASSWORD}@gitlab.example/data`, keyVault: { sshPrivateKey: 'git-key' }, vault: { sshPrivateKey: 'git' }, allowedTenants: ['alpha'] }));
+    const { text, issues } = vaultFixtureError((f) => f.credentials.credentials.push({ name: 'git', kind: 'git', url: `ssh://git:${PASSWORD}@gitlab.example/data`, keyVault: { sshPrivateKey: 'git-key' }, vault: { sshPrivateKey: 'git' }, allowedTenants: ['alpha'] }));
     expect(issues).toEqual([expect.stringMatching(/^credentials\[1\]\.url: must not hold a password/)]);
     expect(text).not.toContain(PASSWORD);
   });
 
   test('registries are hosts: no user name, password, scheme or control character', () => {
-    const { text, issues } = errorText((f) => ((credential(f) as any).registries = [`bot:${PASSWORD}@ghcr.io`, 'https://ghcr.io', 'ghcr.io\r', 'ghcr.io', 'ghcr.io/contoso', 'localhost:5000']));
+    const { text, issues } = vaultFixtureError((f) => ((credential(f) as any).registries = [`bot:${PASSWORD}@ghcr.io`, 'https://ghcr.io', 'ghcr.io\r', 'ghcr.io', 'ghcr.io/contoso', 'localhost:5000']));
     expect(issues).toEqual([
       expect.stringMatching(/^credentials\[0\]\.registries\[0\]: must not hold a user name or password/),
       expect.stringMatching(/^credentials\[0\]\.registries\[1\]: must be a registry host such as ghcr\.io or registry\.example:5000, without a scheme/),
@@ -90,7 +78,7 @@ describe('where a credential is sent', () => {
   });
 
   test('OAuth URLs: https only, no user name or password, query or fragment', () => {
-    const { issues } = errorText((f) =>
+    const { issues } = vaultFixtureError((f) =>
       f.credentials.credentials.push({ name: 'oauth', kind: 'oauth', issuerUrl: `https://id:${PASSWORD}@login.example/`, tokenUrl: 'https://login.example/token?client_secret=x', keyVault: { clientId: 'o-id', clientSecret: 'o-secret' }, vault: { clientId: 'o', clientSecret: 'o' }, allowedTenants: ['alpha'] }),
     );
     expect(issues).toEqual([

@@ -5,32 +5,21 @@
  * wrote.
  */
 import fc from 'fast-check';
-import { CatalogueError, loadCatalogue, quoted, secretLikeReason } from '../../tenants/lib';
-import { type FixtureCatalogue, vaultFixture, writeFixture } from '../support/fixture-catalogue';
+import { loadCatalogue, quoted, secretLikeReason } from '../../tenants/lib';
+import { type FixtureCatalogue, vaultFixtureError } from '../support/fixture-catalogue';
 
 const HEX_KEY = '9f86d081884c7d659a2feaa0c55ad015';
 const TOKEN = 'Xk9pL2mQ7rT4vW8yZ1bC3dF6hJ0nR5sU';
 const VAULT_TOKEN = 'hvs.CAESIJlWZ3dGdFJvcHRpb25zS2V5MTIzNDU2Nzg';
 const AWS_SECRET_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 
-function errorOf(mutate: (f: FixtureCatalogue) => void): { text: string; issues: string[] } {
-  const fixture = vaultFixture();
-  mutate(fixture);
-  try {
-    loadCatalogue(writeFixture(fixture));
-    return { text: '', issues: [] };
-  } catch (error) {
-    if (!(error instanceof CatalogueError)) throw error;
-    return { text: error.message, issues: error.issues.map((i) => `${i.path}: ${i.message}`) };
-  }
-}
 
 const alphaNs = (f: FixtureCatalogue) => (f.teams.alpha.clusters as any).c1.namespaces[0];
 const alphaLab = (f: FixtureCatalogue) => (f.teams.alpha.clusters as any).v1.namespaces[0].secrets[0];
 
 describe('a secret where a name belongs is refused without being repeated', () => {
   test('a 32-hex key as a tenant\'s Key Vault secret name', () => {
-    const { text, issues } = errorOf((f) => (alphaNs(f).secrets[0].keyVault = { password: HEX_KEY }));
+    const { text, issues } = vaultFixtureError((f) => (alphaNs(f).secrets[0].keyVault = { password: HEX_KEY }));
     expect(issues).toEqual([
       'clusters.c1.namespaces[0].secrets[0].keyVault.password: looks like a secret value, not a name (32 characters: 32 hexadecimal digits in a row, like a key or hash); put the value in the vault and name it here',
     ]);
@@ -38,19 +27,19 @@ describe('a secret where a name belongs is refused without being repeated', () =
   });
 
   test('a random token as a shared credential\'s Key Vault secret name', () => {
-    const { text, issues } = errorOf((f) => ((f.credentials.credentials[0].keyVault as any).password = TOKEN));
+    const { text, issues } = vaultFixtureError((f) => ((f.credentials.credentials[0].keyVault as any).password = TOKEN));
     expect(issues).toEqual([expect.stringMatching(/^credentials\[0\]\.keyVault\.password: looks like a secret value, not a name \(32 characters: random-looking letters and digits/)]);
     expect(text).not.toContain(TOKEN);
   });
 
   test('a Vault token as a Vault path', () => {
-    const { text, issues } = errorOf((f) => (alphaLab(f).vault = { password: VAULT_TOKEN }));
+    const { text, issues } = vaultFixtureError((f) => (alphaLab(f).vault = { password: VAULT_TOKEN }));
     expect(issues).toEqual([expect.stringMatching(/^clusters\.v1\.namespaces\[0\]\.secrets\[0\]\.vault\.password: looks like a secret value, not a name \(43 characters: starts like a HashiCorp Vault token/)]);
     expect(text).not.toContain(VAULT_TOKEN);
   });
 
   test('a key pasted as a credential request is not echoed in "unknown credential"', () => {
-    const { text, issues } = errorOf((f) => (alphaNs(f).requests = [HEX_KEY]));
+    const { text, issues } = vaultFixtureError((f) => (alphaNs(f).requests = [HEX_KEY]));
     expect(issues).toEqual([
       'clusters.c1.namespaces[0].requests[0]: unknown credential (a value of 32 characters, not shown: 32 hexadecimal digits in a row, like a key or hash) (known: registry)',
     ]);
@@ -58,7 +47,7 @@ describe('a secret where a name belongs is refused without being repeated', () =
   });
 
   test('a secret as a map key is not echoed in the key\'s error', () => {
-    const { text, issues } = errorOf((f) => (alphaNs(f).secrets[0].keyVault = { [AWS_SECRET_KEY]: 'alpha--x' }));
+    const { text, issues } = vaultFixtureError((f) => (alphaNs(f).secrets[0].keyVault = { [AWS_SECRET_KEY]: 'alpha--x' }));
     expect(issues).toEqual([
       expect.stringMatching(/^clusters\.c1\.namespaces\[0\]\.secrets\[0\]\.keyVault\[\(a value of 40 characters, not shown: random-looking [^)]*\)\]: key \(a value of 40 characters, not shown: random-looking [^)]*\) must be a Secret data key/),
     ]);

@@ -123,3 +123,19 @@ export function catalogueIssues(dir: string): CatalogueIssue[] {
     throw error;
   }
 }
+
+/**
+ * The Vault fixture broken by `mutate`, loaded: the whole error text (what synth and plan print) and each issue
+ * as `path: message`, or empty when it loads.
+ */
+export function vaultFixtureError(mutate: (f: FixtureCatalogue) => void): { text: string; issues: string[] } {
+  const fixture = vaultFixture();
+  mutate(fixture);
+  try {
+    loadCatalogue(writeFixture(fixture));
+    return { text: '', issues: [] };
+  } catch (error) {
+    if (!(error instanceof CatalogueError)) throw error;
+    return { text: error.message, issues: error.issues.map((i) => `${i.path}: ${i.message}`) };
+  }
+}
