@@ -4,10 +4,12 @@
  * throw, exit or export the wrong shape. Every problem names its file (and line where there is one), and all
  * are reported at once.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { type CatalogueIssue, loadCatalogue, loadTenantModules } from '../../tenants/lib';
+import { CATALOGUE_LIMITS, type CatalogueIssue, loadCatalogue, loadTenantModules } from '../../tenants/lib';
+import { tempDir } from '../support/temp-dir';
 import { type FixtureCatalogue, catalogueIssues, validFixture, writeFixture } from '../support/fixture-catalogue';
 
 const issuesIn = catalogueIssues;
@@ -88,6 +90,90 @@ describe('catalogue files', () => {
     expect(issues.map((i) => `${where(dir, i)}: ${i.message}`).sort()).toEqual([
       `clusters.yaml:${lineOf('clusters.yaml', 'environment: staging')} clusters[0].environment: unknown environment "staging" (known: prod)`,
       `credentials.yaml:${lineOf('credentials.yaml', '- nobody')} credentials[0].allowedTenants[0]: unknown tenant "nobody"`,
+    ]);
+  });
+});
+
+describe('links and special files', () => {
+  const outside = () => {
+    const dir = tempDir('outside-');
+    writeFileSync(join(dir, 'beta.yaml'), stringify(validFixture().teams.beta));
+    writeFileSync(join(dir, 'credentials.yaml'), readFileSync(join(writeFixture(validFixture()), 'credentials.yaml')));
+    return dir;
+  };
+
+  test('a tenant file, credentials.yaml or teams/ linking outside the catalogue folder is refused, not read', () => {
+    const elsewhere = outside();
+    const dir = fixtureWith((d) => {
+      rmSync(join(d, 'teams', 'beta.yaml'));
+      symlinkSync(join(elsewhere, 'beta.yaml'), join(d, 'teams', 'beta.yaml'));
+      rmSync(join(d, 'credentials.yaml'));
+      symlinkSync(join(elsewhere, 'credentials.yaml'), join(d, 'credentials.yaml'));
+      // A link that stays inside the catalogue is fine.
+      mkdirSync(join(d, 'shared'));
+      writeFileSync(join(d, 'shared', 'gamma.yaml'), stringify({ ...validFixture().teams.beta, name: 'gamma', clusters: { c1: { namespaces: [{ name: 'gamma-app' }] } } }));
+      symlinkSync(join(d, 'shared', 'gamma.yaml'), join(d, 'teams', 'gamma.yaml'));
+    });
+    const issues = issuesIn(dir).filter((i) => !/unknown tenant/.test(i.message));
+    expect(issues.map((i) => `${where(dir, i)}: ${i.message}`)).toEqual([
+      `credentials.yaml : is a link to ${join(elsewhere, 'credentials.yaml')}, outside the catalogue folder; catalogue files must live inside it`,
+      `teams/beta.yaml : is a link to ${join(elsewhere, 'beta.yaml')}, outside the catalogue folder; catalogue files must live inside it`,
+    ]);
+
+    const linkedTeams = fixtureWith((d) => {
+      rmSync(join(d, 'teams'), { recursive: true });
+      symlinkSync(elsewhere, join(d, 'teams'));
+    });
+    expect(issuesIn(linkedTeams).map((i) => `${where(linkedTeams, i)}: ${i.message}`)).toContain(
+      `teams : is a link to ${elsewhere}, outside the catalogue folder; catalogue files must live inside it`,
+    );
+  });
+
+  test('a FIFO in teams/ is refused at once instead of hanging the loader', () => {
+    const dir = fixtureWith((d) => execFileSync('mkfifo', [join(d, 'teams', 'pipe.yaml')]));
+    const started = Date.now();
+    expect(issuesIn(dir).map((i) => `${where(dir, i)}: ${i.message}`)).toEqual(['teams/pipe.yaml : is a FIFO, not a regular file']);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  }, 15_000);
+});
+
+describe('sizes', () => {
+  test('duplicate keys are refused with their line', () => {
+    const dir = fixtureWith((d) => writeFileSync(join(d, 'teams', 'beta.yaml'), `${stringify(validFixture().teams.beta)}owners: []\n`));
+    const issues = issuesIn(dir);
+    const lines = readFileSync(join(dir, 'teams', 'beta.yaml'), 'utf8').split('\n');
+    expect(issues.map((i) => `${where(dir, i)}: ${i.message}`)).toEqual([`teams/beta.yaml:${lines.length - 1} owners: duplicate key "owners"; a key may appear only once in a mapping`]);
+  });
+
+  test('loading grows linearly with the keys of a mapping: 30,000 labels load in seconds', () => {
+    const fixture = validFixture();
+    const labels = Object.fromEntries(Array.from({ length: 30_000 }, (_, i) => [`k${i}`, `v${i}`]));
+    (fixture.teams.alpha as any).clusters.c1.namespaces[0].secrets[0].labels = labels;
+    const dir = writeFixture(fixture);
+    const started = Date.now();
+    expect(loadCatalogue(dir).tenants.find((t) => t.name === 'alpha')?.clusters.c1.namespaces[0].secrets?.[0].labels?.k29999).toBe('v29999');
+    // Quadratic duplicate-key checking took about 15 s here; linear loading takes about one.
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  test('a catalogue file over the size limit is refused with its size, before it is parsed', () => {
+    const dir = fixtureWith((d) => writeFileSync(join(d, 'teams', 'huge.yaml'), `name: huge\n# ${'x'.repeat(CATALOGUE_LIMITS.fileBytes)}\n`));
+    expect(issuesIn(dir).map((i) => `${where(dir, i)}: ${i.message}`)).toEqual([
+      `teams/huge.yaml : is ${CATALOGUE_LIMITS.fileBytes + 14} bytes; a catalogue file may hold at most 1 MiB (1048576 bytes)`,
+    ]);
+  });
+
+  test("an own secret's annotations over Kubernetes' 256 KiB per object are refused with file, line and field", () => {
+    const fixture = validFixture();
+    (fixture.teams.alpha as any).clusters.c1.namespaces[0].secrets[1].annotations = { big: 'x'.repeat(300 * 1024) };
+    (fixture.teams.beta as any).clusters.c1.globalSecrets = [
+      { name: 'g', type: 'kubernetes', keyVault: { a: 'beta--a' }, annotations: { a: 'x'.repeat(200 * 1024), b: 'y'.repeat(100 * 1024) } },
+    ];
+    const dir = writeFixture(fixture);
+    const lineOf = (file: string, text: string) => readFileSync(join(dir, file), 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
+    expect(issuesIn(dir).map((i) => `${where(dir, i)}: ${i.message}`)).toEqual([
+      `teams/alpha.yaml:${lineOf('teams/alpha.yaml', 'annotations:')} clusters.c1.namespaces[0].secrets[1].annotations: annotations total 307203 bytes; Kubernetes allows 262144 (256 KiB) per object, of which the product keeps ${CATALOGUE_LIMITS.productAnnotationBytes} for its own: keep them to at most ${CATALOGUE_LIMITS.annotationBytes} bytes`,
+      `teams/beta.yaml:${lineOf('teams/beta.yaml', 'annotations:')} clusters.c1.globalSecrets[0].annotations: annotations total 307202 bytes; Kubernetes allows 262144 (256 KiB) per object, of which the product keeps ${CATALOGUE_LIMITS.productAnnotationBytes} for its own: keep them to at most ${CATALOGUE_LIMITS.annotationBytes} bytes`,
     ]);
   });
 });
