@@ -125,7 +125,7 @@ function parseTenantFiles(files: readonly string[], display: (file: string) => s
   const read = files.map((file) => ({ file, shown: display(file), source: readSourceText(file, display(file), realRoot) }));
   // Only modules that read as UTF-8 text are imported, all of them in one child process.
   const modules = read.filter((r) => r.file.endsWith('.ts') && r.source.text !== undefined).map((r) => r.file);
-  const results = modules.length > 0 ? loadTenantModules(modules) : [];
+  const results = modules.length > 0 ? loadTenantModules(realRoot, modules) : [];
   const exported = new Map(modules.map((file, i) => [file, results[i]] as const));
   return read.map(({ file, shown, source }) => {
     if (source.text === undefined) return { file: shown, parsed: { issues: source.issues } };
