@@ -13,6 +13,8 @@ const KUBERNETES_ANNOTATION_BYTES = 256 * 1024;
 export const CATALOGUE_LIMITS = {
   /** Any one catalogue file (`clusters.yaml`, `credentials.yaml`, a tenant's YAML or TypeScript file). */
   fileBytes: 1024 * 1024,
+  /** Files and folders below a catalogue folder with TypeScript tenants, which is searched for links out of it. */
+  folderEntries: 10_000,
   /** Kubernetes' cap on the annotations of one object. */
   kubernetesAnnotationBytes: KUBERNETES_ANNOTATION_BYTES,
   /** Kept for the annotations the product sets on an own secret itself (validity window, SPIFFE ID). */

@@ -15,9 +15,10 @@ import type { z } from 'zod';
 import { type Catalogue, lineIn } from './catalogue';
 import { CatalogueError, type CatalogueIssue, formatPath } from './errors';
 import { clustersFileSchema, credentialsFileSchema, tenantSchema, type Tenant } from './schema';
-import { annotationSizeIssues } from './limits';
+import { linksOutOf } from './catalogue-links';
+import { CATALOGUE_LIMITS, annotationSizeIssues } from './limits';
 import { linkOutside, readSourceText } from './source-text';
-import { loadTenantModules } from './tenant-modules';
+import { type ModuleResult, loadTenantModules } from './tenant-modules';
 import { validateCatalogue } from './validate';
 
 export const CATALOGUE_FILES = { clusters: 'clusters.yaml', credentials: 'credentials.yaml', teams: 'teams' } as const;
@@ -51,9 +52,10 @@ export function loadCatalogue(dir: string = EXAMPLE_CATALOGUE_DIR): Catalogue {
   const clusters = parseYamlFile(join(root, CATALOGUE_FILES.clusters), clustersFile, realRoot, clustersFileSchema);
   const credentials = parseYamlFile(join(root, CATALOGUE_FILES.credentials), credentialsFile, realRoot, credentialsFileSchema);
   const listing = listTenantFiles(teamsDir, display(teamsDir), realRoot);
-  const tenants = parseTenantFiles(listing.files, display, realRoot);
+  const folder = listing.files.some((f) => f.endsWith('.ts')) ? moduleFolderIssues(realRoot, display) : [];
+  const tenants = parseTenantFiles(listing.files, display, realRoot, folder.length === 0);
 
-  const issues = [...clusters.issues, ...credentials.issues, ...listing.issues, ...tenants.flatMap((t) => t.parsed.issues)];
+  const issues = [...clusters.issues, ...credentials.issues, ...listing.issues, ...folder, ...tenants.flatMap((t) => t.parsed.issues)];
   const loadedTenants = tenants.filter((t): t is { file: string; parsed: Parsed<Tenant> & { value: Tenant } } => t.parsed.value !== undefined);
   const environments = sortedByName(clusters.value?.environments ?? []);
   const clusterList = sortedByName(clusters.value?.clusters ?? []);
@@ -87,7 +89,7 @@ export function loadCatalogue(dir: string = EXAMPLE_CATALOGUE_DIR): Catalogue {
     ...validateCatalogue(catalogue, {
       clusters: clusters.value !== undefined,
       credentials: credentials.value !== undefined,
-      tenants: loadedTenants.length === tenants.length && listing.issues.length === 0,
+      tenants: loadedTenants.length === tenants.length && listing.issues.length === 0 && folder.length === 0,
     }),
   );
   if (issues.length > 0) throw new CatalogueError(issues);
@@ -121,11 +123,30 @@ function listTenantFiles(teamsDir: string, display: string, realRoot: string): {
   return { files, issues: [] };
 }
 
-function parseTenantFiles(files: readonly string[], display: (file: string) => string, realRoot: string): { file: string; parsed: Parsed<Tenant> }[] {
+/** Why TypeScript tenants cannot be run in this catalogue folder: links out of it (see catalogue-links.ts). */
+function moduleFolderIssues(realRoot: string, display: (file: string) => string): CatalogueIssue[] {
+  const { links, tooMany } = linksOutOf(realRoot);
+  const issues: CatalogueIssue[] = links.map(({ link, target }) => ({
+    file: display(link),
+    path: '',
+    message: `is a link to ${target}, outside the catalogue folder; TypeScript tenants may read the catalogue folder, so it may hold no link leading out of it`,
+  }));
+  if (tooMany) {
+    issues.push({
+      file: display(realRoot),
+      path: '',
+      message: `holds more than ${CATALOGUE_LIMITS.folderEntries} files and folders; TypeScript tenants need a catalogue folder of its own that can be searched for links leading out of it`,
+    });
+  }
+  return issues;
+}
+
+function parseTenantFiles(files: readonly string[], display: (file: string) => string, realRoot: string, runModules: boolean): { file: string; parsed: Parsed<Tenant> }[] {
   const read = files.map((file) => ({ file, shown: display(file), source: readSourceText(file, display(file), realRoot) }));
-  // Only modules that read as UTF-8 text are imported, all of them in one child process.
+  // Only modules that read as UTF-8 text are imported, each in its own sandbox.
   const modules = read.filter((r) => r.file.endsWith('.ts') && r.source.text !== undefined).map((r) => r.file);
-  const results = modules.length > 0 ? loadTenantModules(realRoot, modules) : [];
+  const notRun: ModuleResult = { error: 'not loaded: the catalogue folder holds links leading out of it (listed with this error); remove them' };
+  const results = modules.length === 0 ? [] : runModules ? loadTenantModules(realRoot, modules) : modules.map(() => notRun);
   const exported = new Map(modules.map((file, i) => [file, results[i]] as const));
   return read.map(({ file, shown, source }) => {
     if (source.text === undefined) return { file: shown, parsed: { issues: source.issues } };

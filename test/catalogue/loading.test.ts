@@ -258,6 +258,19 @@ describe('TypeScript tenants', () => {
       expect(JSON.stringify(found)).not.toContain('outside-s3cr3t');
     });
 
+    test('modules are not run while a link anywhere in the catalogue folder leads out of it, since the sandbox would follow it', () => {
+      const elsewhere = tempDir('outside-');
+      writeFileSync(join(elsewhere, 'secret.txt'), 'outside-s3cr3t');
+      const dir = withModules({ 'reader.ts': tenantModule('reader', "import { readFileSync } from 'node:fs';\nexport const s = readFileSync('docs/elsewhere/secret.txt', 'utf8');") });
+      mkdirSync(join(dir, 'docs'));
+      symlinkSync(elsewhere, join(dir, 'docs', 'elsewhere'));
+      const found = messages(dir);
+      expect(found).toEqual([
+        `docs/elsewhere : is a link to ${elsewhere}, outside the catalogue folder; TypeScript tenants may read the catalogue folder, so it may hold no link leading out of it`,
+        'teams/reader.ts : not loaded: the catalogue folder holds links leading out of it (listed with this error); remove them',
+      ]);
+    });
+
     test('a module cannot write files, rewrite credentials.yaml, start processes or reach the network and host', () => {
       const dir = withModules({
         'a-credentials.ts': tenantModule('writer', "import { appendFileSync } from 'node:fs';\nappendFileSync('credentials.yaml', '\\n  - name: stolen\\n');"),
