@@ -91,6 +91,18 @@ function removeEscapes(): void {
   }
 }
 
+/**
+ * Signals only to itself: the permission model does not cover signals, and `process.kill(process.ppid)` would
+ * end the synth that loads the module (or any other process of the same user).
+ */
+function lockSignals(): void {
+  const kill = process.kill.bind(process);
+  const own = process.pid;
+  const locked = (pid: number, signal?: string | number) =>
+    Number(pid) === own ? kill(own, signal) : refuse(`tried to send a signal to process ${pid}: a tenant module may not signal other processes`);
+  Object.defineProperty(process, 'kill', { value: locked, writable: false, configurable: false });
+}
+
 function restrictedRequire(realRequire: NodeJS.Require): (id: string) => unknown {
   return (id: string) => {
     const name = allowedBuiltin(String(id));
@@ -177,6 +189,7 @@ function main(): void {
   void [process.stdout, process.stderr];
   lockEnvironment();
   lockClock();
+  lockSignals();
   removeEscapes();
   const result = run(request, realRequire);
   writeSync(RESULT_FD, JSON.stringify(result));

@@ -271,11 +271,12 @@ describe('TypeScript tenants', () => {
       ]);
     });
 
-    test('a module cannot write files, rewrite credentials.yaml, start processes or reach the network and host', () => {
+    test('a module cannot write files, rewrite credentials.yaml, start processes, signal its loader or reach the network and host', () => {
       const dir = withModules({
         'a-credentials.ts': tenantModule('writer', "import { appendFileSync } from 'node:fs';\nappendFileSync('credentials.yaml', '\\n  - name: stolen\\n');"),
         'b-spawns.ts': tenantModule('spawner', "import { execSync } from 'node:child_process';\nexecSync('id');"),
         'c-os.ts': tenantModule('host', "import { hostname } from 'node:os';\nexport const h = hostname();"),
+        'c-signals.ts': tenantModule('signaller', "process.kill(process.ppid, 'SIGTERM');"),
         'd-fetch.ts': tenantModule('fetcher', "export const f = typeof fetch === 'function' ? 'network' : 'none';\nif (typeof fetch === 'function') throw new Error('fetch is reachable');"),
       });
       const before = readFileSync(join(dir, 'credentials.yaml'), 'utf8');
@@ -283,6 +284,7 @@ describe('TypeScript tenants', () => {
         `teams/a-credentials.ts : tried to write ${join(realpathSync(dir), 'credentials.yaml')}: a tenant module may not write files`,
         `teams/b-spawns.ts : cannot load module: teams/b-spawns.ts:1: a tenant module may not import "node:child_process"; it may import files of the catalogue and these built-in modules: assert, buffer, events, fs, path, querystring, string_decoder, url, util`,
         `teams/c-os.ts : cannot load module: teams/c-os.ts:1: a tenant module may not import "node:os"; it may import files of the catalogue and these built-in modules: assert, buffer, events, fs, path, querystring, string_decoder, url, util`,
+        `teams/c-signals.ts : tried to send a signal to process ${process.pid}: a tenant module may not signal other processes`,
       ]);
       expect(readFileSync(join(dir, 'credentials.yaml'), 'utf8')).toBe(before);
     });
