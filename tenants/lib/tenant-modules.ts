@@ -59,6 +59,11 @@ const HARNESS = join(__dirname, `tenant-module-sandbox${OWN}`);
 /** The product's tenant library (`defineTenant` and the types), which a module may import from anywhere. */
 const LIBRARY = realpathSync(__dirname);
 
+/** Node 20 has `--experimental-permission`; from 22.13 the model is stable as `--permission`. */
+const PERMISSION_FLAG = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';
+/** The permission model announces itself on every start; `--disable-warning` exists from Node 20.11. */
+const QUIET = process.allowedNodeEnvironmentFlags.has('--disable-warning') ? ['--disable-warning=ExperimentalWarning'] : [];
+
 /** How long bundling all modules may take; esbuild takes milliseconds per module. */
 const BUNDLE_TIMEOUT_MS = 120_000;
 
@@ -98,11 +103,11 @@ function runSandboxed(catalogue: string, harness: string, request: SandboxReques
   const child = spawnSync(
     process.execPath,
     [
-      '--experimental-permission',
+      PERMISSION_FLAG,
       // A trailing separator grants the folder's contents, and not a sibling whose name merely begins alike.
       `--allow-fs-read=${catalogue}${sep}`,
       `--max-old-space-size=${MODULE_LIMITS.heapMiB}`,
-      '--disable-warning=ExperimentalWarning',
+      ...QUIET,
       '-e',
       harness,
     ],
