@@ -3,6 +3,7 @@ export * from './catalogue';
 export * from './define';
 export * from './errors';
 export * from './generated-objects';
+export * from './limits';
 export * from './load';
 export * from './names';
 export * from './object-names';

@@ -8,16 +8,18 @@
  * Every file is checked against its schema and then the whole catalogue against the cross-file rules; all
  * problems are collected and thrown together as one CatalogueError, each with its file, line and field path.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { type Document, LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type Catalogue, lineIn } from './catalogue';
 import { CatalogueError, type CatalogueIssue, formatPath } from './errors';
 import { clustersFileSchema, credentialsFileSchema, tenantSchema, type Tenant } from './schema';
+import { linksOutOf } from './catalogue-links';
+import { CATALOGUE_LIMITS, annotationSizeIssues } from './limits';
 import { quoted } from './secret-like';
-import { readSourceText } from './source-text';
-import { loadTenantModules } from './tenant-modules';
+import { linkOutside, readSourceText } from './source-text';
+import { type ModuleResult, loadTenantModules } from './tenant-modules';
 import { validateCatalogue } from './validate';
 
 export const CATALOGUE_FILES = { clusters: 'clusters.yaml', credentials: 'credentials.yaml', teams: 'teams' } as const;
@@ -42,16 +44,19 @@ export function loadCatalogue(dir: string = EXAMPLE_CATALOGUE_DIR): Catalogue {
   const display = (file: string) => relative(process.cwd(), file) || file;
   const folderProblem = directoryProblem(root);
   if (folderProblem) throw new CatalogueError([{ file: display(root), path: '', message: `catalogue folder ${folderProblem}` }]);
+  // Catalogue files are read only where their real path lies inside this folder (see readSourceText).
+  const realRoot = realpathSync(root);
   const clustersFile = display(join(root, CATALOGUE_FILES.clusters));
   const credentialsFile = display(join(root, CATALOGUE_FILES.credentials));
   const teamsDir = join(root, CATALOGUE_FILES.teams);
 
-  const clusters = parseYamlFile(join(root, CATALOGUE_FILES.clusters), clustersFile, clustersFileSchema);
-  const credentials = parseYamlFile(join(root, CATALOGUE_FILES.credentials), credentialsFile, credentialsFileSchema);
-  const listing = listTenantFiles(teamsDir, display(teamsDir));
-  const tenants = parseTenantFiles(listing.files, display);
+  const clusters = parseYamlFile(join(root, CATALOGUE_FILES.clusters), clustersFile, realRoot, clustersFileSchema);
+  const credentials = parseYamlFile(join(root, CATALOGUE_FILES.credentials), credentialsFile, realRoot, credentialsFileSchema);
+  const listing = listTenantFiles(teamsDir, display(teamsDir), realRoot);
+  const folder = listing.files.some((f) => f.endsWith('.ts')) ? moduleFolderIssues(realRoot, display) : [];
+  const tenants = parseTenantFiles(listing.files, display, realRoot, folder.length === 0);
 
-  const issues = [...clusters.issues, ...credentials.issues, ...listing.issues, ...tenants.flatMap((t) => t.parsed.issues)];
+  const issues = [...clusters.issues, ...credentials.issues, ...listing.issues, ...folder, ...tenants.flatMap((t) => t.parsed.issues)];
   const loadedTenants = tenants.filter((t): t is { file: string; parsed: Parsed<Tenant> & { value: Tenant } } => t.parsed.value !== undefined);
   const environments = sortedByName(clusters.value?.environments ?? []);
   const clusterList = sortedByName(clusters.value?.clusters ?? []);
@@ -85,7 +90,7 @@ export function loadCatalogue(dir: string = EXAMPLE_CATALOGUE_DIR): Catalogue {
     ...validateCatalogue(catalogue, {
       clusters: clusters.value !== undefined,
       credentials: credentials.value !== undefined,
-      tenants: loadedTenants.length === tenants.length && listing.issues.length === 0,
+      tenants: loadedTenants.length === tenants.length && listing.issues.length === 0 && folder.length === 0,
     }),
   );
   if (issues.length > 0) throw new CatalogueError(issues);
@@ -105,10 +110,12 @@ function directoryProblem(path: string): string | undefined {
   }
 }
 
-function listTenantFiles(teamsDir: string, display: string): { files: string[]; issues: CatalogueIssue[] } {
+function listTenantFiles(teamsDir: string, display: string, realRoot: string): { files: string[]; issues: CatalogueIssue[] } {
   const problem = directoryProblem(teamsDir);
   if (problem === 'not found') return { files: [], issues: [] };
   if (problem) return { files: [], issues: [{ file: display, path: '', message: problem }] };
+  const outside = linkOutside(teamsDir, realRoot);
+  if (outside) return { files: [], issues: [{ file: display, path: '', message: outside }] };
   // Spread: under jest, Node's own arrays belong to another realm, and map/filter would keep them there.
   const files = [...readdirSync(teamsDir)]
     .filter((f) => /\.(ya?ml|ts)$/.test(f) && !f.endsWith('.d.ts'))
@@ -117,33 +124,67 @@ function listTenantFiles(teamsDir: string, display: string): { files: string[]; 
   return { files, issues: [] };
 }
 
-function parseTenantFiles(files: readonly string[], display: (file: string) => string): { file: string; parsed: Parsed<Tenant> }[] {
-  const read = files.map((file) => ({ file, shown: display(file), source: readSourceText(file, display(file)) }));
-  // Only modules that read as UTF-8 text are imported, all of them in one child process.
+/** Why TypeScript tenants cannot be run in this catalogue folder: links out of it (see catalogue-links.ts). */
+function moduleFolderIssues(realRoot: string, display: (file: string) => string): CatalogueIssue[] {
+  const { links, tooMany } = linksOutOf(realRoot);
+  const issues: CatalogueIssue[] = links.map(({ link, target }) => ({
+    file: display(link),
+    path: '',
+    message: `is a link to ${target}, outside the catalogue folder; TypeScript tenants may read the catalogue folder, so it may hold no link leading out of it`,
+  }));
+  if (tooMany) {
+    issues.push({
+      file: display(realRoot),
+      path: '',
+      message: `holds more than ${CATALOGUE_LIMITS.folderEntries} files and folders; TypeScript tenants need a catalogue folder of its own that can be searched for links leading out of it`,
+    });
+  }
+  return issues;
+}
+
+function parseTenantFiles(files: readonly string[], display: (file: string) => string, realRoot: string, runModules: boolean): { file: string; parsed: Parsed<Tenant> }[] {
+  const read = files.map((file) => ({ file, shown: display(file), source: readSourceText(file, display(file), realRoot) }));
+  // Only modules that read as UTF-8 text are imported, each in its own sandbox.
   const modules = read.filter((r) => r.file.endsWith('.ts') && r.source.text !== undefined).map((r) => r.file);
-  const results = modules.length > 0 ? loadTenantModules(modules) : [];
+  const notRun: ModuleResult = { error: 'not loaded: the catalogue folder holds links leading out of it (listed with this error); remove them' };
+  const results = modules.length === 0 ? [] : runModules ? loadTenantModules(realRoot, modules) : modules.map(() => notRun);
   const exported = new Map(modules.map((file, i) => [file, results[i]] as const));
   return read.map(({ file, shown, source }) => {
     if (source.text === undefined) return { file: shown, parsed: { issues: source.issues } };
-    if (!file.endsWith('.ts')) return { file: shown, parsed: parseYamlText(source.text, shown, tenantSchema) };
+    if (!file.endsWith('.ts')) return { file: shown, parsed: withinLimits(parseYamlText(source.text, shown, tenantSchema), shown) };
     const result = exported.get(file)!;
     if (result.error !== undefined) return { file: shown, parsed: { issues: [{ file: shown, path: '', message: result.error }] } };
-    return { file: shown, parsed: validate(result.value, shown, tenantSchema, {}) };
+    return { file: shown, parsed: withinLimits(validate(result.value, shown, tenantSchema, {}), shown) };
   });
 }
 
-function parseYamlFile<S extends z.ZodType>(file: string, display: string, schema: S): Parsed<z.infer<S>> {
-  const source = readSourceText(file, display);
+/** A valid tenant that synth could write but the API server would refuse becomes issues here, not at apply time. */
+function withinLimits(parsed: Parsed<Tenant>, display: string): Parsed<Tenant> {
+  if (parsed.value === undefined) return parsed;
+  const issues = annotationSizeIssues(parsed.value, display, parsed.lines);
+  return issues.length === 0 ? parsed : { issues, lines: parsed.lines };
+}
+
+function parseYamlFile<S extends z.ZodType>(file: string, display: string, realRoot: string, schema: S): Parsed<z.infer<S>> {
+  const source = readSourceText(file, display, realRoot);
   if (source.text === undefined) return { issues: source.issues };
   return parseYamlText(source.text, display, schema);
 }
 
 function parseYamlText<S extends z.ZodType>(text: string, display: string, schema: S): Parsed<z.infer<S>> {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
+  // The yaml package's own duplicate-key check compares each key with every earlier one of its mapping: 40,000
+  // annotations took 27 s. lineIndex finds duplicates with one set per mapping instead.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
   if (doc.errors.length > 0) {
     return {
       issues: doc.errors.map((e) => ({ file: display, path: '', line: e.linePos?.[0].line, message: `invalid YAML: ${e.message.split('\n')[0]}` })),
+    };
+  }
+  const { lines, duplicates } = lineIndex(doc, lineCounter);
+  if (duplicates.length > 0) {
+    return {
+      issues: duplicates.map((d) => ({ file: display, path: d.path, line: d.line, message: `duplicate key "${d.key}"; a key may appear only once in a mapping` })),
     };
   }
   let data: unknown;
@@ -152,20 +193,37 @@ function parseYamlText<S extends z.ZodType>(text: string, display: string, schem
   } catch (error) {
     return { issues: [{ file: display, path: '', message: `invalid YAML: ${(error as Error).message} (more than ${MAX_ALIAS_COUNT} alias expansions)` }] };
   }
-  const lines = lineIndex(doc, lineCounter);
   return { ...validate(data, display, schema, lines), lines };
 }
 
-/** The line of every field and list item of a YAML document: a map entry's key line, a list item's own line. */
-function lineIndex(doc: Document, lineCounter: LineCounter): Lines {
+interface DuplicateKey {
+  readonly key: string;
+  readonly path: string;
+  readonly line?: number;
+}
+
+/**
+ * The line of every field and list item of a YAML document (a map entry's key line, a list item's own line),
+ * and every key that repeats one before it in its mapping. Keys compare as the strings they become in the
+ * data, so `1:` and `"1":` are one key, as they would be after loading.
+ */
+function lineIndex(doc: Document, lineCounter: LineCounter): { lines: Lines; duplicates: DuplicateKey[] } {
   const lines: Lines = { '': 1 };
+  const duplicates: DuplicateKey[] = [];
   const walk = (node: unknown, path: PropertyKey[]) => {
     if (isMap(node)) {
+      const seen = new Set<string>();
       for (const pair of node.items) {
         const key = isScalar(pair.key) ? pair.key.value : undefined;
-        if (typeof key !== 'string' && typeof key !== 'number') continue;
+        if (typeof key !== 'string' && typeof key !== 'number' && typeof key !== 'boolean' && key !== null) continue;
         const child = [...path, String(key)];
-        if (isScalar(pair.key) && pair.key.range) lines[formatPath(child)] = lineCounter.linePos(pair.key.range[0]).line;
+        const line = isScalar(pair.key) && pair.key.range ? lineCounter.linePos(pair.key.range[0]).line : undefined;
+        if (seen.has(String(key))) {
+          duplicates.push({ key: String(key), path: formatPath(child), line });
+          continue;
+        }
+        seen.add(String(key));
+        if (line !== undefined) lines[formatPath(child)] = line;
         walk(pair.value, child);
       }
     } else if (isSeq(node)) {
@@ -178,7 +236,7 @@ function lineIndex(doc: Document, lineCounter: LineCounter): Lines {
     }
   };
   walk(doc.contents, []);
-  return lines;
+  return { lines, duplicates };
 }
 
 function validate<S extends z.ZodType>(data: unknown, display: string, schema: S, lines: Lines): Parsed<z.infer<S>> {
