@@ -127,7 +127,7 @@ describe.each(BACKENDS.map((backend) => [backend.name, backend] as const))('%s',
     await suite.deployer.apply(foreign);
     // ESO's condition is generic ('could not get secret data from provider'); its Warning event says why.
     const refusal = await waitUntil('ESO to refuse the foreign store', async () =>
-      (await suite.admin.list('v1', 'Event', 'data-api')).find((e) => e.involvedObject?.name === 'foreign-store' && e.type === 'Warning'),
+      ((await suite.admin.request('GET', '/api/v1/namespaces/data-api/events')).body?.items ?? []).find((e: KubeObject) => e.involvedObject?.name === 'foreign-store' && e.type === 'Warning'),
     );
     expect(refusal.message).toBe('using cluster store "tenant-data-science" is not allowed from namespace "data-api": denied by spec.condition');
     expect(await secretIn('data-api', 'foreign-store')).toBeUndefined();
