@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import { namespaceObject } from './core-objects';
 import { CentralCredentialStore } from './central-credential-store';
 import type { CentralSecretStore } from './central-secret-store';
 import { CredentialDistribution } from './credential-distribution';
@@ -87,7 +87,7 @@ export class Canary extends Construct {
     this.copyName = distribution.name;
     this.secretName = format.secretName;
 
-    new k8s.KubeNamespace(this, 'Namespace', {
+    namespaceObject(this, 'Namespace', {
       metadata: {
         name: this.namespaceName,
         labels: {

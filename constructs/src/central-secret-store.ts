@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import { namespaceObject, roleBindingObject, roleObject, serviceAccountObject } from './core-objects';
 import { NAMESPACE_NAME_LABEL, PRODUCT_LABELS } from './labels';
 
 export interface CentralSecretStoreProps {
@@ -32,23 +32,23 @@ export class CentralSecretStore extends Construct {
     this.readerServiceAccountName = props.readerServiceAccountName ?? 'central-secret-store-reader';
     const labels = { ...PRODUCT_LABELS, 'app.kubernetes.io/component': 'central-store' };
 
-    new k8s.KubeNamespace(this, 'Namespace', {
+    namespaceObject(this, 'Namespace', {
       // The API server adds kubernetes.io/metadata.name itself; writing it keeps diffs quiet.
       metadata: { name: this.namespaceName, labels: { ...labels, [NAMESPACE_NAME_LABEL]: this.namespaceName } },
     });
 
-    new k8s.KubeServiceAccount(this, 'Reader', {
+    serviceAccountObject(this, 'Reader', {
       metadata: { name: this.readerServiceAccountName, namespace: this.namespaceName, labels },
       // ESO requests tokens for this account itself; no pod ever mounts one.
       automountServiceAccountToken: false,
     });
 
-    new k8s.KubeRole(this, 'ReaderRole', {
+    roleObject(this, 'ReaderRole', {
       metadata: { name: this.readerServiceAccountName, namespace: this.namespaceName, labels },
       rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }],
     });
 
-    new k8s.KubeRoleBinding(this, 'ReaderRoleBinding', {
+    roleBindingObject(this, 'ReaderRoleBinding', {
       metadata: { name: this.readerServiceAccountName, namespace: this.namespaceName, labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.readerServiceAccountName },
       subjects: [{ kind: 'ServiceAccount', name: this.readerServiceAccountName, namespace: this.namespaceName, apiGroup: '' }],

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import { serviceAccountObject } from './core-objects';
 import { Construct } from 'constructs';
 import { KUBERNETES_NAME_RULES, isDns1123Subdomain } from './kubernetes-names';
 import { SHARED_OBJECT_FIELDS_ANNOTATION } from './labels';
@@ -54,7 +54,7 @@ export class ServiceAccountPullSecrets extends Construct {
     const repeated = props.secretNames.find((name, i) => props.secretNames.indexOf(name) !== i);
     if (repeated !== undefined) throw new Error(`${where}: Secret "${repeated}" is listed twice; list each once`);
 
-    new k8s.KubeServiceAccount(this, 'Resource', {
+    serviceAccountObject(this, 'Resource', {
       metadata: {
         name: this.serviceAccountName,
         namespace: this.namespace,

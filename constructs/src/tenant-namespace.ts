@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import { namespaceObject, roleBindingObject } from './core-objects';
 import { NAMESPACE_NAME_LABEL, PRODUCT_LABELS, REQUEST_LABEL_PREFIX, TENANT_LABEL, requestLabel } from './labels';
 import { identityNameProblem } from './identities';
 
@@ -61,7 +61,7 @@ export class TenantNamespace extends Construct {
     if (refused.length > 0) throw new Error(`TenantNamespace ${props.name}: ${refused.join('; ')}`);
     const requests = [...(props.requests ?? [])].sort();
 
-    new k8s.KubeNamespace(this, 'Resource', {
+    namespaceObject(this, 'Resource', {
       metadata: {
         name: props.name,
         labels: {
@@ -74,7 +74,7 @@ export class TenantNamespace extends Construct {
       },
     });
 
-    new k8s.KubeRoleBinding(this, 'Owners', {
+    roleBindingObject(this, 'Owners', {
       metadata: { name: 'tenant-owners', namespace: props.name, labels: { ...PRODUCT_LABELS, [TENANT_LABEL]: props.tenant } },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: props.ownerClusterRole ?? 'central-secret-store-tenant-owner' },
       subjects: props.owners.map((o) => ({ kind: o.kind, name: o.name, apiGroup: 'rbac.authorization.k8s.io' })),

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import { clusterRoleObject } from './core-objects';
 import { PRODUCT_LABELS } from './labels';
 
 export interface TenantOwnerRoleProps {
@@ -23,7 +23,7 @@ export class TenantOwnerRole extends Construct {
   constructor(scope: Construct, id: string, props: TenantOwnerRoleProps = {}) {
     super(scope, id);
     this.name = props.name ?? 'central-secret-store-tenant-owner';
-    new k8s.KubeClusterRole(this, 'Resource', {
+    clusterRoleObject(this, 'Resource', {
       metadata: { name: this.name, labels: { ...PRODUCT_LABELS } },
       rules: [{ apiGroups: ['external-secrets.io'], resources: ['externalsecrets'], verbs: ['get', 'list', 'watch'] }],
     });

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import { roleBindingObject, roleObject } from './core-objects';
 import { ExternalSecret } from './imports/external-secrets.io';
 import { PRODUCT_LABELS, TENANT_LABEL } from './labels';
 import { type OwnSecretProps, ownSecretSpec } from './own-secret';
@@ -38,11 +38,11 @@ export class WorkloadSecret extends Construct {
       spec: ownSecretSpec('WorkloadSecret', props, { kind: 'workload', secretType: 'Opaque', spiffeId: props.spiffeId }),
     });
     const name = props.readerName ?? `read-${props.name}`;
-    new k8s.KubeRole(this, 'Reader', {
+    roleObject(this, 'Reader', {
       metadata: { name, namespace: props.namespace, labels },
       rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [props.name], verbs: ['get', 'watch'] }],
     });
-    new k8s.KubeRoleBinding(this, 'ReaderBinding', {
+    roleBindingObject(this, 'ReaderBinding', {
       metadata: { name, namespace: props.namespace, labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
       subjects: [{ kind: 'ServiceAccount', name: props.serviceAccount, namespace: props.namespace, apiGroup: '' }],
