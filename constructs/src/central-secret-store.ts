@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { namespaceObject, roleBindingObject, roleObject, serviceAccountObject } from './core-objects';
 import { NAMESPACE_NAME_LABEL, PRODUCT_LABELS } from './labels';
+import { requireNames } from './name-checks';
+import { refuseDuplicateObjects } from './unique-objects';
 
 export interface CentralSecretStoreProps {
   /**
@@ -28,8 +30,13 @@ export class CentralSecretStore extends Construct {
 
   constructor(scope: Construct, id: string, props: CentralSecretStoreProps = {}) {
     super(scope, id);
+    refuseDuplicateObjects(this);
     this.namespaceName = props.namespaceName ?? 'central-secret-store';
     this.readerServiceAccountName = props.readerServiceAccountName ?? 'central-secret-store-reader';
+    requireNames(`CentralSecretStore ${this.namespaceName}`, [
+      ['namespaceName', this.namespaceName, 'dns1123Label'],
+      ['readerServiceAccountName', this.readerServiceAccountName, 'dns1123Subdomain'],
+    ]);
     const labels = { ...PRODUCT_LABELS, 'app.kubernetes.io/component': 'central-store' };
 
     namespaceObject(this, 'Namespace', {

@@ -12,6 +12,7 @@ import {
 import { OPERATOR_LABEL, OWN_SECRET_ANNOTATIONS, SECRET_PROVENANCE_LABELS, TENANT_LABEL } from './labels';
 import { OWN_SECRET_REFRESH_INTERVAL } from './refresh-intervals';
 import { type ISecretStore, type RemoteSecretReference, remoteRefOf } from './secret-store';
+import { mapNames, requireNames } from './name-checks';
 
 /** What every kind of own secret takes (seed 000: workload, kubernetes and raw secrets). */
 export interface OwnSecretProps {
@@ -78,6 +79,7 @@ export interface OwnSecretShape {
  */
 export function ownSecretSpec(construct: string, props: OwnSecretProps, shape: OwnSecretShape): ExternalSecretSpec {
   const owner = `${construct} ${props.name}`;
+  requireNames(owner, [['name', props.name, 'dns1123Subdomain'], ['tenant', props.tenant, 'labelValue'], ...mapNames('label', props.labels), ...mapNames('annotation', props.annotations)]);
   const keys = Object.keys(props.vaultSecrets).sort();
   if (keys.length === 0) throw new Error(`${owner}: vaultSecrets must map at least one Secret key to a vault secret`);
   const setHere = [TENANT_LABEL, OPERATOR_LABEL, ...SECRET_PROVENANCE_LABELS];

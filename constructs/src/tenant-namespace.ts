@@ -2,6 +2,8 @@ import { Construct } from 'constructs';
 import { namespaceObject, roleBindingObject } from './core-objects';
 import { NAMESPACE_NAME_LABEL, PRODUCT_LABELS, REQUEST_LABEL_PREFIX, TENANT_LABEL, requestLabel } from './labels';
 import { identityNameProblem } from './identities';
+import { listNames, mapNames, requireNames } from './name-checks';
+import { refuseDuplicateObjects } from './unique-objects';
 
 /** A group or user as the API server authenticates it. */
 export interface Subject {
@@ -47,7 +49,15 @@ export class TenantNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantNamespaceProps) {
     super(scope, id);
+    refuseDuplicateObjects(this);
     this.name = props.name;
+    requireNames(`TenantNamespace ${props.name}`, [
+      ['name', props.name, 'dns1123Label'],
+      ['tenant', props.tenant, 'labelValue'],
+      ...listNames('requests', props.requests, 'dns1123Label'),
+      ...mapNames('label', props.labels),
+      ['ownerClusterRole', props.ownerClusterRole, 'rbacName'],
+    ]);
     const setHere = (k: string) => k === TENANT_LABEL || k.startsWith(REQUEST_LABEL_PREFIX) || k === NAMESPACE_NAME_LABEL || k in PRODUCT_LABELS;
     const reserved = Object.keys(props.labels ?? {}).filter(setHere);
     if (reserved.length > 0) {

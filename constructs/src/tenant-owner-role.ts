@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { clusterRoleObject } from './core-objects';
 import { PRODUCT_LABELS } from './labels';
+import { requireNames } from './name-checks';
+import { refuseDuplicateObjects } from './unique-objects';
 
 export interface TenantOwnerRoleProps {
   /**
@@ -22,7 +24,9 @@ export class TenantOwnerRole extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantOwnerRoleProps = {}) {
     super(scope, id);
+    refuseDuplicateObjects(this);
     this.name = props.name ?? 'central-secret-store-tenant-owner';
+    requireNames(`TenantOwnerRole ${this.name}`, [['name', this.name, 'rbacName']]);
     clusterRoleObject(this, 'Resource', {
       metadata: { name: this.name, labels: { ...PRODUCT_LABELS } },
       rules: [{ apiGroups: ['external-secrets.io'], resources: ['externalsecrets'], verbs: ['get', 'list', 'watch'] }],
