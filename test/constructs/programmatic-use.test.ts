@@ -78,6 +78,8 @@ describe('Kubernetes names are checked where they are given', () => {
     ],
     ['TenantSecret name', (s) => new TenantSecret(s, 't', { ...own, name: 'DB', namespace: 'web' }), /TenantSecret DB: name "DB" must be a DNS-1123 subdomain/],
     ['TenantSecret namespace', (s) => new TenantSecret(s, 't', { ...own, namespace: 'Web' }), /TenantSecret db: namespace "Web" must be a DNS-1123 label/],
+    ['TenantSecret data key', (s) => new TenantSecret(s, 't', { ...own, namespace: 'web', vaultSecrets: { 'db password': 'checkout--db' } }), /TenantSecret db: key "db password" of vaultSecrets must be a Secret data key/],
+    ['OperatorSecret jsonKey', (s) => new OperatorSecret(s, 'o', { ...own, namespace: 'web', operator: 'vsecm', jsonKey: 'VSECM SECRET' }), /OperatorSecret db: jsonKey "VSECM SECRET" must be a Secret data key/],
     ['TenantSecret label', (s) => new TenantSecret(s, 't', { ...own, namespace: 'web', labels: { 'a b': 'x' } }), /TenantSecret db: label key "a b" must be a Kubernetes label key/],
     [
       'WorkloadSecret serviceAccount',
