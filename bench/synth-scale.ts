@@ -56,7 +56,7 @@ function measure(size: CatalogueSize): Figures {
     planMarkdown(planAccess(catalogue, structuredClone(catalogue), { baseLabel: 'base', headLabel: 'head', now: new Date(), expiringWithinDays: 30 }));
     const planMs = ms(t);
     t = process.hrtime.bigint();
-    const page = reportPage(reportData(catalogue, 'catalogue'));
+    const page = reportPage(reportData(catalogue, 'catalogue', { generatedAt: new Date(), commit: null, uncommittedChanges: false }));
     const reportMs = ms(t);
     return { objects, loadMs, synthMs, writeMs, planMs, reportMs, reportKb: Buffer.byteLength(page) / 1024, peakRssMb: process.resourceUsage().maxRSS / 1024 };
   } finally {

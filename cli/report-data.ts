@@ -5,7 +5,15 @@
 import { type Catalogue, type DeliveryGrant, type OwnSecretGrant, type PullSecretGrant, accessGrants, formatsOf } from '../tenants/lib';
 import type { ReportData, ReportNamespace } from '../report/data';
 
-export function reportData(catalogue: Catalogue, label: string): ReportData {
+/** Where a report comes from, besides the catalogue: passed in, so that a test can fix it. */
+export interface ReportSource {
+  readonly generatedAt: Date;
+  /** The commit of the catalogue's git repository; null outside git. */
+  readonly commit: string | null;
+  readonly uncommittedChanges: boolean;
+}
+
+export function reportData(catalogue: Catalogue, label: string, source: ReportSource): ReportData {
   const grants = accessGrants(catalogue);
   const deliveries = new Map<string, DeliveryGrant[]>();
   const ownSecrets = new Map<string, OwnSecretGrant[]>();
@@ -34,13 +42,16 @@ export function reportData(catalogue: Catalogue, label: string): ReportData {
           formats: list,
           pullSecretOf: [...new Set((pullSecrets.get(key) ?? []).filter((p) => p.credential === credential).map((p) => p.serviceAccount))],
         })),
-        ownSecrets: (ownSecrets.get(key) ?? []).map(({ secret, global, serviceAccount, vaultSecrets }) => ({ name: secret, global, serviceAccount, vaultSecrets })),
+        ownSecrets: (ownSecrets.get(key) ?? []).map(({ secret, global, serviceAccount, backend, vaultSecrets }) => ({ name: secret, global, serviceAccount, backend, vaultSecrets })),
       },
     ];
   });
 
   return {
     catalogue: label,
+    generatedAt: source.generatedAt.toISOString(),
+    commit: source.commit,
+    uncommittedChanges: source.uncommittedChanges,
     clusters: catalogue.clusters.map(({ name, environment, kind }) => ({ name, environment, kind })),
     credentials: catalogue.credentials.map((c) => ({
       name: c.name,

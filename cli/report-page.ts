@@ -34,6 +34,7 @@ ${readFileSync(join(ASSETS, 'page.css'), 'utf8')}</style>
 <header>
 <h1>Who has what</h1>
 <p class="summary">Catalogue <code>${escapeHtml(data.catalogue)}</code>: ${summary}. Names only: the catalogue holds no secret value, and neither does this page.</p>
+<p class="source">${sourceLine(data)}</p>
 </header>
 <main>
 <div class="controls">
@@ -42,8 +43,14 @@ ${readFileSync(join(ASSETS, 'page.css'), 'utf8')}</style>
 <select id="credential" aria-label="Credential"></select>
 <select id="cluster" aria-label="Cluster"></select>
 <button type="button" id="reset">Reset</button>
+<button type="button" id="csv" title="The namespaces shown, as a CSV file">Download CSV</button>
 <span id="count"></span>
 </div>
+<h2>Tenants and their owners</h2>
+<p class="note">The owners administer the tenant's namespaces: they are bound to the tenant owner role in each, and sign off for them.</p>
+<div class="scroll"><table id="tenants"><thead><tr><th>tenant</th><th>owners</th><th>description</th></tr></thead><tbody>
+${data.tenants.map((t) => `<tr data-tenant="${escapeHtml(t.name)}"><th>${escapeHtml(t.name)}</th><td>${escapeHtml(t.owners.join(', '))}</td><td>${escapeHtml(t.description)}</td></tr>`).join('\n')}
+</tbody></table></div>
 <h2>Tenants × credentials</h2>
 <p class="note">On which clusters each tenant's namespaces (those shown below) receive each credential, and in how many; "allowed": the tenant may request it and does not. Click a cell to filter by it.</p>
 <div class="scroll"><table id="matrix"></table></div>
@@ -66,6 +73,14 @@ ${pageScript()}</script>
 function pageScript(): string {
   const source = readFileSync(join(ASSETS, 'page.ts'), 'utf8');
   return transformSync(source, { loader: 'ts', format: 'esm', target: 'es2020' }).code;
+}
+
+/** When the report was generated and from which commit of the catalogue, so a signed-off copy says what it covers. */
+function sourceLine(data: ReportData): string {
+  const at = `Generated ${data.generatedAt.slice(0, 10)} ${data.generatedAt.slice(11, 16)} UTC`;
+  if (data.commit === null) return `${at} from a catalogue folder outside git.`;
+  const changes = data.uncommittedChanges ? ', with uncommitted changes to the catalogue' : '';
+  return `${at} from commit <code>${escapeHtml(data.commit.slice(0, 12))}</code> of the catalogue's repository${changes}.`;
 }
 
 function escapeHtml(text: string): string {

@@ -125,7 +125,7 @@ export class ClusterSecretPlane extends Chart {
           requests: namespace.requests,
           labels: namespace.labels,
           owners: tenant.owners,
-          ownerClusterRole: ownerRole.name,
+          ownerRole,
         });
         for (const [serviceAccountName, secretNames] of pullSecretsOf(namespace, catalogue.credentials)) {
           new ServiceAccountPullSecrets(this, `pull-secrets-${namespace.name}-${serviceAccountName}`, { namespace: namespace.name, serviceAccountName, secretNames });

@@ -7,6 +7,12 @@
 export interface ReportData {
   /** The catalogue folder the report was built from. */
   readonly catalogue: string;
+  /** When the report was generated (ISO 8601, UTC). */
+  readonly generatedAt: string;
+  /** The commit of the catalogue's git repository, or null when the catalogue is not in one. */
+  readonly commit: string | null;
+  /** Whether the catalogue folder had changes that are not committed. */
+  readonly uncommittedChanges: boolean;
   readonly clusters: readonly ReportCluster[];
   readonly credentials: readonly ReportCredential[];
   readonly tenants: readonly ReportTenant[];
@@ -57,6 +63,8 @@ export interface ReportOwnSecret {
   readonly global: boolean;
   /** The only ServiceAccount that may read it; null: whoever may read Secrets in the namespace. */
   readonly serviceAccount: string | null;
-  /** Names of the Key Vault secrets it reads. */
+  /** The backend of the cluster's environment: Azure Key Vault or HashiCorp Vault. */
+  readonly backend: 'keyVault' | 'vault';
+  /** What it reads there: Key Vault secret names, or Vault paths as `<space>/<path>#<field>`. */
   readonly vaultSecrets: readonly string[];
 }

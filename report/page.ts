@@ -1,9 +1,10 @@
 /**
  * The access report page's script: reads the embedded data, builds the namespace list once and, on every
- * search or filter change, hides the rows that do not match and redraws the tenants × credentials matrix
- * from the rows still shown. Plain DOM, no network, no framework: the page is one file that opens anywhere.
+ * search or filter change, hides the rows that do not match, redraws the tenants × credentials matrix from the
+ * rows still shown and keeps the filters in the URL's fragment, so a link or a reload shows the same. The rows
+ * shown download as CSV. Plain DOM, no network, no framework: the page is one file that opens anywhere.
  */
-import type { ReportData, ReportNamespace } from './data';
+import type { ReportData, ReportNamespace, ReportOwnSecret } from './data';
 
 interface Row {
   readonly namespace: ReportNamespace;
@@ -17,6 +18,11 @@ const data = JSON.parse(byId('report-data').textContent ?? '{}') as ReportData;
 const search = byId<HTMLInputElement>('search');
 const filters = { tenant: byId<HTMLSelectElement>('tenant'), credential: byId<HTMLSelectElement>('credential'), cluster: byId<HTMLSelectElement>('cluster') };
 const allowed = new Map(data.credentials.map((c) => [c.name, new Set(c.allowedTenants)]));
+const tenantRows = [...document.querySelectorAll<HTMLTableRowElement>('#tenants tbody tr')];
+/** How each backend is named next to what an own secret reads there. */
+const BACKENDS: Readonly<Record<ReportOwnSecret['backend'], string>> = { keyVault: 'Azure Key Vault', vault: 'HashiCorp Vault' };
+/** URL fragment parameter -> control: `#tenant=payments&q=worker`. */
+const PARAMETERS = { tenant: filters.tenant, credential: filters.credential, cluster: filters.cluster, q: search } as const;
 
 fillSelect(filters.tenant, 'All tenants', data.tenants.map((t) => t.name));
 fillSelect(filters.credential, 'All credentials', data.credentials.map((c) => c.name));
@@ -30,6 +36,8 @@ byId('reset').addEventListener('click', () => {
   for (const select of Object.values(filters)) select.value = '';
   apply();
 });
+byId('csv').addEventListener('click', downloadCsv);
+readFragment();
 apply();
 performance.mark('report-rendered');
 
@@ -50,6 +58,39 @@ function fillSelect(select: HTMLSelectElement, all: string, names: readonly stri
   select.append(new Option(all, ''), ...names.map((name) => new Option(name, name)));
 }
 
+/** Sets the controls from the URL's fragment; values the page does not offer are left out. */
+function readFragment(): void {
+  const parameters = new URLSearchParams(location.hash.slice(1));
+  for (const [name, control] of Object.entries(PARAMETERS)) {
+    const value = parameters.get(name) ?? '';
+    if (control instanceof HTMLSelectElement && ![...control.options].some((o) => o.value === value)) continue;
+    control.value = value;
+  }
+}
+
+/** Writes the controls into the URL's fragment, without a history entry per keystroke. */
+function writeFragment(): void {
+  const parameters = new URLSearchParams();
+  for (const [name, control] of Object.entries(PARAMETERS)) {
+    if (control.value !== '') parameters.set(name, control.value);
+  }
+  const fragment = parameters.toString();
+  history.replaceState(null, '', fragment === '' ? location.pathname + location.search : `#${fragment}`);
+}
+
+/** What a namespace receives, as the table shows it: one entry per shared credential. */
+function deliveryTexts(namespace: ReportNamespace): string[] {
+  return namespace.credentials.map(({ credential, formats, pullSecretOf }) => `${credential} as ${formats.join(', ')}${pullSecretOf.length > 0 ? `, pull secret of ServiceAccount ${pullSecretOf.join(', ')}` : ''}`);
+}
+
+function readerText(secret: ReportOwnSecret): string {
+  return `${secret.global ? ' (global)' : ''}, ${secret.serviceAccount === null ? 'any reader of Secrets here' : `ServiceAccount ${secret.serviceAccount} only`}`;
+}
+
+function referencesText(secret: ReportOwnSecret): string {
+  return `${BACKENDS[secret.backend]}: ${secret.vaultSecrets.join(', ')}`;
+}
+
 function buildRow(namespace: ReportNamespace): Row {
   const row = element('div', undefined, 'row');
   row.setAttribute('role', 'row');
@@ -60,18 +101,17 @@ function buildRow(namespace: ReportNamespace): Row {
   };
   row.append(cell(namespace.cluster), cell(namespace.tenant), cell(namespace.name, 'name'));
   const credentials = cell();
-  for (const { credential, formats, pullSecretOf } of namespace.credentials) {
+  namespace.credentials.forEach(({ credential }, i) => {
     const item = element('div', undefined, 'grant');
-    item.append(element('span', credential, 'credential'), element('span', ` as ${formats.join(', ')}`, 'formats'));
-    if (pullSecretOf.length > 0) item.append(element('span', `, pull secret of ServiceAccount ${pullSecretOf.join(', ')}`, 'formats'));
+    item.append(element('span', credential, 'credential'), element('span', deliveryTexts(namespace)[i].slice(credential.length), 'formats'));
     credentials.append(item);
-  }
+  });
   const secrets = cell();
   for (const secret of namespace.ownSecrets) {
     const item = element('div', undefined, 'grant');
-    const reader = secret.serviceAccount === null ? 'any reader of Secrets here' : `ServiceAccount ${secret.serviceAccount} only`;
-    item.append(element('span', secret.name, 'secret'), element('span', `${secret.global ? ' (global)' : ''}, ${reader}`, 'reader'));
-    item.title = `Key Vault: ${secret.vaultSecrets.join(', ')}`;
+    // What the secret reads is shown, not hidden in a tooltip: a reviewer signs off on it. The leading space
+    // keeps the words apart in the row's text; the block starts a line of its own.
+    item.append(element('span', secret.name, 'secret'), element('span', readerText(secret), 'reader'), element('span', ` ${referencesText(secret)}`, 'refs'));
     secrets.append(item);
   }
   row.append(credentials, secrets);
@@ -97,6 +137,8 @@ function apply(): void {
     row.element.hidden = !match;
     return match;
   });
+  for (const row of tenantRows) row.hidden = tenant !== '' && row.dataset.tenant !== tenant;
+  writeFragment();
   byId('count').textContent = `${shown.length} of ${rows.length} namespaces`;
   byId('empty').hidden = shown.length > 0;
   drawMatrix(shown, credential === '' ? data.credentials.map((c) => c.name) : [credential]);
@@ -143,4 +185,31 @@ function drawMatrix(shown: readonly Row[], credentials: readonly string[]): void
   thead.append(head);
   tbody.append(...body);
   byId('matrix').replaceChildren(thead, tbody);
+}
+
+/** A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break. */
+function csvField(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The namespace rows shown, as the table shows them, in a CSV file made in the page: nothing is fetched. */
+function downloadCsv(): void {
+  const lines = [
+    ['cluster', 'tenant', 'namespace', 'shared credentials', 'own secrets'],
+    ...rows
+      .filter((row) => !row.element.hidden)
+      .map(({ namespace }) => [
+        namespace.cluster,
+        namespace.tenant,
+        namespace.name,
+        deliveryTexts(namespace).join('; '),
+        namespace.ownSecrets.map((s) => `${s.name}${readerText(s)}, ${referencesText(s)}`).join('; '),
+      ]),
+  ];
+  const csv = lines.map((fields) => `${fields.map(csvField).join(',')}\r\n`).join('');
+  const link = element('a');
+  link.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+  link.download = `${data.catalogue.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '') || 'catalogue'}-namespaces.csv`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 0);
 }

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import { namespaceObject } from './core-objects';
 import { CentralCredentialStore } from './central-credential-store';
 import type { CentralSecretStore } from './central-secret-store';
 import { CredentialDistribution } from './credential-distribution';
@@ -7,6 +7,8 @@ import { GenericCredential } from './generic-credential';
 import { CANARY_TENANT, NAMESPACE_NAME_LABEL, PRODUCT_LABELS, TENANT_LABEL, requestLabel } from './labels';
 import { MasterCredential } from './master-credential';
 import type { ISecretStore, RemoteSecretReference } from './secret-store';
+import { requireNames } from './name-checks';
+import { refuseDuplicateObjects } from './unique-objects';
 
 export interface CanaryProps {
   /** The central namespace and its reader. */
@@ -67,8 +69,10 @@ export class Canary extends Construct {
 
   constructor(scope: Construct, id: string, props: CanaryProps) {
     super(scope, id);
+    refuseDuplicateObjects(this);
     this.credential = new GenericCredential({ name: props.credentialName ?? 'canary', keys: ['value'] });
     this.namespaceName = props.namespaceName ?? 'central-secret-store-canary';
+    requireNames(`Canary ${this.credential.name}`, [['namespaceName', this.namespaceName, 'dns1123Label']]);
     if (this.namespaceName === props.central.namespaceName) {
       throw new Error(`Canary ${this.credential.name}: namespaceName "${this.namespaceName}" is the central namespace; the canary must travel to a namespace of its own`);
     }
@@ -87,7 +91,7 @@ export class Canary extends Construct {
     this.copyName = distribution.name;
     this.secretName = format.secretName;
 
-    new k8s.KubeNamespace(this, 'Namespace', {
+    namespaceObject(this, 'Namespace', {
       metadata: {
         name: this.namespaceName,
         labels: {

@@ -7,6 +7,8 @@ import {
 import type { CentralSecretStore } from './central-secret-store';
 import { CREDENTIAL_LABEL, PRODUCT_LABELS, TENANT_LABEL } from './labels';
 import { type ISecretStore, clusterSecretStoreNamed } from './secret-store';
+import { listNames, requireNames } from './name-checks';
+import { refuseDuplicateObjects } from './unique-objects';
 
 export interface CentralCredentialStoreProps {
   /** The central namespace and its reader. */
@@ -66,6 +68,13 @@ export class CentralCredentialStore extends Construct implements ISecretStore {
 
   constructor(scope: Construct, id: string, props: CentralCredentialStoreProps) {
     super(scope, id);
+    refuseDuplicateObjects(this);
+    requireNames(`CentralCredentialStore ${props.credential}`, [
+      ['credential', props.credential, 'dns1123Label'],
+      ['name', props.name, 'dns1123Subdomain'],
+      ...listNames('allowedTenants', props.allowedTenants, 'labelValue'),
+      ['caConfigMap.name', props.caConfigMap?.name, 'dns1123Subdomain'],
+    ]);
     if (props.allowedTenants.length === 0) {
       throw new Error(`CentralCredentialStore ${props.credential}: allowedTenants is empty; a store nobody may use serves no purpose`);
     }

@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import { namespaceObject, roleBindingObject, roleObject, serviceAccountObject } from './core-objects';
 import { NAMESPACE_NAME_LABEL, PRODUCT_LABELS } from './labels';
+import { requireNames } from './name-checks';
+import { refuseDuplicateObjects } from './unique-objects';
 
 export interface CentralSecretStoreProps {
   /**
@@ -28,27 +30,32 @@ export class CentralSecretStore extends Construct {
 
   constructor(scope: Construct, id: string, props: CentralSecretStoreProps = {}) {
     super(scope, id);
+    refuseDuplicateObjects(this);
     this.namespaceName = props.namespaceName ?? 'central-secret-store';
     this.readerServiceAccountName = props.readerServiceAccountName ?? 'central-secret-store-reader';
+    requireNames(`CentralSecretStore ${this.namespaceName}`, [
+      ['namespaceName', this.namespaceName, 'dns1123Label'],
+      ['readerServiceAccountName', this.readerServiceAccountName, 'dns1123Subdomain'],
+    ]);
     const labels = { ...PRODUCT_LABELS, 'app.kubernetes.io/component': 'central-store' };
 
-    new k8s.KubeNamespace(this, 'Namespace', {
+    namespaceObject(this, 'Namespace', {
       // The API server adds kubernetes.io/metadata.name itself; writing it keeps diffs quiet.
       metadata: { name: this.namespaceName, labels: { ...labels, [NAMESPACE_NAME_LABEL]: this.namespaceName } },
     });
 
-    new k8s.KubeServiceAccount(this, 'Reader', {
+    serviceAccountObject(this, 'Reader', {
       metadata: { name: this.readerServiceAccountName, namespace: this.namespaceName, labels },
       // ESO requests tokens for this account itself; no pod ever mounts one.
       automountServiceAccountToken: false,
     });
 
-    new k8s.KubeRole(this, 'ReaderRole', {
+    roleObject(this, 'ReaderRole', {
       metadata: { name: this.readerServiceAccountName, namespace: this.namespaceName, labels },
       rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }],
     });
 
-    new k8s.KubeRoleBinding(this, 'ReaderRoleBinding', {
+    roleBindingObject(this, 'ReaderRoleBinding', {
       metadata: { name: this.readerServiceAccountName, namespace: this.namespaceName, labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.readerServiceAccountName },
       subjects: [{ kind: 'ServiceAccount', name: this.readerServiceAccountName, namespace: this.namespaceName, apiGroup: '' }],

@@ -13,6 +13,8 @@ import {
 import { CREDENTIAL_LABEL, PRODUCT_LABELS, TENANT_LABEL, distributedSecretAnnotations, distributedSecretLabels, requestLabel } from './labels';
 import type { SecretFormat } from './secret-format';
 import type { ISecretStore } from './secret-store';
+import { listNames, requireNames } from './name-checks';
+import { refuseDuplicateObjects } from './unique-objects';
 
 export interface CredentialDistributionProps {
   /** What each selected namespace receives: a format of a shared credential, e.g. `ghcr.dockerConfigJson()`. */
@@ -75,10 +77,12 @@ export class CredentialDistribution extends Construct {
 
   constructor(scope: Construct, id: string, props: CredentialDistributionProps) {
     super(scope, id);
+    refuseDuplicateObjects(this);
     const { format } = props;
     const { credential } = format;
     this.name = props.name ?? `${credential.name}-${format.id}`;
     const owner = `CredentialDistribution ${this.name}`;
+    requireNames(owner, [['name', this.name, 'dns1123Subdomain'], ...listNames('allowedTenants', props.allowedTenants, 'labelValue')]);
     if (props.allowedTenants.length === 0) throw new Error(`${owner}: allowedTenants is empty, so no namespace could receive it; name at least one tenant`);
     const labels = { ...PRODUCT_LABELS, 'app.kubernetes.io/component': 'credential-distribution', [CREDENTIAL_LABEL]: credential.name };
 

@@ -8,6 +8,8 @@ import {
 } from './imports/external-secrets.io';
 import { PRODUCT_LABELS } from './labels';
 import { type ISecretStore, clusterSecretStoreNamed } from './secret-store';
+import { requireNames } from './name-checks';
+import { refuseDuplicateObjects } from './unique-objects';
 
 /** How ESO signs in to Azure Key Vault. */
 export type KeyVaultAuth =
@@ -68,6 +70,15 @@ export class KeyVaultStore extends Construct implements ISecretStore {
 
   constructor(scope: Construct, id: string, props: KeyVaultStoreProps) {
     super(scope, id);
+    refuseDuplicateObjects(this);
+    const serviceAccount = props.auth?.kind === 'workload-identity' ? props.auth.serviceAccount : undefined;
+    requireNames(`KeyVaultStore ${props.name}`, [
+      ['name', props.name, 'dns1123Subdomain'],
+      ['auth.serviceAccount.name', serviceAccount?.name, 'dns1123Subdomain'],
+      ['auth.serviceAccount.namespace', serviceAccount?.namespace, 'dns1123Label'],
+      ['identitySecret.name', props.identitySecret?.name, 'dns1123Subdomain'],
+      ['identitySecret.namespace', props.identitySecret?.namespace, 'dns1123Label'],
+    ]);
     if (props.conditions.length === 0) {
       throw new Error(`KeyVaultStore ${props.name}: conditions must name the namespaces that may read the vault`);
     }

@@ -11,6 +11,8 @@ import { CREDENTIAL_LABEL, PRODUCT_LABELS } from './labels';
 import { MASTER_REFRESH_INTERVAL } from './refresh-intervals';
 import { type ISecretStore, type RemoteSecretReference, remoteRefOf } from './secret-store';
 import type { SharedCredential } from './shared-credential';
+import { requireNames } from './name-checks';
+import { refuseDuplicateObjects } from './unique-objects';
 
 export interface MasterCredentialProps {
   /** The shared credential whose master is pulled. */
@@ -49,7 +51,9 @@ export class MasterCredential extends Construct {
 
   constructor(scope: Construct, id: string, props: MasterCredentialProps) {
     super(scope, id);
+    refuseDuplicateObjects(this);
     const { credential } = props;
+    requireNames(`MasterCredential ${credential.name}`, [['namespace', props.namespace, 'dns1123Label']]);
     const given = Object.keys(props.vaultSecrets).sort();
     if (given.join() !== [...credential.masterKeys].sort().join()) {
       throw new Error(`MasterCredential ${credential.name}: vaultSecrets must name a vault secret for exactly the master keys ${credential.masterKeys.join(', ')}; got ${given.join(', ') || 'none'}`);

@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { type PlatformIdentities, addAdmissionPolicy, celString, requireIdentities } from './admission';
 import { REQUEST_LABEL_PREFIX, TENANT_LABEL } from './labels';
+import { requireNames } from './name-checks';
+import { refuseDuplicateObjects } from './unique-objects';
 
 export interface NamespaceLabelGuardProps {
   /**
@@ -27,8 +29,10 @@ export class NamespaceLabelGuard extends Construct {
 
   constructor(scope: Construct, id: string, props: NamespaceLabelGuardProps) {
     super(scope, id);
+    refuseDuplicateObjects(this);
     requireIdentities(props.deployers, 'NamespaceLabelGuard: deployers');
     this.name = props.name ?? 'central-secret-store-namespace-labels';
+    requireNames('NamespaceLabelGuard', [['name', this.name, 'dns1123Subdomain']]);
     const labels = (object: string) => `${object}.metadata.?labels.orValue({})`;
     const guarded = (object: string) => `${labels(object)}.filter(k, k.startsWith(${celString(REQUEST_LABEL_PREFIX)}) || k == ${celString(TENANT_LABEL)})`;
     addAdmissionPolicy(this, {

@@ -2,6 +2,8 @@ import { Construct } from 'constructs';
 import { ExternalSecret } from './imports/external-secrets.io';
 import { PRODUCT_LABELS, TENANT_LABEL } from './labels';
 import { type OwnSecretProps, ownSecretSpec } from './own-secret';
+import { requireNames } from './name-checks';
+import { refuseDuplicateObjects } from './unique-objects';
 
 /** Which operator consumes a secret, and in what form. */
 export interface OperatorDelivery {
@@ -24,6 +26,11 @@ export interface OperatorSecretProps extends OwnSecretProps, OperatorDelivery {
 export class OperatorSecret extends Construct {
   constructor(scope: Construct, id: string, props: OperatorSecretProps) {
     super(scope, id);
+    refuseDuplicateObjects(this);
+    requireNames(`OperatorSecret ${props.name}`, [
+      ['namespace', props.namespace, 'dns1123Label'],
+      ['operator', props.operator, 'labelValue'],
+    ]);
     new ExternalSecret(this, 'Resource', {
       metadata: { name: props.name, namespace: props.namespace, labels: { ...PRODUCT_LABELS, [TENANT_LABEL]: props.tenant } },
       spec: ownSecretSpec('OperatorSecret', props, { kind: 'raw', secretType: 'Opaque', operator: props.operator, jsonKey: props.jsonKey }),

@@ -11,7 +11,9 @@ import {
 } from './imports/external-secrets.io';
 import { OPERATOR_LABEL, OWN_SECRET_ANNOTATIONS, SECRET_PROVENANCE_LABELS, TENANT_LABEL } from './labels';
 import { OWN_SECRET_REFRESH_INTERVAL } from './refresh-intervals';
+import { SECRET_DATA_KEY_RULE, isSecretDataKey } from './secret-data-key';
 import { type ISecretStore, type RemoteSecretReference, remoteRefOf } from './secret-store';
+import { mapNames, requireNames } from './name-checks';
 
 /** What every kind of own secret takes (seed 000: workload, kubernetes and raw secrets). */
 export interface OwnSecretProps {
@@ -78,7 +80,13 @@ export interface OwnSecretShape {
  */
 export function ownSecretSpec(construct: string, props: OwnSecretProps, shape: OwnSecretShape): ExternalSecretSpec {
   const owner = `${construct} ${props.name}`;
+  requireNames(owner, [['name', props.name, 'dns1123Subdomain'], ['tenant', props.tenant, 'labelValue'], ...mapNames('label', props.labels), ...mapNames('annotation', props.annotations)]);
   const keys = Object.keys(props.vaultSecrets).sort();
+  const badKeys = [
+    ...keys.filter((k) => !isSecretDataKey(k)).map((k) => `key "${k}" of vaultSecrets ${SECRET_DATA_KEY_RULE}`),
+    ...(shape.jsonKey !== undefined && !isSecretDataKey(shape.jsonKey) ? [`jsonKey "${shape.jsonKey}" ${SECRET_DATA_KEY_RULE}`] : []),
+  ];
+  if (badKeys.length > 0) throw new Error(`${owner}: ${badKeys.join('; ')}`);
   if (keys.length === 0) throw new Error(`${owner}: vaultSecrets must map at least one Secret key to a vault secret`);
   const setHere = [TENANT_LABEL, OPERATOR_LABEL, ...SECRET_PROVENANCE_LABELS];
   const clashes = [

@@ -2,6 +2,8 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ESO_NAMESPACE } from './eso';
 import { PRODUCT_LABELS } from './labels';
+import { requireNames } from './name-checks';
+import { refuseDuplicateObjects } from './unique-objects';
 
 /**
  * The metric the canary check pushes: when the canary ExternalSecret last refreshed (its
@@ -88,6 +90,7 @@ export class SecretPlaneAlerts extends Construct {
 
   constructor(scope: Construct, id: string, props: SecretPlaneAlertsProps = {}) {
     super(scope, id);
+    refuseDuplicateObjects(this);
     const backlogDepth = props.backlogDepth ?? 100;
     if (!Number.isInteger(backlogDepth) || backlogDepth < 1) throw new Error(`SecretPlaneAlerts ${id}: backlogDepth must be a whole number of at least 1, got ${backlogDepth}`);
     const canaryBound = checkedDuration(id, 'canaryBound', props.canaryBound ?? Duration.minutes(15));
@@ -95,6 +98,12 @@ export class SecretPlaneAlerts extends Construct {
     const backlogFor = checkedDuration(id, 'backlogFor', props.backlogFor ?? Duration.minutes(15));
     this.name = props.name ?? 'central-secret-store-alerts';
     this.namespace = props.namespace ?? ESO_NAMESPACE;
+    requireNames(`SecretPlaneAlerts ${id}`, [
+      ['name', this.name, 'dns1123Subdomain'],
+      ['namespace', this.namespace, 'dns1123Label'],
+      ['esoNamespace', props.esoNamespace, 'dns1123Label'],
+      ['centralNamespace', props.centralNamespace, 'dns1123Label'],
+    ]);
     const eso = `namespace="${props.esoNamespace ?? ESO_NAMESPACE}"`;
     const central = props.centralNamespace ?? 'central-secret-store';
     const labels = props.alertLabels ?? { severity: 'warning' };

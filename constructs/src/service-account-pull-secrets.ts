@@ -1,7 +1,8 @@
-import { k8s } from 'cdk8s-plus-28';
+import { serviceAccountObject } from './core-objects';
 import { Construct } from 'constructs';
-import { KUBERNETES_NAME_RULES, isDns1123Subdomain } from './kubernetes-names';
 import { SHARED_OBJECT_FIELDS_ANNOTATION } from './labels';
+import { requireNames } from './name-checks';
+import { refuseDuplicateObjects } from './unique-objects';
 
 export interface ServiceAccountPullSecretsProps {
   /** Namespace of the ServiceAccount. */
@@ -41,20 +42,19 @@ export class ServiceAccountPullSecrets extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceAccountPullSecretsProps) {
     super(scope, id);
+    refuseDuplicateObjects(this);
     this.namespace = props.namespace;
     this.serviceAccountName = props.serviceAccountName ?? 'default';
     this.secretNames = props.secretNames;
 
     const where = `pull secrets of ServiceAccount ${this.namespace}/${this.serviceAccountName}`;
-    if (!isDns1123Subdomain(this.serviceAccountName)) throw new Error(`${where}: serviceAccountName "${this.serviceAccountName}" ${KUBERNETES_NAME_RULES.dns1123Subdomain}`);
+    requireNames(where, [['namespace', this.namespace, 'dns1123Label'], ['serviceAccountName', this.serviceAccountName, 'dns1123Subdomain']]);
     if (props.secretNames.length === 0) throw new Error(`${where}: give at least one Secret name in secretNames`);
-    for (const name of props.secretNames) {
-      if (!isDns1123Subdomain(name)) throw new Error(`${where}: Secret name "${name}" ${KUBERNETES_NAME_RULES.dns1123Subdomain}`);
-    }
+    for (const name of props.secretNames) requireNames(where, [['Secret name', name, 'dns1123Subdomain']]);
     const repeated = props.secretNames.find((name, i) => props.secretNames.indexOf(name) !== i);
     if (repeated !== undefined) throw new Error(`${where}: Secret "${repeated}" is listed twice; list each once`);
 
-    new k8s.KubeServiceAccount(this, 'Resource', {
+    serviceAccountObject(this, 'Resource', {
       metadata: {
         name: this.serviceAccountName,
         namespace: this.namespace,

@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { type PlatformIdentities, addAdmissionPolicy, celString, requireIdentities } from './admission';
 import { TENANT_LABEL } from './labels';
+import { listNames, requireNames } from './name-checks';
+import { refuseDuplicateObjects } from './unique-objects';
 
 export interface StoreReferenceGuardProps {
   /**
@@ -41,8 +43,14 @@ export class StoreReferenceGuard extends Construct {
 
   constructor(scope: Construct, id: string, props: StoreReferenceGuardProps) {
     super(scope, id);
+    refuseDuplicateObjects(this);
     requireIdentities(props.platformIdentities, 'StoreReferenceGuard: platformIdentities');
     this.name = props.name ?? 'central-secret-store-store-references';
+    requireNames('StoreReferenceGuard', [
+      ['name', this.name, 'dns1123Subdomain'],
+      ['centralNamespace', props.centralNamespace, 'dns1123Label'],
+      ...listNames('sharedStores', props.sharedStores, 'dns1123Subdomain'),
+    ]);
     const storeRefs = (field: string) => `object.spec.?${field}.orValue([]).filter(d, has(d.sourceRef) && has(d.sourceRef.storeRef)).map(d, d.sourceRef.storeRef.name)`;
     addAdmissionPolicy(this, {
       name: this.name,

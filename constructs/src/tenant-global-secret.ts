@@ -4,6 +4,8 @@ import { ClusterExternalSecret, type ClusterExternalSecretSpecExternalSecretSpec
 import { PRODUCT_LABELS, TENANT_LABEL } from './labels';
 import type { OperatorDelivery } from './operator-secret';
 import { type OwnSecretProps, ownSecretSpec } from './own-secret';
+import { requireNames } from './name-checks';
+import { refuseDuplicateObjects } from './unique-objects';
 
 export interface TenantGlobalSecretProps extends OwnSecretProps {
   /**
@@ -34,7 +36,12 @@ export class TenantGlobalSecret extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantGlobalSecretProps) {
     super(scope, id);
+    refuseDuplicateObjects(this);
     this.distributionName = props.distributionName ?? `${props.tenant}-${props.name}`;
+    requireNames(`TenantGlobalSecret ${props.name}`, [
+      ['distributionName', this.distributionName, 'dns1123Subdomain'],
+      ['operator.operator', props.operator?.operator, 'labelValue'],
+    ]);
     if (props.operator && props.secretType) {
       throw new Error(`TenantGlobalSecret ${props.name}: secretType and operator exclude each other; an operator's secret is Opaque`);
     }

@@ -1,7 +1,10 @@
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import { namespaceObject, roleBindingObject } from './core-objects';
 import { NAMESPACE_NAME_LABEL, PRODUCT_LABELS, REQUEST_LABEL_PREFIX, TENANT_LABEL, requestLabel } from './labels';
 import { identityNameProblem } from './identities';
+import { type ITenantOwnerRole, TenantOwnerRole } from './tenant-owner-role';
+import { listNames, mapNames, requireNames } from './name-checks';
+import { refuseDuplicateObjects } from './unique-objects';
 
 /** A group or user as the API server authenticates it. */
 export interface Subject {
@@ -32,10 +35,12 @@ export interface TenantNamespaceProps {
   readonly owners: readonly Subject[];
 
   /**
-   * ClusterRole granted to the owners, bound inside this namespace only.
-   * @default 'central-secret-store-tenant-owner'
+   * The ClusterRole granted to the owners, bound inside this namespace only: a TenantOwnerRole of this app, or
+   * one defined elsewhere by name (`TenantOwnerRole.fromRoleName`), which is then not emitted.
+   * @default - `TenantOwnerRole.of(this)`: the app's TenantOwnerRole, added with its defaults
+   *   (`central-secret-store-tenant-owner`) when the app has none
    */
-  readonly ownerClusterRole?: string;
+  readonly ownerRole?: ITenantOwnerRole;
 }
 
 /**
@@ -47,7 +52,14 @@ export class TenantNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantNamespaceProps) {
     super(scope, id);
+    refuseDuplicateObjects(this);
     this.name = props.name;
+    requireNames(`TenantNamespace ${props.name}`, [
+      ['name', props.name, 'dns1123Label'],
+      ['tenant', props.tenant, 'labelValue'],
+      ...listNames('requests', props.requests, 'dns1123Label'),
+      ...mapNames('label', props.labels),
+    ]);
     const setHere = (k: string) => k === TENANT_LABEL || k.startsWith(REQUEST_LABEL_PREFIX) || k === NAMESPACE_NAME_LABEL || k in PRODUCT_LABELS;
     const reserved = Object.keys(props.labels ?? {}).filter(setHere);
     if (reserved.length > 0) {
@@ -60,8 +72,9 @@ export class TenantNamespace extends Construct {
     });
     if (refused.length > 0) throw new Error(`TenantNamespace ${props.name}: ${refused.join('; ')}`);
     const requests = [...(props.requests ?? [])].sort();
+    const ownerRole = props.ownerRole ?? TenantOwnerRole.of(this);
 
-    new k8s.KubeNamespace(this, 'Resource', {
+    namespaceObject(this, 'Resource', {
       metadata: {
         name: props.name,
         labels: {
@@ -74,9 +87,9 @@ export class TenantNamespace extends Construct {
       },
     });
 
-    new k8s.KubeRoleBinding(this, 'Owners', {
+    roleBindingObject(this, 'Owners', {
       metadata: { name: 'tenant-owners', namespace: props.name, labels: { ...PRODUCT_LABELS, [TENANT_LABEL]: props.tenant } },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: props.ownerClusterRole ?? 'central-secret-store-tenant-owner' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: ownerRole.name },
       subjects: props.owners.map((o) => ({ kind: o.kind, name: o.name, apiGroup: 'rbac.authorization.k8s.io' })),
     });
   }

@@ -6,7 +6,9 @@ import {
   type ClusterSecretStoreSpecConditions,
 } from './imports/external-secrets.io';
 import { PRODUCT_LABELS } from './labels';
+import { nameProblems } from './name-checks';
 import { type ISecretStore, clusterSecretStoreNamed } from './secret-store';
+import { refuseDuplicateObjects } from './unique-objects';
 
 /**
  * Kubernetes auth: ESO requests a token of a ServiceAccount for `audiences` and exchanges it for a Vault token
@@ -100,6 +102,7 @@ export class VaultStore extends Construct implements ISecretStore {
 
   constructor(scope: Construct, id: string, props: VaultStoreProps) {
     super(scope, id);
+    refuseDuplicateObjects(this);
     const problems = vaultStoreProblems(props);
     if (problems.length > 0) throw new Error(`VaultStore ${props.name}: ${problems.join('; ')}`);
     this.storeName = props.name;
@@ -134,8 +137,12 @@ export class VaultStore extends Construct implements ISecretStore {
 }
 
 function vaultStoreProblems(props: VaultStoreProps): string[] {
-  const problems: string[] = [];
   const { auth } = props;
+  const problems = nameProblems([
+    ['name', props.name, 'dns1123Subdomain'],
+    ['auth.serviceAccount.name', auth.serviceAccount?.name, 'dns1123Subdomain'],
+    ['auth.serviceAccount.namespace', auth.serviceAccount?.namespace, 'dns1123Label'],
+  ]);
   if (props.conditions.length === 0) problems.push('conditions must name the namespaces that may read through the store');
   if (!/^https:\/\/[^/?#\s]+\/?$/.test(props.server)) {
     problems.push(`server must look like https://vault.example.com:8200 (https: ESO sends a ServiceAccount token to log in), got "${props.server}"`);

@@ -1,8 +1,10 @@
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import { roleBindingObject, roleObject } from './core-objects';
 import { ExternalSecret } from './imports/external-secrets.io';
 import { PRODUCT_LABELS, TENANT_LABEL } from './labels';
 import { type OwnSecretProps, ownSecretSpec } from './own-secret';
+import { requireNames } from './name-checks';
+import { refuseDuplicateObjects } from './unique-objects';
 
 export interface WorkloadSecretProps extends OwnSecretProps {
   /** Namespace of the workload. */
@@ -28,6 +30,12 @@ export interface WorkloadSecretProps extends OwnSecretProps {
 export class WorkloadSecret extends Construct {
   constructor(scope: Construct, id: string, props: WorkloadSecretProps) {
     super(scope, id);
+    refuseDuplicateObjects(this);
+    requireNames(`WorkloadSecret ${props.name}`, [
+      ['namespace', props.namespace, 'dns1123Label'],
+      ['serviceAccount', props.serviceAccount, 'dns1123Subdomain'],
+      ['readerName', props.readerName, 'rbacName'],
+    ]);
     const expectedPath = `/ns/${props.namespace}/sa/${props.serviceAccount}`;
     if (!/^spiffe:\/\/[^/]+\//.test(props.spiffeId) || !props.spiffeId.endsWith(expectedPath)) {
       throw new Error(`WorkloadSecret ${props.name}: spiffeId "${props.spiffeId}" must name this workload: spiffe://<trust domain>${expectedPath}`);
@@ -38,11 +46,11 @@ export class WorkloadSecret extends Construct {
       spec: ownSecretSpec('WorkloadSecret', props, { kind: 'workload', secretType: 'Opaque', spiffeId: props.spiffeId }),
     });
     const name = props.readerName ?? `read-${props.name}`;
-    new k8s.KubeRole(this, 'Reader', {
+    roleObject(this, 'Reader', {
       metadata: { name, namespace: props.namespace, labels },
       rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [props.name], verbs: ['get', 'watch'] }],
     });
-    new k8s.KubeRoleBinding(this, 'ReaderBinding', {
+    roleBindingObject(this, 'ReaderBinding', {
       metadata: { name, namespace: props.namespace, labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
       subjects: [{ kind: 'ServiceAccount', name: props.serviceAccount, namespace: props.namespace, apiGroup: '' }],

@@ -2,7 +2,7 @@
  * `npm run report`: writes the page (the same bytes every time), or its data as JSON, and refuses an invalid
  * catalogue with its errors and exit code 2. What the page shows is tested in a browser (test/report).
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT } from '../../cli/exit-codes';
@@ -15,12 +15,12 @@ const report = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'c
 describe('npm run report', () => {
   const out = tempDir('css-report-');
 
-  test('writes one self-contained page of the example, byte-identical across runs', () => {
-    const first = report('--out', join(out, 'a.html'));
+  test('writes one self-contained page of the example, byte-identical across runs at one --now', () => {
+    const first = report('--now', '2026-12-04T10:30:00Z', '--out', join(out, 'a.html'));
     expect(first.stderr).toBe('');
     expect(first.stdout).toMatch(/^report: wrote .*a\.html \([\d,]+ bytes\): 4 tenants, 15 namespaces, 8 credentials, 4 clusters\n$/);
     expect(first.status).toBe(EXIT.ok);
-    expect(report('--out', join(out, 'b.html')).status).toBe(EXIT.ok);
+    expect(report('--now', '2026-12-04T10:30:00Z', '--out', join(out, 'b.html')).status).toBe(EXIT.ok);
     const page = readFileSync(join(out, 'a.html'), 'utf8');
     expect(readFileSync(join(out, 'b.html'), 'utf8')).toBe(page);
     expect(page).toMatch(/^<!doctype html>/);
@@ -43,10 +43,29 @@ describe('npm run report', () => {
         { credential: 'ghcr-pull', formats: ['dockerconfigjson', 'kargo'], pullSecretOf: [] },
       ],
       ownSecrets: [
-        { name: 'indexer-identity', global: false, serviceAccount: 'indexer', vaultSecrets: ['search--indexer-client-key'] },
-        { name: 'search-opensearch', global: true, serviceAccount: null, vaultSecrets: ['search--opensearch-password'] },
+        { name: 'indexer-identity', global: false, serviceAccount: 'indexer', backend: 'keyVault', vaultSecrets: ['search--indexer-client-key'] },
+        { name: 'search-opensearch', global: true, serviceAccount: null, backend: 'keyVault', vaultSecrets: ['search--opensearch-password'] },
       ],
     });
+  });
+
+  test('states when it was generated and the commit of the catalogue\'s repository; --now and --commit fix them', () => {
+    const data = (...args: string[]) => {
+      const file = join(out, `source-${args.join('-').replace(/[^a-z0-9]+/gi, '-')}.json`);
+      const result = report('--json', '--out', file, ...args);
+      expect(result.stderr).toBe('');
+      return JSON.parse(readFileSync(file, 'utf8'));
+    };
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const example = data('--now', '2026-12-04T10:30:00Z');
+    expect(example).toMatchObject({ generatedAt: '2026-12-04T10:30:00.000Z', commit: head });
+    expect(typeof example.uncommittedChanges).toBe('boolean');
+    // A catalogue folder outside any repository has no commit.
+    expect(data('--catalogue', writeFixture(validFixture()), '--now', '2026-12-04T10:30:00Z')).toMatchObject({ commit: null, uncommittedChanges: false });
+    expect(data('--commit', 'abc1234')).toMatchObject({ commit: 'abc1234', uncommittedChanges: false });
+    expect(data('--commit', 'none').commit).toBeNull();
+    const before = Date.now();
+    expect(Date.parse(data().generatedAt)).toBeGreaterThanOrEqual(before - 1000);
   });
 
   test('--json: the ServiceAccounts that pull with a credential', () => {

@@ -31,6 +31,32 @@ describe('TenantNamespace', () => {
     ]);
   });
 
+  test('the owner role a RoleBinding names is emitted: the app\'s TenantOwnerRole, added once when there is none', () => {
+    const alone = synthConstructs((s) => {
+      new TenantNamespace(s, 'web', { name: 'web', tenant: 'checkout', owners: [{ kind: 'Group', name: 'checkout-admins' }] });
+      new TenantNamespace(s, 'api', { name: 'api', tenant: 'checkout', owners: [{ kind: 'Group', name: 'checkout-admins' }] });
+    });
+    expect(alone.filter((o) => o.kind === 'ClusterRole').map((o) => o.metadata.name)).toEqual(['central-secret-store-tenant-owner']);
+    expect(alone.filter((o) => o.kind === 'RoleBinding').map((o: any) => o.roleRef.name)).toEqual(['central-secret-store-tenant-owner', 'central-secret-store-tenant-owner']);
+
+    const named = synthConstructs((s) => {
+      new TenantOwnerRole(s, 'role', { name: 'checkout-owner' });
+      new TenantNamespace(s, 'web', { name: 'web', tenant: 'checkout', owners: [{ kind: 'Group', name: 'checkout-admins' }] });
+    });
+    expect(named.filter((o) => o.kind === 'ClusterRole').map((o) => o.metadata.name)).toEqual(['checkout-owner']);
+    expect(findObject(named, 'RoleBinding', 'tenant-owners').roleRef.name).toBe('checkout-owner');
+  });
+
+  test('an owner role defined elsewhere is named by reference, and then not emitted', () => {
+    const objects = synthConstructs((s) => {
+      const ownerRole = TenantOwnerRole.fromRoleName('platform-tenant-owner');
+      new TenantNamespace(s, 'web', { name: 'web', tenant: 'checkout', owners: [{ kind: 'Group', name: 'checkout-admins' }], ownerRole });
+    });
+    expect(objects.filter((o) => o.kind === 'ClusterRole')).toEqual([]);
+    expect(findObject(objects, 'RoleBinding', 'tenant-owners').roleRef.name).toBe('platform-tenant-owner');
+    expect(() => TenantOwnerRole.fromRoleName('a/b')).toThrow(/TenantOwnerRole.fromRoleName: name "a\/b" must be an RBAC name/);
+  });
+
   test('labels the construct sets itself cannot be set by hand', () => {
     const withLabels = (labels: Record<string, string>) => () =>
       synthConstructs((s) => new TenantNamespace(s, 'ns', { name: 'x', tenant: 't', labels, owners: [{ kind: 'User', name: 'u' }] }));

@@ -60,6 +60,8 @@ describe('the packed construct library', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
       'ClusterExternalSecret/ghcr-pull-dockerconfigjson',
       'ClusterExternalSecret/ghcr-pull-kargo',
+      // The owner role the namespace's RoleBinding names, added by TenantNamespace since the app adds none.
+      'ClusterRole/central-secret-store-tenant-owner',
       'ClusterSecretStore/central-ghcr-pull',
       'ExternalSecret/ghcr-pull',
       'Namespace/central-secret-store',

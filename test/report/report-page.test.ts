@@ -4,13 +4,15 @@
  * nothing and holds only names, and prints its size and render and filter times at 150 tenants and 2,000
  * namespaces (printed, never asserted: timings depend on the machine). Screenshots go to test-artifacts/.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { writeCatalogue } from '../../bench/generate-catalogue';
-import { reportData } from '../../cli/report-data';
+import { type ReportSource, reportData } from '../../cli/report-data';
 import { reportPage } from '../../cli/report-page';
 import { type Catalogue, formatsOf, loadCatalogue, ownSecretsOf, parseVaultReference, tenantSpaceOf } from '../../tenants/lib';
+import { vaultFixture, writeFixture } from '../support/fixture-catalogue';
 import { tempDir } from '../support/temp-dir';
 
 /** Debian's Chromium (.ci/run installs it); CSS_CHROMIUM points at another Chromium-based browser, such as a CI image's Chrome. */
@@ -31,12 +33,19 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
+/** Debian's poppler-utils (.ci/run installs it), to read back the text of a printed page. */
+const PDFTOTEXT = '/usr/bin/pdftotext';
+
+/** A fixed generation time and commit, so that pages are the same on every run. */
+const SOURCE: ReportSource = { generatedAt: new Date('2026-12-04T10:30:00Z'), commit: '0123456789abcdef0123456789abcdef01234567', uncommittedChanges: false };
+
 /** Writes the report of a catalogue to test-artifacts/ and opens it; fails on any request beyond the file or any script error. */
-async function openReport(catalogue: Catalogue, name: string): Promise<{ page: Page; html: string; problems: string[] }> {
-  const html = reportPage(reportData(catalogue, name));
+async function openReport(catalogue: Catalogue, name: string, viewport?: { width: number; height: number }): Promise<{ page: Page; html: string; problems: string[] }> {
+  const html = reportPage(reportData(catalogue, name, SOURCE));
   const file = join(ARTIFACTS, `${name}.html`);
   writeFileSync(file, html);
   const page = await browser.newPage();
+  if (viewport) await page.setViewportSize(viewport);
   const problems: string[] = [];
   page.on('request', (request) => {
     if (request.url() !== `file://${file}`) problems.push(`request: ${request.url()}`);
@@ -90,7 +99,8 @@ function embeddedData(html: string): { strings: Set<string>; keys: Set<string> }
  * secret's Vault references as `<the tenant's space>/<path>#<field>`).
  */
 function catalogueStrings(catalogue: Catalogue, label: string): Set<string> {
-  const strings = new Set<string>([label, '']);
+  // Besides names: where the report came from, and each own secret's backend (the environment's field name).
+  const strings = new Set<string>([label, '', SOURCE.generatedAt.toISOString(), SOURCE.commit!, 'keyVault', 'vault']);
   const walk = (value: unknown): void => {
     if (typeof value === 'string') strings.add(value);
     else if (value && typeof value === 'object') Object.values(value).forEach(walk);
@@ -110,7 +120,7 @@ function catalogueStrings(catalogue: Catalogue, label: string): Set<string> {
   return strings;
 }
 
-const DATA_FIELDS = ['catalogue', 'clusters', 'credentials', 'tenants', 'namespaces', 'name', 'environment', 'kind', 'description', 'allowedTenants', 'formats', 'owners', 'cluster', 'tenant', 'credential', 'ownSecrets', 'global', 'serviceAccount', 'vaultSecrets', 'pullSecretOf'];
+const DATA_FIELDS = ['catalogue', 'clusters', 'credentials', 'tenants', 'namespaces', 'name', 'environment', 'kind', 'description', 'allowedTenants', 'formats', 'owners', 'cluster', 'tenant', 'credential', 'ownSecrets', 'global', 'serviceAccount', 'vaultSecrets', 'pullSecretOf', 'backend', 'generatedAt', 'commit', 'uncommittedChanges'];
 
 describe('access report page in Chromium', () => {
   test('the example: who has what, a filter by credential, a search, a click on the matrix', async () => {
@@ -122,7 +132,9 @@ describe('access report page in Chromium', () => {
     expect(rows).toContain(
       'aks-weu-prod payments payments-api acr-pull as dockerconfigjson, pull secret of ServiceAccount default datadog-api as opaque entra-oauth-client as oauth ' +
         'ghcr-pull as dockerconfigjson, kargo, pull secret of ServiceAccount default, settlement-worker wildcard-tls as mapping, tls ' +
-        'payments-feature-flags (global), any reader of Secrets here postgres, any reader of Secrets here settlement-signing-key, ServiceAccount settlement-worker only',
+        'payments-feature-flags (global), any reader of Secrets here Azure Key Vault: payments--feature-flags ' +
+        'postgres, any reader of Secrets here Azure Key Vault: payments--postgres-password, payments--postgres-username ' +
+        'settlement-signing-key, ServiceAccount settlement-worker only Azure Key Vault: payments--settlement-signing-key',
     );
     const matrixRow = async (tenant: string) => (await page.locator('#matrix tbody tr', { has: page.locator(`th:text-is("${tenant}")`) }).innerText()).split('\t').map((c) => c.trim());
     await expect(page.locator('#matrix thead th').allInnerTexts()).resolves.toEqual(['tenant', ...catalogue.credentials.map((c) => c.name)]);
@@ -156,7 +168,7 @@ describe('access report page in Chromium', () => {
 
   test('the page holds only names from the catalogue, in the fields of the report data, never a value', () => {
     const catalogue = loadCatalogue();
-    const { strings, keys } = embeddedData(reportPage(reportData(catalogue, 'tenants')));
+    const { strings, keys } = embeddedData(reportPage(reportData(catalogue, 'tenants', SOURCE)));
     const known = catalogueStrings(catalogue, 'tenants');
     expect([...strings].filter((s) => !known.has(s))).toEqual([]);
     expect([...keys].filter((k) => !DATA_FIELDS.includes(k))).toEqual([]);
@@ -216,6 +228,126 @@ describe('access report page in Chromium', () => {
     const { strings } = embeddedData(html);
     const known = catalogueStrings(catalogue, 'access-report-150-tenants');
     expect([...strings].filter((s) => !known.has(s))).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('access report page fit for sign-off', () => {
+  const fixture = () => loadCatalogue(writeFixture(vaultFixture()));
+
+  test('says where it comes from, labels each vault reference by its backend, and shows owners and references as text', async () => {
+    const { page, problems } = await openReport(fixture(), 'access-report-fixture');
+    await expect(page.textContent('header .source')).resolves.toBe('Generated 2026-12-04 10:30 UTC from commit 0123456789ab of the catalogue\'s repository.');
+    const rows = await rowTexts(page);
+    expect(rows).toEqual([
+      'c1 alpha alpha-app registry as dockerconfigjson db, any reader of Secrets here Azure Key Vault: alpha--db-password signing, ServiceAccount signer only Azure Key Vault: alpha--signing-key',
+      'v1 alpha alpha-lab registry as dockerconfigjson db, any reader of Secrets here HashiCorp Vault: css-tenant-alpha/db#pw, css-tenant-alpha/db#username flags (global), any reader of Secrets here HashiCorp Vault: css-tenant-alpha/app/flags#json',
+      'v2 alpha alpha-lab registry as dockerconfigjson',
+      'c1 beta beta-app',
+      'v1 beta beta-lab',
+    ]);
+    // Visible as text, not in a tooltip.
+    await expect(page.locator('#namespaces-body .refs', { hasText: 'HashiCorp Vault: css-tenant-alpha/app/flags#json' }).isVisible()).resolves.toBe(true);
+    await expect(page.locator('#tenants tbody tr').allInnerTexts()).resolves.toEqual(['alpha\tGroup alpha-admins\t', 'beta\tUser beta@example.com\t']);
+    await page.selectOption('#tenant', 'beta');
+    await expect(page.locator('#tenants tbody tr:not([hidden])').allInnerTexts()).resolves.toEqual(['beta\tUser beta@example.com\t']);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test('a catalogue outside git, or with uncommitted changes, says so', () => {
+    const catalogue = fixture();
+    expect(reportPage(reportData(catalogue, 'x', { generatedAt: SOURCE.generatedAt, commit: null, uncommittedChanges: false }))).toContain(
+      '<p class="source">Generated 2026-12-04 10:30 UTC from a catalogue folder outside git.</p>',
+    );
+    expect(reportPage(reportData(catalogue, 'x', { ...SOURCE, uncommittedChanges: true }))).toContain(
+      '<p class="source">Generated 2026-12-04 10:30 UTC from commit <code>0123456789ab</code> of the catalogue\'s repository, with uncommitted changes to the catalogue.</p>',
+    );
+  });
+
+  test('printed, it shows every namespace row, not only those of an inner scroller', async () => {
+    if (!existsSync(PDFTOTEXT)) throw new Error(`${PDFTOTEXT} is missing: install Debian's poppler-utils (apt-get install -y poppler-utils), as .ci/run does`);
+    const dir = tempDir('css-report-print-');
+    writeCatalogue(dir, { clusters: 3, tenants: 6, namespaces: 40, credentials: 4 });
+    const { page, problems } = await openReport(loadCatalogue(dir), 'access-report-print');
+    const names = (await rowTexts(page)).map((r) => r.split(' ')[2]);
+    expect(names).toHaveLength(40);
+    const pdf = join(ARTIFACTS, 'access-report-print.pdf');
+    await page.pdf({ path: pdf, format: 'A4', printBackground: true });
+    const text = execFileSync(PDFTOTEXT, ['-layout', pdf, '-'], { encoding: 'utf8' });
+    expect(names.filter((name) => !new RegExp(`(^|\\s)${name}(\\s|$)`, 'm').test(text))).toEqual([]);
+    // Controls make no sense on paper.
+    expect(text).not.toContain('Reset');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test('at 420 px wide nothing in the header, the controls or the namespace table\'s head overlaps, collapses or leaves the screen', async () => {
+    const { page, problems } = await openReport(fixture(), 'access-report-420px', { width: 420, height: 860 });
+    await page.screenshot({ path: join(ARTIFACTS, 'access-report-420px.png'), fullPage: true });
+    const boxes = await page.locator('header > *, .controls > *, #namespaces .head > *, #namespaces-body .row:first-child > *').evaluateAll((elements) =>
+      elements.map((e) => {
+        const r = e.getBoundingClientRect();
+        const what = `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${e.className ? `.${e.className}` : ''} "${(e.textContent ?? '').slice(0, 30)}"`;
+        return { what, left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width, height: r.height, head: e.getAttribute('role') === 'columnheader' };
+      }),
+    );
+    expect(boxes.filter((b) => b.width === 0).map((b) => b.what)).toEqual([]);
+    expect(boxes.filter((b) => b.left < 0 || b.right > 420).map((b) => b.what)).toEqual([]);
+    // A column head squeezed to a letter a line is collapsed: each stays within two lines.
+    expect(boxes.filter((b) => b.head && b.height > 48).map((b) => `${b.what}: ${b.height}px tall`)).toEqual([]);
+    const overlapping = boxes.flatMap((a, i) =>
+      boxes.slice(i + 1).filter((b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5).map((b) => `${a.what} and ${b.what}`),
+    );
+    expect(overlapping).toEqual([]);
+    await expect(page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(420);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test('filters are kept in the URL and restored on reload', async () => {
+    const { page, problems } = await openReport(fixture(), 'access-report-url');
+    await page.selectOption('#tenant', 'alpha');
+    await page.selectOption('#cluster', 'v1');
+    await page.fill('#search', 'flags json');
+    await page.fill('#search', 'flags');
+    // Read in the page: Playwright's page.url() learns of replaceState a moment later.
+    const hash = () => page.evaluate(() => (globalThis as any).location.hash);
+    await expect(hash()).resolves.toBe('#tenant=alpha&cluster=v1&q=flags');
+    await page.reload();
+    await page.waitForFunction(() => performance.getEntriesByName('report-rendered').length > 0);
+    await expect(page.inputValue('#tenant')).resolves.toBe('alpha');
+    await expect(page.inputValue('#cluster')).resolves.toBe('v1');
+    await expect(page.inputValue('#search')).resolves.toBe('flags');
+    await expect(page.inputValue('#credential')).resolves.toBe('');
+    await expect(page.textContent('#count')).resolves.toBe('1 of 5 namespaces');
+    await page.click('#reset');
+    await expect(hash()).resolves.toBe('');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test('exports the shown namespace rows as CSV, without the network', async () => {
+    const { page, problems } = await openReport(fixture(), 'access-report-csv');
+    const csv = async () => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#csv')]);
+      expect(download.suggestedFilename()).toBe('access-report-csv-namespaces.csv');
+      return readFileSync((await download.path())!, 'utf8');
+    };
+    expect(await csv()).toBe(
+      [
+        'cluster,tenant,namespace,shared credentials,own secrets',
+        'c1,alpha,alpha-app,registry as dockerconfigjson,"db, any reader of Secrets here, Azure Key Vault: alpha--db-password; signing, ServiceAccount signer only, Azure Key Vault: alpha--signing-key"',
+        'v1,alpha,alpha-lab,registry as dockerconfigjson,"db, any reader of Secrets here, HashiCorp Vault: css-tenant-alpha/db#pw, css-tenant-alpha/db#username; flags (global), any reader of Secrets here, HashiCorp Vault: css-tenant-alpha/app/flags#json"',
+        'v2,alpha,alpha-lab,registry as dockerconfigjson,',
+        'c1,beta,beta-app,,',
+        'v1,beta,beta-lab,,',
+        '',
+      ].join('\r\n'),
+    );
+    await page.selectOption('#tenant', 'beta');
+    expect(await csv()).toBe(['cluster,tenant,namespace,shared credentials,own secrets', 'c1,beta,beta-app,,', 'v1,beta,beta-lab,,', ''].join('\r\n'));
     expect(problems).toEqual([]);
     await page.close();
   });
