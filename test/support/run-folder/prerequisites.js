@@ -20,6 +20,7 @@ function missingPrerequisites(env = process.env) {
   if (!runs(promtool, ['--version'])) missing.push(`promtool (${promtool}): apt-get install prometheus, or set CSS_PROMTOOL`);
   const chromium = env.CSS_CHROMIUM ?? '/usr/bin/chromium';
   if (!existsSync(chromium)) missing.push(`Chromium (${chromium}): apt-get install chromium, or set CSS_CHROMIUM`);
+  if (!existsSync('/usr/bin/pdftotext')) missing.push('pdftotext (/usr/bin/pdftotext): apt-get install poppler-utils');
   const crds = env.CSS_ESO_CRDS ?? join(ROOT, '..', 'shared', 'schemas', 'external-secrets');
   if (!existsSync(crds)) missing.push(`ESO's CRDs (${crds}): put ESO 2.9.0's CRDs there, or set CSS_ESO_CRDS`);
   return missing;
