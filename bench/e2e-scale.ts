@@ -136,6 +136,7 @@ async function main(): Promise<void> {
     const result = await rotate(operations, { credential: 'rotation', deadlineMs: 30 * 60 * 1000 });
     if (!result.ok) throw new Error(`rotate at ${size} namespaces: ${JSON.stringify(result.lagging.slice(0, 5))}`);
     rows.push({ ...row, rotateSeconds: since(t) });
+    log(`${size} namespaces: ${JSON.stringify(rows.at(-1))}`);
   }
 
   log(`a vault outage of ${OUTAGE_SECONDS} s, left to ESO`);
