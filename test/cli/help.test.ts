@@ -17,12 +17,13 @@ describe('central-secret-store', () => {
       .filter((l) => /^  \S/.test(l))
       .map((l) => l.trim().split(/\s+/)[0])
       .filter((c) => c !== 'help');
-    expect(commands).toEqual(['synth', 'plan', 'report', 'schema', 'release-finalizers', 'rotate', 'recover', 'canary']);
+    expect(commands).toEqual(['init', 'synth', 'plan', 'report', 'schema', 'release-finalizers', 'rotate', 'recover', 'canary']);
     expect(help.stdout).toContain('Exit codes:\n  0  done; for plan, access does not widen and no deployer changes\n');
     expect(help.stdout).toContain('  4  rotate, recover, canary: the deadline passed with something lagging\n');
   });
 
   test.each([
+    ['init', ['<folder>', 'new or empty folder']],
     ['synth', ['--catalogue <dir>', '--out <path>', '--json', '--expiry-warning-days <days>', '--now <timestamp>']],
     ['plan', ['--base <ref|dir>', '--catalogue <dir>', '--out <path>', '--json', '--expiry-warning-days <days>', '--now <timestamp>', 'Exit codes:']],
     ['report', ['--catalogue <dir>', '--out <path>', '--json']],
