@@ -36,3 +36,7 @@ export const expiryWarningDaysOption = () =>
       if (!/^\d+$/.test(text)) throw new InvalidArgumentError(`"${text}" is not a whole number of days`);
       return Number(text);
     });
+
+/** `--github`: catalogue errors and warnings as GitHub Actions annotations too (diagnostics.ts). */
+export const githubOption = () =>
+  new Option('--github', 'also print catalogue errors and warnings as GitHub Actions annotations (::error file=…,line=…::…) on stdout').default(undefined, 'when GITHUB_ACTIONS=true, unless --json');

@@ -6,17 +6,19 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { CatalogueError } from '../../tenants/lib';
+import { CatalogueError, catalogueWarnings } from '../../tenants/lib';
 import { planAccess } from '../access-plan';
 import { type LoadedCatalogue, catalogueErrorsText, loadCatalogueAt, loadCatalogueFolder } from '../catalogue-source';
+import { annotating, diagnosticsOf, printAnnotations } from '../diagnostics';
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes';
-import { catalogueOption, expiryWarningDaysOption, jsonOption, nowOption, outOption } from '../options';
+import { catalogueOption, expiryWarningDaysOption, githubOption, jsonOption, nowOption, outOption } from '../options';
 import { planMarkdown } from '../plan-markdown';
 
 interface PlanOptions {
   readonly base: string;
   readonly catalogue: string;
   readonly json: boolean;
+  readonly github?: boolean;
   readonly out?: string;
   readonly expiryWarningDays: number;
   readonly now?: Date;
@@ -27,7 +29,8 @@ export function planCommand(): Command {
     .description('Who gains or loses which secret, where: compare the catalogue with a base (a git ref or a folder)')
     .addOption(new Option('-b, --base <ref|dir>', 'the catalogue before the change: a folder if one exists there, else the same catalogue folder at this git ref (origin/main)').makeOptionMandatory())
     .addOption(catalogueOption())
-    .addOption(jsonOption('the plan as JSON instead of Markdown'))
+    .addOption(jsonOption('the plan as JSON instead of Markdown, with every catalogue error and warning (diagnostics)'))
+    .addOption(githubOption())
     .addOption(outOption('write the plan to this file instead of standard output'))
     .addOption(expiryWarningDaysOption())
     .addOption(nowOption())
@@ -41,7 +44,15 @@ function plan(options: PlanOptions): number {
   // Both are loaded before either is judged, so that the errors of both are printed at once.
   const base = load('the base catalogue', () => loadCatalogueAt(options.base, options.catalogue));
   const head = load('the catalogue', () => loadCatalogueFolder(options.catalogue));
-  if (base instanceof CatalogueError || head instanceof CatalogueError) return EXIT.invalidCatalogue;
+  if (base instanceof CatalogueError || head instanceof CatalogueError) {
+    const diagnostics = diagnosticsOf([base, head].flatMap((loaded) => (loaded instanceof CatalogueError ? loaded.issues : [])));
+    if (options.json) console.log(JSON.stringify({ diagnostics }, null, 2));
+    else if (annotating(options)) printAnnotations(diagnostics);
+    return EXIT.invalidCatalogue;
+  }
+  // The head's warnings, the catalogue the change makes: the base's were the base's to fix.
+  const diagnostics = diagnosticsOf([], catalogueWarnings(head.catalogue));
+  if (annotating(options)) printAnnotations(diagnostics);
 
   const accessPlan = planAccess(base.catalogue, head.catalogue, {
     baseLabel: base.label,
@@ -49,7 +60,7 @@ function plan(options: PlanOptions): number {
     now: options.now ?? new Date(),
     expiringWithinDays: options.expiryWarningDays,
   });
-  const text = options.json ? `${JSON.stringify(accessPlan, null, 2)}\n` : planMarkdown(accessPlan);
+  const text = options.json ? `${JSON.stringify({ diagnostics, ...accessPlan }, null, 2)}\n` : planMarkdown(accessPlan);
   if (options.out) {
     writeFileSync(options.out, text);
     const security = accessPlan.securityChanges.length > 0 ? `, ${accessPlan.securityChanges.length} security ${accessPlan.securityChanges.length === 1 ? 'change' : 'changes'}` : '';
