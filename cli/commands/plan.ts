@@ -4,7 +4,6 @@
  * The exit code says whether access widened (EXIT), so a repository can require a security review for exactly
  * those changes.
  */
-import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { CatalogueError, catalogueWarnings } from '../../tenants/lib';
 import { planAccess } from '../access-plan';
@@ -12,6 +11,7 @@ import { type LoadedCatalogue, catalogueErrorsText, loadCatalogueAt, loadCatalog
 import { annotating, diagnosticsOf, printAnnotations } from '../diagnostics';
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes';
 import { catalogueOption, expiryWarningDaysOption, githubOption, jsonOption, nowOption, outOption } from '../options';
+import { OutputFileError, checkOutputFile, writeOutputFile } from '../output-file';
 import { planMarkdown } from '../plan-markdown';
 
 interface PlanOptions {
@@ -20,6 +20,7 @@ interface PlanOptions {
   readonly json: boolean;
   readonly github?: boolean;
   readonly out?: string;
+  readonly force: boolean;
   readonly expiryWarningDays: number;
   readonly now?: Date;
 }
@@ -31,7 +32,8 @@ export function planCommand(): Command {
     .addOption(catalogueOption())
     .addOption(jsonOption('the plan as JSON instead of Markdown, with every catalogue error and warning (diagnostics)'))
     .addOption(githubOption())
-    .addOption(outOption('write the plan to this file instead of standard output'))
+    .addOption(outOption('write the plan to this file instead of standard output: a new file, or a plan written before'))
+    .addOption(new Option('--force', 'overwrite the --out file even if it is not a plan').default(false))
     .addOption(expiryWarningDaysOption())
     .addOption(nowOption())
     .addHelpText('after', `\n${EXIT_CODES_HELP}`)
@@ -41,6 +43,8 @@ export function planCommand(): Command {
 }
 
 function plan(options: PlanOptions): number {
+  // The output path first: a path that cannot take the plan is refused before anything is loaded or printed.
+  if (options.out) checkOutput(() => checkOutputFile(options.out!, { force: options.force, ours: isPlan, what: 'a plan', suggestion: 'access-plan.md' }));
   // Both are loaded before either is judged, so that the errors of both are printed at once.
   const base = load('the base catalogue', () => loadCatalogueAt(options.base, options.catalogue));
   const head = load('the catalogue', () => loadCatalogueFolder(options.catalogue));
@@ -62,7 +66,7 @@ function plan(options: PlanOptions): number {
   });
   const text = options.json ? `${JSON.stringify({ diagnostics, ...accessPlan }, null, 2)}\n` : planMarkdown(accessPlan);
   if (options.out) {
-    writeFileSync(options.out, text);
+    checkOutput(() => writeOutputFile(options.out!, text));
     const security = accessPlan.securityChanges.length > 0 ? `, ${accessPlan.securityChanges.length} security ${accessPlan.securityChanges.length === 1 ? 'change' : 'changes'}` : '';
     console.log(`plan: wrote ${options.out}: access ${accessPlan.widened ? 'widens' : 'does not widen'} (${accessPlan.added.length} added, ${accessPlan.removed.length} removed${security})`);
   } else {
@@ -79,5 +83,26 @@ function load(which: string, read: () => LoadedCatalogue): LoadedCatalogue | Cat
     if (!(error instanceof CatalogueError)) throw error;
     console.error(`plan: ${catalogueErrorsText(which, error)}`);
     return error;
+  }
+}
+
+/** Output problems as the command's own error (exit 1), prefixed with its name. */
+function checkOutput(check: () => void): void {
+  try {
+    check();
+  } catch (error) {
+    if (error instanceof OutputFileError) throw new Error(`plan: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Whether a file's text is a plan this command wrote: its Markdown, or its JSON. */
+function isPlan(text: string): boolean {
+  if (text.startsWith('## Access plan')) return true;
+  try {
+    const json = JSON.parse(text);
+    return typeof json === 'object' && json !== null && typeof json.widened === 'boolean' && Array.isArray(json.added) && Array.isArray(json.removed);
+  } catch {
+    return false;
   }
 }

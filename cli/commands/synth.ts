@@ -9,7 +9,7 @@ import { type Diagnostic, annotating, diagnosticsOf, printAnnotations } from '..
 import { EXIT } from '../exit-codes';
 import { catalogueOption, expiryWarningDaysOption, githubOption, jsonOption, nowOption, outOption } from '../options';
 import { OutputFolderError } from '../output-folder';
-import { writeManifests } from '../write-manifests';
+import { checkManifestsFolder, writeManifests } from '../write-manifests';
 
 interface SynthOptions {
   readonly catalogue: string;
@@ -38,6 +38,14 @@ export function synthCommand(): Command {
 
 function synth(options: SynthOptions): number {
   const started = process.hrtime.bigint();
+  // The output folder first: one that would be refused is refused before anything is synthesized or printed.
+  try {
+    checkManifestsFolder(options.out);
+  } catch (error) {
+    if (!(error instanceof OutputFolderError)) throw error;
+    console.error(`synth: nothing was written: ${error.message}`);
+    return EXIT.error;
+  }
   let catalogue;
   try {
     catalogue = loadCatalogue(options.catalogue);
