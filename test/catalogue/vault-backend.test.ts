@@ -116,7 +116,7 @@ describe('Vault rules, each with file, line, field path and reason', () => {
     // The field is missing, so the line is the credential's own.
     expect(missing[0].text).toBe('  - name: registry');
     const keys = issuesOf((f) => (f.credentials.credentials[0].vault = { username: 'registry' }));
-    expect(keys.map((i) => `${i.path}: ${i.message}`)).toEqual(['credentials[0].vault.password: Invalid input: expected string, received undefined']);
+    expect(keys.map((i) => `${i.path}: ${i.message}`)).toEqual(['credentials[0].vault.password: missing field "password" (text)']);
     expect(keys[0].text).toBe('    vault:');
     const mountPrefixed = issuesOf((f) => (f.credentials.credentials[0].vault = { username: 'css-shared/registry', password: 'registry' }));
     expect(mountPrefixed.map((i) => `${i.path}: ${i.message}`)).toEqual([
