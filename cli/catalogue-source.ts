@@ -3,18 +3,21 @@
  * ref (`origin/main`), extracted into a temporary folder and loaded from there like any other.
  *
  * TypeScript tenant files import the product's library relative to the catalogue (`../lib/define`), so the
- * extraction keeps repository paths: the catalogue folder and, at the same ref, the library and the
- * constructs' pure modules it imports, and a link to the repository's node_modules for the packages they
- * import.
+ * extraction keeps repository paths. The catalogue folder is extracted at the ref (with the library, when it
+ * lies inside, as `tenants/lib` does in `tenants/`); a library outside it is linked to the product's own,
+ * because the tenant sandbox lets a module import only the catalogue folder and the product's real
+ * `tenants/lib`, never a copy of it. node_modules is linked to the repository's for the packages they import.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, realpathSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { type Catalogue, CatalogueError, formatIssue, loadCatalogue } from '../tenants/lib';
 
-/** What TypeScript tenants import at run time, extracted beside the catalogue when it is not inside it. */
+/** What TypeScript tenants import at run time, linked beside the catalogue when it is not inside it. */
 const TENANT_LIBRARY = ['tenants/lib', 'constructs/src'];
+/** The product's repository, whose TENANT_LIBRARY is linked. */
+const PRODUCT_ROOT = resolve(__dirname, '..');
 
 /** A base that is neither a folder nor a git ref, or a repository git cannot read. */
 export class CatalogueSourceError extends Error {}
@@ -37,12 +40,14 @@ export function loadCatalogueAt(spec: string, catalogueDir: string): LoadedCatal
   const top = git(catalogueDir, ['rev-parse', '--show-toplevel'], `"${spec}" is not a folder, and ${catalogueDir} is not in a git repository to read it as a ref from`).trim();
   const commit = git(top, ['rev-parse', '--verify', '--quiet', `${spec}^{commit}`], `"${spec}" is neither a folder nor a git ref of ${top}`).trim();
   const path = relative(realpathSync(top), realpathSync(catalogueDir)).split(sep).join('/');
-  const paths = [path || '.', ...TENANT_LIBRARY.filter((library) => !isInside(library, path))].filter(
-    (p) => git(top, ['ls-tree', '--name-only', commit, '--', p], `cannot list ${p} at ${spec}`).length > 0,
-  );
+  const paths = [path || '.'].filter((p) => git(top, ['ls-tree', '--name-only', commit, '--', p], `cannot list ${p} at ${spec}`).length > 0);
   const scratch = mkdtempSync(join(tmpdir(), 'css-plan-'));
   try {
     if (paths.length > 0) extract(top, commit, paths, scratch);
+    for (const library of TENANT_LIBRARY.filter((l) => !isInside(l, path))) {
+      mkdirSync(dirname(join(scratch, library)), { recursive: true });
+      symlinkSync(join(PRODUCT_ROOT, library), join(scratch, library), 'dir');
+    }
     if (existsSync(join(top, 'node_modules'))) symlinkSync(join(top, 'node_modules'), join(scratch, 'node_modules'), 'dir');
     return { label: spec, catalogue: loadCatalogue(join(scratch, path)) };
   } catch (error) {

@@ -5,7 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { resolveCatalogueFolder } from './catalogue-folder';
 import { canaryCommand } from './commands/canary';
+import { initCommand } from './commands/init';
 import { planCommand } from './commands/plan';
 import { recoverCommand } from './commands/recover';
 import { releaseFinalizersCommand } from './commands/release-finalizers';
@@ -22,6 +24,8 @@ export function program(): Command {
     .version(version)
     .showHelpAfterError()
     .addHelpText('after', `\n${EXIT_CODES_HELP}`)
+    .hook('preAction', (_, command) => findCatalogue(command))
+    .addCommand(initCommand())
     .addCommand(synthCommand())
     .addCommand(planCommand())
     .addCommand(reportCommand())
@@ -30,6 +34,16 @@ export function program(): Command {
     .addCommand(rotateCommand())
     .addCommand(recoverCommand())
     .addCommand(canaryCommand());
+}
+
+/**
+ * Gives a command that reads a catalogue the folder to read when `--catalogue` was not given (see
+ * catalogue-folder.ts), or stops it with what to do, before it reads anything.
+ */
+function findCatalogue(command: Command): void {
+  if (!command.options.some((option) => option.attributeName() === 'catalogue')) return;
+  if (command.getOptionValue('catalogue') !== undefined) return;
+  command.setOptionValueWithSource('catalogue', resolveCatalogueFolder(undefined), 'default');
 }
 
 /** Runs the command line; anything a command throws is an error, named by the program, with exit code 1. */

@@ -1,8 +1,12 @@
 /** The options every command that takes them spells and documents the same way. */
 import { InvalidArgumentError, Option } from 'commander';
-import { EXAMPLE_CATALOGUE_DIR } from '../tenants/lib';
 
-export const catalogueOption = () => new Option('-c, --catalogue <dir>', 'catalogue folder (clusters.yaml, credentials.yaml, teams/)').default(EXAMPLE_CATALOGUE_DIR, 'the example catalogue');
+/** `--catalogue`; without it the command line finds the folder itself (catalogue-folder.ts, main.ts). */
+export const catalogueOption = () =>
+  new Option('-c, --catalogue <dir>', 'catalogue folder (clusters.yaml, credentials.yaml, teams/)').default(
+    undefined,
+    "the current folder if it holds clusters.yaml; in the product's repository root, its tenants/",
+  );
 
 export const kubeconfigOption = () => new Option('--kubeconfig <file>', 'kubeconfig: tokens, client certificates and exec plugins (kubelogin) all work').default(undefined, '$KUBECONFIG, else ~/.kube/config');
 
@@ -32,3 +36,7 @@ export const expiryWarningDaysOption = () =>
       if (!/^\d+$/.test(text)) throw new InvalidArgumentError(`"${text}" is not a whole number of days`);
       return Number(text);
     });
+
+/** `--github`: catalogue errors and warnings as GitHub Actions annotations too (diagnostics.ts). */
+export const githubOption = () =>
+  new Option('--github', 'also print catalogue errors and warnings as GitHub Actions annotations (::error file=…,line=…::…) on stdout').default(undefined, 'when GITHUB_ACTIONS=true, unless --json');

@@ -68,6 +68,14 @@ export function replaceOutputFolder(outDir: string, files: readonly OutputFile[]
   }
 }
 
+/**
+ * Throws the OutputFolderError `replaceOutputFolder` would throw for this folder, without writing anything:
+ * for commands that check `--out` before doing their work.
+ */
+export function checkOutputFolder(outDir: string, legacy?: LegacyLayout): void {
+  previousOutput(followLinks(resolve(outDir)), outDir, legacy);
+}
+
 /** The real folder behind a path: symbolic links are followed, even to a folder that does not exist yet. */
 function followLinks(path: string): string {
   for (let hops = 0; hops < 40; hops++) {

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import type { ClusterManifests, KubeObject } from '../plane';
-import { type ReplaceResult, replaceOutputFolder } from './output-folder';
+import { type ReplaceResult, checkOutputFolder, replaceOutputFolder } from './output-folder';
 
 /** File names inside dist/<cluster>/, in the order they are applied. */
 export const MANIFEST_FILES = { clusterScoped: '00-cluster-scoped.yaml', namespaced: '10-namespaced.yaml' } as const;
@@ -14,6 +14,11 @@ export function toYaml(objects: readonly KubeObject[]): string {
  * Writes every cluster's manifests to <outDir>/<cluster>/, all at once, replacing only an earlier synth's
  * output (see output-folder.ts). A removed cluster leaves no stale folder behind.
  */
+/** Throws the OutputFolderError writeManifests would throw for `outDir`, writing nothing. */
+export function checkManifestsFolder(outDir: string): void {
+  checkOutputFolder(outDir, { filesPerFolder: Object.values(MANIFEST_FILES) });
+}
+
 export function writeManifests(outDir: string, clusters: readonly ClusterManifests[]): ReplaceResult {
   const files = clusters.flatMap((m) => [
     { path: `${m.cluster}/${MANIFEST_FILES.clusterScoped}`, content: toYaml(m.clusterScoped) },

@@ -9,7 +9,7 @@ const rfc3339 = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 tim
 /** Non-secret stack settings. Secret ones (kubeconfig, vault secret values, Vault token) are read separately, as secrets. */
 export const stackSettingsSchema = z.strictObject({
   cluster: z.string().min(1).describe('Catalogue cluster this stack deploys. Default: the stack name'),
-  catalogue: z.string().min(1).optional().describe('Catalogue folder. Default: the example catalogue in tenants/'),
+  catalogue: z.string().min(1).optional().describe("Catalogue folder, absolute or relative to the repository root (where Pulumi runs the program). Default: the repository's tenants/ folder"),
   aksResourceGroup: z.string().min(1).optional().describe('Resource group of the AKS cluster (aks clusters)'),
   aksName: z.string().min(1).optional().describe('Name of the AKS cluster. Default: the catalogue cluster name'),
   keyVaultSku: z.enum(['standard', 'premium']).default('standard'),

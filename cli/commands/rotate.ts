@@ -39,14 +39,20 @@ export function rotateCommand(): Command {
     .description("Make ESO re-read a credential's master and every copy now, and wait until every copy and opted-in workload has the new value")
     .requiredOption('--credential <name>', 'the shared credential whose value changed in the vault')
     .addOption(kubeconfigOption())
-    .addOption(new Option('--cluster <context>', 'kubeconfig context of the cluster (same as --context)'))
     .addOption(contextOption())
+    // Once the kubeconfig context; --cluster names a catalogue cluster everywhere else (canary), so it is
+    // refused with the spelling to use rather than read as either.
+    .addOption(new Option('--cluster <context>').hideHelp())
     .addOption(new Option('--deadline <duration>', 'give up, name what lags and exit 4 after this long').default('5m'))
     .addOption(jsonOption())
     .action(async (options: { credential: string; kubeconfig?: string; cluster?: string; context?: string; deadline: string; json: boolean }) => {
-      if (options.cluster && options.context && options.cluster !== options.context) throw new Error(`--cluster ${options.cluster} and --context ${options.context} name different contexts; give one`);
+      if (options.cluster !== undefined) {
+        throw new Error(
+          `rotate --cluster is gone: it named a kubeconfig context, while --cluster names a catalogue cluster elsewhere (canary). Give the context as --context ${options.cluster}`,
+        );
+      }
       const deadline = deadlineMs('--deadline', options.deadline);
-      const cluster = new KubeOperations(loadKubeConfig({ kubeconfig: options.kubeconfig, context: options.cluster ?? options.context }));
+      const cluster = new KubeOperations(loadKubeConfig({ kubeconfig: options.kubeconfig, context: options.context }));
       const progress = progressReporter();
       let result: RotationResult;
       try {

@@ -5,10 +5,11 @@
 import { Command } from 'commander';
 import { synthesizeCluster } from '../../plane';
 import { CatalogueError, catalogueWarnings, clusterNamed, formatIssue, loadCatalogue, validityReport } from '../../tenants/lib';
+import { type Diagnostic, annotating, diagnosticsOf, printAnnotations } from '../diagnostics';
 import { EXIT } from '../exit-codes';
-import { catalogueOption, expiryWarningDaysOption, jsonOption, nowOption, outOption } from '../options';
+import { catalogueOption, expiryWarningDaysOption, githubOption, jsonOption, nowOption, outOption } from '../options';
 import { OutputFolderError } from '../output-folder';
-import { writeManifests } from '../write-manifests';
+import { checkManifestsFolder, writeManifests } from '../write-manifests';
 
 interface SynthOptions {
   readonly catalogue: string;
@@ -17,6 +18,7 @@ interface SynthOptions {
   readonly expiryWarningDays: number;
   readonly now?: Date;
   readonly json: boolean;
+  readonly github?: boolean;
 }
 
 export function synthCommand(): Command {
@@ -27,7 +29,8 @@ export function synthCommand(): Command {
     .option('--cluster <name...>', 'only these clusters (default: all)')
     .addOption(expiryWarningDaysOption())
     .addOption(nowOption())
-    .addOption(jsonOption())
+    .addOption(jsonOption('print the summary and every catalogue error and warning (diagnostics) as JSON on stdout'))
+    .addOption(githubOption())
     .action((options: SynthOptions) => {
       process.exitCode = synth(options);
     });
@@ -35,20 +38,33 @@ export function synthCommand(): Command {
 
 function synth(options: SynthOptions): number {
   const started = process.hrtime.bigint();
+  // The output folder first: one that would be refused is refused before anything is synthesized or printed.
+  try {
+    checkManifestsFolder(options.out);
+  } catch (error) {
+    if (!(error instanceof OutputFolderError)) throw error;
+    console.error(`synth: nothing was written: ${error.message}`);
+    return EXIT.error;
+  }
   let catalogue;
   try {
     catalogue = loadCatalogue(options.catalogue);
   } catch (error) {
     if (!(error instanceof CatalogueError)) throw error;
     console.error(error.message);
+    report(options, diagnosticsOf(error.issues));
     return EXIT.invalidCatalogue;
   }
   const validity = validityReport(catalogue, { now: options.now ?? new Date(), warnWithinDays: options.expiryWarningDays });
-  for (const warning of [...catalogueWarnings(catalogue), ...validity.warnings]) console.error(`warning: ${formatIssue(warning)}`);
+  const warnings = [...catalogueWarnings(catalogue), ...validity.warnings];
+  for (const warning of warnings) console.error(`warning: ${formatIssue(warning)}`);
+  const diagnostics = diagnosticsOf(validity.errors, warnings);
   if (validity.errors.length > 0) {
     console.error(new CatalogueError(validity.errors).message);
+    report(options, diagnostics);
     return EXIT.invalidCatalogue;
   }
+  if (annotating(options)) printAnnotations(diagnostics);
   const clusters = options.cluster ?? catalogue.clusters.map((c) => c.name);
   clusters.forEach((name) => clusterNamed(catalogue, name));
   const log = (line: string) => (options.json ? undefined : console.log(line));
@@ -69,10 +85,16 @@ function synth(options: SynthOptions): number {
   if (result.leftBehind) console.error(`warning: the previous output was moved to ${result.leftBehind} and kept, because files synth did not write appeared in it`);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (options.json) {
-    const summary = { folder: result.folder, clusters: manifests.map((m) => ({ cluster: m.cluster, clusterScoped: m.clusterScoped.length, namespaced: m.namespaced.length })) };
+    const summary = { diagnostics, folder: result.folder, clusters: manifests.map((m) => ({ cluster: m.cluster, clusterScoped: m.clusterScoped.length, namespaced: m.namespaced.length })) };
     console.log(JSON.stringify(summary, null, 2));
   } else {
     log(`wrote ${manifests.length} clusters to ${options.out}/ in ${ms.toFixed(0)} ms`);
   }
   return EXIT.ok;
+}
+
+/** A catalogue that does not validate, for machines: its diagnostics as JSON, or as annotations. */
+function report(options: SynthOptions, diagnostics: readonly Diagnostic[]): void {
+  if (options.json) console.log(JSON.stringify({ diagnostics }, null, 2));
+  else if (annotating(options)) printAnnotations(diagnostics);
 }

@@ -16,6 +16,7 @@ import { type Catalogue, lineIn } from './catalogue';
 import { CatalogueError, type CatalogueIssue, formatPath } from './errors';
 import { clustersFileSchema, credentialsFileSchema, tenantSchema, type Tenant } from './schema';
 import { linksOutOf } from './catalogue-links';
+import { closestKey, expectedAt, keysAt, listed } from './key-hints';
 import { CATALOGUE_LIMITS, annotationSizeIssues } from './limits';
 import { quoted } from './secret-like';
 import { linkOutside, readSourceText } from './source-text';
@@ -112,7 +113,13 @@ function directoryProblem(path: string): string | undefined {
 
 function listTenantFiles(teamsDir: string, display: string, realRoot: string): { files: string[]; issues: CatalogueIssue[] } {
   const problem = directoryProblem(teamsDir);
-  if (problem === 'not found') return { files: [], issues: [] };
+  // Without it every tenant a credential allows would be "unknown": one error that says what is missing instead.
+  if (problem === 'not found') {
+    return {
+      files: [],
+      issues: [{ file: display, path: '', message: `folder ${CATALOGUE_FILES.teams}/ missing: the catalogue keeps one file per tenant there (${CATALOGUE_FILES.teams}/<tenant>.yaml or ${CATALOGUE_FILES.teams}/<tenant>.ts); create it, even empty` }],
+    };
+  }
   if (problem) return { files: [], issues: [{ file: display, path: '', message: problem }] };
   const outside = linkOutside(teamsDir, realRoot);
   if (outside) return { files: [], issues: [{ file: display, path: '', message: outside }] };
@@ -242,21 +249,62 @@ function lineIndex(doc: Document, lineCounter: LineCounter): { lines: Lines; dup
 function validate<S extends z.ZodType>(data: unknown, display: string, schema: S, lines: Lines): Parsed<z.infer<S>> {
   const result = schema.safeParse(data ?? {});
   if (result.success) return { value: result.data, issues: [] };
+  const located = (path: readonly PropertyKey[], message: string): CatalogueIssue => ({ file: display, path: formatPath(path), line: lineIn(lines, path as PropertyKey[]), message });
+  const issues = result.error.issues;
+  // A key that is a typo of a missing required one is reported once, as the typo, not again as missing.
+  const meant = new Set(
+    issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys' ? issue.keys.flatMap((k) => closestKey(k, keysAt(schema, issue.path)) ?? []).map((k) => formatPath([...issue.path, k])) : [],
+    ),
+  );
   return {
-    issues: result.error.issues.map((issue) => ({
-      file: display,
-      path: formatPath(issue.path),
-      line: lineIn(lines, issue.path),
-      message: describeIssue(issue),
-    })),
+    issues: issues.flatMap((issue) => {
+      if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => located(issue.path, unknownKeyMessage(key, schema, issue.path)));
+      if (issue.code === 'invalid_type' && valueAt(data, issue.path) === undefined && issue.path.length > 0) {
+        if (meant.has(formatPath(issue.path))) return [];
+        const expected = expectedAt(schema, issue.path);
+        return [located(issue.path, `missing field ${quoted(String(issue.path.at(-1)))}${expected ? ` (${expected})` : ''}${topLevel(schema, issue.path.slice(0, -1))}`)];
+      }
+      return [located(issue.path, describeIssue(issue))];
+    }),
   };
+}
+
+/** How each file's top level is named in a sentence that lists its keys. */
+const FILE_KINDS = new Map<z.ZodType, string>([
+  [clustersFileSchema, CATALOGUE_FILES.clusters],
+  [credentialsFileSchema, CATALOGUE_FILES.credentials],
+  [tenantSchema, 'a tenant file'],
+]);
+
+/** At a file's top level, the sentence naming its keys (`; clusters.yaml holds environments and clusters`). */
+function topLevel(schema: z.ZodType, parent: readonly PropertyKey[]): string {
+  const kind = FILE_KINDS.get(schema);
+  return parent.length === 0 && kind ? `; ${kind} holds ${listed(keysAt(schema, []))}` : '';
+}
+
+function unknownKeyMessage(key: string, schema: z.ZodType, path: readonly PropertyKey[]): string {
+  const field = `unknown field ${quoted(key)}`;
+  if (key === 'value') return `${field}: secret values never belong in the catalogue; reference a Key Vault secret by name`;
+  const allowed = keysAt(schema, path);
+  const closest = closestKey(key, allowed);
+  const top = topLevel(schema, path);
+  if (closest) return `${field}; did you mean ${quoted(closest)}?${top ? top.replace(/^; /, ' ') : ''}`;
+  if (top) return `${field}${top}`;
+  return allowed.length > 0 ? `${field} (allowed here: ${allowed.join(', ')})` : field;
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let value = data;
+  for (const segment of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[segment];
+  }
+  return value;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   // The key is the last segment of the issue's path (zod leaves `input` unset for keys).
   if (issue.code === 'invalid_key') return `key ${quoted(String(issue.input ?? issue.path.at(-1)))} ${issue.issues.map((i) => i.message).join('; ')}`;
-  if (issue.code !== 'unrecognized_keys') return issue.message;
-  const fields = issue.keys.map((k) => quoted(k)).join(', ');
-  const hint = issue.keys.includes('value') ? ': secret values never belong in the catalogue; reference a Key Vault secret by name' : '';
-  return `unknown field${issue.keys.length > 1 ? 's' : ''} ${fields}${hint}`;
+  return issue.message;
 }

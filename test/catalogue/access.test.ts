@@ -21,6 +21,7 @@ import {
 import { catalogueArb } from '../support/arbitraries';
 import { type NamespaceView, cesSelects, storeAdmits } from '../support/selectors';
 import { namespaceViews, ofKind, synthesizeAll } from '../support/synth';
+import { FIXTURE_CATALOGUE_DIR } from '../support/fixture-catalogue';
 
 /** The values of a CEL list literal of strings, `['a', 'b\\'c']`. */
 function celStrings(list: string): string[] {
@@ -178,7 +179,7 @@ const keysOf = (grants: readonly Grant[]) => grants.map(grantKey).sort();
 
 describe('access model', () => {
   test('the example catalogue: every grant is what the synthesized objects give, and nothing else', () => {
-    const catalogue = loadCatalogue();
+    const catalogue = loadCatalogue(FIXTURE_CATALOGUE_DIR);
     expect(keysOf(accessGrants(catalogue))).toEqual(grantsOfSynth(catalogue));
   });
 
@@ -192,7 +193,7 @@ describe('access model', () => {
   });
 
   test('a workload secret is readable by its ServiceAccount only; a kubernetes secret by whoever reads Secrets in its namespace', () => {
-    const own = accessGrants(loadCatalogue()).filter((g) => g.kind === 'own-secret' && g.namespace === 'payments-api');
+    const own = accessGrants(loadCatalogue(FIXTURE_CATALOGUE_DIR)).filter((g) => g.kind === 'own-secret' && g.namespace === 'payments-api');
     expect(own).toEqual([
       { kind: 'own-secret', cluster: 'aks-weu-prod', tenant: 'payments', namespace: 'payments-api', secret: 'payments-feature-flags', global: true, backend: 'keyVault', vault: 'contoso-css-prod', vaultSecrets: ['payments--feature-flags'], serviceAccount: null },
       { kind: 'own-secret', cluster: 'aks-weu-prod', tenant: 'payments', namespace: 'payments-api', secret: 'postgres', global: false, backend: 'keyVault', vault: 'contoso-css-prod', vaultSecrets: ['payments--postgres-password', 'payments--postgres-username'], serviceAccount: null },
@@ -201,7 +202,7 @@ describe('access model', () => {
   });
 
   test('on a HashiCorp Vault cluster, values are paths in the space the store reads: the shared mount, or the tenant\'s own', () => {
-    const onprem = accessGrants(loadCatalogue()).filter((g) => (g.kind === 'own-secret' || (g.kind === 'master' && g.credential === 'acr-pull')) && g.cluster === 'k3s-onprem-01');
+    const onprem = accessGrants(loadCatalogue(FIXTURE_CATALOGUE_DIR)).filter((g) => (g.kind === 'own-secret' || (g.kind === 'master' && g.credential === 'acr-pull')) && g.cluster === 'k3s-onprem-01');
     const vault = { backend: 'vault', vault: 'https://vault.dc1.contoso.example:8200' };
     expect(onprem).toEqual([
       { kind: 'own-secret', cluster: 'k3s-onprem-01', tenant: 'data-science', namespace: 'ds-training', secret: 'feature-store', global: false, ...vault, vaultSecrets: ['css-tenant-data-science/feature-store#password', 'css-tenant-data-science/feature-store#username'], serviceAccount: null },
@@ -212,7 +213,7 @@ describe('access model', () => {
   });
 
   test('pull secrets: each ServiceAccount the catalogue names pulls with the dockerconfigjson of its credential', () => {
-    const pulls = accessGrants(loadCatalogue()).filter((g) => g.kind === 'pull-secret');
+    const pulls = accessGrants(loadCatalogue(FIXTURE_CATALOGUE_DIR)).filter((g) => g.kind === 'pull-secret');
     const at = { kind: 'pull-secret', cluster: 'aks-weu-prod', tenant: 'payments', namespace: 'payments-api' };
     expect(pulls).toEqual([
       { ...at, serviceAccount: 'default', credential: 'acr-pull', format: 'dockerconfigjson' },
@@ -222,7 +223,7 @@ describe('access model', () => {
   });
 
   test('grants are sorted, unique, and their identity ignores field order', () => {
-    const grants = accessGrants(loadCatalogue());
+    const grants = accessGrants(loadCatalogue(FIXTURE_CATALOGUE_DIR));
     expect(new Set(grants.map(grantKey)).size).toBe(grants.length);
     expect(grantKey({ kind: 'allowed-tenant', credential: 'a', tenant: 'b' })).toBe(grantKey({ tenant: 'b', credential: 'a', kind: 'allowed-tenant' }));
   });

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { loadCatalogue, quoted, secretLikeReason } from '../../tenants/lib';
-import { type FixtureCatalogue, vaultFixtureError } from '../support/fixture-catalogue';
+import { type FixtureCatalogue, vaultFixtureError, FIXTURE_CATALOGUE_DIR } from '../support/fixture-catalogue';
 
 const HEX_KEY = '9f86d081884c7d659a2feaa0c55ad015';
 const TOKEN = 'Xk9pL2mQ7rT4vW8yZ1bC3dF6hJ0nR5sU';
@@ -54,10 +54,10 @@ describe('a secret where a name belongs is refused without being repeated', () =
     expect(text).not.toContain(AWS_SECRET_KEY);
   });
 
-  test('ordinary names are quoted as they are, and the example catalogue has no name that looks like a secret', () => {
+  test('ordinary names are quoted as they are, and the fixture catalogue has no name that looks like a secret', () => {
     expect(quoted('payments--postgres-password')).toBe('"payments--postgres-password"');
     expect(quoted('3f2b0c7e-1d2c-4b5a-9e8f-0a1b2c3d4e5f')).toBe('"3f2b0c7e-1d2c-4b5a-9e8f-0a1b2c3d4e5f"');
-    expect(() => loadCatalogue()).not.toThrow();
+    expect(() => loadCatalogue(FIXTURE_CATALOGUE_DIR)).not.toThrow();
   });
 });
 

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { EXIT } from '../../cli/exit-codes';
 import { catalogueWarnings, loadCatalogue } from '../../tenants/lib';
-import { type FixtureCatalogue, catalogueIssues, validFixture, writeFixture } from '../support/fixture-catalogue';
+import { type FixtureCatalogue, catalogueIssues, validFixture, writeFixture, FIXTURE_CATALOGUE_DIR } from '../support/fixture-catalogue';
 import { tempDir } from '../support/temp-dir';
 
 const ROOT = join(__dirname, '..', '..');
@@ -58,7 +58,7 @@ describe('names that only look like system ones are warned about', () => {
   });
 
   test('the example catalogue has none, and synth prints them as warnings and still writes', () => {
-    expect(catalogueWarnings(loadCatalogue())).toEqual([]);
+    expect(catalogueWarnings(loadCatalogue(FIXTURE_CATALOGUE_DIR))).toEqual([]);
     const fixture = validFixture();
     betaNs(fixture).name = 'flux-system';
     const dir = writeFixture(fixture);

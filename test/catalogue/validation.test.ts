@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { CatalogueError, type CatalogueIssue, loadCatalogue } from '../../tenants/lib';
-import { type FixtureCatalogue, catalogueIssues, validFixture, vaultFixture, writeFixture } from '../support/fixture-catalogue';
+import { type FixtureCatalogue, catalogueIssues, validFixture, vaultFixture, writeFixture, FIXTURE_CATALOGUE_DIR } from '../support/fixture-catalogue';
 
 function issuesOf(fixture: FixtureCatalogue, edit?: (dir: string) => void): CatalogueIssue[] {
   const dir = writeFixture(fixture);
@@ -23,9 +23,9 @@ function expectSingleIssue(mutate: (f: FixtureCatalogue) => void, file: string, 
 const alphaNs = (f: FixtureCatalogue) => (f.teams.alpha.clusters as any).c1.namespaces[0];
 
 describe('catalogue validation', () => {
-  test('the fixture and the example catalogue are valid', () => {
+  test('the fixture and the fixture catalogue are valid', () => {
     expect(issuesOf(validFixture())).toEqual([]);
-    const example = loadCatalogue();
+    const example = loadCatalogue(FIXTURE_CATALOGUE_DIR);
     expect(example.environments.length).toBeGreaterThanOrEqual(2);
     expect(example.clusters.length).toBeGreaterThanOrEqual(3);
     expect(example.tenants.length).toBeGreaterThanOrEqual(4);

@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { synthesizeCluster } from '../../plane';
 import { type CatalogueIssue, loadCatalogue } from '../../tenants/lib';
-import { type FixtureCatalogue, catalogueIssues, vaultFixture, writeFixture } from '../support/fixture-catalogue';
+import { type FixtureCatalogue, catalogueIssues, vaultFixture, writeFixture, FIXTURE_CATALOGUE_DIR } from '../support/fixture-catalogue';
 import { schemaErrors } from '../support/schemas';
 
-const CA = /caBundle: \|\n((?: {8}.*\n)+)/.exec(readFileSync(join(__dirname, '..', '..', 'tenants', 'clusters.yaml'), 'utf8'))![1].replace(/^ {8}/gm, '');
+const CA = /caBundle: \|\n((?: {8}.*\n)+)/.exec(readFileSync(join(FIXTURE_CATALOGUE_DIR, 'clusters.yaml'), 'utf8'))![1].replace(/^ {8}/gm, '');
 
 /** The issues of a fixture broken by `mutate`, each with the text of the line it points at. */
 function issuesOf(mutate: (f: FixtureCatalogue) => void, fixture = vaultFixture()): (CatalogueIssue & { text?: string })[] {
@@ -39,7 +39,7 @@ describe('a catalogue with one Key Vault and one Vault environment', () => {
   });
 
   test('the example catalogue is one: Key Vault clusters and a Vault cluster', () => {
-    const example = loadCatalogue();
+    const example = loadCatalogue(FIXTURE_CATALOGUE_DIR);
     expect(new Set(example.environments.map((e) => (e.vault ? 'vault' : 'keyVault')))).toEqual(new Set(['vault', 'keyVault']));
     expect(example.clusters.some((c) => example.environments.find((e) => e.name === c.environment)?.vault)).toBe(true);
   });
@@ -116,7 +116,7 @@ describe('Vault rules, each with file, line, field path and reason', () => {
     // The field is missing, so the line is the credential's own.
     expect(missing[0].text).toBe('  - name: registry');
     const keys = issuesOf((f) => (f.credentials.credentials[0].vault = { username: 'registry' }));
-    expect(keys.map((i) => `${i.path}: ${i.message}`)).toEqual(['credentials[0].vault.password: Invalid input: expected string, received undefined']);
+    expect(keys.map((i) => `${i.path}: ${i.message}`)).toEqual(['credentials[0].vault.password: missing field "password" (text)']);
     expect(keys[0].text).toBe('    vault:');
     const mountPrefixed = issuesOf((f) => (f.credentials.credentials[0].vault = { username: 'css-shared/registry', password: 'registry' }));
     expect(mountPrefixed.map((i) => `${i.path}: ${i.message}`)).toEqual([

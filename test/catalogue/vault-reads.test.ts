@@ -10,6 +10,7 @@ import { type Catalogue, loadCatalogue, vaultReads } from '../../tenants/lib';
 import { catalogueArb } from '../support/arbitraries';
 import { cesSelects } from '../support/selectors';
 import { namespaceViews, ofKind, synthesizeAll } from '../support/synth';
+import { FIXTURE_CATALOGUE_DIR } from '../support/fixture-catalogue';
 
 /** GETs per hour and per round of refreshes that one cluster's objects make of its vault (Key Vault or HashiCorp Vault). */
 function readsOfObjects(objects: readonly KubeObject[]): { perHour: number; peak: number } {
@@ -37,7 +38,7 @@ function readsOfSynth(catalogue: Catalogue) {
 
 describe('vault reads', () => {
   test('the example: per vault, per hour and at the peak, as counted from the synthesized objects', () => {
-    const catalogue = loadCatalogue();
+    const catalogue = loadCatalogue(FIXTURE_CATALOGUE_DIR);
     expect(vaultReads(catalogue)).toEqual([
       { environment: 'onprem', backend: 'vault', vault: 'https://vault.dc1.contoso.example:8200', clusters: ['k3s-onprem-01'], perHour: 168, peak: 14 },
       { environment: 'prod', backend: 'keyVault', vault: 'contoso-css-prod', clusters: ['aks-weu-prod', 'edge-k3s-ams-01'], perHour: 432, peak: 36 },

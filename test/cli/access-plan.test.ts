@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { planAccess } from '../../cli/access-plan';
 import { type Catalogue, type Grant, accessGrants, formatsOf, grantKey, loadCatalogue } from '../../tenants/lib';
 import { NARROWING_EDITS, WIDENING_EDITS, catalogueArb, editedCatalogueArb } from '../support/arbitraries';
+import { FIXTURE_CATALOGUE_DIR } from '../support/fixture-catalogue';
 
 const RUNS = { numRuns: 100 };
 const OPTIONS = { baseLabel: 'base', headLabel: 'head', now: new Date('2026-06-01T00:00:00Z'), expiringWithinDays: 30 };
@@ -98,7 +99,7 @@ describe('access plan', () => {
   });
 
   test('moving a cluster to another environment widens access: it reads the same secret names from another vault', () => {
-    const base = loadCatalogue();
+    const base = loadCatalogue(FIXTURE_CATALOGUE_DIR);
     const head = structuredClone(base) as any;
     head.clusters.find((c: any) => c.name === 'edge-k3s-ams-01').environment = 'staging';
     const plan = planAccess(base, head, OPTIONS);

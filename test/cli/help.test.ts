@@ -17,24 +17,35 @@ describe('central-secret-store', () => {
       .filter((l) => /^  \S/.test(l))
       .map((l) => l.trim().split(/\s+/)[0])
       .filter((c) => c !== 'help');
-    expect(commands).toEqual(['synth', 'plan', 'report', 'schema', 'release-finalizers', 'rotate', 'recover', 'canary']);
+    expect(commands).toEqual(['init', 'synth', 'plan', 'report', 'schema', 'release-finalizers', 'rotate', 'recover', 'canary']);
     expect(help.stdout).toContain('Exit codes:\n  0  done; for plan, access does not widen and no deployer changes\n');
     expect(help.stdout).toContain('  4  rotate, recover, canary: the deadline passed with something lagging\n');
   });
 
   test.each([
+    ['init', ['<folder>', 'new or empty folder']],
     ['synth', ['--catalogue <dir>', '--out <path>', '--json', '--expiry-warning-days <days>', '--now <timestamp>']],
     ['plan', ['--base <ref|dir>', '--catalogue <dir>', '--out <path>', '--json', '--expiry-warning-days <days>', '--now <timestamp>', 'Exit codes:']],
     ['report', ['--catalogue <dir>', '--out <path>', '--json']],
     ['schema', ['--out <path>', '--json']],
     ['release-finalizers', ['--kubeconfig <file>', '--context <name>', '--dry-run', '--json']],
-    ['rotate', ['--credential <name>', '--cluster <context>', '--kubeconfig <file>', '--context <name>', '--deadline <duration>', '--json']],
+    ['rotate', ['--credential <name>', '--kubeconfig <file>', '--context <name>', '--deadline <duration>', '--json']],
     ['recover', ['--kubeconfig <file>', '--context <name>', '--deadline <duration>', '--json']],
     ['canary', ['--cluster <name>', '--expect <value>', '--catalogue <dir>', '--kubeconfig <file>', '--context <name>', '--bound <duration>', '--pushgateway <url>', '--json']],
   ])('%s --help documents its options', (command, options) => {
     const help = run(command, '--help');
     expect(help.status).toBe(0);
     for (const option of options) expect(help.stdout).toContain(option);
+  });
+
+  test('--cluster always names a catalogue cluster and --context a kubeconfig context: rotate --cluster says so', () => {
+    expect(run('rotate', '--help').stdout).not.toContain('--cluster');
+    const rotate = run('rotate', '--credential', 'ghcr-pull', '--cluster', 'prod-admin');
+    expect(rotate.status).toBe(1);
+    expect(rotate.stderr).toBe(
+      'central-secret-store: rotate --cluster is gone: it named a kubeconfig context, while --cluster names a catalogue cluster elsewhere (canary). Give the context as --context prod-admin\n',
+    );
+    expect(run('canary', '--help').stdout).toMatch(/--cluster <name> +the catalogue cluster/);
   });
 
   test('an unknown command or option fails with help, and a bad kubeconfig is named', () => {

@@ -5,20 +5,21 @@
  * URLs, OAuth endpoints, the Vault server and the CA certificates ESO trusts for it).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AccessPlan, planAccess } from '../../cli/access-plan';
 import { EXIT } from '../../cli/exit-codes';
 import { planMarkdown } from '../../cli/plan-markdown';
 import { type Catalogue, loadCatalogue } from '../../tenants/lib';
 import { tempDir } from '../support/temp-dir';
+import { FIXTURE_CATALOGUE_DIR, copyFixtureAsRepository } from '../support/fixture-catalogue';
 
 const ROOT = join(__dirname, '..', '..');
 const OPTIONS = { baseLabel: 'main', headLabel: 'tenants', now: new Date('2028-02-15T00:00:00Z'), expiringWithinDays: 30 };
 
 /** The example catalogue and a copy changed by `edit`. */
 function change(edit: (head: any) => void): { base: Catalogue; head: Catalogue } {
-  const base = loadCatalogue();
+  const base = loadCatalogue(FIXTURE_CATALOGUE_DIR);
   const head = structuredClone(base) as any;
   edit(head);
   return { base, head };
@@ -39,7 +40,7 @@ describe('deployers', () => {
   test('removing one of two deployers grants nothing, yet is a security change in plain words, and needs a review', () => {
     const p = plan(
       (() => {
-        const base = loadCatalogue();
+        const base = loadCatalogue(FIXTURE_CATALOGUE_DIR);
         const wide = structuredClone(base) as any;
         cluster(wide, 'aks-weu-prod').deployers = { users: ['central-secret-store-deployer'], groups: ['platform-ci'] };
         const narrow = structuredClone(wide);
@@ -142,9 +143,7 @@ describe('where a secret may be sent', () => {
 describe('npm run plan', () => {
   test('a change that only removes a deployer exits with the access-change code and says why', () => {
     const repo = tempDir('css-plan-security-');
-    cpSync(join(ROOT, 'tenants'), join(repo, 'tenants'), { recursive: true });
-    cpSync(join(ROOT, 'constructs', 'src'), join(repo, 'constructs', 'src'), { recursive: true });
-    const clusters = join(repo, 'tenants', 'clusters.yaml');
+    const clusters = join(copyFixtureAsRepository(repo), 'clusters.yaml');
     const text = readFileSync(clusters, 'utf8');
     writeFileSync(clusters, text.replace('    refreshInterval: 2m\n', '    refreshInterval: 2m\n    deployers: { users: [central-secret-store-deployer], groups: [platform-ci] }\n'));
     const git = (...args: string[]) => execFileSync('git', ['-C', repo, '-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args]);

@@ -1,21 +1,21 @@
 /**
- * `npm run plan` as a pull request runs it: in a git repository holding the example catalogue, against a git
+ * `npm run plan` as a pull request runs it: in a git repository holding the fixture catalogue (the example's copy), against a git
  * ref or a folder, with its exact Markdown, its JSON, its exit codes and its errors.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT } from '../../cli/exit-codes';
+import { copyFixtureAsRepository } from '../support/fixture-catalogue';
 import { tempDir } from '../support/temp-dir';
 
 const ROOT = join(__dirname, '..', '..');
 const NOW = '2028-02-15T00:00:00Z';
 
-/** A git repository whose one commit holds the example catalogue and the library search.ts imports (with the constructs' modules it imports). */
+/** A git repository whose one commit holds the fixture catalogue and the library search.ts imports (with the constructs' modules it imports). */
 function repository(): string {
   const repo = tempDir('css-plan-repo-');
-  cpSync(join(ROOT, 'tenants'), join(repo, 'tenants'), { recursive: true });
-  cpSync(join(ROOT, 'constructs', 'src'), join(repo, 'constructs', 'src'), { recursive: true });
+  copyFixtureAsRepository(repo);
   const git = (...args: string[]) => execFileSync('git', ['-C', repo, '-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args]);
   git('init', '-q', '-b', 'main');
   git('add', '.');

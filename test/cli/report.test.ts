@@ -6,16 +6,16 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT } from '../../cli/exit-codes';
-import { validFixture, writeFixture } from '../support/fixture-catalogue';
+import { FIXTURE_CATALOGUE_DIR, validFixture, writeFixture } from '../support/fixture-catalogue';
 import { tempDir } from '../support/temp-dir';
 
 const ROOT = join(__dirname, '..', '..');
-const report = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'report', ...args], { encoding: 'utf8', cwd: ROOT });
+const report = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'report', '--catalogue', FIXTURE_CATALOGUE_DIR, ...args], { encoding: 'utf8', cwd: ROOT });
 
 describe('npm run report', () => {
   const out = tempDir('css-report-');
 
-  test('writes one self-contained page of the example, byte-identical across runs at one --now', () => {
+  test('writes one self-contained page of the fixture catalogue, byte-identical across runs at one --now', () => {
     const first = report('--now', '2026-12-04T10:30:00Z', '--out', join(out, 'a.html'));
     expect(first.stderr).toBe('');
     expect(first.stdout).toMatch(/^report: wrote .*a\.html \([\d,]+ bytes\): 4 tenants, 15 namespaces, 8 credentials, 4 clusters\n$/);

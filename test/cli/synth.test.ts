@@ -2,11 +2,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT } from '../../cli/exit-codes';
-import { validFixture, writeFixture } from '../support/fixture-catalogue';
+import { FIXTURE_CATALOGUE_DIR, validFixture, writeFixture } from '../support/fixture-catalogue';
 import { tempDir } from '../support/temp-dir';
 
 const ROOT = join(__dirname, '..', '..');
-const synth = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'synth', ...args], { encoding: 'utf8', cwd: ROOT });
+const synth = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'synth', '--catalogue', FIXTURE_CATALOGUE_DIR, ...args], { encoding: 'utf8', cwd: ROOT });
 
 function readTree(dir: string): Record<string, string> {
   return Object.fromEntries(
@@ -22,7 +22,7 @@ function readTree(dir: string): Record<string, string> {
 describe('npm run synth', () => {
   const out = tempDir('css-synth-');
 
-  test('writes every cluster of the example, byte-identical across runs', () => {
+  test('writes every cluster of the fixture catalogue, byte-identical across runs', () => {
     const first = synth('--out', join(out, 'a'));
     expect(first.status).toBe(0);
     expect(first.stdout).toMatch(/wrote 4 clusters/);
@@ -80,7 +80,7 @@ describe('npm run synth', () => {
     expect(refused.stderr).toMatch(/synth: nothing was written: --out .*notes: .* is not empty and is not the output of an earlier synth/);
     expect(readTree(notes)).toEqual({ '/todo.md': 'my notes' });
     // `--out .` in a repository.
-    const here = spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'synth', '--out', '.'], { encoding: 'utf8', cwd: ROOT });
+    const here = spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'synth', '--catalogue', FIXTURE_CATALOGUE_DIR, '--out', '.'], { encoding: 'utf8', cwd: ROOT });
     expect(here.status).toBe(EXIT.error);
     expect(execFileSync('git', ['-C', ROOT, 'status', '--porcelain', '--ignored', '--', '.central-secret-store-output.json', 'aks-weu-prod'], { encoding: 'utf8' })).toBe('');
   });

@@ -4,9 +4,10 @@ import fc from 'fast-check';
 import { MasterCredential, DockerRegistryCredential, TenantSecret, VaultStore, type VaultStoreProps } from '../../constructs/src';
 import { schemaErrors } from '../support/schemas';
 import { findObject, synthConstructs } from '../support/synth';
+import { FIXTURE_CATALOGUE_DIR } from '../support/fixture-catalogue';
 
 // The example catalogue's Vault CA: a public certificate.
-const CA = /caBundle: \|\n((?: {8}.*\n)+)/.exec(readFileSync(join(__dirname, '..', '..', 'tenants', 'clusters.yaml'), 'utf8'))![1].replace(/^ {8}/gm, '');
+const CA = /caBundle: \|\n((?: {8}.*\n)+)/.exec(readFileSync(join(FIXTURE_CATALOGUE_DIR, 'clusters.yaml'), 'utf8'))![1].replace(/^ {8}/gm, '');
 const base: VaultStoreProps = {
   name: 'vault',
   server: 'https://vault.example.com:8200',

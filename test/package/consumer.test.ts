@@ -37,10 +37,10 @@ afterAll(() => {
 });
 
 describe('the packed construct library', () => {
-  test('holds compiled JavaScript, declarations, docs and changelog, and nothing of the product around it', () => {
+  test('holds compiled JavaScript, declarations, docs, changelog and license, and nothing of the product around it', () => {
     const files = tarball.files.map((f) => f.path);
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'CHANGELOG.md', 'API.md', 'lib/index.js', 'lib/index.d.ts', 'lib/eso-api.js', 'lib/eso-api.d.ts']));
-    expect(files.filter((f) => !/^(lib\/.*\.(js|d\.ts)|package\.json|README\.md|CHANGELOG\.md|API\.md)$/.test(f))).toEqual([]);
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'LICENSE', 'README.md', 'CHANGELOG.md', 'API.md', 'lib/index.js', 'lib/index.d.ts', 'lib/eso-api.js', 'lib/eso-api.d.ts']));
+    expect(files.filter((f) => !/^(lib\/.*\.(js|d\.ts)|package\.json|LICENSE|README\.md|CHANGELOG\.md|API\.md)$/.test(f))).toEqual([]);
     console.log(`package ${tarball.filename}: ${(tarball.size / 1024).toFixed(0)} KiB packed, ${(tarball.unpackedSize / 1024).toFixed(0)} KiB unpacked, ${files.length} files`);
   });
 

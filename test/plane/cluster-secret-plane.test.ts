@@ -4,8 +4,9 @@ import { refreshIntervalOf, tenantStoreName } from '../../tenants/lib';
 import { storeAdmits } from '../support/selectors';
 import { namespaceViews } from '../support/synth';
 import { credentialsOfferedOn, environmentOf, formatsOf, loadCatalogue, namespacesOn } from '../../tenants/lib';
+import { FIXTURE_CATALOGUE_DIR } from '../support/fixture-catalogue';
 
-const catalogue = loadCatalogue();
+const catalogue = loadCatalogue(FIXTURE_CATALOGUE_DIR);
 
 describe.each(catalogue.clusters.map((c) => c.name))('ClusterSecretPlane on %s', (name) => {
   const cluster = catalogue.clusters.find((c) => c.name === name)!;

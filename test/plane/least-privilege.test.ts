@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { type KubeObject, synthesizeCluster } from '../../plane';
 import { type Catalogue, loadCatalogue } from '../../tenants/lib';
 import { catalogueArb } from '../support/arbitraries';
+import { FIXTURE_CATALOGUE_DIR } from '../support/fixture-catalogue';
 
 const rbacProblems = (objects: readonly KubeObject[]): string[] => {
   const problems: string[] = [];
@@ -35,7 +36,7 @@ const allObjects = (catalogue: Catalogue) =>
 
 describe('least privilege', () => {
   test('the example catalogue', () => {
-    const objects = allObjects(loadCatalogue());
+    const objects = allObjects(loadCatalogue(FIXTURE_CATALOGUE_DIR));
     expect(objects.filter((o) => o.kind === 'Role').length).toBeGreaterThan(0);
     expect(rbacProblems(objects)).toEqual([]);
   });

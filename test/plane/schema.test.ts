@@ -1,8 +1,9 @@
 import { synthesizeCluster } from '../../plane';
 import { loadCatalogue } from '../../tenants/lib';
 import { schemaErrors } from '../support/schemas';
+import { FIXTURE_CATALOGUE_DIR } from '../support/fixture-catalogue';
 
-const catalogue = loadCatalogue();
+const catalogue = loadCatalogue(FIXTURE_CATALOGUE_DIR);
 
 describe.each(catalogue.clusters.map((c) => c.name))('cluster %s', (cluster) => {
   const manifests = synthesizeCluster(catalogue, cluster);

@@ -12,7 +12,7 @@ import { writeCatalogue } from '../../bench/generate-catalogue';
 import { type ReportSource, reportData } from '../../cli/report-data';
 import { reportPage } from '../../cli/report-page';
 import { type Catalogue, formatsOf, loadCatalogue, ownSecretsOf, parseVaultReference, tenantSpaceOf } from '../../tenants/lib';
-import { vaultFixture, writeFixture } from '../support/fixture-catalogue';
+import { FIXTURE_CATALOGUE_DIR, vaultFixture, writeFixture } from '../support/fixture-catalogue';
 import { tempDir } from '../support/temp-dir';
 
 /** Debian's Chromium (.ci/run installs it); CSS_CHROMIUM points at another Chromium-based browser, such as a CI image's Chrome. */
@@ -124,7 +124,7 @@ const DATA_FIELDS = ['catalogue', 'clusters', 'credentials', 'tenants', 'namespa
 
 describe('access report page in Chromium', () => {
   test('the example: who has what, a filter by credential, a search, a click on the matrix', async () => {
-    const catalogue = loadCatalogue();
+    const catalogue = loadCatalogue(FIXTURE_CATALOGUE_DIR);
     const { page, problems } = await openReport(catalogue, 'access-report-example');
     await expect(page.textContent('#count')).resolves.toBe('15 of 15 namespaces');
     const rows = await rowTexts(page);
@@ -167,7 +167,7 @@ describe('access report page in Chromium', () => {
   });
 
   test('the page holds only names from the catalogue, in the fields of the report data, never a value', () => {
-    const catalogue = loadCatalogue();
+    const catalogue = loadCatalogue(FIXTURE_CATALOGUE_DIR);
     const { strings, keys } = embeddedData(reportPage(reportData(catalogue, 'tenants', SOURCE)));
     const known = catalogueStrings(catalogue, 'tenants');
     expect([...strings].filter((s) => !known.has(s))).toEqual([]);

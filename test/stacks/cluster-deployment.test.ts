@@ -11,8 +11,9 @@ import { ESO_CHART, esoAlertObjects, esoChartValues } from '../../stacks/eso-rel
 import { RELOADER_CHART, reloaderChartValues } from '../../stacks/reloader-release';
 import { type Catalogue, type KeyVaultEnvironment, loadCatalogue } from '../../tenants/lib';
 import { type RecordedResource, MOCK_KUBECONFIG, SUBSCRIPTION_ID, issuerOf, only, plaintextPaths, runWithMocks, stackFileConfig, vaultIdOf } from '../support/pulumi-mocks';
+import { FIXTURE_CATALOGUE_DIR } from '../support/fixture-catalogue';
 
-const catalogue = loadCatalogue();
+const catalogue = loadCatalogue(FIXTURE_CATALOGUE_DIR);
 const SECRETS = {
   vaultSecretValues: { 'datadog-api-key': 'dd-api-key-VALUE-1', 'datadog-app-key': 'dd-app-key-VALUE-2' },
   kubeconfig: 'apiVersion: v1\nkind: Config\nusers: [{name: edge, user: {token: EDGE-TOKEN-VALUE}}]\n',

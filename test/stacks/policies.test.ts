@@ -6,6 +6,7 @@ import { readStackConfig } from '../../stacks/config';
 import * as policies from '../../stacks/policy/policies';
 import { loadCatalogue, mastersPolicyOf, tenantPolicyOf, vaultSettingsSchema } from '../../tenants/lib';
 import { runWithMocks, stackFileConfig, unwrapSecrets } from '../support/pulumi-mocks';
+import { FIXTURE_CATALOGUE_DIR } from '../support/fixture-catalogue';
 
 /** Runs one validator on a hand-made resource and returns the violations it reports. */
 function violations(policy: ResourceValidationPolicy, type: string, props: Record<string, any>): string[] {
@@ -167,7 +168,7 @@ describe('Vault policy validators', () => {
 });
 
 describe('the example stacks satisfy every policy', () => {
-  const catalogue = loadCatalogue();
+  const catalogue = loadCatalogue(FIXTURE_CATALOGUE_DIR);
   test.each(['aks-weu-staging', 'aks-weu-prod', 'edge-k3s-ams-01', 'k3s-onprem-01'])('%s', async (stack) => {
     const kubeconfig = 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://10.0.0.1:6443", certificate-authority-data: Y2E=}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\nusers: [{name: u, user: {token: t}}]\n';
     const secrets: Record<string, string> =

@@ -5,7 +5,8 @@ import { stackSettingsSchema } from '../../stacks/config';
 import { loadCatalogue } from '../../tenants/lib';
 
 const ROOT = join(__dirname, '..', '..');
-const clusters = loadCatalogue().clusters.map((c) => c.name).sort();
+// The repository's own catalogue on purpose: its stack files and workflows must follow it, whatever it says.
+const clusters = loadCatalogue(join(ROOT, 'tenants')).clusters.map((c) => c.name).sort();
 /** Settings the stacks read as secrets: only ever committed encrypted. */
 const SECRET_KEYS = ['kubeconfig', 'vaultSecretValues', 'vaultToken'];
 

@@ -11,11 +11,11 @@ import { readStackConfig } from '../../stacks/config';
 import { apiServerOf } from '../../stacks/kubeconfig';
 import { RELOADER_CHART, reloaderChartValues } from '../../stacks/reloader-release';
 import { type Catalogue, loadCatalogue, tenantPolicyOf } from '../../tenants/lib';
-import { vaultFixture, writeFixture } from '../support/fixture-catalogue';
+import { vaultFixture, writeFixture, FIXTURE_CATALOGUE_DIR } from '../support/fixture-catalogue';
 import { MOCK_SERVICE_ACCOUNT_TOKEN, type RecordedResource, only, plaintextPaths, runWithMocks, stackFileConfig, unwrapSecrets } from '../support/pulumi-mocks';
 import { esoReadPath, policyAllows } from '../support/vault-acl';
 
-const CA = /caBundle: \|\n((?: {8}.*\n)+)/.exec(readFileSync(join(__dirname, '..', '..', 'tenants', 'clusters.yaml'), 'utf8'))![1].replace(/^ {8}/gm, '');
+const CA = /caBundle: \|\n((?: {8}.*\n)+)/.exec(readFileSync(join(FIXTURE_CATALOGUE_DIR, 'clusters.yaml'), 'utf8'))![1].replace(/^ {8}/gm, '');
 const TOKEN = 'ONPREM-DEPLOYER-TOKEN-VALUE';
 const VAULT_TOKEN = 'hvs.VAULT-TOKEN-VALUE';
 const kubeconfigFor = (server: string) =>
@@ -44,7 +44,7 @@ const read = { capabilities: ['read'] };
 const ESO = { boundServiceAccountNames: ['external-secrets'], boundServiceAccountNamespaces: ['external-secrets'], tokenTtl: 600, tokenMaxTtl: 600, tokenNoDefaultPolicy: false };
 
 describe('stack k3s-onprem-01 (HashiCorp Vault, a KV v2 mount per tenant)', () => {
-  const catalogue = loadCatalogue();
+  const catalogue = loadCatalogue(FIXTURE_CATALOGUE_DIR);
   const stack = 'k3s-onprem-01';
   let resources: RecordedResource[];
   let deployment: ClusterDeployment;
@@ -220,7 +220,7 @@ describe('a Vault Enterprise environment: a namespace per tenant', () => {
 });
 
 describe('stack config of Vault environments', () => {
-  const catalogue = loadCatalogue();
+  const catalogue = loadCatalogue(FIXTURE_CATALOGUE_DIR);
   const failure = async (stack: string, config: Record<string, string>) => {
     let error: Error | undefined;
     await runWithMocks(stack, config, Object.keys(config).filter((k) => k in SECRET_CONFIG || k.endsWith('vaultSecretValues')), () => {

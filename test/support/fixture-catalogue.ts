@@ -2,7 +2,7 @@
  * A small valid catalogue as plain data, written to a temporary folder as YAML, for tests that break one
  * thing at a time and check the error that comes back.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { CatalogueError, type CatalogueIssue, loadCatalogue } from '../../tenants/lib';
@@ -138,4 +138,27 @@ export function vaultFixtureError(mutate: (f: FixtureCatalogue) => void): { text
     if (!(error instanceof CatalogueError)) throw error;
     return { text: error.message, issues: error.issues.map((i) => `${i.path}: ${i.message}`) };
   }
+}
+
+/**
+ * The tests' own copy of the example catalogue (YAML tenants and one TypeScript tenant importing the product's
+ * `tenants/lib`). Tests read this, never the example catalogue folder: it is the user's catalogue, which they edit, and
+ * a test that reads it would fail on their first change.
+ */
+export const FIXTURE_CATALOGUE_DIR = join(__dirname, '..', 'fixtures', 'catalogue');
+
+/**
+ * Copies the fixture catalogue into `<repo>/tenants` the way a user's repository holds its catalogue: with a
+ * copy of the product's library at `tenants/lib` and the constructs' modules it imports at `constructs/src`,
+ * and the TypeScript tenant importing `../lib/define` as the example's does. A copy, not a link: a link out
+ * of the catalogue folder keeps TypeScript tenants from running. Returns `<repo>/tenants`.
+ */
+export function copyFixtureAsRepository(repo: string): string {
+  const catalogue = join(repo, 'tenants');
+  cpSync(FIXTURE_CATALOGUE_DIR, catalogue, { recursive: true });
+  cpSync(join(__dirname, '..', '..', 'tenants', 'lib'), join(catalogue, 'lib'), { recursive: true });
+  cpSync(join(__dirname, '..', '..', 'constructs', 'src'), join(repo, 'constructs', 'src'), { recursive: true });
+  const search = join(catalogue, 'teams', 'search.ts');
+  writeFileSync(search, readFileSync(search, 'utf8').replace("from '../../../../tenants/lib/define'", "from '../lib/define'"));
+  return catalogue;
 }
