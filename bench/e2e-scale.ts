@@ -76,7 +76,8 @@ function reconciles(): number {
     .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
 }
 function esoMemoryMiB(): number {
-  const eso = suite.cluster.livePids().map(residentMemory).find((m) => m?.name === 'external-secrets');
+  // The kernel keeps 15 characters of a process name: `external-secret`.
+  const eso = suite.cluster.livePids().map(residentMemory).find((m) => m?.name === 'external-secrets'.slice(0, 15));
   return eso?.mib ?? Number.NaN;
 }
 /** ESO's count of failed syncs of the rotation credential's master. */
