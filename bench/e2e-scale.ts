@@ -26,7 +26,7 @@ import { rotate } from '../cli/rotation';
 import { synthesizeCluster } from '../plane';
 import { withDeletionPropagation } from '../stacks/deletion-propagation';
 import { loadCatalogue } from '../tenants/lib';
-import type { KubeObject } from '../test/support/kube-client';
+import { type KubeObject, secretText } from '../test/support/kube-client';
 import { KeyVaultStandIn } from '../test/e2e/harness/key-vault-stand-in';
 import { adaptForNode, keyVaultStandInProvider } from '../test/e2e/harness/node-adaptations';
 import { NodeSuite } from '../test/e2e/harness/node-suite';
@@ -61,7 +61,6 @@ interface Row {
 const suite = new NodeSuite('bench:e2e');
 const keyVault = new KeyVaultStandIn();
 const values = { ...VAULT };
-const decode = (s: KubeObject | undefined, key: string) => (s?.data?.[key] === undefined ? undefined : Buffer.from(s.data[key], 'base64').toString('utf8'));
 const since = (t: number) => (Date.now() - t) / 1000;
 const log = (line: string) => process.stderr.write(`[bench:e2e] ${line}\n`);
 
@@ -120,7 +119,7 @@ async function main(): Promise<void> {
     const [reads, reconciled] = [keyVault.readCounts()['rotation-token'] ?? 0, reconciles()];
     t = Date.now();
     keyVault.set(Object.assign(values, { 'rotation-token': natural }));
-    await waitUntil(`${size} copies rotated`, async () => (await copies()).every((s) => decode(s, 'token') === natural), 30 * 60);
+    await waitUntil(`${size} copies rotated`, async () => (await copies()).every((s) => secretText(s, 'token') === natural), 30 * 60);
     const refreshRotationSeconds = since(t);
     const row = {
       namespaces: size,
@@ -196,13 +195,13 @@ async function naiveComparison(namespaces: readonly string[]): Promise<{ product
       spec: { refreshInterval: '10s', secretStoreRef: { kind: 'ClusterSecretStore', name: naive }, target: { name: naive }, data: [{ secretKey: 'token', remoteRef: { key: 'naive-token' } }] },
     });
   }
-  const naiveValues = async () => (await Promise.all(namespaces.map((n) => suite.admin.get('v1', 'Secret', naive, n)))).map((s) => decode(s, 'token'));
+  const naiveValues = async () => (await Promise.all(namespaces.map((n) => suite.admin.get('v1', 'Secret', naive, n)))).map((s) => secretText(s, 'token'));
   await waitUntil('naive copies written', async () => (await naiveValues()).every((v) => v === 'n1'), 30 * 60);
   const [productReads, naiveReads] = [keyVault.readCounts()['rotation-token'] ?? 0, keyVault.readCounts()['naive-token'] ?? 0];
   keyVault.set(Object.assign(values, { 'rotation-token': 'compared', 'naive-token': 'n2' }));
   await Promise.all([
     waitUntil('naive copies rotated', async () => (await naiveValues()).every((v) => v === 'n2'), 30 * 60),
-    waitUntil('product copies rotated', async () => (await copies()).every((s) => decode(s, 'token') === 'compared'), 30 * 60),
+    waitUntil('product copies rotated', async () => (await copies()).every((s) => secretText(s, 'token') === 'compared'), 30 * 60),
   ]);
   const result = { product: (keyVault.readCounts()['rotation-token'] ?? 0) - productReads, direct: (keyVault.readCounts()['naive-token'] ?? 0) - naiveReads };
   for (const namespace of namespaces) await suite.admin.delete('external-secrets.io/v1', 'ExternalSecret', naive, namespace);

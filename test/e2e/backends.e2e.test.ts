@@ -15,7 +15,7 @@ import { recover } from '../../cli/recovery';
 import { synthesizeCluster } from '../../plane';
 import { withDeletionPropagation } from '../../stacks/deletion-propagation';
 import type { Catalogue } from '../../tenants/lib';
-import type { KubeObject } from '../support/kube-client';
+import { type KubeObject, secretText } from '../support/kube-client';
 import { tempDir } from '../support/temp-dir';
 import { BACKEND_CLUSTER, BACKEND_TENANTS } from './harness/backend-catalogue';
 import type { BackendUnderTest, OwnValues, SharedValues } from './harness/backend-under-test';
@@ -33,7 +33,6 @@ const MASTER_REFRESH_SECONDS = 5;
 /** Namespaces of tenant `data` that request the rotated credential, besides its own. */
 const ROTATION_NAMESPACES = 30;
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
-const decode = (s: KubeObject | undefined, key: string) => (s?.data?.[key] === undefined ? undefined : Buffer.from(s.data[key], 'base64').toString('utf8'));
 
 const SHARED: SharedValues = {
   registry: { username: 'robot$data "quoted"', password: 'tök:en\nwith newline' },
@@ -86,25 +85,25 @@ describe.each(BACKENDS.map((backend) => [backend.name, backend] as const))('%s',
     }
     const master = await waitUntil('master registry', () => secretIn(CENTRAL, 'registry'));
     say(`${stores.length} stores Ready and the first master read in ${seconds(t)} s`);
-    expect([decode(master, 'username'), decode(master, 'password')]).toEqual([SHARED.registry.username, SHARED.registry.password]);
+    expect([secretText(master, 'username'), secretText(master, 'password')]).toEqual([SHARED.registry.username, SHARED.registry.password]);
   });
 
   test("every requesting namespace gets its copies in their formats, and each tenant its own secret", async () => {
     for (const { namespace } of Object.values(BACKEND_TENANTS)) {
       const docker = await waitUntil(`dockerconfigjson in ${namespace}`, () => secretIn(namespace, 'registry-dockerconfigjson'));
       expect(docker.type).toBe('kubernetes.io/dockerconfigjson');
-      const auth = JSON.parse(decode(docker, '.dockerconfigjson')!).auths['ghcr.io'].auth;
+      const auth = JSON.parse(secretText(docker, '.dockerconfigjson')!).auths['ghcr.io'].auth;
       expect(Buffer.from(auth, 'base64').toString('utf8')).toBe(`${SHARED.registry.username}:${SHARED.registry.password}`);
     }
     const rotation = await waitUntil('rotation copy in data-api', () => secretIn('data-api', 'rotation-opaque'));
-    expect(decode(rotation, 'token')).toBe('v1');
+    expect(secretText(rotation, 'token')).toBe('v1');
     const postgres = await waitUntil('own secret postgres in data-api', () => secretIn('data-api', 'postgres'));
     expect(postgres.type).toBe('kubernetes.io/basic-auth');
-    expect([decode(postgres, 'username'), decode(postgres, 'password')]).toEqual([OWN.data.postgres.username, OWN.data.postgres.password]);
+    expect([secretText(postgres, 'username'), secretText(postgres, 'password')]).toEqual([OWN.data.postgres.username, OWN.data.postgres.password]);
     const feature = await waitUntil('own secret feature-store in ds-train', () => secretIn('ds-train', 'feature-store'));
-    expect(decode(feature, 'token')).toBe(OWN['data-science']['feature-store'].token);
+    expect(secretText(feature, 'token')).toBe(OWN['data-science']['feature-store'].token);
     const canary = await waitUntil('the canary in its namespace', () => secretIn('central-secret-store-canary', 'canary-opaque'));
-    expect(decode(canary, 'value')).toBe('deployment-0123abcd');
+    expect(secretText(canary, 'value')).toBe('deployment-0123abcd');
     // A credential not requested, or not allowed, is not there.
     expect(await secretIn('ds-train', 'rotation-opaque')).toBeUndefined();
   });
@@ -145,10 +144,10 @@ describe.each(BACKENDS.map((backend) => [backend.name, backend] as const))('%s',
     await applyAsPulumi(suite.deployer, tenantNamespaces(names, 'data', ['rotation']));
     const namespaces = ['data-api', ...names];
     const copies = async () => Promise.all(namespaces.map((ns) => secretIn(ns, 'rotation-opaque')));
-    await waitUntil(`${namespaces.length} copies of v1`, async () => (await copies()).every((s) => decode(s, 'token') === 'v1'), 300);
+    await waitUntil(`${namespaces.length} copies of v1`, async () => (await copies()).every((s) => secretText(s, 'token') === 'v1'), 300);
     const t = Date.now();
     await backend.rotate('rotation', { token: 'v2' });
-    await waitUntil(`${namespaces.length} copies of v2`, async () => (await copies()).every((s) => decode(s, 'token') === 'v2'), 300);
+    await waitUntil(`${namespaces.length} copies of v2`, async () => (await copies()).every((s) => secretText(s, 'token') === 'v2'), 300);
     const elapsed = (Date.now() - t) / 1000;
     const reads = backend.masterReadsSinceRotation('rotation');
     say(`a rotation reached ${namespaces.length} copies in ${elapsed.toFixed(1)} s with ${reads} vault reads of the master (masters re-read every ${MASTER_REFRESH_SECONDS} s, copies every 10 s)`);
@@ -167,13 +166,13 @@ describe.each(BACKENDS.map((backend) => [backend.name, backend] as const))('%s',
       const es = await suite.admin.get(ESO, 'ExternalSecret', 'rotation', CENTRAL);
       return es?.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'False');
     }, 120);
-    expect(decode(await secretIn('data-api', 'rotation-opaque'), 'token')).toBe('v2');
-    expect(decode(await secretIn(CENTRAL, 'rotation'), 'token')).toBe('v2');
+    expect(secretText(await secretIn('data-api', 'rotation-opaque'), 'token')).toBe('v2');
+    expect(secretText(await secretIn(CENTRAL, 'rotation'), 'token')).toBe('v2');
     await relay!.restore();
     const restored = Date.now();
     const result = await recover(new KubeOperations(loadKubeConfig({ kubeconfig: suite.cp.kubeconfig('admin') })), { deadlineMs: 5 * 60 * 1000 });
     expect(result).toMatchObject({ ok: true, lagging: [] });
-    expect(decode(await secretIn('data-api', 'rotation-opaque'), 'token')).toBe('v3');
+    expect(secretText(await secretIn('data-api', 'rotation-opaque'), 'token')).toBe('v3');
     say(`outage of ${((restored - cut) / 1000).toFixed(0)} s: copies kept their value; recover confirmed every store and ExternalSecret, the copy holding the value written meanwhile, ${seconds(restored)} s after the vault returned`);
   });
 

@@ -28,7 +28,7 @@ import { PULUMI_FIELD_MANAGER, applyAsPulumi, destroyAsPulumi, dryRunChanges, wa
 import { createPod, getPod, podSummary, waitForReadyPod, waitingReasons } from './harness/pods';
 import { freePort } from './harness/processes';
 import { LoopbackRegistry } from './harness/registry';
-import { KubeClient, type KubeObject } from '../support/kube-client';
+import { KubeClient, type KubeObject, secretText } from '../support/kube-client';
 import { tempDir } from '../support/temp-dir';
 import { releaseStaleFinalizers } from '../../cli/commands/release-finalizers';
 import { loadKubeConfig } from '../../cli/kube';
@@ -40,7 +40,6 @@ const CENTRAL = 'central-secret-store';
 const REFRESH_SECONDS = 10;
 const MASTER_REFRESH_SECONDS = 5;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const decode = (s: KubeObject | undefined, key: string) => (s?.data?.[key] === undefined ? undefined : Buffer.from(s.data[key], 'base64').toString('utf8'));
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
 
 /** The vault's values; the wildcard certificate and the Git login are the suite's servers' own (set in beforeAll). */
@@ -172,38 +171,38 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
       });
     }
     const master = await waitUntil('master registry', () => secretIn(CENTRAL, 'registry'));
-    expect(decode(master, 'username')).toBe(vault['registry-username']);
-    expect(decode(master, 'password')).toBe(vault['registry-password']);
+    expect(secretText(master, 'username')).toBe(vault['registry-username']);
+    expect(secretText(master, 'password')).toBe(vault['registry-password']);
   });
 
   test('every requesting namespace gets its Secrets, with the type and data ESO rendered (Properties 2, 5, 6, 7)', async () => {
     for (const ns of ['pay-api', 'pay-batch', 'search-api']) {
       const docker = await waitUntil(`dockerconfigjson in ${ns}`, () => secretIn(ns, 'registry-dockerconfigjson'));
       expect(docker.type).toBe('kubernetes.io/dockerconfigjson');
-      const config = JSON.parse(decode(docker, '.dockerconfigjson')!);
+      const config = JSON.parse(secretText(docker, '.dockerconfigjson')!);
       for (const registry of ['ghcr.io', 'docker.io']) {
         expect(Buffer.from(config.auths[registry].auth, 'base64').toString('utf8')).toBe(`${vault['registry-username']}:${vault['registry-password']}`);
       }
       expect(docker.metadata.labels).toMatchObject({ 'managed-by': 'external-secrets', source: 'central-secret-store', 'secret-type': 'docker-registry' });
       const kargo = await waitUntil(`kargo in ${ns}`, () => secretIn(ns, 'registry-kargo'));
       expect(kargo.metadata.labels?.['kargo.akuity.io/cred-type']).toBe('image');
-      expect(decode(kargo, 'repoURL')).toBe('ghcr.io/contoso');
-      expect(decode(kargo, 'password')).toBe(vault['registry-password']);
+      expect(secretText(kargo, 'repoURL')).toBe('ghcr.io/contoso');
+      expect(secretText(kargo, 'password')).toBe(vault['registry-password']);
     }
     for (const ns of ['pay-api', 'search-api']) {
       const tls = await waitUntil(`tls in ${ns}`, () => secretIn(ns, 'wildcard-tls'));
       expect(tls.type).toBe('kubernetes.io/tls');
-      expect({ crt: decode(tls, 'tls.crt'), key: decode(tls, 'tls.key'), ca: decode(tls, 'ca.crt') }).toEqual({ crt: vault['wildcard-crt'], key: vault['wildcard-key'], ca: vault['wildcard-ca'] });
+      expect({ crt: secretText(tls, 'tls.crt'), key: secretText(tls, 'tls.key'), ca: secretText(tls, 'ca.crt') }).toEqual({ crt: vault['wildcard-crt'], key: vault['wildcard-key'], ca: vault['wildcard-ca'] });
     }
     const argo = await waitUntil('argocd repo-creds in pay-api', () => secretIn('pay-api', 'gitops-argocd'));
     expect(argo.metadata.labels?.['argocd.argoproj.io/secret-type']).toBe('repo-creds');
-    expect({ url: decode(argo, 'url'), type: decode(argo, 'type'), password: decode(argo, 'password') }).toEqual({ url: 'https://git.example/contoso', type: 'git', password: vault['gitops-token'] });
+    expect({ url: secretText(argo, 'url'), type: secretText(argo, 'type'), password: secretText(argo, 'password') }).toEqual({ url: 'https://git.example/contoso', type: 'git', password: vault['gitops-token'] });
     const basic = await waitUntil('basic-auth in pay-api', () => secretIn('pay-api', 'gitops-basic-auth'));
     expect(basic.type).toBe('kubernetes.io/basic-auth');
     const oauth = await waitUntil('oauth in search-api', () => secretIn('search-api', 'oauth-oauth'));
-    expect(decode(oauth, 'client-secret')).toBe(vault['oauth-client-secret']);
+    expect(secretText(oauth, 'client-secret')).toBe(vault['oauth-client-secret']);
     const own = await waitUntil('workload secret in pay-api', () => secretIn('pay-api', 'signing-key'));
-    expect(decode(own, 'key')).toBe(vault['payments--signing-key']);
+    expect(secretText(own, 'key')).toBe(vault['payments--signing-key']);
     expect(own.metadata.annotations?.['central-secret-store.io/spiffe-id']).toBe('spiffe://e2e.local/ns/pay-api/sa/signer');
   });
 
@@ -271,7 +270,7 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
     const serve = async () => {
       const secret = await secretIn('pay-api', 'wildcard-tls');
       for (const [key, file] of [['tls.crt', served.certFile], ['tls.key', served.keyFile]]) {
-        writeFileSync(`${file}.next`, decode(secret, key)!, { mode: 0o600 });
+        writeFileSync(`${file}.next`, secretText(secret, key)!, { mode: 0o600 });
         renameSync(`${file}.next`, file);
       }
     };
@@ -294,10 +293,10 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
         waitUntil(
           'the tenant copies hold the new values',
           async () =>
-            decode(await secretIn('pay-api', 'gitops-basic-auth'), 'password') === values['gitops-token'] &&
-            decode(await secretIn('pay-api', 'deploy-key-ssh-auth'), 'ssh-privatekey') === values['deploy-key-private'] &&
-            decode(await secretIn('search-api', 'oauth-oauth'), 'client-secret') === values['oauth-client-secret'] &&
-            decode(await secretIn('pay-api', 'wildcard-tls'), 'ca.crt') === values['wildcard-ca'],
+            secretText(await secretIn('pay-api', 'gitops-basic-auth'), 'password') === values['gitops-token'] &&
+            secretText(await secretIn('pay-api', 'deploy-key-ssh-auth'), 'ssh-privatekey') === values['deploy-key-private'] &&
+            secretText(await secretIn('search-api', 'oauth-oauth'), 'client-secret') === values['oauth-client-secret'] &&
+            secretText(await secretIn('pay-api', 'wildcard-tls'), 'ca.crt') === values['wildcard-ca'],
           120,
         );
 
@@ -519,7 +518,7 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
     const recovered = Date.now();
     await waitUntil(
       'tenant copy recovers with the new value',
-      async () => JSON.parse(decode(await secretIn('pay-api', 'registry-dockerconfigjson'), '.dockerconfigjson') ?? '{}').auths?.['ghcr.io']?.password === 'after-outage',
+      async () => JSON.parse(secretText(await secretIn('pay-api', 'registry-dockerconfigjson'), '.dockerconfigjson') ?? '{}').auths?.['ghcr.io']?.password === 'after-outage',
       8 * 60,
     );
     figures.push(`recovery after outage: new value in tenant namespace ${((Date.now() - recovered) / 1000).toFixed(1)} s after the fix (ESO backoff up to minutes)`);
@@ -552,7 +551,7 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
     rotationToken = next;
     const [reads, calls, rotated] = [keyVault.readCounts()['rotation-token'] ?? 0, providerCalls().Webhook ?? 0, Date.now()];
     keyVault.set({ ...vault, 'registry-password': 'after-outage', 'rotation-token': next, ...extra });
-    await waitUntil(`${count} copies rotated`, async () => (await rotationCopies()).filter((s) => decode(s, 'token') === next).length === count, 10 * 60);
+    await waitUntil(`${count} copies rotated`, async () => (await rotationCopies()).filter((s) => secretText(s, 'token') === next).length === count, 10 * 60);
     return { seconds: (Date.now() - rotated) / 1000, vaultReads: (keyVault.readCounts()['rotation-token'] ?? 0) - reads, webhookCalls: (providerCalls().Webhook ?? 0) - calls };
   }
 
@@ -596,7 +595,7 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
         spec: { refreshInterval: `${REFRESH_SECONDS}s`, secretStoreRef: { kind: 'ClusterSecretStore', name: naive }, target: { name: naive }, data: [{ secretKey: 'token', remoteRef: { key: 'naive-token' } }] },
       });
     }
-    const naiveCopies = async () => (await Promise.all(namespaces.map((n) => secretIn(n, naive)))).map((x) => decode(x, 'token'));
+    const naiveCopies = async () => (await Promise.all(namespaces.map((n) => secretIn(n, naive)))).map((x) => secretText(x, 'token'));
     await waitUntil(`${namespaces.length} naive copies written`, async () => (await naiveCopies()).every((v) => v === 'n1'), 10 * 60);
 
     // One rotation of both: each design's reads until every one of its copies holds the new value.

@@ -34,7 +34,7 @@ import { OUTAGE_SECONDS, type OutageScene, outageLagging, vaultOutage } from './
 import { waitUntil } from './harness/wait';
 import { AlertTimeline } from './harness/alert-timeline';
 import { PrometheusServer } from './harness/prometheus-server';
-import type { KubeClient, KubeObject } from '../support/kube-client';
+import { type KubeClient, type KubeObject, secretText } from '../support/kube-client';
 
 const CENTRAL = 'central-secret-store';
 /** The copies' and the masters' own refresh: an hour. */
@@ -71,7 +71,6 @@ let admin: KubeClient;
 let deployer: KubeClient;
 const figures = suite.figures;
 const seconds = (since: number, until = Date.now()) => ((until - since) / 1000).toFixed(1);
-const decode = (s: KubeObject | undefined, key: string) => (s?.data?.[key] === undefined ? undefined : Buffer.from(s.data[key], 'base64').toString('utf8'));
 const copies = () => admin.list('v1', 'Secret', undefined, 'central-secret-store.io/credential=rotation,source=central-secret-store');
 const operations = () => new KubeOperations(loadKubeConfig({ kubeconfig: cp.kubeconfig('admin') }));
 
@@ -185,7 +184,7 @@ describe('rotate: from the vault change to every copy and every opted-in workloa
         `after it (to the second), all serving the new value at ${seconds(changed, serving)} s`,
     );
     expect(result).toMatchObject({ ok: true, masterConfirmed: true, lagging: [], copies: { confirmed: count, total: count, changed: count }, workloads: { rolled: READERS, total: READERS, rolledBy: 'central-secret-store' } });
-    expect((await copies()).filter((s) => decode(s, 'token') === token)).toHaveLength(count);
+    expect((await copies()).filter((s) => secretText(s, 'token') === token)).toHaveLength(count);
     for (const { namespace } of readers) {
       const deployment = await admin.request('GET', `/apis/apps/v1/namespaces/${namespace}/deployments/token-reader`);
       expect(deployment.body.spec.template.metadata.annotations[SECRET_VERSION_ANNOTATION]).toMatch(/^rotation-opaque@\d+$/);
@@ -212,7 +211,7 @@ describe('rotate: from the vault change to every copy and every opted-in workloa
       syncErrors: () => syncErrors(CENTRAL, 'rotation'),
       master: { namespace: CENTRAL, name: 'rotation', key: 'token' },
     });
-    const copiesHolding = async (value: string) => (await copies()).filter((s) => decode(s, 'token') === value).length;
+    const copiesHolding = async (value: string) => (await copies()).filter((s) => secretText(s, 'token') === value).length;
 
     test('with recover right after the repair: full recovery, every copy included, confirmed by the command; the alerts fired and resolve', async () => {
       // The outage's alerts on conditions start quiet: nothing before it left an object not Ready (Prometheus

@@ -12,6 +12,11 @@ export interface KubeObject {
   [key: string]: any;
 }
 
+/** One key of a Secret's data as text, or undefined when the Secret or the key is missing. */
+export function secretText(secret: KubeObject | undefined, key: string): string | undefined {
+  return secret?.data?.[key] === undefined ? undefined : Buffer.from(secret.data[key], 'base64').toString('utf8');
+}
+
 /** Plural resource names of the kinds the suite touches, and whether they are namespaced. */
 const RESOURCES: Record<string, { plural: string; namespaced: boolean }> = {
   Namespace: { plural: 'namespaces', namespaced: false },

@@ -28,7 +28,7 @@ import {
   tenantPolicyOf,
   tenantSpaceOf,
 } from '../../../tenants/lib';
-import type { KubeObject } from '../../support/kube-client';
+import { type KubeObject, secretText } from '../../support/kube-client';
 import { BACKEND_CLUSTER, writeBackendCatalogue } from './backend-catalogue';
 import type { BackendUnderTest, ForeignReadRefusal, OwnValues, SharedValues } from './backend-under-test';
 import { adaptForNode } from './node-adaptations';
@@ -54,7 +54,6 @@ export interface AuditResponse {
 /** A KV path of a space as the audit log names it: the namespace's path, then the mount's data path. */
 export const auditPathOf = (space: VaultSpace, path: string) => `${space.namespace ? `${space.namespace}/` : ''}${kvDataPath(space, path)}`;
 
-const decode = (s: KubeObject | undefined, key: string) => (s?.data?.[key] === undefined ? undefined : Buffer.from(s.data[key], 'base64').toString('utf8'));
 
 export class OpenBaoBackend implements BackendUnderTest {
   readonly name: string;
@@ -141,7 +140,7 @@ export class OpenBaoBackend implements BackendUnderTest {
     const reviewer = tokenReviewerObjects();
     await applyAsPulumi(suite.deployer, [reviewer.serviceAccount, reviewer.tokenSecret, reviewer.binding] as KubeObject[]);
     const reviewerJwt = await waitUntil('the token controller to fill the reviewer token', async () =>
-      decode(await suite.admin.get('v1', 'Secret', reviewer.tokenSecret.metadata.name, ESO_NAMESPACE), 'token'),
+      secretText(await suite.admin.get('v1', 'Secret', reviewer.tokenSecret.metadata.name, ESO_NAMESPACE), 'token'),
     );
     const t = Date.now();
     const settings = this.settings;

@@ -12,7 +12,7 @@
  * and the next one is 128 s.
  */
 import { isReady as esReady } from '../../../cli/resync';
-import type { KubeClient, KubeObject } from '../../support/kube-client';
+import { type KubeClient, type KubeObject, secretText } from '../../support/kube-client';
 import type { Relay } from './node-cluster';
 import { sleep } from './processes';
 
@@ -48,7 +48,6 @@ export interface Outage {
 }
 
 const readyCondition = (o: KubeObject) => (o.status?.conditions ?? []).find((c: { type: string }) => c.type === 'Ready');
-const decode = (s: KubeObject | undefined, key: string) => (s?.data?.[key] === undefined ? undefined : Buffer.from(s.data[key], 'base64').toString('utf8'));
 
 /** The stores that read the vault (the node's stand-in for Key Vault), and the ExternalSecrets reading through them. */
 async function vaultReaders(admin: KubeClient) {
@@ -99,6 +98,6 @@ export async function outageLagging(scene: OutageScene, outage: Outage): Promise
     const reRead = Math.floor(Date.parse(es.status?.refreshTime ?? '') / 1000) >= Math.floor(outage.repaired / 1000);
     if (!esReady(es.status?.conditions ?? []) || !reRead) lag.push(`ExternalSecret ${es.metadata.namespace}/${es.metadata.name}: ${readyCondition(es)?.message ?? 'not re-read'}`);
   }
-  if (decode(await admin.get('v1', 'Secret', master.name, master.namespace), master.key) !== outage.value) lag.push(`master ${master.namespace}/${master.name}: not the post-outage value`);
+  if (secretText(await admin.get('v1', 'Secret', master.name, master.namespace), master.key) !== outage.value) lag.push(`master ${master.namespace}/${master.name}: not the post-outage value`);
   return lag;
 }
