@@ -27,6 +27,7 @@ import { synthesizeCluster } from '../plane';
 import { withDeletionPropagation } from '../stacks/deletion-propagation';
 import { loadCatalogue } from '../tenants/lib';
 import { type KubeObject, secretText } from '../test/support/kube-client';
+import { esoMetrics, metricSum, syncErrors } from '../test/e2e/harness/eso-metrics';
 import { KeyVaultStandIn } from '../test/e2e/harness/key-vault-stand-in';
 import { adaptForNode, keyVaultStandInProvider } from '../test/e2e/harness/node-adaptations';
 import { NodeSuite } from '../test/e2e/harness/node-suite';
@@ -64,27 +65,10 @@ const values = { ...VAULT };
 const since = (t: number) => (Date.now() - t) / 1000;
 const log = (line: string) => process.stderr.write(`[bench:e2e] ${line}\n`);
 
-/** ESO's metrics, read inside the pods' network. */
-function esoMetrics(): string {
-  return suite.cluster.network.exec(join(suite.tools.node, 'testapp'), ['probe', 'http://127.0.0.1:8080/metrics']);
-}
-function reconciles(): number {
-  return esoMetrics()
-    .split('\n')
-    .filter((line) => line.startsWith('controller_runtime_reconcile_total{'))
-    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
-}
 function esoMemoryMiB(): number {
   // The kernel keeps 15 characters of a process name: `external-secret`.
   const eso = suite.cluster.livePids().map(residentMemory).find((m) => m?.name === 'external-secrets'.slice(0, 15));
   return eso?.mib ?? Number.NaN;
-}
-/** ESO's count of failed syncs of the rotation credential's master. */
-function masterSyncErrors(): number {
-  return esoMetrics()
-    .split('\n')
-    .filter((line) => line.startsWith('externalsecret_sync_calls_error{') && line.includes('name="rotation"') && line.includes('namespace="central-secret-store"'))
-    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
 }
 const copies = () => suite.admin.list('v1', 'Secret', undefined, 'central-secret-store.io/credential=rotation,source=central-secret-store');
 
@@ -116,7 +100,7 @@ async function main(): Promise<void> {
 
     log(`${size} namespaces: rotation left to the refresh intervals`);
     const natural = `natural-${size}`;
-    const [reads, reconciled] = [keyVault.readCounts()['rotation-token'] ?? 0, reconciles()];
+    const [reads, reconciled] = [keyVault.readCounts()['rotation-token'] ?? 0, metricSum(esoMetrics(suite.cluster), 'controller_runtime_reconcile_total')];
     t = Date.now();
     keyVault.set(Object.assign(values, { 'rotation-token': natural }));
     await waitUntil(`${size} copies rotated`, async () => (await copies()).every((s) => secretText(s, 'token') === natural), 30 * 60);
@@ -126,7 +110,7 @@ async function main(): Promise<void> {
       provisionSeconds,
       refreshRotationSeconds,
       vaultReads: (keyVault.readCounts()['rotation-token'] ?? 0) - reads,
-      esoReconcilesPerSecond: (reconciles() - reconciled) / refreshRotationSeconds,
+      esoReconcilesPerSecond: (metricSum(esoMetrics(suite.cluster), 'controller_runtime_reconcile_total') - reconciled) / refreshRotationSeconds,
       esoMemoryMiB: esoMemoryMiB(),
     };
 
@@ -144,7 +128,7 @@ async function main(): Promise<void> {
     admin: suite.admin,
     relay,
     setValue: (value) => keyVault.set(Object.assign(values, { 'rotation-token': value })),
-    syncErrors: masterSyncErrors,
+    syncErrors: () => syncErrors(suite.cluster, 'central-secret-store', 'rotation'),
     master: { namespace: 'central-secret-store', name: 'rotation', key: 'token' },
   }, operations);
 

@@ -34,6 +34,7 @@ import { releaseStaleFinalizers } from '../../cli/commands/release-finalizers';
 import { loadKubeConfig } from '../../cli/kube';
 import { tenantNamespaces } from './harness/tenant-namespaces';
 import { waitUntil } from './harness/wait';
+import { esoMetrics } from './harness/eso-metrics';
 import { withDeletionPropagation } from '../../stacks/deletion-propagation';
 
 const CENTRAL = 'central-secret-store';
@@ -128,7 +129,7 @@ const deployCatalogue = () => applyAsPulumi(deployer, catalogueObjects());
 
 /** ESO's counter of provider calls, summed per provider ("Webhook": the vault; "Kubernetes": the central stores). */
 function providerCalls(): Record<string, number> {
-  const metrics = cluster.network.exec(join(tools.node, 'testapp'), ['probe', 'http://127.0.0.1:8080/metrics']);
+  const metrics = esoMetrics(cluster);
   const calls: Record<string, number> = {};
   for (const line of metrics.split('\n')) {
     const m = /^externalsecret_provider_api_calls_count\{([^}]*)\} (\S+)$/.exec(line);

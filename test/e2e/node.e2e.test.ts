@@ -68,7 +68,7 @@ function testAppPod(name: string, image: string, port: number, pull: { policy: '
 }
 
 /** What a URL answers inside the pods' network namespace (the test app's probe, run there). */
-const fetchInPodNetwork = (url: string) => cluster.network.exec(join(tools.node, 'testapp'), ['probe', url]);
+const fetchInPodNetwork = (url: string) => cluster.fetchInPods(url);
 
 beforeAll(async () => {
   before = hostSnapshot();

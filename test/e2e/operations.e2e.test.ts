@@ -26,12 +26,13 @@ import type { ControlPlane } from './harness/control-plane';
 import { KeyVaultStandIn } from './harness/key-vault-stand-in';
 import { adaptForNode } from './harness/node-adaptations';
 import { NodeCluster, type Relay } from './harness/node-cluster';
-import { NodeSuite, type NodeSuiteTools, SUITE_SETUP_MS } from './harness/node-suite';
+import { NodeSuite, SUITE_SETUP_MS } from './harness/node-suite';
 import { listPods, isReady, type Pod } from './harness/pods';
 import { freePort } from './harness/processes';
 import { tenantNamespaces } from './harness/tenant-namespaces';
 import { OUTAGE_SECONDS, type OutageScene, outageLagging, vaultOutage } from './harness/vault-outage';
 import { waitUntil } from './harness/wait';
+import { syncErrors } from './harness/eso-metrics';
 import { AlertTimeline } from './harness/alert-timeline';
 import { PrometheusServer } from './harness/prometheus-server';
 import { type KubeClient, type KubeObject, secretText } from '../support/kube-client';
@@ -61,7 +62,6 @@ const vault: Record<string, string> = {
 };
 
 const suite = new NodeSuite('operations');
-let tools: NodeSuiteTools;
 let cluster: NodeCluster;
 let cp: ControlPlane;
 let keyVault: KeyVaultStandIn;
@@ -83,25 +83,14 @@ async function provision(count: number): Promise<number> {
   return (Date.now() - t) / 1000;
 }
 
-/** ESO's count of failed syncs of one ExternalSecret (`externalsecret_sync_calls_error`), read from its metrics endpoint. */
-function syncErrors(namespace: string, name: string): number {
-  const metrics = cluster.network.exec(join(tools.node, 'testapp'), ['probe', 'http://127.0.0.1:8080/metrics']);
-  let count = 0;
-  for (const line of metrics.split('\n')) {
-    const m = /^externalsecret_sync_calls_error\{([^}]*)\} (\S+)$/.exec(line);
-    if (m && m[1].includes(`name="${name}"`) && m[1].includes(`namespace="${namespace}"`)) count += Number(m[2]);
-  }
-  return count;
-}
-
 beforeAll(async () => {
   await suite.start();
-  [tools, cluster, cp, admin, deployer] = [suite.tools, suite.cluster, suite.cp, suite.admin, suite.deployer];
+  [cluster, cp, admin, deployer] = [suite.cluster, suite.cp, suite.admin, suite.deployer];
   keyVault = new KeyVaultStandIn();
   await keyVault.start();
   keyVault.set(vault);
   vaultRelay = await cluster.forward([keyVault.address]);
-  prometheus = new PrometheusServer(join(cluster.dir, 'prometheus'), cluster, join(tools.node, 'testapp'));
+  prometheus = new PrometheusServer(join(cluster.dir, 'prometheus'), cluster);
   await prometheus.start({
     rules: new SecretPlaneAlerts(Testing.chart(), 'alerts', { pendingFor: ALERTS_PENDING_FOR }).toRuleFile(),
     esoTarget: '127.0.0.1:8080',
@@ -122,7 +111,7 @@ afterAll(() => suite.end(prometheus, keyVault));
 describe('rotate: from the vault change to every copy and every opted-in workload', () => {
   /** An opted-in Deployment per namespace, serving on its own port what it read from the copy at start. */
   const readers: { namespace: string; url: string }[] = [];
-  const served = (reader: { url: string }) => JSON.parse(cluster.network.exec(join(tools.node, 'testapp'), ['probe', reader.url])).image as string;
+  const served = (reader: { url: string }) => JSON.parse(cluster.fetchInPods(reader.url)).image as string;
   const readerPod = async (namespace: string) => (await listPods(admin, namespace, 'app=token-reader')).find(isReady);
   let token = vault['rotation-token'];
 
@@ -208,7 +197,7 @@ describe('rotate: from the vault change to every copy and every opted-in workloa
       admin,
       relay: vaultRelay,
       setValue: (value) => keyVault.set({ ...vault, 'rotation-token': value }),
-      syncErrors: () => syncErrors(CENTRAL, 'rotation'),
+      syncErrors: () => syncErrors(cluster, CENTRAL, 'rotation'),
       master: { namespace: CENTRAL, name: 'rotation', key: 'token' },
     });
     const copiesHolding = async (value: string) => (await copies()).filter((s) => secretText(s, 'token') === value).length;

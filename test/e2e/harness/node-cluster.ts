@@ -130,6 +130,11 @@ export class NodeCluster {
     mark('default ServiceAccount');
   }
 
+  /** What a URL answers inside the pods' network namespace (the test app's probe, run there); throws unless 200. */
+  fetchInPods(url: string): string {
+    return this.network.exec(join(this.tools.node, 'testapp'), ['probe', url]);
+  }
+
   /**
    * Makes more host loopback addresses (host:port) reachable at the same address inside the pods' network
    * namespace, such as servers on the host that pods are clients of. Resolves once they listen there; the

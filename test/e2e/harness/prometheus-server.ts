@@ -42,7 +42,6 @@ export class PrometheusServer {
   constructor(
     private readonly dir: string,
     private readonly cluster: NodeCluster,
-    private readonly probe: string,
   ) {
     mkdirSync(dir, { recursive: true });
     this.processes = new Processes(dir);
@@ -89,7 +88,7 @@ export class PrometheusServer {
   /** GET of Prometheus's HTTP API through the namespace; undefined while it does not answer 200. */
   private get(path: string): string | undefined {
     try {
-      return this.cluster.network.exec(this.probe, ['probe', `${this.url}${path}`]);
+      return this.cluster.fetchInPods(`${this.url}${path}`);
     } catch {
       return undefined;
     }
