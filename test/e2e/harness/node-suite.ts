@@ -2,7 +2,7 @@
  * What every suite on the real node does first and last, once: note the host's state, build the toolchain
  * (noting what each build took), start the single-node cluster, install ESO by its chart; at the end stop the
  * cluster and the suite's own servers by PID, print the figures and check the host is as it was
- * (suite-end.ts). The state lives in the object, so `end()` cleans up whatever `start()` got to, also when a
+ * (host.ts). The state lives in the object, so `end()` cleans up whatever `start()` got to, also when a
  * step of it failed.
  *
  *   const suite = new NodeSuite('operations');
@@ -10,12 +10,12 @@
  *   afterAll(() => suite.end(keyVault));
  */
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { KubeClient } from '../../support/kube-client';
 import type { ControlPlane } from './control-plane';
 import { installEso } from './eso-install';
 import { type HostSnapshot, hostSnapshot } from './host';
 import { NodeCluster } from './node-cluster';
-import { endNodeSuite } from './suite-end';
 import { buildSeconds, buildTargets } from './toolchain';
 
 /** How long a suite's setup may take: the first run on a machine builds the toolchain. */
@@ -80,8 +80,11 @@ export class NodeSuite {
   }
 
   /** Stops the cluster and `servers` by PID, prints the figures, and checks the host is as before (in jest). */
-  end(...servers: readonly ({ stop(): Promise<void> } | undefined)[]): Promise<void> {
-    return endNodeSuite(this.title, this.figures, { cluster: this.#cluster, before: this.#before, servers });
+  async end(...servers: readonly ({ stop(): Promise<void> } | undefined)[]): Promise<void> {
+    const problems = await this.#stopAll(servers);
+    console.log(`${this.title} figures:\n  ${this.figures.join('\n  ')}`);
+    expect(problems).toEqual([]);
+    if (this.#before) expect(hostSnapshot()).toEqual(this.#before);
   }
 
   /**
@@ -89,9 +92,15 @@ export class NodeSuite {
    * when the host is back as before.
    */
   async stop(...servers: readonly ({ stop(): Promise<void> } | undefined)[]): Promise<string[]> {
+    const problems = await this.#stopAll(servers);
+    if (this.#before && !isDeepStrictEqual(hostSnapshot(), this.#before)) problems.push('the host differs from before the run (hostSnapshot)');
+    return problems;
+  }
+
+  /** Stops the cluster, then the suite's servers; returns what the cluster could not undo. */
+  async #stopAll(servers: readonly ({ stop(): Promise<void> } | undefined)[]): Promise<string[]> {
     const problems = (await this.#cluster?.stop()) ?? [];
     for (const server of servers) await server?.stop();
-    if (this.#before && JSON.stringify(hostSnapshot()) !== JSON.stringify(this.#before)) problems.push('the host differs from before the run (hostSnapshot)');
     return problems;
   }
 }
