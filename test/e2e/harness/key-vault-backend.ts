@@ -14,6 +14,8 @@ import { adaptForNode } from './node-adaptations';
 import type { NodeSuite } from './node-suite';
 
 const sharedName = (credential: string, key: string) => `${credential}-${key}`;
+/** A tenant's own secret lives in its space of names, `<tenant>--`. */
+const ownName = (tenant: string, secret: string, key: string) => `${tenant}--${secret}-${key}`;
 
 export class KeyVaultBackend implements BackendUnderTest {
   readonly name = 'the Key Vault stand-in';
@@ -28,7 +30,7 @@ export class KeyVaultBackend implements BackendUnderTest {
       environment: { keyVault: { name: 'kv-css-backend-e2e', tenantId: '6f1c2a4e-8b3d-4c5e-9f70-1a2b3c4d5e6f' } },
       field: 'keyVault',
       shared: sharedName,
-      own: (tenant, secret, key) => `${tenant}--${secret}-${key}`,
+      own: ownName,
     });
   }
 
@@ -43,7 +45,7 @@ export class KeyVaultBackend implements BackendUnderTest {
   async configure(_suite: NodeSuite, shared: SharedValues, own: OwnValues): Promise<void> {
     for (const [credential, values] of Object.entries(shared)) for (const [key, value] of Object.entries(values)) this.values[sharedName(credential, key)] = value;
     for (const [tenant, secrets] of Object.entries(own)) {
-      for (const [secret, values] of Object.entries(secrets)) for (const [key, value] of Object.entries(values)) this.values[`${tenant}--${secret}-${key}`] = value;
+      for (const [secret, values] of Object.entries(secrets)) for (const [key, value] of Object.entries(values)) this.values[ownName(tenant, secret, key)] = value;
     }
     this.values[canaryKeyVaultSecretName(BACKEND_CLUSTER)] = 'deployment-0123abcd';
     this.standIn.set(this.values);
