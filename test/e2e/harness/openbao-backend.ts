@@ -13,6 +13,7 @@ import { vaultScopeOf } from '../../../stacks/vault-access';
 import { tokenReviewerObjects } from '../../../stacks/vault-token-reviewer';
 import {
   type Catalogue,
+  type Cluster,
   type VaultEnvironment,
   type VaultPolicy,
   type VaultSpace,
@@ -62,7 +63,8 @@ export class OpenBaoBackend implements BackendUnderTest {
   readonly figures: string[] = [];
   private server?: VaultServer;
   private auditLog = '';
-  private catalogue?: Catalogue;
+  /** The catalogue, its cluster and its Vault environment, once started. */
+  private written?: { readonly catalogue: Catalogue; readonly cluster: Cluster; readonly environment: VaultEnvironment };
   private rotatedAt = '';
 
   constructor(readonly layout: TenantLayout) {
@@ -79,8 +81,8 @@ export class OpenBaoBackend implements BackendUnderTest {
   }
 
   private get settings(): VaultEnvironment['vault'] {
-    const catalogue = this.catalogue!;
-    return (environmentOf(catalogue, clusterNamed(catalogue, BACKEND_CLUSTER)!) as VaultEnvironment).vault;
+    if (!this.written) throw new Error(`${this.name}: not started`);
+    return this.written.environment.vault;
   }
 
   async start(dir: string): Promise<Catalogue> {
@@ -92,13 +94,15 @@ export class OpenBaoBackend implements BackendUnderTest {
     const t = Date.now();
     await this.server.start();
     this.figures.push(`dev server (https) ready in ${((Date.now() - t) / 1000).toFixed(1)} s`);
-    this.catalogue = writeBackendCatalogue(join(dir, 'catalogue'), {
+    const catalogue = writeBackendCatalogue(join(dir, 'catalogue'), {
       environment: { vault: { address: this.server.url, caBundle: this.server.caPem, tenantSpaces: this.layout } },
       field: 'vault',
       shared: (credential) => credential,
       own: (_tenant, secret) => secret,
     });
-    return this.catalogue;
+    const cluster = clusterNamed(catalogue, BACKEND_CLUSTER)!;
+    this.written = { catalogue, cluster, environment: environmentOf(catalogue, cluster) as VaultEnvironment };
+    return catalogue;
   }
 
   get addresses(): readonly string[] {
@@ -144,8 +148,8 @@ export class OpenBaoBackend implements BackendUnderTest {
     );
     const t = Date.now();
     const settings = this.settings;
-    const catalogue = this.catalogue!;
-    const scope = vaultScopeOf(catalogue, clusterNamed(catalogue, BACKEND_CLUSTER)!, environmentOf(catalogue, clusterNamed(catalogue, BACKEND_CLUSTER)!) as VaultEnvironment);
+    const { catalogue, cluster, environment } = this.written!;
+    const scope = vaultScopeOf(catalogue, cluster, environment);
     const sharedSpace = sharedSpaceOf(settings);
     await this.root.in(sharedSpace.namespace).enableKv2(sharedSpace.mount);
     for (const tenant of scope.spaceTenants) {
