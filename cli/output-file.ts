@@ -35,7 +35,7 @@ export function checkOutputFile(path: string, options: OutputFileOptions): void 
   if (options.force) return;
   let text: string;
   try {
-    text = readText(path);
+    text = readFileSync(path, 'utf8');
   } catch (error) {
     throw new OutputFileError(`--out ${path} cannot be read to tell whether this command wrote it (${(error as NodeJS.ErrnoException).code}); choose another path or pass --force`);
   }
@@ -78,8 +78,4 @@ function lstatIsLink(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-function readText(path: string): string {
-  return readFileSync(path, 'utf8');
 }
