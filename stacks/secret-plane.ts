@@ -9,6 +9,8 @@ export interface SecretPlaneArgs {
   readonly manifests: ClusterManifests;
   /** Provider of the target cluster. */
   readonly provider: k8s.Provider;
+  /** kubeconfig of the target cluster, the one the provider was given. */
+  readonly kubeconfig: pulumi.Input<string>;
   /** What must be ready first: the ESO release, whose webhook rejects stores until it runs. */
   readonly dependsOn: pulumi.Input<pulumi.Resource>[];
 }

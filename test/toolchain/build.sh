@@ -27,6 +27,7 @@ PROMETHEUS_VERSION=v0.316.0
 # The pinned wheel and its sha256 are in openbao/requirements.txt.
 OPENBAO_VERSION=2.7.2
 VAULT_VERSION=v1.21.1
+PULUMI_VERSION=v3.276.0
 
 say() { printf '[toolchain] %s\n' "$*" >&2; }
 
@@ -163,11 +164,17 @@ target_vault() {
     github.com/hashicorp/vault=vault
 }
 
+# The Automation API parses `pulumi version`, which prints the stamped version (a dev string otherwise).
+target_pulumi() {
+  build pulumi "$PULUMI_VERSION" "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
+    github.com/pulumi/pulumi/pkg/v3/cmd/pulumi=pulumi
+}
+
 mkdir -p "$cache"
 targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(kube eso)
 for t in "${targets[@]}"; do
   case "$t" in
-    kube | eso | render | helm | node | images | relabel | openbao | vault) "target_$t"; echo "$dest" ;;
-    *) say "unknown target '$t' (expected kube, eso, render, helm, node, images, relabel, openbao or vault)"; exit 2 ;;
+    kube | eso | render | helm | node | images | relabel | openbao | vault | pulumi) "target_$t"; echo "$dest" ;;
+    *) say "unknown target '$t' (expected kube, eso, render, helm, node, images, relabel, openbao, vault or pulumi)"; exit 2 ;;
   esac
 done
