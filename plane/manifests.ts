@@ -29,8 +29,8 @@ const CLUSTER_SCOPED_KINDS = new Set([
   'ValidatingAdmissionPolicyBinding',
 ]);
 
-/** Apply order within a scope: what others refer to comes first. */
-const KIND_ORDER = [
+/** Apply order within a scope: what others refer to comes first. Deletion goes the other way. */
+export const KIND_ORDER: readonly string[] = [
   'Namespace',
   'ClusterRole',
   'ClusterRoleBinding',

@@ -176,7 +176,7 @@ export class ClusterDeployment extends pulumi.ComponentResource {
     );
     new ReloaderRelease(`${name}-reloader`, { provider }, { parent: this });
 
-    new SecretPlane(`${name}-secrets`, { manifests, provider, kubeconfig, dependsOn: [eso.release, eso.identitySecret!] }, { parent: this });
+    new SecretPlane(`${name}-secrets`, { manifests, kubeconfig, dependsOn: [eso.release, eso.identitySecret!] }, { parent: this });
 
     this.vaultUri = vault.vaultUri;
     this.esoClientId = identity.clientId;
@@ -233,7 +233,7 @@ export class ClusterDeployment extends pulumi.ComponentResource {
     );
     const canary = writeCanary({ kind: 'vault', settings: environment.vault, provider: vaultProvider, dependsOn: access.sharedMount ? [access.sharedMount] : [] });
     new ReloaderRelease(`${name}-reloader`, { provider }, { parent: this });
-    new SecretPlane(`${name}-secrets`, { manifests, provider, kubeconfig, dependsOn: [eso.release, ...access.ready] }, { parent: this });
+    new SecretPlane(`${name}-secrets`, { manifests, kubeconfig, dependsOn: [eso.release, ...access.ready] }, { parent: this });
     return canary;
   }
 }

@@ -1,14 +1,17 @@
-import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { SHARED_OBJECT_FIELDS_ANNOTATION } from '../constructs/src';
-import type { ClusterManifests, KubeObject } from '../plane';
-import { withDeletionPropagation } from './deletion-propagation';
+import { SHARED_OBJECT_FIELDS_ANNOTATION, TENANT_LABEL } from '../constructs/src';
+import { type ClusterManifests, KIND_ORDER, type KubeObject } from '../plane';
+import { ManifestSet } from './manifest-set';
+import type { ManifestObject } from './manifest-set-provider';
+
+/** The set of the cluster-scoped objects. Tenant names are DNS labels, without dots, so no tenant's set can be named so. */
+export const CLUSTER_SET = 'cluster.scoped';
+/** The set of the central namespace's objects (the masters and their stores' access). */
+export const CENTRAL_SET = 'central.namespace';
 
 export interface SecretPlaneArgs {
   /** The cluster's synthesized objects. */
   readonly manifests: ClusterManifests;
-  /** Provider of the target cluster. */
-  readonly provider: k8s.Provider;
   /** kubeconfig of the target cluster, the one the provider was given. */
   readonly kubeconfig: pulumi.Input<string>;
   /** What must be ready first: the ESO release, whose webhook rejects stores until it runs. */
@@ -19,36 +22,41 @@ export interface SecretPlaneArgs {
 const isShared = (o: KubeObject) => (o.metadata.annotations as Record<string, string> | undefined)?.[SHARED_OBJECT_FIELDS_ANNOTATION] !== undefined;
 
 /**
- * The cluster's cdk8s output applied in two ConfigGroups: cluster-scoped objects (namespaces, roles, stores,
- * distributions) first, then the namespaced ones that live in those namespaces. ESO's objects are deleted in
- * the background (see deletion-propagation.ts). ServiceAccounts given pull secrets are `ServiceAccountPatch`es:
- * Pulumi applies their `imagePullSecrets` with server-side apply and, when they go, gives the field back
- * instead of deleting a ServiceAccount that Kubernetes or the tenant created.
+ * The cluster's cdk8s output as a few ManifestSets: the cluster-scoped objects (namespaces, roles, stores,
+ * distributions) first, then one set per tenant with the objects in its namespaces, and one for the central
+ * namespace. A catalogue change touches only the sets of the tenants it concerns, and `pulumi preview --diff`
+ * names each object it adds, changes or removes. ServiceAccounts given pull secrets are shared objects: the
+ * product applies their `imagePullSecrets` and, when they go, gives the field back instead of deleting a
+ * ServiceAccount that Kubernetes or the tenant created.
  */
 export class SecretPlane extends pulumi.ComponentResource {
-  readonly clusterScoped: k8s.yaml.v2.ConfigGroup;
-  readonly namespaced: k8s.yaml.v2.ConfigGroup;
-  readonly serviceAccountPatches: k8s.core.v1.ServiceAccountPatch[];
+  /** Every set, the cluster-scoped one first. */
+  readonly sets: readonly ManifestSet[];
 
   constructor(name: string, args: SecretPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
     super('central-secret-store:kubernetes:SecretPlane', name, {}, opts);
-    this.clusterScoped = new k8s.yaml.v2.ConfigGroup(
-      `${name}-cluster-scoped`,
-      { objs: args.manifests.clusterScoped.map(withDeletionPropagation) },
-      { parent: this, provider: args.provider, dependsOn: args.dependsOn },
+    const { manifests, kubeconfig } = args;
+    const clusterSet = new ManifestSet(
+      `${name}-${CLUSTER_SET}`,
+      { kubeconfig, set: CLUSTER_SET, kindOrder: KIND_ORDER, objects: manifests.clusterScoped },
+      { parent: this, dependsOn: args.dependsOn },
     );
-    this.namespaced = new k8s.yaml.v2.ConfigGroup(
-      `${name}-namespaced`,
-      { objs: args.manifests.namespaced.filter((o) => !isShared(o)).map(withDeletionPropagation) },
-      { parent: this, provider: args.provider, dependsOn: [this.clusterScoped] },
+    const tenantOf = new Map(
+      manifests.clusterScoped.filter((o) => o.kind === 'Namespace').map((o) => [o.metadata.name, (o.metadata.labels as Record<string, string> | undefined)?.[TENANT_LABEL]]),
     );
-    const shared = args.manifests.namespaced.filter(isShared);
-    const unexpected = shared.filter((o) => o.kind !== 'ServiceAccount');
-    if (unexpected.length > 0) throw new Error(`no patch resource for shared ${unexpected.map((o) => o.kind).join(', ')} objects`);
-    // The pull secrets' Secrets are written by ESO from the cluster-scoped distributions.
-    this.serviceAccountPatches = shared.map(
-      (o) => new k8s.core.v1.ServiceAccountPatch(`${name}-${o.metadata.namespace}-${o.metadata.name}`, o as k8s.core.v1.ServiceAccountPatchArgs, { parent: this, provider: args.provider, dependsOn: [this.clusterScoped] }),
-    );
+    const bySet = new Map<string, { objects: ManifestObject[]; shared: ManifestObject[] }>();
+    for (const o of manifests.namespaced) {
+      const set = tenantOf.get(o.metadata.namespace!) ?? CENTRAL_SET;
+      const group = bySet.get(set) ?? { objects: [], shared: [] };
+      (isShared(o) ? group.shared : group.objects).push(o);
+      bySet.set(set, group);
+    }
+    const unexpected = [...bySet.values()].flatMap((g) => g.shared).filter((o) => o.kind !== 'ServiceAccount');
+    if (unexpected.length > 0) throw new Error(`no way to share the fields of ${unexpected.map((o) => o.kind).join(', ')} objects`);
+    const namespaced = [...bySet.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([set, group]) => new ManifestSet(`${name}-${set}`, { kubeconfig, set, kindOrder: KIND_ORDER, ...group }, { parent: this, dependsOn: [clusterSet] }));
+    this.sets = [clusterSet, ...namespaced];
     this.registerOutputs({});
   }
 }

