@@ -112,12 +112,15 @@ export const servicePrincipalPasswordExpires = forType(
   },
 );
 
+/** The type of the stack's ManifestSets (stacks/manifest-set.ts), which carry the catalogue's objects. */
+export const MANIFEST_SET_TYPE = 'pulumi-nodejs:dynamic/central-secret-store:ManifestSet';
+
 export const noPlaintextSecretsInManifests = forType(
   'no-plaintext-secrets-in-manifests',
   'Applied manifests carry no Secret values: every Secret is written by ESO in the cluster.',
-  'kubernetes:yaml/v2:ConfigGroup',
+  MANIFEST_SET_TYPE,
   (props, report) => {
-    for (const o of props.objs ?? []) {
+    for (const o of [...Object.values<any>(props.objects ?? {}), ...Object.values<any>(props.shared ?? {})]) {
       if (o?.kind === 'Secret') report(`Secret ${o.metadata?.namespace}/${o.metadata?.name} must not be in a manifest; distribute it through the catalogue`);
     }
   },

@@ -92,9 +92,10 @@ describe('policy validators', () => {
   });
 
   test('no-plaintext-secrets-in-manifests', () => {
-    const type = 'kubernetes:yaml/v2:ConfigGroup';
-    expect(violations(policies.noPlaintextSecretsInManifests, type, { objs: [{ kind: 'ExternalSecret', metadata: { name: 'x' } }] })).toEqual([]);
-    expect(violations(policies.noPlaintextSecretsInManifests, type, { objs: [{ kind: 'Secret', metadata: { name: 'x', namespace: 'n' }, data: { a: 'b' } }] })).toHaveLength(1);
+    const type = policies.MANIFEST_SET_TYPE;
+    expect(violations(policies.noPlaintextSecretsInManifests, type, { objects: { 'ExternalSecret n/x': { kind: 'ExternalSecret', metadata: { name: 'x', namespace: 'n' } } } })).toEqual([]);
+    expect(violations(policies.noPlaintextSecretsInManifests, type, { objects: { 'Secret n/x': { kind: 'Secret', metadata: { name: 'x', namespace: 'n' }, data: { a: 'b' } } } })).toHaveLength(1);
+    expect(violations(policies.noPlaintextSecretsInManifests, type, { shared: { 'Secret n/y': { kind: 'Secret', metadata: { name: 'y', namespace: 'n' } } } })).toHaveLength(1);
   });
 });
 

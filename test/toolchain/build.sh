@@ -34,6 +34,9 @@ PULUMI_VERSION=v3.276.0
 PULUMI_KUBERNETES_MODULE=github.com/pulumi/pulumi-kubernetes/provider/v4@v4.0.0-20260115033456-f47bc2d6f199
 PULUMI_KUBERNETES_VERSION=$(cd "$here/../.." && node -p 'require("@pulumi/kubernetes/package.json").version' 2>/dev/null || true)
 
+# No symbol table or DWARF: the linker's slowest work for binaries of 100-250 MB, which no test debugs.
+LINK_FLAGS="-s -w"
+
 say() { printf '[toolchain] %s\n' "$*" >&2; }
 
 # The key changes whenever the wrapper module changes, so an edited go.mod never reuses a stale binary.
@@ -71,7 +74,7 @@ build_from() {
   for spec in "$@"; do
     local pkg=${spec%%=*} out=${spec#*=}
     say "  go build $pkg"
-    (cd "$here/$module" && CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$tmp/$out" "$pkg")
+    (cd "$here/$module" && CGO_ENABLED=0 go build -trimpath -ldflags "$LINK_FLAGS $ldflags" -o "$tmp/$out" "$pkg")
   done
   finish "$name" "$version" "$tmp" "$start"
 }
@@ -193,7 +196,7 @@ target_pulumi_kubernetes() {
     say "  go run ./generate.go (the embedded schema)"
     VERSION=$PULUMI_KUBERNETES_VERSION GOFLAGS=-mod=mod go run ./generate.go
     say "  go build ./cmd/pulumi-resource-kubernetes"
-    GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -ldflags "-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$PULUMI_KUBERNETES_VERSION" -o "$tmp/pulumi-resource-kubernetes" .
+    GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -ldflags "$LINK_FLAGS -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$PULUMI_KUBERNETES_VERSION" -o "$tmp/pulumi-resource-kubernetes" .
   )
   rm -rf "$tmp/src"
   finish pulumi-kubernetes "v$PULUMI_KUBERNETES_VERSION" "$tmp" "$start"
