@@ -3,7 +3,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { App, Chart, type Duration } from 'cdk8s';
 import { ESO_NAMESPACE, ESO_SERVICE_ACCOUNT, SecretPlaneAlerts, type SecretPlaneAlertsProps } from '../constructs/src';
 import { CENTRAL_NAMESPACE } from '../tenants/lib';
-import { pinnedChartRelease } from './pinned-chart';
+import { overlaidValues } from './helm-values';
+import { type ChartSource, pinnedChartRelease } from './pinned-chart';
 
 /** The ESO chart this product is built and tested against. */
 export const ESO_CHART = { name: 'external-secrets', version: '2.9.0', repo: 'https://charts.external-secrets.io' } as const;
@@ -99,6 +100,17 @@ export interface EsoReleaseArgs extends EsoValuesOptions {
   /** Provider of the target cluster. */
   readonly provider: k8s.Provider;
   /**
+   * Where the chart comes from instead of ESO's public repository (see ChartSource).
+   * @default - ESO_CHART's repository
+   */
+  readonly chart?: ChartSource;
+  /**
+   * Helm values laid over the product's own (esoChartValues), for what a node needs, such as an image mirror
+   * or a pull policy. They override the product's hardened defaults, at the operator's risk.
+   * @default - the product's values alone
+   */
+  readonly values?: Readonly<Record<string, unknown>>;
+  /**
    * Client id of the identity ESO uses for Key Vault.
    * @default - none: no identity Secret (HashiCorp Vault environments, where ESO logs in with its ServiceAccount)
    */
@@ -131,7 +143,8 @@ export class EsoRelease extends pulumi.ComponentResource {
 
   constructor(name: string, args: EsoReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super('central-secret-store:kubernetes:EsoRelease', name, {}, opts);
-    this.release = new k8s.helm.v3.Release(name, pinnedChartRelease(ESO_CHART, ESO_NAMESPACE, 600, esoChartValues(args)), { parent: this, provider: args.provider });
+    const values = overlaidValues(esoChartValues(args), args.values ?? {});
+    this.release = new k8s.helm.v3.Release(name, pinnedChartRelease(ESO_CHART, args.chart, ESO_NAMESPACE, 600, values), { parent: this, provider: args.provider });
     if (args.alerts ?? args.serviceMonitor ?? true) {
       this.alerts = new k8s.yaml.v2.ConfigGroup(`${name}-alerts`, { objs: esoAlertObjects(args.canaryBound ? { canaryBound: args.canaryBound } : {}) }, { parent: this, provider: args.provider, dependsOn: [this.release] });
     }

@@ -6,7 +6,7 @@
 import { synthesizeCluster } from '../../plane';
 import { ClusterDeployment } from '../../stacks/cluster-deployment';
 import { CANARY_CONTENT_TYPE, canaryValue } from '../../stacks/canary';
-import { readStackConfig, stackSettingsOf } from '../../stacks/config';
+import { readStackConfig } from '../../stacks/config';
 import { ESO_CHART, esoAlertObjects, esoChartValues } from '../../stacks/eso-release';
 import { RELOADER_CHART, reloaderChartValues } from '../../stacks/reloader-release';
 import { type Catalogue, type KeyVaultEnvironment, loadCatalogue } from '../../tenants/lib';
@@ -28,8 +28,8 @@ const secretConfig = (stack: string): Record<string, string> =>
 async function deploy(stack: string, extra: Record<string, string> = {}, from: Catalogue = catalogue) {
   const secrets = secretConfig(stack);
   return runWithMocks(stack, { ...stackFileConfig(stack), ...secrets, ...extra }, Object.keys(secrets), () => {
-    const config = readStackConfig();
-    return new ClusterDeployment(config.cluster, { catalogue: from, config });
+    const config = readStackConfig(() => from);
+    return new ClusterDeployment(config.cluster.name, { config });
   });
 }
 
@@ -263,9 +263,9 @@ describe('the canary', () => {
   test.each(['aks-weu-prod', 'edge-k3s-ams-01'])("stack %s writes the cluster's canary into its environment's Key Vault, owner or not, and exports it", async (stack) => {
     let expected = '';
     const { result, resources } = await runWithMocks(stack, { ...stackFileConfig(stack), ...secretConfig(stack) }, Object.keys(secretConfig(stack)), () => {
-      const config = readStackConfig();
-      expected = canaryValue(synthesizeCluster(catalogue, stack), stackSettingsOf(config));
-      return new ClusterDeployment(config.cluster, { catalogue, config });
+      const config = readStackConfig(() => catalogue);
+      expected = canaryValue(synthesizeCluster(catalogue, stack), config.settings);
+      return new ClusterDeployment(config.cluster.name, { config });
     });
     expect(expected).toMatch(/^[0-9a-f]{16}$/);
     expect(await valueOf(result)).toBe(expected);
@@ -332,20 +332,26 @@ describe('stack config errors are reported at once, before any resource', () => 
     let error: Error | undefined;
     await runWithMocks('edge-k3s-ams-01', config, [], () => {
       try {
-        const c = readStackConfig();
-        new ClusterDeployment(c.cluster, { catalogue, config: c });
+        const c = readStackConfig(() => catalogue);
+        new ClusterDeployment(c.cluster.name, { config: c });
       } catch (e) {
         error = e as Error;
       }
     });
-    expect(error?.message).toMatch(/Stack edge-k3s-ams-01 cannot be deployed:\n {2}- kubeconfig \(secret\) is required[\s\S]*servicePrincipalPasswordEndDate is required/);
+    expect(error?.message).toBe(
+      [
+        'Stack edge-k3s-ams-01 cannot be deployed:',
+        '  - central-secret-store:kubeconfig: required for a generic cluster, as a secret: pulumi config set --secret kubeconfig < kubeconfig.yaml',
+        '  - central-secret-store:servicePrincipalPasswordEndDate: required for a generic cluster of a Key Vault environment: ESO signs in with a service principal',
+      ].join('\n'),
+    );
   });
 
   test('bad values name the config key', async () => {
     let error: Error | undefined;
     await runWithMocks('aks-weu-staging', { ...stackFileConfig('aks-weu-staging'), 'central-secret-store:keyVaultSku': 'gold', 'central-secret-store:keyVaultAllowedIpRanges': '["everywhere"]' }, [], () => {
       try {
-        readStackConfig();
+        readStackConfig(() => catalogue);
       } catch (e) {
         error = e as Error;
       }
@@ -362,8 +368,8 @@ describe('stack config errors are reported at once, before any resource', () => 
       ['central-secret-store:vaultSecretValues'],
       () => {
         try {
-          const c = readStackConfig();
-          new ClusterDeployment(c.cluster, { catalogue, config: c });
+          const c = readStackConfig(() => catalogue);
+          new ClusterDeployment(c.cluster.name, { config: c });
         } catch (e) {
           error = e as Error;
         }

@@ -33,8 +33,8 @@ const SECRET_CONFIG = { 'central-secret-store:kubeconfig': kubeconfigFor('https:
 async function deploy(catalogue: Catalogue, stack: string, config: Record<string, string>) {
   const secrets = Object.keys(config).filter((k) => k in SECRET_CONFIG);
   return runWithMocks(stack, config, secrets, () => {
-    const c = readStackConfig();
-    return new ClusterDeployment(c.cluster, { catalogue, config: c });
+    const c = readStackConfig(() => catalogue);
+    return new ClusterDeployment(c.cluster.name, { config: c });
   });
 }
 const ofType = (resources: readonly RecordedResource[], type: string) => resources.filter((r) => r.type === type);
@@ -225,8 +225,8 @@ describe('stack config of Vault environments', () => {
     let error: Error | undefined;
     await runWithMocks(stack, config, Object.keys(config).filter((k) => k in SECRET_CONFIG || k.endsWith('vaultSecretValues')), () => {
       try {
-        const c = readStackConfig();
-        new ClusterDeployment(c.cluster, { catalogue, config: c });
+        const c = readStackConfig(() => catalogue);
+        new ClusterDeployment(c.cluster.name, { config: c });
       } catch (e) {
         error = e as Error;
       }
@@ -240,15 +240,18 @@ describe('stack config of Vault environments', () => {
       'central-secret-store:vaultSecrets': JSON.stringify([{ name: 'datadog-api-key', expires: '2027-01-01T00:00:00Z' }]),
       'central-secret-store:vaultSecretValues': '{"datadog-api-key":"v"}',
     });
-    expect(message).toMatch(/^Stack k3s-onprem-01 cannot be deployed:\n {2}- kubeconfig \(secret\) is required for a generic cluster/);
-    expect(message).toMatch(/vaultSecrets: Pulumi writes values into Key Vault only; environment onprem uses HashiCorp Vault, so write its values with vault kv put/);
+    expect(message).toMatch(/^Stack k3s-onprem-01 cannot be deployed:\n {2}- central-secret-store:kubeconfig: required for a generic cluster/);
+    expect(message).toMatch(
+      /\n {2}- central-secret-store:vaultSecrets: not for this stack \(k3s-onprem-01 is a generic cluster of environment onprem, which uses HashiCorp Vault\): only for Key Vault environments; in HashiCorp Vault, write the values with vault kv put\n/,
+    );
+    expect(message).toMatch(/\n {2}- central-secret-store:vaultSecretValues: not for this stack .*: only for Key Vault environments$/);
     expect(message).not.toMatch(/servicePrincipalPasswordEndDate|azure-native:location/);
   });
 
   test('a Key Vault stack still needs its Azure region', async () => {
     const config = { ...stackFileConfig('aks-weu-staging') };
     delete config['azure-native:location'];
-    expect(await failure('aks-weu-staging', config)).toMatch(/azure-native:location is required: the region of the Key Vault and of ESO's identity/);
+    expect(await failure('aks-weu-staging', config)).toMatch(/\n {2}- azure-native:location: required in a Key Vault environment: the region of the Key Vault and of ESO's identity$/);
   });
 });
 
