@@ -194,31 +194,32 @@ export function readStackConfig(load: (folder?: string) => Catalogue = loadCatal
   const environment = environmentOf(catalogue, cluster);
   const owns = vaultOwnerOf(catalogue, environment) === cluster.name;
   const tagged = backendOf(environment);
-  const context = `${cluster.name} is ${cluster.kind === 'aks' ? 'an aks' : 'a generic'} cluster of environment ${tagged.environment.name}, which uses ${backendNameOf(tagged.environment)}`;
+  const stackIs = `${cluster.name} is ${cluster.kind === 'aks' ? 'an aks' : 'a generic'} cluster of environment ${environment.name}, which uses ${backendNameOf(environment)}`;
   // An expired tenant secret stops the deploy, as it stops the synth.
   const expired = validityReport(catalogue, { now: new Date(), warnWithinDays: 0 }).errors.map((issue) => `${issue.file}: ${issue.path}: ${issue.message}`);
 
-  /** The settings checked by `schema`, with the digest of those that are not secret. */
+  /** The settings `schema` takes from what was given, and the digest of those that are not secret. */
   const checked = <S extends z.ZodType<Record<string, unknown>>>(schema: S, input: Record<string, unknown>) => {
     const result = schema.safeParse(input);
-    const problems = [...(result.success ? [] : result.error.issues.flatMap((issue) => (issue.code === 'unrecognized_keys' ? issue.keys.map((key) => `${PROJECT}:${key}: not for this stack (${context}): only for ${ONLY_FOR[key]}`) : [problemOf(issue)]))), ...expired];
+    const refused = (keys: readonly string[]) => keys.map((key) => `${PROJECT}:${key}: not for this stack (${stackIs}): only for ${ONLY_FOR[key]}`);
+    const issues = result.success ? [] : result.error.issues;
+    const problems = [...issues.flatMap((issue) => (issue.code === 'unrecognized_keys' ? refused(issue.keys) : [problemOf(issue)])), ...expired];
     if (!result.success || problems.length > 0) throw cannotDeploy(stack, problems);
     const data: z.output<S> = result.data;
     const plain = Object.entries(data).filter(([, value]) => !pulumi.Output.isInstance(value));
     return { ...data, settings: { cluster: cluster.name, catalogue: folder, ...Object.fromEntries(plain) } };
   };
 
-  const base = { catalogue, cluster };
   if (tagged.backend === 'vault') {
-    const vault = { ...base, backend: tagged.backend, environment: tagged.environment, ownsSpaces: owns };
-    if (cluster.kind === 'aks') return { ...vault, kind: cluster.kind, ...checked(z.strictObject({ ...everyStack, ...vaultBackend, ...aksCluster }), given) };
-    return { ...vault, kind: cluster.kind, ...checked(z.strictObject({ ...everyStack, ...vaultBackend, ...genericCluster }), given) };
+    const vault = { catalogue, cluster, backend: tagged.backend, environment: tagged.environment, ownsSpaces: owns };
+    if (cluster.kind === 'aks') return { ...vault, kind: cluster.kind, ...checked(withReloader(z.strictObject({ ...everyStack, ...vaultBackend, ...aksCluster })), given) };
+    return { ...vault, kind: cluster.kind, ...checked(withReloader(z.strictObject({ ...everyStack, ...vaultBackend, ...genericCluster })), given) };
   }
-  const keyVault = { ...base, backend: tagged.backend, environment: tagged.environment, ownsVault: owns };
-  const keyVaultSettings = { ...keyVaultBackend, vaultSecrets: keyVaultBackend.vaultSecrets.transform(windowsOf(catalogue, owns)) };
+  const keyVault = { catalogue, cluster, backend: tagged.backend, environment: tagged.environment, ownsVault: owns };
+  const keyVaultSettings = { ...everyStack, ...keyVaultBackend, vaultSecrets: keyVaultBackend.vaultSecrets.transform(windowsOf(catalogue, owns)) };
   const input = { ...given, location };
-  if (cluster.kind === 'aks') return { ...keyVault, kind: cluster.kind, ...checked(withSecretValues(z.strictObject({ ...everyStack, ...keyVaultSettings, ...aksCluster })), input) };
-  return { ...keyVault, kind: cluster.kind, ...checked(withSecretValues(z.strictObject({ ...everyStack, ...keyVaultSettings, ...genericCluster, ...servicePrincipal })), input) };
+  if (cluster.kind === 'aks') return { ...keyVault, kind: cluster.kind, ...checked(withSecretValues(withReloader(z.strictObject({ ...keyVaultSettings, ...aksCluster }))), input) };
+  return { ...keyVault, kind: cluster.kind, ...checked(withSecretValues(withReloader(z.strictObject({ ...keyVaultSettings, ...genericCluster, ...servicePrincipal }))), input) };
 }
 
 /** The stack's config as Pulumi holds it, unchecked: plain values parsed from their text, secret ones as secret Outputs. */
@@ -277,6 +278,18 @@ function windowsOf(catalogue: Catalogue, ownsVault: boolean) {
       return [{ name: secret.name, expires, notBefore: secret.notBefore ?? window?.notBefore }];
     });
   };
+}
+
+/**
+ * reloaderChart means nothing without Reloader. ClusterKubernetes refuses the pair too; refused here, the stack
+ * stops before any resource is declared.
+ */
+function withReloader<S extends z.ZodType<{ readonly reloader?: boolean; readonly reloaderChart?: unknown }>>(schema: S) {
+  return schema.refine((settings) => settings.reloader !== false || settings.reloaderChart === undefined, {
+    message: 'given while reloader is false: remove it, or turn reloader on',
+    path: ['reloaderChart'],
+    when: (payload) => payload.issues.every((issue) => issue.path?.[0] !== 'reloader' && issue.path?.[0] !== 'reloaderChart'),
+  });
 }
 
 /** Secrets listed in vaultSecrets need their values; reported whatever else is wrong. */

@@ -325,6 +325,29 @@ describe('validity windows reach Key Vault', () => {
   });
 });
 
+describe("the stack's chart, values and Reloader settings reach the cluster", () => {
+  test('charts from a local folder and an OCI mirror, ESO values laid over the product\'s', async () => {
+    const { resources } = await deploy('edge-k3s-ams-01', {
+      'central-secret-store:esoChart': JSON.stringify({ path: '/srv/charts/external-secrets' }),
+      'central-secret-store:reloaderChart': JSON.stringify({ repo: 'oci://registry.edge.example/stakater' }),
+      'central-secret-store:esoValues': JSON.stringify({ image: { repository: 'registry.edge.example/external-secrets', pullPolicy: 'IfNotPresent' } }),
+    });
+    const eso = releaseOf(resources, '/srv/charts/external-secrets');
+    expect(eso.inputs).not.toHaveProperty('repositoryOpts');
+    expect(eso.inputs).not.toHaveProperty('version');
+    expect(eso.inputs.values).toEqual({ ...esoChartValues({ serviceMonitor: false }), image: { repository: 'registry.edge.example/external-secrets', pullPolicy: 'IfNotPresent' } });
+    const reloader = releaseOf(resources, 'oci://registry.edge.example/stakater/reloader');
+    expect(reloader.inputs).toMatchObject({ name: 'reloader', version: RELOADER_CHART.version, values: reloaderChartValues() });
+    expect(reloader.inputs).not.toHaveProperty('repositoryOpts');
+  });
+
+  test('reloader false: ESO and the manifests without Reloader, where the platform runs its own', async () => {
+    const { resources } = await deploy('aks-weu-staging', { 'central-secret-store:reloader': 'false' });
+    expect(ofType(resources, RELEASE).map((r) => r.inputs.chart)).toEqual([ESO_CHART.name]);
+    expect(ofType(resources, 'kubernetes:yaml/v2:ConfigGroup').map((g) => g.name).sort()).toEqual(['aks-weu-staging-eso-alerts', 'aks-weu-staging-secrets-cluster-scoped', 'aks-weu-staging-secrets-namespaced']);
+  });
+});
+
 describe('stack config errors are reported at once, before any resource', () => {
   test('a generic cluster without kubeconfig or password end date', async () => {
     const config = { ...stackFileConfig('edge-k3s-ams-01') };
