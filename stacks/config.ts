@@ -99,7 +99,7 @@ const vaultBackend = {
 
 /**
  * Where a setting that not every stack takes applies, for a stack it does not apply to: there it would do
- * nothing, which is refused rather than left to surprise.
+ * nothing, which is refused rather than left to surprise. The type checker sees that each has its entry.
  */
 const ONLY_FOR: Readonly<Record<string, string>> = {
   aksResourceGroup: 'aks clusters',
@@ -115,7 +115,7 @@ const ONLY_FOR: Readonly<Record<string, string>> = {
   vaultKubernetesHost: 'HashiCorp Vault environments',
   vaultCaCertFile: 'HashiCorp Vault environments',
   vaultToken: 'HashiCorp Vault environments',
-};
+} satisfies Record<Exclude<keyof (typeof aksCluster & typeof genericCluster & typeof servicePrincipal & typeof keyVaultBackend & typeof vaultBackend), 'location'>, string>;
 
 /** Settings read as secrets, each as Pulumi hands it to the program. */
 const SECRET_READERS = {
@@ -125,7 +125,7 @@ const SECRET_READERS = {
 };
 
 /** Keys of this project that a stack file may hold in plain text. */
-export const STACK_SETTING_KEYS: readonly string[] = Object.keys({ ...target, ...everyStack, ...aksCluster, ...servicePrincipal, ...keyVaultBackend, ...vaultBackend }).filter(
+export const STACK_SETTING_KEYS: readonly string[] = Object.keys({ ...target, ...everyStack, ...aksCluster, ...genericCluster, ...servicePrincipal, ...keyVaultBackend, ...vaultBackend }).filter(
   (key) => key !== 'location' && !(key in SECRET_READERS),
 );
 
