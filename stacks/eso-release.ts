@@ -3,7 +3,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { App, Chart, type Duration } from 'cdk8s';
 import { ESO_NAMESPACE, ESO_SERVICE_ACCOUNT, SecretPlaneAlerts, type SecretPlaneAlertsProps } from '../constructs/src';
 import { CENTRAL_NAMESPACE } from '../tenants/lib';
-import { pinnedChartRelease } from './pinned-chart';
+import { overlaidValues } from './helm-values';
+import { type ChartSource, pinnedChartRelease } from './pinned-chart';
 
 /** The ESO chart this product is built and tested against. */
 export const ESO_CHART = { name: 'external-secrets', version: '2.9.0', repo: 'https://charts.external-secrets.io' } as const;
@@ -57,11 +58,17 @@ const hardened = {
 };
 const resources = (cpu: string, memory: string) => ({ requests: { cpu, memory }, limits: { memory } });
 
+/** ESO's sizing and monitoring, with the defaults of the options left out. */
+function withDefaults(options: EsoValuesOptions): Required<EsoValuesOptions> {
+  return { replicas: options.replicas ?? 1, concurrency: options.concurrency ?? 4, serviceMonitor: options.serviceMonitor ?? true };
+}
+
 /**
  * Helm values for ESO, every one that matters written out rather than left to the chart, so an upgrade of
  * the chart's defaults never changes the deployment silently.
  */
 export function esoChartValues(options: EsoValuesOptions = {}): Record<string, unknown> {
+  const { replicas, concurrency, serviceMonitor } = withDefaults(options);
   return {
     installCRDs: true,
     crds: { createClusterExternalSecret: true, createClusterSecretStore: true, createSecretStore: true, createPushSecret: true, createClusterPushSecret: true, createClusterGenerator: true, unsafeServeV1Beta1: false },
@@ -70,9 +77,9 @@ export function esoChartValues(options: EsoValuesOptions = {}): Record<string, u
     processSecretStore: true,
     processPushSecret: false,
     processClusterPushSecret: false,
-    replicaCount: options.replicas ?? 1,
-    leaderElect: (options.replicas ?? 1) > 1,
-    concurrent: options.concurrency ?? 4,
+    replicaCount: replicas,
+    leaderElect: replicas > 1,
+    concurrent: concurrency,
     // The objects' app.kubernetes.io labels would only repeat, on every series, what their names say.
     extendedMetricLabels: false,
     serviceAccount: { create: true, name: ESO_SERVICE_ACCOUNT },
@@ -82,7 +89,7 @@ export function esoChartValues(options: EsoValuesOptions = {}): Record<string, u
     securityContext: hardened,
     metrics: { service: { enabled: true, port: 8080 } },
     serviceMonitor: {
-      enabled: options.serviceMonitor ?? true,
+      enabled: serviceMonitor,
       renderMode: 'skipIfMissing',
       interval: '30s',
       scrapeTimeout: '25s',
@@ -90,7 +97,7 @@ export function esoChartValues(options: EsoValuesOptions = {}): Record<string, u
       honorLabels: false,
       metricRelabelings: ESO_METRIC_RELABELINGS,
     },
-    webhook: { create: true, failurePolicy: 'Fail', replicaCount: options.replicas ?? 1, resources: resources('50m', '128Mi'), securityContext: hardened },
+    webhook: { create: true, failurePolicy: 'Fail', replicaCount: replicas, resources: resources('50m', '128Mi'), securityContext: hardened },
     certController: { create: true, resources: resources('50m', '128Mi'), securityContext: hardened },
   };
 }
@@ -98,6 +105,17 @@ export function esoChartValues(options: EsoValuesOptions = {}): Record<string, u
 export interface EsoReleaseArgs extends EsoValuesOptions {
   /** Provider of the target cluster. */
   readonly provider: k8s.Provider;
+  /**
+   * Where the chart comes from instead of ESO's public repository (see ChartSource).
+   * @default - ESO_CHART's repository
+   */
+  readonly chart?: ChartSource;
+  /**
+   * Helm values laid over the product's own (esoChartValues), for what a node needs, such as an image mirror
+   * or a pull policy. They override the product's hardened defaults, at the operator's risk.
+   * @default - the product's values alone
+   */
+  readonly values?: Readonly<Record<string, unknown>>;
   /**
    * Client id of the identity ESO uses for Key Vault.
    * @default - none: no identity Secret (HashiCorp Vault environments, where ESO logs in with its ServiceAccount)
@@ -131,8 +149,9 @@ export class EsoRelease extends pulumi.ComponentResource {
 
   constructor(name: string, args: EsoReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super('central-secret-store:kubernetes:EsoRelease', name, {}, opts);
-    this.release = new k8s.helm.v3.Release(name, pinnedChartRelease(ESO_CHART, ESO_NAMESPACE, 600, esoChartValues(args)), { parent: this, provider: args.provider });
-    if (args.alerts ?? args.serviceMonitor ?? true) {
+    const values = overlaidValues(esoChartValues(args), args.values ?? {});
+    this.release = new k8s.helm.v3.Release(name, pinnedChartRelease(ESO_CHART, args.chart, ESO_NAMESPACE, 600, values), { parent: this, provider: args.provider });
+    if (args.alerts ?? withDefaults(args).serviceMonitor) {
       this.alerts = new k8s.yaml.v2.ConfigGroup(`${name}-alerts`, { objs: esoAlertObjects(args.canaryBound ? { canaryBound: args.canaryBound } : {}) }, { parent: this, provider: args.provider, dependsOn: [this.release] });
     }
     if (args.clientId === undefined) {

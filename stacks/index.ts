@@ -2,12 +2,11 @@
  * The Pulumi program: one stack per catalogue cluster (`pulumi up -s <cluster>`). The stack name selects the
  * cluster; Pulumi.<cluster>.yaml holds its non-secret settings.
  */
-import { loadCatalogue } from '../tenants/lib';
 import { ClusterDeployment } from './cluster-deployment';
 import { readStackConfig } from './config';
 
 const config = readStackConfig();
-const deployment = new ClusterDeployment(config.cluster, { catalogue: loadCatalogue(config.catalogue), config });
+const deployment = new ClusterDeployment(config.cluster.name, { config });
 
 export const vaultUri = deployment.vaultUri;
 export const esoClientId = deployment.esoClientId;

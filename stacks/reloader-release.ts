@@ -1,7 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { RELOADER_NAMESPACE } from '../constructs/src';
-import { pinnedChartRelease } from './pinned-chart';
+import { type ChartSource, pinnedChartRelease } from './pinned-chart';
 
 /**
  * The stakater Reloader chart this product is built against, from stakater's Helm repository. Reloader rolls a
@@ -9,7 +9,6 @@ import { pinnedChartRelease } from './pinned-chart';
  * (the copies carry `reloader.stakater.com/match: "true"`, see RELOADER_MATCH_ANNOTATION).
  */
 export const RELOADER_CHART = { name: 'reloader', version: '2.2.11', repo: 'https://stakater.github.io/stakater-charts' } as const;
-
 
 const hardened = {
   allowPrivilegeEscalation: false,
@@ -57,6 +56,11 @@ export function reloaderChartValues(): Record<string, unknown> {
 export interface ReloaderReleaseArgs {
   /** Provider of the target cluster. */
   readonly provider: k8s.Provider;
+  /**
+   * Where the chart comes from instead of stakater's public repository (see ChartSource).
+   * @default - RELOADER_CHART's repository
+   */
+  readonly chart?: ChartSource;
 }
 
 /** Reloader installed from its Helm chart, pinned, next to ESO; the release waits until it runs. */
@@ -65,7 +69,7 @@ export class ReloaderRelease extends pulumi.ComponentResource {
 
   constructor(name: string, args: ReloaderReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super('central-secret-store:kubernetes:ReloaderRelease', name, {}, opts);
-    this.release = new k8s.helm.v3.Release(name, pinnedChartRelease(RELOADER_CHART, RELOADER_NAMESPACE, 300, reloaderChartValues()), { parent: this, provider: args.provider });
+    this.release = new k8s.helm.v3.Release(name, pinnedChartRelease(RELOADER_CHART, args.chart, RELOADER_NAMESPACE, 300, reloaderChartValues()), { parent: this, provider: args.provider });
     this.registerOutputs({});
   }
 }

@@ -1,16 +1,20 @@
 /**
  * Every example stack run under Pulumi mocks, with the config of its committed Pulumi.<cluster>.yaml:
- * exact inputs of the vault, identity, role assignment, ESO release and ConfigGroups, their order, and no
+ * exact inputs of the vault, identity, role assignment, ESO release and ManifestSets, their order, and no
  * secret value in plaintext.
  */
 import { synthesizeCluster } from '../../plane';
 import { ClusterDeployment } from '../../stacks/cluster-deployment';
 import { CANARY_CONTENT_TYPE, canaryValue } from '../../stacks/canary';
-import { readStackConfig, stackSettingsOf } from '../../stacks/config';
+import { readStackConfig } from '../../stacks/config';
+import { PRODUCT_FIELD_MANAGER } from '../../stacks/manifest-set';
+import { objectKey } from '../../stacks/manifest-set-provider';
+import { CENTRAL_SET, CLUSTER_SET } from '../../stacks/secret-plane';
+import { TENANT_LABEL } from '../../constructs/src';
 import { ESO_CHART, esoAlertObjects, esoChartValues } from '../../stacks/eso-release';
 import { RELOADER_CHART, reloaderChartValues } from '../../stacks/reloader-release';
 import { type Catalogue, type KeyVaultEnvironment, loadCatalogue } from '../../tenants/lib';
-import { type RecordedResource, MOCK_KUBECONFIG, SUBSCRIPTION_ID, issuerOf, only, plaintextPaths, runWithMocks, stackFileConfig, vaultIdOf } from '../support/pulumi-mocks';
+import { type RecordedResource, MOCK_KUBECONFIG, manifestSetsOf, SUBSCRIPTION_ID, issuerOf, only, plaintextPaths, runWithMocks, stackFileConfig, vaultIdOf } from '../support/pulumi-mocks';
 import { FIXTURE_CATALOGUE_DIR } from '../support/fixture-catalogue';
 
 const catalogue = loadCatalogue(FIXTURE_CATALOGUE_DIR);
@@ -28,8 +32,8 @@ const secretConfig = (stack: string): Record<string, string> =>
 async function deploy(stack: string, extra: Record<string, string> = {}, from: Catalogue = catalogue) {
   const secrets = secretConfig(stack);
   return runWithMocks(stack, { ...stackFileConfig(stack), ...secrets, ...extra }, Object.keys(secrets), () => {
-    const config = readStackConfig();
-    return new ClusterDeployment(config.cluster, { catalogue: from, config });
+    const config = readStackConfig(() => from);
+    return new ClusterDeployment(config.cluster.name, { config });
   });
 }
 
@@ -190,40 +194,34 @@ describe.each(['aks-weu-staging', 'aks-weu-prod', 'edge-k3s-ams-01'])('stack %s'
     expect(alerts[0].dependencies).toContain(releaseOf(resources, ESO_CHART.name).urn);
   });
 
-  test("every object of the cluster's synth output is applied, cluster-scoped first, after ESO is ready", () => {
+  test("every object of the cluster's synth output is applied exactly once: cluster-scoped first, after ESO is ready, then a set per tenant", () => {
     const manifests = synthesizeCluster(catalogue, stack);
-    const groups = ofType(resources, 'kubernetes:yaml/v2:ConfigGroup');
-    const clusterScoped = groups.find((g) => g.name.endsWith('-cluster-scoped'))!;
-    const namespaced = groups.find((g) => g.name.endsWith('-namespaced'))!;
-    // ESO's objects are deleted in the background; everything else exactly as synthesized.
-    const background = (objects: readonly any[]) =>
-      objects.map((o) =>
-        ['ExternalSecret', 'ClusterExternalSecret'].includes(o.kind) ? { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, 'pulumi.com/deletionPropagationPolicy': 'background' } } } : o,
-      );
+    const sets = manifestSetsOf(resources);
+    const cluster = sets.get(CLUSTER_SET)!;
+    expect(cluster.inputs.objects).toEqual(Object.fromEntries(manifests.clusterScoped.map((o) => [objectKey(o), o])));
+    const tenantOf = new Map(manifests.clusterScoped.filter((o) => o.kind === 'Namespace').map((o) => [o.metadata.name, (o.metadata.labels as Record<string, string>)[TENANT_LABEL]]));
     const shared = (o: any) => o.metadata.annotations?.['central-secret-store.io/owns-fields'] !== undefined;
-    expect(clusterScoped.inputs.objs).toEqual(background(manifests.clusterScoped));
-    expect(namespaced.inputs.objs).toEqual(background(manifests.namespaced.filter((o) => !shared(o))));
-    expect(clusterScoped.inputs.objs.filter((o: any) => o.metadata.annotations?.['pulumi.com/deletionPropagationPolicy']).length).toBe(
-      manifests.clusterScoped.filter((o) => o.kind === 'ClusterExternalSecret').length,
-    );
+    for (const o of manifests.namespaced) {
+      const set = sets.get(tenantOf.get(o.metadata.namespace!) ?? CENTRAL_SET)!;
+      expect((shared(o) ? set.inputs.shared : set.inputs.objects)[objectKey(o)]).toEqual(o);
+    }
+    const applied = [...sets.values()].flatMap((s) => [...Object.keys(s.inputs.objects), ...Object.keys(s.inputs.shared)]);
+    expect(applied.sort()).toEqual([...manifests.clusterScoped, ...manifests.namespaced].map(objectKey).sort());
+    expect(new Set([...sets.values()].map((s) => s.inputs.fieldManager))).toEqual(new Set([PRODUCT_FIELD_MANAGER]));
     const urn = (type: string) => only(resources, type).urn;
     const esoRelease = releaseOf(resources, ESO_CHART.name).urn;
-    expect(clusterScoped.dependencies).toEqual(expect.arrayContaining([esoRelease, urn('kubernetes:core/v1:Secret')]));
-    expect(namespaced.dependencies).toContain(clusterScoped.urn);
+    expect(cluster.dependencies).toEqual(expect.arrayContaining([esoRelease, urn('kubernetes:core/v1:Secret')]));
+    for (const set of [...sets.values()].filter((s) => s !== cluster)) expect(set.dependencies).toEqual([cluster.urn]);
     const secret = only(resources, 'kubernetes:core/v1:Secret');
     expect(secret.dependencies).toContain(esoRelease);
   });
 
-  test('ServiceAccounts given pull secrets are patches: their imagePullSecrets are applied, the ServiceAccount is never owned', () => {
+  test('ServiceAccounts given pull secrets are shared: their imagePullSecrets are applied, the ServiceAccount is never owned', () => {
     const expected = synthesizeCluster(catalogue, stack).namespaced.filter((o) => o.kind === 'ServiceAccount' && o.metadata.namespace !== 'central-secret-store');
-    // Resources register in no fixed order: compare by name.
-    const patches = ofType(resources, 'kubernetes:core/v1:ServiceAccountPatch').sort((a, b) => a.name.localeCompare(b.name));
-    expect(patches.map((p) => p.inputs)).toEqual(expected);
-    expect(patches.map((p) => p.name)).toEqual(expected.map((o) => `${stack}-secrets-${o.metadata.namespace}-${o.metadata.name}`));
-    const clusterScoped = ofType(resources, 'kubernetes:yaml/v2:ConfigGroup').find((g) => g.name.endsWith('-cluster-scoped'))!;
-    for (const patch of patches) expect(patch.dependencies).toContain(clusterScoped.urn);
+    const shared = [...manifestSetsOf(resources).values()].flatMap((s) => Object.values<any>(s.inputs.shared));
+    expect(shared.sort((a, b) => objectKey(a).localeCompare(objectKey(b)))).toEqual(expected.sort((a, b) => objectKey(a).localeCompare(objectKey(b))));
     // The example sets them on the prod cluster only.
-    expect(patches.length > 0).toBe(stack === 'aks-weu-prod');
+    expect(shared.length > 0).toBe(stack === 'aks-weu-prod');
     expect(ofType(resources, 'kubernetes:core/v1:ServiceAccount')).toEqual([]);
   });
 
@@ -263,9 +261,9 @@ describe('the canary', () => {
   test.each(['aks-weu-prod', 'edge-k3s-ams-01'])("stack %s writes the cluster's canary into its environment's Key Vault, owner or not, and exports it", async (stack) => {
     let expected = '';
     const { result, resources } = await runWithMocks(stack, { ...stackFileConfig(stack), ...secretConfig(stack) }, Object.keys(secretConfig(stack)), () => {
-      const config = readStackConfig();
-      expected = canaryValue(synthesizeCluster(catalogue, stack), stackSettingsOf(config));
-      return new ClusterDeployment(config.cluster, { catalogue, config });
+      const config = readStackConfig(() => catalogue);
+      expected = canaryValue(synthesizeCluster(catalogue, stack), config.settings);
+      return new ClusterDeployment(config.cluster.name, { config });
     });
     expect(expected).toMatch(/^[0-9a-f]{16}$/);
     expect(await valueOf(result)).toBe(expected);
@@ -325,6 +323,30 @@ describe('validity windows reach Key Vault', () => {
   });
 });
 
+describe("the stack's chart, values and Reloader settings reach the cluster", () => {
+  test('charts from a local folder and an OCI mirror, ESO values laid over the product\'s', async () => {
+    const { resources } = await deploy('edge-k3s-ams-01', {
+      'central-secret-store:esoChart': JSON.stringify({ path: '/srv/charts/external-secrets' }),
+      'central-secret-store:reloaderChart': JSON.stringify({ repo: 'oci://registry.edge.example/stakater' }),
+      'central-secret-store:esoValues': JSON.stringify({ image: { repository: 'registry.edge.example/external-secrets', pullPolicy: 'IfNotPresent' } }),
+    });
+    const eso = releaseOf(resources, '/srv/charts/external-secrets');
+    expect(eso.inputs).not.toHaveProperty('repositoryOpts');
+    expect(eso.inputs).not.toHaveProperty('version');
+    expect(eso.inputs.values).toEqual({ ...esoChartValues({ serviceMonitor: false }), image: { repository: 'registry.edge.example/external-secrets', pullPolicy: 'IfNotPresent' } });
+    const reloader = releaseOf(resources, 'oci://registry.edge.example/stakater/reloader');
+    expect(reloader.inputs).toMatchObject({ name: 'reloader', version: RELOADER_CHART.version, values: reloaderChartValues() });
+    expect(reloader.inputs).not.toHaveProperty('repositoryOpts');
+  });
+
+  test('reloader false: ESO and the manifests without Reloader, where the platform runs its own', async () => {
+    const { resources } = await deploy('aks-weu-staging', { 'central-secret-store:reloader': 'false' });
+    expect(ofType(resources, RELEASE).map((r) => r.inputs.chart)).toEqual([ESO_CHART.name]);
+    expect(ofType(resources, 'kubernetes:yaml/v2:ConfigGroup').map((g) => g.name)).toEqual(['aks-weu-staging-eso-alerts']);
+    expect(manifestSetsOf(resources).get(CLUSTER_SET)?.name).toBe('aks-weu-staging-secrets-cluster.scoped');
+  });
+});
+
 describe('stack config errors are reported at once, before any resource', () => {
   test('a generic cluster without kubeconfig or password end date', async () => {
     const config = { ...stackFileConfig('edge-k3s-ams-01') };
@@ -332,20 +354,26 @@ describe('stack config errors are reported at once, before any resource', () => 
     let error: Error | undefined;
     await runWithMocks('edge-k3s-ams-01', config, [], () => {
       try {
-        const c = readStackConfig();
-        new ClusterDeployment(c.cluster, { catalogue, config: c });
+        const c = readStackConfig(() => catalogue);
+        new ClusterDeployment(c.cluster.name, { config: c });
       } catch (e) {
         error = e as Error;
       }
     });
-    expect(error?.message).toMatch(/Stack edge-k3s-ams-01 cannot be deployed:\n {2}- kubeconfig \(secret\) is required[\s\S]*servicePrincipalPasswordEndDate is required/);
+    expect(error?.message).toBe(
+      [
+        'Stack edge-k3s-ams-01 cannot be deployed:',
+        '  - central-secret-store:kubeconfig: required for a generic cluster, as a secret: pulumi config set --secret kubeconfig < kubeconfig.yaml',
+        '  - central-secret-store:servicePrincipalPasswordEndDate: required for a generic cluster of a Key Vault environment: ESO signs in with a service principal',
+      ].join('\n'),
+    );
   });
 
   test('bad values name the config key', async () => {
     let error: Error | undefined;
     await runWithMocks('aks-weu-staging', { ...stackFileConfig('aks-weu-staging'), 'central-secret-store:keyVaultSku': 'gold', 'central-secret-store:keyVaultAllowedIpRanges': '["everywhere"]' }, [], () => {
       try {
-        readStackConfig();
+        readStackConfig(() => catalogue);
       } catch (e) {
         error = e as Error;
       }
@@ -362,8 +390,8 @@ describe('stack config errors are reported at once, before any resource', () => 
       ['central-secret-store:vaultSecretValues'],
       () => {
         try {
-          const c = readStackConfig();
-          new ClusterDeployment(c.cluster, { catalogue, config: c });
+          const c = readStackConfig(() => catalogue);
+          new ClusterDeployment(c.cluster.name, { config: c });
         } catch (e) {
           error = e as Error;
         }

@@ -68,6 +68,9 @@ describe('policy validators', () => {
     expect(violations(policies.esoChartPinned, type, { chart: 'external-secrets', version: '2.9.0' })).toEqual([]);
     expect(violations(policies.esoChartPinned, type, { chart: 'external-secrets' })).toEqual(['external-secrets chart must be version 2.9.0, got unpinned']);
     expect(violations(policies.esoChartPinned, type, { chart: 'other', version: '1.0.0' })).toEqual([]);
+    // An OCI mirror of the chart (esoChart.repo) is held to the same pin.
+    expect(violations(policies.esoChartPinned, type, { chart: 'oci://mirror.example/charts/external-secrets', version: '2.9.0' })).toEqual([]);
+    expect(violations(policies.esoChartPinned, type, { chart: 'oci://mirror.example/charts/external-secrets', version: '2.8.0' })).toEqual(['external-secrets chart must be version 2.9.0, got 2.8.0']);
   });
 
   test('key-vault-secret-expires', () => {
@@ -179,8 +182,8 @@ describe('the example stacks satisfy every policy', () => {
           ? { 'central-secret-store:vaultSecretValues': '{"datadog-api-key":"a","datadog-app-key":"b"}' }
           : {};
     const { resources } = await runWithMocks(stack, { ...stackFileConfig(stack), ...secrets }, Object.keys(secrets), () => {
-      const config = readStackConfig();
-      return new ClusterDeployment(config.cluster, { catalogue, config });
+      const config = readStackConfig(() => catalogue);
+      return new ClusterDeployment(config.cluster.name, { config });
     });
     expect(resources.length).toBeGreaterThan(8);
     const found = resources.flatMap((r) => policies.ALL_POLICIES.flatMap((p) => violations(p, r.type, unwrapSecrets(r.inputs)).map((v) => `${p.name} ${r.type} ${r.name}: ${v}`)));

@@ -3,6 +3,7 @@
  * mounts, namespaces, policies, auth mounts and roles; no Azure resource; every store of the synth output has
  * a role that fits it and reads exactly its space; no secret in plaintext.
  */
+import { CLUSTER_SET } from '../../stacks/secret-plane';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { synthesizeCluster } from '../../plane';
@@ -12,7 +13,7 @@ import { apiServerOf } from '../../stacks/kubeconfig';
 import { RELOADER_CHART, reloaderChartValues } from '../../stacks/reloader-release';
 import { type Catalogue, loadCatalogue, tenantPolicyOf } from '../../tenants/lib';
 import { vaultFixture, writeFixture, FIXTURE_CATALOGUE_DIR } from '../support/fixture-catalogue';
-import { MOCK_SERVICE_ACCOUNT_TOKEN, type RecordedResource, only, plaintextPaths, runWithMocks, stackFileConfig, unwrapSecrets } from '../support/pulumi-mocks';
+import { MOCK_SERVICE_ACCOUNT_TOKEN, type RecordedResource, manifestSetsOf, only, plaintextPaths, runWithMocks, stackFileConfig, unwrapSecrets } from '../support/pulumi-mocks';
 import { esoReadPath, policyAllows } from '../support/vault-acl';
 
 const CA = /caBundle: \|\n((?: {8}.*\n)+)/.exec(readFileSync(join(FIXTURE_CATALOGUE_DIR, 'clusters.yaml'), 'utf8'))![1].replace(/^ {8}/gm, '');
@@ -33,8 +34,8 @@ const SECRET_CONFIG = { 'central-secret-store:kubeconfig': kubeconfigFor('https:
 async function deploy(catalogue: Catalogue, stack: string, config: Record<string, string>) {
   const secrets = Object.keys(config).filter((k) => k in SECRET_CONFIG);
   return runWithMocks(stack, config, secrets, () => {
-    const c = readStackConfig();
-    return new ClusterDeployment(c.cluster, { catalogue, config: c });
+    const c = readStackConfig(() => catalogue);
+    return new ClusterDeployment(c.cluster.name, { config: c });
   });
 }
 const ofType = (resources: readonly RecordedResource[], type: string) => resources.filter((r) => r.type === type);
@@ -148,7 +149,7 @@ describe('stack k3s-onprem-01 (HashiCorp Vault, a KV v2 mount per tenant)', () =
   });
 
   test('the stores are applied after ESO and after their roles exist', () => {
-    const clusterScoped = ofType(resources, 'kubernetes:yaml/v2:ConfigGroup').find((g) => g.name.endsWith('-cluster-scoped'))!;
+    const clusterScoped = manifestSetsOf(resources).get(CLUSTER_SET)!;
     const urns = (type: string) => ofType(resources, type).map((r) => r.urn);
     const esoRelease = ofType(resources, 'kubernetes:helm.sh/v3:Release').filter((r) => r.inputs.chart === 'external-secrets').map((r) => r.urn);
     expect(esoRelease).toHaveLength(1);
@@ -225,8 +226,8 @@ describe('stack config of Vault environments', () => {
     let error: Error | undefined;
     await runWithMocks(stack, config, Object.keys(config).filter((k) => k in SECRET_CONFIG || k.endsWith('vaultSecretValues')), () => {
       try {
-        const c = readStackConfig();
-        new ClusterDeployment(c.cluster, { catalogue, config: c });
+        const c = readStackConfig(() => catalogue);
+        new ClusterDeployment(c.cluster.name, { config: c });
       } catch (e) {
         error = e as Error;
       }
@@ -240,15 +241,18 @@ describe('stack config of Vault environments', () => {
       'central-secret-store:vaultSecrets': JSON.stringify([{ name: 'datadog-api-key', expires: '2027-01-01T00:00:00Z' }]),
       'central-secret-store:vaultSecretValues': '{"datadog-api-key":"v"}',
     });
-    expect(message).toMatch(/^Stack k3s-onprem-01 cannot be deployed:\n {2}- kubeconfig \(secret\) is required for a generic cluster/);
-    expect(message).toMatch(/vaultSecrets: Pulumi writes values into Key Vault only; environment onprem uses HashiCorp Vault, so write its values with vault kv put/);
+    expect(message).toMatch(/^Stack k3s-onprem-01 cannot be deployed:\n {2}- central-secret-store:kubeconfig: required for a generic cluster/);
+    expect(message).toMatch(
+      /\n {2}- central-secret-store:vaultSecrets: not for this stack \(k3s-onprem-01 is a generic cluster of environment onprem, which uses HashiCorp Vault\): only for Key Vault environments; in HashiCorp Vault, write the values with vault kv put\n/,
+    );
+    expect(message).toMatch(/\n {2}- central-secret-store:vaultSecretValues: not for this stack .*: only for Key Vault environments$/);
     expect(message).not.toMatch(/servicePrincipalPasswordEndDate|azure-native:location/);
   });
 
   test('a Key Vault stack still needs its Azure region', async () => {
     const config = { ...stackFileConfig('aks-weu-staging') };
     delete config['azure-native:location'];
-    expect(await failure('aks-weu-staging', config)).toMatch(/azure-native:location is required: the region of the Key Vault and of ESO's identity/);
+    expect(await failure('aks-weu-staging', config)).toMatch(/\n {2}- azure-native:location: required in a Key Vault environment: the region of the Key Vault and of ESO's identity$/);
   });
 });
 

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { parse } from 'yaml';
+import { MANIFEST_SET_TYPE } from '../../stacks/policy/policies';
 
 export interface RecordedResource {
   readonly type: string;
@@ -150,4 +151,9 @@ export function only(resources: readonly RecordedResource[], type: string): Reco
   const found = resources.filter((r) => r.type === type);
   if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}: ${found.map((r) => r.name).join(', ')}`);
   return found[0];
+}
+
+/** The ManifestSets a program declared (stacks/manifest-set.ts), by set name. */
+export function manifestSetsOf(resources: readonly RecordedResource[]): Map<string, RecordedResource> {
+  return new Map(resources.filter((r) => r.type === MANIFEST_SET_TYPE).map((r) => [r.inputs.set as string, r]));
 }
