@@ -98,13 +98,10 @@ class Cluster {
     await this.call('DELETE', `${await this.path(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name)}?propagationPolicy=${propagationPolicy}`, undefined, undefined, [404]);
   }
 
-  async exists(o: ManifestObject): Promise<boolean> {
-    return (await this.call('GET', await this.path(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name), undefined, undefined, [404])) !== undefined;
-  }
-
-  /** Every object of a kind, in every namespace, with the label selector. */
-  async list(apiVersion: string, kind: string, labelSelector: string): Promise<ManifestObject[]> {
-    const list = await this.call('GET', `${await this.path(apiVersion, kind)}?labelSelector=${encodeURIComponent(labelSelector)}`);
+  /** Every object of a kind, in every namespace, with the label selector if given. */
+  async list(apiVersion: string, kind: string, labelSelector?: string): Promise<ManifestObject[]> {
+    const query = labelSelector ? `?labelSelector=${encodeURIComponent(labelSelector)}` : '';
+    const list = await this.call('GET', `${await this.path(apiVersion, kind)}${query}`);
     return (list.items as ManifestObject[]).map((item) => ({ ...item, apiVersion, kind }));
   }
 
@@ -198,10 +195,13 @@ export async function deleteObjects(kubeconfig: string, objects: readonly Manife
     });
   }
   const deadline = Date.now() + DELETE_TIMEOUT_SECONDS * 1000;
+  const wanted = new Set(objects.map(objectKey));
+  const kinds = [...new Map(objects.map((o) => [`${o.apiVersion} ${o.kind}`, o])).values()];
   for (;;) {
+    // One list per kind, not a read per object: thousands of reads a second would slow the deletion itself.
     const left: string[] = [];
-    await inParallel(objects, async (o) => {
-      if (await cluster.exists(o)) left.push(objectKey(o));
+    await inParallel(kinds, async ({ apiVersion, kind }) => {
+      for (const o of await cluster.list(apiVersion, kind)) if (wanted.has(objectKey(o))) left.push(objectKey(o));
     });
     if (left.length === 0) return;
     if (Date.now() > deadline) throw new Error(`${left.length} objects still present after ${DELETE_TIMEOUT_SECONDS} s (finalizers?): ${left.sort().slice(0, 20).join(', ')}`);

@@ -21,19 +21,32 @@ describe('stacks and workflows follow the catalogue', () => {
     }
   });
 
-  test.each(['pulumi-preview.yml', 'pulumi-up.yml'])('%s covers every cluster stack', (workflow) => {
-    const jobs = parse(readFileSync(join(ROOT, '.github', 'workflows', workflow), 'utf8')).jobs;
-    const job = jobs.preview ?? jobs.up;
+  const workflow = (file: string) => parse(readFileSync(join(ROOT, '.github', 'workflows', file), 'utf8'));
+  /** The stacks pulumi-up.yml deploys, wave by wave (its jobs call pulumi-up-stacks.yml with a list each). */
+  const upWaves = () => Object.values<any>(workflow('pulumi-up.yml').jobs).map((job) => JSON.parse(job.with.stacks) as string[]);
+  const upJob = () => workflow('pulumi-up-stacks.yml').jobs.up;
+
+  test('pulumi-preview.yml previews every cluster stack with the policy pack', () => {
+    const job = workflow('pulumi-preview.yml').jobs.preview;
     expect([...job.strategy.matrix.stack].sort()).toEqual(clusters);
-    expect(job.steps.find((s: any) => s.uses?.startsWith('pulumi/actions')).with.policyPacks).toBe('stacks/policy');
+    expect(job.steps.find((s: any) => s.uses?.startsWith('pulumi/actions')).with).toMatchObject({ policyPacks: 'stacks/policy', diff: true });
+  });
+
+  test('pulumi-up.yml deploys every cluster stack once, staging first, then the others in parallel with the policy pack', () => {
+    const waves = upWaves();
+    expect(waves.flat().sort()).toEqual(clusters);
+    expect(waves[0]).toEqual(['aks-weu-staging']);
+    expect(workflow('pulumi-up.yml').jobs.production.needs).toBe('staging');
+    expect(upJob().strategy).toEqual({ 'fail-fast': false, matrix: { stack: '${{ fromJSON(inputs.stacks) }}' } });
+    expect(upJob().steps.find((s: any) => s.uses?.startsWith('pulumi/actions')).with.policyPacks).toBe('stacks/policy');
   });
 
   test.each([
-    ['pulumi-up.yml', 'up'],
-    ['canary.yml', 'check'],
-  ])('%s runs the canary check of every cluster stack', (workflow, jobName) => {
-    const job = parse(readFileSync(join(ROOT, '.github', 'workflows', workflow), 'utf8')).jobs[jobName];
-    expect([...job.strategy.matrix.stack].sort()).toEqual(clusters);
+    ['pulumi-up-stacks.yml', () => upJob(), () => upWaves().flat()],
+    ['canary.yml', () => workflow('canary.yml').jobs.check, () => workflow('canary.yml').jobs.check.strategy.matrix.stack],
+  ])('%s runs the canary check of every cluster stack', (_file, jobOf, stacksOf) => {
+    const job = jobOf();
+    expect([...stacksOf()].sort()).toEqual(clusters);
     const steps: any[] = job.steps;
     const check = steps.findIndex((s) => s.uses === './.github/actions/canary-check');
     expect(steps[check]?.with).toEqual({ cluster: '${{ matrix.stack }}', stack: '${{ env.STACK }}', pushgateway: '${{ vars.PUSHGATEWAY_URL }}' });
