@@ -16,7 +16,8 @@ export type VaultLogins = (tokenReviewer: VaultTokenReviewer) => readonly pulumi
 
 export interface ClusterKubernetesArgs {
   /**
-   * kubeconfig of the cluster, best as a secret Output: it holds a credential. Everything the component
+   * kubeconfig of the cluster. It holds a credential, so the component marks it secret whatever is passed:
+   * the provider's inputs and the ManifestSets keep it in the state only encrypted. Everything the component
    * declares goes through one provider made from it, with server-side apply.
    */
   readonly kubeconfig: pulumi.Input<string>;
@@ -136,7 +137,8 @@ export class ClusterKubernetes extends pulumi.ComponentResource {
   constructor(name: string, args: ClusterKubernetesArgs, opts?: pulumi.ComponentResourceOptions) {
     checkArgs(name, args);
     super('central-secret-store:kubernetes:ClusterKubernetes', name, {}, opts);
-    const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: args.kubeconfig, enableServerSideApply: true }, { parent: this });
+    const kubeconfig = pulumi.secret(args.kubeconfig);
+    const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig, enableServerSideApply: true }, { parent: this });
     const eso = new EsoRelease(
       `${name}-eso`,
       {
@@ -160,7 +162,7 @@ export class ClusterKubernetes extends pulumi.ComponentResource {
       this.tokenReviewer = new VaultTokenReviewer(`${name}-vault-token-reviewer`, { provider, namespaceReady: eso.release }, { parent: this });
       ready.push(...this.tokenReviewer.ready, ...args.vaultLogins(this.tokenReviewer));
     }
-    this.secretPlane = new SecretPlane(`${name}-secrets`, { manifests: args.manifests, kubeconfig: args.kubeconfig, dependsOn: ready }, { parent: this });
+    this.secretPlane = new SecretPlane(`${name}-secrets`, { manifests: args.manifests, kubeconfig, dependsOn: ready }, { parent: this });
 
     this.provider = provider;
     this.esoRelease = eso.release;
