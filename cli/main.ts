@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { resolveCatalogueFolder } from './catalogue-folder';
 import { canaryCommand } from './commands/canary';
+import { fleetCommand } from './commands/fleet';
 import { initCommand } from './commands/init';
 import { planCommand } from './commands/plan';
 import { recoverCommand } from './commands/recover';
@@ -33,7 +34,8 @@ export function program(): Command {
     .addCommand(releaseFinalizersCommand())
     .addCommand(rotateCommand())
     .addCommand(recoverCommand())
-    .addCommand(canaryCommand());
+    .addCommand(canaryCommand())
+    .addCommand(fleetCommand());
 }
 
 /**

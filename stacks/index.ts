@@ -1,16 +1,13 @@
 /**
  * The Pulumi program: one stack per catalogue cluster (`pulumi up -s <cluster>`). The stack name selects the
- * cluster; Pulumi.<cluster>.yaml holds its non-secret settings.
+ * cluster; Pulumi.<cluster>.yaml holds its non-secret settings. The program itself is stacks/program.ts.
  */
-import { ClusterDeployment } from './cluster-deployment';
-import { readStackConfig } from './config';
+import clusterProgram from './program';
 
-const config = readStackConfig();
-const deployment = new ClusterDeployment(config.cluster.name, { config });
+const outputs = clusterProgram();
 
-export const vaultUri = deployment.vaultUri;
-export const esoClientId = deployment.esoClientId;
-export const etcdKmsKeyId = deployment.etcdKmsKeyId;
-export const objectCount = deployment.objectCount;
-/** The canary value this deployment wrote: `central-secret-store canary --expect "$(pulumi stack output canary)"`. */
-export const canary = deployment.canary;
+export const vaultUri = outputs.vaultUri;
+export const esoClientId = outputs.esoClientId;
+export const etcdKmsKeyId = outputs.etcdKmsKeyId;
+export const objectCount = outputs.objectCount;
+export const canary = outputs.canary;

@@ -17,7 +17,7 @@ describe('central-secret-store', () => {
       .filter((l) => /^  \S/.test(l))
       .map((l) => l.trim().split(/\s+/)[0])
       .filter((c) => c !== 'help');
-    expect(commands).toEqual(['init', 'synth', 'plan', 'report', 'schema', 'release-finalizers', 'rotate', 'recover', 'canary']);
+    expect(commands).toEqual(['init', 'synth', 'plan', 'report', 'schema', 'release-finalizers', 'rotate', 'recover', 'canary', 'fleet']);
     expect(help.stdout).toContain('Exit codes:\n  0  done; for plan, access does not widen and no deployer changes\n');
     expect(help.stdout).toContain('  4  rotate, recover, canary: the deadline passed with something lagging\n');
   });
@@ -31,6 +31,7 @@ describe('central-secret-store', () => {
     ['release-finalizers', ['--kubeconfig <file>', '--context <name>', '--dry-run', '--json']],
     ['rotate', ['--credential <name>', '--kubeconfig <file>', '--context <name>', '--deadline <duration>', '--json']],
     ['recover', ['--kubeconfig <file>', '--context <name>', '--deadline <duration>', '--json']],
+    ['fleet', ['<operation>', '--stack <name...>', '--cwd <dir>', '--program <module>', '--parallel <n>', '--policy-pack <dir...>', '--log-dir <dir>', '--json']],
     ['canary', ['--cluster <name>', '--expect <value>', '--catalogue <dir>', '--kubeconfig <file>', '--context <name>', '--bound <duration>', '--pushgateway <url>', '--json']],
   ])('%s --help documents its options', (command, options) => {
     const help = run(command, '--help');

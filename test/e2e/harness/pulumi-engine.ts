@@ -30,7 +30,10 @@ export interface ResourceStep {
 
 export class PulumiEngine {
   readonly stateDir: string;
-  private readonly env: Record<string, string>;
+  /** The project folder: Pulumi.yaml and each stack's Pulumi.<stack>.yaml. */
+  readonly projectDir: string;
+  /** What a process running the engine needs: `pulumi` and the plugins on PATH, the run's backend and home. */
+  readonly env: Record<string, string>;
   private readonly root: string;
 
   constructor(
@@ -39,11 +42,12 @@ export class PulumiEngine {
   ) {
     this.stateDir = join(dir, 'state');
     this.root = join(dir, 'cli');
+    this.projectDir = join(dir, 'project');
     const bin = join(dir, 'bin');
-    for (const d of [this.stateDir, join(this.root, 'bin'), bin, join(dir, 'home'), join(dir, 'project')]) mkdirSync(d, { recursive: true });
+    for (const d of [this.stateDir, join(this.root, 'bin'), bin, join(dir, 'home'), this.projectDir]) mkdirSync(d, { recursive: true });
     // Dynamic providers run in the project folder and load their npm packages from its node_modules, as they
     // do in a Pulumi project on disk.
-    symlinkSync(join(dirname(require.resolve('@pulumi/pulumi/package.json')), '..', '..'), join(dir, 'project', 'node_modules'));
+    symlinkSync(join(dirname(require.resolve('@pulumi/pulumi/package.json')), '..', '..'), join(this.projectDir, 'node_modules'));
     // The Automation API runs `<root>/bin/pulumi`.
     symlinkSync(join(tools.pulumi, 'pulumi'), join(this.root, 'bin', 'pulumi'));
     // The engine starts dynamic providers (ManifestSet) as the plugin `pulumi-resource-pulumi-nodejs`, which the
@@ -52,7 +56,7 @@ export class PulumiEngine {
     writeFileSync(join(bin, 'pulumi-resource-pulumi-nodejs'), `#!/bin/sh\nexec "${process.execPath}" "${dynamicProvider}" "$@"\n`);
     chmodSync(join(bin, 'pulumi-resource-pulumi-nodejs'), 0o755);
     this.env = {
-      PATH: [bin, tools.kubernetesProvider, dirname(process.execPath), process.env.PATH ?? ''].join(':'),
+      PATH: [bin, tools.pulumi, tools.kubernetesProvider, dirname(process.execPath), process.env.PATH ?? ''].join(':'),
       PULUMI_HOME: join(dir, 'home'),
       PULUMI_BACKEND_URL: `file://${this.stateDir}`,
       PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
@@ -68,7 +72,7 @@ export class PulumiEngine {
     return LocalWorkspace.createOrSelectStack(
       { stackName: name, projectName: 'css-e2e', program },
       {
-        workDir: join(this.dir, 'project'),
+        workDir: this.projectDir,
         pulumiHome: this.env.PULUMI_HOME,
         envVars: this.env,
         pulumiCommand: await PulumiCommand.get({ root: this.root, skipVersionCheck: true }),
