@@ -7,6 +7,7 @@ import { type ChartSource, chartSourceSchema } from './pinned-chart';
 import { ReloaderRelease } from './reloader-release';
 import { SecretPlane } from './secret-plane';
 import { VaultTokenReviewer } from './vault-token-reviewer';
+import { movedChild } from './moved-children';
 
 /**
  * Configures HashiCorp Vault's side of ESO's logins once the cluster's token reviewer exists, with a Vault
@@ -138,7 +139,7 @@ export class ClusterKubernetes extends pulumi.ComponentResource {
     checkArgs(name, args);
     super('central-secret-store:kubernetes:ClusterKubernetes', name, {}, opts);
     const kubeconfig = pulumi.secret(args.kubeconfig);
-    const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig, enableServerSideApply: true }, { parent: this });
+    const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig, enableServerSideApply: true }, movedChild(this, opts));
     const eso = new EsoRelease(
       `${name}-eso`,
       {
@@ -153,16 +154,16 @@ export class ClusterKubernetes extends pulumi.ComponentResource {
         clientId: args.esoClientId,
         clientSecret: args.esoClientSecret,
       },
-      { parent: this },
+      movedChild(this, opts),
     );
-    if (args.reloader ?? true) this.reloaderRelease = new ReloaderRelease(`${name}-reloader`, { provider, chart: args.reloaderChart }, { parent: this }).release;
+    if (args.reloader ?? true) this.reloaderRelease = new ReloaderRelease(`${name}-reloader`, { provider, chart: args.reloaderChart }, movedChild(this, opts)).release;
 
     const ready: pulumi.Resource[] = [eso.release, ...(eso.identitySecret ? [eso.identitySecret] : [])];
     if (args.vaultLogins) {
-      this.tokenReviewer = new VaultTokenReviewer(`${name}-vault-token-reviewer`, { provider, namespaceReady: eso.release }, { parent: this });
+      this.tokenReviewer = new VaultTokenReviewer(`${name}-vault-token-reviewer`, { provider, namespaceReady: eso.release }, movedChild(this, opts));
       ready.push(...this.tokenReviewer.ready, ...args.vaultLogins(this.tokenReviewer));
     }
-    this.secretPlane = new SecretPlane(`${name}-secrets`, { manifests: args.manifests, kubeconfig, dependsOn: ready }, { parent: this });
+    this.secretPlane = new SecretPlane(`${name}-secrets`, { manifests: args.manifests, kubeconfig, dependsOn: ready }, movedChild(this, opts));
 
     this.provider = provider;
     this.esoRelease = eso.release;

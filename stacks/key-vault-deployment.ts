@@ -10,6 +10,7 @@ import type { KeyVaultStackConfig } from './config';
 import { EsoIdentity } from './eso-identity';
 import { EtcdEncryptionKey } from './etcd-encryption-key';
 import { KeyVault } from './key-vault';
+import { movedChild } from './moved-children';
 
 export interface KeyVaultDeploymentArgs {
   /** The stack's config: a cluster of an Azure Key Vault environment. */
@@ -53,12 +54,12 @@ export class KeyVaultDeployment extends pulumi.ComponentResource implements Back
         logAnalyticsWorkspaceId: config.logAnalyticsWorkspaceId,
         secrets: config.vaultSecrets.map((secret) => ({ ...secret, value: secretValue(config.vaultSecretValues, secret.name) })),
       },
-      { parent: this },
+      movedChild(this, opts),
     );
     // After the vault exists: the owning stack creates it in this same run.
     const vaultResourceGroupName = vault.vaultId.apply(() => keyVaultResourceGroupOf(environment));
     if (args.canary !== undefined) {
-      this.canary = new CanarySecret(`${name}-canary`, { cluster: cluster.name, value: args.canary, vault: { kind: 'keyVault', vaultName: keyVault.name, resourceGroupName: vaultResourceGroupName } }, { parent: this }).value;
+      this.canary = new CanarySecret(`${name}-canary`, { cluster: cluster.name, value: args.canary, vault: { kind: 'keyVault', vaultName: keyVault.name, resourceGroupName: vaultResourceGroupName } }, movedChild(this, opts)).value;
     }
 
     const identityBase = { cluster: cluster.name, vaultId: vault.vaultId, vaultName: keyVault.name, subscriptionId: client.subscriptionId };
@@ -78,7 +79,7 @@ export class KeyVaultDeployment extends pulumi.ComponentResource implements Back
           }),
           subjects: [`system:serviceaccount:${ESO_NAMESPACE}:${ESO_SERVICE_ACCOUNT}`],
         },
-        { parent: this },
+        movedChild(this, opts),
       );
       this.etcdKmsKeyId = new EtcdEncryptionKey(
         `${name}-etcd-kms`,
@@ -92,10 +93,10 @@ export class KeyVaultDeployment extends pulumi.ComponentResource implements Back
             return m.identity.principalId;
           }),
         },
-        { parent: this },
+        movedChild(this, opts),
       ).keyId;
     } else {
-      this.esoIdentity = new EsoIdentity(`${name}-eso-identity`, { ...identityBase, kind: 'service-principal', passwordEndDate: config.servicePrincipalPasswordEndDate }, { parent: this });
+      this.esoIdentity = new EsoIdentity(`${name}-eso-identity`, { ...identityBase, kind: 'service-principal', passwordEndDate: config.servicePrincipalPasswordEndDate }, movedChild(this, opts));
     }
 
     this.vaultUri = vault.vaultUri;

@@ -7,6 +7,7 @@ import type { VaultStackConfig } from './config';
 import { apiServerOf } from './kubeconfig';
 import { VaultAccess, vaultScopeOf } from './vault-access';
 import { VaultSpaces } from './vault-spaces';
+import { movedChild } from './moved-children';
 
 export interface VaultDeploymentArgs {
   /** The stack's config: a cluster of a HashiCorp Vault environment. */
@@ -42,15 +43,15 @@ export class VaultDeployment extends pulumi.ComponentResource implements Backend
         ...(config.vaultToken ? { token: config.vaultToken } : {}),
         ...(config.vaultCaCertFile ? { caCertFile: config.vaultCaCertFile } : {}),
       },
-      { parent: this },
+      movedChild(this, opts),
     );
     const scope = vaultScopeOf(config.catalogue, cluster, environment);
-    const spaces = config.ownsSpaces ? new VaultSpaces(`${name}-vault-spaces`, { vault: environment.vault, tenants: scope.spaceTenants, provider }, { parent: this }) : undefined;
+    const spaces = config.ownsSpaces ? new VaultSpaces(`${name}-vault-spaces`, { vault: environment.vault, tenants: scope.spaceTenants, provider }, movedChild(this, opts)) : undefined;
     if (args.canary !== undefined) {
       this.canary = new CanarySecret(
         `${name}-canary`,
         { cluster: cluster.name, value: args.canary, vault: { kind: 'vault', settings: environment.vault, provider, dependsOn: spaces ? [spaces.sharedMount] : [] } },
-        { parent: this },
+        movedChild(this, opts),
       ).value;
     }
 
@@ -70,7 +71,7 @@ export class VaultDeployment extends pulumi.ComponentResource implements Backend
           tokenReviewer,
           vaultProvider: provider,
         },
-        { parent: this },
+        movedChild(this, opts),
       ).ready;
 
     this.vaultUri = pulumi.output(environment.vault.address);
