@@ -13,6 +13,7 @@
 import { Duration, Testing } from 'cdk8s';
 import { SecretPlaneAlerts } from '../../constructs/src';
 import { ESO_METRIC_RELABELINGS } from '../../stacks/eso-release';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { KubeOperations } from '../../cli/kube-operations';
 import { loadKubeConfig } from '../../cli/kube';
@@ -201,13 +202,60 @@ describe('rotate: from the vault change to every copy and every opted-in workloa
       master: { namespace: CENTRAL, name: 'rotation', key: 'token' },
     });
     const copiesHolding = async (value: string) => (await copies()).filter((s) => secretText(s, 'token') === value).length;
+    const fingerprint = (value: string) => `sha256(IMAGE)=${createHash('sha256').update(value).digest('hex')}`;
 
-    test('with recover right after the repair: full recovery, every copy included, confirmed by the command; the alerts fired and resolve', async () => {
+    /**
+     * Seed 003's reason for ESO on offline edge clusters: a Deployment that reads the credential, whose pod is
+     * deleted and which is scaled up while the vault is unreachable. Returns the check to run during the outage.
+     */
+    async function offlineRestarts(namespace: string): Promise<() => Promise<void>> {
+      const path = `/apis/apps/v1/namespaces/${namespace}/deployments`;
+      // testapp logs the SHA-256 of IMAGE, here the credential as the pod read it at start (never the value).
+      const created = await admin.request('POST', path, {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'offline-reader', namespace },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: 'offline-reader' } },
+          template: {
+            metadata: { labels: { app: 'offline-reader' } },
+            spec: {
+              terminationGracePeriodSeconds: 5,
+              containers: [{ name: 'app', image: cluster.images.testapp.ref, args: ['fingerprint', 'IMAGE'], env: [{ name: 'IMAGE', valueFrom: { secretKeyRef: { name: 'rotation-opaque', key: 'token' } } }] }],
+            },
+          },
+        },
+      });
+      expect(created.status).toBe(201);
+      const started = async (pod: Pod) => String((await admin.request('GET', `/api/v1/namespaces/${namespace}/pods/${pod.metadata.name}/log`)).body);
+      const readyPods = async (count: number, except: string[] = []) =>
+        waitUntil(`${count} offline-reader pods Ready in ${namespace}`, async () => {
+          const pods = (await listPods(admin, namespace, 'app=offline-reader')).filter((p) => isReady(p) && !except.includes(p.metadata.name));
+          return pods.length === count && pods;
+        }, 120);
+      const [first] = await readyPods(1);
+      const delivered = token;
+      expect(await started(first)).toContain(fingerprint(delivered));
+      return async () => {
+        const t = Date.now();
+        await admin.request('DELETE', `/api/v1/namespaces/${namespace}/pods/${first.metadata.name}`);
+        await admin.request('PATCH', `${path}/offline-reader`, { spec: { replicas: 3 } }, 'application/merge-patch+json');
+        const pods = await readyPods(3, [first.metadata.name]);
+        figures.push(`vault unreachable: a deleted pod replaced and the Deployment scaled to 3, all Ready in ${seconds(t)} s with the last delivered value`);
+        for (const pod of pods) expect(await started(pod)).toContain(fingerprint(delivered));
+        expect(await copiesHolding(delivered)).toBe(100);
+        await admin.request('DELETE', `${path}/offline-reader`);
+      };
+    }
+
+    test('while the vault is down, a deleted pod and a scale-up start with the last delivered value; with recover right after the repair: full recovery, every copy included, confirmed by the command; the alerts fired and resolve', async () => {
       // The outage's alerts on conditions start quiet: nothing before it left an object not Ready (Prometheus
       // needs a scrape and an evaluation, a few seconds, to see what ESO fixed last).
       await waitUntil('the alerts on conditions to be quiet', async () => !prometheus.alerts().some((a) => CONDITION_ALERTS.includes(a.labels.alertname)), 60);
+      const whileDown = await offlineRestarts(readers[0].namespace);
       const timeline = new AlertTimeline(prometheus).start();
-      const broken = await vaultOutage(scene(), 'with recover');
+      const broken = await vaultOutage({ ...scene(), whileDown }, 'with recover');
       figures.push(broken.summary);
       // The precondition of the measurement: ESO's backoff had passed a minute when the vault came back.
       expect(broken.longestBackoff).toBeGreaterThanOrEqual(60);

@@ -30,6 +30,11 @@ export interface OutageScene {
   readonly syncErrors: () => number;
   /** The master's Secret in the central namespace, and the key that holds the value. */
   readonly master: { readonly namespace: string; readonly name: string; readonly key: string };
+  /**
+   * Checks made while the vault is unreachable, begun once every reader of the vault has met the outage. The
+   * vault stays cut until they end, and what they throw is thrown once it is back.
+   */
+  readonly whileDown?: () => Promise<void>;
 }
 
 export interface Outage {
@@ -70,6 +75,11 @@ export async function vaultOutage(scene: OutageScene, label: string): Promise<Ou
   const touch = { metadata: { annotations: { [OUTAGE_ANNOTATION]: label } } };
   for (const name of stores) await admin.patch(ESO, 'ClusterSecretStore', name, touch);
   for (const es of externalSecrets) await admin.patch(ESO, 'ExternalSecret', es.metadata.name, touch, es.metadata.namespace);
+  // A rejection is kept until the vault is back; left unhandled it would end the run with the vault cut.
+  const checks = (scene.whileDown?.() ?? Promise.resolve()).then(
+    () => undefined,
+    (error: Error) => error,
+  );
   const failures: number[] = [];
   let errors = errorsBefore;
   while (Date.now() - began < OUTAGE_SECONDS * 1000) {
@@ -78,7 +88,9 @@ export async function vaultOutage(scene: OutageScene, label: string): Promise<Ou
     errors = now;
     await sleep(1000);
   }
+  const failed = await checks;
   await relay.restore();
+  if (failed) throw failed;
   const gaps = failures.slice(1).map((f, i) => f - failures[i]);
   const summary =
     `outage ${label}: vault unreachable for ${((Date.now() - began) / 1000).toFixed(1)} s; ${stores.length} stores and ${externalSecrets.length} ExternalSecrets read it; ` +
