@@ -2,7 +2,8 @@
  * The operational commands' view of a cluster through @kubernetes/client-node: ExternalSecrets, their
  * distributions and stores, Secret metadata and workloads. Secret data is dropped the moment it arrives.
  */
-import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { AppsV1Api, AuthenticationV1Api, CoreV1Api, CustomObjectsApi, EventsV1Api, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import type { AuditCluster, AuditEvent } from './audit';
 import { CREDENTIAL_LABEL, PRODUCT_LABELS, RELOADER_NAMESPACE } from '../constructs/src/labels';
 import { type CanaryCluster, sha256 } from './canary';
 import { DATA_HASH_ANNOTATION, type ExternalSecretState, FORCE_SYNC_ANNOTATION, OPERATIONS_FIELD_MANAGER, patchTimeOf } from './resync';
@@ -10,8 +11,12 @@ import type { Distribution, ForceSyncTarget, RotationCluster, SecretVersion } fr
 import { type WorkloadKind, type WorkloadObject, type WorkloadState, workloadState } from './workloads';
 
 const ESO = { group: 'external-secrets.io', version: 'v1' } as const;
+export const ESO_API_VERSION = `${ESO.group}/${ESO.version}`;
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const PRODUCT_SELECTOR = `app.kubernetes.io/part-of=${PRODUCT_LABELS['app.kubernetes.io/part-of']}`;
+
+/** The `reportingController` of the Events the commands write (audit.ts). */
+export const AUDIT_REPORTING_CONTROLLER = 'central-secret-store.io/cli';
 
 /** The namespace of the masters; the product's default (CentralSecretStore). */
 export const CENTRAL_NAMESPACE = 'central-secret-store';
@@ -45,16 +50,51 @@ export function externalSecretState(object: EsoObject): ExternalSecretState {
   };
 }
 
-export class KubeOperations implements RotationCluster, CanaryCluster {
+export class KubeOperations implements RotationCluster, CanaryCluster, AuditCluster {
   readonly centralNamespace = CENTRAL_NAMESPACE;
   private readonly core: CoreV1Api;
   private readonly apps: AppsV1Api;
   private readonly custom: CustomObjectsApi;
+  private readonly authentication: AuthenticationV1Api;
+  private readonly events: EventsV1Api;
 
   constructor(config: KubeConfig) {
     this.core = config.makeApiClient(CoreV1Api);
     this.apps = config.makeApiClient(AppsV1Api);
     this.custom = config.makeApiClient(CustomObjectsApi);
+    this.authentication = config.makeApiClient(AuthenticationV1Api);
+    this.events = config.makeApiClient(EventsV1Api);
+  }
+
+  async whoAmI(): Promise<string> {
+    const review = await this.authentication.createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
+    const username = review.status?.userInfo?.username;
+    if (!username) throw new Error('the API server named no user');
+    return username;
+  }
+
+  async recordEvent(event: AuditEvent): Promise<void> {
+    const { regarding } = event;
+    // Named as Kubernetes names its own Events: the object's name and the time in nanoseconds, in hex.
+    const name = `${regarding.name.slice(0, 200)}.${(BigInt(event.eventTime.getTime()) * 1_000_000n).toString(16)}`;
+    await this.events.createNamespacedEvent({
+      namespace: regarding.namespace,
+      body: {
+        apiVersion: 'events.k8s.io/v1',
+        kind: 'Event',
+        metadata: { name, namespace: regarding.namespace },
+        // MicroTime takes exactly six fractional digits; the client sends a Date as toISOString's three, which
+        // the API server refuses (kubernetes/kubernetes#141204), so the field goes as the string it wants.
+        eventTime: event.eventTime.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z') as unknown as Date,
+        regarding: { apiVersion: regarding.apiVersion, kind: regarding.kind, namespace: regarding.namespace, name: regarding.name },
+        reason: event.reason,
+        action: event.action,
+        type: event.type,
+        note: event.note,
+        reportingController: AUDIT_REPORTING_CONTROLLER,
+        reportingInstance: event.reportingInstance,
+      },
+    });
   }
 
   async readExternalSecret(namespace: string, name: string): Promise<ExternalSecretState | undefined> {

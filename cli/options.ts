@@ -40,3 +40,6 @@ export const expiryWarningDaysOption = () =>
 /** `--github`: catalogue errors and warnings as GitHub Actions annotations too (diagnostics.ts). */
 export const githubOption = () =>
   new Option('--github', 'also print catalogue errors and warnings as GitHub Actions annotations (::error file=…,line=…::…) on stdout').default(undefined, 'when GITHUB_ACTIONS=true, unless --json');
+
+/** `--report`: the run's audit record (audit.ts) as JSON. */
+export const reportOption = () => new Option('--report <file>', "also write the run's audit record (who ran what, when, on which objects, how it ended; never a value) as JSON");

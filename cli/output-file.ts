@@ -18,32 +18,35 @@ export interface OutputFileOptions {
   readonly ours: (text: string) => boolean;
   /** What the command writes, for messages: "a plan". */
   readonly what: string;
-  /** A file name to suggest when `--out` names a folder. */
+  /** A file name to suggest when the path names a folder. */
   readonly suggestion: string;
+  /** The option that named the path, for messages. @default '--out' */
+  readonly option?: string;
 }
 
 /** Throws an OutputFileError saying what is wrong with `path`, if anything. */
 export function checkOutputFile(path: string, options: OutputFileOptions): void {
+  const option = options.option ?? '--out';
   const parent = dirname(path);
   const parentKind = kind(parent);
-  if (parentKind === 'missing') throw new OutputFileError(`--out ${path}: the folder ${parent} does not exist; create it or choose another path`);
-  if (parentKind !== 'folder') throw new OutputFileError(`--out ${path}: ${parent} is a file, not a folder`);
+  if (parentKind === 'missing') throw new OutputFileError(`${option} ${path}: the folder ${parent} does not exist; create it or choose another path`);
+  if (parentKind !== 'folder') throw new OutputFileError(`${option} ${path}: ${parent} is a file, not a folder`);
   const own = kind(path);
   if (own === 'missing') return;
-  if (own === 'folder') throw new OutputFileError(`--out ${path} is a folder; give a file path, such as ${join(path, options.suggestion)}`);
-  if (own !== 'file') throw new OutputFileError(`--out ${path} is not a regular file (a device, FIFO or socket); choose another path`);
+  if (own === 'folder') throw new OutputFileError(`${option} ${path} is a folder; give a file path, such as ${join(path, options.suggestion)}`);
+  if (own !== 'file') throw new OutputFileError(`${option} ${path} is not a regular file (a device, FIFO or socket); choose another path`);
   if (options.force) return;
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new OutputFileError(`--out ${path} cannot be read to tell whether this command wrote it (${(error as NodeJS.ErrnoException).code}); choose another path or pass --force`);
+    throw new OutputFileError(`${option} ${path} cannot be read to tell whether this command wrote it (${(error as NodeJS.ErrnoException).code}); choose another path or pass --force`);
   }
-  if (!options.ours(text)) throw new OutputFileError(`--out ${path} exists and is not ${options.what} this command wrote; it is not overwritten: choose another path, remove it, or pass --force`);
+  if (!options.ours(text)) throw new OutputFileError(`${option} ${path} exists and is not ${options.what} this command wrote; it is not overwritten: choose another path, remove it, or pass --force`);
 }
 
 /** Writes `text` to `path` through a sibling file renamed over it, so a failure leaves the old file as it was. */
-export function writeOutputFile(out: string, text: string): void {
+export function writeOutputFile(out: string, text: string, option = '--out'): void {
   // A link to a file is written through, as synth follows a link to its folder: the link stays.
   const path = kind(out) === 'file' ? realpathSync(out) : out;
   const staging = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
@@ -52,7 +55,7 @@ export function writeOutputFile(out: string, text: string): void {
     renameSync(staging, path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new OutputFileError(`--out ${out} cannot be written${code === 'EACCES' || code === 'EPERM' ? ': permission denied' : code === 'ENOSPC' ? ': no space left on the device' : ` (${code ?? (error as Error).message})`}`);
+    throw new OutputFileError(`${option} ${out} cannot be written${code === 'EACCES' || code === 'EPERM' ? ': permission denied' : code === 'ENOSPC' ? ': no space left on the device' : ` (${code ?? (error as Error).message})`}`);
   } finally {
     rmSync(staging, { force: true });
   }

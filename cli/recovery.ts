@@ -43,7 +43,12 @@ export interface RecoveryResult {
   readonly ok: boolean;
   readonly elapsedMs: number;
   readonly stores: { readonly ready: number; readonly total: number };
-  readonly externalSecrets: { readonly resynced: number; readonly total: number };
+  readonly externalSecrets: {
+    readonly resynced: number;
+    readonly total: number;
+    /** Each ExternalSecret asked to re-sync. */
+    readonly asked: readonly { readonly namespace: string; readonly name: string }[];
+  };
   readonly lagging: readonly Lag[];
 }
 
@@ -121,7 +126,14 @@ export async function recover(cluster: RecoveryCluster, options: RecoverOptions)
     ok: lagging.length === 0,
     elapsedMs: clock.now() - start,
     stores: { ready: storesReady(), total: stores.length },
-    externalSecrets: { resynced: resynced(listed), total: listed.length },
+    externalSecrets: {
+      resynced: resynced(listed),
+      total: listed.length,
+      asked: [...requests.keys()].map((key) => {
+        const [namespace, name] = key.split('/');
+        return { namespace, name };
+      }),
+    },
     lagging: lagging.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.object.localeCompare(b.object)),
   };
 }

@@ -83,8 +83,21 @@ export interface RotationResult {
   readonly ok: boolean;
   readonly elapsedMs: number;
   readonly masterConfirmed: boolean;
-  readonly copies: { readonly confirmed: number; readonly total: number; readonly changed: number; readonly namespaces: readonly string[] };
-  readonly workloads: { readonly rolled: number; readonly total: number; readonly rolledBy: 'reloader' | 'central-secret-store' };
+  readonly copies: {
+    readonly confirmed: number;
+    readonly total: number;
+    readonly changed: number;
+    readonly namespaces: readonly string[];
+    /** Each copy's ExternalSecret asked to re-read the master. */
+    readonly asked: readonly { readonly namespace: string; readonly name: string }[];
+  };
+  readonly workloads: {
+    readonly rolled: number;
+    readonly total: number;
+    readonly rolledBy: 'reloader' | 'central-secret-store';
+    /** Each opted-in workload that reads a changed copy, and whether it rolled. */
+    readonly each: readonly { readonly kind: WorkloadKind; readonly namespace: string; readonly name: string; readonly rolled: boolean }[];
+  };
   /** What lags at the deadline, by namespace. */
   readonly lagging: readonly Lag[];
 }
@@ -237,8 +250,19 @@ export async function rotate(cluster: RotationCluster, options: RotateOptions): 
       ok: lagging.length === 0,
       elapsedMs: clock.now() - start,
       masterConfirmed,
-      copies: { confirmed: all.filter((c) => c.confirmed).length, total: all.length, changed: changed.size, namespaces },
-      workloads: { rolled: [...workloads.values()].filter((w) => w.rolled).length, total: workloads.size, rolledBy },
+      copies: {
+        confirmed: all.filter((c) => c.confirmed).length,
+        total: all.length,
+        changed: changed.size,
+        namespaces,
+        asked: all.filter((c) => c.request).map((c) => ({ namespace: c.namespace, name: c.name })),
+      },
+      workloads: {
+        rolled: [...workloads.values()].filter((w) => w.rolled).length,
+        total: workloads.size,
+        rolledBy,
+        each: [...workloads.values()].map((w) => ({ kind: w.before.kind, namespace: w.before.namespace, name: w.before.name, rolled: w.rolled })),
+      },
       lagging: [...lagging].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.object.localeCompare(b.object)),
     };
     options.onProgress?.({ phase: 'done', done: (masterConfirmed ? 1 : 0) + result.copies.confirmed + result.workloads.rolled, total: 1 + all.length + workloads.size });

@@ -10,8 +10,9 @@ import { CatalogueError, canaryOf, clusterNamed, loadCatalogue } from '../../ten
 import { type CanaryResult, checkCanary, pushCanaryMetric } from '../canary';
 import { EXIT } from '../exit-codes';
 import { loadKubeConfig } from '../kube';
-import { KubeOperations } from '../kube-operations';
-import { catalogueOption, jsonOption, kubeconfigOption } from '../options';
+import { auditRun, checkReportFile } from '../audit';
+import { ESO_API_VERSION, KubeOperations } from '../kube-operations';
+import { catalogueOption, jsonOption, kubeconfigOption, reportOption } from '../options';
 import { progressReporter } from '../progress';
 import { deadlineMs, laggingLines } from './rotate';
 
@@ -36,7 +37,9 @@ export function canaryCommand(): Command {
     .addOption(new Option('--bound <duration>', "give up, name what lags and exit 4 after this long (default: the cluster's canary bound in the catalogue, 15m)"))
     .addOption(new Option('--pushgateway <url>', `on arrival, PUT ${CANARY_REFRESH_METRIC} (the copy's status.refreshTime) to this Prometheus Pushgateway`))
     .addOption(jsonOption())
-    .action(async (options: { cluster: string; expect: string; catalogue: string; kubeconfig?: string; context?: string; bound?: string; pushgateway?: string; json: boolean }) => {
+    .addOption(reportOption())
+    .action(async (options: { cluster: string; expect: string; catalogue: string; kubeconfig?: string; context?: string; bound?: string; pushgateway?: string; json: boolean; report?: string }) => {
+      checkReportFile(options.report);
       let canary;
       try {
         canary = canaryOf(clusterNamed(loadCatalogue(options.catalogue), options.cluster));
@@ -47,7 +50,9 @@ export function canaryCommand(): Command {
         return;
       }
       if (!canary) throw new Error(`cluster ${options.cluster} has no canary in the catalogue (canary: { enabled: false })`);
-      const cluster = new KubeOperations(loadKubeConfig({ kubeconfig: options.kubeconfig, context: options.context ?? options.cluster }));
+      const config = loadKubeConfig({ kubeconfig: options.kubeconfig, context: options.context ?? options.cluster });
+      const cluster = new KubeOperations(config);
+      const startedAt = new Date();
       const progress = progressReporter();
       let result: CanaryResult;
       try {
@@ -60,8 +65,12 @@ export function canaryCommand(): Command {
       } finally {
         progress.stop();
       }
+      const lines = canaryReport(options.cluster, result);
+      // canary forces nothing: its Event goes on the copy it watched, where the value arrived or did not.
+      const actedOn = [{ apiVersion: ESO_API_VERSION, kind: 'ExternalSecret', namespace: result.copy.namespace, name: result.copy.name }];
+      await auditRun(cluster, config, { operation: 'canary', startedAt, finishedAt: new Date(), ok: result.ok, summary: lines[0], actedOn, result }, options.report);
       if (options.json) console.log(JSON.stringify(result, null, 2));
-      else for (const line of canaryReport(options.cluster, result)) console.log(line);
+      else for (const line of lines) console.log(line);
       if (options.pushgateway && result.ok && result.copy.refreshTime) {
         await pushCanaryMetric(options.pushgateway, CANARY_REFRESH_METRIC, options.cluster, result.copy.refreshTime);
         if (!options.json) console.log(`pushed ${CANARY_REFRESH_METRIC} to ${options.pushgateway}`);

@@ -4,9 +4,10 @@
  * ExternalSecrets reading a vault, then the copies (recovery.ts).
  */
 import { Command, Option } from 'commander';
-import { KubeOperations } from '../kube-operations';
+import { auditRun, checkReportFile } from '../audit';
+import { ESO_API_VERSION, KubeOperations } from '../kube-operations';
 import { loadKubeConfig } from '../kube';
-import { contextOption, jsonOption, kubeconfigOption } from '../options';
+import { contextOption, jsonOption, kubeconfigOption, reportOption } from '../options';
 import { EXIT } from '../exit-codes';
 import { progressReporter } from '../progress';
 import { type RecoveryResult, recover } from '../recovery';
@@ -26,9 +27,13 @@ export function recoverCommand(): Command {
     .addOption(contextOption())
     .addOption(new Option('--deadline <duration>', 'give up, name what lags and exit 4 after this long').default('2m'))
     .addOption(jsonOption())
-    .action(async (options: { kubeconfig?: string; context?: string; deadline: string; json: boolean }) => {
+    .addOption(reportOption())
+    .action(async (options: { kubeconfig?: string; context?: string; deadline: string; json: boolean; report?: string }) => {
       const deadline = deadlineMs('--deadline', options.deadline);
-      const cluster = new KubeOperations(loadKubeConfig(options));
+      checkReportFile(options.report);
+      const config = loadKubeConfig(options);
+      const cluster = new KubeOperations(config);
+      const startedAt = new Date();
       const progress = progressReporter();
       let result: RecoveryResult;
       try {
@@ -36,8 +41,11 @@ export function recoverCommand(): Command {
       } finally {
         progress.stop();
       }
+      const lines = recoveryReport(result);
+      const actedOn = result.externalSecrets.asked.map((es) => ({ apiVersion: ESO_API_VERSION, kind: 'ExternalSecret', ...es }));
+      await auditRun(cluster, config, { operation: 'recover', startedAt, finishedAt: new Date(), ok: result.ok, summary: lines[0], actedOn, result }, options.report);
       if (options.json) console.log(JSON.stringify(result, null, 2));
-      else for (const line of recoveryReport(result)) console.log(line);
+      else for (const line of lines) console.log(line);
       if (!result.ok) process.exitCode = EXIT.lagging;
     });
 }

@@ -5,9 +5,10 @@
  */
 import { Command, Option } from 'commander';
 import { parseGoDuration } from '../../constructs/src/duration';
-import { KubeOperations } from '../kube-operations';
+import { ESO_API_VERSION, KubeOperations } from '../kube-operations';
 import { loadKubeConfig } from '../kube';
-import { contextOption, jsonOption, kubeconfigOption } from '../options';
+import { auditRun, checkReportFile } from '../audit';
+import { contextOption, jsonOption, kubeconfigOption, reportOption } from '../options';
 import { EXIT } from '../exit-codes';
 import { progressReporter } from '../progress';
 import { type Lag, type RotationResult, rotate } from '../rotation';
@@ -45,14 +46,18 @@ export function rotateCommand(): Command {
     .addOption(new Option('--cluster <context>').hideHelp())
     .addOption(new Option('--deadline <duration>', 'give up, name what lags and exit 4 after this long').default('5m'))
     .addOption(jsonOption())
-    .action(async (options: { credential: string; kubeconfig?: string; cluster?: string; context?: string; deadline: string; json: boolean }) => {
+    .addOption(reportOption())
+    .action(async (options: { credential: string; kubeconfig?: string; cluster?: string; context?: string; deadline: string; json: boolean; report?: string }) => {
       if (options.cluster !== undefined) {
         throw new Error(
           `rotate --cluster is gone: it named a kubeconfig context, while --cluster names a catalogue cluster elsewhere (canary). Give the context as --context ${options.cluster}`,
         );
       }
       const deadline = deadlineMs('--deadline', options.deadline);
-      const cluster = new KubeOperations(loadKubeConfig({ kubeconfig: options.kubeconfig, context: options.context }));
+      checkReportFile(options.report);
+      const config = loadKubeConfig({ kubeconfig: options.kubeconfig, context: options.context });
+      const cluster = new KubeOperations(config);
+      const startedAt = new Date();
       const progress = progressReporter();
       let result: RotationResult;
       try {
@@ -65,8 +70,29 @@ export function rotateCommand(): Command {
       } finally {
         progress.stop();
       }
+      const lines = rotationReport(result);
+      await auditRun(
+        cluster,
+        config,
+        {
+          operation: 'rotate',
+          startedAt,
+          finishedAt: new Date(),
+          ok: result.ok,
+          credential: result.credential,
+          summary: lines[0],
+          actedOn: [
+            { apiVersion: ESO_API_VERSION, kind: 'ExternalSecret', namespace: cluster.centralNamespace, name: result.credential },
+            ...result.copies.asked.map((copy) => ({ apiVersion: ESO_API_VERSION, kind: 'ExternalSecret', ...copy })),
+            // Workloads Reloader rolled were acted on by Reloader, which records its own Events.
+            ...(result.workloads.rolledBy === 'central-secret-store' ? result.workloads.each.map((w) => ({ apiVersion: 'apps/v1', kind: w.kind, namespace: w.namespace, name: w.name })) : []),
+          ],
+          result,
+        },
+        options.report,
+      );
       if (options.json) console.log(JSON.stringify(result, null, 2));
-      else for (const line of rotationReport(result)) console.log(line);
+      else for (const line of lines) console.log(line);
       if (!result.ok) process.exitCode = EXIT.lagging;
     });
 }

@@ -29,10 +29,10 @@ describe('central-secret-store', () => {
     ['report', ['--catalogue <dir>', '--out <path>', '--json']],
     ['schema', ['--out <path>', '--json']],
     ['release-finalizers', ['--kubeconfig <file>', '--context <name>', '--dry-run', '--json']],
-    ['rotate', ['--credential <name>', '--kubeconfig <file>', '--context <name>', '--deadline <duration>', '--json']],
-    ['recover', ['--kubeconfig <file>', '--context <name>', '--deadline <duration>', '--json']],
+    ['rotate', ['--credential <name>', '--kubeconfig <file>', '--context <name>', '--deadline <duration>', '--json', '--report <file>']],
+    ['recover', ['--kubeconfig <file>', '--context <name>', '--deadline <duration>', '--json', '--report <file>']],
     ['fleet', ['<operation>', '--stack <name...>', '--cwd <dir>', '--program <module>', '--parallel <n>', '--policy-pack <dir...>', '--log-dir <dir>', '--json']],
-    ['canary', ['--cluster <name>', '--expect <value>', '--catalogue <dir>', '--kubeconfig <file>', '--context <name>', '--bound <duration>', '--pushgateway <url>', '--json']],
+    ['canary', ['--cluster <name>', '--expect <value>', '--catalogue <dir>', '--kubeconfig <file>', '--context <name>', '--bound <duration>', '--pushgateway <url>', '--json', '--report <file>']],
   ])('%s --help documents its options', (command, options) => {
     const help = run(command, '--help');
     expect(help.status).toBe(0);

@@ -13,9 +13,12 @@
 import { Duration, Testing } from 'cdk8s';
 import { SecretPlaneAlerts } from '../../constructs/src';
 import { ESO_METRIC_RELABELINGS } from '../../stacks/eso-release';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KubeOperations } from '../../cli/kube-operations';
+import { AUDIT_RECORD_KIND } from '../../cli/audit';
+import { AUDIT_REPORTING_CONTROLLER, KubeOperations } from '../../cli/kube-operations';
 import { loadKubeConfig } from '../../cli/kube';
 import { recover } from '../../cli/recovery';
 import { rotate } from '../../cli/rotation';
@@ -23,7 +26,7 @@ import { SECRET_VERSION_ANNOTATION } from '../../cli/workloads';
 import { synthesizeCluster } from '../../plane';
 import { loadCatalogue } from '../../tenants/lib';
 import { withDeletionPropagation } from '../../stacks/deletion-propagation';
-import type { ControlPlane } from './harness/control-plane';
+import { type ControlPlane, USERS } from './harness/control-plane';
 import { KeyVaultStandIn } from './harness/key-vault-stand-in';
 import { adaptForNode } from './harness/node-adaptations';
 import { NodeCluster, type Relay } from './harness/node-cluster';
@@ -37,8 +40,10 @@ import { syncErrors } from './harness/eso-metrics';
 import { AlertTimeline } from './harness/alert-timeline';
 import { PrometheusServer } from './harness/prometheus-server';
 import { type KubeClient, type KubeObject, secretText } from '../support/kube-client';
+import { tempDir } from '../support/temp-dir';
 
 const CENTRAL = 'central-secret-store';
+const CLI = join(__dirname, '..', '..', 'cli', 'bin.js');
 /** The copies' and the masters' own refresh: an hour. */
 const REFRESH = '1h0m0s';
 /** Namespaces with an opted-in Deployment reading the credential, at every scale. */
@@ -191,6 +196,27 @@ describe('rotate: from the vault change to every copy and every opted-in workloa
   test(`at 100 namespaces, the same ${READERS} Deployments`, async () => {
     figures.push(`100 copies provisioned in ${(await provision(100)).toFixed(1)} s`);
     await rotation(100);
+  });
+
+  test('rotate from the command line leaves an Event on the master and on every copy, naming the operator as the API server knows it, and writes its record', async () => {
+    const report = join(tempDir('css-audit-'), 'rotation.json');
+    const t = Date.now();
+    const run = spawnSync(process.execPath, [CLI, 'rotate', '--credential', 'rotation', '--kubeconfig', cp.kubeconfig('admin'), '--report', report, '--json'], { encoding: 'utf8', timeout: 10 * 60 * 1000 });
+    figures.push(`rotate from the command line at 100 namespaces, with its audit Events and record: ${seconds(t)} s`);
+    expect({ status: run.status, stderr: run.stderr.split('\n').filter((l) => /warning|error/i.test(l)) }).toEqual({ status: 0, stderr: [] });
+    const record = JSON.parse(readFileSync(report, 'utf8'));
+    expect(record).toMatchObject({ kind: AUDIT_RECORD_KIND, operation: 'rotate', ok: true, credential: 'rotation', actor: USERS.admin.name, events: { written: 101, failed: [] } });
+    expect(JSON.stringify(record)).not.toContain(token);
+
+    const events = ((await admin.request('GET', '/apis/events.k8s.io/v1/events')).body.items as KubeObject[]).filter((e) => e.reportingController === AUDIT_REPORTING_CONTROLLER);
+    const regarding = events.map((e) => `${e.regarding.namespace}/${e.regarding.kind} ${e.regarding.name}`).sort();
+    expect(regarding).toEqual([...record.actedOn].sort());
+    expect(regarding).toContain(`${CENTRAL}/ExternalSecret rotation`);
+    expect(new Set(events.map((e) => e.regarding.namespace)).size).toBe(101);
+    for (const event of events) {
+      expect(event).toMatchObject({ reason: 'CredentialRotated', action: 'Rotate', type: 'Normal' });
+      expect(event.note).toContain(`rotate credential rotation by ${USERS.admin.name}: rotation: master re-read; 100/100 copies`);
+    }
   });
 
   describe('after a vault outage long enough for ESO to back off for over a minute', () => {
