@@ -5,7 +5,7 @@
 export const EXIT = {
   /** Done; for `plan`, no review is due (nothing changed, or access only narrowed and no deployer changed). */
   ok: 0,
-  /** Bad arguments, a base that is neither a folder nor a git ref, an output that cannot be written, a cluster that cannot be reached. */
+  /** Bad arguments, a base that is neither a folder nor a git ref, an output that cannot be written, a cluster that cannot be reached; `fleet`: a stack failed. */
   error: 1,
   /** A catalogue does not validate; its errors are printed with file, line and field path. */
   invalidCatalogue: 2,
