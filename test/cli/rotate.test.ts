@@ -30,8 +30,16 @@ describe('rotate', () => {
     expect(result.ok).toBe(true);
     expect(result.lagging).toEqual([]);
     expect(result.masterConfirmed).toBe(true);
-    expect(result.copies).toEqual({ confirmed: 3, total: 3, changed: 3, namespaces });
-    expect(result.workloads).toEqual({ rolled: 2, total: 2, rolledBy: 'central-secret-store' });
+    expect(result.copies).toEqual({ confirmed: 3, total: 3, changed: 3, namespaces, asked: namespaces.map((namespace) => ({ namespace, name: copy })) });
+    expect(result.workloads).toEqual({
+      rolled: 2,
+      total: 2,
+      rolledBy: 'central-secret-store',
+      each: [
+        { kind: 'Deployment', namespace: 'pay-a', name: 'api', rolled: true },
+        { kind: 'StatefulSet', namespace: 'shop-a', name: 'db', rolled: true },
+      ],
+    });
     // Every copy holds the new master's value; ESO's periodic refresh is not modelled, so rotate caused it.
     for (const namespace of namespaces) expect(fake.secrets.get(`${namespace}/${copy}`)!.value).toBe(`rendered(${NEW})`);
     // The copies are asked only after the master was re-read, so they cannot read the old one.
@@ -60,7 +68,11 @@ describe('rotate', () => {
     expect(fake.events.filter((e) => e.startsWith('annotate'))).toEqual([]);
     expect(fake.workloadsById.get('Deployment/pay-a/api')!.annotations).toEqual({ 'reloader.stakater.com/last-reloaded-from': copy });
     expect(result.ok).toBe(false);
-    expect(result.workloads).toEqual({ rolled: 1, total: 2, rolledBy: 'reloader' });
+    expect(result.workloads).toMatchObject({ rolled: 1, total: 2, rolledBy: 'reloader' });
+    expect(result.workloads.each.map((w) => [w.name, w.rolled])).toEqual([
+      ['api', true],
+      ['worker', false],
+    ]);
     expect(result.lagging).toEqual([{ namespace: 'pay-b', object: 'Deployment worker', reason: expect.stringContaining(`not rolled to the new ${copy} (Reloader`) }]);
     expect(result.elapsedMs).toBeGreaterThanOrEqual(20_000);
   });
