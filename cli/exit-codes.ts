@@ -13,6 +13,8 @@ export const EXIT = {
   accessWidened: 3,
   /** `rotate`, `recover`, `canary`: the deadline passed and something lags (named on the output). */
   lagging: 4,
+  /** `rotate`: a rollout failed (a Deployment past its progress deadline), and no further wave began. */
+  rolloutFailed: 5,
 } as const;
 
 /** The table for `--help`. */
@@ -21,4 +23,5 @@ export const EXIT_CODES_HELP = `Exit codes:
   ${EXIT.error}  an error (arguments, files, git, the cluster)
   ${EXIT.invalidCatalogue}  a catalogue does not validate
   ${EXIT.accessWidened}  plan: access widens or deployers change (a security review is due)
-  ${EXIT.lagging}  rotate, recover, canary: the deadline passed with something lagging`;
+  ${EXIT.lagging}  rotate, recover, canary: the deadline passed with something lagging
+  ${EXIT.rolloutFailed}  rotate: a workload's rollout failed, and the waves stopped there`;

@@ -1,6 +1,8 @@
 /**
  * `rotate`'s logic, against a small cluster interface so it can be tested with a fake: make ESO re-read a
- * credential's master now, then every copy, then see every opted-in workload that reads a changed copy roll.
+ * credential's master now, then every copy, then see every opted-in workload that reads a changed copy roll:
+ * Reloader's doing where it runs, else rotate's own, in waves of a bounded size (a cluster must not restart
+ * thousands of pods at once), the next wave once the last has rolled, none after a rollout failed.
  *
  * "Written from the new master" (see resync.ts): the copies are asked to re-sync only once the master's
  * ExternalSecret has been re-read after its own request, and a copy counts once its ExternalSecret has been
@@ -50,8 +52,13 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
 
+/** Workloads `rotate` rolls at once where it rolls them itself: a wave. */
+export const DEFAULT_MAX_CONCURRENT_ROLLOUTS = 10;
+
 export interface RotationProgress {
   readonly phase: 'master' | 'copies' | 'workloads' | 'done';
+  /** The wave of rollouts under way, counted from 1, once one has begun. */
+  readonly wave?: number;
   /** Things confirmed: the master, copies, rolled workloads. */
   readonly done: number;
   /** Things to confirm, as far as known. */
@@ -69,6 +76,22 @@ export interface RotateOptions {
   readonly onProgress?: (progress: RotationProgress) => void;
   /** Plain lines on what happens (never a value). */
   readonly log?: (line: string) => void;
+  /**
+   * Where rotate rolls the workloads itself (no Reloader runs): how many roll at once. The next wave begins
+   * when every workload of the one before has rolled; the first rollout that fails stops them.
+   * @default DEFAULT_MAX_CONCURRENT_ROLLOUTS
+   */
+  readonly maxConcurrentRollouts?: number;
+  /** At most this many workloads of one namespace in a wave. @default no limit but the wave's */
+  readonly maxRolloutsPerNamespace?: number;
+}
+
+/** The rollout that stopped the waves. */
+export interface FailedRollout {
+  readonly kind: WorkloadKind;
+  readonly namespace: string;
+  readonly name: string;
+  readonly reason: string;
 }
 
 export interface Lag {
@@ -95,6 +118,10 @@ export interface RotationResult {
     readonly rolled: number;
     readonly total: number;
     readonly rolledBy: 'reloader' | 'central-secret-store';
+    /** Waves rotate began (none where Reloader rolls). */
+    readonly waves: number;
+    /** The rollout that failed and stopped the waves. */
+    readonly failed?: FailedRollout;
     /** Each opted-in workload that reads a changed copy, and whether it rolled. */
     readonly each: readonly { readonly kind: WorkloadKind; readonly namespace: string; readonly name: string; readonly rolled: boolean }[];
   };
@@ -115,6 +142,8 @@ interface CopyWatch {
 interface WorkloadWatch {
   readonly before: WorkloadState;
   readonly secret: string;
+  /** The pod-template annotation's value that rolls it: the copy's name and new resourceVersion. */
+  readonly version: string;
   triggered: boolean;
   state?: WorkloadState;
   rolled: boolean;
@@ -123,6 +152,14 @@ interface WorkloadWatch {
 const key = (namespace: string, name: string) => `${namespace}/${name}`;
 
 export async function rotate(cluster: RotationCluster, options: RotateOptions): Promise<RotationResult> {
+  const maxConcurrent = options.maxConcurrentRollouts ?? DEFAULT_MAX_CONCURRENT_ROLLOUTS;
+  const perNamespace = options.maxRolloutsPerNamespace ?? Number.POSITIVE_INFINITY;
+  for (const [name, value] of [
+    ['maxConcurrentRollouts', maxConcurrent],
+    ['maxRolloutsPerNamespace', perNamespace],
+  ] as const) {
+    if (!(value >= 1) || (value !== Number.POSITIVE_INFINITY && !Number.isInteger(value))) throw new Error(`${name} must be a whole number of at least 1, not ${value}`);
+  }
   const clock = options.clock ?? systemClock;
   const pollMs = options.pollMs ?? 1000;
   const start = clock.now();
@@ -151,13 +188,19 @@ export async function rotate(cluster: RotationCluster, options: RotateOptions): 
   }
   const reloader = await cluster.reloaderRunning();
   const rolledBy = reloader ? 'reloader' : 'central-secret-store';
+  if (reloader) log('Reloader runs here and rolls the workloads itself, as their Secrets change: waves apply only where rotate rolls');
   const workloads = new Map<string, WorkloadWatch>();
+  /** Workloads waiting for a wave, in the order their copies changed. */
+  const queue: WorkloadWatch[] = [];
+  let wave: WorkloadWatch[] = [];
+  let waves = 0;
+  let failed: FailedRollout | undefined;
   const changed = new Set<string>();
   let masterConfirmed = false;
   const progress = (phase: RotationProgress['phase']) => {
     const rolled = [...workloads.values()].filter((w) => w.rolled).length;
     const confirmedCopies = [...copies.values()].filter((c) => c.confirmed).length;
-    options.onProgress?.({ phase, done: (masterConfirmed ? 1 : 0) + confirmedCopies + rolled, total: 1 + copies.size + workloads.size });
+    options.onProgress?.({ phase, done: (masterConfirmed ? 1 : 0) + confirmedCopies + rolled, total: 1 + copies.size + workloads.size, ...(waves > 0 ? { wave: waves } : {}) });
   };
 
   // 1. The master.
@@ -216,21 +259,33 @@ export async function rotate(cluster: RotationCluster, options: RotateOptions): 
         if (!workload.secrets.includes(copy.state.target)) continue;
         const id = `${workload.kind}/${key(workload.namespace, workload.name)}`;
         if (workloads.has(id)) continue;
-        const watch: WorkloadWatch = { before: workload, secret: copy.state.target, triggered: reloader, rolled: false };
+        const watch: WorkloadWatch = { before: workload, secret: copy.state.target, version: `${copy.state.target}@${after.resourceVersion}`, triggered: reloader, rolled: false };
         workloads.set(id, watch);
-        if (!reloader) {
-          await cluster.annotatePodTemplate(workload.kind, workload.namespace, workload.name, { [SECRET_VERSION_ANNOTATION]: `${copy.state.target}@${after.resourceVersion}` });
-          watch.triggered = true;
-          log(`rolling ${workload.kind} ${workload.namespace}/${workload.name} (no Reloader runs)`);
-        }
+        if (!reloader) queue.push(watch);
       }
     }
     for (const watch of workloads.values()) {
-      if (watch.rolled) continue;
+      if (watch.rolled || !watch.triggered) continue;
       watch.state = await cluster.readWorkload(watch.before.kind, watch.before.namespace, watch.before.name);
       // Rolled: the template changed after the rotation began (Reloader's annotation or ours) and the
       // controller finished replacing the pods. A workload deleted meanwhile has nothing left to roll.
       watch.rolled = !watch.state || (watch.state.generation > watch.before.generation && watch.state.rolledOut);
+      if (!watch.rolled && watch.state?.failed && watch.state.generation > watch.before.generation) {
+        failed ??= { kind: watch.before.kind, namespace: watch.before.namespace, name: watch.before.name, reason: watch.state.failed };
+      }
+    }
+    if (failed) {
+      log(`rollout of ${failed.kind} ${failed.namespace}/${failed.name} failed (${failed.reason}): no further wave begins`);
+      break;
+    }
+    if (!reloader && queue.length > 0 && wave.every((w) => w.rolled)) {
+      wave = nextWave(queue, maxConcurrent, perNamespace);
+      waves++;
+      for (const watch of wave) {
+        await cluster.annotatePodTemplate(watch.before.kind, watch.before.namespace, watch.before.name, { [SECRET_VERSION_ANNOTATION]: watch.version });
+        watch.triggered = true;
+      }
+      log(`wave ${waves}: rolling ${wave.length} workload${wave.length === 1 ? '' : 's'} (${wave.map((w) => `${w.before.kind} ${w.before.namespace}/${w.before.name}`).join(', ')}); ${queue.length} waiting`);
     }
     progress(copies.size > 0 && [...copies.values()].every((c) => c.confirmed) ? 'workloads' : 'copies');
     if ([...copies.values()].every((c) => c.confirmed) && [...workloads.values()].every((w) => w.rolled)) break;
@@ -239,7 +294,16 @@ export async function rotate(cluster: RotationCluster, options: RotateOptions): 
   }
   for (const copy of copies.values()) if (!copy.confirmed) lagging.push({ namespace: copy.namespace, object: `ExternalSecret ${copy.name}`, reason: lagReason(copy.state) });
   for (const watch of workloads.values()) {
-    if (!watch.rolled) lagging.push({ namespace: watch.before.namespace, object: `${watch.before.kind} ${watch.before.name}`, reason: `not rolled to the new ${watch.secret} (${reloader ? 'Reloader' : 'central-secret-store'} triggered it; pods not all replaced and available)` });
+    if (watch.rolled) continue;
+    const reason =
+      failed && watch.before.kind === failed.kind && watch.before.namespace === failed.namespace && watch.before.name === failed.name
+        ? `rollout failed: ${failed.reason}`
+        : !watch.triggered
+          ? failed
+            ? `not rolled: the waves stopped when ${failed.kind} ${failed.namespace}/${failed.name} failed`
+            : `not rolled: waiting for a wave at the deadline`
+          : `not rolled to the new ${watch.secret} (${reloader ? 'Reloader' : 'central-secret-store'} triggered it; pods not all replaced and available)`;
+    lagging.push({ namespace: watch.before.namespace, object: `${watch.before.kind} ${watch.before.name}`, reason });
   }
   return finish();
 
@@ -261,6 +325,8 @@ export async function rotate(cluster: RotationCluster, options: RotateOptions): 
         rolled: [...workloads.values()].filter((w) => w.rolled).length,
         total: workloads.size,
         rolledBy,
+        waves,
+        ...(failed ? { failed } : {}),
         each: [...workloads.values()].map((w) => ({ kind: w.before.kind, namespace: w.before.namespace, name: w.before.name, rolled: w.rolled })),
       },
       lagging: [...lagging].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.object.localeCompare(b.object)),
@@ -268,4 +334,23 @@ export async function rotate(cluster: RotationCluster, options: RotateOptions): 
     options.onProgress?.({ phase: 'done', done: (masterConfirmed ? 1 : 0) + result.copies.confirmed + result.workloads.rolled, total: 1 + all.length + workloads.size });
     return result;
   }
+}
+
+/**
+ * The next wave from the queue, in order: at most `size` workloads and `perNamespace` of one namespace; those
+ * left out by the namespace limit keep their place for the next wave.
+ */
+function nextWave(queue: WorkloadWatch[], size: number, perNamespace: number): WorkloadWatch[] {
+  const wave: WorkloadWatch[] = [];
+  const inNamespace = new Map<string, number>();
+  for (let i = 0; i < queue.length && wave.length < size; ) {
+    const namespace = queue[i].before.namespace;
+    if ((inNamespace.get(namespace) ?? 0) >= perNamespace) {
+      i++;
+      continue;
+    }
+    inNamespace.set(namespace, (inNamespace.get(namespace) ?? 0) + 1);
+    wave.push(...queue.splice(i, 1));
+  }
+  return wave;
 }

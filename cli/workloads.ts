@@ -24,6 +24,8 @@ export interface WorkloadState {
   readonly generation: number;
   /** The controller has rolled every pod to the current template and they are available. */
   readonly rolledOut: boolean;
+  /** Why the controller gave up rolling it (a Deployment past its progress deadline), if it did. */
+  readonly failed?: string;
 }
 
 interface PodSpecLike {
@@ -65,6 +67,7 @@ export interface WorkloadObject {
     desiredNumberScheduled?: number;
     updatedNumberScheduled?: number;
     numberAvailable?: number;
+    conditions?: { type?: string; status?: string; reason?: string; message?: string }[];
   };
 }
 
@@ -83,8 +86,20 @@ export function rolledOut(kind: WorkloadKind, workload: WorkloadObject): boolean
   }
 }
 
+/** A Deployment past its progress deadline: the controller's own verdict that the rollout failed. */
+function failedRollout(kind: WorkloadKind, workload: WorkloadObject): string | undefined {
+  if (kind !== 'Deployment') return undefined;
+  // Until the controller has seen the new template, the condition is the previous rollout's.
+  if ((workload.status?.observedGeneration ?? 0) < (workload.metadata?.generation ?? 0)) return undefined;
+  const progressing = (workload.status?.conditions ?? []).find((c) => c.type === 'Progressing');
+  if (progressing?.status !== 'False' || progressing.reason !== 'ProgressDeadlineExceeded') return undefined;
+  return `ProgressDeadlineExceeded: ${progressing.message ?? 'the rollout made no progress'}`;
+}
+
 export function workloadState(kind: WorkloadKind, workload: WorkloadObject): WorkloadState {
+  const failed = failedRollout(kind, workload);
   return {
+    ...(failed ? { failed } : {}),
     kind,
     namespace: workload.metadata?.namespace ?? '',
     name: workload.metadata?.name ?? '',

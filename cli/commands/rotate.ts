@@ -3,7 +3,7 @@
  * and every copy now rather than at the next refresh, and wait until every requesting namespace has the new
  * value and every workload that opted in (`reloader.stakater.com/search: "true"`) and reads it has rolled.
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseGoDuration } from '../../constructs/src/duration';
 import { ESO_API_VERSION, KubeOperations } from '../kube-operations';
 import { loadKubeConfig } from '../kube';
@@ -11,7 +11,7 @@ import { auditRun, checkReportFile } from '../audit';
 import { contextOption, jsonOption, kubeconfigOption, reportOption } from '../options';
 import { EXIT } from '../exit-codes';
 import { progressReporter } from '../progress';
-import { type Lag, type RotationResult, rotate } from '../rotation';
+import { DEFAULT_MAX_CONCURRENT_ROLLOUTS, type Lag, type RotationResult, rotate } from '../rotation';
 
 /** A Go duration (`5m`, `90s`) as milliseconds, or an error naming the option. */
 export function deadlineMs(option: string, text: string): number {
@@ -24,7 +24,8 @@ export function deadlineMs(option: string, text: string): number {
 export function rotationReport(result: RotationResult): string[] {
   const seconds = (result.elapsedMs / 1000).toFixed(1);
   return [
-    `${result.credential}: master ${result.masterConfirmed ? 're-read' : 'NOT re-read'}; ${result.copies.confirmed}/${result.copies.total} copies re-read from it in ${result.copies.namespaces.length} namespaces (${result.copies.changed} changed); ${result.workloads.rolled}/${result.workloads.total} opted-in workloads rolled (by ${result.workloads.rolledBy}); ${seconds}s`,
+    `${result.credential}: master ${result.masterConfirmed ? 're-read' : 'NOT re-read'}; ${result.copies.confirmed}/${result.copies.total} copies re-read from it in ${result.copies.namespaces.length} namespaces (${result.copies.changed} changed); ${result.workloads.rolled}/${result.workloads.total} opted-in workloads rolled (by ${result.workloads.rolledBy}${result.workloads.waves > 0 ? `, in ${result.workloads.waves} wave${result.workloads.waves === 1 ? '' : 's'}` : ''}); ${seconds}s`,
+    ...(result.workloads.failed ? [`rollout FAILED: ${result.workloads.failed.kind} ${result.workloads.failed.namespace}/${result.workloads.failed.name}: ${result.workloads.failed.reason}`] : []),
     ...laggingLines(result.lagging),
   ];
 }
@@ -45,9 +46,16 @@ export function rotateCommand(): Command {
     // refused with the spelling to use rather than read as either.
     .addOption(new Option('--cluster <context>').hideHelp())
     .addOption(new Option('--deadline <duration>', 'give up, name what lags and exit 4 after this long').default('5m'))
+    .addOption(
+      new Option('--max-concurrent-rollouts <n>', 'where no Reloader runs, roll at most this many workloads at once: a wave; the next begins when all of it has rolled, and a failed rollout stops the waves')
+        .default(DEFAULT_MAX_CONCURRENT_ROLLOUTS)
+        .argParser(wholeNumber),
+    )
+    .addOption(new Option('--max-rollouts-per-namespace <n>', 'at most this many workloads of one namespace in a wave').argParser(wholeNumber).default(undefined, 'no limit but the wave'))
     .addOption(jsonOption())
     .addOption(reportOption())
-    .action(async (options: { credential: string; kubeconfig?: string; cluster?: string; context?: string; deadline: string; json: boolean; report?: string }) => {
+    .addHelpText('after', `\nExits ${EXIT.lagging} if something lags at the deadline, ${EXIT.rolloutFailed} if a rollout failed.`)
+    .action(async (options: { credential: string; kubeconfig?: string; cluster?: string; context?: string; deadline: string; maxConcurrentRollouts: number; maxRolloutsPerNamespace?: number; json: boolean; report?: string }) => {
       if (options.cluster !== undefined) {
         throw new Error(
           `rotate --cluster is gone: it named a kubeconfig context, while --cluster names a catalogue cluster elsewhere (canary). Give the context as --context ${options.cluster}`,
@@ -64,7 +72,9 @@ export function rotateCommand(): Command {
         result = await rotate(cluster, {
           credential: options.credential,
           deadlineMs: deadline,
-          onProgress: (p) => progress.update(p.done, p.total, p.phase),
+          maxConcurrentRollouts: options.maxConcurrentRollouts,
+          maxRolloutsPerNamespace: options.maxRolloutsPerNamespace,
+          onProgress: (p) => progress.update(p.done, p.total, p.wave ? `${p.phase}, wave ${p.wave}` : p.phase),
           log: (line) => progress.line(line),
         });
       } finally {
@@ -93,6 +103,11 @@ export function rotateCommand(): Command {
       );
       if (options.json) console.log(JSON.stringify(result, null, 2));
       else for (const line of lines) console.log(line);
-      if (!result.ok) process.exitCode = EXIT.lagging;
+      if (!result.ok) process.exitCode = result.workloads.failed ? EXIT.rolloutFailed : EXIT.lagging;
     });
+}
+
+function wholeNumber(text: string): number {
+  if (!/^[1-9]\d*$/.test(text)) throw new InvalidArgumentError(`"${text}" is not a whole number of at least 1`);
+  return Number(text);
 }

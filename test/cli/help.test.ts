@@ -29,7 +29,7 @@ describe('central-secret-store', () => {
     ['report', ['--catalogue <dir>', '--out <path>', '--json']],
     ['schema', ['--out <path>', '--json']],
     ['release-finalizers', ['--kubeconfig <file>', '--context <name>', '--dry-run', '--json']],
-    ['rotate', ['--credential <name>', '--kubeconfig <file>', '--context <name>', '--deadline <duration>', '--json', '--report <file>']],
+    ['rotate', ['--credential <name>', '--kubeconfig <file>', '--context <name>', '--deadline <duration>', '--max-concurrent-rollouts <n>', '--max-rollouts-per-namespace <n>', '--json', '--report <file>']],
     ['recover', ['--kubeconfig <file>', '--context <name>', '--deadline <duration>', '--json', '--report <file>']],
     ['fleet', ['<operation>', '--stack <name...>', '--cwd <dir>', '--program <module>', '--parallel <n>', '--policy-pack <dir...>', '--log-dir <dir>', '--json']],
     ['canary', ['--cluster <name>', '--expect <value>', '--catalogue <dir>', '--kubeconfig <file>', '--context <name>', '--bound <duration>', '--pushgateway <url>', '--json', '--report <file>']],

@@ -2,7 +2,7 @@
 import { rotationReport, deadlineMs } from '../../cli/commands/rotate';
 import { resyncedSince } from '../../cli/resync';
 import { rotate } from '../../cli/rotation';
-import { SECRET_VERSION_ANNOTATION, rolledOut, secretsReadBy } from '../../cli/workloads';
+import { SECRET_VERSION_ANNOTATION, rolledOut, secretsReadBy, workloadState } from '../../cli/workloads';
 import { FakeCluster } from './support/fake-eso';
 
 const NEW = 'NEW-SECRET-VALUE';
@@ -35,6 +35,7 @@ describe('rotate', () => {
       rolled: 2,
       total: 2,
       rolledBy: 'central-secret-store',
+      waves: 1,
       each: [
         { kind: 'Deployment', namespace: 'pay-a', name: 'api', rolled: true },
         { kind: 'StatefulSet', namespace: 'shop-a', name: 'db', rolled: true },
@@ -54,6 +55,65 @@ describe('rotate', () => {
     expect(fake.workloadsById.get('Deployment/pay-a/batch')!.annotations).toEqual({});
     expect(progress.at(-1)).toBe(1 + 3 + 2);
     expect(result.elapsedMs).toBeLessThan(60_000);
+  });
+
+  describe('waves, where rotate rolls the workloads itself', () => {
+    const many = Array.from({ length: 12 }, (_, i) => `team-${String(i).padStart(2, '0')}`);
+    function withWorkloads(perNamespace: number, fails?: (namespace: string, index: number) => string | undefined): FakeCluster {
+      const fake = new FakeCluster({ namespaces: many });
+      for (const namespace of many) {
+        for (let i = 0; i < perNamespace; i++) fake.addWorkload(namespace, `app-${i}`, { optedIn: true, secrets: [fake.copySecretName()], fails: fails?.(namespace, i) });
+      }
+      fake.vaultValue = NEW;
+      return fake;
+    }
+
+    test('never more than the wave size roll at once, and every workload rolls, wave after wave', async () => {
+      const fake = withWorkloads(2);
+      const lines: string[] = [];
+      const result = await rotate(fake, { credential: fake.credential, deadlineMs: 120_000, clock: fake.clock, maxConcurrentRollouts: 5, log: (l) => lines.push(l) });
+      expect(result.ok).toBe(true);
+      expect(result.workloads).toMatchObject({ rolled: 24, total: 24, waves: 5 });
+      expect(fake.maxRolling).toBe(5);
+      expect(lines.filter((l) => l.startsWith('wave ')).map((l) => l.split(':')[0])).toEqual(['wave 1', 'wave 2', 'wave 3', 'wave 4', 'wave 5']);
+    });
+
+    test('a namespace limit keeps a wave from holding more of one namespace', async () => {
+      const fake = withWorkloads(3);
+      const annotated: string[][] = [];
+      const result = await rotate(fake, {
+        credential: fake.credential,
+        deadlineMs: 300_000,
+        clock: fake.clock,
+        maxConcurrentRollouts: 6,
+        maxRolloutsPerNamespace: 1,
+        log: (l) => l.startsWith('wave ') && annotated.push(l.split('(')[1].split(')')[0].split(', ')),
+      });
+      expect(result.ok).toBe(true);
+      expect(result.workloads.rolled).toBe(36);
+      for (const wave of annotated) {
+        const namespaces = wave.map((w) => w.split(' ')[1].split('/')[0]);
+        expect(new Set(namespaces).size).toBe(namespaces.length);
+      }
+    });
+
+    test('the first failed rollout stops the waves; it is named, and what did not roll says why', async () => {
+      const fake = withWorkloads(1, (namespace) => (namespace === 'team-01' ? 'ProgressDeadlineExceeded: ReplicaSet "app-0-5d9" has timed out progressing.' : undefined));
+      const result = await rotate(fake, { credential: fake.credential, deadlineMs: 120_000, clock: fake.clock, maxConcurrentRollouts: 4 });
+      expect(result.ok).toBe(false);
+      expect(result.workloads.failed).toEqual({ kind: 'Deployment', namespace: 'team-01', name: 'app-0', reason: 'ProgressDeadlineExceeded: ReplicaSet "app-0-5d9" has timed out progressing.' });
+      expect(result.workloads.waves).toBe(1);
+      expect(fake.events.filter((e) => e.startsWith('annotate'))).toHaveLength(4);
+      expect(result.lagging.find((l) => l.namespace === 'team-01')!.reason).toBe('rollout failed: ProgressDeadlineExceeded: ReplicaSet "app-0-5d9" has timed out progressing.');
+      expect(result.lagging.filter((l) => l.reason === 'not rolled: the waves stopped when Deployment team-01/app-0 failed')).toHaveLength(8);
+      expect(rotationReport(result)[1]).toBe('rollout FAILED: Deployment team-01/app-0: ProgressDeadlineExceeded: ReplicaSet "app-0-5d9" has timed out progressing.');
+    });
+
+    test.each([0, 1.5, Number.NaN])('a wave size of %s is refused before anything is asked', async (size) => {
+      const fake = withWorkloads(1);
+      await expect(rotate(fake, { credential: fake.credential, deadlineMs: 1000, clock: fake.clock, maxConcurrentRollouts: size })).rejects.toThrow(/maxConcurrentRollouts must be a whole number of at least 1/);
+      expect(fake.events).toEqual([]);
+    });
   });
 
   test('where Reloader runs, rotate leaves the roll to it and waits for it; a workload that never finishes rolling is named', async () => {
@@ -175,5 +235,14 @@ describe('workloads', () => {
     expect(rolledOut('StatefulSet', { metadata, spec: { replicas: 1 }, status: { observedGeneration: 3, updatedReplicas: 1, readyReplicas: 1, currentRevision: 'r1', updateRevision: 'r2' } })).toBe(false);
     expect(rolledOut('StatefulSet', { metadata, spec: { replicas: 1 }, status: { observedGeneration: 3, updatedReplicas: 1, readyReplicas: 1, currentRevision: 'r2', updateRevision: 'r2' } })).toBe(true);
     expect(rolledOut('DaemonSet', { metadata, status: { observedGeneration: 3, desiredNumberScheduled: 4, updatedNumberScheduled: 4, numberAvailable: 3 } })).toBe(false);
+  });
+
+  test("a Deployment past its progress deadline has failed, once the controller has seen its template; the previous rollout's condition does not count", () => {
+    const stalled = { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "api-7c9" has timed out progressing.' };
+    const deployment = (observedGeneration: number, conditions = [stalled]) => ({ metadata: { generation: 3 }, spec: { replicas: 1 }, status: { observedGeneration, replicas: 1, updatedReplicas: 0, conditions } });
+    expect(workloadState('Deployment', deployment(3)).failed).toBe('ProgressDeadlineExceeded: ReplicaSet "api-7c9" has timed out progressing.');
+    expect(workloadState('Deployment', deployment(2)).failed).toBeUndefined();
+    expect(workloadState('Deployment', deployment(3, [{ ...stalled, status: 'True', reason: 'NewReplicaSetAvailable' }])).failed).toBeUndefined();
+    expect(workloadState('StatefulSet', deployment(3)).failed).toBeUndefined();
   });
 });

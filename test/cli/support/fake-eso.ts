@@ -32,6 +32,8 @@ interface FakeWorkload {
   annotations: Record<string, string>;
   /** Never finishes rolling. */
   stuck?: boolean;
+  /** Its controller gives up rolling it, with this reason. */
+  fails?: string;
 }
 
 export interface FakeOptions {
@@ -102,12 +104,16 @@ export class FakeCluster implements RotationCluster, RecoveryCluster {
     for (const name of ['keyvault', `central-${this.credential}`]) this.stores.set(name, { conditions: [{ type: 'Ready', status: 'True' }], annotations: {} });
   }
 
-  addWorkload(namespace: string, name: string, options: { optedIn: boolean; secrets: string[]; kind?: WorkloadKind; stuck?: boolean }): void {
+  /** The most workloads rolling at one time, as a controller would see them. */
+  maxRolling = 0;
+
+  addWorkload(namespace: string, name: string, options: { optedIn: boolean; secrets: string[]; kind?: WorkloadKind; stuck?: boolean; fails?: string }): void {
     const kind = options.kind ?? 'Deployment';
     this.workloadsById.set(`${kind}/${namespace}/${name}`, {
       state: { kind, namespace, name, optedIn: options.optedIn, secrets: options.secrets, generation: 1, rolledOut: true },
       annotations: {},
-      stuck: options.stuck,
+      stuck: options.stuck || options.fails !== undefined,
+      fails: options.fails,
     });
   }
 
@@ -218,7 +224,8 @@ export class FakeCluster implements RotationCluster, RecoveryCluster {
     this.events.push(`annotate ${kind} ${namespace}/${name}`);
     const workload = this.workloadsById.get(`${kind}/${namespace}/${name}`)!;
     Object.assign(workload.annotations, annotations);
-    workload.state = { ...workload.state, generation: workload.state.generation + 1, rolledOut: false };
+    workload.state = { ...workload.state, generation: workload.state.generation + 1, rolledOut: false, ...(workload.fails ? { failed: workload.fails } : {}) };
+    this.maxRolling = Math.max(this.maxRolling, [...this.workloadsById.values()].filter((w) => !w.state.rolledOut).length);
   }
 
   async reloaderRunning() {
