@@ -79,6 +79,9 @@ const figures = suite.figures;
 const seconds = (since: number, until = Date.now()) => ((until - since) / 1000).toFixed(1);
 const copies = () => admin.list('v1', 'Secret', undefined, 'central-secret-store.io/credential=rotation,source=central-secret-store');
 const operations = () => new KubeOperations(loadKubeConfig({ kubeconfig: cp.kubeconfig('admin') }));
+/** What testapp's fingerprint mode logs for a value it started with: its SHA-256, never the value. */
+const fingerprint = (value: string) => `sha256(IMAGE)=${createHash('sha256').update(value).digest('hex')}`;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Adds namespaces requesting the credential until `count` have a copy; returns the seconds it took. */
 async function provision(count: number): Promise<number> {
@@ -219,6 +222,68 @@ describe('rotate: from the vault change to every copy and every opted-in workloa
     }
   });
 
+  test('waves of 10 at 100 namespaces, each with one more opted-in Deployment: never more than 10 rolling at once, as the API server shows them; every workload rolled and every new pod started with the new value', async () => {
+    const rotating = (await admin.list('v1', 'Namespace', undefined, 'secrets/rotation=true')).map((n) => n.metadata.name as string).sort();
+    expect(rotating).toHaveLength(100);
+    const waveReader = (namespace: string) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'wave-reader', namespace, labels: { app: 'wave-reader' }, annotations: { 'reloader.stakater.com/search': 'true' } },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'wave-reader' } },
+        template: {
+          metadata: { labels: { app: 'wave-reader' } },
+          spec: {
+            terminationGracePeriodSeconds: 5,
+            containers: [{ name: 'app', image: cluster.images.testapp.ref, args: ['fingerprint', 'IMAGE'], env: [{ name: 'IMAGE', valueFrom: { secretKeyRef: { name: 'rotation-opaque', key: 'token' } } }] }],
+          },
+        },
+      },
+    });
+    let t = Date.now();
+    for (let i = 0; i < rotating.length; i += 10) await Promise.all(rotating.slice(i, i + 10).map((ns) => admin.request('POST', `/apis/apps/v1/namespaces/${ns}/deployments`, waveReader(ns))));
+    const deployments = async () => ((await admin.request('GET', '/apis/apps/v1/deployments')).body.items as KubeObject[]).filter((d) => ['wave-reader', 'token-reader'].includes(d.metadata.name));
+    // Rolling, as kubectl rollout status judges: the controller has not seen the template, or not every replica is updated and available.
+    const rolling = (d: KubeObject) =>
+      (d.status?.observedGeneration ?? 0) < Number(d.metadata.generation) || (d.status?.updatedReplicas ?? 0) !== d.spec.replicas || (d.status?.availableReplicas ?? 0) !== d.spec.replicas || (d.status?.replicas ?? 0) !== d.spec.replicas;
+    await waitUntil('100 wave readers available', async () => (await deployments()).filter((d) => !rolling(d)).length === rotating.length + READERS, 600);
+    figures.push(`100 more opted-in Deployments available in ${seconds(t)} s`);
+
+    token = 'e2e-token-in-waves';
+    keyVault.set({ ...vault, 'rotation-token': token });
+    let observing = true;
+    let mostRolling = 0;
+    const samples: number[] = [];
+    const observer = (async () => {
+      while (observing) {
+        const now = (await deployments()).filter(rolling).length;
+        samples.push(now);
+        mostRolling = Math.max(mostRolling, now);
+        await sleep(250);
+      }
+    })();
+    t = Date.now();
+    const result = await rotate(operations(), { credential: 'rotation', deadlineMs: 15 * 60 * 1000, maxConcurrentRollouts: 10 }).finally(() => (observing = false));
+    await observer;
+    figures.push(
+      `rotate in waves of 10 at 100 namespaces: ${result.workloads.rolled}/${result.workloads.total} Deployments rolled in ${result.workloads.waves} waves, ${seconds(t)} s; ` +
+        `at most ${mostRolling} rolling at once in ${samples.length} samples of the API (every 250 ms)`,
+    );
+    expect(result).toMatchObject({ ok: true, lagging: [], copies: { confirmed: 100, changed: 100 }, workloads: { rolled: 100 + READERS, total: 100 + READERS, rolledBy: 'central-secret-store' } });
+    // A wave takes what the copies confirmed so far: the first ones may be smaller than 10.
+    expect(result.workloads.waves).toBeGreaterThanOrEqual(11);
+    expect(mostRolling).toBeGreaterThan(0);
+    expect(mostRolling).toBeLessThanOrEqual(10);
+    const pods = await waitUntil('a ready wave reader in each namespace', async () => {
+      const found = await Promise.all(rotating.map(async (ns) => (await listPods(admin, ns, 'app=wave-reader')).filter(isReady)));
+      return found.every((p) => p.length === 1) && found.map((p) => p[0]);
+    }, 120);
+    const started = await Promise.all(pods.map(async (pod) => String((await admin.request('GET', `/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}/log`)).body)));
+    expect(started.filter((log) => !log.includes(fingerprint(token)))).toEqual([]);
+    for (const ns of rotating) await admin.request('DELETE', `/apis/apps/v1/namespaces/${ns}/deployments/wave-reader`);
+  });
+
   describe('after a vault outage long enough for ESO to back off for over a minute', () => {
     const scene = (): OutageScene => ({
       admin,
@@ -228,7 +293,6 @@ describe('rotate: from the vault change to every copy and every opted-in workloa
       master: { namespace: CENTRAL, name: 'rotation', key: 'token' },
     });
     const copiesHolding = async (value: string) => (await copies()).filter((s) => secretText(s, 'token') === value).length;
-    const fingerprint = (value: string) => `sha256(IMAGE)=${createHash('sha256').update(value).digest('hex')}`;
 
     /**
      * Seed 003's reason for ESO on offline edge clusters: a Deployment that reads the credential, whose pod is

@@ -50,6 +50,8 @@ export function kubeletCommand(o: KubeletOptions): { binary: string; args: strin
       imageGCLowThresholdPercent: 99,
       // No KUBE-IPTABLES-HINT or canary chains in the host's firewall.
       makeIPTablesUtilChains: false,
+      // The operations suite runs a workload in each of 100 namespaces, and rolls them with a surge.
+      maxPods: 250,
     }),
   );
   return {
