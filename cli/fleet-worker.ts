@@ -4,7 +4,7 @@
  * goes to this process's stdout, which the parent points at the stack's log file.
  */
 import { type EngineEvent, LocalWorkspace, type PulumiFn, Stack } from '@pulumi/pulumi/automation';
-import type { FleetJob, WorkerMessage } from './fleet';
+import { errorSummary, type FleetJob, type WorkerMessage } from './fleet';
 
 function send(message: WorkerMessage): Promise<void> {
   return new Promise((resolve) => process.send!(message, () => resolve()));
@@ -32,9 +32,9 @@ process.once('message', (job: FleetJob) => {
     .then((changes) => send({ type: 'result', changes }))
     .catch(async (error: Error) => {
       console.error(error.stack ?? error.message);
-      // The engine's error names the failed resource; its first line is the summary an operator needs.
-      await send({ type: 'error', message: (error.message.split('\n').find((l) => /error:/.test(l)) ?? error.message.split('\n')[0]).trim() });
+      await send({ type: 'error', message: errorSummary(error.message) });
       process.exitCode = 1;
     })
     .finally(() => process.disconnect());
 });
+

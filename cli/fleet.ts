@@ -142,3 +142,18 @@ function runStack(stack: string, options: FleetOptions): Promise<StackResult> {
     worker.send(job);
   });
 }
+
+/**
+ * The engine's first error line, which names the failed resource, with the two lines after it (a provider's
+ * first reasons), on one line of at most 400 characters: the summary table's cell. The log has the rest.
+ */
+export function errorSummary(message: string): string {
+  const lines = message.split('\n');
+  const first = Math.max(0, lines.findIndex((l) => /error:/.test(l)));
+  const text = lines
+    .slice(first, first + 3)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' ');
+  return text.length > 400 ? `${text.slice(0, 399)}…` : text;
+}

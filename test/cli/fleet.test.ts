@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { summaryTable } from '../../cli/commands/fleet';
-import { projectStacks, runFleet, type StackProgress } from '../../cli/fleet';
+import { errorSummary, projectStacks, runFleet, type StackProgress } from '../../cli/fleet';
 import { tempDir } from '../support/temp-dir';
 
 const BIN = join(__dirname, '..', '..', 'cli', 'bin.js');
@@ -82,4 +82,20 @@ test('the summary table gives each stack its result, time and steps by kind, and
     'aks-weu-prod     succeeded  12.3     3       0       0        0       40',
     'edge-k3s-ams-01  FAILED     2.0      0       0       0        0       0     error: connect ECONNREFUSED',
   ]);
+});
+
+test("a failed stack's summary is the engine's error line and the reasons after it, on one line", () => {
+  const message = [
+    'Command failed with exit code 255: pulumi up --yes',
+    'Updating (cluster-9):',
+    '+  pulumi-nodejs:dynamic/central-secret-store:ManifestSet plane-cluster.scoped creating (0s) error: 22 of 22 requests failed:',
+    '  apply Namespace tenant-0-ns-0: connect ECONNREFUSED 127.0.0.1:40123',
+    '  apply Namespace tenant-0-ns-1: connect ECONNREFUSED 127.0.0.1:40123',
+    '  apply Namespace tenant-0-ns-2: connect ECONNREFUSED 127.0.0.1:40123',
+  ].join('\n');
+  expect(errorSummary(message)).toBe(
+    '+  pulumi-nodejs:dynamic/central-secret-store:ManifestSet plane-cluster.scoped creating (0s) error: 22 of 22 requests failed: apply Namespace tenant-0-ns-0: connect ECONNREFUSED 127.0.0.1:40123 apply Namespace tenant-0-ns-1: connect ECONNREFUSED 127.0.0.1:40123',
+  );
+  expect(errorSummary('x'.repeat(1000))).toHaveLength(400);
+  expect(errorSummary('no engine output at all')).toBe('no engine output at all');
 });
