@@ -10,6 +10,9 @@ function send(message: WorkerMessage): Promise<void> {
   return new Promise((resolve) => process.send!(message, () => resolve()));
 }
 
+/** The first error the engine reported against a resource: what failed, with the provider's reasons. */
+let firstResourceError: string | undefined;
+
 async function run(job: FleetJob): Promise<Readonly<Record<string, number>>> {
   const module = await import(job.program);
   const program: PulumiFn = module.default?.default ?? module.default;
@@ -20,6 +23,10 @@ async function run(job: FleetJob): Promise<Readonly<Record<string, number>>> {
     if (pre) void send({ type: 'step', op: pre.op, urn: pre.urn });
     const out = event.resOutputsEvent?.metadata;
     if (out) void send({ type: 'done', urn: out.urn });
+    const diagnostic = event.diagnosticEvent;
+    if (diagnostic?.severity === 'error' && diagnostic.urn && firstResourceError === undefined) {
+      firstResourceError = errorSummary(`${diagnostic.urn.split('::').pop()}: error: ${diagnostic.message}`);
+    }
   };
   const onOutput = (text: string) => process.stdout.write(text);
   const policyPacks = [...job.policyPacks];
@@ -32,7 +39,7 @@ process.once('message', (job: FleetJob) => {
     .then((changes) => send({ type: 'result', changes }))
     .catch(async (error: Error) => {
       console.error(error.stack ?? error.message);
-      await send({ type: 'error', message: errorSummary(error.message) });
+      await send({ type: 'error', message: firstResourceError ?? errorSummary(error.message) });
       process.exitCode = 1;
     })
     .finally(() => process.disconnect());

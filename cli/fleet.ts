@@ -148,7 +148,8 @@ function runStack(stack: string, options: FleetOptions): Promise<StackResult> {
  * first reasons), on one line of at most 400 characters: the summary table's cell. The log has the rest.
  */
 export function errorSummary(message: string): string {
-  const lines = message.split('\n');
+  // The engine's colour directives (<{%reset%}>) and terminal colours are for terminals, not for a table.
+  const lines = message.replace(/<\{%[^%]*%\}>|\x1b\[[0-9;]*m/g, '').split('\n');
   const first = Math.max(0, lines.findIndex((l) => /error:/.test(l)));
   const text = lines
     .slice(first, first + 3)

@@ -98,4 +98,5 @@ test("a failed stack's summary is the engine's error line and the reasons after 
   );
   expect(errorSummary('x'.repeat(1000))).toHaveLength(400);
   expect(errorSummary('no engine output at all')).toBe('no engine output at all');
+  expect(errorSummary('<{%fg 1%}>plane: error: 2 of 2 requests failed:<{%reset%}>\n  \x1b[31mapply Namespace a: refused\x1b[0m')).toBe('plane: error: 2 of 2 requests failed: apply Namespace a: refused');
 });
