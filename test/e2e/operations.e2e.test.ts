@@ -13,7 +13,7 @@
 import { Duration, Testing } from 'cdk8s';
 import { SecretPlaneAlerts } from '../../constructs/src';
 import { ESO_METRIC_RELABELINGS } from '../../stacks/eso-release';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -82,6 +82,22 @@ const operations = () => new KubeOperations(loadKubeConfig({ kubeconfig: cp.kube
 /** What testapp's fingerprint mode logs for a value it started with: its SHA-256, never the value. */
 const fingerprint = (value: string) => `sha256(IMAGE)=${createHash('sha256').update(value).digest('hex')}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs the command line. Never spawnSync: the Key Vault stand-in ESO reads from is a server of this process,
+ * and a blocked event loop is a vault outage.
+ */
+function cli(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
 
 /** Adds namespaces requesting the credential until `count` have a copy; returns the seconds it took. */
 async function provision(count: number): Promise<number> {
@@ -204,9 +220,10 @@ describe('rotate: from the vault change to every copy and every opted-in workloa
   test('rotate from the command line leaves an Event on the master and on every copy, naming the operator as the API server knows it, and writes its record', async () => {
     const report = join(tempDir('css-audit-'), 'rotation.json');
     const t = Date.now();
-    const run = spawnSync(process.execPath, [CLI, 'rotate', '--credential', 'rotation', '--kubeconfig', cp.kubeconfig('admin'), '--report', report, '--json'], { encoding: 'utf8', timeout: 10 * 60 * 1000 });
+    const run = await cli('rotate', '--credential', 'rotation', '--kubeconfig', cp.kubeconfig('admin'), '--report', report, '--json');
     figures.push(`rotate from the command line at 100 namespaces, with its audit Events and record: ${seconds(t)} s`);
-    expect({ status: run.status, stderr: run.stderr.split('\n').filter((l) => /warning|error/i.test(l)) }).toEqual({ status: 0, stderr: [] });
+    const lagging = run.stdout.trim().startsWith('{') ? JSON.parse(run.stdout).lagging.slice(0, 5) : run.stdout.slice(0, 2000);
+    expect({ status: run.status, lagging, stderr: run.stderr.split('\n').filter((l) => /warning|error/i.test(l)) }).toEqual({ status: 0, lagging: [], stderr: [] });
     const record = JSON.parse(readFileSync(report, 'utf8'));
     expect(record).toMatchObject({ kind: AUDIT_RECORD_KIND, operation: 'rotate', ok: true, credential: 'rotation', actor: USERS.admin.name, events: { written: 101, failed: [] } });
     expect(JSON.stringify(record)).not.toContain(token);
