@@ -252,6 +252,8 @@ describe('rotate: from the vault change to every copy and every opted-in workloa
         template: {
           metadata: { labels: { app: 'wave-reader' } },
           spec: {
+            // The node has no pod network: every pod is hostNetwork (pod-network.ts); this one listens on nothing.
+            hostNetwork: true,
             terminationGracePeriodSeconds: 5,
             containers: [{ name: 'app', image: cluster.images.testapp.ref, args: ['fingerprint', 'IMAGE'], env: [{ name: 'IMAGE', valueFrom: { secretKeyRef: { name: 'rotation-opaque', key: 'token' } } }] }],
           },
@@ -328,6 +330,8 @@ describe('rotate: from the vault change to every copy and every opted-in workloa
           template: {
             metadata: { labels: { app: 'offline-reader' } },
             spec: {
+              // The node has no pod network: every pod is hostNetwork (pod-network.ts); this one listens on nothing.
+              hostNetwork: true,
               terminationGracePeriodSeconds: 5,
               containers: [{ name: 'app', image: cluster.images.testapp.ref, args: ['fingerprint', 'IMAGE'], env: [{ name: 'IMAGE', valueFrom: { secretKeyRef: { name: 'rotation-opaque', key: 'token' } } }] }],
             },
