@@ -79,6 +79,31 @@ const figures = suite.figures;
 const seconds = (since: number, until = Date.now()) => ((until - since) / 1000).toFixed(1);
 const copies = () => admin.list('v1', 'Secret', undefined, 'central-secret-store.io/credential=rotation,source=central-secret-store');
 const operations = () => new KubeOperations(loadKubeConfig({ kubeconfig: cp.kubeconfig('admin') }));
+/**
+ * A Deployment whose pod logs the SHA-256 of the rotation credential as it read it at start (testapp's
+ * fingerprint mode: never the value), listening on nothing.
+ */
+function fingerprintReader(namespace: string, name: string, options: { optedIn: boolean }) {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace, labels: { app: name }, ...(options.optedIn ? { annotations: { 'reloader.stakater.com/search': 'true' } } : {}) },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          // The node has no pod network: every pod is hostNetwork (pod-network.ts).
+          hostNetwork: true,
+          terminationGracePeriodSeconds: 5,
+          containers: [{ name: 'app', image: cluster.images.testapp.ref, args: ['fingerprint', 'IMAGE'], env: [{ name: 'IMAGE', valueFrom: { secretKeyRef: { name: 'rotation-opaque', key: 'token' } } }] }],
+        },
+      },
+    },
+  };
+}
+
 /** What testapp's fingerprint mode logs for a value it started with: its SHA-256, never the value. */
 const fingerprint = (value: string) => `sha256(IMAGE)=${createHash('sha256').update(value).digest('hex')}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -242,26 +267,8 @@ describe('rotate: from the vault change to every copy and every opted-in workloa
   test('waves of 10 at 100 namespaces, each with one more opted-in Deployment: never more than 10 rolling at once, as the API server shows them; every workload rolled and every new pod started with the new value', async () => {
     const rotating = (await admin.list('v1', 'Namespace', undefined, 'secrets/rotation=true')).map((n) => n.metadata.name as string).sort();
     expect(rotating).toHaveLength(100);
-    const waveReader = (namespace: string) => ({
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'wave-reader', namespace, labels: { app: 'wave-reader' }, annotations: { 'reloader.stakater.com/search': 'true' } },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: { app: 'wave-reader' } },
-        template: {
-          metadata: { labels: { app: 'wave-reader' } },
-          spec: {
-            // The node has no pod network: every pod is hostNetwork (pod-network.ts); this one listens on nothing.
-            hostNetwork: true,
-            terminationGracePeriodSeconds: 5,
-            containers: [{ name: 'app', image: cluster.images.testapp.ref, args: ['fingerprint', 'IMAGE'], env: [{ name: 'IMAGE', valueFrom: { secretKeyRef: { name: 'rotation-opaque', key: 'token' } } }] }],
-          },
-        },
-      },
-    });
     let t = Date.now();
-    for (let i = 0; i < rotating.length; i += 10) await Promise.all(rotating.slice(i, i + 10).map((ns) => admin.request('POST', `/apis/apps/v1/namespaces/${ns}/deployments`, waveReader(ns))));
+    for (let i = 0; i < rotating.length; i += 10) await Promise.all(rotating.slice(i, i + 10).map((ns) => admin.request('POST', `/apis/apps/v1/namespaces/${ns}/deployments`, fingerprintReader(ns, 'wave-reader', { optedIn: true }))));
     const deployments = async () => ((await admin.request('GET', '/apis/apps/v1/deployments')).body.items as KubeObject[]).filter((d) => ['wave-reader', 'token-reader'].includes(d.metadata.name));
     // Rolling, as kubectl rollout status judges: the controller has not seen the template, or not every replica is updated and available.
     const rolling = (d: KubeObject) =>
@@ -319,25 +326,7 @@ describe('rotate: from the vault change to every copy and every opted-in workloa
      */
     async function offlineRestarts(namespace: string): Promise<() => Promise<void>> {
       const path = `/apis/apps/v1/namespaces/${namespace}/deployments`;
-      // testapp logs the SHA-256 of IMAGE, here the credential as the pod read it at start (never the value).
-      const created = await admin.request('POST', path, {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: 'offline-reader', namespace },
-        spec: {
-          replicas: 1,
-          selector: { matchLabels: { app: 'offline-reader' } },
-          template: {
-            metadata: { labels: { app: 'offline-reader' } },
-            spec: {
-              // The node has no pod network: every pod is hostNetwork (pod-network.ts); this one listens on nothing.
-              hostNetwork: true,
-              terminationGracePeriodSeconds: 5,
-              containers: [{ name: 'app', image: cluster.images.testapp.ref, args: ['fingerprint', 'IMAGE'], env: [{ name: 'IMAGE', valueFrom: { secretKeyRef: { name: 'rotation-opaque', key: 'token' } } }] }],
-            },
-          },
-        },
-      });
+      const created = await admin.request('POST', path, fingerprintReader(namespace, 'offline-reader', { optedIn: false }));
       expect(created.status).toBe(201);
       const started = async (pod: Pod) => String((await admin.request('GET', `/api/v1/namespaces/${namespace}/pods/${pod.metadata.name}/log`)).body);
       const readyPods = async (count: number, except: string[] = []) =>
