@@ -27,7 +27,7 @@ export interface ManifestSetArgs {
  *
  * Why not one Pulumi resource per object: Pulumi's self-managed backends (file, Azure Blob, S3) rewrite the
  * whole state after every resource step, so a cluster of 3,000 objects took 21 minutes to deploy where a
- * plain server-side apply takes 10 s. A set per tenant keeps the steps few. `pulumi preview --diff` still
+ * plain server-side apply takes 10 s. At most 18 sets per cluster (see SecretPlane) keep the steps few. `pulumi preview --diff` still
  * names every object added, changed or removed: the objects are keyed by kind, namespace and name.
  *
  * Crash safety: an interrupted `up` leaves the previous state, and the next `up` applies again (server-side

@@ -9,7 +9,7 @@ import { CANARY_CONTENT_TYPE, canaryValue } from '../../stacks/canary';
 import { readStackConfig } from '../../stacks/config';
 import { PRODUCT_FIELD_MANAGER } from '../../stacks/manifest-set';
 import { objectKey } from '../../stacks/manifest-set-provider';
-import { CENTRAL_SET, CLUSTER_SET } from '../../stacks/secret-plane';
+import { CENTRAL_SET, CLUSTER_SET, TENANT_SETS, tenantSet } from '../../stacks/secret-plane';
 import { TENANT_LABEL } from '../../constructs/src';
 import { ESO_CHART, esoAlertObjects, esoChartValues } from '../../stacks/eso-release';
 import { RELOADER_CHART, reloaderChartValues } from '../../stacks/reloader-release';
@@ -194,7 +194,7 @@ describe.each(['aks-weu-staging', 'aks-weu-prod', 'edge-k3s-ams-01'])('stack %s'
     expect(alerts[0].dependencies).toContain(releaseOf(resources, ESO_CHART.name).urn);
   });
 
-  test("every object of the cluster's synth output is applied exactly once: cluster-scoped first, after ESO is ready, then a set per tenant", () => {
+  test("every object of the cluster's synth output is applied exactly once: cluster-scoped first, after ESO is ready, then the tenants' sets, a tenant's objects all in one", () => {
     const manifests = synthesizeCluster(catalogue, stack);
     const sets = manifestSetsOf(resources);
     const cluster = sets.get(CLUSTER_SET)!;
@@ -202,7 +202,8 @@ describe.each(['aks-weu-staging', 'aks-weu-prod', 'edge-k3s-ams-01'])('stack %s'
     const tenantOf = new Map(manifests.clusterScoped.filter((o) => o.kind === 'Namespace').map((o) => [o.metadata.name, (o.metadata.labels as Record<string, string>)[TENANT_LABEL]]));
     const shared = (o: any) => o.metadata.annotations?.['central-secret-store.io/owns-fields'] !== undefined;
     for (const o of manifests.namespaced) {
-      const set = sets.get(tenantOf.get(o.metadata.namespace!) ?? CENTRAL_SET)!;
+      const tenant = tenantOf.get(o.metadata.namespace!);
+      const set = sets.get(tenant === undefined ? CENTRAL_SET : tenantSet(tenant))!;
       expect((shared(o) ? set.inputs.shared : set.inputs.objects)[objectKey(o)]).toEqual(o);
     }
     const applied = [...sets.values()].flatMap((s) => [...Object.keys(s.inputs.objects), ...Object.keys(s.inputs.shared)]);
@@ -212,6 +213,7 @@ describe.each(['aks-weu-staging', 'aks-weu-prod', 'edge-k3s-ams-01'])('stack %s'
     const esoRelease = releaseOf(resources, ESO_CHART.name).urn;
     expect(cluster.dependencies).toEqual(expect.arrayContaining([esoRelease, urn('kubernetes:core/v1:Secret')]));
     for (const set of [...sets.values()].filter((s) => s !== cluster)) expect(set.dependencies).toEqual([cluster.urn]);
+    expect(sets.size).toBeLessThanOrEqual(2 + TENANT_SETS);
     const secret = only(resources, 'kubernetes:core/v1:Secret');
     expect(secret.dependencies).toContain(esoRelease);
   });

@@ -1,4 +1,5 @@
 import { type ManifestSetState, manifestSetProvider, objectKey } from '../../stacks/manifest-set-provider';
+import { TENANT_SETS, tenantSet } from '../../stacks/secret-plane';
 
 const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'payments', labels: { a: '1', b: '2' } } };
 const store = { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: 'db', namespace: 'payments' }, spec: { refreshInterval: '1m0s' } };
@@ -19,4 +20,13 @@ test('diff: the same objects in another key order are no change; any changed fie
   expect((await diff(state(byKey(namespace, store)), state(byKey(namespace)))).changes).toBe(true);
   // Never a replacement: a set is updated in place, pruning what it no longer holds.
   expect((await diff(state(byKey(namespace)), state(byKey(store)))).replaces).toEqual([]);
+});
+
+test("a tenant's set depends on its name alone: stable as tenants come and go, and spread over at most TENANT_SETS sets", () => {
+  const tenants = Array.from({ length: 400 }, (_, i) => `tenant-${i}`);
+  const sets = new Set(tenants.map(tenantSet));
+  expect(sets.size).toBe(TENANT_SETS);
+  for (const set of sets) expect(set).toMatch(/^tenants-(0\d|1[0-5])$/);
+  expect(tenants.map(tenantSet)).toEqual([...tenants].reverse().map(tenantSet).reverse());
+  expect(tenantSet('payments')).toBe(tenantSet('payments'));
 });
