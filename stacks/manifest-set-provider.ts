@@ -231,10 +231,18 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** Applies a set's objects and shared fields, then prunes what it labelled before and no longer holds. */
+/**
+ * Applies a set's objects and shared fields that are new or changed since the last apply (all of them on
+ * create), then prunes what it labelled before and no longer holds. Objects deleted behind Pulumi's back are not
+ * in the old state after a refresh (see read), so they are applied again.
+ */
 async function converge(olds: ManifestSetState | undefined, news: ManifestSetState): Promise<void> {
   const objects = owned(news);
-  await applyObjects(news.kubeconfig, [...objects, ...Object.values(news.shared)], news);
+  // Against another cluster or under another field manager, everything is applied.
+  const sameTarget = olds !== undefined && olds.kubeconfig === news.kubeconfig && olds.fieldManager === news.fieldManager;
+  const before = new Map(sameTarget ? [...owned(olds), ...Object.values(olds.shared)].map((o) => [objectKey(o), canonical(o)]) : []);
+  const toApply = [...objects, ...Object.values(news.shared)].filter((o) => before.get(objectKey(o)) !== canonical(o));
+  await applyObjects(news.kubeconfig, toApply, news);
   const kinds = [...objects, ...(olds ? Object.values(olds.objects) : [])];
   const stale = (await labelled(new Cluster(news.kubeconfig), news.set, kinds)).filter((o) => news.objects[objectKey(o)] === undefined);
   if (stale.length > 0) await deleteObjects(news.kubeconfig, stale, news.kindOrder);
