@@ -6,6 +6,7 @@
  */
 import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { mapAtMost } from './map-at-most';
 import { checkOutputFile, writeOutputFile } from './output-file';
 
 export type AuditedOperation = 'rotate' | 'recover' | 'canary';
@@ -101,29 +102,27 @@ export async function actorOf(cluster: AuditCluster, kubeconfigUser: string): Pr
 export async function recordAudit(cluster: AuditCluster, actor: string, input: AuditInput): Promise<AuditRecord> {
   const reasons = REASONS[input.operation];
   const what = input.credential ? ` credential ${input.credential}` : '';
-  const note = `${input.operation}${what} by ${actor}: ${input.summary}`;
-  const failed: string[] = [];
-  let written = 0;
-  const queue = [...input.actedOn];
-  const lane = async () => {
-    for (let object = queue.shift(); object; object = queue.shift()) {
-      try {
-        await cluster.recordEvent({
-          regarding: object,
-          reason: input.ok ? reasons.ok : reasons.lagging,
-          action: reasons.action,
-          type: input.ok ? 'Normal' : 'Warning',
-          note: note.length > NOTE_LIMIT ? `${note.slice(0, NOTE_LIMIT - 1)}…` : note,
-          eventTime: input.finishedAt,
-          reportingInstance: hostname().slice(0, 128),
-        });
-        written++;
-      } catch (error) {
-        failed.push(`${describe(object)}: ${(error as Error).message.split('\n')[0]}`);
-      }
+  const full = `${input.operation}${what} by ${actor}: ${input.summary}`;
+  const note = full.length > NOTE_LIMIT ? `${full.slice(0, NOTE_LIMIT - 1)}…` : full;
+  const reportingInstance = hostname().slice(0, 128);
+  const outcomes = await mapAtMost(input.actedOn, EVENTS_IN_FLIGHT, async (object) => {
+    try {
+      await cluster.recordEvent({
+        regarding: object,
+        reason: input.ok ? reasons.ok : reasons.lagging,
+        action: reasons.action,
+        type: input.ok ? 'Normal' : 'Warning',
+        note,
+        eventTime: input.finishedAt,
+        reportingInstance,
+      });
+      return undefined;
+    } catch (error) {
+      return `${describe(object)}: ${(error as Error).message.split('\n')[0]}`;
     }
-  };
-  await Promise.all(Array.from({ length: EVENTS_IN_FLIGHT }, lane));
+  });
+  const failed = outcomes.filter((outcome): outcome is string => outcome !== undefined);
+  const written = outcomes.length - failed.length;
   return {
     kind: AUDIT_RECORD_KIND,
     operation: input.operation,

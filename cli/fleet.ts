@@ -7,6 +7,7 @@ import { fork } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { mapAtMost } from './map-at-most';
 
 export type FleetOperation = 'preview' | 'up';
 
@@ -89,16 +90,7 @@ export async function runFleet(options: FleetOptions): Promise<StackResult[]> {
   mkdirSync(options.logDir, { recursive: true });
   for (const stack of options.stacks) options.onProgress?.({ stack, state: 'waiting', done: 0 });
 
-  const results: StackResult[] = new Array(options.stacks.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < options.stacks.length) {
-      const index = next++;
-      results[index] = await runStack(options.stacks[index], options);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(parallel, options.stacks.length) }, lane));
-  return results;
+  return mapAtMost(options.stacks, parallel, (stack) => runStack(stack, options));
 }
 
 function runStack(stack: string, options: FleetOptions): Promise<StackResult> {

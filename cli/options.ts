@@ -43,3 +43,9 @@ export const githubOption = () =>
 
 /** `--report`: the run's audit record (audit.ts) as JSON. */
 export const reportOption = () => new Option('--report <file>', "also write the run's audit record (who ran what, when, on which objects, how it ended; never a value) as JSON");
+
+/** Parses a count option that must be a whole number of at least 1 (`--parallel`, `--max-concurrent-rollouts`). */
+export function countOfAtLeastOne(text: string): number {
+  if (!/^[1-9]\d*$/.test(text)) throw new InvalidArgumentError(`"${text}" is not a whole number of at least 1`);
+  return Number(text);
+}

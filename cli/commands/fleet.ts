@@ -6,10 +6,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
-import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import { EXIT } from '../exit-codes';
 import { DEFAULT_FLEET_PARALLEL, DEFAULT_FLEET_PROGRAM, type FleetOperation, projectStacks, runFleet, type StackProgress, type StackResult } from '../fleet';
-import { jsonOption } from '../options';
+import { countOfAtLeastOne, jsonOption } from '../options';
 
 interface FleetCommandOptions {
   readonly stack?: string[];
@@ -31,10 +31,7 @@ export function fleetCommand(): Command {
     .addOption(
       new Option('-p, --parallel <n>', 'stacks running at once')
         .default(DEFAULT_FLEET_PARALLEL)
-        .argParser((text) => {
-          if (!/^[1-9]\d*$/.test(text)) throw new InvalidArgumentError(`"${text}" is not a whole number of at least 1`);
-          return Number(text);
-        }),
+        .argParser(countOfAtLeastOne),
     )
     .addOption(new Option('--policy-pack <dir...>', 'policy packs every stack runs with (stacks/policy)').default([]))
     .addOption(new Option('--log-dir <dir>', "folder for each stack's engine output, <stack>.log").default(undefined, 'a new folder under the system temporary folder'))

@@ -3,12 +3,12 @@
  * and every copy now rather than at the next refresh, and wait until every requesting namespace has the new
  * value and every workload that opted in (`reloader.stakater.com/search: "true"`) and reads it has rolled.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { parseGoDuration } from '../../constructs/src/duration';
 import { ESO_API_VERSION, KubeOperations } from '../kube-operations';
 import { loadKubeConfig } from '../kube';
 import { auditRun, checkReportFile } from '../audit';
-import { contextOption, jsonOption, kubeconfigOption, reportOption } from '../options';
+import { contextOption, countOfAtLeastOne, jsonOption, kubeconfigOption, reportOption } from '../options';
 import { EXIT } from '../exit-codes';
 import { progressReporter } from '../progress';
 import { DEFAULT_MAX_CONCURRENT_ROLLOUTS, type Lag, type RotationResult, rotate } from '../rotation';
@@ -49,9 +49,9 @@ export function rotateCommand(): Command {
     .addOption(
       new Option('--max-concurrent-rollouts <n>', 'where no Reloader runs, roll at most this many workloads at once: a wave; the next begins when all of it has rolled, and a failed rollout stops the waves')
         .default(DEFAULT_MAX_CONCURRENT_ROLLOUTS)
-        .argParser(wholeNumber),
+        .argParser(countOfAtLeastOne),
     )
-    .addOption(new Option('--max-rollouts-per-namespace <n>', 'at most this many workloads of one namespace in a wave').argParser(wholeNumber).default(undefined, 'no limit but the wave'))
+    .addOption(new Option('--max-rollouts-per-namespace <n>', 'at most this many workloads of one namespace in a wave').argParser(countOfAtLeastOne).default(undefined, 'no limit but the wave'))
     .addOption(jsonOption())
     .addOption(reportOption())
     .addHelpText('after', `\nExits ${EXIT.lagging} if something lags at the deadline, ${EXIT.rolloutFailed} if a rollout failed.`)
@@ -107,7 +107,3 @@ export function rotateCommand(): Command {
     });
 }
 
-function wholeNumber(text: string): number {
-  if (!/^[1-9]\d*$/.test(text)) throw new InvalidArgumentError(`"${text}" is not a whole number of at least 1`);
-  return Number(text);
-}
