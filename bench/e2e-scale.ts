@@ -27,11 +27,11 @@ import { synthesizeCluster } from '../plane';
 import { withDeletionPropagation } from '../stacks/deletion-propagation';
 import { loadCatalogue } from '../tenants/lib';
 import { type KubeObject, secretText } from '../test/support/kube-client';
-import { esoMetrics, metricSum, syncErrors } from '../test/e2e/harness/eso-metrics';
+import { esoMetrics, esoResidentMiB, metricSum, syncErrors } from '../test/e2e/harness/eso-metrics';
 import { KeyVaultStandIn } from '../test/e2e/harness/key-vault-stand-in';
 import { adaptForNode, keyVaultStandInProvider } from '../test/e2e/harness/node-adaptations';
 import { NodeSuite } from '../test/e2e/harness/node-suite';
-import { residentMemory, sleep } from '../test/e2e/harness/processes';
+import { sleep } from '../test/e2e/harness/processes';
 import { applyAsPulumi, destroyAsPulumi } from '../test/e2e/harness/pulumi-apply';
 import { tenantNamespaces } from '../test/e2e/harness/tenant-namespaces';
 import { OUTAGE_SECONDS, type OutageScene, outageLagging, vaultOutage } from '../test/e2e/harness/vault-outage';
@@ -65,11 +65,6 @@ const values = { ...VAULT };
 const since = (t: number) => (Date.now() - t) / 1000;
 const log = (line: string) => process.stderr.write(`[bench:e2e] ${line}\n`);
 
-function esoMemoryMiB(): number {
-  // The kernel keeps 15 characters of a process name: `external-secret`.
-  const eso = suite.cluster.livePids().map(residentMemory).find((m) => m?.name === 'external-secrets'.slice(0, 15));
-  return eso?.mib ?? Number.NaN;
-}
 const copies = () => suite.admin.list('v1', 'Secret', undefined, 'central-secret-store.io/credential=rotation,source=central-secret-store');
 
 async function main(): Promise<void> {
@@ -111,7 +106,7 @@ async function main(): Promise<void> {
       refreshRotationSeconds,
       vaultReads: (keyVault.readCounts()['rotation-token'] ?? 0) - reads,
       esoReconcilesPerSecond: (metricSum(esoMetrics(suite.cluster), 'controller_runtime_reconcile_total') - reconciled) / refreshRotationSeconds,
-      esoMemoryMiB: esoMemoryMiB(),
+      esoMemoryMiB: esoResidentMiB(suite.cluster),
     };
 
     log(`${size} namespaces: rotate`);

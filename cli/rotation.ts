@@ -10,6 +10,7 @@
  * the copy holds what the master held after its refresh. Whether a copy's data changed is ESO's data-hash
  * annotation on the copy before and after. No Secret value is ever read into this module.
  */
+import { mapAtMost } from './map-at-most';
 import { type ExternalSecretState, type ResyncRequest, lagReason, resyncedSince } from './resync';
 import { SECRET_VERSION_ANNOTATION, type WorkloadKind, type WorkloadState } from './workloads';
 
@@ -51,6 +52,12 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+
+/**
+ * Requests to the API server rotate keeps in flight when it reads or patches every namespace's objects: at
+ * 1,000 namespaces, one after another would cost rotate itself several seconds per pass.
+ */
+const REQUESTS_IN_FLIGHT = 32;
 
 /** Workloads `rotate` rolls at once where it rolls them itself: a wave. */
 export const DEFAULT_MAX_CONCURRENT_ROLLOUTS = 10;
@@ -180,12 +187,11 @@ export async function rotate(cluster: RotationCluster, options: RotateOptions): 
   const namespaces = [...new Set([...copies.values()].map((c) => c.namespace))].sort();
 
   // Workloads and copies are recorded before anything is asked, so a roll that happens fast is not missed.
-  const workloadsBefore = new Map<string, WorkloadState[]>();
-  for (const namespace of namespaces) workloadsBefore.set(namespace, (await cluster.workloads(namespace)).filter((w) => w.optedIn));
-  for (const [id, copy] of copies) {
+  const workloadsBefore = new Map(await mapAtMost(namespaces, REQUESTS_IN_FLIGHT, async (namespace) => [namespace, (await cluster.workloads(namespace)).filter((w) => w.optedIn)] as const));
+  await mapAtMost([...copies], REQUESTS_IN_FLIGHT, async ([id, copy]) => {
     const state = existing.get(id);
     copies.set(id, { ...copy, state, before: state ? await cluster.secretVersion(copy.namespace, state.target) : undefined });
-  }
+  });
   const reloader = await cluster.reloaderRunning();
   const rolledBy = reloader ? 'reloader' : 'central-secret-store';
   if (reloader) log('Reloader runs here and rolls the workloads itself, as their Secrets change: waves apply only where rotate rolls');
@@ -234,15 +240,16 @@ export async function rotate(cluster: RotationCluster, options: RotateOptions): 
     const at = await cluster.forceSync({ kind: 'ClusterExternalSecret', name: distribution.name }, copyStamp);
     phaseStart ??= at;
   }
-  for (const copy of copies.values()) {
-    if (!copy.state) continue;
+  await mapAtMost([...copies.values()], REQUESTS_IN_FLIGHT, async (copy) => {
+    if (!copy.state) return;
     const at = await cluster.forceSync({ kind: 'ExternalSecret', namespace: copy.namespace, name: copy.name }, copyStamp);
     copy.request = { syncedResourceVersion: copy.state.syncedResourceVersion, patchedAt: phaseStart ?? at };
-  }
+  });
 
   // 3. Wait for copies and the rolls they cause.
   while (true) {
     const now = new Map((await cluster.copies(credential)).map((c) => [key(c.namespace, c.name), c]));
+    const resynced: CopyWatch[] = [];
     for (const copy of copies.values()) {
       if (copy.confirmed) continue;
       copy.state = now.get(key(copy.namespace, copy.name));
@@ -250,27 +257,32 @@ export async function rotate(cluster: RotationCluster, options: RotateOptions): 
         // Created by ESO after the request went out: it was written from the current master.
         copy.request = { syncedResourceVersion: undefined, patchedAt: phaseStart ?? copyStamp };
       }
-      if (!copy.state || !copy.request || !resyncedSince(copy.state, copy.request)) continue;
+      if (copy.state && copy.request && resyncedSince(copy.state, copy.request)) resynced.push(copy);
+    }
+    const afters = await mapAtMost(resynced, REQUESTS_IN_FLIGHT, (copy) => cluster.secretVersion(copy.namespace, copy.state!.target));
+    resynced.forEach((copy, i) => {
       copy.confirmed = true;
-      const after = await cluster.secretVersion(copy.namespace, copy.state.target);
-      if (!after || after.dataHash === copy.before?.dataHash) continue;
+      const after = afters[i];
+      if (!after || after.dataHash === copy.before?.dataHash) return;
+      const target = copy.state!.target;
       changed.add(key(copy.namespace, copy.name));
       for (const workload of workloadsBefore.get(copy.namespace) ?? []) {
-        if (!workload.secrets.includes(copy.state.target)) continue;
+        if (!workload.secrets.includes(target)) continue;
         const id = `${workload.kind}/${key(workload.namespace, workload.name)}`;
         if (workloads.has(id)) continue;
-        const watch: WorkloadWatch = { before: workload, secret: copy.state.target, version: `${copy.state.target}@${after.resourceVersion}`, triggered: reloader, rolled: false };
+        const watch: WorkloadWatch = { before: workload, secret: target, version: `${target}@${after.resourceVersion}`, triggered: reloader, rolled: false };
         workloads.set(id, watch);
         if (!reloader) queue.push(watch);
       }
-    }
-    for (const watch of workloads.values()) {
-      if (watch.rolled || !watch.triggered) continue;
+    });
+    await mapAtMost([...workloads.values()].filter((w) => !w.rolled && w.triggered), REQUESTS_IN_FLIGHT, async (watch) => {
       watch.state = await cluster.readWorkload(watch.before.kind, watch.before.namespace, watch.before.name);
       // Rolled: the template changed after the rotation began (Reloader's annotation or ours) and the
       // controller finished replacing the pods. A workload deleted meanwhile has nothing left to roll.
       watch.rolled = !watch.state || (watch.state.generation > watch.before.generation && watch.state.rolledOut);
-      if (!watch.rolled && watch.state?.failed && watch.state.generation > watch.before.generation) {
+    });
+    for (const watch of workloads.values()) {
+      if (!watch.rolled && watch.triggered && watch.state?.failed && watch.state.generation > watch.before.generation) {
         failed ??= { kind: watch.before.kind, namespace: watch.before.namespace, name: watch.before.name, reason: watch.state.failed };
       }
     }
@@ -281,10 +293,10 @@ export async function rotate(cluster: RotationCluster, options: RotateOptions): 
     if (!reloader && queue.length > 0 && wave.every((w) => w.rolled)) {
       wave = nextWave(queue, maxConcurrent, perNamespace);
       waves++;
-      for (const watch of wave) {
+      await mapAtMost(wave, REQUESTS_IN_FLIGHT, async (watch) => {
         await cluster.annotatePodTemplate(watch.before.kind, watch.before.namespace, watch.before.name, { [SECRET_VERSION_ANNOTATION]: watch.version });
         watch.triggered = true;
-      }
+      });
       log(`wave ${waves}: rolling ${wave.length} workload${wave.length === 1 ? '' : 's'} (${wave.map((w) => `${w.before.kind} ${w.before.namespace}/${w.before.name}`).join(', ')}); ${queue.length} waiting`);
     }
     progress(copies.size > 0 && [...copies.values()].every((c) => c.confirmed) ? 'workloads' : 'copies');

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { synthesizeCluster } from '../plane';
-import { canaryOf } from '../tenants/lib';
+import { canaryOf, copiesOn } from '../tenants/lib';
 import { aksClusterOf, aksKubeconfig } from './aks-cluster';
 import type { BackendDeployment } from './backend-deployment';
 import { canaryBoundOf, canaryValue } from './canary';
@@ -51,7 +51,11 @@ export class ClusterDeployment extends pulumi.ComponentResource {
         kubeconfig,
         manifests,
         esoReplicas: config.esoReplicas,
+        esoCopies: copiesOn(config.catalogue, config.cluster.name),
         esoConcurrency: config.esoConcurrency,
+        esoClientQps: config.esoClientQps,
+        esoClientBurst: config.esoClientBurst,
+        esoVaultTokenCache: config.esoVaultTokenCache,
         serviceMonitor: config.serviceMonitor,
         alerts: config.alerts,
         canaryBound: canary ? canaryBoundOf(canary) : undefined,

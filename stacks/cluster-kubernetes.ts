@@ -33,10 +33,35 @@ export interface ClusterKubernetesArgs {
   readonly esoReplicas?: number;
 
   /**
+   * The ExternalSecrets the cluster's distributions make ESO write (the catalogue's copies on this cluster),
+   * which size ESO's throughput settings (esoTuningFor).
+   * @default 0: ESO's defaults, raised to 4 workers
+   */
+  readonly esoCopies?: number;
+
+  /**
    * Reconciles ESO runs in parallel per controller (`--concurrent`).
-   * @default 4
+   * @default - esoTuningFor(esoCopies)
    */
   readonly esoConcurrency?: number;
+
+  /**
+   * Requests a second ESO's API client may make (`--client-qps`).
+   * @default - esoTuningFor(esoCopies)
+   */
+  readonly esoClientQps?: number;
+
+  /**
+   * Requests ESO's API client may make at once above esoClientQps (`--client-burst`).
+   * @default - esoTuningFor(esoCopies)
+   */
+  readonly esoClientBurst?: number;
+
+  /**
+   * Reuse ESO's HashiCorp Vault token across syncs (ESO's experimental `vault.enableTokenCache`).
+   * @default - true with vaultLogins (a HashiCorp Vault environment), else false
+   */
+  readonly esoVaultTokenCache?: boolean;
 
   /**
    * ESO's ServiceMonitor, rendered only where the Prometheus Operator's CRDs exist.
@@ -147,7 +172,11 @@ export class ClusterKubernetes extends pulumi.ComponentResource {
         chart: args.esoChart,
         values: args.esoValues,
         replicas: args.esoReplicas,
+        copies: args.esoCopies,
         concurrency: args.esoConcurrency,
+        clientQps: args.esoClientQps,
+        clientBurst: args.esoClientBurst,
+        vaultTokenCache: args.esoVaultTokenCache ?? args.vaultLogins !== undefined,
         serviceMonitor: args.serviceMonitor,
         alerts: args.alerts,
         canaryBound: args.canaryBound,
@@ -183,6 +212,9 @@ function checkArgs(name: string, args: ClusterKubernetesArgs): void {
   }
   if (args.esoClientSecret !== undefined && args.esoClientId === undefined) {
     problems.push("esoClientSecret needs esoClientId: give the service principal's client id too, or leave the secret out for workload identity");
+  }
+  if (args.esoVaultTokenCache === true && args.vaultLogins === undefined) {
+    problems.push('esoVaultTokenCache is true without vaultLogins: only HashiCorp Vault stores use the token cache; leave it out for Key Vault');
   }
   if (args.reloaderChart !== undefined && args.reloader === false) problems.push('reloaderChart is given while reloader is false: remove reloaderChart, or turn reloader on');
   for (const [key, source] of Object.entries({ esoChart: args.esoChart, reloaderChart: args.reloaderChart })) {

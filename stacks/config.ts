@@ -42,7 +42,10 @@ const target = {
 /** Settings of every stack. Their defaults are the components' (ClusterKubernetes and what it installs). */
 const everyStack = {
   esoReplicas: z.number().int().min(1).max(5).optional().describe("Replicas of ESO's controller and webhook. Default 1"),
-  esoConcurrency: z.number().int().min(1).max(20).optional().describe('Reconciles ESO runs in parallel per controller. Default 4'),
+  esoConcurrency: z.number().int().min(1).max(64).optional().describe("Reconciles ESO runs in parallel per controller (--concurrent). Default: sized by the cluster's copies (esoTuningFor)"),
+  esoClientQps: z.number().int().min(1).max(5000).optional().describe("Requests a second ESO's API client may make (--client-qps). Default: sized by the cluster's copies (esoTuningFor)"),
+  esoClientBurst: z.number().int().min(1).max(10000).optional().describe("Requests ESO's API client may make at once above esoClientQps (--client-burst). Default: sized by the cluster's copies (esoTuningFor)"),
+  esoVaultTokenCache: z.boolean().optional().describe("Reuse ESO's HashiCorp Vault token across syncs (ESO's experimental vault.enableTokenCache). Default: true in Vault environments"),
   serviceMonitor: z.boolean().optional().describe("ESO's ServiceMonitor, where the Prometheus Operator's CRDs exist. Default true"),
   alerts: z
     .boolean()

@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { App, Chart, type Duration } from 'cdk8s';
 import { ESO_NAMESPACE, ESO_SERVICE_ACCOUNT, SecretPlaneAlerts, type SecretPlaneAlertsProps } from '../constructs/src';
 import { CENTRAL_NAMESPACE } from '../tenants/lib';
+import { esoTuningFor } from './eso-tuning';
 import { overlaidValues } from './helm-values';
 import { type ChartSource, pinnedChartRelease } from './pinned-chart';
 
@@ -12,8 +13,25 @@ export const ESO_CHART = { name: 'external-secrets', version: '2.9.0', repo: 'ht
 export interface EsoValuesOptions {
   /** @default 1 */
   readonly replicas?: number;
-  /** Reconciles run in parallel per controller (`--concurrent`). @default 4 */
+  /**
+   * The ExternalSecrets the cluster's distributions make ESO write (one per namespace, credential and
+   * format), which sizes ESO's throughput settings (esoTuningFor).
+   * @default 0: ESO's own defaults, raised to 4 workers
+   */
+  readonly copies?: number;
+  /** Reconciles run in parallel per controller (`--concurrent`). @default - esoTuningFor(copies) */
   readonly concurrency?: number;
+  /** Requests a second ESO's API client may make (`--client-qps`). @default - esoTuningFor(copies) */
+  readonly clientQps?: number;
+  /** Requests ESO's API client may make at once above clientQps (`--client-burst`). @default - esoTuningFor(copies) */
+  readonly clientBurst?: number;
+  /**
+   * Reuse ESO's HashiCorp Vault token across syncs instead of logging in for each (`vault.enableTokenCache`,
+   * which ESO calls experimental): a master's sync then costs one read instead of a TokenRequest, a login and
+   * a read. Only Vault stores use it.
+   * @default false
+   */
+  readonly vaultTokenCache?: boolean;
   /** Create a ServiceMonitor when the Prometheus Operator CRDs exist. @default true */
   readonly serviceMonitor?: boolean;
 }
@@ -59,8 +77,16 @@ const hardened = {
 const resources = (cpu: string, memory: string) => ({ requests: { cpu, memory }, limits: { memory } });
 
 /** ESO's sizing and monitoring, with the defaults of the options left out. */
-function withDefaults(options: EsoValuesOptions): Required<EsoValuesOptions> {
-  return { replicas: options.replicas ?? 1, concurrency: options.concurrency ?? 4, serviceMonitor: options.serviceMonitor ?? true };
+function withDefaults(options: EsoValuesOptions): Required<Omit<EsoValuesOptions, 'copies'>> {
+  const tuned = esoTuningFor(options.copies ?? 0);
+  return {
+    replicas: options.replicas ?? 1,
+    concurrency: options.concurrency ?? tuned.concurrent,
+    clientQps: options.clientQps ?? tuned.clientQps,
+    clientBurst: options.clientBurst ?? tuned.clientBurst,
+    vaultTokenCache: options.vaultTokenCache ?? false,
+    serviceMonitor: options.serviceMonitor ?? true,
+  };
 }
 
 /**
@@ -68,7 +94,7 @@ function withDefaults(options: EsoValuesOptions): Required<EsoValuesOptions> {
  * the chart's defaults never changes the deployment silently.
  */
 export function esoChartValues(options: EsoValuesOptions = {}): Record<string, unknown> {
-  const { replicas, concurrency, serviceMonitor } = withDefaults(options);
+  const { replicas, concurrency, clientQps, clientBurst, vaultTokenCache, serviceMonitor } = withDefaults(options);
   return {
     installCRDs: true,
     crds: { createClusterExternalSecret: true, createClusterSecretStore: true, createSecretStore: true, createPushSecret: true, createClusterPushSecret: true, createClusterGenerator: true, unsafeServeV1Beta1: false },
@@ -80,6 +106,8 @@ export function esoChartValues(options: EsoValuesOptions = {}): Record<string, u
     replicaCount: replicas,
     leaderElect: replicas > 1,
     concurrent: concurrency,
+    extraArgs: { 'client-qps': clientQps, 'client-burst': clientBurst },
+    vault: { enableTokenCache: vaultTokenCache },
     // The objects' app.kubernetes.io labels would only repeat, on every series, what their names say.
     extendedMetricLabels: false,
     serviceAccount: { create: true, name: ESO_SERVICE_ACCOUNT },

@@ -146,3 +146,8 @@ export function generatedObjects(catalogue: Catalogue): GeneratedObject[] {
     return objects;
   });
 }
+
+/** How many ExternalSecrets ESO writes on the cluster from its distributions: the copies ESO keeps in sync. */
+export function copiesOn(catalogue: Catalogue, cluster: string): number {
+  return generatedObjects(catalogue).filter((o) => o.cluster === cluster && o.writtenByEso && o.kind === 'ExternalSecret').length;
+}

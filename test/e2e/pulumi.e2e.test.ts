@@ -101,7 +101,7 @@ beforeAll(async () => {
       kubeconfig,
       manifests,
       esoChart: { path: chart },
-      esoValues: loopbackNodeEsoValues({ apiPort: suite.cluster.apiPort, imageTag }),
+      esoValues: loopbackNodeEsoValues({ apiPort: suite.cluster.apiPort, imageTag, vaultTokenCache: false }),
       // Neither Reloader's chart nor the Prometheus Operator's CRDs are available here.
       reloader: false,
       serviceMonitor: false,

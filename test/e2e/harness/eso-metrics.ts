@@ -3,6 +3,7 @@
  * benchmark take of it.
  */
 import type { NodeCluster } from './node-cluster';
+import { residentMemory } from './processes';
 
 const ESO_METRICS_URL = 'http://127.0.0.1:8080/metrics';
 
@@ -25,4 +26,11 @@ export function metricSum(metrics: string, name: string, labels: Readonly<Record
 /** ESO's count of failed syncs of one ExternalSecret (`externalsecret_sync_calls_error`). */
 export function syncErrors(cluster: NodeCluster, namespace: string, name: string): number {
   return metricSum(esoMetrics(cluster), 'externalsecret_sync_calls_error', { name, namespace });
+}
+
+/** The ESO controller's resident memory in MiB, NaN when it is not running. */
+export function esoResidentMiB(cluster: NodeCluster): number {
+  // The kernel keeps 15 characters of a process name: `external-secret`.
+  const eso = cluster.livePids().map(residentMemory).find((m) => m?.name === 'external-secrets'.slice(0, 15));
+  return eso?.mib ?? Number.NaN;
 }

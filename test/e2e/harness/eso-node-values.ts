@@ -8,6 +8,8 @@ export interface LoopbackNodeFacts {
   readonly apiPort: number;
   /** The tag of the locally imported controller image: the version of the binary it holds. */
   readonly imageTag: string;
+  /** Whether the stack's values turn ESO's Vault token cache on. */
+  readonly vaultTokenCache: boolean;
 }
 
 export function loopbackNodeEsoValues(node: LoopbackNodeFacts): Record<string, unknown> {
@@ -37,5 +39,8 @@ export function loopbackNodeEsoValues(node: LoopbackNodeFacts): Record<string, u
     // serve the webhook its certificate.
     webhook: { create: false },
     certController: { create: false },
+    // The module's chart (v0.20.4) predates the `vault.enableTokenCache` value of the product's chart (2.9.0):
+    // its controller takes the flag that value sets.
+    ...(node.vaultTokenCache ? { extraArgs: { 'experimental-enable-vault-token-cache': true } } : {}),
   };
 }

@@ -11,6 +11,7 @@
  */
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import type { EsoValuesOptions } from '../../../stacks/eso-release';
 import type { KubeClient } from '../../support/kube-client';
 import type { ControlPlane } from './control-plane';
 import { installEso } from './eso-install';
@@ -30,6 +31,11 @@ export interface NodeSuiteOptions {
    * @default true
    */
   readonly eso?: boolean;
+  /**
+   * The stack settings ESO is installed with (esoChartValues' options).
+   * @default - a stack's defaults without a catalogue
+   */
+  readonly esoValues?: EsoValuesOptions;
 }
 
 export class NodeSuite {
@@ -52,7 +58,7 @@ export class NodeSuite {
     this.figures.push(`cluster up: ${Object.entries(this.#cluster.startup).map(([step, s]) => `${step} ${s.toFixed(1)} s`).join(', ')}`);
     if (options.eso ?? true) {
       t = Date.now();
-      await installEso(this.#cluster, join(tools.helm, 'helm'));
+      await installEso(this.#cluster, join(tools.helm, 'helm'), options.esoValues);
       this.figures.push(`ESO installed by its chart, controller Ready in ${seconds(t)} s`);
     }
   }
