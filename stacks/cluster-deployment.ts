@@ -55,7 +55,7 @@ export class ClusterDeployment extends pulumi.ComponentResource {
         esoConcurrency: config.esoConcurrency,
         esoClientQps: config.esoClientQps,
         esoClientBurst: config.esoClientBurst,
-        esoVaultTokenCache: config.esoVaultTokenCache,
+        esoVaultTokenCache: config.backend === 'vault' ? config.esoVaultTokenCache : undefined,
         serviceMonitor: config.serviceMonitor,
         alerts: config.alerts,
         canaryBound: canary ? canaryBoundOf(canary) : undefined,

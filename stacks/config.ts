@@ -45,7 +45,6 @@ const everyStack = {
   esoConcurrency: z.number().int().min(1).max(64).optional().describe("Reconciles ESO runs in parallel per controller (--concurrent). Default: sized by the cluster's copies (esoTuningFor)"),
   esoClientQps: z.number().int().min(1).max(5000).optional().describe("Requests a second ESO's API client may make (--client-qps). Default: sized by the cluster's copies (esoTuningFor)"),
   esoClientBurst: z.number().int().min(1).max(10000).optional().describe("Requests ESO's API client may make at once above esoClientQps (--client-burst). Default: sized by the cluster's copies (esoTuningFor)"),
-  esoVaultTokenCache: z.boolean().optional().describe("Reuse ESO's HashiCorp Vault token across syncs (ESO's experimental vault.enableTokenCache). Default: true in Vault environments"),
   serviceMonitor: z.boolean().optional().describe("ESO's ServiceMonitor, where the Prometheus Operator's CRDs exist. Default true"),
   alerts: z
     .boolean()
@@ -98,6 +97,7 @@ const vaultBackend = {
     .describe('The API server as Vault reaches it, to review the tokens ESO presents. Default: the server of the kubeconfig'),
   vaultCaCertFile: z.string().min(1).optional().describe('CA file Pulumi trusts for Vault. Default: VAULT_CACERT, else the system roots'),
   vaultToken: secretSetting<string>().optional(),
+  esoVaultTokenCache: z.boolean().optional().describe("Reuse ESO's HashiCorp Vault token across syncs (ESO's experimental vault.enableTokenCache). Default true"),
 };
 
 /**
@@ -118,6 +118,7 @@ const ONLY_FOR: Readonly<Record<string, string>> = {
   vaultKubernetesHost: 'HashiCorp Vault environments',
   vaultCaCertFile: 'HashiCorp Vault environments',
   vaultToken: 'HashiCorp Vault environments',
+  esoVaultTokenCache: 'HashiCorp Vault environments (Key Vault stores have no token to keep)',
 } satisfies Record<Exclude<keyof (typeof aksCluster & typeof genericCluster & typeof servicePrincipal & typeof keyVaultBackend & typeof vaultBackend), 'location'>, string>;
 
 /** Settings read as secrets, each as Pulumi hands it to the program. */

@@ -57,6 +57,15 @@ describe('rotate', () => {
     expect(result.elapsedMs).toBeLessThan(60_000);
   });
 
+  test("at 1,000 namespaces the copies' requests go out 32 at a time, not one after another", async () => {
+    const fake = new FakeCluster({ namespaces: Array.from({ length: 1000 }, (_, i) => `ns-${i}`) });
+    fake.vaultValue = NEW;
+    const { result } = await rotation(fake);
+    expect(result.ok).toBe(true);
+    expect(result.copies).toMatchObject({ confirmed: 1000, total: 1000, changed: 1000 });
+    expect(fake.maxInFlight).toBe(32);
+  });
+
   describe('waves, where rotate rolls the workloads itself', () => {
     const many = Array.from({ length: 12 }, (_, i) => `team-${String(i).padStart(2, '0')}`);
     function withWorkloads(perNamespace: number, fails?: (namespace: string, index: number) => string | undefined): FakeCluster {

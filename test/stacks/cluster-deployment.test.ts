@@ -13,7 +13,7 @@ import { CENTRAL_SET, CLUSTER_SET, TENANT_SETS, tenantSet } from '../../stacks/s
 import { TENANT_LABEL } from '../../constructs/src';
 import { ESO_CHART, esoAlertObjects, esoChartValues } from '../../stacks/eso-release';
 import { RELOADER_CHART, reloaderChartValues } from '../../stacks/reloader-release';
-import { type Catalogue, type KeyVaultEnvironment, loadCatalogue } from '../../tenants/lib';
+import { type Catalogue, type KeyVaultEnvironment, copiesOn, loadCatalogue } from '../../tenants/lib';
 import { type RecordedResource, MOCK_KUBECONFIG, manifestSetsOf, SUBSCRIPTION_ID, issuerOf, only, plaintextPaths, runWithMocks, stackFileConfig, vaultIdOf } from '../support/pulumi-mocks';
 import { FIXTURE_CATALOGUE_DIR } from '../support/fixture-catalogue';
 
@@ -155,7 +155,7 @@ describe.each(['aks-weu-staging', 'aks-weu-prod', 'edge-k3s-ams-01'])('stack %s'
     expect(release.inputs.values).toEqual(
       esoChartValues({
         replicas: Number(config['central-secret-store:esoReplicas'] ?? 1),
-        concurrency: 4,
+        copies: copiesOn(catalogue, stack),
         serviceMonitor: config['central-secret-store:serviceMonitor'] !== 'false',
       }),
     );

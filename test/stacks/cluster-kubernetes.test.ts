@@ -9,6 +9,7 @@ import { CLUSTER_SET } from '../../stacks/secret-plane';
 import { type ClusterManifests, synthesizeCluster } from '../../plane';
 import { ClusterKubernetes, type ClusterKubernetesArgs } from '../../stacks/cluster-kubernetes';
 import { esoChartValues } from '../../stacks/eso-release';
+import { esoTuningFor } from '../../stacks/eso-tuning';
 import { reloaderChartValues } from '../../stacks/reloader-release';
 import { loadCatalogue } from '../../tenants/lib';
 import { FIXTURE_CATALOGUE_DIR } from '../support/fixture-catalogue';
@@ -191,5 +192,31 @@ describe('what a backend hands in', () => {
     expect(resources).toEqual([]);
     const both = await construct({ esoClientId: 'client-id', vaultLogins: () => [] });
     expect((both.result as Error).message).toMatch(/^ClusterKubernetes edge:\n {2}- esoClientId and vaultLogins exclude each other: .*give the one of the cluster's backend$/);
+    const cache = await construct({ esoClientId: 'client-id', esoVaultTokenCache: true });
+    expect((cache.result as Error).message).toMatch(/^ClusterKubernetes edge:\n {2}- esoVaultTokenCache is true without vaultLogins: .*leave it out for Key Vault$/);
+  });
+});
+
+describe("ESO's throughput", () => {
+  const esoArgs = (values: Record<string, any>) => ({ concurrent: values.concurrent, extraArgs: values.extraArgs, vault: values.vault });
+
+  test("sized by the cluster's copies; the Vault token cache on where ESO logs in to HashiCorp Vault, off for Key Vault", async () => {
+    const keyVault = await constructed({ esoCopies: 1000, esoClientId: 'client-id' });
+    expect(esoArgs(releaseOf(keyVault.resources, 'external-secrets').inputs.values)).toEqual({
+      concurrent: esoTuningFor(1000).concurrent,
+      extraArgs: { 'client-qps': esoTuningFor(1000).clientQps, 'client-burst': esoTuningFor(1000).clientBurst },
+      vault: { enableTokenCache: false },
+    });
+    const vault = await constructed({ esoCopies: 10, vaultLogins: () => [] });
+    expect(esoArgs(releaseOf(vault.resources, 'external-secrets').inputs.values)).toEqual({ concurrent: 4, extraArgs: { 'client-qps': 50, 'client-burst': 100 }, vault: { enableTokenCache: true } });
+  });
+
+  test('each setting overrides the sizing on its own; the token cache can be turned off', async () => {
+    const { resources } = await constructed({ esoCopies: 1000, esoConcurrency: 3, esoClientQps: 70, vaultLogins: () => [], esoVaultTokenCache: false });
+    expect(esoArgs(releaseOf(resources, 'external-secrets').inputs.values)).toEqual({
+      concurrent: 3,
+      extraArgs: { 'client-qps': 70, 'client-burst': esoTuningFor(1000).clientBurst },
+      vault: { enableTokenCache: false },
+    });
   });
 });

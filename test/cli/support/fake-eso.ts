@@ -186,7 +186,18 @@ export class FakeCluster implements RotationCluster, RecoveryCluster {
     return [...this.distributionNames];
   }
 
+  /** The most requests for copies (force-sync, Secret versions) that rotate had in flight at once. */
+  maxInFlight = 0;
+  #inFlight = 0;
+  /** Holds a request open for a turn of the event loop, as the API server would, counting those in flight. */
+  async #request(): Promise<void> {
+    this.maxInFlight = Math.max(this.maxInFlight, ++this.#inFlight);
+    await new Promise((resolve) => setImmediate(resolve));
+    this.#inFlight--;
+  }
+
   async forceSync(target: ForceSyncTarget, value: string): Promise<string> {
+    await this.#request();
     this.events.push(`force-sync ${target.kind} ${target.kind === 'ExternalSecret' ? `${target.namespace}/` : ''}${target.name}`);
     const at = new Date(this.clock.time).toISOString();
     if (target.kind === 'ExternalSecret') this.externalSecrets.get(`${target.namespace}/${target.name}`)!.annotations['external-secrets.io/force-sync'] = value;
@@ -208,6 +219,7 @@ export class FakeCluster implements RotationCluster, RecoveryCluster {
   }
 
   async secretVersion(namespace: string, name: string): Promise<SecretVersion | undefined> {
+    await this.#request();
     const secret = this.secrets.get(`${namespace}/${name}`);
     return secret ? { resourceVersion: String(secret.resourceVersion), dataHash: createHash('md5').update(secret.value).digest('hex') } : undefined;
   }
