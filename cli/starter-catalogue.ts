@@ -3,11 +3,10 @@
  * YAML and one in TypeScript, and the JSON Schemas editors check the YAML files against. Small enough to read
  * in a minute, complete enough that synth, plan and the stacks work on it unchanged.
  *
- * The TypeScript tenant exports a plain object rather than `defineTenant(...)`: outside the product's
- * repository there is no `tenants/lib` at a path the file could name (the tenant sandbox lets a module import
- * only catalogue files and the product's own `tenants/lib`), and the loader checks the object with the same
- * schema as `defineTenant` would, so nothing is lost but editor completion.
+ * The TypeScript tenant imports `defineTenant` from `central-secret-store/catalogue` (CATALOGUE_MODULE), which
+ * the tenant loader resolves to the product that loads the catalogue, from any folder.
  */
+import { CATALOGUE_MODULE } from '../tenants/lib/define';
 import { catalogueJsonSchemas } from '../tenants/lib/json-schema';
 
 const CLUSTERS = `# yaml-language-server: $schema=./schema/clusters.schema.json
@@ -49,9 +48,11 @@ clusters:
 `;
 
 const API = `// A tenant in TypeScript: the same fields as a YAML tenant, checked by the same schema when the catalogue
-// loads. It exports a plain object: a tenant module runs in a sandbox that lets it import only files of this
-// catalogue folder (and, in the product's own repository, its tenants/lib with defineTenant).
-export default {
+// loads. The loader resolves ${CATALOGUE_MODULE} to the product that loads the catalogue; for completion in
+// an editor, install the product beside the catalogue (npm install --save-dev <the product's repository>).
+import { defineTenant } from '${CATALOGUE_MODULE}';
+
+export default defineTenant({
   name: 'api',
   description: 'The public API',
   owners: [{ kind: 'Group', name: 'api-team' }],
@@ -60,7 +61,7 @@ export default {
       namespaces: [{ name: 'api', requests: ['registry-pull'] }],
     },
   },
-};
+});
 `;
 
 /** Path inside the catalogue folder -> content, in the order they are listed. */

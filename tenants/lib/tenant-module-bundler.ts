@@ -15,6 +15,7 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { extname } from 'node:path';
 import { type Loader, type Message, type Plugin, build } from 'esbuild';
+import { CATALOGUE_MODULE } from './define';
 import { CATALOGUE_LIMITS } from './limits';
 import { isInside } from './source-text';
 import { allowedBuiltin, builtinRefusal } from './tenant-module-builtins';
@@ -22,6 +23,8 @@ import { allowedBuiltin, builtinRefusal } from './tenant-module-builtins';
 export interface BundleRequest {
   /** Real paths of the folders a module may import from, the catalogue folder first. */
   readonly roots: readonly string[];
+  /** Real path of the product's define module, which CATALOGUE_MODULE names. */
+  readonly catalogueModule: string;
   readonly files: readonly string[];
   /** The sandbox harness's source file. */
   readonly harness: string;
@@ -34,10 +37,13 @@ export interface BundleResponse {
 
 const LOADERS: Readonly<Record<string, Loader>> = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.jsx': 'jsx', '.json': 'json' };
 
-function confine(roots: readonly string[]): Plugin {
+function confine(roots: readonly string[], catalogueModule: string): Plugin {
   return {
     name: 'confine-to-catalogue',
     setup(builder) {
+      // The product's own define module, wherever the catalogue lies and whatever its node_modules hold: the
+      // types a tenant is written against are always those of the product that checks it.
+      builder.onResolve({ filter: new RegExp(`^${CATALOGUE_MODULE}$`) }, () => ({ path: catalogueModule }));
       builder.onResolve({ filter: /.*/ }, (args) => {
         if (!isBuiltin(args.path)) return undefined;
         if (allowedBuiltin(args.path)) return { path: args.path, external: true };
@@ -62,7 +68,7 @@ function confine(roots: readonly string[]): Plugin {
 /** esbuild's errors, located relative to the catalogue folder (its working folder here). */
 const describe = (errors: readonly Message[]) => errors.map((e) => `${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.text}`).join('; ');
 
-async function bundle(file: string, roots: readonly string[]): Promise<BundleResponse['bundles'][number]> {
+async function bundle(file: string, roots: readonly string[], catalogueModule: string): Promise<BundleResponse['bundles'][number]> {
   try {
     const result = await build({
       entryPoints: [file],
@@ -75,7 +81,7 @@ async function bundle(file: string, roots: readonly string[]): Promise<BundleRes
       absWorkingDir: roots[0],
       // No tsconfig.json lookup: the folders above the catalogue must not change how a module compiles.
       tsconfigRaw: {},
-      plugins: [confine(roots)],
+      plugins: [confine(roots, catalogueModule)],
     });
     return { code: result.outputFiles[0].text };
   } catch (error) {
@@ -87,7 +93,7 @@ async function bundle(file: string, roots: readonly string[]): Promise<BundleRes
 async function main(): Promise<void> {
   const request = JSON.parse(readFileSync(0, 'utf8')) as BundleRequest;
   const harness = await build({ entryPoints: [request.harness], bundle: true, write: false, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'silent' });
-  const bundles = await Promise.all(request.files.map((file) => bundle(file, request.roots)));
+  const bundles = await Promise.all(request.files.map((file) => bundle(file, request.roots, request.catalogueModule)));
   const response: BundleResponse = { harness: harness.outputFiles[0].text, bundles };
   process.stdout.write(JSON.stringify(response));
 }

@@ -82,7 +82,7 @@ export function loadTenantModules(root: string, files: readonly string[], timeou
 }
 
 function bundleModules(catalogue: string, files: readonly string[]): BundleResponse | { error: string } {
-  const request: BundleRequest = { roots: [catalogue, LIBRARY], files, harness: HARNESS };
+  const request: BundleRequest = { roots: [catalogue, LIBRARY], catalogueModule: join(LIBRARY, `define${OWN}`), files, harness: HARNESS };
   const child = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), BUNDLER], {
     input: JSON.stringify(request),
     // Trusted code, but it needs nothing of the environment either.

@@ -1,5 +1,5 @@
 // A tenant written in TypeScript: the same schema as the YAML tenants, with type checking in the editor.
-import { defineTenant } from '../lib/define';
+import { defineTenant } from 'central-secret-store/catalogue';
 
 const requests = ['ghcr-pull', 'acr-pull', 'entra-oauth-client', 'datadog-api'];
 

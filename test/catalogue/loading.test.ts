@@ -258,6 +258,20 @@ describe('TypeScript tenants', () => {
       expect(JSON.stringify(found)).not.toContain('outside-s3cr3t');
     });
 
+    test("central-secret-store/catalogue is the loading product's define module, whatever the catalogue's node_modules hold", () => {
+      const dir = withModules({
+        'by-package.ts': "import { defineTenant, CATALOGUE_MODULE } from 'central-secret-store/catalogue';\nexport default defineTenant({ name: 'by-package', description: CATALOGUE_MODULE, owners: [{ kind: 'Group', name: 'p' }], clusters: {} });\n",
+      });
+      // A planted package of that name, which would rename the tenant if the loader used it.
+      const planted = join(dir, 'node_modules', 'central-secret-store');
+      mkdirSync(planted, { recursive: true });
+      writeFileSync(join(planted, 'package.json'), JSON.stringify({ name: 'central-secret-store', exports: { './catalogue': './catalogue.js' } }));
+      writeFileSync(join(planted, 'catalogue.js'), "exports.CATALOGUE_MODULE = 'planted'; exports.defineTenant = (t) => ({ ...t, name: 'planted' });\n");
+      expect(messages(dir)).toEqual([]);
+      const tenant = loadCatalogue(dir).tenants.find((t) => t.name === 'by-package');
+      expect(tenant?.description).toBe('central-secret-store/catalogue');
+    });
+
     test('modules are not run while a link anywhere in the catalogue folder leads out of it, since the sandbox would follow it', () => {
       const elsewhere = tempDir('outside-');
       writeFileSync(join(elsewhere, 'secret.txt'), 'outside-s3cr3t');

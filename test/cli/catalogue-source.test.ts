@@ -16,7 +16,7 @@ test('a catalogue in another folder of the repository loads at a git ref, TypeSc
   cpSync(FIXTURE_CATALOGUE_DIR, join(repo, 'catalogue'), { recursive: true });
   cpSync(join(__dirname, '..', '..', 'tenants', 'lib'), join(repo, 'tenants', 'lib'), { recursive: true });
   const search = join(repo, 'catalogue', 'teams', 'search.ts');
-  writeFileSync(search, readFileSync(search, 'utf8').replace("from '../../../../tenants/lib/define'", "from '../../tenants/lib/define'"));
+  writeFileSync(search, readFileSync(search, 'utf8').replace("from 'central-secret-store/catalogue'", "from '../../tenants/lib/define'"));
   const git = (...args: string[]) => execFileSync('git', ['-C', repo, '-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args]);
   git('init', '-q', '-b', 'main');
   git('add', '.');

@@ -52,6 +52,9 @@ describe('central-secret-store init', () => {
     const loaded = loadCatalogue(catalogue);
     expect([loaded.environments.length, loaded.clusters.length, loaded.credentials.length]).toEqual([1, 1, 1]);
     expect(Object.values(loaded.sources.tenants).map((f) => f.replace(/^.*teams\//, 'teams/')).sort()).toEqual(['teams/api.ts', 'teams/web.yaml']);
+    // The TypeScript tenant imports defineTenant by the package's name, which resolves from any folder.
+    expect(readFileSync(join(catalogue, 'teams', 'api.ts'), 'utf8')).toContain("import { defineTenant } from 'central-secret-store/catalogue';");
+    expect(loaded.tenants.map((t) => t.name).sort()).toEqual(['api', 'web']);
 
     // In the catalogue folder, no --catalogue is needed.
     const synth = cli(catalogue, 'synth', '--out', join(work, 'dist'));

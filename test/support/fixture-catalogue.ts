@@ -150,7 +150,7 @@ export const FIXTURE_CATALOGUE_DIR = join(__dirname, '..', 'fixtures', 'catalogu
 /**
  * Copies the fixture catalogue into `<repo>/tenants` the way a user's repository holds its catalogue: with a
  * copy of the product's library at `tenants/lib` and the constructs' modules it imports at `constructs/src`,
- * and the TypeScript tenant importing `../lib/define` as the example's does. A copy, not a link: a link out
+ * and the TypeScript tenant importing `../lib/define`, as a fork from before `central-secret-store/catalogue` does. A copy, not a link: a link out
  * of the catalogue folder keeps TypeScript tenants from running. Returns `<repo>/tenants`.
  */
 export function copyFixtureAsRepository(repo: string): string {
@@ -159,6 +159,6 @@ export function copyFixtureAsRepository(repo: string): string {
   cpSync(join(__dirname, '..', '..', 'tenants', 'lib'), join(catalogue, 'lib'), { recursive: true });
   cpSync(join(__dirname, '..', '..', 'constructs', 'src'), join(repo, 'constructs', 'src'), { recursive: true });
   const search = join(catalogue, 'teams', 'search.ts');
-  writeFileSync(search, readFileSync(search, 'utf8').replace("from '../../../../tenants/lib/define'", "from '../lib/define'"));
+  writeFileSync(search, readFileSync(search, 'utf8').replace("from 'central-secret-store/catalogue'", "from '../lib/define'"));
   return catalogue;
 }
