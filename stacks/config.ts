@@ -61,13 +61,15 @@ const everyStack = {
 
 /** An AKS cluster, reached through Azure. */
 const aksCluster = {
-  aksResourceGroup: z.string(requiredFor('for an aks cluster: the resource group of the AKS cluster')).min(1),
+  aksResourceGroup: z.string(requiredFor('for an aks cluster: the resource group of the AKS cluster')).min(1).describe('Resource group of the AKS cluster'),
   aksName: z.string().min(1).optional().describe('Name of the AKS cluster. Default: the catalogue cluster name'),
 };
 
 /** A cluster outside Azure, reached by its kubeconfig. */
 const genericCluster = {
-  kubeconfig: secretSetting<string>(requiredFor('for a generic cluster, as a secret: pulumi config set --secret kubeconfig < kubeconfig.yaml')),
+  kubeconfig: secretSetting<string>(requiredFor('for a generic cluster, as a secret: pulumi config set --secret kubeconfig < kubeconfig.yaml')).describe(
+    'kubeconfig of the cluster, as a secret: pulumi config set --secret kubeconfig < kubeconfig.yaml',
+  ),
 };
 
 /** Outside Azure, ESO signs in to Key Vault with a service principal's password. */
@@ -78,16 +80,21 @@ const servicePrincipal = {
 };
 
 const keyVaultBackend = {
-  location: z.string(requiredFor("in a Key Vault environment: the region of the Key Vault and of ESO's identity")).min(1),
+  location: z.string(requiredFor("in a Key Vault environment: the region of the Key Vault and of ESO's identity")).min(1).describe("Region of the Key Vault and of ESO's identity"),
   keyVaultSku: z.enum(['standard', 'premium']).optional().describe('Default standard'),
-  keyVaultAllowedIpRanges: z.array(z.string().regex(/^[0-9.]+(\/[0-9]{1,2})?$/, 'must be an IPv4 address or CIDR range')).optional(),
-  keyVaultAllowedSubnetIds: z.array(z.string().startsWith('/subscriptions/')).optional(),
-  logAnalyticsWorkspaceId: z.string().startsWith('/subscriptions/').optional(),
+  keyVaultAllowedIpRanges: z
+    .array(z.string().regex(/^[0-9.]+(\/[0-9]{1,2})?$/, 'must be an IPv4 address or CIDR range'))
+    .optional()
+    .describe('IPv4 addresses or CIDR ranges the Key Vault firewall lets in. Default: none, no public access'),
+  keyVaultAllowedSubnetIds: z.array(z.string().startsWith('/subscriptions/')).optional().describe('Subnet ids the Key Vault firewall lets in. Default: none'),
+  logAnalyticsWorkspaceId: z.string().startsWith('/subscriptions/').optional().describe('Log Analytics workspace that receives the audit log of every secret read. Default: none'),
   vaultSecrets: z
     .array(z.strictObject({ name: z.string().regex(/^[0-9A-Za-z-]{1,127}$/), expires: rfc3339.optional(), notBefore: rfc3339.optional() }))
     .default([])
     .describe('Key Vault secrets this stack writes; each value comes from the secret config vaultSecretValues.<name>. expires/notBefore default to the catalogue window of the tenant secret that reads it'),
-  vaultSecretValues: secretSetting<Record<string, string>>().optional(),
+  vaultSecretValues: secretSetting<Record<string, string>>()
+    .optional()
+    .describe("Values of vaultSecrets, as secrets: pulumi config set --secret --path 'vaultSecretValues.<name>' <value>"),
 };
 
 const vaultBackend = {
@@ -96,7 +103,7 @@ const vaultBackend = {
     .optional()
     .describe('The API server as Vault reaches it, to review the tokens ESO presents. Default: the server of the kubeconfig'),
   vaultCaCertFile: z.string().min(1).optional().describe('CA file Pulumi trusts for Vault. Default: VAULT_CACERT, else the system roots'),
-  vaultToken: secretSetting<string>().optional(),
+  vaultToken: secretSetting<string>().optional().describe('Token Pulumi configures Vault with, as a secret. Default: VAULT_TOKEN'),
   esoVaultTokenCache: z.boolean().optional().describe("Reuse ESO's HashiCorp Vault token across syncs (ESO's experimental vault.enableTokenCache). Default true"),
 };
 
@@ -127,6 +134,24 @@ const SECRET_READERS = {
   vaultSecretValues: (config: pulumi.Config) => config.requireSecretObject<Record<string, string>>('vaultSecretValues'),
   vaultToken: (config: pulumi.Config) => config.requireSecret('vaultToken'),
 };
+
+/**
+ * Every setting a stack file may hold, keyed as there, with what it does, where it applies and whether it is a
+ * secret: Pulumi.yaml's `template.config`, which `pulumi new` shows (`npm run pulumi:template` writes it; a
+ * test keeps the file equal to this). Not typed `config:` declarations: Pulumi makes every typed key of the
+ * project's namespace without a default required on every stack, while these default per stack (the cluster
+ * to the stack's name, ESO's sizing to its catalogue) or apply to some stacks only; readStackConfig checks them.
+ */
+export function stackSettingsTemplate(): Record<string, { readonly description: string; readonly secret?: true }> {
+  const shapes: Record<string, z.ZodType> = { ...target, ...everyStack, ...aksCluster, ...genericCluster, ...servicePrincipal, ...keyVaultBackend, ...vaultBackend };
+  return Object.fromEntries(
+    Object.entries(shapes).map(([key, schema]) => {
+      const where = ONLY_FOR[key] ? ` (only for ${ONLY_FOR[key]})` : key === 'location' ? ' (Key Vault environments)' : '';
+      if (!schema.description) throw new Error(`stack setting ${key} has no description`);
+      return [key === 'location' ? LOCATION_KEY : `${PROJECT}:${key}`, { description: `${schema.description}${where}`, ...(key in SECRET_READERS ? { secret: true as const } : {}) }];
+    }),
+  );
+}
 
 /** Keys of this project that a stack file may hold in plain text. */
 export const STACK_SETTING_KEYS: readonly string[] = Object.keys({ ...target, ...everyStack, ...aksCluster, ...genericCluster, ...servicePrincipal, ...keyVaultBackend, ...vaultBackend }).filter(

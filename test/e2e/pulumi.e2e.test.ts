@@ -10,7 +10,8 @@
  * `refresh` is quiet; the state holds no secret value; `destroy` completes and leaves no object of the
  * product and no finalizer behind.
  */
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { type ClusterManifests, isClusterScoped, synthesizeCluster } from '../../plane';
@@ -211,4 +212,17 @@ test('destroy completes and leaves no object of the product and no finalizer beh
   expect(await suite.admin.list('v1', 'Secret', 'external-secrets', 'owner=helm')).toEqual([]);
   const state = stateText(engine.stateDir);
   expect({ deployerTokenInState: state.includes(suite.cp.tokens.deployer) }).toEqual({ deployerTokenInState: false });
+});
+
+test("the real CLI loads the repository's Pulumi.yaml and takes a setting on a new stack, the project's own keys not required", () => {
+  const dir = join(engine.dir, 'repository-project');
+  mkdirSync(dir);
+  copyFileSync(join(__dirname, '..', '..', 'Pulumi.yaml'), join(dir, 'Pulumi.yaml'));
+  const pulumi = (...args: string[]) => execFileSync('pulumi', [...args, '--cwd', dir, '--non-interactive'], { env: engine.env, encoding: 'utf8' });
+  pulumi('stack', 'init', 'settings-check');
+  pulumi('config', 'set', 'central-secret-store:esoClientQps', '250', '--stack', 'settings-check');
+  const config = JSON.parse(pulumi('config', '--json', '--stack', 'settings-check'));
+  expect(config['central-secret-store:esoClientQps']).toMatchObject({ value: '250', secret: false });
+  // Only what the stack sets, and the project's tags: the template's settings describe, they do not default.
+  expect(Object.keys(config).filter((k) => k.startsWith('central-secret-store:'))).toEqual(['central-secret-store:esoClientQps']);
 });

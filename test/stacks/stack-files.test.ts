@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { SECRET_STACK_SETTING_KEYS, STACK_SETTING_KEYS } from '../../stacks/config';
+import { SECRET_STACK_SETTING_KEYS, STACK_SETTING_KEYS, stackSettingsTemplate } from '../../stacks/config';
 import { loadCatalogue } from '../../tenants/lib';
 
 const ROOT = join(__dirname, '..', '..');
@@ -52,5 +52,19 @@ describe('stacks and workflows follow the catalogue', () => {
     expect(steps[check]?.with).toEqual({ cluster: '${{ matrix.stack }}', stack: '${{ env.STACK }}', pushgateway: '${{ vars.PUSHGATEWAY_URL }}' });
     // After the Pulumi CLI is there (and, on deployment, after the up).
     expect(steps.findIndex((s) => s.uses?.startsWith('pulumi/actions'))).toBeLessThan(check);
+  });
+});
+
+describe('Pulumi.yaml', () => {
+  test("template.config lists every stack setting with its description, secrets marked (npm run pulumi:template writes it)", () => {
+    const project = parse(readFileSync(join(ROOT, 'Pulumi.yaml'), 'utf8'));
+    const template = stackSettingsTemplate();
+    expect(project.template.config).toEqual(template);
+    const keys = Object.keys(template).filter((k) => k.startsWith('central-secret-store:')).map((k) => k.split(':')[1]);
+    expect(keys.sort()).toEqual([...STACK_SETTING_KEYS, ...SECRET_STACK_SETTING_KEYS].sort());
+    expect(Object.entries(template).filter(([, v]) => v.secret).map(([k]) => k.split(':')[1]).sort()).toEqual([...SECRET_STACK_SETTING_KEYS].sort());
+    expect(template['azure-native:location'].description).toMatch(/Key Vault environments/);
+    // Typed declarations of the project's own keys would make each required on every stack.
+    expect(Object.keys(project.config).filter((k) => k.startsWith('central-secret-store:') || !k.includes(':'))).toEqual([]);
   });
 });
