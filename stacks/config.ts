@@ -125,7 +125,7 @@ const ONLY_FOR: Readonly<Record<string, string>> = {
   vaultKubernetesHost: 'HashiCorp Vault environments',
   vaultCaCertFile: 'HashiCorp Vault environments',
   vaultToken: 'HashiCorp Vault environments',
-  esoVaultTokenCache: 'HashiCorp Vault environments (Key Vault stores have no token to keep)',
+  esoVaultTokenCache: 'HashiCorp Vault environments: Key Vault stores have no token to keep',
 } satisfies Record<Exclude<keyof (typeof aksCluster & typeof genericCluster & typeof servicePrincipal & typeof keyVaultBackend & typeof vaultBackend), 'location'>, string>;
 
 /** Settings read as secrets, each as Pulumi hands it to the program. */

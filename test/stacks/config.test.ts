@@ -157,7 +157,7 @@ describe('every missing setting is reported at once, by key', () => {
         expect.stringMatching(/^central-secret-store:esoReplicas: Too big/),
         'central-secret-store:vaultKubernetesHost: not for this stack (edge-k3s-ams-01 is a generic cluster of environment prod, which uses Azure Key Vault): only for HashiCorp Vault environments',
         'central-secret-store:aksResourceGroup: not for this stack (edge-k3s-ams-01 is a generic cluster of environment prod, which uses Azure Key Vault): only for aks clusters',
-        'central-secret-store:esoVaultTokenCache: not for this stack (edge-k3s-ams-01 is a generic cluster of environment prod, which uses Azure Key Vault): only for HashiCorp Vault environments (Key Vault stores have no token to keep)',
+        'central-secret-store:esoVaultTokenCache: not for this stack (edge-k3s-ams-01 is a generic cluster of environment prod, which uses Azure Key Vault): only for HashiCorp Vault environments: Key Vault stores have no token to keep',
         "central-secret-store:vaultSecrets: can only be set on the stack that owns the environment's Key Vault",
         'central-secret-store:vaultSecrets: "random-thing" is not a Key Vault secret the catalogue references',
         'central-secret-store:vaultSecrets: "random-thing" needs expires (the catalogue gives it no validity window)',
