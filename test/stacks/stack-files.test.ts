@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { SECRET_STACK_SETTING_KEYS, STACK_SETTING_KEYS, stackSettingsTemplate } from '../../stacks/config';
@@ -66,5 +66,32 @@ describe('Pulumi.yaml', () => {
     expect(template['azure-native:location'].description).toMatch(/Key Vault environments/);
     // Typed declarations of the project's own keys would make each required on every stack.
     expect(Object.keys(project.config).filter((k) => k.startsWith('central-secret-store:') || !k.includes(':'))).toEqual([]);
+  });
+});
+
+describe('workflows', () => {
+  const files = [
+    ...readdirSync(join(ROOT, '.github', 'workflows')).map((f) => join('.github', 'workflows', f)),
+    ...readdirSync(join(ROOT, '.github', 'actions')).map((d) => join('.github', 'actions', d, 'action.yml')),
+  ];
+
+  test.each(files)('%s pins every action of another repository by commit, with its version beside it', (file) => {
+    const uses = readFileSync(join(ROOT, file), 'utf8')
+      .split('\n')
+      .map((line) => /^\s*(?:-\s+)?uses:\s*(\S+)(.*)$/.exec(line))
+      .filter((m): m is RegExpExecArray => m !== null && !m[1].startsWith('./'));
+    for (const [, action, comment] of uses) {
+      expect({ action, pinned: /^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/.test(action) }).toEqual({ action, pinned: true });
+      expect({ action, comment: /^\s+# v\d/.test(comment) }).toEqual({ action, comment: true });
+    }
+  });
+
+  test("the pull request's test job restores the Go toolchain npm test builds, keyed by test/toolchain", () => {
+    const steps: any[] = parse(readFileSync(join(ROOT, '.github', 'workflows', 'pulumi-preview.yml'), 'utf8')).jobs.test.steps;
+    const cache = steps.find((s) => String(s.uses).startsWith('actions/cache@'));
+    expect(cache.with.path).toContain('~/.cache/central-secret-store/toolchain');
+    expect(cache.with.key).toContain("hashFiles('test/toolchain/**')");
+    expect(steps.indexOf(cache)).toBeLessThan(steps.findIndex((s) => s.run === 'npm test'));
+    expect(steps.find((s) => String(s.uses).startsWith('actions/setup-go@')).with.cache).toBe(false);
   });
 });
