@@ -1,5 +1,5 @@
 /**
- * Writes one output file (`plan --out`): checked before the command does its work, so a path that cannot
+ * Writes one output file (`plan --out`, `report --out`): checked before the command does its work, so a path that cannot
  * take the output is refused in words (not as EISDIR or ENOENT) and nothing is printed first; a file the
  * command did not write is never overwritten without `--force`; the file appears whole or not at all.
  */
@@ -43,6 +43,16 @@ export function checkOutputFile(path: string, options: OutputFileOptions): void 
     throw new OutputFileError(`${option} ${path} cannot be read to tell whether this command wrote it (${(error as NodeJS.ErrnoException).code}); choose another path or pass --force`);
   }
   if (!options.ours(text)) throw new OutputFileError(`${option} ${path} exists and is not ${options.what} this command wrote; it is not overwritten: choose another path, remove it, or pass --force`);
+}
+
+/** Runs an output check or write as a command's step: an OutputFileError becomes its error (exit 1), prefixed with its name. */
+export function outputStep(command: string, step: () => void): void {
+  try {
+    step();
+  } catch (error) {
+    if (error instanceof OutputFileError) throw new Error(`${command}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** Writes `text` to `path` through a sibling file renamed over it, so a failure leaves the old file as it was. */

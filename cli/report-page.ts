@@ -13,6 +13,9 @@ const ASSETS = join(__dirname, '..', 'report');
 /** Inline style and script only; nothing may be fetched. */
 const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'";
 
+/** The page's generator: how `report --out` knows a page it wrote before, which it may replace. */
+export const REPORT_GENERATOR = 'central-secret-store report';
+
 export function reportPage(data: ReportData): string {
   const summary = [
     count(data.tenants.length, 'tenant'),
@@ -25,6 +28,7 @@ export function reportPage(data: ReportData): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="${REPORT_GENERATOR}">
 <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">
 <title>Who has what: ${escapeHtml(data.catalogue)}</title>
 <style>

@@ -11,7 +11,7 @@ import { type LoadedCatalogue, catalogueErrorsText, loadCatalogueAt, loadCatalog
 import { annotating, diagnosticsOf, printAnnotations } from '../diagnostics';
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes';
 import { catalogueOption, expiryWarningDaysOption, githubOption, jsonOption, nowOption, outOption } from '../options';
-import { OutputFileError, checkOutputFile, writeOutputFile } from '../output-file';
+import { checkOutputFile, outputStep, writeOutputFile } from '../output-file';
 import { planMarkdown } from '../plan-markdown';
 
 interface PlanOptions {
@@ -44,7 +44,7 @@ export function planCommand(): Command {
 
 function plan(options: PlanOptions): number {
   // The output path first: a path that cannot take the plan is refused before anything is loaded or printed.
-  if (options.out) checkOutput(() => checkOutputFile(options.out!, { force: options.force, ours: isPlan, what: 'a plan', suggestion: 'access-plan.md' }));
+  if (options.out) outputStep('plan', () => checkOutputFile(options.out!, { force: options.force, ours: isPlan, what: 'a plan', suggestion: 'access-plan.md' }));
   // Both are loaded before either is judged, so that the errors of both are printed at once.
   const base = load('the base catalogue', () => loadCatalogueAt(options.base, options.catalogue));
   const head = load('the catalogue', () => loadCatalogueFolder(options.catalogue));
@@ -66,7 +66,7 @@ function plan(options: PlanOptions): number {
   });
   const text = options.json ? `${JSON.stringify({ diagnostics, ...accessPlan }, null, 2)}\n` : planMarkdown(accessPlan);
   if (options.out) {
-    checkOutput(() => writeOutputFile(options.out!, text));
+    outputStep('plan', () => writeOutputFile(options.out!, text));
     const security = accessPlan.securityChanges.length > 0 ? `, ${accessPlan.securityChanges.length} security ${accessPlan.securityChanges.length === 1 ? 'change' : 'changes'}` : '';
     console.log(`plan: wrote ${options.out}: access ${accessPlan.widened ? 'widens' : 'does not widen'} (${accessPlan.added.length} added, ${accessPlan.removed.length} removed${security})`);
   } else {
@@ -83,16 +83,6 @@ function load(which: string, read: () => LoadedCatalogue): LoadedCatalogue | Cat
     if (!(error instanceof CatalogueError)) throw error;
     console.error(`plan: ${catalogueErrorsText(which, error)}`);
     return error;
-  }
-}
-
-/** Output problems as the command's own error (exit 1), prefixed with its name. */
-function checkOutput(check: () => void): void {
-  try {
-    check();
-  } catch (error) {
-    if (error instanceof OutputFileError) throw new Error(`plan: ${error.message}`);
-    throw error;
   }
 }
 

@@ -6,19 +6,22 @@
  * output).
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { CatalogueError } from '../../tenants/lib';
+import { CatalogueError, catalogueWarnings } from '../../tenants/lib';
 import { catalogueErrorsText, loadCatalogueFolder } from '../catalogue-source';
 import { EXIT } from '../exit-codes';
-import { catalogueOption, jsonOption, nowOption, outOption } from '../options';
+import { annotating, diagnosticsOf, printAnnotations } from '../diagnostics';
+import { catalogueOption, githubOption, jsonOption, nowOption, outOption } from '../options';
+import { checkOutputFile, outputStep, writeOutputFile } from '../output-file';
 import { type ReportSource, reportData } from '../report-data';
-import { reportPage } from '../report-page';
+import { REPORT_GENERATOR, reportPage } from '../report-page';
 
 interface ReportOptions {
   readonly catalogue: string;
   readonly out: string;
+  readonly force: boolean;
   readonly json: boolean;
+  readonly github?: boolean;
   readonly now?: Date;
   readonly commit?: string;
 }
@@ -28,7 +31,9 @@ export function reportCommand(): Command {
     .description('Write a self-contained HTML page of who has what: tenants × credentials × clusters')
     .addOption(catalogueOption())
     .addOption(outOption('the page to write', 'access-report.html'))
-    .addOption(jsonOption("write the page's data as JSON instead of the page"))
+    .addOption(new Option('--force', 'overwrite the --out file even if it is not a report').default(false))
+    .addOption(jsonOption("write the page's data as JSON instead of the page; catalogue errors as diagnostics on stdout"))
+    .addOption(githubOption())
     .addOption(Object.assign(nowOption(), { description: 'the generation time the page states, instead of the clock (for reproducible output)' }))
     .addOption(new Option('--commit <id>', "the catalogue commit the page states, instead of git's (\"none\": none)").default(undefined, "git rev-parse HEAD in the catalogue's folder"))
     .action((options: ReportOptions) => {
@@ -37,19 +42,28 @@ export function reportCommand(): Command {
 }
 
 function report(options: ReportOptions): number {
+  // The output path first: a path that cannot take the page is refused before anything is loaded or printed.
+  outputStep('report', () => checkOutputFile(options.out, { force: options.force, ours: isReport, what: 'a report', suggestion: 'access-report.html' }));
   let loaded;
   try {
     loaded = loadCatalogueFolder(options.catalogue);
   } catch (error) {
     if (!(error instanceof CatalogueError)) throw error;
     console.error(`report: ${catalogueErrorsText('the catalogue', error)}`);
+    const diagnostics = diagnosticsOf(error.issues);
+    if (options.json) console.log(JSON.stringify({ diagnostics }, null, 2));
+    else if (annotating(options)) printAnnotations(diagnostics);
     return EXIT.invalidCatalogue;
   }
+  const diagnostics = diagnosticsOf([], catalogueWarnings(loaded.catalogue));
+  if (annotating(options)) printAnnotations(diagnostics);
   const data = reportData(loaded.catalogue, loaded.label, reportSource(options));
   const text = options.json ? `${JSON.stringify(data, null, 2)}\n` : reportPage(data);
-  writeFileSync(options.out, text);
-  const { tenants, namespaces, credentials, clusters } = data;
-  console.log(`report: wrote ${options.out} (${Buffer.byteLength(text).toLocaleString('en-US')} bytes): ${tenants.length} tenants, ${namespaces.length} namespaces, ${credentials.length} credentials, ${clusters.length} clusters`);
+  outputStep('report', () => writeOutputFile(options.out, text));
+  const counts = { tenants: data.tenants.length, namespaces: data.namespaces.length, credentials: data.credentials.length, clusters: data.clusters.length };
+  const bytes = Buffer.byteLength(text);
+  if (options.json) console.log(JSON.stringify({ diagnostics, wrote: options.out, bytes, ...counts }, null, 2));
+  else console.log(`report: wrote ${options.out} (${bytes.toLocaleString('en-US')} bytes): ${counts.tenants} tenants, ${counts.namespaces} namespaces, ${counts.credentials} credentials, ${counts.clusters} clusters`);
   return EXIT.ok;
 }
 
@@ -64,5 +78,16 @@ function reportSource(options: ReportOptions): ReportSource {
   } catch {
     // Not a git repository, git missing, or a repository without a commit yet.
     return { generatedAt, commit: null, uncommittedChanges: false };
+  }
+}
+
+/** Whether a file's text is a report this command wrote: its page, or its JSON data. */
+function isReport(text: string): boolean {
+  if (text.startsWith('<!doctype html>') && text.includes(`<meta name="generator" content="${REPORT_GENERATOR}">`)) return true;
+  try {
+    const json = JSON.parse(text);
+    return typeof json === 'object' && json !== null && typeof json.catalogue === 'string' && Array.isArray(json.tenants) && Array.isArray(json.namespaces);
+  } catch {
+    return false;
   }
 }

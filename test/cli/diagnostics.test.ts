@@ -51,6 +51,7 @@ describe('GitHub annotations', () => {
 describe.each([
   ['synth', (dir: string) => ['synth', '--catalogue', dir, '--out', join(tempDir('css-diagnostics-out-'), 'dist')]],
   ['plan', (dir: string) => ['plan', '--catalogue', dir, '--base', dir]],
+  ['report', (dir: string) => ['report', '--catalogue', dir, '--out', join(tempDir('css-diagnostics-out-'), 'report.html')]],
 ])('%s', (command, args) => {
   test('--json prints every error as a diagnostic on stdout and exits 2', () => {
     const result = cli({}, ...args(brokenCatalogue()), '--json');

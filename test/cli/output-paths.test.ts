@@ -1,5 +1,5 @@
 /**
- * Where `plan --out` and `synth --out` write: a path that cannot take the output is refused in words before
+ * Where `plan --out`, `report --out` and `synth --out` write: a path that cannot take the output is refused in words before
  * anything is planned, synthesized or printed, and a file the product did not write is never overwritten.
  */
 import { spawnSync } from 'node:child_process';
@@ -50,6 +50,46 @@ describe('plan --out', () => {
       const result = plan(work, '--out', out);
       expect(result.stderr).toBe(`central-secret-store: ${message}\n`);
       expect(result.stderr).not.toMatch(/EISDIR|ENOENT|ENOTDIR/);
+      expect(result.status).toBe(EXIT.error);
+    }
+  });
+});
+
+describe('report --out', () => {
+  const catalogue = writeFixture(validFixture());
+  const report = (cwd: string, ...args: string[]) => cli(cwd, 'report', '--catalogue', catalogue, ...args);
+
+  test('writes a new file, and replaces a report it wrote before, page or JSON', () => {
+    const work = tempDir('css-out-');
+    for (const args of [['--out', 'report.html'], ['--out', 'report.html'], ['--json', '--out', 'data.json'], ['--json', '--out', 'data.json']]) expect(report(work, ...args).status).toBe(EXIT.ok);
+    expect(readFileSync(join(work, 'report.html'), 'utf8')).toMatch(/^<!doctype html>/);
+    expect(JSON.parse(readFileSync(join(work, 'data.json'), 'utf8')).tenants.length).toBeGreaterThan(0);
+  });
+
+  test('never overwrites a file it did not write, unless --force; the page is not taken for its data', () => {
+    const work = tempDir('css-out-');
+    writeFileSync(join(work, 'index.html'), '<!doctype html><p>my page</p>');
+    const refused = report(work, '--out', 'index.html');
+    expect(refused.status).toBe(EXIT.error);
+    expect(refused.stderr).toBe('central-secret-store: report: --out index.html exists and is not a report this command wrote; it is not overwritten: choose another path, remove it, or pass --force\n');
+    expect(refused.stdout).toBe('');
+    expect(readFileSync(join(work, 'index.html'), 'utf8')).toBe('<!doctype html><p>my page</p>');
+    expect(report(work, '--out', 'index.html', '--force').status).toBe(EXIT.ok);
+    expect(readFileSync(join(work, 'index.html'), 'utf8')).toContain('<meta name="generator" content="central-secret-store report">');
+  });
+
+  test('a folder, a missing folder or a file where a folder belongs is named in words, before the catalogue is read', () => {
+    const work = tempDir('css-out-');
+    mkdirSync(join(work, 'reports'));
+    writeFileSync(join(work, 'a-file'), '');
+    const cases: [string, string][] = [
+      ['reports', 'report: --out reports is a folder; give a file path, such as reports/access-report.html'],
+      ['missing/report.html', 'report: --out missing/report.html: the folder missing does not exist; create it or choose another path'],
+      ['a-file/report.html', 'report: --out a-file/report.html: a-file is a file, not a folder'],
+    ];
+    for (const [out, message] of cases) {
+      const result = cli(work, 'report', '--catalogue', join(work, 'no-such-catalogue'), '--out', out);
+      expect(result.stderr).toBe(`central-secret-store: ${message}\n`);
       expect(result.status).toBe(EXIT.error);
     }
   });

@@ -86,6 +86,11 @@ describe('workflows', () => {
     }
   });
 
+  test("the pull request's access plan prints the catalogue's problems as annotations on their files and lines", () => {
+    const steps: any[] = parse(readFileSync(join(ROOT, '.github', 'workflows', 'pulumi-preview.yml'), 'utf8')).jobs['access-plan'].steps;
+    expect(steps.find((s) => s.id === 'plan').run).toMatch(/npm run -s plan -- .*--github/);
+  });
+
   test("the pull request's test job restores the Go toolchain npm test builds, keyed by test/toolchain", () => {
     const steps: any[] = parse(readFileSync(join(ROOT, '.github', 'workflows', 'pulumi-preview.yml'), 'utf8')).jobs.test.steps;
     const cache = steps.find((s) => String(s.uses).startsWith('actions/cache@'));
