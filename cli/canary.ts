@@ -9,6 +9,7 @@
  * keep Secret data, and a digest is all a comparison needs.
  */
 import { createHash } from 'node:crypto';
+import { CANARY_PUSH_JOB, CANARY_REFRESH_HELP } from '../constructs/src/secret-plane-alerts';
 import { type ExternalSecretState, isReady, notReadyReason } from './resync';
 import type { Clock, Distribution, Lag } from './rotation';
 import { systemClock } from './rotation';
@@ -132,17 +133,17 @@ export function canaryMetricBody(metric: string, labels: Readonly<Record<string,
   const escape = (value: string) => value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
   const text = Object.entries(labels).map(([k, v]) => `${k}="${escape(v)}"`).join(',');
   const seconds = Math.floor(Date.parse(refreshTime) / 1000);
-  return `# HELP ${metric} When the canary's copy last refreshed (status.refreshTime of its ExternalSecret), in Unix seconds.\n# TYPE ${metric} gauge\n${metric}{${text}} ${seconds}\n`;
+  return `# HELP ${metric} ${CANARY_REFRESH_HELP}\n# TYPE ${metric} gauge\n${metric}{${text}} ${seconds}\n`;
 }
 
 /**
- * PUTs the canary's last refresh to a Prometheus Pushgateway, in the group of job `central-secret-store-canary`
+ * PUTs the canary's last refresh to a Prometheus Pushgateway, in the group of job CANARY_PUSH_JOB
  * and the cluster, which a push replaces as a whole. The grouping key gives the series its `cluster` label (a
  * pushed series may not repeat a grouping label), so Prometheus, scraping with `honor_labels: true`, sees
  * `{credential="canary",cluster="<cluster>"}`. `fetch` is enough for one text body.
  */
 export async function pushCanaryMetric(gateway: string, metric: string, cluster: string, refreshTime: string, send: typeof fetch = fetch): Promise<void> {
-  const url = `${gateway.replace(/\/+$/, '')}/metrics/job/central-secret-store-canary/cluster/${encodeURIComponent(cluster)}`;
+  const url = `${gateway.replace(/\/+$/, '')}/metrics/job/${CANARY_PUSH_JOB}/cluster/${encodeURIComponent(cluster)}`;
   const response = await send(url, {
     method: 'PUT',
     headers: { 'content-type': 'text/plain; version=0.0.4' },

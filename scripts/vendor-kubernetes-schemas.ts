@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const KUBERNETES_VERSION = 'v1.34.4';
-const GROUPS = ['api__v1', 'apis__rbac.authorization.k8s.io__v1', 'apis__admissionregistration.k8s.io__v1'];
+const GROUPS = ['api__v1', 'apis__rbac.authorization.k8s.io__v1', 'apis__admissionregistration.k8s.io__v1', 'apis__batch__v1'];
 
 const moduleDir = JSON.parse(
   execFileSync('go', ['mod', 'download', '-json', `k8s.io/kubernetes@${KUBERNETES_VERSION}`], { encoding: 'utf8' }),

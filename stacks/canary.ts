@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import * as keyvault from '@pulumi/azure-native/keyvault';
 import * as pulumi from '@pulumi/pulumi';
 import * as vault from '@pulumi/vault';
-import { Duration } from 'cdk8s';
+import { App, Chart, Duration } from 'cdk8s';
+import { CanaryCheck, type CanaryCheckProps } from '../constructs/src';
 import { parseGoDuration } from '../constructs/src/duration';
 import type { ClusterManifests } from '../plane';
 import { CANARY_KEY, type ResolvedCanary, type VaultSettings, canaryKeyVaultSecretName, canaryVaultPath, sharedSpaceOf } from '../tenants/lib';
@@ -24,6 +25,13 @@ const CANARY_VALUE_LENGTH = 16;
  */
 export function canaryValue(manifests: ClusterManifests, settings: Readonly<Record<string, unknown>>): string {
   return createHash('sha256').update(JSON.stringify({ manifests, settings })).digest('hex').slice(0, CANARY_VALUE_LENGTH);
+}
+
+/** The in-cluster canary check (CanaryCheck), as the objects Pulumi applies. */
+export function canaryCheckObjects(props: CanaryCheckProps): Record<string, unknown>[] {
+  const chart = new Chart(new App(), 'canary-check', { disableResourceNameHashes: true });
+  new CanaryCheck(chart, 'check', props);
+  return chart.toJson();
 }
 
 /** How long the cluster's canary may go without arriving before its alert fires: the catalogue's bound. */

@@ -1,6 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { synthesizeCluster } from '../plane';
-import { canaryOf, copiesOn } from '../tenants/lib';
+import { createHash } from 'node:crypto';
+import { CANARY_CREDENTIAL, canaryOf, copiesOn, distributionName } from '../tenants/lib';
 import { aksClusterOf, aksKubeconfig } from './aks-cluster';
 import type { BackendDeployment } from './backend-deployment';
 import { canaryBoundOf, canaryValue } from './canary';
@@ -61,6 +62,18 @@ export class ClusterDeployment extends pulumi.ComponentResource {
         canaryBound: canary ? canaryBoundOf(canary) : undefined,
         esoChart: config.esoChart,
         esoValues: config.esoValues,
+        canaryCheck:
+          canary && canaryToWrite && config.canaryCheckImage && config.canaryPushgateway
+            ? {
+                namespace: canary.namespace,
+                copyName: distributionName(CANARY_CREDENTIAL, 'opaque'),
+                expectedValueSha256: sha256(canaryToWrite),
+                image: config.canaryCheckImage,
+                pushgateway: config.canaryPushgateway,
+                cluster: config.cluster.name,
+                schedule: config.canaryCheckSchedule,
+              }
+            : undefined,
         reloader: config.reloader,
         reloaderChart: config.reloaderChart,
         esoClientId: backend.esoIdentity?.clientId,
@@ -78,3 +91,5 @@ export class ClusterDeployment extends pulumi.ComponentResource {
     this.registerOutputs({ vaultUri: this.vaultUri, esoClientId: this.esoClientId, etcdKmsKeyId: this.etcdKmsKeyId, canary: this.canary, objectCount: this.objectCount });
   }
 }
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

@@ -1,7 +1,9 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { Duration } from 'cdk8s';
+import type { CanaryCheckProps } from '../constructs/src';
 import type { ClusterManifests } from '../plane';
+import { canaryCheckObjects } from './canary';
 import { EsoRelease } from './eso-release';
 import { type ChartSource, chartSourceSchema } from './pinned-chart';
 import { ReloaderRelease } from './reloader-release';
@@ -98,6 +100,13 @@ export interface ClusterKubernetesArgs {
   readonly esoValues?: Readonly<Record<string, unknown>>;
 
   /**
+   * The in-cluster canary check (CanaryCheck: a CronJob in the canary namespace that pushes the canary's last
+   * refresh to a Pushgateway while the copy holds the deployed value), applied after the secret plane.
+   * @default - none: the canary is checked from outside (`central-secret-store canary --pushgateway`)
+   */
+  readonly canaryCheck?: CanaryCheckProps;
+
+  /**
    * Install stakater Reloader beside ESO, which rolls opted-in workloads when their copies change. Set it to
    * false where the platform already runs Reloader.
    * @default true
@@ -159,6 +168,8 @@ export class ClusterKubernetes extends pulumi.ComponentResource {
   readonly esoReady: readonly pulumi.Resource[];
   /** The catalogue's objects on the cluster: what depends on the stores and copies waits for it. */
   readonly secretPlane: SecretPlane;
+  /** The in-cluster canary check's objects, with canaryCheck. */
+  readonly canaryCheck?: k8s.yaml.v2.ConfigGroup;
 
   constructor(name: string, args: ClusterKubernetesArgs, opts?: pulumi.ComponentResourceOptions) {
     checkArgs(name, args);
@@ -193,6 +204,10 @@ export class ClusterKubernetes extends pulumi.ComponentResource {
       ready.push(...this.tokenReviewer.ready, ...args.vaultLogins(this.tokenReviewer));
     }
     this.secretPlane = new SecretPlane(`${name}-secrets`, { manifests: args.manifests, kubeconfig, dependsOn: ready }, movedChild(this, opts));
+    if (args.canaryCheck) {
+      // The canary namespace and its copy come with the secret plane.
+      this.canaryCheck = new k8s.yaml.v2.ConfigGroup(`${name}-canary-check`, { objs: canaryCheckObjects(args.canaryCheck) }, { parent: this, provider, dependsOn: [...this.secretPlane.sets] });
+    }
 
     this.provider = provider;
     this.esoRelease = eso.release;

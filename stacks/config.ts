@@ -7,6 +7,7 @@ import {
   type KeyVaultEnvironment,
   type VaultEnvironment,
   backendNameOf,
+  canaryOf,
   environmentOf,
   isVaultEnvironment,
   loadCatalogue,
@@ -53,6 +54,13 @@ const everyStack = {
   reloader: z.boolean().optional().describe('stakater Reloader beside ESO; false where the platform already runs Reloader. Default true'),
   esoChart: chartSourceSchema.optional().describe("ESO's chart from a local folder ({ path }) or an OCI mirror ({ repo: oci://... }). Default: ESO's public repository"),
   reloaderChart: chartSourceSchema.optional().describe("Reloader's chart from a local folder ({ path }) or an OCI mirror ({ repo: oci://... }). Default: stakater's public repository"),
+  canaryCheckImage: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Image of the in-cluster canary check (a shell with kubectl, wget, base64, sha256sum and date), pinned by digest: <repository>@sha256:<digest>. With canaryPushgateway; default: no in-cluster check'),
+  canaryPushgateway: z.url().optional().describe('Pushgateway the in-cluster canary check pushes the canary\'s last refresh to, such as http://pushgateway.monitoring:9091. With canaryCheckImage'),
+  canaryCheckSchedule: z.string().min(1).optional().describe('When the in-cluster canary check runs, in cron syntax. Default */5 * * * *'),
   esoValues: z
     .record(z.string(), z.unknown())
     .optional()
@@ -221,6 +229,7 @@ export function readStackConfig(load: (folder?: string) => Catalogue = loadCatal
     throw cannotDeploy(stack, [`${PROJECT}:cluster: the catalogue has no cluster "${where.data.cluster}" (the stack name, unless set); it has ${catalogue.clusters.map((c) => c.name).join(', ')}`]);
   }
   const environment = environmentOf(catalogue, cluster);
+  const hasCanary = canaryOf(cluster) !== undefined;
   const owns = vaultOwnerOf(catalogue, environment) === cluster.name;
   const tagged = backendOf(environment);
   const stackIs = `${cluster.name} is ${cluster.kind === 'aks' ? 'an aks' : 'a generic'} cluster of environment ${environment.name}, which uses ${backendNameOf(environment)}`;
@@ -241,14 +250,14 @@ export function readStackConfig(load: (folder?: string) => Catalogue = loadCatal
 
   if (tagged.backend === 'vault') {
     const vault = { catalogue, cluster, backend: tagged.backend, environment: tagged.environment, ownsSpaces: owns };
-    if (cluster.kind === 'aks') return { ...vault, kind: cluster.kind, ...checked(withReloader(z.strictObject({ ...everyStack, ...vaultBackend, ...aksCluster })), given) };
-    return { ...vault, kind: cluster.kind, ...checked(withReloader(z.strictObject({ ...everyStack, ...vaultBackend, ...genericCluster })), given) };
+    if (cluster.kind === 'aks') return { ...vault, kind: cluster.kind, ...checked(withCanaryCheck(withReloader(z.strictObject({ ...everyStack, ...vaultBackend, ...aksCluster })), hasCanary), given) };
+    return { ...vault, kind: cluster.kind, ...checked(withCanaryCheck(withReloader(z.strictObject({ ...everyStack, ...vaultBackend, ...genericCluster })), hasCanary), given) };
   }
   const keyVault = { catalogue, cluster, backend: tagged.backend, environment: tagged.environment, ownsVault: owns };
   const keyVaultSettings = { ...everyStack, ...keyVaultBackend, vaultSecrets: keyVaultBackend.vaultSecrets.transform(windowsOf(catalogue, owns)) };
   const input = { ...given, location };
-  if (cluster.kind === 'aks') return { ...keyVault, kind: cluster.kind, ...checked(withSecretValues(withReloader(z.strictObject({ ...keyVaultSettings, ...aksCluster }))), input) };
-  return { ...keyVault, kind: cluster.kind, ...checked(withSecretValues(withReloader(z.strictObject({ ...keyVaultSettings, ...genericCluster, ...servicePrincipal }))), input) };
+  if (cluster.kind === 'aks') return { ...keyVault, kind: cluster.kind, ...checked(withSecretValues(withCanaryCheck(withReloader(z.strictObject({ ...keyVaultSettings, ...aksCluster })), hasCanary)), input) };
+  return { ...keyVault, kind: cluster.kind, ...checked(withSecretValues(withCanaryCheck(withReloader(z.strictObject({ ...keyVaultSettings, ...genericCluster, ...servicePrincipal })), hasCanary)), input) };
 }
 
 /** The stack's config as Pulumi holds it, unchecked: plain values parsed from their text, secret ones as secret Outputs. */
@@ -313,6 +322,23 @@ function windowsOf(catalogue: Catalogue, ownsVault: boolean) {
  * reloaderChart means nothing without Reloader. ClusterKubernetes refuses the pair too; refused here, the stack
  * stops before any resource is declared.
  */
+/** The in-cluster canary check needs both its image and its Pushgateway, and a cluster with a canary. */
+function withCanaryCheck<S extends z.ZodType<{ readonly canaryCheckImage?: string; readonly canaryPushgateway?: string; readonly canaryCheckSchedule?: string }>>(schema: S, hasCanary: boolean) {
+  return schema.superRefine((settings, context) => {
+    const given = (['canaryCheckImage', 'canaryPushgateway', 'canaryCheckSchedule'] as const).filter((key) => settings[key] !== undefined);
+    if (given.length > 0 && !hasCanary) {
+      for (const key of given) context.addIssue({ code: 'custom', path: [key], message: "the catalogue gives this cluster no canary (its canary is disabled): remove it, or enable the cluster's canary" });
+      return;
+    }
+    for (const [key, other] of [['canaryCheckImage', 'canaryPushgateway'], ['canaryPushgateway', 'canaryCheckImage']] as const) {
+      if (settings[key] === undefined && settings[other] !== undefined) context.addIssue({ code: 'custom', path: [key], message: `required with ${other}: the in-cluster canary check needs both` });
+    }
+    if (settings.canaryCheckSchedule !== undefined && settings.canaryCheckImage === undefined && settings.canaryPushgateway === undefined) {
+      context.addIssue({ code: 'custom', path: ['canaryCheckSchedule'], message: 'given without canaryCheckImage and canaryPushgateway: there is no in-cluster canary check to schedule' });
+    }
+  });
+}
+
 function withReloader<S extends z.ZodType<{ readonly reloader?: boolean; readonly reloaderChart?: unknown }>>(schema: S) {
   return schema.refine((settings) => settings.reloader !== false || settings.reloaderChart === undefined, {
     message: 'given while reloader is false: remove it, or turn reloader on',

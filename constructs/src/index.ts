@@ -4,6 +4,7 @@
  */
 export * from './admission';
 export * from './canary';
+export * from './canary-check';
 export * from './central-credential-store';
 export * from './central-secret-store';
 export * from './credential-distribution';

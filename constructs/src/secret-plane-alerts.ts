@@ -12,6 +12,12 @@ import { refuseDuplicateObjects } from './unique-objects';
  */
 export const CANARY_REFRESH_METRIC = 'central_secret_store_canary_last_refresh_timestamp_seconds';
 
+/** The metric's HELP text: every pusher sends the same, since a Pushgateway refuses one name with two. */
+export const CANARY_REFRESH_HELP = "When the canary's copy last refreshed (status.refreshTime of its ExternalSecret), in Unix seconds.";
+
+/** The Pushgateway job the canary's last refresh is pushed under (CanaryCheck, `canary --pushgateway`). */
+export const CANARY_PUSH_JOB = 'central-secret-store-canary';
+
 /** The ESO controllers whose work queues carry the product's objects (controller-runtime names them by kind). */
 export const PLANE_CONTROLLERS = ['externalsecret', 'clusterexternalsecret', 'clustersecretstore'] as const;
 

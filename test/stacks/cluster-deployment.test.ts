@@ -3,6 +3,7 @@
  * exact inputs of the vault, identity, role assignment, ESO release and ManifestSets, their order, and no
  * secret value in plaintext.
  */
+import { createHash } from 'node:crypto';
 import { synthesizeCluster } from '../../plane';
 import { ClusterDeployment } from '../../stacks/cluster-deployment';
 import { CANARY_CONTENT_TYPE, canaryValue } from '../../stacks/canary';
@@ -290,6 +291,18 @@ describe('the canary', () => {
     // Another cluster's manifests are not this cluster's deployment.
     const otherCluster = { ...catalogue, clusters: catalogue.clusters.map((c) => (c.name === 'aks-weu-prod' ? { ...c, refreshInterval: '30s' } : c)) };
     expect(await valueOf((await deploy('aks-weu-staging', {}, otherCluster)).result)).toBe(first);
+  });
+
+  test('with canaryCheckImage and canaryPushgateway, the in-cluster check expects the value this deployment writes', async () => {
+    const image = `registry.example/kubectl@sha256:${'f'.repeat(64)}`;
+    const { result, resources } = await deploy('aks-weu-staging', { 'central-secret-store:canaryCheckImage': image, 'central-secret-store:canaryPushgateway': 'http://gw:9091' });
+    const written = await valueOf(result);
+    const check = only(ofType(resources, 'kubernetes:yaml/v2:ConfigGroup').filter((g) => g.name.endsWith('-canary-check')), 'kubernetes:yaml/v2:ConfigGroup');
+    const cronJob = check.inputs.objs.find((o: any) => o.kind === 'CronJob');
+    const env = Object.fromEntries(cronJob.spec.jobTemplate.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+    expect(env).toMatchObject({ NAMESPACE: 'central-secret-store-canary', COPY: 'canary-opaque', EXPECTED_SHA256: createHash('sha256').update(written!).digest('hex') });
+    expect(cronJob.spec.jobTemplate.spec.template.spec.containers[0].image).toBe(image);
+    expect(ofType((await deploy('aks-weu-staging')).resources, 'kubernetes:yaml/v2:ConfigGroup').filter((g) => g.name.endsWith('-canary-check'))).toEqual([]);
   });
 
   test("the canary alert's bound is the catalogue's", async () => {

@@ -8,6 +8,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { CLUSTER_SET } from '../../stacks/secret-plane';
 import { type ClusterManifests, synthesizeCluster } from '../../plane';
 import { ClusterKubernetes, type ClusterKubernetesArgs } from '../../stacks/cluster-kubernetes';
+import { canaryCheckObjects } from '../../stacks/canary';
 import { esoChartValues } from '../../stacks/eso-release';
 import { esoTuningFor } from '../../stacks/eso-tuning';
 import { reloaderChartValues } from '../../stacks/reloader-release';
@@ -218,5 +219,30 @@ describe("ESO's throughput", () => {
       extraArgs: { 'client-qps': 70, 'client-burst': esoTuningFor(1000).clientBurst },
       vault: { enableTokenCache: false },
     });
+  });
+});
+
+describe('the in-cluster canary check', () => {
+  const check = {
+    namespace: 'central-secret-store-canary',
+    copyName: 'canary-opaque',
+    expectedValueSha256: 'c'.repeat(64),
+    image: `registry.example/kubectl@sha256:${'d'.repeat(64)}`,
+    pushgateway: 'http://pushgateway.monitoring:9091',
+    cluster: 'edge',
+  };
+
+  test("applied after every set of the secret plane, as CanaryCheck's objects", async () => {
+    const { kubernetes, resources } = await constructed({ canaryCheck: check });
+    const group = only(resources.filter((r) => r.name.endsWith('canary-check')), 'kubernetes:yaml/v2:ConfigGroup');
+    expect(group.inputs.objs).toEqual(canaryCheckObjects(check));
+    expect(group.dependencies.slice().sort()).toEqual([...manifestSetsOf(resources).values()].map((set) => set.urn).sort());
+    expect(kubernetes.canaryCheck).toBeDefined();
+  });
+
+  test('none without canaryCheck', async () => {
+    const { kubernetes, resources } = await constructed();
+    expect(resources.filter((r) => r.name.endsWith('canary-check'))).toEqual([]);
+    expect(kubernetes.canaryCheck).toBeUndefined();
   });
 });

@@ -214,3 +214,27 @@ describe('chart sources and Reloader', () => {
     ).toEqual(['central-secret-store:reloaderChart: given while reloader is false: remove it, or turn reloader on']);
   });
 });
+
+describe('the in-cluster canary check', () => {
+  const onprem = { ...stackFileConfig('k3s-onprem-01'), ...KUBECONFIG };
+  const image = `registry.example/kubectl@sha256:${'e'.repeat(64)}`;
+
+  test('its image and Pushgateway, and a schedule', async () => {
+    const config = await parsed('k3s-onprem-01', { ...onprem, 'central-secret-store:canaryCheckImage': image, 'central-secret-store:canaryPushgateway': 'http://gw:9091', 'central-secret-store:canaryCheckSchedule': '*/2 * * * *' });
+    expect([config.canaryCheckImage, config.canaryPushgateway, config.canaryCheckSchedule]).toEqual([image, 'http://gw:9091', '*/2 * * * *']);
+  });
+
+  test('needs both, schedules nothing alone, and only where the cluster has a canary', async () => {
+    expect(await problems('k3s-onprem-01', { ...onprem, 'central-secret-store:canaryCheckImage': image })).toEqual([
+      'central-secret-store:canaryPushgateway: required with canaryCheckImage: the in-cluster canary check needs both',
+    ]);
+    expect(await problems('k3s-onprem-01', { ...onprem, 'central-secret-store:canaryCheckSchedule': '* * * * *' })).toEqual([
+      'central-secret-store:canaryCheckSchedule: given without canaryCheckImage and canaryPushgateway: there is no in-cluster canary check to schedule',
+    ]);
+    const noCanary = { ...catalogue, clusters: catalogue.clusters.map((c) => (c.name === 'k3s-onprem-01' ? { ...c, canary: { enabled: false } } : c)) } as Catalogue;
+    expect(await problems('k3s-onprem-01', { ...onprem, 'central-secret-store:canaryCheckImage': image, 'central-secret-store:canaryPushgateway': 'http://gw:9091' }, noCanary)).toEqual([
+      "central-secret-store:canaryCheckImage: the catalogue gives this cluster no canary (its canary is disabled): remove it, or enable the cluster's canary",
+      "central-secret-store:canaryPushgateway: the catalogue gives this cluster no canary (its canary is disabled): remove it, or enable the cluster's canary",
+    ]);
+  });
+});
