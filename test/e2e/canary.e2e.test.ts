@@ -4,12 +4,15 @@
  * Key Vault stand-in every 5 s and the copies the master every 10 s (the cluster's refreshInterval). A new value
  * in the stand-in, as a deployment writes it, is seen to arrive without anything being forced; a master that
  * cannot read its value and a distribution whose selector no longer matches the canary namespace are seen to
- * be late, each named, and the command exits 4.
+ * be late, each named, and the command exits 4. The in-cluster check (CanaryCheck's CronJob, in busybox with
+ * kubectl) pushes to a real Pushgateway only while the copy holds the deployed value.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CanaryResult, checkCanary, sha256 } from '../../cli/canary';
+import { CANARY_CHECK_NAME, CANARY_PUSH_JOB, CANARY_REFRESH_METRIC } from '../../constructs/src';
+import { canaryCheckObjects } from '../../stacks/canary';
 import { KubeOperations } from '../../cli/kube-operations';
 import { loadKubeConfig } from '../../cli/kube';
 import { EXIT } from '../../cli/exit-codes';
@@ -20,6 +23,8 @@ import type { ControlPlane } from './harness/control-plane';
 import { KeyVaultStandIn } from './harness/key-vault-stand-in';
 import { adaptForNode } from './harness/node-adaptations';
 import { NodeSuite, SUITE_SETUP_MS } from './harness/node-suite';
+import { Pushgateway } from './harness/pushgateway';
+import { imageDigest } from './harness/toolchain';
 import { waitUntil } from './harness/wait';
 import type { KubeClient, KubeObject } from '../support/kube-client';
 import { tempDir } from '../support/temp-dir';
@@ -39,6 +44,7 @@ let cp: ControlPlane;
 let keyVault: KeyVaultStandIn;
 let deployer: KubeClient;
 let operations: KubeOperations;
+let pushgateway: Pushgateway | undefined;
 const figures = suite.figures;
 
 /** The e2e catalogue with the canary on; the other suites leave it off. */
@@ -72,7 +78,7 @@ beforeAll(async () => {
   figures.push(`first canary value distributed ${((Date.now() - t) / 1000).toFixed(1)} s after the apply`);
 }, SUITE_SETUP_MS);
 
-afterAll(() => suite.end(keyVault));
+afterAll(() => suite.end(keyVault, pushgateway));
 
 describe('the canary on a real node', () => {
   test('a new value in the vault is seen to arrive in the canary namespace, within the bound, with nothing forced', async () => {
@@ -155,4 +161,74 @@ describe('the canary on a real node', () => {
     figures.push(`selector repaired: arrived in ${(repaired.arrivedAfterMs! / 1000).toFixed(1)} s`);
     expect(repaired.lagging).toEqual([]);
   });
+
+  test("the in-cluster check pushes the copy's last refresh to a real Pushgateway while the copy holds the deployed value, and nothing when it does not", async () => {
+    pushgateway = new Pushgateway(join(suite.cluster.dir, 'pushgateway'), suite.cluster);
+    await pushgateway.start();
+    const image = suite.cluster.images['canary-check'];
+    const props = {
+      namespace: NAMESPACE,
+      copyName: 'canary-opaque',
+      expectedValueSha256: sha256('deploy-4'),
+      image: `${image.ref.split(':')[0]}@${imageDigest(image)}`,
+      pushgateway: pushgateway.url,
+      cluster: CLUSTER,
+    };
+    const objects = canaryCheckObjects(props) as KubeObject[];
+    for (const o of objects) await suite.admin.apply(o.kind === 'CronJob' ? onTheNode(o, image.ref) : o);
+    const cronJob = (await suite.admin.get('batch/v1', 'CronJob', CANARY_CHECK_NAME, NAMESPACE))!;
+    expect(cronJob.spec.schedule).toBe('*/5 * * * *');
+
+    // One run of the CronJob's template expecting another value: it fails and pushes nothing.
+    const wrong = await runOnce(cronJob, 'wrong-value', { EXPECTED_SHA256: sha256('deploy-0') });
+    expect(wrong.status?.failed).toBe(1);
+    expect(pushgateway.metrics()).not.toContain(CANARY_REFRESH_METRIC);
+
+    // One run as the CronJob runs it: the copy holds deploy-4, so the copy's last refresh is pushed.
+    const t = Date.now();
+    const right = await runOnce(cronJob, 'deployed-value');
+    figures.push(`in-cluster canary check: one run pushed in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    expect(right.status?.succeeded).toBe(1);
+    const copy = (await suite.admin.get('external-secrets.io/v1', 'ExternalSecret', 'canary-opaque', NAMESPACE))!;
+    const pushed = pushgateway.metrics()!.split('\n').find((line) => line.startsWith(`${CANARY_REFRESH_METRIC}{`));
+    expect(pushed).toMatch(new RegExp(`^${CANARY_REFRESH_METRIC}\\{cluster="e2e",credential="canary",instance="",job="${CANARY_PUSH_JOB}"\\} \\S+$`));
+    // The copy refreshes every 10 s: the pushed time is a refresh of the last seconds, never a later one.
+    const seconds = Number(pushed!.split(' ').pop());
+    expect(seconds).toBeLessThanOrEqual(Date.parse(copy.status.refreshTime) / 1000);
+    expect(seconds).toBeGreaterThan(Date.parse(copy.status.refreshTime) / 1000 - 60);
+  });
 });
+
+
+/**
+ * The CronJob as the node runs it: the image by the tag it was imported under, never pulled, and kubectl's
+ * in-cluster configuration pointed at the API server through the pods' namespace (pod-network.ts), as the
+ * suite does for ESO.
+ */
+function onTheNode(cronJob: KubeObject, imageTag: string): KubeObject {
+  const pod = cronJob.spec.jobTemplate.spec.template.spec;
+  const [container] = pod.containers;
+  const api = [
+    { name: 'KUBERNETES_SERVICE_HOST', value: '127.0.0.1' },
+    { name: 'KUBERNETES_SERVICE_PORT', value: String(suite.cluster.apiPort) },
+  ];
+  const nodePod = { ...pod, hostNetwork: true, containers: [{ ...container, image: imageTag, imagePullPolicy: 'Never', env: [...container.env, ...api] }] };
+  return { ...cronJob, spec: { ...cronJob.spec, jobTemplate: { ...cronJob.spec.jobTemplate, spec: { ...cronJob.spec.jobTemplate.spec, template: { ...cronJob.spec.jobTemplate.spec.template, spec: nodePod } } } } };
+}
+
+/** A Job from the CronJob's template (what `kubectl create job --from=cronjob/...` makes), with env overrides; waits until it ends. */
+async function runOnce(cronJob: KubeObject, name: string, env: Record<string, string> = {}): Promise<KubeObject> {
+  const spec = structuredClone(cronJob.spec.jobTemplate.spec);
+  const [container] = spec.template.spec.containers;
+  container.env = container.env.map((e: { name: string; value: string }) => (e.name in env ? { name: e.name, value: env[e.name] } : e));
+  await suite.admin.apply({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: `${CANARY_CHECK_NAME}-${name}`, namespace: NAMESPACE }, spec });
+  return waitUntil(
+    `Job ${name} ended`,
+    async () => {
+      const job = await suite.admin.get('batch/v1', 'Job', `${CANARY_CHECK_NAME}-${name}`, NAMESPACE);
+      return job?.status?.succeeded || job?.status?.failed ? job : undefined;
+    },
+    120,
+    async () => JSON.stringify((await suite.admin.list('v1', 'Pod', NAMESPACE)).map((p) => ({ name: p.metadata.name, phase: p.status?.phase, containers: p.status?.containerStatuses }))),
+  );
+}

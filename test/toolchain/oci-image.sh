@@ -1,23 +1,31 @@
 #!/usr/bin/env bash
-# Writes a FROM-scratch OCI image, as an OCI image layout tarball, holding one static binary at /bin/<name>
-# that is also its entrypoint. No container engine is involved: the layer is a plain tar, and every JSON
-# document is small enough to write by hand. `ctr images import` reads the image's name from the
-# io.containerd.image.name annotation, so the import tags it without a second step.
+# Writes a FROM-scratch OCI image, as an OCI image layout tarball, holding static binaries in /bin, the first
+# of them its entrypoint. A binary named busybox also gets a link for each of its applets (/bin/sh, wget, ...).
+# No container engine is involved: the layer is a plain tar, and every JSON document is small enough to write
+# by hand. `ctr images import` reads the image's name from the io.containerd.image.name annotation, so the
+# import tags it without a second step.
 #
-#   test/toolchain/oci-image.sh OUT.tar REFERENCE BINARY
+#   test/toolchain/oci-image.sh OUT.tar REFERENCE BINARY [BINARY...]
 #
-# The same binary gives the same bytes (fixed owners, modes and times), so a digest changes only with its
+# The same binaries give the same bytes (fixed owners, modes and times), so a digest changes only with their
 # content.
 set -euo pipefail
 
-out=$1 ref=$2 binary=$3
-program=$(basename "$binary")
+out=$1 ref=$2; shift 2
+program=$(basename "$1")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/rootfs/bin" "$work/rootfs/etc" "$work/rootfs/tmp" "$work/layout/blobs/sha256"
 
-cp "$binary" "$work/rootfs/bin/$program"
-chmod 0755 "$work/rootfs/bin/$program"
+for binary in "$@"; do
+  cp "$binary" "$work/rootfs/bin/$(basename "$binary")"
+  chmod 0755 "$work/rootfs/bin/$(basename "$binary")"
+done
+if [ -f "$work/rootfs/bin/busybox" ]; then
+  for applet in $("$work/rootfs/bin/busybox" --list); do
+    [ -e "$work/rootfs/bin/$applet" ] || ln -s busybox "$work/rootfs/bin/$applet"
+  done
+fi
 # Programs that look up their user (os/user, some logging libraries) find one; pods may run as any UID.
 printf 'root:x:0:0:root:/:/sbin/nologin\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n' > "$work/rootfs/etc/passwd"
 printf 'root:x:0:\nnobody:x:65534:\n' > "$work/rootfs/etc/group"

@@ -43,3 +43,8 @@ export function builtImages(dir: string): Record<string, OciImage> {
       .map(([file, ref]) => [file.replace(/\.tar$/, ''), { file: join(dir, file), ref }]),
   );
 }
+
+/** An image's manifest digest (`sha256:<hex>`): what a reference by digest names. */
+export function imageDigest(image: OciImage): string {
+  return JSON.parse(execFileSync('tar', ['-xOf', image.file, 'index.json'], { encoding: 'utf8' })).manifests[0].digest;
+}
