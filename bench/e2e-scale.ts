@@ -17,37 +17,25 @@
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { KubeOperations } from '../cli/kube-operations';
 import { loadKubeConfig } from '../cli/kube';
 import { recover } from '../cli/recovery';
 import { rotate } from '../cli/rotation';
-import { synthesizeCluster } from '../plane';
-import { withDeletionPropagation } from '../stacks/deletion-propagation';
-import { loadCatalogue } from '../tenants/lib';
-import { type KubeObject, secretText } from '../test/support/kube-client';
+import { secretText } from '../test/support/kube-client';
 import { esoMetrics, esoResidentMiB, metricSum, syncErrors } from '../test/e2e/harness/eso-metrics';
-import { KeyVaultStandIn } from '../test/e2e/harness/key-vault-stand-in';
-import { adaptForNode, keyVaultStandInProvider } from '../test/e2e/harness/node-adaptations';
+import { keyVaultStandInProvider } from '../test/e2e/harness/node-adaptations';
 import { NodeSuite } from '../test/e2e/harness/node-suite';
 import { sleep } from '../test/e2e/harness/processes';
 import { applyAsPulumi, destroyAsPulumi } from '../test/e2e/harness/pulumi-apply';
 import { tenantNamespaces } from '../test/e2e/harness/tenant-namespaces';
 import { OUTAGE_SECONDS, type OutageScene, outageLagging, vaultOutage } from '../test/e2e/harness/vault-outage';
 import { waitUntil } from '../test/e2e/harness/wait';
+import { type BenchNode, benchLog, runBench, since, startBenchNode, table } from './support/node-bench';
 
 const { values: args } = parseArgs({ options: { namespaces: { type: 'string', default: '100,500,1000' }, out: { type: 'string', default: 'bench-e2e.json' } } });
 const sizes = args.namespaces!.split(',').map(Number).sort((a, b) => a - b);
 if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--namespaces takes whole numbers separated by commas, got ${args.namespaces}`);
-
-const CATALOGUE = join(__dirname, '..', 'test', 'e2e', 'catalogue');
-const MASTER_REFRESH_SECONDS = 5;
-const VAULT: Record<string, string> = {
-  'registry-username': 'u', 'registry-password': 'p', 'gitops-username': 'g', 'gitops-token': 't', 'deploy-key-private': 'k',
-  'oauth-client-id': 'c', 'oauth-client-secret': 's', 'wildcard-crt': 'c', 'wildcard-key': 'k', 'wildcard-ca': 'a',
-  'rotation-token': 'v0', 'payments--signing-key': 'sk',
-};
 
 interface Row {
   readonly namespaces: number;
@@ -60,26 +48,14 @@ interface Row {
 }
 
 const suite = new NodeSuite('bench:e2e');
-const keyVault = new KeyVaultStandIn();
-const values = { ...VAULT };
-const since = (t: number) => (Date.now() - t) / 1000;
-const log = (line: string) => process.stderr.write(`[bench:e2e] ${line}\n`);
+let node: BenchNode | undefined;
+const log = benchLog('bench:e2e');
 
 const copies = () => suite.admin.list('v1', 'Secret', undefined, 'central-secret-store.io/credential=rotation,source=central-secret-store');
 
 async function main(): Promise<void> {
-  log('starting the node cluster (the first run on a machine builds the toolchain)');
-  await suite.start();
-  await keyVault.start();
-  keyVault.set(values);
-  const relay = await suite.cluster.forward([keyVault.address]);
-  const manifests = synthesizeCluster(loadCatalogue(CATALOGUE), 'e2e');
-  const objects = adaptForNode([...manifests.clusterScoped, ...manifests.namespaced].map(withDeletionPropagation) as KubeObject[], {
-    server: suite.cp.server,
-    vaultUrl: keyVault.webhookUrl,
-    masterRefreshInterval: `${MASTER_REFRESH_SECONDS}s`,
-  });
-  await applyAsPulumi(suite.deployer, objects);
+  node = await startBenchNode(suite, log);
+  const { keyVault, relay, objects } = node;
   const operations = new KubeOperations(loadKubeConfig({ kubeconfig: suite.cp.kubeconfig('admin') }));
   const rows: Row[] = [];
   let namespaces: string[] = [];
@@ -97,7 +73,7 @@ async function main(): Promise<void> {
     const natural = `natural-${size}`;
     const [reads, reconciled] = [keyVault.readCounts()['rotation-token'] ?? 0, metricSum(esoMetrics(suite.cluster), 'controller_runtime_reconcile_total')];
     t = Date.now();
-    keyVault.set(Object.assign(values, { 'rotation-token': natural }));
+    node.setVault({ 'rotation-token': natural });
     await waitUntil(`${size} copies rotated`, async () => (await copies()).every((s) => secretText(s, 'token') === natural), 30 * 60);
     const refreshRotationSeconds = since(t);
     const row = {
@@ -110,7 +86,7 @@ async function main(): Promise<void> {
     };
 
     log(`${size} namespaces: rotate`);
-    keyVault.set(Object.assign(values, { 'rotation-token': `rotate-${size}` }));
+    node.setVault({ 'rotation-token': `rotate-${size}` });
     t = Date.now();
     const result = await rotate(operations, { credential: 'rotation', deadlineMs: 30 * 60 * 1000 });
     if (!result.ok) throw new Error(`rotate at ${size} namespaces: ${JSON.stringify(result.lagging.slice(0, 5))}`);
@@ -122,24 +98,25 @@ async function main(): Promise<void> {
   const outage = await outageLeftToEso({
     admin: suite.admin,
     relay,
-    setValue: (value) => keyVault.set(Object.assign(values, { 'rotation-token': value })),
+    setValue: (value) => node!.setVault({ 'rotation-token': value }),
     syncErrors: () => syncErrors(suite.cluster, 'central-secret-store', 'rotation'),
     master: { namespace: 'central-secret-store', name: 'rotation', key: 'token' },
   }, operations);
 
   log(`naive design at ${namespaces.length} namespaces`);
-  const naive = await naiveComparison(namespaces);
+  const naive = await naiveComparison(node, namespaces);
   log('destroy');
   let t = Date.now();
   await destroyAsPulumi(suite.deployer, suite.admin, [...objects, ...tenantNamespaces(namespaces, 'payments', ['rotation'])], 30 * 60);
   const destroySeconds = since(t);
 
-  const table = [
-    ['namespaces', 'provisioned s', 'rotation by refresh s', 'vault reads', 'ESO reconciles/s', 'ESO RSS MiB', 'rotate s'],
-    ...rows.map((r) => [r.namespaces, r.provisionSeconds, r.refreshRotationSeconds, r.vaultReads, r.esoReconcilesPerSecond, r.esoMemoryMiB, r.rotateSeconds].map((v) => (typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(1) : String(v)))),
-  ];
-  const widths = table[0].map((_, c) => Math.max(...table.map((row) => String(row[c]).length)));
-  console.log(table.map((row) => row.map((cell, c) => String(cell).padStart(widths[c])).join('  ')).join('\n'));
+  const fixed = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
+  console.log(
+    table([
+      ['namespaces', 'provisioned s', 'rotation by refresh s', 'vault reads', 'ESO reconciles/s', 'ESO RSS MiB', 'rotate s'],
+      ...rows.map((r) => [r.namespaces, r.provisionSeconds, r.refreshRotationSeconds, r.vaultReads, r.esoReconcilesPerSecond, r.esoMemoryMiB, r.rotateSeconds].map(fixed)),
+    ]),
+  );
   console.log(`\none rotation at ${namespaces.length} namespaces: product ${naive.product} vault reads, naive design ${naive.direct} (${(naive.direct / Math.max(naive.product, 1)).toFixed(0)}x)`);
   console.log(`${outage.summary}; left to ESO, every store Ready and the master holding the new value ${outage.recoveredSeconds === null ? `not within 10 min (then recover)` : `${outage.recoveredSeconds.toFixed(1)} s after the repair`}`);
   console.log(`foreground destroy of ${objects.length} objects and ${namespaces.length} namespaces' copies: ${destroySeconds.toFixed(1)} s`);
@@ -162,9 +139,9 @@ async function outageLeftToEso(scene: OutageScene, operations: KubeOperations) {
 }
 
 /** One rotation against both designs at once: the product's master, and one ExternalSecret per namespace reading the vault. */
-async function naiveComparison(namespaces: readonly string[]): Promise<{ product: number; direct: number }> {
+async function naiveComparison({ keyVault, setVault }: BenchNode, namespaces: readonly string[]): Promise<{ product: number; direct: number }> {
   const naive = 'naive-vault';
-  keyVault.set(Object.assign(values, { 'naive-token': 'n1' }));
+  setVault({ 'naive-token': 'n1' });
   await suite.admin.apply({ apiVersion: 'external-secrets.io/v1', kind: 'ClusterSecretStore', metadata: { name: naive }, spec: { provider: keyVaultStandInProvider(keyVault.webhookUrl) } });
   for (const namespace of namespaces) {
     await suite.admin.apply({
@@ -177,7 +154,7 @@ async function naiveComparison(namespaces: readonly string[]): Promise<{ product
   const naiveValues = async () => (await Promise.all(namespaces.map((n) => suite.admin.get('v1', 'Secret', naive, n)))).map((s) => secretText(s, 'token'));
   await waitUntil('naive copies written', async () => (await naiveValues()).every((v) => v === 'n1'), 30 * 60);
   const [productReads, naiveReads] = [keyVault.readCounts()['rotation-token'] ?? 0, keyVault.readCounts()['naive-token'] ?? 0];
-  keyVault.set(Object.assign(values, { 'rotation-token': 'compared', 'naive-token': 'n2' }));
+  setVault({ 'rotation-token': 'compared', 'naive-token': 'n2' });
   await Promise.all([
     waitUntil('naive copies rotated', async () => (await naiveValues()).every((v) => v === 'n2'), 30 * 60),
     waitUntil('product copies rotated', async () => (await copies()).every((s) => secretText(s, 'token') === 'compared'), 30 * 60),
@@ -188,15 +165,4 @@ async function naiveComparison(namespaces: readonly string[]): Promise<{ product
   return result;
 }
 
-main()
-  .catch((error) => {
-    console.error(error);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    const problems = await suite.stop(keyVault);
-    if (problems.length > 0) {
-      console.error(`the host is not as it was: ${problems.join('; ')}`);
-      process.exitCode = 1;
-    }
-  });
+runBench(suite, main, () => [node?.keyVault]);

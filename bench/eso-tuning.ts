@@ -21,20 +21,16 @@ import { parseArgs } from 'node:util';
 import { KubeOperations } from '../cli/kube-operations';
 import { loadKubeConfig } from '../cli/kube';
 import { rotate } from '../cli/rotation';
-import { synthesizeCluster } from '../plane';
-import { withDeletionPropagation } from '../stacks/deletion-propagation';
 import { type EsoTuning, esoTuningFor } from '../stacks/eso-tuning';
 import { DEFAULT_REFRESH_INTERVAL, copiesOn, loadCatalogue } from '../tenants/lib';
-import type { KubeObject } from '../test/support/kube-client';
 import { reinstallEso } from '../test/e2e/harness/eso-install';
 import { esoMetrics, esoResidentMiB, metricSum } from '../test/e2e/harness/eso-metrics';
-import { KeyVaultStandIn } from '../test/e2e/harness/key-vault-stand-in';
-import { adaptForNode } from '../test/e2e/harness/node-adaptations';
 import { NodeSuite } from '../test/e2e/harness/node-suite';
 import { sleep } from '../test/e2e/harness/processes';
 import { applyAsPulumi } from '../test/e2e/harness/pulumi-apply';
 import { tenantNamespaces } from '../test/e2e/harness/tenant-namespaces';
 import { waitUntil } from '../test/e2e/harness/wait';
+import { BENCH_CATALOGUE, type BenchNode, MASTER_REFRESH_SECONDS, benchLog, runBench, since, startBenchNode, table } from './support/node-bench';
 
 const { values: args } = parseArgs({
   options: {
@@ -61,15 +57,8 @@ function settingOf(name: string, copies: number): EsoTuning {
 const settingNames = args.settings!.split(',');
 settingNames.forEach((name) => settingOf(name, 1));
 
-const CATALOGUE = join(__dirname, '..', 'test', 'e2e', 'catalogue');
 const CENTRAL = 'central-secret-store';
-const MASTER_REFRESH_SECONDS = 5;
 const START_LIMIT_SECONDS = 180;
-const VAULT: Record<string, string> = {
-  'registry-username': 'u', 'registry-password': 'p', 'gitops-username': 'g', 'gitops-token': 't', 'deploy-key-private': 'k',
-  'oauth-client-id': 'c', 'oauth-client-secret': 's', 'wildcard-crt': 'c', 'wildcard-key': 'k', 'wildcard-ca': 'a',
-  'rotation-token': 'v0', 'payments--signing-key': 'sk',
-};
 
 interface Row {
   readonly namespaces: number;
@@ -87,10 +76,8 @@ interface Row {
 }
 
 const suite = new NodeSuite('bench:eso');
-const keyVault = new KeyVaultStandIn();
-const values = { ...VAULT };
-const since = (t: number) => (Date.now() - t) / 1000;
-const log = (line: string) => process.stderr.write(`[bench:eso] ${line}\n`);
+let node: BenchNode | undefined;
+const log = benchLog('bench:eso');
 
 /** Requests ESO's client made so far, and requests the API server served so far. */
 async function requestCounts(): Promise<{ eso: number; api: number }> {
@@ -136,21 +123,10 @@ async function masterLag(seconds: number): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  log('starting the node cluster (the first run on a machine builds the toolchain)');
-  await suite.start();
-  await keyVault.start();
-  keyVault.set(values);
-  await suite.cluster.forward([keyVault.address]);
-  const loaded = loadCatalogue(CATALOGUE);
+  const loaded = loadCatalogue(BENCH_CATALOGUE);
   // The copies refresh at the product's default interval, as a cluster that sets none.
   const catalogue = { ...loaded, clusters: loaded.clusters.map((c) => ({ ...c, refreshInterval: DEFAULT_REFRESH_INTERVAL })) };
-  const manifests = synthesizeCluster(catalogue, 'e2e');
-  const objects = adaptForNode([...manifests.clusterScoped, ...manifests.namespaced].map(withDeletionPropagation) as KubeObject[], {
-    server: suite.cp.server,
-    vaultUrl: keyVault.webhookUrl,
-    masterRefreshInterval: `${MASTER_REFRESH_SECONDS}s`,
-  });
-  await applyAsPulumi(suite.deployer, objects);
+  node = await startBenchNode(suite, log, catalogue);
   const operations = new KubeOperations(loadKubeConfig({ kubeconfig: suite.cp.kubeconfig('admin') }));
   const helm = join(suite.tools.helm, 'helm');
   const rows: Row[] = [];
@@ -176,7 +152,7 @@ async function main(): Promise<void> {
       const natural = await rates(() => masterLag(windowSeconds));
 
       log(`${size} namespaces, ${setting}: rotate`);
-      keyVault.set(Object.assign(values, { 'rotation-token': `rotate-${++rotation}` }));
+      node.setVault({ 'rotation-token': `rotate-${++rotation}` });
       const rotated = await rates(() => rotate(operations, { credential: 'rotation', deadlineMs: 30 * 60 * 1000 }));
       if (!rotated.result.ok) throw new Error(`rotate at ${size} namespaces with ${setting}: ${JSON.stringify(rotated.result.lagging.slice(0, 5))}`);
       rows.push({
@@ -198,32 +174,21 @@ async function main(): Promise<void> {
   }
 
   const fixed = (v: number) => (Number.isNaN(v) ? 'never' : Number.isInteger(v) ? String(v) : v.toFixed(1));
-  const table = [
-    ['namespaces', 'copies', 'setting', 'concurrent/qps/burst', 'start s', 'master lag s', 'ESO req/s', 'API req/s', 'rotate s', 'ESO req/s', 'API req/s', 'ESO RSS MiB'],
-    ...rows.map((r) => [
-      String(r.namespaces),
-      String(r.copies),
-      r.setting,
-      `${r.tuning.concurrent}/${r.tuning.clientQps}/${r.tuning.clientBurst}`,
-      ...[r.startSeconds, r.masterLagSeconds, r.naturalEsoRequestsPerSecond, r.naturalApiRequestsPerSecond, r.rotateSeconds, r.rotateEsoRequestsPerSecond, r.rotateApiRequestsPerSecond, r.esoMemoryMiB].map(fixed),
-    ]),
-  ];
-  const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
   console.log(`copies refresh every ${DEFAULT_REFRESH_INTERVAL}, masters every ${MASTER_REFRESH_SECONDS}s; natural refresh window ${windowSeconds} s; the first request rates are the window's, the second the rotation's`);
-  console.log(table.map((row) => row.map((cell, c) => cell.padStart(widths[c])).join('  ')).join('\n'));
+  console.log(
+    table([
+      ['namespaces', 'copies', 'setting', 'concurrent/qps/burst', 'start s', 'master lag s', 'ESO req/s', 'API req/s', 'rotate s', 'ESO req/s', 'API req/s', 'ESO RSS MiB'],
+      ...rows.map((r) => [
+        String(r.namespaces),
+        String(r.copies),
+        r.setting,
+        `${r.tuning.concurrent}/${r.tuning.clientQps}/${r.tuning.clientBurst}`,
+        ...[r.startSeconds, r.masterLagSeconds, r.naturalEsoRequestsPerSecond, r.naturalApiRequestsPerSecond, r.rotateSeconds, r.rotateEsoRequestsPerSecond, r.rotateApiRequestsPerSecond, r.esoMemoryMiB].map(fixed),
+      ]),
+    ]),
+  );
   writeFileSync(args.out!, `${JSON.stringify({ machine: { cores: cpus().length }, windowSeconds, rows }, null, 2)}\n`);
   log(`figures written to ${args.out}`);
 }
 
-main()
-  .catch((error) => {
-    console.error(error);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    const problems = await suite.stop(keyVault);
-    if (problems.length > 0) {
-      console.error(`the host is not as it was: ${problems.join('; ')}`);
-      process.exitCode = 1;
-    }
-  });
+runBench(suite, main, () => [node?.keyVault]);
