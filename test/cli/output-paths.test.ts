@@ -37,22 +37,6 @@ describe('plan --out', () => {
     expect(readFileSync(join(work, 'notes.md'), 'utf8')).toMatch(/^## Access plan/);
   });
 
-  test('a folder, a missing folder or a file where a folder belongs is named in words, not as EISDIR or ENOENT', () => {
-    const work = tempDir('css-out-');
-    mkdirSync(join(work, 'reports'));
-    writeFileSync(join(work, 'a-file'), '');
-    const cases: [string, string][] = [
-      ['reports', 'plan: --out reports is a folder; give a file path, such as reports/access-plan.md'],
-      ['missing/plan.md', 'plan: --out missing/plan.md: the folder missing does not exist; create it or choose another path'],
-      ['a-file/plan.md', 'plan: --out a-file/plan.md: a-file is a file, not a folder'],
-    ];
-    for (const [out, message] of cases) {
-      const result = plan(work, '--out', out);
-      expect(result.stderr).toBe(`central-secret-store: ${message}\n`);
-      expect(result.stderr).not.toMatch(/EISDIR|ENOENT|ENOTDIR/);
-      expect(result.status).toBe(EXIT.error);
-    }
-  });
 });
 
 describe('report --out', () => {
@@ -78,18 +62,26 @@ describe('report --out', () => {
     expect(readFileSync(join(work, 'index.html'), 'utf8')).toContain('<meta name="generator" content="central-secret-store report">');
   });
 
-  test('a folder, a missing folder or a file where a folder belongs is named in words, before the catalogue is read', () => {
+});
+
+describe.each([
+  ['plan', 'access-plan.md'],
+  ['report', 'access-report.html'],
+])('%s --out where no file can be', (command, suggestion) => {
+  test('a folder, a missing folder or a file where a folder belongs is named in words, not as EISDIR or ENOENT, before the catalogue is read', () => {
     const work = tempDir('css-out-');
     mkdirSync(join(work, 'reports'));
     writeFileSync(join(work, 'a-file'), '');
     const cases: [string, string][] = [
-      ['reports', 'report: --out reports is a folder; give a file path, such as reports/access-report.html'],
-      ['missing/report.html', 'report: --out missing/report.html: the folder missing does not exist; create it or choose another path'],
-      ['a-file/report.html', 'report: --out a-file/report.html: a-file is a file, not a folder'],
+      ['reports', `--out reports is a folder; give a file path, such as reports/${suggestion}`],
+      [`missing/${suggestion}`, `--out missing/${suggestion}: the folder missing does not exist; create it or choose another path`],
+      [`a-file/${suggestion}`, `--out a-file/${suggestion}: a-file is a file, not a folder`],
     ];
     for (const [out, message] of cases) {
-      const result = cli(work, 'report', '--catalogue', join(work, 'no-such-catalogue'), '--out', out);
-      expect(result.stderr).toBe(`central-secret-store: ${message}\n`);
+      // No catalogue at all: the path is refused first.
+      const result = cli(work, command, '--catalogue', join(work, 'no-such-catalogue'), ...(command === 'plan' ? ['--base', 'HEAD'] : []), '--out', out);
+      expect(result.stderr).toBe(`central-secret-store: ${command}: ${message}\n`);
+      expect(result.stderr).not.toMatch(/EISDIR|ENOENT|ENOTDIR/);
       expect(result.status).toBe(EXIT.error);
     }
   });
