@@ -8,7 +8,7 @@
  * caps a rotation at about ten copies a second. The formula gives the client room for every copy's requests
  * within CLIENT_BUDGET_SECONDS, and enough workers (`--concurrent`) to keep that many requests in flight, with
  * floors at ESO's defaults and ceilings where more stopped helping. The API server and ESO's workers take the
- * rest: on the measured 2-core node a rotation of 1,000 copies took 26.8 s with these settings (33.4 s with a
+ * rest: on the measured 2-core node a rotation of 1,000 copies took 27-29 s with these settings (33.4 s with a
  * 20 s budget, 55 s with the settings shipped before, 151 s with ESO's defaults; `npm run bench:eso`, README
  * "Tuning ESO for fan-out").
  */
