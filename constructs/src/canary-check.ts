@@ -166,13 +166,8 @@ function checkProps(props: CanaryCheckProps, schedule: string): void {
   const problems: string[] = [];
   if (!/^[0-9a-f]{64}$/.test(props.expectedValueSha256)) problems.push('expectedValueSha256 must be 64 lowercase hex digits: the sha256 of the canary value');
   if (!/^[^\s@]+@sha256:[0-9a-f]{64}$/.test(props.image)) problems.push(`image "${props.image}" must be pinned by digest: <repository>@sha256:<64 hex digits>`);
-  let url: URL | undefined;
-  try {
-    url = new URL(props.pushgateway);
-  } catch {
-    // reported below
-  }
-  if (!url || !['http:', 'https:'].includes(url.protocol) || url.search || url.hash || url.username) {
+  // scheme://host[:port][/path]: no credentials, query or fragment, which the push URL could not carry.
+  if (!/^https?:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/.test(props.pushgateway)) {
     problems.push(`pushgateway "${props.pushgateway}" must be an http(s) URL without query, fragment or credentials, such as http://pushgateway.monitoring:9091`);
   }
   if (!/^[A-Za-z0-9._-]+$/.test(props.cluster)) problems.push(`cluster "${props.cluster}" must be letters, digits, '.', '_' and '-': it is a path segment of the push URL`);
