@@ -153,7 +153,7 @@ target_images() {
   target_kubectl; local kubectl=$dest
   # The canary check's shell and tools: Debian's static busybox (package busybox-static).
   [ -x /bin/busybox ] || { say "images: /bin/busybox is missing: apt-get install busybox-static"; exit 1; }
-  local busybox_version; busybox_version=$(/bin/busybox | head -n 1)
+  local busybox_sum; busybox_sum=$(sha256sum /bin/busybox | cut -c1-12)
   local chart_values repository
   chart_values=$(cd "$here/eso" && go list -m -f '{{.Dir}}' github.com/external-secrets/external-secrets)/deploy/charts/external-secrets/values.yaml
   repository=$(awk '/^image:/ { in_image = 1; next } in_image && /^[^ ]/ { exit } in_image && $1 == "repository:" { print $2; exit }' "$chart_values")
@@ -163,7 +163,7 @@ testapp.tar css-e2e.local/testapp:v1 $programs/testapp
 consumer.tar css-e2e.local/consumer:v1 $programs/consumer
 external-secrets.tar $repository:$ESO_VERSION $controller/external-secrets
 canary-check.tar css-e2e.local/canary-check:v1 /bin/busybox $kubectl/kubectl"
-  cached images "$ESO_VERSION" "$(printf '%s\n' "$list" "$busybox_version" | cat - "$here/oci-image.sh" | sha256sum | cut -c1-12)" && return
+  cached images "$ESO_VERSION" "$(printf '%s\n' "$list" "$busybox_sum" | cat - "$here/oci-image.sh" | sha256sum | cut -c1-12)" && return
   say "images: building into $dest"
   local tmp start=$SECONDS; tmp=$(mktemp -d "$cache/.build-images-XXXXXX")
   while read -r file ref binaries; do
