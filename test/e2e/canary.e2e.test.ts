@@ -201,7 +201,7 @@ describe('the canary on a real node', () => {
 
 
 /**
- * The CronJob as the node runs it: the image by the tag it was imported under, never pulled, and kubectl's
+ * The CronJob as the node runs it, suspended (see below): the image by the tag it was imported under, never pulled, and kubectl's
  * in-cluster configuration pointed at the API server through the pods' namespace (pod-network.ts), as the
  * suite does for ESO.
  */
@@ -213,7 +213,8 @@ function onTheNode(cronJob: KubeObject, imageTag: string): KubeObject {
     { name: 'KUBERNETES_SERVICE_PORT', value: String(suite.cluster.apiPort) },
   ];
   const nodePod = { ...pod, hostNetwork: true, containers: [{ ...container, image: imageTag, imagePullPolicy: 'Never', env: [...container.env, ...api] }] };
-  return { ...cronJob, spec: { ...cronJob.spec, jobTemplate: { ...cronJob.spec.jobTemplate, spec: { ...cronJob.spec.jobTemplate.spec, template: { ...cronJob.spec.jobTemplate.spec.template, spec: nodePod } } } } };
+  // Suspended: the suite runs the template itself, so that no scheduled run (every 5 minutes) pushes between its runs.
+  return { ...cronJob, spec: { ...cronJob.spec, suspend: true, jobTemplate: { ...cronJob.spec.jobTemplate, spec: { ...cronJob.spec.jobTemplate.spec, template: { ...cronJob.spec.jobTemplate.spec.template, spec: nodePod } } } } };
 }
 
 /** A Job from the CronJob's template (what `kubectl create job --from=cronjob/...` makes), with env overrides; waits until it ends. */

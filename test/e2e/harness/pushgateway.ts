@@ -4,6 +4,7 @@
  * through the namespace as well. Stopped by PID.
  */
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { NodeCluster } from './node-cluster';
 import { Processes, freePort } from './processes';
 
@@ -16,7 +17,7 @@ export class Pushgateway {
   url = '';
 
   constructor(
-    dir: string,
+    private readonly dir: string,
     private readonly cluster: NodeCluster,
   ) {
     mkdirSync(dir, { recursive: true });
@@ -26,7 +27,14 @@ export class Pushgateway {
   async start(): Promise<void> {
     const port = await freePort();
     this.url = `http://127.0.0.1:${port}`;
-    this.processes.launch('pushgateway', 'nsenter', [`--net=${this.cluster.network.netns}`, PUSHGATEWAY, `--web.listen-address=127.0.0.1:${port}`]);
+    // Debian's build persists to /var/lib/prometheus/pushgateway.data by default: a file of the run's own
+    // instead, so that no run sees an earlier run's pushes and the host is left as it was.
+    this.processes.launch('pushgateway', 'nsenter', [
+      `--net=${this.cluster.network.netns}`,
+      PUSHGATEWAY,
+      `--web.listen-address=127.0.0.1:${port}`,
+      `--persistence.file=${join(this.dir, 'pushgateway.data')}`,
+    ]);
     await this.processes.waitFor('pushgateway', async () => this.metrics() !== undefined, 60);
   }
 
