@@ -27,6 +27,11 @@ export function canaryValue(manifests: ClusterManifests, settings: Readonly<Reco
   return createHash('sha256').update(JSON.stringify({ manifests, settings })).digest('hex').slice(0, CANARY_VALUE_LENGTH);
 }
 
+/** The sha256 (hex) of a canary value: what the in-cluster check compares the copy's value with. */
+export function canaryValueSha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
 /** The in-cluster canary check (CanaryCheck), as the objects Pulumi applies. */
 export function canaryCheckObjects(props: CanaryCheckProps): Record<string, unknown>[] {
   const chart = new Chart(new App(), 'canary-check', { disableResourceNameHashes: true });

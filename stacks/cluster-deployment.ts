@@ -1,10 +1,9 @@
 import * as pulumi from '@pulumi/pulumi';
 import { synthesizeCluster } from '../plane';
-import { createHash } from 'node:crypto';
 import { CANARY_CREDENTIAL, canaryOf, copiesOn, distributionName } from '../tenants/lib';
 import { aksClusterOf, aksKubeconfig } from './aks-cluster';
 import type { BackendDeployment } from './backend-deployment';
-import { canaryBoundOf, canaryValue } from './canary';
+import { canaryBoundOf, canaryValue, canaryValueSha256 } from './canary';
 import { ClusterKubernetes } from './cluster-kubernetes';
 import type { StackConfig } from './config';
 import { KeyVaultDeployment } from './key-vault-deployment';
@@ -67,7 +66,7 @@ export class ClusterDeployment extends pulumi.ComponentResource {
             ? {
                 namespace: canary.namespace,
                 copyName: distributionName(CANARY_CREDENTIAL, 'opaque'),
-                expectedValueSha256: sha256(canaryToWrite),
+                expectedValueSha256: canaryValueSha256(canaryToWrite),
                 image: config.canaryCheckImage,
                 pushgateway: config.canaryPushgateway,
                 cluster: config.cluster.name,
@@ -91,5 +90,3 @@ export class ClusterDeployment extends pulumi.ComponentResource {
     this.registerOutputs({ vaultUri: this.vaultUri, esoClientId: this.esoClientId, etcdKmsKeyId: this.etcdKmsKeyId, canary: this.canary, objectCount: this.objectCount });
   }
 }
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

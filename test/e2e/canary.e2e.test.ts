@@ -201,20 +201,21 @@ describe('the canary on a real node', () => {
 
 
 /**
- * The CronJob as the node runs it, suspended (see below): the image by the tag it was imported under, never pulled, and kubectl's
+ * The CronJob as the node runs it, suspended (see inside): the image by the tag it was imported under, never pulled, and kubectl's
  * in-cluster configuration pointed at the API server through the pods' namespace (pod-network.ts), as the
  * suite does for ESO.
  */
 function onTheNode(cronJob: KubeObject, imageTag: string): KubeObject {
-  const pod = cronJob.spec.jobTemplate.spec.template.spec;
-  const [container] = pod.containers;
-  const api = [
-    { name: 'KUBERNETES_SERVICE_HOST', value: '127.0.0.1' },
-    { name: 'KUBERNETES_SERVICE_PORT', value: String(suite.cluster.apiPort) },
-  ];
-  const nodePod = { ...pod, hostNetwork: true, containers: [{ ...container, image: imageTag, imagePullPolicy: 'Never', env: [...container.env, ...api] }] };
+  const node = structuredClone(cronJob);
   // Suspended: the suite runs the template itself, so that no scheduled run (every 5 minutes) pushes between its runs.
-  return { ...cronJob, spec: { ...cronJob.spec, suspend: true, jobTemplate: { ...cronJob.spec.jobTemplate, spec: { ...cronJob.spec.jobTemplate.spec, template: { ...cronJob.spec.jobTemplate.spec.template, spec: nodePod } } } } };
+  node.spec.suspend = true;
+  const pod = node.spec.jobTemplate.spec.template.spec;
+  pod.hostNetwork = true;
+  const [container] = pod.containers;
+  container.image = imageTag;
+  container.imagePullPolicy = 'Never';
+  container.env.push({ name: 'KUBERNETES_SERVICE_HOST', value: '127.0.0.1' }, { name: 'KUBERNETES_SERVICE_PORT', value: String(suite.cluster.apiPort) });
+  return node;
 }
 
 /** A Job from the CronJob's template (what `kubectl create job --from=cronjob/...` makes), with env overrides; waits until it ends. */
