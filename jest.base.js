@@ -11,5 +11,7 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true } }],
     '^.+\\.m?js$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
   },
+  // The repository's own code imports the constructs' vocabulary by package name, from source (tsconfig paths).
+  moduleNameMapper: { '^@central-secret-store/constructs/vocabulary$': '<rootDir>/constructs/src/vocabulary/index.ts' },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
 };

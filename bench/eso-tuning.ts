@@ -22,7 +22,7 @@ import { KubeOperations } from '../cli/kube-operations';
 import { loadKubeConfig } from '../cli/kube';
 import { rotate } from '../cli/rotation';
 import { type EsoTuning, esoTuningFor } from '../stacks/eso-tuning';
-import { DEFAULT_REFRESH_INTERVAL, copiesOn, loadCatalogue } from '../tenants/lib';
+import { COPY_REFRESH_INTERVAL, copiesOn, loadCatalogue } from '../tenants/lib';
 import { reinstallEso } from '../test/e2e/harness/eso-install';
 import { esoMetrics, esoResidentMiB, metricSum } from '../test/e2e/harness/eso-metrics';
 import { NodeSuite } from '../test/e2e/harness/node-suite';
@@ -125,7 +125,7 @@ async function masterLag(seconds: number): Promise<number> {
 async function main(): Promise<void> {
   const loaded = loadCatalogue(BENCH_CATALOGUE);
   // The copies refresh at the product's default interval, as a cluster that sets none.
-  const catalogue = { ...loaded, clusters: loaded.clusters.map((c) => ({ ...c, refreshInterval: DEFAULT_REFRESH_INTERVAL })) };
+  const catalogue = { ...loaded, clusters: loaded.clusters.map((c) => ({ ...c, refreshInterval: COPY_REFRESH_INTERVAL })) };
   node = await startBenchNode(suite, log, catalogue);
   const operations = new KubeOperations(loadKubeConfig({ kubeconfig: suite.cp.kubeconfig('admin') }));
   const helm = join(suite.tools.helm, 'helm');
@@ -174,7 +174,7 @@ async function main(): Promise<void> {
   }
 
   const fixed = (v: number) => (Number.isNaN(v) ? 'never' : Number.isInteger(v) ? String(v) : v.toFixed(1));
-  console.log(`copies refresh every ${DEFAULT_REFRESH_INTERVAL}, masters every ${MASTER_REFRESH_SECONDS}s; natural refresh window ${windowSeconds} s; the first request rates are the window's, the second the rotation's`);
+  console.log(`copies refresh every ${COPY_REFRESH_INTERVAL}, masters every ${MASTER_REFRESH_SECONDS}s; natural refresh window ${windowSeconds} s; the first request rates are the window's, the second the rotation's`);
   console.log(
     table([
       ['namespaces', 'copies', 'setting', 'concurrent/qps/burst', 'start s', 'master lag s', 'ESO req/s', 'API req/s', 'rotate s', 'ESO req/s', 'API req/s', 'ESO RSS MiB'],

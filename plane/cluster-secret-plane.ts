@@ -27,20 +27,12 @@ import {
   type OwnSecret,
   STORE_REFERENCE_POLICY,
   TENANT_OWNER_ROLE,
-  canaryOf,
   centralStoreName,
   clusterNamed,
-  credentialsOfferedOn,
-  deployersOf,
-  distributionName,
-  globalSecretDistributionName,
-  namespacesOn,
-  pullSecretsOf,
-  refreshIntervalOf,
+  clusterPlan,
   tenantStoreName,
-  workloadReaderName,
 } from '../tenants/lib';
-import { secretFormatsOf, sharedCredentialOf } from './credentials';
+import { sharedCredentialOf } from './credentials';
 import { type SecretBackend, secretBackendOf } from './secret-backend';
 
 export interface ClusterSecretPlaneProps {
@@ -52,21 +44,21 @@ export interface ClusterSecretPlaneProps {
 }
 
 /**
- * Everything one cluster needs, from the catalogue: the central store and its vault bridge (Azure Key Vault or
- * HashiCorp Vault, see secret-backend.ts), one master
- * per offered credential, one distribution per credential and format, and each tenant's namespaces, store
- * and own secrets. Object names come from the catalogue's naming (tenants/lib/object-names), the same that
- * validation checks for collisions, so names never change between runs and never collide.
+ * Everything one cluster needs, rendered one to one from the catalogue's plan of the cluster
+ * (tenants/lib/cluster-plan.ts): the central store and its vault bridge (Azure Key Vault or HashiCorp Vault,
+ * see secret-backend.ts), one master per offered credential, one distribution per credential and format, and
+ * each tenant's namespaces, store and own secrets. Every name comes from the plan, the same that validation
+ * checks for collisions, so names never change between runs and never collide.
  */
 export class ClusterSecretPlane extends Chart {
   constructor(scope: Construct, id: string, props: ClusterSecretPlaneProps) {
     super(scope, id, { disableResourceNameHashes: true });
     const { catalogue } = props;
-    const cluster = clusterNamed(catalogue, props.cluster);
+    const plan = clusterPlan(catalogue, clusterNamed(catalogue, props.cluster));
+    const { cluster, deployers, refreshInterval } = plan;
     const central = new CentralSecretStore(this, 'central', { namespaceName: CENTRAL_NAMESPACE, readerServiceAccountName: CENTRAL_READER });
     const backend = secretBackendOf(this, catalogue, cluster, central.namespaceName);
     const ownerRole = new TenantOwnerRole(this, 'tenant-owner-role', { name: TENANT_OWNER_ROLE });
-    const deployers = deployersOf(cluster);
     new NamespaceLabelGuard(this, 'namespace-label-guard', { deployers, name: NAMESPACE_LABEL_POLICY });
     new StoreReferenceGuard(this, 'store-reference-guard', {
       name: STORE_REFERENCE_POLICY,
@@ -77,66 +69,46 @@ export class ClusterSecretPlane extends Chart {
       centralNamespace: central.namespaceName,
     });
 
-    const canary = canaryOf(cluster);
-    if (canary) {
+    if (plan.canary) {
       new Canary(this, 'canary', {
         central,
         store: backend.masters,
         vaultSecret: backend.canarySecret,
         credentialName: CANARY_CREDENTIAL,
-        namespaceName: canary.namespace,
-        refreshInterval: refreshIntervalOf(cluster),
+        namespaceName: plan.canary.namespace,
+        refreshInterval,
       });
     }
 
-    for (const credential of credentialsOfferedOn(catalogue, cluster)) {
-      const store = new CentralCredentialStore(this, `store-central-${credential.name}`, {
-        central,
-        name: centralStoreName(credential.name),
-        credential: credential.name,
-        allowedTenants: credential.allowedTenants,
-      });
-      new MasterCredential(this, `master-${credential.name}`, {
-        credential: sharedCredentialOf(credential),
-        vaultSecrets: backend.masterSecrets(credential),
-        store: backend.masters,
-        namespace: central.namespaceName,
-      });
-      for (const format of secretFormatsOf(credential)) {
-        new CredentialDistribution(this, `distribute-${credential.name}-${format.id}`, {
-          format,
+    for (const { credential, store: storeName, formats } of plan.credentials) {
+      const store = new CentralCredentialStore(this, `store-central-${credential.name}`, { central, name: storeName, credential: credential.name, allowedTenants: credential.allowedTenants });
+      const shared = sharedCredentialOf(credential);
+      new MasterCredential(this, `master-${credential.name}`, { credential: shared, vaultSecrets: backend.masterSecrets(credential), store: backend.masters, namespace: central.namespaceName });
+      for (const { id, secretName, format, distribution } of formats) {
+        new CredentialDistribution(this, `distribute-${credential.name}-${id}`, {
+          format: shared.render({ ...format, name: id, secretName }),
           allowedTenants: credential.allowedTenants,
-          name: distributionName(credential.name, format.id),
+          name: distribution,
           store,
-          refreshInterval: refreshIntervalOf(cluster),
+          refreshInterval,
         });
       }
     }
 
-    const placed = namespacesOn(catalogue, cluster);
-    for (const tenant of catalogue.tenants) {
-      const own = placed.filter((p) => p.tenant.name === tenant.name).map((p) => p.namespace);
-      if (own.length === 0) continue;
-      const store = backend.tenantStore(tenant.name, own.map((n) => n.name));
-      for (const namespace of own) {
-        new TenantNamespace(this, `namespace-${namespace.name}`, {
-          name: namespace.name,
-          tenant: tenant.name,
-          requests: namespace.requests,
-          labels: namespace.labels,
-          owners: tenant.owners,
-          ownerRole,
-        });
-        for (const [serviceAccountName, secretNames] of pullSecretsOf(namespace, catalogue.credentials)) {
+    for (const { tenant, namespaces, globalSecrets } of plan.tenants) {
+      const store = backend.tenantStore(tenant.name, namespaces.map((n) => n.namespace.name));
+      for (const { namespace, pullSecrets, ownSecrets } of namespaces) {
+        new TenantNamespace(this, `namespace-${namespace.name}`, { name: namespace.name, tenant: tenant.name, requests: namespace.requests, labels: namespace.labels, owners: tenant.owners, ownerRole });
+        for (const [serviceAccountName, secretNames] of pullSecrets) {
           new ServiceAccountPullSecrets(this, `pull-secrets-${namespace.name}-${serviceAccountName}`, { namespace: namespace.name, serviceAccountName, secretNames });
         }
-        for (const secret of namespace.secrets ?? []) addOwnSecret(this, `secret-${namespace.name}-${secret.name}`, tenant.name, namespace.name, secret, store, backend);
+        for (const { secret, reader } of ownSecrets) addOwnSecret(this, `secret-${namespace.name}-${secret.name}`, tenant.name, namespace.name, secret, reader, store, backend);
       }
-      for (const secret of tenant.clusters[cluster.name]?.globalSecrets ?? []) {
+      for (const { secret, distribution } of globalSecrets) {
         if (secret.type === 'workload') throw new Error(`global secret ${secret.name} of tenant ${tenant.name} is a workload secret; validation should have refused it`);
         new TenantGlobalSecret(this, `global-${tenant.name}-${secret.name}`, {
           ...ownSecretProps(tenant.name, secret, store, backend),
-          distributionName: globalSecretDistributionName(tenant.name, secret.name),
+          distributionName: distribution,
           ...(secret.type === 'raw' ? { operator: { operator: secret.operator, jsonKey: secret.jsonKey } } : { secretType: secret.secretType }),
         });
       }
@@ -158,11 +130,11 @@ function ownSecretProps(tenant: string, secret: OwnSecret, store: ISecretStore, 
 }
 
 /** The construct of each kind of own secret (seed 000). */
-function addOwnSecret(scope: Construct, id: string, tenant: string, namespace: string, secret: OwnSecret, store: ISecretStore, backend: SecretBackend): void {
+function addOwnSecret(scope: Construct, id: string, tenant: string, namespace: string, secret: OwnSecret, reader: string | undefined, store: ISecretStore, backend: SecretBackend): void {
   const props = { ...ownSecretProps(tenant, secret, store, backend), namespace };
   switch (secret.type) {
     case 'workload':
-      new WorkloadSecret(scope, id, { ...props, serviceAccount: secret.serviceAccount, spiffeId: secret.spiffeId, readerName: workloadReaderName(secret.name) });
+      new WorkloadSecret(scope, id, { ...props, serviceAccount: secret.serviceAccount, spiffeId: secret.spiffeId, readerName: reader });
       return;
     case 'kubernetes':
       new TenantSecret(scope, id, { ...props, secretType: secret.secretType });

@@ -4,7 +4,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as vault from '@pulumi/vault';
 import { App, Chart, Duration } from 'cdk8s';
 import { CanaryCheck, type CanaryCheckProps } from '../constructs/src';
-import { parseGoDuration } from '../constructs/src/duration';
+import { parseGoDuration } from '@central-secret-store/constructs/vocabulary';
 import type { ClusterManifests } from '../plane';
 import { CANARY_KEY, type ResolvedCanary, type VaultSettings, canaryKeyVaultSecretName, canaryVaultPath, sharedSpaceOf } from '../tenants/lib';
 

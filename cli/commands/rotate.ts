@@ -4,7 +4,7 @@
  * value and every workload that opted in (`reloader.stakater.com/search: "true"`) and reads it has rolled.
  */
 import { Command, Option } from 'commander';
-import { parseGoDuration } from '../../constructs/src/duration';
+import { parseGoDuration } from '@central-secret-store/constructs/vocabulary';
 import { ESO_API_VERSION, KubeOperations } from '../kube-operations';
 import { loadKubeConfig } from '../kube';
 import { auditRun, checkReportFile } from '../audit';

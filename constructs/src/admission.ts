@@ -4,8 +4,8 @@
  */
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { PRODUCT_LABELS } from './labels';
-import { identityNameProblem } from './identities';
+import { PRODUCT_LABELS } from './vocabulary/labels';
+import { identityNameProblem } from './vocabulary/identities';
 
 export interface PolicyRule {
   readonly apiGroups: string[];

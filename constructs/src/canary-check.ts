@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { roleBindingObject, roleObject, serviceAccountObject } from './core-objects';
-import { PRODUCT_LABELS } from './labels';
+import { PRODUCT_LABELS } from './vocabulary/labels';
 import { requireNames } from './name-checks';
 import { CANARY_PUSH_JOB, CANARY_REFRESH_HELP, CANARY_REFRESH_METRIC } from './secret-plane-alerts';
 import { refuseDuplicateObjects } from './unique-objects';

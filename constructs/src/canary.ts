@@ -4,7 +4,8 @@ import { CentralCredentialStore } from './central-credential-store';
 import type { CentralSecretStore } from './central-secret-store';
 import { CredentialDistribution } from './credential-distribution';
 import { GenericCredential } from './generic-credential';
-import { CANARY_TENANT, NAMESPACE_NAME_LABEL, PRODUCT_LABELS, TENANT_LABEL, requestLabel } from './labels';
+import { CANARY_TENANT, NAMESPACE_NAME_LABEL, PRODUCT_LABELS, TENANT_LABEL, requestLabel } from './vocabulary/labels';
+import { CANARY_CREDENTIAL, CANARY_KEY, CANARY_NAMESPACE } from './vocabulary/object-names';
 import { MasterCredential } from './master-credential';
 import type { ISecretStore, RemoteSecretReference } from './secret-store';
 import { requireNames } from './name-checks';
@@ -38,13 +39,13 @@ export interface CanaryProps {
   /**
    * How often the copy re-reads the master: give it the interval of the real copies, so that the canary
    * measures the path they take.
-   * @default '1m'
+   * @default '1m0s'
    */
   readonly refreshInterval?: string;
 
   /**
    * How often the master is re-read from the vault: the masters' interval, for the same reason.
-   * @default '5m'
+   * @default '5m0s'
    */
   readonly masterRefreshInterval?: string;
 }
@@ -70,8 +71,8 @@ export class Canary extends Construct {
   constructor(scope: Construct, id: string, props: CanaryProps) {
     super(scope, id);
     refuseDuplicateObjects(this);
-    this.credential = new GenericCredential({ name: props.credentialName ?? 'canary', keys: ['value'] });
-    this.namespaceName = props.namespaceName ?? 'central-secret-store-canary';
+    this.credential = new GenericCredential({ name: props.credentialName ?? CANARY_CREDENTIAL, keys: [CANARY_KEY] });
+    this.namespaceName = props.namespaceName ?? CANARY_NAMESPACE;
     requireNames(`Canary ${this.credential.name}`, [['namespaceName', this.namespaceName, 'dns1123Label']]);
     if (this.namespaceName === props.central.namespaceName) {
       throw new Error(`Canary ${this.credential.name}: namespaceName "${this.namespaceName}" is the central namespace; the canary must travel to a namespace of its own`);
@@ -82,7 +83,7 @@ export class Canary extends Construct {
     const store = new CentralCredentialStore(this, 'Store', { central: props.central, credential: this.credential.name, allowedTenants });
     new MasterCredential(this, 'Master', {
       credential: this.credential,
-      vaultSecrets: { value: props.vaultSecret },
+      vaultSecrets: { [CANARY_KEY]: props.vaultSecret },
       store: props.store,
       namespace: props.central.namespaceName,
       refreshInterval: props.masterRefreshInterval,

@@ -5,7 +5,8 @@ import {
   ClusterSecretStoreSpecRefreshInterval,
 } from './imports/external-secrets.io';
 import type { CentralSecretStore } from './central-secret-store';
-import { CREDENTIAL_LABEL, PRODUCT_LABELS, TENANT_LABEL } from './labels';
+import { CREDENTIAL_LABEL, PRODUCT_LABELS, TENANT_LABEL } from './vocabulary/labels';
+import { centralStoreName } from './vocabulary/object-names';
 import { type ISecretStore, clusterSecretStoreNamed } from './secret-store';
 import { listNames, requireNames } from './name-checks';
 import { refuseDuplicateObjects } from './unique-objects';
@@ -44,11 +45,6 @@ export interface CentralCredentialStoreProps {
    * @default 300
    */
   readonly storeRefreshSeconds?: number;
-}
-
-/** Name of the store that serves a credential from the central namespace. */
-export function centralStoreName(credential: string): string {
-  return `central-${credential}`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { namespaceObject, roleBindingObject, roleObject, serviceAccountObject } from './core-objects';
-import { NAMESPACE_NAME_LABEL, PRODUCT_LABELS } from './labels';
+import { NAMESPACE_NAME_LABEL, PRODUCT_LABELS } from './vocabulary/labels';
+import { CENTRAL_NAMESPACE, CENTRAL_READER } from './vocabulary/object-names';
 import { requireNames } from './name-checks';
 import { refuseDuplicateObjects } from './unique-objects';
 
@@ -31,8 +32,8 @@ export class CentralSecretStore extends Construct {
   constructor(scope: Construct, id: string, props: CentralSecretStoreProps = {}) {
     super(scope, id);
     refuseDuplicateObjects(this);
-    this.namespaceName = props.namespaceName ?? 'central-secret-store';
-    this.readerServiceAccountName = props.readerServiceAccountName ?? 'central-secret-store-reader';
+    this.namespaceName = props.namespaceName ?? CENTRAL_NAMESPACE;
+    this.readerServiceAccountName = props.readerServiceAccountName ?? CENTRAL_READER;
     requireNames(`CentralSecretStore ${this.namespaceName}`, [
       ['namespaceName', this.namespaceName, 'dns1123Label'],
       ['readerServiceAccountName', this.readerServiceAccountName, 'dns1123Subdomain'],

@@ -1,6 +1,5 @@
 import { Construct } from 'constructs';
-import { centralStoreName } from './central-credential-store';
-import { goDurationProp } from './duration';
+import { goDurationProp } from './vocabulary/duration';
 import {
   ClusterExternalSecret,
   ClusterExternalSecretSpecExternalSecretSpecRefreshPolicy as RefreshPolicy,
@@ -10,7 +9,9 @@ import {
   ClusterExternalSecretSpecExternalSecretSpecTargetTemplateEngineVersion as EngineVersion,
   ClusterExternalSecretSpecExternalSecretSpecTargetTemplateMergePolicy as MergePolicy,
 } from './imports/external-secrets.io';
-import { CREDENTIAL_LABEL, PRODUCT_LABELS, TENANT_LABEL, distributedSecretAnnotations, distributedSecretLabels, requestLabel } from './labels';
+import { CREDENTIAL_LABEL, PRODUCT_LABELS, TENANT_LABEL, distributedSecretAnnotations, distributedSecretLabels, requestLabel } from './vocabulary/labels';
+import { centralStoreName, distributionName } from './vocabulary/object-names';
+import { COPY_REFRESH_INTERVAL, NAMESPACE_RESCAN_INTERVAL } from './vocabulary/refresh-intervals';
 import type { SecretFormat } from './secret-format';
 import type { ISecretStore } from './secret-store';
 import { listNames, requireNames } from './name-checks';
@@ -41,14 +42,14 @@ export interface CredentialDistributionProps {
   /**
    * How often each copy re-reads the master: the bound of Property 1 (a rotation reaches every copy within
    * this interval once the master has it).
-   * @default '1m'
+   * @default '1m0s'
    */
   readonly refreshInterval?: string;
 
   /**
    * How often ESO re-lists namespaces for this distribution. Label changes are seen at once through ESO's
    * namespace watch; this is the safety net.
-   * @default '5m'
+   * @default '5m0s'
    */
   readonly refreshTime?: string;
 
@@ -80,7 +81,7 @@ export class CredentialDistribution extends Construct {
     refuseDuplicateObjects(this);
     const { format } = props;
     const { credential } = format;
-    this.name = props.name ?? `${credential.name}-${format.id}`;
+    this.name = props.name ?? distributionName(credential.name, format.id);
     const owner = `CredentialDistribution ${this.name}`;
     requireNames(owner, [['name', this.name, 'dns1123Subdomain'], ...listNames('allowedTenants', props.allowedTenants, 'labelValue')]);
     if (props.allowedTenants.length === 0) throw new Error(`${owner}: allowedTenants is empty, so no namespace could receive it; name at least one tenant`);
@@ -91,7 +92,7 @@ export class CredentialDistribution extends Construct {
       spec: {
         externalSecretName: this.name,
         externalSecretMetadata: { labels },
-        refreshTime: goDurationProp(owner, 'refreshTime', props.refreshTime ?? '5m'),
+        refreshTime: goDurationProp(owner, 'refreshTime', props.refreshTime ?? NAMESPACE_RESCAN_INTERVAL),
         // Both conditions in one selector are ANDed: the namespace asks for the credential AND its tenant may
         // have it. A request label on another tenant's namespace selects nothing.
         namespaceSelectors: [
@@ -103,7 +104,7 @@ export class CredentialDistribution extends Construct {
         externalSecretSpec: {
           secretStoreRef: { kind: StoreKind.CLUSTER_SECRET_STORE, name: props.store?.storeName ?? centralStoreName(credential.name) },
           refreshPolicy: RefreshPolicy.PERIODIC,
-          refreshInterval: goDurationProp(owner, 'refreshInterval', props.refreshInterval ?? '1m'),
+          refreshInterval: goDurationProp(owner, 'refreshInterval', props.refreshInterval ?? COPY_REFRESH_INTERVAL),
           target: {
             name: format.secretName,
             creationPolicy: props.creationPolicy === 'Orphan' ? CreationPolicy.ORPHAN : CreationPolicy.OWNER,

@@ -1,4 +1,4 @@
-import { SECRET_DATA_KEY_RULE, isSecretDataKey } from './secret-data-key';
+import { SECRET_DATA_KEY_RULE, isSecretDataKey } from './vocabulary/secret-data-key';
 import { SharedCredential } from './shared-credential';
 
 export interface GenericCredentialProps {

@@ -6,7 +6,7 @@ import {
   ClusterSecretStoreSpecRefreshInterval,
   type ClusterSecretStoreSpecConditions,
 } from './imports/external-secrets.io';
-import { PRODUCT_LABELS } from './labels';
+import { PRODUCT_LABELS } from './vocabulary/labels';
 import { type ISecretStore, clusterSecretStoreNamed } from './secret-store';
 import { requireNames } from './name-checks';
 import { refuseDuplicateObjects } from './unique-objects';

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { goDurationProp } from './duration';
+import { goDurationProp } from './vocabulary/duration';
 import {
   ExternalSecret,
   ExternalSecretSpecRefreshPolicy,
@@ -7,8 +7,9 @@ import {
   ExternalSecretSpecTargetCreationPolicy,
   ExternalSecretSpecTargetDeletionPolicy,
 } from './imports/external-secrets.io';
-import { CREDENTIAL_LABEL, PRODUCT_LABELS } from './labels';
-import { MASTER_REFRESH_INTERVAL } from './refresh-intervals';
+import { CREDENTIAL_LABEL, PRODUCT_LABELS } from './vocabulary/labels';
+import { CENTRAL_NAMESPACE } from './vocabulary/object-names';
+import { MASTER_REFRESH_INTERVAL } from './vocabulary/refresh-intervals';
 import { type ISecretStore, type RemoteSecretReference, remoteRefOf } from './secret-store';
 import type { SharedCredential } from './shared-credential';
 import { requireNames } from './name-checks';
@@ -36,7 +37,7 @@ export interface MasterCredentialProps {
   /**
    * How often the master is re-read from the vault. Vault calls scale with credentials x clusters divided by
    * this interval, never with tenant namespaces.
-   * @default '5m'
+   * @default '5m0s'
    */
   readonly refreshInterval?: string;
 }
@@ -62,7 +63,7 @@ export class MasterCredential extends Construct {
     new ExternalSecret(this, 'Resource', {
       metadata: {
         name: credential.name,
-        namespace: props.namespace ?? 'central-secret-store',
+        namespace: props.namespace ?? CENTRAL_NAMESPACE,
         labels: { ...PRODUCT_LABELS, 'app.kubernetes.io/component': 'master-credential', [CREDENTIAL_LABEL]: credential.name },
       },
       spec: {

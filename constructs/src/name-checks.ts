@@ -1,5 +1,5 @@
 /** Refusing bad Kubernetes names where a construct is given them, with every problem in one message. */
-import { type KubernetesNameRule, kubernetesNameProblem } from './kubernetes-names';
+import { type KubernetesNameRule, kubernetesNameProblem } from './vocabulary/kubernetes-names';
 
 /** A name a construct takes: the prop it came from, its value (undefined: not given) and its rule. */
 export type NamedValue = readonly [field: string, value: string | undefined, rule: KubernetesNameRule];

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { type PlatformIdentities, addAdmissionPolicy, celString, requireIdentities } from './admission';
-import { REQUEST_LABEL_PREFIX, TENANT_LABEL } from './labels';
+import { REQUEST_LABEL_PREFIX, TENANT_LABEL } from './vocabulary/labels';
 import { requireNames } from './name-checks';
 import { refuseDuplicateObjects } from './unique-objects';
 

@@ -1,4 +1,4 @@
-import { goDurationProp } from './duration';
+import { goDurationProp } from './vocabulary/duration';
 import { copyOf, goString, key } from './formats/template';
 import {
   type ExternalSecretSpec,
@@ -9,9 +9,9 @@ import {
   ExternalSecretSpecTargetTemplateEngineVersion,
   ExternalSecretSpecTargetTemplateMergePolicy,
 } from './imports/external-secrets.io';
-import { OPERATOR_LABEL, OWN_SECRET_ANNOTATIONS, SECRET_PROVENANCE_LABELS, TENANT_LABEL } from './labels';
-import { OWN_SECRET_REFRESH_INTERVAL } from './refresh-intervals';
-import { SECRET_DATA_KEY_RULE, isSecretDataKey } from './secret-data-key';
+import { OPERATOR_LABEL, OWN_SECRET_ANNOTATIONS, SECRET_PROVENANCE_LABELS, TENANT_LABEL } from './vocabulary/labels';
+import { OWN_SECRET_REFRESH_INTERVAL } from './vocabulary/refresh-intervals';
+import { SECRET_DATA_KEY_RULE, isSecretDataKey } from './vocabulary/secret-data-key';
 import { type ISecretStore, type RemoteSecretReference, remoteRefOf } from './secret-store';
 import { mapNames, requireNames } from './name-checks';
 
@@ -55,7 +55,7 @@ export interface OwnSecretProps {
 
   /**
    * How often the value is re-read from the vault.
-   * @default '5m'
+   * @default '5m0s'
    */
   readonly refreshInterval?: string;
 }

@@ -1,7 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ESO_NAMESPACE } from './eso';
-import { PRODUCT_LABELS } from './labels';
+import { ESO_NAMESPACE } from './vocabulary/eso';
+import { PRODUCT_LABELS } from './vocabulary/labels';
 import { requireNames } from './name-checks';
 import { refuseDuplicateObjects } from './unique-objects';
 

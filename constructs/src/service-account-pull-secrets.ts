@@ -1,6 +1,6 @@
 import { serviceAccountObject } from './core-objects';
 import { Construct } from 'constructs';
-import { SHARED_OBJECT_FIELDS_ANNOTATION } from './labels';
+import { SHARED_OBJECT_FIELDS_ANNOTATION } from './vocabulary/labels';
 import { requireNames } from './name-checks';
 import { refuseDuplicateObjects } from './unique-objects';
 

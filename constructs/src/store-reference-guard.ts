@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { type PlatformIdentities, addAdmissionPolicy, celString, requireIdentities } from './admission';
-import { TENANT_LABEL } from './labels';
+import { TENANT_LABEL } from './vocabulary/labels';
 import { listNames, requireNames } from './name-checks';
 import { refuseDuplicateObjects } from './unique-objects';
 

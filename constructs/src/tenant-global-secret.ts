@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
-import { goDurationProp } from './duration';
+import { goDurationProp } from './vocabulary/duration';
+import { NAMESPACE_RESCAN_INTERVAL } from './vocabulary/refresh-intervals';
 import { ClusterExternalSecret, type ClusterExternalSecretSpecExternalSecretSpec } from './imports/external-secrets.io';
-import { PRODUCT_LABELS, TENANT_LABEL } from './labels';
+import { PRODUCT_LABELS, TENANT_LABEL } from './vocabulary/labels';
 import type { OperatorDelivery } from './operator-secret';
 import { type OwnSecretProps, ownSecretSpec } from './own-secret';
 import { requireNames } from './name-checks';
@@ -54,7 +55,7 @@ export class TenantGlobalSecret extends Construct {
       spec: {
         externalSecretName: props.name,
         externalSecretMetadata: { labels },
-        refreshTime: goDurationProp(`TenantGlobalSecret ${props.name}`, 'refreshTime', '5m'),
+        refreshTime: goDurationProp(`TenantGlobalSecret ${props.name}`, 'refreshTime', NAMESPACE_RESCAN_INTERVAL),
         namespaceSelectors: [{ matchLabels: { [TENANT_LABEL]: props.tenant } }],
         // The CRD embeds exactly the ExternalSecret spec schema; only the generated TypeScript names differ.
         externalSecretSpec: spec as unknown as ClusterExternalSecretSpecExternalSecretSpec,

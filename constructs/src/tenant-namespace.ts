@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { namespaceObject, roleBindingObject } from './core-objects';
-import { NAMESPACE_NAME_LABEL, PRODUCT_LABELS, REQUEST_LABEL_PREFIX, TENANT_LABEL, requestLabel } from './labels';
-import { identityNameProblem } from './identities';
+import { NAMESPACE_NAME_LABEL, PRODUCT_LABELS, REQUEST_LABEL_PREFIX, TENANT_LABEL, requestLabel } from './vocabulary/labels';
+import { identityNameProblem } from './vocabulary/identities';
 import { type ITenantOwnerRole, TenantOwnerRole } from './tenant-owner-role';
 import { listNames, mapNames, requireNames } from './name-checks';
 import { refuseDuplicateObjects } from './unique-objects';

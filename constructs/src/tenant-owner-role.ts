@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct, type IConstruct } from 'constructs';
 import { clusterRoleObject } from './core-objects';
-import { PRODUCT_LABELS } from './labels';
+import { PRODUCT_LABELS } from './vocabulary/labels';
 import { requireNames } from './name-checks';
 import { refuseDuplicateObjects } from './unique-objects';
 

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { ExternalSecret } from './imports/external-secrets.io';
-import { PRODUCT_LABELS, TENANT_LABEL } from './labels';
+import { PRODUCT_LABELS, TENANT_LABEL } from './vocabulary/labels';
 import { type OwnSecretProps, ownSecretSpec } from './own-secret';
 import { requireNames } from './name-checks';
 import { refuseDuplicateObjects } from './unique-objects';

@@ -5,7 +5,7 @@ import {
   ClusterSecretStoreSpecRefreshInterval,
   type ClusterSecretStoreSpecConditions,
 } from './imports/external-secrets.io';
-import { PRODUCT_LABELS } from './labels';
+import { PRODUCT_LABELS } from './vocabulary/labels';
 import { nameProblems } from './name-checks';
 import { type ISecretStore, clusterSecretStoreNamed } from './secret-store';
 import { refuseDuplicateObjects } from './unique-objects';

@@ -6,7 +6,7 @@
  * manifest line), or where it matters a query or fragment. The reasons name the rule, never the address: an
  * address that holds a password must not be printed either.
  */
-import { invisibleCharacterProblem } from '../../constructs/src/plain-text';
+import { invisibleCharacterProblem } from '@central-secret-store/constructs/vocabulary';
 
 const AS_WRITTEN = 'an address is written into manifests and plans as it is';
 const HTTPS_EXAMPLE = 'must be an https:// URL such as https://vault.contoso.example:8200';

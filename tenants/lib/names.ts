@@ -3,14 +3,14 @@
  * file and field before anything is synthesized instead of by the API server at apply time. The Kubernetes
  * rules are the constructs' own (pure modules of theirs).
  */
-import { KUBERNETES_NAME_RULES } from '../../constructs/src/kubernetes-names';
-import { SECRET_DATA_KEY_RULE } from '../../constructs/src/secret-data-key';
+import { KUBERNETES_NAME_RULES } from '@central-secret-store/constructs/vocabulary';
+import { SECRET_DATA_KEY_RULE } from '@central-secret-store/constructs/vocabulary';
 
 const KEY_VAULT_SECRET_NAME = /^[0-9A-Za-z-]{1,127}$/;
 const KEY_VAULT_NAME = /^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$/;
 
-export { isDns1123Label, isDns1123Subdomain, isLabelKey, isLabelValue } from '../../constructs/src/kubernetes-names';
-export { isSecretDataKey } from '../../constructs/src/secret-data-key';
+export { isDns1123Label, isDns1123Subdomain, isLabelKey, isLabelValue } from '@central-secret-store/constructs/vocabulary';
+export { isSecretDataKey } from '@central-secret-store/constructs/vocabulary';
 
 export function isKeyVaultSecretName(value: string): boolean {
   return KEY_VAULT_SECRET_NAME.test(value);

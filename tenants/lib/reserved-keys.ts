@@ -10,7 +10,7 @@ import {
   PRODUCT_LABELS,
   REQUEST_LABEL_PREFIX,
   SECRET_PROVENANCE_LABELS,
-} from '../../constructs/src/labels';
+} from '@central-secret-store/constructs/vocabulary';
 
 /** ESO's key domain, read by its controllers on the objects they manage. */
 const ESO_KEY_DOMAIN = 'external-secrets.io';

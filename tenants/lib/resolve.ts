@@ -3,13 +3,10 @@
  * all agree on them.
  */
 import type { Catalogue } from './catalogue';
-import { canaryVaultPath } from './object-names';
+import { COPY_REFRESH_INTERVAL, canaryVaultPath, defaultSecretName } from '@central-secret-store/constructs/vocabulary';
 import { quoted } from './secret-like';
 import { parseVaultReference } from './vault-layout';
 import { type Cluster, type Credential, type Environment, type Format, type ImagePullSecret, type OwnSecret, type Tenant, type TenantNamespace, type VaultSettings, canarySchema } from './schema';
-
-/** Default for how often a tenant copy re-reads its master from the central namespace (Property 1's bound). */
-export const DEFAULT_REFRESH_INTERVAL = '1m0s';
 
 /** A credential's output format with its defaults applied. */
 export interface ResolvedFormat {
@@ -19,15 +16,6 @@ export interface ResolvedFormat {
   readonly secretName: string;
   readonly format: Format;
 }
-
-/** The formats each kind of credential offers (the README's table); the constructs' credential classes agree. */
-export const FORMATS_BY_KIND: Readonly<Record<Credential['kind'], readonly Format['type'][]>> = {
-  'docker-registry': ['dockerconfigjson', 'basic-auth', 'argocd', 'kargo', 'opaque', 'mapping'],
-  git: ['basic-auth', 'ssh-auth', 'argocd', 'kargo', 'opaque', 'mapping'],
-  oauth: ['oauth', 'opaque', 'mapping'],
-  tls: ['tls', 'opaque', 'mapping'],
-  generic: ['opaque', 'mapping'],
-};
 
 /** The natural format of each kind, used when a credential lists none. */
 function defaultFormat(credential: Credential): Format {
@@ -49,7 +37,7 @@ export function formatsOf(credential: Credential): ResolvedFormat[] {
   const formats = credential.formats ?? [defaultFormat(credential)];
   return formats.map((format) => {
     const id = format.name ?? format.type;
-    return { id, secretName: format.secretName ?? `${credential.name}-${id}`, format };
+    return { id, secretName: format.secretName ?? defaultSecretName(credential.name, id), format };
   });
 }
 
@@ -168,7 +156,7 @@ export function deployersOf(cluster: Cluster): { readonly users: readonly string
 }
 
 export function refreshIntervalOf(cluster: Cluster): string {
-  return cluster.refreshInterval ?? DEFAULT_REFRESH_INTERVAL;
+  return cluster.refreshInterval ?? COPY_REFRESH_INTERVAL;
 }
 
 /** A cluster's canary, with its defaults applied. */

@@ -8,10 +8,9 @@
  * a leak into git.
  */
 import { z } from 'zod';
-import { formatGoDuration, parseGoDuration } from '../../constructs/src/duration';
+import { CANARY_BOUND, CANARY_NAMESPACE, COPY_REFRESH_INTERVAL, formatGoDuration, identityNameProblem, parseGoDuration } from '@central-secret-store/constructs/vocabulary';
 import { canonicalVaultAddress, endpointUrlProblem, registryHostProblem, repositoryUrlProblem, vaultAddressProblem } from './addresses';
 import { certificateBundleProblem } from './certificates';
-import { identityNameProblem } from '../../constructs/src/identities';
 import { quoted, secretInsteadOfNameProblem } from './secret-like';
 import {
   NAME_RULES,
@@ -162,8 +161,8 @@ export const environmentSchema = z
  */
 export const canarySchema = z.strictObject({
   enabled: z.boolean().default(true).describe('Whether the cluster has a canary. Default true'),
-  namespace: dns1123Label.default('central-secret-store-canary').describe('The namespace the canary is distributed to; no tenant may claim it. Default central-secret-store-canary'),
-  bound: goDuration.default('15m0s').describe("How soon after a deployment its canary value must reach the canary namespace; the canary check's deadline and its alert's threshold. Default 15m"),
+  namespace: dns1123Label.default(CANARY_NAMESPACE).describe(`The namespace the canary is distributed to; no tenant may claim it. Default ${CANARY_NAMESPACE}`),
+  bound: goDuration.default(CANARY_BOUND).describe(`How soon after a deployment its canary value must reach the canary namespace; the canary check's deadline and its alert's threshold. Default ${CANARY_BOUND}`),
 });
 
 export const clusterSchema = z.strictObject({
@@ -173,7 +172,7 @@ export const clusterSchema = z.strictObject({
     .enum(['aks', 'generic'])
     .describe('aks: reached through Azure, Key Vault read with workload identity; generic (e.g. edge k3s): reached by kubeconfig, Key Vault read with a service principal. With HashiCorp Vault, ESO logs in with its ServiceAccount either way'),
   region: z.string().min(1).describe('Azure region or site of the cluster, e.g. westeurope'),
-  refreshInterval: goDuration.optional().describe('How often each tenant copy re-reads its master. Default 1m'),
+  refreshInterval: goDuration.optional().describe(`How often each tenant copy re-reads its master. Default ${COPY_REFRESH_INTERVAL}`),
   trustDomain: dns1123Subdomain.optional().describe('SPIFFE trust domain of workloads on this cluster. Default <cluster>.<environment>.local'),
   deployers: z
     .strictObject({
@@ -187,7 +186,7 @@ export const clusterSchema = z.strictObject({
     })
     .optional()
     .describe('Who deploys the platform (Pulumi or GitOps): only they may change tenant and request labels and point ExternalSecrets at shared stores. Default: the user central-secret-store-deployer'),
-  canary: canarySchema.optional().describe('The canary credential of the cluster. Default: enabled, in namespace central-secret-store-canary, bound 15m'),
+  canary: canarySchema.optional().describe(`The canary credential of the cluster. Default: enabled, in namespace ${CANARY_NAMESPACE}, bound ${CANARY_BOUND}`),
 });
 
 export const clustersFileSchema = z.strictObject({
@@ -411,7 +410,6 @@ export type ClustersFile = z.infer<typeof clustersFileSchema>;
 export type Format = z.infer<typeof formatSchema>;
 export type FormatInput = z.input<typeof formatSchema>;
 export type Credential = z.infer<typeof credentialSchema>;
-export type CredentialKind = Credential['kind'];
 export type CredentialsFile = z.infer<typeof credentialsFileSchema>;
 export type OwnSecret = z.infer<typeof ownSecretSchema>;
 export type TenantNamespace = z.infer<typeof tenantNamespaceSchema>;

@@ -4,9 +4,9 @@
  * why. Names that only look like another tool's system namespace, and tenants named like system namespaces,
  * are legitimate but easy to misread, so they are warnings (warnings.ts), not errors.
  */
-import { ESO_NAMESPACE } from '../../constructs/src/eso';
-import { RELOADER_NAMESPACE } from '../../constructs/src/labels';
-import { CENTRAL_NAMESPACE } from './object-names';
+import { ESO_NAMESPACE } from '@central-secret-store/constructs/vocabulary';
+import { RELOADER_NAMESPACE } from '@central-secret-store/constructs/vocabulary';
+import { CENTRAL_NAMESPACE } from '@central-secret-store/constructs/vocabulary';
 
 /** Kubernetes reserves this prefix for its own namespaces. */
 const KUBERNETES_PREFIX = 'kube-';

@@ -6,13 +6,13 @@
 import { type Catalogue, lineAt, tenantFileAt, writtenIndex } from './catalogue';
 import type { CatalogueIssue } from './errors';
 import { formatPath } from './errors';
-import { type GeneratedObject, generatedObjects } from './generated-objects';
+import { type PlannedObject, plannedObjects } from './cluster-plan';
 import { NAME_RULES, isDns1123Subdomain, isInTenantSpace, tenantVaultPrefix } from './names';
-import { CANARY_CREDENTIAL, canaryKeyVaultSecretName, canaryVaultPath } from './object-names';
+import { CANARY_CREDENTIAL, FORMATS_BY_KIND, canaryKeyVaultSecretName, canaryVaultPath, formatFits } from '@central-secret-store/constructs/vocabulary';
 import { quoted } from './secret-like';
 import { reservedNamespaceReason } from './system-names';
 import { reservedNamespaceLabel, reservedSecretAnnotation, reservedSecretLabel } from './reserved-keys';
-import { FORMATS_BY_KIND, backendNameOf, pullSecretNameOf, canaryOf, credentialUrlOf, credentialsOfferedOn, formatsOf, masterKeysOf, trustDomainOf } from './resolve';
+import { backendNameOf, pullSecretNameOf, canaryOf, credentialUrlOf, credentialsOfferedOn, formatsOf, masterKeysOf, trustDomainOf } from './resolve';
 import type { Credential, Environment, Format, ImagePullSecret, OwnSecret, TenantNamespace } from './schema';
 import { parseVaultReference, sharedSpaceOf, tenantSpaceOf } from './vault-layout';
 
@@ -109,7 +109,7 @@ export function validateCatalogue(
 
   reportCanaryMasters(catalogue, complete, (i, path, message) => report(sources.credentials, [...credentialAt(i), ...path], message));
   validateTenants(catalogue, complete, report);
-  reportCollisions(generatedObjects(catalogue), report, where);
+  reportCollisions(plannedObjects(catalogue), report, where);
   return issues;
 }
 
@@ -185,7 +185,7 @@ function validateFormats(credential: Credential, report: (path: PropertyKey[], m
       const wanted = alternatives.map((set) => set.join(' + ')).join(' or ');
       report(['formats', i, 'type'], `format ${quoted(format.type)} needs the master key(s) ${wanted}, but credential ${quoted(credential.name)} has ${[...keys].join(', ')}`);
     }
-    if (!FORMATS_BY_KIND[credential.kind].includes(format.type)) {
+    if (!formatFits(credential.kind, format.type)) {
       report(['formats', i, 'type'], `format ${quoted(format.type)} does not fit a ${credential.kind} credential; it offers ${FORMATS_BY_KIND[credential.kind].join(', ')}`);
     }
     if (format.type === 'argocd' && format.url === undefined && credentialUrlOf(credential) === undefined) {
@@ -404,8 +404,8 @@ function validateOwnSecret(
  * generated name the API server would refuse fails the deploy. Each is reported at the later producer, naming
  * the earlier one.
  */
-function reportCollisions(objects: readonly GeneratedObject[], report: Report, where: (file: string, path: readonly PropertyKey[]) => string): void {
-  const first = new Map<string, GeneratedObject>();
+function reportCollisions(objects: readonly PlannedObject[], report: Report, where: (file: string, path: readonly PropertyKey[]) => string): void {
+  const first = new Map<string, PlannedObject>();
   for (const object of objects) {
     const place = object.namespace === undefined ? `on cluster ${object.cluster}` : `in namespace ${object.namespace} on cluster ${object.cluster}`;
     if (!isDns1123Subdomain(object.name)) {

@@ -4,7 +4,7 @@
  * a HashiCorp Vault value is `<namespace>/<mount>/<path>#<field>` in the space the store reads, so the same
  * path in another tenant's space, or a field moved within a path, is another value.
  */
-import { CANARY_KEY, canaryKeyVaultSecretName, canaryVaultPath } from './object-names';
+import { CANARY_KEY, canaryKeyVaultSecretName, canaryVaultPath } from '@central-secret-store/constructs/vocabulary';
 import type { Credential, Environment, OwnSecret } from './schema';
 import { type VaultSpace, parseVaultReference, sharedSpaceOf, tenantSpaceOf } from './vault-layout';
 
@@ -21,9 +21,9 @@ export function vaultOfEnvironment(environment: Environment): VaultOfEnvironment
   return environment.vault ? { backend: 'vault', vault: environment.vault.address } : { backend: 'keyVault', vault: environment.keyVault!.name };
 }
 
-/** Where each master key of a credential lives in the environment's vault (validation makes it name one). */
+/** Where each master key of a credential lives in the environment's vault (none where it names no vault of the backend, which validation reports). */
 export function masterLocations(environment: Environment, credential: Credential): Record<string, string> {
-  return environment.vault ? inSpace(sharedSpaceOf(environment.vault), credential.vault!) : { ...credential.keyVault! };
+  return environment.vault ? inSpace(sharedSpaceOf(environment.vault), credential.vault ?? {}) : { ...credential.keyVault };
 }
 
 /** Where a cluster's canary value lives in the environment's vault: one per cluster, in the masters' space. */
@@ -33,7 +33,7 @@ export function canaryLocation(environment: Environment, cluster: string): strin
 
 /** Where each key of a tenant's own secret lives in the environment's vault. */
 export function ownSecretLocations(environment: Environment, tenant: string, secret: OwnSecret): Record<string, string> {
-  return environment.vault ? inSpace(tenantSpaceOf(environment.vault, tenant), secret.vault!) : { ...secret.keyVault! };
+  return environment.vault ? inSpace(tenantSpaceOf(environment.vault, tenant), secret.vault ?? {}) : { ...secret.keyVault };
 }
 
 function inSpace(space: VaultSpace, references: Readonly<Record<string, string>>): Record<string, string> {

@@ -14,13 +14,10 @@
  * The peak is every one of those ExternalSecrets refreshing in the same moment, as after ESO restarts or on a
  * cluster's first deploy: all of a round's GETs within one window of the limit.
  */
-import { parseGoDuration } from '../../constructs/src/duration';
-import { MASTER_REFRESH_INTERVAL, OWN_SECRET_REFRESH_INTERVAL } from '../../constructs/src/refresh-intervals';
+import { parseGoDuration } from '@central-secret-store/constructs/vocabulary';
 import type { Catalogue } from './catalogue';
-import { canaryOf, credentialsOfferedOn, namespacesOn } from './resolve';
-import { type VaultOfEnvironment, masterLocations, ownSecretLocations, vaultOfEnvironment } from './vault-locations';
-
-export { MASTER_REFRESH_INTERVAL, OWN_SECRET_REFRESH_INTERVAL } from '../../constructs/src/refresh-intervals';
+import { clusterPlans } from './cluster-plan';
+import { type VaultOfEnvironment, vaultOfEnvironment } from './vault-locations';
 
 /** Azure Key Vault's service limit for secret GETs, per vault and region. HashiCorp Vault has no fixed one. */
 export const KEY_VAULT_GET_LIMIT = { requests: 4000, seconds: 10 } as const;
@@ -35,27 +32,17 @@ export interface VaultReads extends VaultOfEnvironment {
   readonly peak: number;
 }
 
-/** Reads of every vault of the catalogue, in the catalogue's order of environments (by name). */
+/** Reads of every vault of the catalogue, in the catalogue's order of environments (by name): the plans' reads, summed. */
 export function vaultReads(catalogue: Catalogue): VaultReads[] {
-  const perHour = (gets: number, interval: string) => (gets * 3600 * 1e9) / Number(parseGoDuration(interval));
+  const plans = clusterPlans(catalogue);
   return catalogue.environments.map((environment) => {
-    const clusters = catalogue.clusters.filter((c) => c.environment === environment.name);
-    let masterGets = 0;
-    let ownGets = 0;
-    for (const cluster of clusters) {
-      for (const credential of credentialsOfferedOn(catalogue, cluster)) masterGets += Object.keys(masterLocations(environment, credential)).length;
-      if (canaryOf(cluster)) masterGets += 1;
-      for (const { tenant, namespace } of namespacesOn(catalogue, cluster)) {
-        const secrets = [...(namespace.secrets ?? []), ...(tenant.clusters[cluster.name]?.globalSecrets ?? [])];
-        for (const secret of secrets) ownGets += Object.keys(ownSecretLocations(environment, tenant.name, secret)).length;
-      }
-    }
+    const reads = plans.filter((plan) => plan.cluster.environment === environment.name).flatMap((plan) => plan.objects.flatMap((object) => (object.reads ? [object.reads] : [])));
     return {
       environment: environment.name,
       ...vaultOfEnvironment(environment),
-      clusters: clusters.map((c) => c.name),
-      perHour: perHour(masterGets, MASTER_REFRESH_INTERVAL) + perHour(ownGets, OWN_SECRET_REFRESH_INTERVAL),
-      peak: masterGets + ownGets,
+      clusters: catalogue.clusters.filter((c) => c.environment === environment.name).map((c) => c.name),
+      perHour: reads.reduce((sum, { gets, every }) => sum + (gets * 3600 * 1e9) / Number(parseGoDuration(every)), 0),
+      peak: reads.reduce((sum, { gets }) => sum + gets, 0),
     };
   });
 }

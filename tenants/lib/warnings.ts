@@ -4,7 +4,7 @@
  */
 import { type Catalogue, lineAt, tenantFileAt } from './catalogue';
 import { type CatalogueIssue, formatPath } from './errors';
-import { tenantStoreName } from './object-names';
+import { tenantStoreName } from '@central-secret-store/constructs/vocabulary';
 import { quoted } from './secret-like';
 import { systemLikeNamespacePattern, systemLikeTenantName } from './system-names';
 

@@ -11,7 +11,7 @@ import {
   type OwnSecret,
   distributionName,
   formatsOf,
-  generatedObjects,
+  plannedObjects,
   isInTenantSpace,
   tenantSchema,
   validateCatalogue,
@@ -132,7 +132,7 @@ describe('names a hostile tenant would choose', () => {
   ])('the inventory of generated objects is exactly what synth writes plus what ESO writes from it (%s)', (_backends, withVault) => {
     fc.assert(
       fc.property(catalogueArb({ withVault }), (catalogue) => {
-        const inventory = generatedObjects(catalogue);
+        const inventory = plannedObjects(catalogue);
         for (const cluster of catalogue.clusters) {
           const mine = inventory.filter((o) => o.cluster === cluster.name);
           const { synthesized, writtenByEso } = objectsOnCluster(catalogue, cluster.name);

@@ -3,7 +3,7 @@
  * tenants, namespaces and requests, built so that every catalogue passes validation.
  */
 import fc from 'fast-check';
-import { CANARY_TENANT } from '../../constructs/src/labels';
+import { CANARY_TENANT } from '@central-secret-store/constructs/vocabulary';
 import {
   type Catalogue,
   type Credential,

@@ -1,6 +1,6 @@
 /**
- * How a deployment of the catalogue names the objects it generates. The cluster plane passes these names to
- * the constructs, and validation uses them to find collisions before anything is synthesized.
+ * How the product names the objects it generates, defined once: the constructs' defaults, the catalogue's
+ * cluster plan (and so validation's collision check, the access model and the report) all name objects here.
  */
 
 /** Namespace of the master Secrets. */
@@ -37,6 +37,11 @@ export function distributionName(credential: string, formatId: string): string {
   return `${credential}-${formatId}`;
 }
 
+/** The Secret a format of a credential writes into each namespace, unless the format names another. */
+export function defaultSecretName(credential: string, formatId: string): string {
+  return `${credential}-${formatId}`;
+}
+
 /** The ClusterExternalSecret that delivers a tenant's global secret to each of its namespaces. */
 export function globalSecretDistributionName(tenant: string, secret: string): string {
   return `${tenant}-${secret}`;
@@ -49,6 +54,9 @@ export function workloadReaderName(secret: string): string {
 
 /** The canary's credential: its master in the central namespace, its store and its distribution are named after it. */
 export const CANARY_CREDENTIAL = 'canary';
+
+/** The namespace each cluster's canary is distributed to, unless the cluster names another. */
+export const CANARY_NAMESPACE = 'central-secret-store-canary';
 
 /** The one key of the canary's master and copy. */
 export const CANARY_KEY = 'value';
