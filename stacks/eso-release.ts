@@ -1,7 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { App, Chart, type Duration } from 'cdk8s';
-import { ESO_NAMESPACE, ESO_SERVICE_ACCOUNT, SecretPlaneAlerts, type SecretPlaneAlertsProps } from '../constructs/src';
+import { ESO_NAMESPACE, ESO_SERVICE_ACCOUNT, PRODUCT_LABELS, SecretPlaneAlerts, type SecretPlaneAlertsProps } from '../constructs/src';
 import { CENTRAL_NAMESPACE } from '../tenants/lib';
 import { esoTuningFor } from './eso-tuning';
 import { overlaidValues } from './helm-values';
@@ -189,7 +189,7 @@ export class EsoRelease extends pulumi.ComponentResource {
     this.identitySecret = new k8s.core.v1.Secret(
       `${name}-keyvault-identity`,
       {
-        metadata: { name: 'azure-keyvault-identity', namespace: ESO_NAMESPACE, labels: { 'app.kubernetes.io/managed-by': 'central-secret-store' } },
+        metadata: { name: 'azure-keyvault-identity', namespace: ESO_NAMESPACE, labels: { 'app.kubernetes.io/managed-by': PRODUCT_LABELS['app.kubernetes.io/managed-by'] } },
         type: 'Opaque',
         stringData: pulumi.secret(
           pulumi.all([args.clientId, args.clientSecret]).apply(([clientId, clientSecret]) => ({

@@ -1,8 +1,8 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { ESO_NAMESPACE } from '../constructs/src';
+import { ESO_NAMESPACE, PRODUCT_LABELS } from '../constructs/src';
 
-const LABELS = { 'app.kubernetes.io/managed-by': 'central-secret-store', 'app.kubernetes.io/component': 'vault-token-reviewer' };
+const LABELS = { 'app.kubernetes.io/managed-by': PRODUCT_LABELS['app.kubernetes.io/managed-by'], 'app.kubernetes.io/component': 'vault-token-reviewer' };
 const NAME = 'central-secret-store-vault-reviewer';
 
 /**

@@ -39,7 +39,7 @@ afterAll(() => {
 describe('the packed construct library', () => {
   test('holds compiled JavaScript, declarations, docs, changelog and license, and nothing of the product around it', () => {
     const files = tarball.files.map((f) => f.path);
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'LICENSE', 'README.md', 'CHANGELOG.md', 'API.md', 'lib/index.js', 'lib/index.d.ts', 'lib/eso-api.js', 'lib/eso-api.d.ts']));
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'LICENSE', 'README.md', 'CHANGELOG.md', 'API.md', 'lib/index.js', 'lib/index.d.ts', 'lib/eso-api.js', 'lib/eso-api.d.ts', 'lib/vocabulary/index.js', 'lib/vocabulary/index.d.ts']));
     expect(files.filter((f) => !/^(lib\/.*\.(js|d\.ts)|package\.json|LICENSE|README\.md|CHANGELOG\.md|API\.md)$/.test(f))).toEqual([]);
     console.log(`package ${tarball.filename}: ${(tarball.size / 1024).toFixed(0)} KiB packed, ${(tarball.unpackedSize / 1024).toFixed(0)} KiB unpacked, ${files.length} files`);
   });
@@ -51,6 +51,16 @@ describe('the packed construct library', () => {
     expect(existsSync(join(consumer, 'node_modules', '@central-secret-store', 'constructs', 'lib', 'index.js'))).toBe(true);
     const manifest = JSON.parse(readFileSync(join(consumer, 'node_modules', '@central-secret-store', 'constructs', 'package.json'), 'utf8'));
     expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['cdk8s', 'constructs']);
+  });
+
+  test('its vocabulary subpath loads without cdk8s or constructs, for code that only names what the constructs write', () => {
+    const script = [
+      "const vocabulary = require('@central-secret-store/constructs/vocabulary');",
+      "const loaded = Object.keys(require.cache).filter((f) => /node_modules[\\/](cdk8s|constructs)[\\/]/.test(f));",
+      'console.log(JSON.stringify({ loaded, store: vocabulary.centralStoreName("ghcr-pull"), fits: vocabulary.formatFits("git", "dockerconfigjson") }));',
+    ].join('\n');
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: consumer, encoding: 'utf8' }));
+    expect(out).toEqual({ loaded: [], store: 'central-ghcr-pull', fits: false });
   });
 
   test('a consumer type-checks against its declarations, synthesizes, and its output passes the schemas', () => {
