@@ -2,11 +2,10 @@ import { createHash } from 'node:crypto';
 import * as keyvault from '@pulumi/azure-native/keyvault';
 import * as pulumi from '@pulumi/pulumi';
 import * as vault from '@pulumi/vault';
-import { App, Chart, Duration } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { CanaryCheck, type CanaryCheckProps } from '../constructs/src';
-import { parseGoDuration } from '@central-secret-store/constructs/vocabulary';
 import type { ClusterManifests } from '../plane';
-import { CANARY_KEY, type ResolvedCanary, type VaultSettings, canaryKeyVaultSecretName, canaryVaultPath, sharedSpaceOf } from '../tenants/lib';
+import { CANARY_KEY, type VaultSettings, canaryKeyVaultSecretName, canaryVaultPath, sharedSpaceOf } from '../tenants/lib';
 
 /**
  * The content type of the canary's Key Vault secret. The policy pack exempts a secret named `css-canary-*` of
@@ -37,14 +36,6 @@ export function canaryCheckObjects(props: CanaryCheckProps): Record<string, unkn
   const chart = new Chart(new App(), 'canary-check', { disableResourceNameHashes: true });
   new CanaryCheck(chart, 'check', props);
   return chart.toJson();
-}
-
-/** How long the cluster's canary may go without arriving before its alert fires: the catalogue's bound. */
-export function canaryBoundOf(canary: ResolvedCanary): Duration {
-  const nanos = parseGoDuration(canary.bound);
-  // The catalogue's schema accepts Go durations only; this tells the type checker.
-  if (nanos === undefined) throw new Error(`the canary's bound "${canary.bound}" is not a Go duration`);
-  return Duration.seconds(Number(nanos / 1_000_000_000n));
 }
 
 /** Where the canary is written: the environment's Azure Key Vault or HashiCorp Vault. */

@@ -3,7 +3,7 @@ import { synthesizeCluster } from '../plane';
 import { CANARY_CREDENTIAL, canaryOf, copiesOn, distributionName } from '../tenants/lib';
 import { aksClusterOf, aksKubeconfig } from './aks-cluster';
 import type { BackendDeployment } from './backend-deployment';
-import { canaryBoundOf, canaryValue, canaryValueSha256 } from './canary';
+import { canaryValue, canaryValueSha256 } from './canary';
 import { ClusterKubernetes } from './cluster-kubernetes';
 import type { StackConfig } from './config';
 import { KeyVaultDeployment } from './key-vault-deployment';
@@ -58,7 +58,7 @@ export class ClusterDeployment extends pulumi.ComponentResource {
         esoVaultTokenCache: config.backend === 'vault' ? config.esoVaultTokenCache : undefined,
         serviceMonitor: config.serviceMonitor,
         alerts: config.alerts,
-        canaryBound: canary ? canaryBoundOf(canary) : undefined,
+        canaryBound: canary?.bound,
         esoChart: config.esoChart,
         esoValues: config.esoValues,
         canaryCheck:

@@ -1,6 +1,5 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { Duration } from 'cdk8s';
 import type { CanaryCheckProps } from '../constructs/src';
 import type { ClusterManifests } from '../plane';
 import { canaryCheckObjects } from './canary';
@@ -82,7 +81,7 @@ export interface ClusterKubernetesArgs {
    * How long the cluster's canary may go without arriving before its alert fires: the catalogue's bound.
    * @default - SecretPlaneAlerts' default, 15 minutes
    */
-  readonly canaryBound?: Duration;
+  readonly canaryBound?: string;
 
   /**
    * Where ESO's chart comes from: a local chart folder (`{ path }`) or an OCI mirror (`{ repo: 'oci://...' }`)

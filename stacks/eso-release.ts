@@ -1,6 +1,6 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { App, Chart, type Duration } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { ESO_NAMESPACE, ESO_SERVICE_ACCOUNT, PRODUCT_LABELS, SecretPlaneAlerts, type SecretPlaneAlertsProps } from '../constructs/src';
 import { CENTRAL_NAMESPACE } from '../tenants/lib';
 import { esoTuningFor } from './eso-tuning';
@@ -161,7 +161,7 @@ export interface EsoReleaseArgs extends EsoValuesOptions {
    * How long the cluster's canary may go without arriving before its alert fires: the catalogue's bound.
    * @default - SecretPlaneAlerts' default, 15 minutes
    */
-  readonly canaryBound?: Duration;
+  readonly canaryBound?: string;
 }
 
 /**

@@ -7,7 +7,7 @@ import {
 import type { CentralSecretStore } from './central-secret-store';
 import { CREDENTIAL_LABEL, PRODUCT_LABELS, TENANT_LABEL } from './vocabulary/labels';
 import { centralStoreName } from './vocabulary/object-names';
-import { type ISecretStore, clusterSecretStoreNamed } from './secret-store';
+import { type ISecretStore, clusterSecretStoreNamed, storeRefreshSeconds } from './secret-store';
 import { listNames, requireNames } from './name-checks';
 import { refuseDuplicateObjects } from './unique-objects';
 
@@ -41,10 +41,10 @@ export interface CentralCredentialStoreProps {
   readonly caConfigMap?: { readonly name: string; readonly key: string };
 
   /**
-   * How often ESO re-validates the store, in seconds.
-   * @default 300
+   * How often ESO re-validates the store: a Go duration of whole seconds.
+   * @default '5m0s'
    */
-  readonly storeRefreshSeconds?: number;
+  readonly storeRefreshInterval?: string;
 }
 
 /**
@@ -84,7 +84,7 @@ export class CentralCredentialStore extends Construct implements ISecretStore {
         labels: { ...PRODUCT_LABELS, 'app.kubernetes.io/component': 'central-store', [CREDENTIAL_LABEL]: props.credential },
       },
       spec: {
-        refreshInterval: ClusterSecretStoreSpecRefreshInterval.fromNumber(props.storeRefreshSeconds ?? 300),
+        refreshInterval: ClusterSecretStoreSpecRefreshInterval.fromNumber(storeRefreshSeconds(`CentralCredentialStore ${props.credential}`, props.storeRefreshInterval)),
         conditions: [{ namespaceSelector: { matchExpressions: [{ key: TENANT_LABEL, operator: 'In', values: [...props.allowedTenants].sort() }] } }],
         provider: {
           kubernetes: {

@@ -7,7 +7,7 @@ import {
   type ClusterSecretStoreSpecConditions,
 } from './imports/external-secrets.io';
 import { PRODUCT_LABELS } from './vocabulary/labels';
-import { type ISecretStore, clusterSecretStoreNamed } from './secret-store';
+import { type ISecretStore, clusterSecretStoreNamed, storeRefreshSeconds } from './secret-store';
 import { requireNames } from './name-checks';
 import { refuseDuplicateObjects } from './unique-objects';
 
@@ -49,10 +49,10 @@ export interface KeyVaultStoreProps {
   readonly identitySecret?: { readonly name: string; readonly namespace: string };
 
   /**
-   * How often ESO re-validates the store, in seconds.
-   * @default 300
+   * How often ESO re-validates the store: a Go duration of whole seconds.
+   * @default '5m0s'
    */
-  readonly storeRefreshSeconds?: number;
+  readonly storeRefreshInterval?: string;
 }
 
 /**
@@ -93,7 +93,7 @@ export class KeyVaultStore extends Construct implements ISecretStore {
     new ClusterSecretStore(this, 'Resource', {
       metadata: { name: props.name, labels: { ...PRODUCT_LABELS, 'app.kubernetes.io/component': 'key-vault-store' } },
       spec: {
-        refreshInterval: ClusterSecretStoreSpecRefreshInterval.fromNumber(props.storeRefreshSeconds ?? 300),
+        refreshInterval: ClusterSecretStoreSpecRefreshInterval.fromNumber(storeRefreshSeconds(`KeyVaultStore ${props.name}`, props.storeRefreshInterval)),
         conditions: props.conditions,
         provider: {
           azurekv: {

@@ -1,6 +1,9 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { GoDuration, durationProp } from './vocabulary/duration';
 import { ESO_NAMESPACE } from './vocabulary/eso';
+import { CENTRAL_NAMESPACE } from './vocabulary/object-names';
+import { CANARY_BOUND } from './vocabulary/refresh-intervals';
 import { PRODUCT_LABELS } from './vocabulary/labels';
 import { requireNames } from './name-checks';
 import { refuseDuplicateObjects } from './unique-objects';
@@ -44,25 +47,26 @@ export interface SecretPlaneAlertsProps {
    */
   readonly centralNamespace?: string;
   /**
-   * How long a canary may go without a refresh before its alert fires.
-   * @default Duration.minutes(15)
+   * How long a canary may go without a refresh before its alert fires: a Go duration of whole seconds.
+   * @default '15m0s'
    */
-  readonly canaryBound?: Duration;
+  readonly canaryBound?: string;
   /**
-   * How long a condition must hold before an alert fires (sync errors, not-ready objects and stores).
-   * @default Duration.minutes(10)
+   * How long a condition must hold before an alert fires (sync errors, not-ready objects and stores): a Go
+   * duration of whole seconds.
+   * @default '10m0s'
    */
-  readonly pendingFor?: Duration;
+  readonly pendingFor?: string;
   /**
    * Items waiting in an ESO controller's work queue that count as a backlog.
    * @default 100
    */
   readonly backlogDepth?: number;
   /**
-   * How long the backlog must last.
-   * @default Duration.minutes(15)
+   * How long the backlog must last: a Go duration of whole seconds.
+   * @default '15m0s'
    */
-  readonly backlogFor?: Duration;
+  readonly backlogFor?: string;
   /**
    * Labels added to every alert, e.g. `{ severity: 'warning' }` for the routing of your Alertmanager.
    * @default { severity: 'warning' }
@@ -99,9 +103,9 @@ export class SecretPlaneAlerts extends Construct {
     refuseDuplicateObjects(this);
     const backlogDepth = props.backlogDepth ?? 100;
     if (!Number.isInteger(backlogDepth) || backlogDepth < 1) throw new Error(`SecretPlaneAlerts ${id}: backlogDepth must be a whole number of at least 1, got ${backlogDepth}`);
-    const canaryBound = checkedDuration(id, 'canaryBound', props.canaryBound ?? Duration.minutes(15));
-    const pendingFor = checkedDuration(id, 'pendingFor', props.pendingFor ?? Duration.minutes(10));
-    const backlogFor = checkedDuration(id, 'backlogFor', props.backlogFor ?? Duration.minutes(15));
+    const canaryBound = checkedDuration(id, 'canaryBound', props.canaryBound ?? CANARY_BOUND);
+    const pendingFor = checkedDuration(id, 'pendingFor', props.pendingFor ?? '10m');
+    const backlogFor = checkedDuration(id, 'backlogFor', props.backlogFor ?? '15m');
     this.name = props.name ?? 'central-secret-store-alerts';
     this.namespace = props.namespace ?? ESO_NAMESPACE;
     requireNames(`SecretPlaneAlerts ${id}`, [
@@ -111,9 +115,9 @@ export class SecretPlaneAlerts extends Construct {
       ['centralNamespace', props.centralNamespace, 'dns1123Label'],
     ]);
     const eso = `namespace="${props.esoNamespace ?? ESO_NAMESPACE}"`;
-    const central = props.centralNamespace ?? 'central-secret-store';
+    const central = props.centralNamespace ?? CENTRAL_NAMESPACE;
     const labels = props.alertLabels ?? { severity: 'warning' };
-    const rule = (alert: string, expr: string, pending: Duration, summary: string, description: string): AlertingRule => ({
+    const rule = (alert: string, expr: string, pending: GoDuration, summary: string, description: string): AlertingRule => ({
       alert,
       expr,
       for: promDuration(pending),
@@ -152,8 +156,8 @@ export class SecretPlaneAlerts extends Construct {
       ),
       rule(
         'CentralSecretStoreCanaryStale',
-        `time() - max by (credential) (${CANARY_REFRESH_METRIC}) > ${canaryBound.toSeconds()}`,
-        Duration.minutes(1),
+        `time() - max by (credential) (${CANARY_REFRESH_METRIC}) > ${canaryBound.seconds}`,
+        GoDuration.seconds(60),
         'The canary credential has not been refreshed within its bound',
         'The canary of {{ $labels.credential }} last refreshed {{ $value | humanizeDuration }} ago, more than ' + promDuration(canaryBound) + ': rotations do not reach the cluster.',
       ),
@@ -187,15 +191,15 @@ export class SecretPlaneAlerts extends Construct {
   }
 }
 
-function checkedDuration(id: string, prop: string, duration: Duration): Duration {
-  const seconds = duration.toSeconds();
-  if (!Number.isInteger(seconds) || seconds < 1) throw new Error(`SecretPlaneAlerts ${id}: ${prop} must be a whole number of seconds, at least 1s, got ${seconds}s`);
+function checkedDuration(id: string, prop: string, value: string): GoDuration {
+  const duration = durationProp(`SecretPlaneAlerts ${id}`, prop, value);
+  if (!duration.wholeSeconds || duration.seconds < 1) throw new Error(`SecretPlaneAlerts ${id}: ${prop} must be a whole number of seconds, at least 1s, got ${value}`);
   return duration;
 }
 
 /** Prometheus' duration notation, in the largest unit that divides it. */
-function promDuration(duration: Duration): string {
-  const seconds = duration.toSeconds();
+function promDuration(duration: GoDuration): string {
+  const { seconds } = duration;
   if (seconds % 3600 === 0) return `${seconds / 3600}h`;
   if (seconds % 60 === 0) return `${seconds / 60}m`;
   return `${seconds}s`;

@@ -7,7 +7,7 @@ import {
 } from './imports/external-secrets.io';
 import { PRODUCT_LABELS } from './vocabulary/labels';
 import { nameProblems } from './name-checks';
-import { type ISecretStore, clusterSecretStoreNamed } from './secret-store';
+import { type ISecretStore, clusterSecretStoreNamed, storeRefreshSeconds } from './secret-store';
 import { refuseDuplicateObjects } from './unique-objects';
 
 /**
@@ -75,10 +75,10 @@ export interface VaultStoreProps {
   readonly auth: VaultKubernetesAuth;
 
   /**
-   * How often ESO re-validates the store, in seconds.
-   * @default 300
+   * How often ESO re-validates the store: a Go duration of whole seconds.
+   * @default '5m0s'
    */
-  readonly storeRefreshSeconds?: number;
+  readonly storeRefreshInterval?: string;
 }
 
 /** The platform's base64 encoder (Node 16+, browsers); the library declares no Node types of its own. */
@@ -111,7 +111,7 @@ export class VaultStore extends Construct implements ISecretStore {
     new ClusterSecretStore(this, 'Resource', {
       metadata: { name: props.name, labels: { ...PRODUCT_LABELS, 'app.kubernetes.io/component': 'vault-store' } },
       spec: {
-        refreshInterval: ClusterSecretStoreSpecRefreshInterval.fromNumber(props.storeRefreshSeconds ?? 300),
+        refreshInterval: ClusterSecretStoreSpecRefreshInterval.fromNumber(storeRefreshSeconds(`VaultStore ${props.name}`, props.storeRefreshInterval)),
         conditions: props.conditions,
         provider: {
           vault: {

@@ -8,7 +8,7 @@
  * a leak into git.
  */
 import { z } from 'zod';
-import { CANARY_BOUND, CANARY_NAMESPACE, COPY_REFRESH_INTERVAL, formatGoDuration, identityNameProblem, parseGoDuration } from '@central-secret-store/constructs/vocabulary';
+import { CANARY_BOUND, CANARY_NAMESPACE, COPY_REFRESH_INTERVAL, GoDuration, identityNameProblem } from '@central-secret-store/constructs/vocabulary';
 import { canonicalVaultAddress, endpointUrlProblem, registryHostProblem, repositoryUrlProblem, vaultAddressProblem } from './addresses';
 import { certificateBundleProblem } from './certificates';
 import { quoted, secretInsteadOfNameProblem } from './secret-like';
@@ -49,9 +49,9 @@ const timestamp = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 t
  */
 const goDuration = z
   .string()
-  .refine((text) => parseGoDuration(text) !== undefined, { message: 'must be a Go duration such as 30s, 5m or 1h30m', abort: true })
-  .refine((text) => (parseGoDuration(text) ?? 0n) >= 1_000_000_000n, 'must be at least 1s: 0 would read the master once and never again')
-  .transform((text) => formatGoDuration(parseGoDuration(text)!));
+  .refine((text) => GoDuration.tryParse(text) !== undefined, { message: 'must be a Go duration such as 30s, 5m or 1h30m', abort: true })
+  .refine((text) => (GoDuration.tryParse(text)?.seconds ?? 0) >= 1, 'must be at least 1s: 0 would read the master once and never again')
+  .transform((text) => GoDuration.parse(text).toString());
 /** A user or group the API server authenticates; never one that stands for everyone (identities.ts). */
 const identityName = z.string().min(1, 'must not be blank').superRefine((name, ctx) => {
   // An empty name has its message from min(1), which editors also see in the JSON Schema.

@@ -14,7 +14,7 @@
  * The peak is every one of those ExternalSecrets refreshing in the same moment, as after ESO restarts or on a
  * cluster's first deploy: all of a round's GETs within one window of the limit.
  */
-import { parseGoDuration } from '@central-secret-store/constructs/vocabulary';
+import { GoDuration } from '@central-secret-store/constructs/vocabulary';
 import type { Catalogue } from './catalogue';
 import { clusterPlans } from './cluster-plan';
 import { type VaultOfEnvironment, vaultOfEnvironment } from './vault-locations';
@@ -41,7 +41,7 @@ export function vaultReads(catalogue: Catalogue): VaultReads[] {
       environment: environment.name,
       ...vaultOfEnvironment(environment),
       clusters: catalogue.clusters.filter((c) => c.environment === environment.name).map((c) => c.name),
-      perHour: reads.reduce((sum, { gets, every }) => sum + (gets * 3600 * 1e9) / Number(parseGoDuration(every)), 0),
+      perHour: reads.reduce((sum, { gets, every }) => sum + (gets * 3600 * 1e9) / Number(GoDuration.parse(every).nanoseconds), 0),
       peak: reads.reduce((sum, { gets }) => sum + gets, 0),
     };
   });

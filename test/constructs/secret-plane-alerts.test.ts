@@ -1,4 +1,4 @@
-import { Duration, Testing } from 'cdk8s';
+import { Testing } from 'cdk8s';
 import { CANARY_REFRESH_METRIC, SecretPlaneAlerts, type SecretPlaneAlertsProps } from '../../constructs/src';
 import { promtool, runPromtool } from '../support/promtool';
 
@@ -41,7 +41,7 @@ describe('SecretPlaneAlerts', () => {
   });
 
   test('props reach the rule', () => {
-    const alerts = alertsOf({ name: 'css', namespace: 'monitoring', esoNamespace: 'eso', centralNamespace: 'masters', canaryBound: Duration.hours(2), backlogDepth: 7, alertLabels: { severity: 'page', team: 'platform' } });
+    const alerts = alertsOf({ name: 'css', namespace: 'monitoring', esoNamespace: 'eso', centralNamespace: 'masters', canaryBound: '2h', backlogDepth: 7, alertLabels: { severity: 'page', team: 'platform' } });
     expect([alerts.name, alerts.namespace]).toEqual(['css', 'monitoring']);
     const rule = (name: string) => alerts.rules.find((r) => r.alert === name)!;
     expect(rule('CentralSecretStoreMasterSyncErrors').expr).toBe('sum by (exported_namespace, name) (rate(externalsecret_sync_calls_error{namespace="eso",exported_namespace="masters"}[5m])) > 0');
@@ -54,8 +54,8 @@ describe('SecretPlaneAlerts', () => {
   test('refuses thresholds Prometheus could not use, saying what to change', () => {
     expect(() => alertsOf({ backlogDepth: 0 })).toThrow('SecretPlaneAlerts alerts: backlogDepth must be a whole number of at least 1, got 0');
     expect(() => alertsOf({ backlogDepth: 2.5 })).toThrow('backlogDepth must be a whole number of at least 1, got 2.5');
-    expect(() => alertsOf({ canaryBound: Duration.seconds(0) })).toThrow('SecretPlaneAlerts alerts: canaryBound must be a whole number of seconds, at least 1s, got 0s');
-    expect(() => alertsOf({ pendingFor: Duration.millis(1500) })).toThrow();
+    expect(() => alertsOf({ canaryBound: '0s' })).toThrow('SecretPlaneAlerts alerts: canaryBound must be a whole number of seconds, at least 1s, got 0s');
+    expect(() => alertsOf({ pendingFor: '1.5s' })).toThrow();
   });
 });
 
@@ -73,7 +73,7 @@ describe('SecretPlaneAlerts with promtool', () => {
     });
 
   test('promtool check rules accepts the rules, with default and other props', () => {
-    for (const alerts of [alertsOf(), alertsOf({ canaryBound: Duration.seconds(90), pendingFor: Duration.hours(1), backlogDepth: 5000, alertLabels: { severity: 'critical' } })]) {
+    for (const alerts of [alertsOf(), alertsOf({ canaryBound: '90s', pendingFor: '1h', backlogDepth: 5000, alertLabels: { severity: 'critical' } })]) {
       const result = check(alerts);
       expect(result).toEqual({ status: 0, output: expect.stringContaining(`SUCCESS: ${alerts.rules.length} rules found`) });
     }
@@ -223,7 +223,7 @@ describe('SecretPlaneAlerts with promtool', () => {
     expect(wrong.status).toBe(1);
     expect(wrong.output).toContain('FAILED');
     // With a deeper threshold and a longer bound the firing cases above are quiet.
-    const lenient = alertsOf({ backlogDepth: 1000, canaryBound: Duration.hours(1) });
+    const lenient = alertsOf({ backlogDepth: 1000, canaryBound: '1h' });
     const quiet = unitTest(lenient, [
       group('a backlog under 1000', [[series('workqueue_depth', queue('externalsecret')), '500x40']], 'CentralSecretStoreReconcileBacklog', '30m', []),
       group('a canary within 1h', [[series(CANARY_REFRESH_METRIC, canary), '0x40']], 'CentralSecretStoreCanaryStale', '40m', []),

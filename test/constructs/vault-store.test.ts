@@ -116,7 +116,7 @@ describe('VaultStore', () => {
               caBundle: p.caBundle,
               conditions: [{ namespaces: p.namespaces }],
               auth: { mountPath: p.authMount, role: p.role, audiences: p.audiences, namespace: p.authNamespace },
-              storeRefreshSeconds: p.refresh,
+              storeRefreshInterval: p.refresh === undefined ? undefined : `${p.refresh}s`,
             }),
         );
         expect(objects).toHaveLength(1);

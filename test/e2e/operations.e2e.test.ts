@@ -10,8 +10,8 @@
  *    meanwhile a real Prometheus, scraping ESO as the product's ServiceMonitor does, shows the product's alerts
  *    pending, firing, and resolved after `recover`.
  */
-import { Duration, Testing } from 'cdk8s';
-import { SecretPlaneAlerts } from '../../constructs/src';
+import { Testing } from 'cdk8s';
+import { GoDuration, SecretPlaneAlerts } from '../../constructs/src';
 import { ESO_METRIC_RELABELINGS } from '../../stacks/eso-release';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -49,7 +49,7 @@ const REFRESH = '1h0m0s';
 /** Namespaces with an opted-in Deployment reading the credential, at every scale. */
 const READERS = 10;
 /** How long the product's alerts are pending before they fire here (10 minutes by default). */
-const ALERTS_PENDING_FOR = Duration.seconds(20);
+const ALERTS_PENDING_FOR = GoDuration.parse('20s');
 /** The alerts an outage raises that read objects' conditions, so that they resolve as soon as `recover` is done. */
 const CONDITION_ALERTS = ['CentralSecretStoreExternalSecretsNotReady', 'CentralSecretStoreStoreNotReady'];
 const vault: Record<string, string> = {
@@ -142,13 +142,13 @@ beforeAll(async () => {
   vaultRelay = await cluster.forward([keyVault.address]);
   prometheus = new PrometheusServer(join(cluster.dir, 'prometheus'), cluster);
   await prometheus.start({
-    rules: new SecretPlaneAlerts(Testing.chart(), 'alerts', { pendingFor: ALERTS_PENDING_FOR }).toRuleFile(),
+    rules: new SecretPlaneAlerts(Testing.chart(), 'alerts', { pendingFor: ALERTS_PENDING_FOR.toString() }).toRuleFile(),
     esoTarget: '127.0.0.1:8080',
     targetLabels: { namespace: 'external-secrets' },
     metricRelabelings: ESO_METRIC_RELABELINGS,
   });
   await waitUntil('Prometheus scraping ESO', async () => prometheus.targetUp(), 60);
-  figures.push(`${PrometheusServer.version()} scraping ESO in the pods' network, alerts pending for ${ALERTS_PENDING_FOR.toSeconds()} s`);
+  figures.push(`${PrometheusServer.version()} scraping ESO in the pods' network, alerts pending for ${ALERTS_PENDING_FOR.seconds} s`);
   const manifests = synthesizeCluster(loadCatalogue(join(__dirname, 'catalogue')), 'e2e');
   const objects = adaptForNode([...manifests.clusterScoped, ...manifests.namespaced].map(withDeletionPropagation) as KubeObject[], { server: cp.server, vaultUrl: keyVault.webhookUrl, masterRefreshInterval: REFRESH });
   const slow = objects.map((o) => (o.kind === 'ClusterExternalSecret' ? { ...o, spec: { ...o.spec, externalSecretSpec: { ...o.spec.externalSecretSpec, refreshInterval: REFRESH } } } : o));

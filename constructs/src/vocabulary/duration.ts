@@ -63,11 +63,52 @@ export function formatGoDuration(nanos: bigint): string {
   return secs;
 }
 
-/** The canonical form of a Go duration (`5m` -> `5m0s`); throws when it is not one. */
-export function canonicalGoDuration(text: string): string {
-  const nanos = parseGoDuration(text);
-  if (nanos === undefined) throw new Error(`"${text}" is not a Go duration such as 30s, 5m or 1h30m`);
-  return formatGoDuration(nanos);
+/**
+ * A duration, the one representation of a duration inside the product: Go duration strings on the wire (the
+ * catalogue, construct props, ESO's objects, command-line options), parsed into this once, then read in the
+ * unit a consumer needs. Prints in the canonical Go form ESO stores (`5m` -> `5m0s`).
+ */
+export class GoDuration {
+  /** Parses a non-negative Go duration such as `30s`, `5m` or `1h30m`; throws saying what one looks like. */
+  static parse(text: string): GoDuration {
+    const duration = GoDuration.tryParse(text);
+    if (duration === undefined) throw new Error(`"${text}" is not a Go duration such as 30s, 5m or 1h30m`);
+    return duration;
+  }
+
+  /** Parses a Go duration, or undefined when Go's `time.ParseDuration` would refuse it (or it is negative). */
+  static tryParse(text: string): GoDuration | undefined {
+    const nanoseconds = parseGoDuration(text);
+    return nanoseconds === undefined ? undefined : new GoDuration(nanoseconds);
+  }
+
+  /** A whole number of seconds. */
+  static seconds(seconds: number): GoDuration {
+    if (!Number.isSafeInteger(seconds) || seconds < 0) throw new Error(`${seconds} is not a whole, non-negative number of seconds`);
+    return new GoDuration(BigInt(seconds) * UNIT_NANOS.s);
+  }
+
+  private constructor(readonly nanoseconds: bigint) {}
+
+  /** In seconds, with any fraction. */
+  get seconds(): number {
+    return Number(this.nanoseconds) / 1e9;
+  }
+
+  /** In milliseconds, with any fraction: what timers take. */
+  get milliseconds(): number {
+    return Number(this.nanoseconds) / 1e6;
+  }
+
+  /** Whether it is a whole number of seconds, as ESO's store interval and Prometheus' `for` need. */
+  get wholeSeconds(): boolean {
+    return this.nanoseconds % UNIT_NANOS.s === 0n;
+  }
+
+  /** Go's `time.Duration.String()`: the form ESO writes back. */
+  toString(): string {
+    return formatGoDuration(this.nanoseconds);
+  }
 }
 
 /**
@@ -75,8 +116,13 @@ export function canonicalGoDuration(text: string): string {
  * it updates the object and then owns the field, so the next server-side apply would conflict with it.
  */
 export function goDurationProp(owner: string, prop: string, value: string): string {
+  return durationProp(owner, prop, value).toString();
+}
+
+/** A duration prop, parsed; the error names the construct and the prop. */
+export function durationProp(owner: string, prop: string, value: string): GoDuration {
   try {
-    return canonicalGoDuration(value);
+    return GoDuration.parse(value);
   } catch (error) {
     throw new Error(`${owner}: ${prop} ${(error as Error).message}`);
   }
