@@ -5,9 +5,9 @@
  */
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { Command, Option } from 'commander';
-import { loadKubeConfig } from '../kube';
-import { contextOption, jsonOption, kubeconfigOption } from '../options';
-import { type StaleFinalizers, staleCesFinalizers } from '../stale-finalizers';
+import { loadKubeConfig } from '../operations/kube';
+import { contextOption, jsonOption, kubeconfigOption } from '../support/options';
+import { type StaleFinalizers, staleCesFinalizers } from '../operations/stale-finalizers';
 
 interface ClusterExternalSecretList {
   readonly items: readonly { readonly metadata: { readonly name: string }; readonly status?: { readonly provisionedNamespaces?: string[] } }[];

@@ -5,13 +5,13 @@
  */
 import { Command, Option } from 'commander';
 import { parseGoDuration } from '../../constructs/src/duration';
-import { ESO_API_VERSION, KubeOperations } from '../kube-operations';
-import { loadKubeConfig } from '../kube';
-import { auditRun, checkReportFile } from '../audit';
-import { contextOption, countOfAtLeastOne, jsonOption, kubeconfigOption, reportOption } from '../options';
-import { EXIT } from '../exit-codes';
-import { progressReporter } from '../progress';
-import { DEFAULT_MAX_CONCURRENT_ROLLOUTS, type Lag, type RotationResult, rotate } from '../rotation';
+import { ESO_API_VERSION, KubeOperations } from '../operations/kube-operations';
+import { loadKubeConfig } from '../operations/kube';
+import { auditRun, checkReportFile } from '../operations/audit';
+import { contextOption, countOfAtLeastOne, jsonOption, kubeconfigOption, reportOption } from '../support/options';
+import { EXIT } from '../support/exit-codes';
+import { progressReporter } from '../support/progress';
+import { DEFAULT_MAX_CONCURRENT_ROLLOUTS, type Lag, type RotationResult, rotate } from '../operations/rotation';
 
 /** A Go duration (`5m`, `90s`) as milliseconds, or an error naming the option. */
 export function deadlineMs(option: string, text: string): number {

@@ -31,7 +31,7 @@ import { LoopbackRegistry } from './harness/registry';
 import { KubeClient, type KubeObject, secretText } from '../support/kube-client';
 import { tempDir } from '../support/temp-dir';
 import { releaseStaleFinalizers } from '../../cli/commands/release-finalizers';
-import { loadKubeConfig } from '../../cli/kube';
+import { loadKubeConfig } from '../../cli/operations/kube';
 import { tenantNamespaces } from './harness/tenant-namespaces';
 import { waitUntil } from './harness/wait';
 import { esoMetrics } from './harness/eso-metrics';

@@ -7,7 +7,7 @@ import { fork } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { mapAtMost } from './map-at-most';
+import { mapAtMost } from '../support/map-at-most';
 
 export type FleetOperation = 'preview' | 'up';
 
@@ -69,7 +69,7 @@ export interface FleetOptions {
 }
 
 export const DEFAULT_FLEET_PARALLEL = 4;
-export const DEFAULT_FLEET_PROGRAM = resolve(__dirname, '..', 'stacks', 'program.ts');
+export const DEFAULT_FLEET_PROGRAM = resolve(__dirname, '..', '..', 'stacks', 'program.ts');
 
 /** The stacks of a project folder: one per `Pulumi.<stack>.yaml`, sorted. */
 export function projectStacks(workDir: string): string[] {

@@ -2,7 +2,7 @@
  * Tenants' workloads as `rotate` sees them: which Secrets a pod template reads, whether it opted in to be rolled
  * (Reloader's search annotation), and whether its rollout has finished.
  */
-import { RELOADER_SEARCH_ANNOTATION } from '../constructs/src/labels';
+import { RELOADER_SEARCH_ANNOTATION } from '../../constructs/src/labels';
 
 export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
 export const WORKLOAD_KINDS: readonly WorkloadKind[] = ['Deployment', 'StatefulSet', 'DaemonSet'];

@@ -4,8 +4,8 @@
  */
 import { AppsV1Api, AuthenticationV1Api, CoreV1Api, CustomObjectsApi, EventsV1Api, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { AuditCluster, AuditEvent } from './audit';
-import { CREDENTIAL_LABEL, PRODUCT_LABELS, RELOADER_NAMESPACE } from '../constructs/src/labels';
-import { type CanaryCluster, sha256 } from './canary';
+import { CREDENTIAL_LABEL, PRODUCT_LABELS, RELOADER_NAMESPACE } from '../../constructs/src/labels';
+import { type CanaryCluster, sha256 } from './canary-check';
 import { DATA_HASH_ANNOTATION, type ExternalSecretState, FORCE_SYNC_ANNOTATION, OPERATIONS_FIELD_MANAGER, patchTimeOf } from './resync';
 import type { Distribution, ForceSyncTarget, RotationCluster, SecretVersion } from './rotation';
 import { type WorkloadKind, type WorkloadObject, type WorkloadState, workloadState } from './workloads';
