@@ -14,7 +14,7 @@ import { auditRun, checkReportFile } from '../operations/audit';
 import { ESO_API_VERSION, KubeOperations } from '../operations/kube-operations';
 import { catalogueOption, jsonOption, kubeconfigOption, reportOption } from '../support/options';
 import { progressReporter } from '../support/progress';
-import { deadlineMs, laggingLines } from './rotate';
+import { deadlineMs, laggingLines } from '../support/deadline';
 
 /** The lines a person reads: arrived, or what lags. Never a value. */
 export function canaryReport(cluster: string, result: CanaryResult): string[] {

@@ -11,7 +11,7 @@ import { contextOption, jsonOption, kubeconfigOption, reportOption } from '../su
 import { EXIT } from '../support/exit-codes';
 import { progressReporter } from '../support/progress';
 import { type RecoveryResult, recover } from '../operations/recovery';
-import { deadlineMs, laggingLines } from './rotate';
+import { deadlineMs, laggingLines } from '../support/deadline';
 
 export function recoveryReport(result: RecoveryResult): string[] {
   return [
