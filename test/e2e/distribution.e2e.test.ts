@@ -30,7 +30,7 @@ import { freePort } from './harness/processes';
 import { LoopbackRegistry } from './harness/registry';
 import { KubeClient, type KubeObject, secretText } from '../support/kube-client';
 import { tempDir } from '../support/temp-dir';
-import { releaseStaleFinalizers } from '../../cli/commands/release-finalizers';
+import { releaseStaleFinalizers } from '../../cli/operations/stale-finalizers';
 import { loadKubeConfig } from '../../cli/operations/kube';
 import { tenantNamespaces } from './harness/tenant-namespaces';
 import { waitUntil } from './harness/wait';
