@@ -1,6 +1,6 @@
 /**
  * `central-secret-store fleet preview|up`: previews or deploys several clusters' stacks from one command, a few
- * at a time, with a line of progress per stack and a summary table at the end (see cli/fleet.ts).
+ * at a time, with a line of progress per stack and a summary table at the end (see cli/deploy/fleet.ts).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,5 @@
 /**
- * Previews or deploys several stacks at once, each in a child process of its own (cli/fleet-worker.ts): the
+ * Previews or deploys several stacks at once, each in a child process of its own (cli/deploy/fleet-worker.ts): the
  * Automation API runs one inline program per Node process (pulumi/pulumi#5449), and an inline program needs no
  * Node language host. A failed stack does not stop the others; every stack's engine output goes to a log file.
  */
