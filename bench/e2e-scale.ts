@@ -18,10 +18,10 @@
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { KubeOperations } from '../cli/kube-operations';
-import { loadKubeConfig } from '../cli/kube';
-import { recover } from '../cli/recovery';
-import { rotate } from '../cli/rotation';
+import { KubeOperations } from '../cli/operations/kube-operations';
+import { loadKubeConfig } from '../cli/operations/kube';
+import { recover } from '../cli/operations/recovery';
+import { rotate } from '../cli/operations/rotation';
 import { secretText } from '../test/support/kube-client';
 import { esoMetrics, esoResidentMiB, metricSum, syncErrors } from '../test/e2e/harness/eso-metrics';
 import { keyVaultStandInProvider } from '../test/e2e/harness/node-adaptations';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { resolveCatalogueFolder } from './catalogue-folder';
+import { resolveCatalogueFolder } from './support/catalogue-folder';
 import { canaryCommand } from './commands/canary';
 import { fleetCommand } from './commands/fleet';
 import { initCommand } from './commands/init';
@@ -16,7 +16,7 @@ import { reportCommand } from './commands/report';
 import { rotateCommand } from './commands/rotate';
 import { schemaCommand } from './commands/schema';
 import { synthCommand } from './commands/synth';
-import { EXIT, EXIT_CODES_HELP } from './exit-codes';
+import { EXIT, EXIT_CODES_HELP } from './support/exit-codes';
 
 export function program(): Command {
   const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8'));

@@ -1,7 +1,7 @@
 /**
  * The data the access report page embeds: who has what, by name only. It is the access model of a validated
  * catalogue (tenants/lib/access.ts), grouped for reading; the catalogue holds no secret value, and neither
- * does this. Shared by the page's script (report/page.ts) and the code that builds it (cli/report-data.ts).
+ * does this. Shared by the page's script (report/page.ts) and the code that builds it (cli/review/report-data.ts).
  */
 
 export interface ReportData {

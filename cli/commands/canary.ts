@@ -7,14 +7,14 @@
 import { Command, Option } from 'commander';
 import { CANARY_REFRESH_METRIC } from '../../constructs/src/secret-plane-alerts';
 import { CatalogueError, canaryOf, clusterNamed, loadCatalogue } from '../../tenants/lib';
-import { type CanaryResult, checkCanary, pushCanaryMetric } from '../canary';
-import { EXIT } from '../exit-codes';
-import { loadKubeConfig } from '../kube';
-import { auditRun, checkReportFile } from '../audit';
-import { ESO_API_VERSION, KubeOperations } from '../kube-operations';
-import { catalogueOption, jsonOption, kubeconfigOption, reportOption } from '../options';
-import { progressReporter } from '../progress';
-import { deadlineMs, laggingLines } from './rotate';
+import { type CanaryResult, checkCanary, pushCanaryMetric } from '../operations/canary-check';
+import { EXIT } from '../support/exit-codes';
+import { loadKubeConfig } from '../operations/kube';
+import { auditRun, checkReportFile } from '../operations/audit';
+import { ESO_API_VERSION, KubeOperations } from '../operations/kube-operations';
+import { catalogueOption, jsonOption, kubeconfigOption, reportOption } from '../support/options';
+import { progressReporter } from '../support/progress';
+import { deadlineMs, laggingLines } from '../support/deadline';
 
 /** The lines a person reads: arrived, or what lags. Never a value. */
 export function canaryReport(cluster: string, result: CanaryResult): string[] {

@@ -1,15 +1,15 @@
 /**
  * `central-secret-store fleet preview|up`: previews or deploys several clusters' stacks from one command, a few
- * at a time, with a line of progress per stack and a summary table at the end (see cli/fleet.ts).
+ * at a time, with a line of progress per stack and a summary table at the end (see cli/deploy/fleet.ts).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import { Argument, Command, Option } from 'commander';
-import { EXIT } from '../exit-codes';
-import { DEFAULT_FLEET_PARALLEL, DEFAULT_FLEET_PROGRAM, type FleetOperation, projectStacks, runFleet, type StackProgress, type StackResult } from '../fleet';
-import { countOfAtLeastOne, jsonOption } from '../options';
+import { EXIT } from '../support/exit-codes';
+import { DEFAULT_FLEET_PARALLEL, DEFAULT_FLEET_PROGRAM, type FleetOperation, projectStacks, runFleet, type StackProgress, type StackResult } from '../deploy/fleet';
+import { countOfAtLeastOne, jsonOption } from '../support/options';
 
 interface FleetCommandOptions {
   readonly stack?: string[];

@@ -7,8 +7,8 @@
 import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { EXIT } from '../exit-codes';
-import { starterCatalogue } from '../starter-catalogue';
+import { EXIT } from '../support/exit-codes';
+import { starterCatalogue } from '../support/starter-catalogue';
 
 export function initCommand(): Command {
   return new Command('init')

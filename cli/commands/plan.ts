@@ -6,13 +6,13 @@
  */
 import { Command, Option } from 'commander';
 import { CatalogueError, catalogueWarnings } from '../../tenants/lib';
-import { planAccess } from '../access-plan';
-import { type LoadedCatalogue, catalogueErrorsText, loadCatalogueAt, loadCatalogueFolder } from '../catalogue-source';
-import { annotating, diagnosticsOf, printAnnotations } from '../diagnostics';
-import { EXIT, EXIT_CODES_HELP } from '../exit-codes';
-import { catalogueOption, expiryWarningDaysOption, githubOption, jsonOption, nowOption, outOption } from '../options';
-import { checkOutputFile, outputStep, writeOutputFile } from '../output-file';
-import { planMarkdown } from '../plan-markdown';
+import { planAccess } from '../review/access-plan';
+import { type LoadedCatalogue, catalogueErrorsText, loadCatalogueAt, loadCatalogueFolder } from '../review/catalogue-source';
+import { annotating, diagnosticsOf, printAnnotations } from '../support/diagnostics';
+import { EXIT, EXIT_CODES_HELP } from '../support/exit-codes';
+import { catalogueOption, expiryWarningDaysOption, githubOption, jsonOption, nowOption, outOption } from '../support/options';
+import { checkOutputFile, outputStep, writeOutputFile } from '../support/output-file';
+import { planMarkdown } from '../review/plan-markdown';
 
 interface PlanOptions {
   readonly base: string;

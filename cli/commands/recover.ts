@@ -4,14 +4,14 @@
  * ExternalSecrets reading a vault, then the copies (recovery.ts).
  */
 import { Command, Option } from 'commander';
-import { auditRun, checkReportFile } from '../audit';
-import { ESO_API_VERSION, KubeOperations } from '../kube-operations';
-import { loadKubeConfig } from '../kube';
-import { contextOption, jsonOption, kubeconfigOption, reportOption } from '../options';
-import { EXIT } from '../exit-codes';
-import { progressReporter } from '../progress';
-import { type RecoveryResult, recover } from '../recovery';
-import { deadlineMs, laggingLines } from './rotate';
+import { auditRun, checkReportFile } from '../operations/audit';
+import { ESO_API_VERSION, KubeOperations } from '../operations/kube-operations';
+import { loadKubeConfig } from '../operations/kube';
+import { contextOption, jsonOption, kubeconfigOption, reportOption } from '../support/options';
+import { EXIT } from '../support/exit-codes';
+import { progressReporter } from '../support/progress';
+import { type RecoveryResult, recover } from '../operations/recovery';
+import { deadlineMs, laggingLines } from '../support/deadline';
 
 export function recoveryReport(result: RecoveryResult): string[] {
   return [

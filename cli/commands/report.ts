@@ -8,13 +8,13 @@
 import { execFileSync } from 'node:child_process';
 import { Command, Option } from 'commander';
 import { CatalogueError, catalogueWarnings } from '../../tenants/lib';
-import { catalogueErrorsText, loadCatalogueFolder } from '../catalogue-source';
-import { EXIT } from '../exit-codes';
-import { annotating, diagnosticsOf, printAnnotations } from '../diagnostics';
-import { catalogueOption, githubOption, jsonOption, nowOption, outOption } from '../options';
-import { checkOutputFile, outputStep, writeOutputFile } from '../output-file';
-import { type ReportSource, reportData } from '../report-data';
-import { REPORT_GENERATOR, reportPage } from '../report-page';
+import { catalogueErrorsText, loadCatalogueFolder } from '../review/catalogue-source';
+import { EXIT } from '../support/exit-codes';
+import { annotating, diagnosticsOf, printAnnotations } from '../support/diagnostics';
+import { catalogueOption, githubOption, jsonOption, nowOption, outOption } from '../support/options';
+import { checkOutputFile, outputStep, writeOutputFile } from '../support/output-file';
+import { type ReportSource, reportData } from '../review/report-data';
+import { REPORT_GENERATOR, reportPage } from '../review/report-page';
 
 interface ReportOptions {
   readonly catalogue: string;

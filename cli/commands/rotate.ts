@@ -4,21 +4,14 @@
  * value and every workload that opted in (`reloader.stakater.com/search: "true"`) and reads it has rolled.
  */
 import { Command, Option } from 'commander';
-import { parseGoDuration } from '@central-secret-store/constructs/vocabulary';
-import { ESO_API_VERSION, KubeOperations } from '../kube-operations';
-import { loadKubeConfig } from '../kube';
-import { auditRun, checkReportFile } from '../audit';
-import { contextOption, countOfAtLeastOne, jsonOption, kubeconfigOption, reportOption } from '../options';
-import { EXIT } from '../exit-codes';
-import { progressReporter } from '../progress';
-import { DEFAULT_MAX_CONCURRENT_ROLLOUTS, type Lag, type RotationResult, rotate } from '../rotation';
-
-/** A Go duration (`5m`, `90s`) as milliseconds, or an error naming the option. */
-export function deadlineMs(option: string, text: string): number {
-  const nanos = parseGoDuration(text);
-  if (nanos === undefined || nanos <= 0n) throw new Error(`${option} "${text}" is not a positive duration such as 5m or 90s`);
-  return Number(nanos / 1_000_000n);
-}
+import { ESO_API_VERSION, KubeOperations } from '../operations/kube-operations';
+import { loadKubeConfig } from '../operations/kube';
+import { auditRun, checkReportFile } from '../operations/audit';
+import { contextOption, countOfAtLeastOne, jsonOption, kubeconfigOption, reportOption } from '../support/options';
+import { EXIT } from '../support/exit-codes';
+import { progressReporter } from '../support/progress';
+import { DEFAULT_MAX_CONCURRENT_ROLLOUTS, type RotationResult, rotate } from '../operations/rotation';
+import { deadlineMs, laggingLines } from '../support/deadline';
 
 /** The lines a person reads: what was confirmed, and what lags by namespace. */
 export function rotationReport(result: RotationResult): string[] {
@@ -28,12 +21,6 @@ export function rotationReport(result: RotationResult): string[] {
     ...(result.workloads.failed ? [`rollout FAILED: ${result.workloads.failed.kind} ${result.workloads.failed.namespace}/${result.workloads.failed.name}: ${result.workloads.failed.reason}`] : []),
     ...laggingLines(result.lagging),
   ];
-}
-
-/** What lags at the deadline, by namespace, as `rotate` and `recover` print it. */
-export function laggingLines(lagging: readonly Lag[]): string[] {
-  if (lagging.length === 0) return [];
-  return [`lagging at the deadline (${lagging.length}):`, ...lagging.map((lag) => `  ${lag.namespace}: ${lag.object}: ${lag.reason}`)];
 }
 
 export function rotateCommand(): Command {

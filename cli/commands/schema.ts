@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { catalogueJsonSchemas } from '../../tenants/lib/json-schema';
-import { jsonOption, outOption } from '../options';
+import { jsonOption, outOption } from '../support/options';
 
 export function schemaCommand(): Command {
   return new Command('schema')

@@ -5,11 +5,11 @@
 import { Command } from 'commander';
 import { synthesizeCluster } from '../../plane';
 import { CatalogueError, catalogueWarnings, clusterNamed, formatIssue, loadCatalogue, validityReport } from '../../tenants/lib';
-import { type Diagnostic, annotating, diagnosticsOf, printAnnotations } from '../diagnostics';
-import { EXIT } from '../exit-codes';
-import { catalogueOption, expiryWarningDaysOption, githubOption, jsonOption, nowOption, outOption } from '../options';
-import { OutputFolderError } from '../output-folder';
-import { checkManifestsFolder, writeManifests } from '../write-manifests';
+import { type Diagnostic, annotating, diagnosticsOf, printAnnotations } from '../support/diagnostics';
+import { EXIT } from '../support/exit-codes';
+import { catalogueOption, expiryWarningDaysOption, githubOption, jsonOption, nowOption, outOption } from '../support/options';
+import { OutputFolderError } from '../support/output-folder';
+import { checkManifestsFolder, writeManifests } from '../support/write-manifests';
 
 interface SynthOptions {
   readonly catalogue: string;

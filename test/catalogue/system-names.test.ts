@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { EXIT } from '../../cli/exit-codes';
+import { EXIT } from '../../cli/support/exit-codes';
 import { catalogueWarnings, loadCatalogue } from '../../tenants/lib';
 import { type FixtureCatalogue, catalogueIssues, validFixture, writeFixture, FIXTURE_CATALOGUE_DIR } from '../support/fixture-catalogue';
 import { tempDir } from '../support/temp-dir';

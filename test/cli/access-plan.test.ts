@@ -4,7 +4,7 @@
  * request plans exactly that request's deliveries.
  */
 import fc from 'fast-check';
-import { planAccess } from '../../cli/access-plan';
+import { planAccess } from '../../cli/review/access-plan';
 import { type Catalogue, type Grant, accessGrants, formatsOf, grantKey, loadCatalogue } from '../../tenants/lib';
 import { NARROWING_EDITS, WIDENING_EDITS, catalogueArb, editedCatalogueArb } from '../support/arbitraries';
 import { FIXTURE_CATALOGUE_DIR } from '../support/fixture-catalogue';

@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { AUDIT_RECORD_KIND, type AuditCluster, type AuditEvent, actorOf, auditRun, checkReportFile, recordAudit } from '../../cli/audit';
+import { AUDIT_RECORD_KIND, type AuditCluster, type AuditEvent, actorOf, auditRun, checkReportFile, recordAudit } from '../../cli/operations/audit';
 import { tempDir } from '../support/temp-dir';
 
 class FakeCluster implements AuditCluster {

@@ -5,9 +5,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { canaryReport } from '../../cli/commands/canary';
-import { type CanaryCluster, canaryMetricBody, checkCanary, pushCanaryMetric, sha256 } from '../../cli/canary';
-import type { ExternalSecretState } from '../../cli/resync';
-import type { Clock, Distribution } from '../../cli/rotation';
+import { type CanaryCluster, canaryMetricBody, checkCanary, pushCanaryMetric, sha256 } from '../../cli/operations/canary-check';
+import type { ExternalSecretState } from '../../cli/operations/resync';
+import type { Clock, Distribution } from '../../cli/operations/rotation';
 import { CANARY_REFRESH_METRIC } from '../../constructs/src';
 import { promtool } from '../support/promtool';
 

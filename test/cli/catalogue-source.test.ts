@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadCatalogueAt } from '../../cli/catalogue-source';
+import { loadCatalogueAt } from '../../cli/review/catalogue-source';
 import { FIXTURE_CATALOGUE_DIR } from '../support/fixture-catalogue';
 import { tempDir } from '../support/temp-dir';
 

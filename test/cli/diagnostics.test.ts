@@ -4,8 +4,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { type Diagnostic, diagnosticsOf, githubAnnotation } from '../../cli/diagnostics';
-import { EXIT } from '../../cli/exit-codes';
+import { type Diagnostic, diagnosticsOf, githubAnnotation } from '../../cli/support/diagnostics';
+import { EXIT } from '../../cli/support/exit-codes';
 import { validFixture, writeFixture } from '../support/fixture-catalogue';
 import { tempDir } from '../support/temp-dir';
 

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { summaryTable } from '../../cli/commands/fleet';
-import { errorSummary, projectStacks, runFleet, type StackProgress } from '../../cli/fleet';
+import { errorSummary, projectStacks, runFleet, type StackProgress } from '../../cli/deploy/fleet';
 import { tempDir } from '../support/temp-dir';
 
 const BIN = join(__dirname, '..', '..', 'cli', 'bin.js');

@@ -6,8 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { resolveCatalogueFolder } from '../../cli/catalogue-folder';
-import { EXIT } from '../../cli/exit-codes';
+import { resolveCatalogueFolder } from '../../cli/support/catalogue-folder';
+import { EXIT } from '../../cli/support/exit-codes';
 import { loadCatalogue } from '../../tenants/lib';
 import { tempDir } from '../support/temp-dir';
 

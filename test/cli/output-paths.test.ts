@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXIT } from '../../cli/exit-codes';
+import { EXIT } from '../../cli/support/exit-codes';
 import { validFixture, writeFixture } from '../support/fixture-catalogue';
 import { tempDir } from '../support/temp-dir';
 

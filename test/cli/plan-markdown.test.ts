@@ -2,8 +2,8 @@
  * The parts of the plan's Markdown that the example catalogue never reaches: a Key Vault over its limit, a new
  * HashiCorp Vault environment, new and removed clusters and tenants, an expired secret, a change that only narrows.
  */
-import type { AccessPlan } from '../../cli/access-plan';
-import { planMarkdown } from '../../cli/plan-markdown';
+import type { AccessPlan } from '../../cli/review/access-plan';
+import { planMarkdown } from '../../cli/review/plan-markdown';
 
 const plan: AccessPlan = {
   base: 'origin/main',

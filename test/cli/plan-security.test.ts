@@ -7,9 +7,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AccessPlan, planAccess } from '../../cli/access-plan';
-import { EXIT } from '../../cli/exit-codes';
-import { planMarkdown } from '../../cli/plan-markdown';
+import { type AccessPlan, planAccess } from '../../cli/review/access-plan';
+import { EXIT } from '../../cli/support/exit-codes';
+import { planMarkdown } from '../../cli/review/plan-markdown';
 import { type Catalogue, loadCatalogue } from '../../tenants/lib';
 import { tempDir } from '../support/temp-dir';
 import { FIXTURE_CATALOGUE_DIR, copyFixtureAsRepository } from '../support/fixture-catalogue';

@@ -3,8 +3,8 @@
  * and copy is bumped, each phase waited for before the next.
  */
 import { recoveryReport } from '../../cli/commands/recover';
-import { externalSecretState } from '../../cli/kube-operations';
-import { REVALIDATE_ANNOTATION, recover } from '../../cli/recovery';
+import { externalSecretState } from '../../cli/operations/kube-operations';
+import { REVALIDATE_ANNOTATION, recover } from '../../cli/operations/recovery';
 import { FakeCluster } from './support/fake-eso';
 
 const COPIES = ['pay-a/registry-dockerconfigjson', 'pay-b/registry-dockerconfigjson', 'pay-c/registry-dockerconfigjson'];

@@ -1,8 +1,9 @@
 /** `rotate` against a fake ESO: order of requests, detection of copies written from the new master, rolls, deadline. */
-import { rotationReport, deadlineMs } from '../../cli/commands/rotate';
-import { resyncedSince } from '../../cli/resync';
-import { rotate } from '../../cli/rotation';
-import { SECRET_VERSION_ANNOTATION, rolledOut, secretsReadBy, workloadState } from '../../cli/workloads';
+import { rotationReport } from '../../cli/commands/rotate';
+import { deadlineMs } from '../../cli/support/deadline';
+import { resyncedSince } from '../../cli/operations/resync';
+import { rotate } from '../../cli/operations/rotation';
+import { SECRET_VERSION_ANNOTATION, rolledOut, secretsReadBy, workloadState } from '../../cli/operations/workloads';
 import { FakeCluster } from './support/fake-eso';
 
 const NEW = 'NEW-SECRET-VALUE';

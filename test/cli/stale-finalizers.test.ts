@@ -1,4 +1,4 @@
-import { staleCesFinalizers } from '../../cli/stale-finalizers';
+import { staleCesFinalizers } from '../../cli/operations/stale-finalizers';
 
 const F = (ces: string) => `externalsecrets.external-secrets.io/ces-${ces}`;
 

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXIT } from '../../cli/exit-codes';
+import { EXIT } from '../../cli/support/exit-codes';
 import { FIXTURE_CATALOGUE_DIR, validFixture, writeFixture } from '../support/fixture-catalogue';
 import { tempDir } from '../support/temp-dir';
 

@@ -9,9 +9,9 @@
  * not grow with namespaces; an outage that leaves the copies in place, then `recover`; a second apply that
  * changes nothing; a destroy that completes.
  */
-import { KubeOperations } from '../../cli/kube-operations';
-import { loadKubeConfig } from '../../cli/kube';
-import { recover } from '../../cli/recovery';
+import { KubeOperations } from '../../cli/operations/kube-operations';
+import { loadKubeConfig } from '../../cli/operations/kube';
+import { recover } from '../../cli/operations/recovery';
 import { synthesizeCluster } from '../../plane';
 import { withDeletionPropagation } from '../../stacks/deletion-propagation';
 import type { Catalogue } from '../../tenants/lib';

@@ -10,12 +10,12 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CanaryResult, checkCanary, sha256 } from '../../cli/canary';
+import { type CanaryResult, checkCanary, sha256 } from '../../cli/operations/canary-check';
 import { CANARY_CHECK_NAME, CANARY_PUSH_JOB, CANARY_REFRESH_METRIC } from '../../constructs/src';
 import { canaryCheckObjects } from '../../stacks/canary';
-import { KubeOperations } from '../../cli/kube-operations';
-import { loadKubeConfig } from '../../cli/kube';
-import { EXIT } from '../../cli/exit-codes';
+import { KubeOperations } from '../../cli/operations/kube-operations';
+import { loadKubeConfig } from '../../cli/operations/kube';
+import { EXIT } from '../../cli/support/exit-codes';
 import { synthesizeCluster } from '../../plane';
 import { withDeletionPropagation } from '../../stacks/deletion-propagation';
 import { type Catalogue, canaryKeyVaultSecretName, loadCatalogue } from '../../tenants/lib';

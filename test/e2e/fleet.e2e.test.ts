@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { writeCatalogue } from '../../bench/generate-catalogue';
-import type { StackResult } from '../../cli/fleet';
+import type { StackResult } from '../../cli/deploy/fleet';
 import { synthesizeCluster } from '../../plane';
 import { applyObjects, type ManifestObject } from '../../stacks/manifest-set-provider';
 import { loadCatalogue } from '../../tenants/lib';

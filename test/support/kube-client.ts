@@ -1,7 +1,7 @@
 /**
  * The end-to-end suite's REST helper: server-side apply, get, list, patch, delete, raw requests (to assert
  * status codes) and access reviews, with a bearer token or a client certificate against the local API server.
- * A test utility only; the product's commands connect through @kubernetes/client-node (cli/kube.ts).
+ * A test utility only; the product's commands connect through @kubernetes/client-node (cli/operations/kube.ts).
  */
 import { request } from 'node:https';
 

@@ -5,10 +5,10 @@
  * copy from the master as it is at that moment; a workload whose template changed finishes rolling.
  */
 import { createHash } from 'node:crypto';
-import type { Condition, ExternalSecretState } from '../../../cli/resync';
-import type { Clock, Distribution, ForceSyncTarget, RotationCluster, SecretVersion } from '../../../cli/rotation';
-import type { RecoveryCluster } from '../../../cli/recovery';
-import type { WorkloadKind, WorkloadState } from '../../../cli/workloads';
+import type { Condition, ExternalSecretState } from '../../../cli/operations/resync';
+import type { Clock, Distribution, ForceSyncTarget, RotationCluster, SecretVersion } from '../../../cli/operations/rotation';
+import type { RecoveryCluster } from '../../../cli/operations/recovery';
+import type { WorkloadKind, WorkloadState } from '../../../cli/operations/workloads';
 
 interface FakeExternalSecret {
   namespace: string;

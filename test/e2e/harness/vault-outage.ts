@@ -11,7 +11,7 @@
  * BuildRateLimiter): failures at 0, 1, 3, 7, 15, 31, 63 and 127 s, so at 135 s the last retry interval was 64 s
  * and the next one is 128 s.
  */
-import { isReady as esReady } from '../../../cli/resync';
+import { isReady as esReady } from '../../../cli/operations/resync';
 import { type KubeClient, type KubeObject, secretText } from '../../support/kube-client';
 import type { Relay } from './node-cluster';
 import { sleep } from './processes';

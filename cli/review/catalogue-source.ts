@@ -12,12 +12,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { type Catalogue, CatalogueError, formatIssue, loadCatalogue } from '../tenants/lib';
+import { type Catalogue, CatalogueError, formatIssue, loadCatalogue } from '../../tenants/lib';
 
 /** What TypeScript tenants import at run time, linked beside the catalogue when it is not inside it. */
-const TENANT_LIBRARY = ['tenants/lib', 'constructs/src'];
+const TENANT_LIBRARY = ['tenants/lib'];
 /** The product's repository, whose TENANT_LIBRARY is linked. */
-const PRODUCT_ROOT = resolve(__dirname, '..');
+const PRODUCT_ROOT = resolve(__dirname, '..', '..');
 
 /** A base that is neither a folder nor a git ref, or a repository git cannot read. */
 export class CatalogueSourceError extends Error {}

@@ -6,8 +6,8 @@
  * The TypeScript tenant imports `defineTenant` from `central-secret-store/catalogue` (CATALOGUE_MODULE), which
  * the tenant loader resolves to the product that loads the catalogue, from any folder.
  */
-import { CATALOGUE_MODULE } from '../tenants/lib/define';
-import { catalogueJsonSchemas } from '../tenants/lib/json-schema';
+import { CATALOGUE_MODULE } from '../../tenants/lib/define';
+import { catalogueJsonSchemas } from '../../tenants/lib/json-schema';
 
 const CLUSTERS = `# yaml-language-server: $schema=./schema/clusters.schema.json
 # Environments (one vault each: Azure Key Vault or HashiCorp Vault) and clusters. Each cluster is one Pulumi

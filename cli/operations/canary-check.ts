@@ -9,7 +9,7 @@
  * keep Secret data, and a digest is all a comparison needs.
  */
 import { createHash } from 'node:crypto';
-import { CANARY_PUSH_JOB, CANARY_REFRESH_HELP } from '../constructs/src/secret-plane-alerts';
+import { CANARY_PUSH_JOB, CANARY_REFRESH_HELP } from '../../constructs/src/secret-plane-alerts';
 import { type ExternalSecretState, isReady, notReadyReason } from './resync';
 import type { Clock, Distribution, Lag } from './rotation';
 import { systemClock } from './rotation';

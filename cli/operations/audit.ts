@@ -6,8 +6,8 @@
  */
 import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { mapAtMost } from './map-at-most';
-import { checkOutputFile, writeOutputFile } from './output-file';
+import { mapAtMost } from '../support/map-at-most';
+import { checkOutputFile, writeOutputFile } from '../support/output-file';
 
 export type AuditedOperation = 'rotate' | 'recover' | 'canary';
 

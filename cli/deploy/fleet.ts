@@ -1,5 +1,5 @@
 /**
- * Previews or deploys several stacks at once, each in a child process of its own (cli/fleet-worker.ts): the
+ * Previews or deploys several stacks at once, each in a child process of its own (cli/deploy/fleet-worker.ts): the
  * Automation API runs one inline program per Node process (pulumi/pulumi#5449), and an inline program needs no
  * Node language host. A failed stack does not stop the others; every stack's engine output goes to a log file.
  */
@@ -7,7 +7,7 @@ import { fork } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { mapAtMost } from './map-at-most';
+import { mapAtMost } from '../support/map-at-most';
 
 export type FleetOperation = 'preview' | 'up';
 
@@ -69,7 +69,7 @@ export interface FleetOptions {
 }
 
 export const DEFAULT_FLEET_PARALLEL = 4;
-export const DEFAULT_FLEET_PROGRAM = resolve(__dirname, '..', 'stacks', 'program.ts');
+export const DEFAULT_FLEET_PROGRAM = resolve(__dirname, '..', '..', 'stacks', 'program.ts');
 
 /** The stacks of a project folder: one per `Pulumi.<stack>.yaml`, sorted. */
 export function projectStacks(workDir: string): string[] {

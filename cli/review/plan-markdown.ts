@@ -3,7 +3,7 @@
  * gained (+) or lost (-) in plain words, in `diff` blocks that GitHub colours, then the vault reads and
  * the secrets that expire soon.
  */
-import { type Grant, MASTER_REFRESH_INTERVAL, OWN_SECRET_REFRESH_INTERVAL, grantOrder } from '../tenants/lib';
+import { type Grant, MASTER_REFRESH_INTERVAL, OWN_SECRET_REFRESH_INTERVAL, grantOrder } from '../../tenants/lib';
 import type { AccessPlan, Membership, VaultReadsChange } from './access-plan';
 import { type Change, describeGrant } from './grant-sentences';
 

@@ -2,7 +2,7 @@
  * A grant gained or lost, as one sentence a reviewer can read without knowing ESO: who, gains or loses, what.
  * The cluster is not repeated; the plan lists grants under their cluster.
  */
-import type { Backend, DestinationKind, Grant } from '../tenants/lib';
+import type { Backend, DestinationKind, Grant } from '../../tenants/lib';
 
 export type Change = 'added' | 'removed';
 

@@ -1,5 +1,5 @@
 /**
- * One stack of a fleet run (cli/fleet.ts), in a process of its own: selects the stack in the project folder,
+ * One stack of a fleet run (cli/deploy/fleet.ts), in a process of its own: selects the stack in the project folder,
  * runs the program module inline and reports steps and the result to the parent over IPC. The engine's output
  * goes to this process's stdout, which the parent points at the stack's log file.
  */

@@ -4,8 +4,8 @@
  */
 import { AppsV1Api, AuthenticationV1Api, CoreV1Api, CustomObjectsApi, EventsV1Api, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { AuditCluster, AuditEvent } from './audit';
-import { CREDENTIAL_LABEL, PRODUCT_LABELS, RELOADER_NAMESPACE } from '@central-secret-store/constructs/vocabulary';
-import { type CanaryCluster, sha256 } from './canary';
+import { CENTRAL_NAMESPACE, CREDENTIAL_LABEL, PRODUCT_LABELS, RELOADER_NAMESPACE } from '@central-secret-store/constructs/vocabulary';
+import { type CanaryCluster, sha256 } from './canary-check';
 import { DATA_HASH_ANNOTATION, type ExternalSecretState, FORCE_SYNC_ANNOTATION, OPERATIONS_FIELD_MANAGER, patchTimeOf } from './resync';
 import type { Distribution, ForceSyncTarget, RotationCluster, SecretVersion } from './rotation';
 import { type WorkloadKind, type WorkloadObject, type WorkloadState, workloadState } from './workloads';
@@ -18,8 +18,6 @@ const PRODUCT_SELECTOR = `app.kubernetes.io/part-of=${PRODUCT_LABELS['app.kubern
 /** The `reportingController` of the Events the commands write (audit.ts). */
 export const AUDIT_REPORTING_CONTROLLER = 'central-secret-store.io/cli';
 
-/** The namespace of the masters; the product's default (CentralSecretStore). */
-export const CENTRAL_NAMESPACE = 'central-secret-store';
 
 const notFound = (error: unknown) => (error as { code?: number }).code === 404;
 

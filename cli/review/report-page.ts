@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { transformSync } from 'esbuild';
-import type { ReportData } from '../report/data';
+import type { ReportData } from '../../report/data';
 
-const ASSETS = join(__dirname, '..', 'report');
+const ASSETS = join(__dirname, '..', '..', 'report');
 
 /** Inline style and script only; nothing may be fetched. */
 const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'";

@@ -2,8 +2,8 @@
  * The access report's data from a validated catalogue: the grants of the access model that say what each
  * namespace receives, grouped by namespace. Sorted throughout, so one catalogue always gives the same page.
  */
-import { type Catalogue, type DeliveryGrant, type OwnSecretGrant, type PullSecretGrant, accessGrants, formatsOf } from '../tenants/lib';
-import type { ReportData, ReportNamespace } from '../report/data';
+import { type Catalogue, type DeliveryGrant, type OwnSecretGrant, type PullSecretGrant, accessGrants, formatsOf } from '../../tenants/lib';
+import type { ReportData, ReportNamespace } from '../../report/data';
 
 /** Where a report comes from, besides the catalogue: passed in, so that a test can fix it. */
 export interface ReportSource {

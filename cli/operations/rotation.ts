@@ -10,7 +10,7 @@
  * the copy holds what the master held after its refresh. Whether a copy's data changed is ESO's data-hash
  * annotation on the copy before and after. No Secret value is ever read into this module.
  */
-import { mapAtMost } from './map-at-most';
+import { mapAtMost } from '../support/map-at-most';
 import { type ExternalSecretState, type ResyncRequest, lagReason, resyncedSince } from './resync';
 import { SECRET_VERSION_ANNOTATION, type WorkloadKind, type WorkloadState } from './workloads';
 

@@ -3,7 +3,7 @@
  * Actions annotations (`--github`, and by default when GITHUB_ACTIONS=true), so a pull request shows each
  * problem on its file and line. People get the same problems as text on stderr either way.
  */
-import type { CatalogueIssue } from '../tenants/lib';
+import type { CatalogueIssue } from '../../tenants/lib';
 
 export interface Diagnostic {
   /** The file, as the text names it (relative to the working folder; `<ref>:<path>` for a base at a ref). */

@@ -10,10 +10,10 @@
  */
 import { existsSync, realpathSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { CATALOGUE_FILES } from '../tenants/lib';
+import { CATALOGUE_FILES } from '../../tenants/lib';
 
 /** The root of the product's repository (the folder of its package.json). */
-const PRODUCT_ROOT = resolve(__dirname, '..');
+const PRODUCT_ROOT = resolve(__dirname, '..', '..');
 
 /** No `--catalogue` and no catalogue where the command runs. */
 export class CatalogueNotFoundError extends Error {}

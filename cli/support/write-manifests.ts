@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import type { ClusterManifests, KubeObject } from '../plane';
+import type { ClusterManifests, KubeObject } from '../../plane';
 import { type ReplaceResult, checkOutputFolder, replaceOutputFolder } from './output-folder';
 
 /** File names inside dist/<cluster>/, in the order they are applied. */

@@ -4,7 +4,7 @@
  * head that expire soon. Pure data, sorted, so the same two catalogues always give the same plan; `npm run
  * plan` renders it as Markdown or prints it as JSON.
  */
-import { type Backend, type Catalogue, type Grant, KEY_VAULT_GET_LIMIT, accessGrants, expiringSecrets, grantKey, vaultReads } from '../tenants/lib';
+import { type Backend, type Catalogue, type Grant, KEY_VAULT_GET_LIMIT, accessGrants, expiringSecrets, grantKey, vaultReads } from '../../tenants/lib';
 
 export interface PlanOptions {
   /** What the base and head catalogues are, in words (a git ref, a folder). */
