@@ -20,7 +20,10 @@ export interface ResolvedFormat {
   readonly format: Format;
 }
 
-/** The formats each kind of credential offers (the README's table); the constructs' credential classes agree. */
+/**
+ * The formats each kind of credential offers (the table in docs/catalogue.md, "Credential kinds and formats");
+ * the constructs' credential classes agree.
+ */
 export const FORMATS_BY_KIND: Readonly<Record<Credential['kind'], readonly Format['type'][]>> = {
   'docker-registry': ['dockerconfigjson', 'basic-auth', 'argocd', 'kargo', 'opaque', 'mapping'],
   git: ['basic-auth', 'ssh-auth', 'argocd', 'kargo', 'opaque', 'mapping'],

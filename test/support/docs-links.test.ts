@@ -1,9 +1,11 @@
 /**
  * The documentation cannot rot: every relative link in the README, the documents in docs/ and the other
  * Markdown files a reader lands on points to a file that exists and, with a `#anchor`, to a heading of that
- * file, by GitHub's slug rules. Links inside code (fenced blocks and inline code) are not links.
+ * file, by GitHub's slug rules. Links inside code (fenced blocks and inline code) are not links. And the code
+ * cites the documents by file and heading, `(docs/catalogue.md, "Pull secrets on ServiceAccounts")`: each
+ * such heading must exist.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 
@@ -20,10 +22,9 @@ function prose(text: string): { line: number; text: string }[] {
   const lines: { line: number; text: string }[] = [];
   let fence: string | undefined;
   text.split('\n').forEach((raw, i) => {
-    const marker = /^\s*(`{3,}|~{3,})/.exec(raw)?.[1];
-    if (marker && fence === undefined) fence = marker;
-    else if (marker && fence !== undefined && marker[0] === fence[0] && marker.length >= fence.length && raw.trim() === marker) fence = undefined;
-    else if (fence === undefined) lines.push({ line: i + 1, text: raw.replace(/(`+)[^`]*?\1/g, (m) => ' '.repeat(m.length)) });
+    const next = fenceAfter(raw, fence);
+    if (fence === undefined && !next.isMarker) lines.push({ line: i + 1, text: raw.replace(/(`+)[^`]*?\1/g, (m) => ' '.repeat(m.length)) });
+    fence = next.fence;
   });
   return lines;
 }
@@ -37,23 +38,38 @@ export function slug(heading: string): string {
     .replace(/ /g, '-');
 }
 
+/** Whether a line opens or closes a fenced code block, given the fence open so far. */
+function fenceAfter(line: string, fence: string | undefined): { fence: string | undefined; isMarker: boolean } {
+  const marker = /^\s*(`{3,}|~{3,})/.exec(line)?.[1];
+  if (!marker) return { fence, isMarker: false };
+  if (fence === undefined) return { fence: marker, isMarker: true };
+  const closes = marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker;
+  return { fence: closes ? undefined : fence, isMarker: true };
+}
+
+/** The headings of a Markdown file as written (inline code included), in order, outside code blocks. */
+function headingTexts(text: string): string[] {
+  const result: string[] = [];
+  let fence: string | undefined;
+  for (const line of text.split('\n')) {
+    const next = fenceAfter(line, fence);
+    const inside = fence !== undefined || next.isMarker;
+    fence = next.fence;
+    const heading = inside ? undefined : /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line)?.[1];
+    if (heading !== undefined) result.push(heading);
+  }
+  return result;
+}
+
 /** The anchors of a Markdown file's headings, with GitHub's `-1`, `-2` suffixes for repeated ones. */
 export function anchors(text: string): Set<string> {
   const seen = new Map<string, number>();
-  const result = new Set<string>();
-  let fence: string | undefined;
-  for (const raw of text.split('\n')) {
-    const marker = /^\s*(`{3,}|~{3,})/.exec(raw)?.[1];
-    if (marker && fence === undefined) { fence = marker; continue; }
-    if (marker && fence !== undefined && marker[0] === fence[0] && marker.length >= fence.length && raw.trim() === marker) { fence = undefined; continue; }
-    const heading = fence === undefined ? /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(raw)?.[1] : undefined;
-    if (heading === undefined) continue;
+  return new Set(headingTexts(text).map((heading) => {
     const base = slug(heading);
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
-    result.add(n === 0 ? base : `${base}-${n}`);
-  }
-  return result;
+    return n === 0 ? base : `${base}-${n}`;
+  }));
 }
 
 /** `file:line: problem` for each relative link of the documents under `root` that leads nowhere. */
@@ -78,12 +94,47 @@ export function brokenLinks(root: string, files: readonly string[] = documents(r
   return problems;
 }
 
+/** The code and catalogue files whose comments may cite the documents. */
+const CITING = ['cli', 'constructs/src', 'tenants', 'plane', 'stacks', 'test', 'bench', 'scripts', 'report'];
+
+function citingFiles(root: string, dir: string): string[] {
+  if (!existsSync(join(root, dir))) return [];
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) return entry.name === 'node_modules' || path === 'constructs/src/imports' ? [] : citingFiles(root, path);
+    // This file's own cases cite documents that do not exist, on purpose.
+    return /\.(ts|js|ya?ml)$/.test(entry.name) && path !== 'test/support/docs-links.test.ts' ? [path] : [];
+  });
+}
+
+/** `file: citation: problem` for each `(docs/<file>.md, "<heading>")` or `(README.md, ...)` that leads nowhere. */
+export function brokenCitations(root: string, files: readonly string[]): string[] {
+  const problems: string[] = [];
+  for (const file of files) {
+    // A citation may run over comment lines: join them, without the comment markers.
+    const text = readFileSync(join(root, file), 'utf8').replace(/\n\s*(?:\*(?!\/)|\/\/|#)\s*/g, ' ');
+    for (const match of text.matchAll(/\b((?:docs\/[\w-]+|README)\.md),\s+\\?"([^"\\]+)\\?"/g)) {
+      const [, doc, heading] = match;
+      const where = `${file}: ${doc}, "${heading}"`;
+      if (!existsSync(join(root, doc))) problems.push(`${where}: no file ${doc}`);
+      else if (!headingTexts(readFileSync(join(root, doc), 'utf8')).includes(heading)) problems.push(`${where}: no such heading in ${doc}`);
+    }
+  }
+  return problems;
+}
+
 test('the README and docs/ are there to check', () => {
   expect(documents(ROOT)).toEqual(expect.arrayContaining(['README.md', 'docs/architecture.md', 'docs/catalogue.md', 'docs/deploying.md', 'docs/operations.md', 'docs/testing.md']));
 });
 
 test('every relative link of the documentation leads to a file and, with an anchor, to a heading', () => {
   expect(brokenLinks(ROOT)).toEqual([]);
+});
+
+test('every document section the code cites exists', () => {
+  const files = CITING.flatMap((dir) => citingFiles(ROOT, dir));
+  expect(files).toEqual(expect.arrayContaining(['cli/recovery.ts', 'constructs/src/labels.ts', 'tenants/credentials.yaml']));
+  expect(brokenCitations(ROOT, files)).toEqual([]);
 });
 
 test("anchors follow GitHub's slugs", () => {
@@ -113,6 +164,19 @@ test('a missing file, a missing heading and a link into code are told apart', ()
       'README.md:4: missing.md: no file missing.md',
       'README.md:4: #unknown: no heading #unknown in README.md',
       'README.md:4: other.md#nope: no heading #nope in other.md',
+    ]);
+    mkdirSync(join(root, 'docs'));
+    writeFileSync(join(root, 'docs', 'guide.md'), '# Guide\n## After an outage: `recover`\n');
+    writeFileSync(join(root, 'code.ts'), [
+      '/**',
+      ' * Fine (docs/guide.md, "After an outage: `recover`"), across lines (docs/guide.md, "After an',
+      ' * outage: `recover`"). Broken (docs/guide.md, "After an outage") and (docs/gone.md, "Guide").',
+      ' */',
+      '// (README.md, "Known heading"), (README.md, "Title")',
+    ].join('\n'));
+    expect(brokenCitations(root, ['code.ts'])).toEqual([
+      'code.ts: docs/guide.md, "After an outage": no such heading in docs/guide.md',
+      'code.ts: docs/gone.md, "Guide": no file docs/gone.md',
     ]);
   } finally {
     rmSync(root, { recursive: true, force: true });
