@@ -129,7 +129,7 @@ function ownSecretProps(tenant: string, secret: OwnSecret, store: ISecretStore, 
   };
 }
 
-/** The construct of each kind of own secret (seed 000). */
+/** The construct of each kind of own secret (docs/catalogue.md, "Tenants' own secrets"). */
 function addOwnSecret(scope: Construct, id: string, tenant: string, namespace: string, secret: OwnSecret, reader: string | undefined, store: ISecretStore, backend: SecretBackend): void {
   const props = { ...ownSecretProps(tenant, secret, store, backend), namespace };
   switch (secret.type) {

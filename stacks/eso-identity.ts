@@ -29,7 +29,7 @@ export interface WorkloadIdentityArgs extends IdentityBase {
   readonly subjects: readonly string[];
 }
 
-/** A service principal with an expiring password, for clusters outside Azure (seed 003 edge clusters). */
+/** A service principal with an expiring password, outside Azure (docs/deploying.md, "What a stack does"). */
 export interface ServicePrincipalArgs extends IdentityBase {
   readonly kind: 'service-principal';
   /** When the password expires (RFC 3339). Changing it rotates the password. */

@@ -44,9 +44,9 @@ export function esoAlertObjects(props: SecretPlaneAlertsProps = {}): Record<stri
 }
 
 /**
- * What Prometheus keeps of ESO's metrics (seed 004: cardinality). ESO labels its object metrics by object
- * name and namespace, so each distributed copy (credential x format x tenant namespace) costs five series.
- * Relabelling cannot aggregate: dropping `exported_namespace` or `name` would make the copies of one
+ * What Prometheus keeps of ESO's metrics (docs/operations.md, "Cardinality"). ESO labels its object metrics
+ * by object name and namespace, so each distributed copy (credential x format x tenant namespace) costs five
+ * series. Relabelling cannot aggregate: dropping `exported_namespace` or `name` would make the copies of one
  * credential collide, and Prometheus keeps one of the colliding samples at random. So whole series go
  * instead, and each copy keeps one: its `Ready=False` condition, which names the namespace that fails.
  * Kept: per credential (`name` is `<credential>-<format>` on copies and ClusterExternalSecrets,

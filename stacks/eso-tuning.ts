@@ -9,8 +9,8 @@
  * within CLIENT_BUDGET_SECONDS, and enough workers (`--concurrent`) to keep that many requests in flight, with
  * floors at ESO's defaults and ceilings where more stopped helping. The API server and ESO's workers take the
  * rest: on the measured 2-core node a rotation of 1,000 copies took 27-29 s with these settings (33.4 s with a
- * 20 s budget, 55 s with the settings shipped before, 151 s with ESO's defaults; `npm run bench:eso`, README
- * "Tuning ESO for fan-out").
+ * 20 s budget, 55 s with the settings shipped before, 151 s with ESO's defaults; `npm run bench:eso`,
+ * docs/deploying.md, "Tuning ESO for fan-out").
  */
 
 /** The seconds ESO's client limit leaves for every copy's requests in a rotation. */

@@ -23,7 +23,7 @@ export interface EtcdEncryptionKeyArgs {
  * The Key Vault key an AKS cluster encrypts etcd with (KMS v2, "Good practices for Kubernetes Secrets":
  * encryption at rest), rotated by Key Vault, and the cluster identity's "Key Vault Crypto User" role on that
  * key alone. The stack does not own the AKS cluster, so turning KMS on is one `az aks update` with `keyId`
- * (see the README); the key and the grant are what that command needs.
+ * (docs/architecture.md, "Encryption at rest"); the key and the grant are what that command needs.
  */
 export class EtcdEncryptionKey extends pulumi.ComponentResource {
   /** Versionless key id, e.g. https://<vault>.vault.azure.net/keys/<name>. */

@@ -1,7 +1,7 @@
 /**
  * `central-secret-store recover`: after a vault outage, make every ClusterSecretStore and ExternalSecret of the
- * product re-validate and re-sync now instead of waiting out ESO's back-off (seed 004): stores, then the
- * ExternalSecrets reading a vault, then the copies (recovery.ts).
+ * product re-validate and re-sync now instead of waiting out ESO's back-off: stores, then the ExternalSecrets
+ * reading a vault, then the copies (recovery.ts; docs/operations.md, "After a vault outage: `recover`").
  */
 import { Command, Option } from 'commander';
 import { auditRun, checkReportFile } from '../operations/audit';

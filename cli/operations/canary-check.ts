@@ -1,6 +1,6 @@
 /**
- * `canary`'s logic (seed 004: "changes take effect with a delay, so change test secrets at the same time and
- * watch them"), against a small cluster interface so it can be tested with a fake. The stack wrote a new
+ * `canary`'s logic (docs/operations.md, "Canary": changes take effect with a delay, so change a test secret and
+ * watch it), against a small cluster interface so it can be tested with a fake. The stack wrote a new
  * canary value into the vault with the deployment; this waits, asking ESO for nothing, until the copy in the
  * canary namespace holds it, and at the bound names what lags: the master (not refreshed from the vault) or
  * the copy (not refreshed from the master, or not there at all), with ESO's reason.

@@ -1,5 +1,5 @@
 /**
- * `recover`'s logic (seed 004, "bump every (Cluster)SecretStore after an outage"): after a long vault outage ESO
+ * `recover`'s logic (docs/operations.md, "After a vault outage: `recover`"): after a long vault outage ESO
  * has backed off validating the stores and syncing ExternalSecrets for up to hours. Any change to an object's
  * metadata makes ESO reconcile it at once, so recover bumps every store and ExternalSecret of the product, in
  * three phases, each waited for before the next starts, because each reads what the one before repairs:

@@ -45,7 +45,7 @@ export interface CanaryCheckProps {
 }
 
 /**
- * The canary check between deployments, in the cluster (seed 004's canary, without depending on a CI
+ * The canary check between deployments, in the cluster (docs/operations.md, "Canary", without depending on a CI
  * scheduler that runs late or not at all): a CronJob that reads the canary copy's ExternalSecret and Secret
  * and, while the copy is Ready and holds the value the last deployment wrote, pushes its last refresh
  * (`CANARY_REFRESH_METRIC`) to a Pushgateway, which keeps the CentralSecretStoreCanary* alerts quiet; when it

@@ -51,7 +51,7 @@ export interface CanaryProps {
 }
 
 /**
- * A canary credential (seed 004, "create and modify test secrets at the same time"): a master with one key,
+ * A canary credential (docs/operations.md, "Canary"): a master with one key,
  * `value`, read from the vault like every other master, distributed through a store and a
  * ClusterExternalSecret of its own, like every other credential, to a namespace of its own that requests
  * nothing else. Change the value in the vault with every deployment and watch it arrive in that namespace: if

@@ -21,9 +21,9 @@ export interface CentralSecretStoreProps {
 }
 
 /**
- * The hub of the hub-and-spoke design (seed 001): the central namespace holding one master Secret per
- * credential, and a reader ServiceAccount that can read nothing but Secrets in that namespace. Each
- * credential is then read through its own {@link CentralCredentialStore}.
+ * The hub of the hub-and-spoke design (docs/architecture.md, "Why it is built this way"): the central
+ * namespace holding one master Secret per credential, and a reader ServiceAccount that can read nothing but
+ * Secrets in that namespace. Each credential is then read through its own {@link CentralCredentialStore}.
  */
 export class CentralSecretStore extends Construct {
   readonly namespaceName: string;

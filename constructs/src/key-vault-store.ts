@@ -15,7 +15,7 @@ import { refuseDuplicateObjects } from './unique-objects';
 export type KeyVaultAuth =
   /** Azure workload identity: ESO exchanges a token of `serviceAccount` for one of the managed identity. */
   | { readonly kind: 'workload-identity'; readonly serviceAccount?: { readonly name: string; readonly namespace: string } }
-  /** A service principal and its password, for clusters outside Azure (seed 003 edge clusters). */
+  /** A service principal and its password, for clusters outside Azure (docs/deploying.md, "What a stack does"). */
   | { readonly kind: 'service-principal' };
 
 export interface KeyVaultStoreProps {

@@ -19,10 +19,11 @@ export interface NamespaceLabelGuardProps {
 }
 
 /**
- * Label-based opt-in (seed 001) is only as safe as the labels. This ValidatingAdmissionPolicy refuses any
- * create or update of a Namespace that adds, changes or removes its `central-secret-store.io/tenant` or
- * `secrets/*` labels, unless the request comes from the platform's deployer. Updates that leave the labels
- * alone (finalizers, annotations, the namespace controller's own writes) are not judged at all.
+ * Label-based opt-in (docs/catalogue.md, "Requests are labels") is only as safe as the labels. This
+ * ValidatingAdmissionPolicy refuses any create or update of a Namespace that adds, changes or removes its
+ * `central-secret-store.io/tenant` or `secrets/*` labels, unless the request comes from the platform's
+ * deployer. Updates that leave the labels alone (finalizers, annotations, the namespace controller's own
+ * writes) are not judged at all.
  */
 export class NamespaceLabelGuard extends Construct {
   readonly name: string;

@@ -22,7 +22,7 @@ export interface OperatorSecretProps extends OwnSecretProps, OperatorDelivery {
   readonly namespace: string;
 }
 
-/** A tenant's secret handed to an operator in one namespace (seed 000 `raw` secret). */
+/** A tenant's `raw` secret handed to an operator in one namespace (docs/catalogue.md, "Tenants' own secrets"). */
 export class OperatorSecret extends Construct {
   constructor(scope: Construct, id: string, props: OperatorSecretProps) {
     super(scope, id);

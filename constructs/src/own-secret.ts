@@ -15,7 +15,7 @@ import { SECRET_DATA_KEY_RULE, isSecretDataKey } from './vocabulary/secret-data-
 import { type ISecretStore, type RemoteSecretReference, remoteRefOf } from './secret-store';
 import { mapNames, requireNames } from './name-checks';
 
-/** What every kind of own secret takes (seed 000: workload, kubernetes and raw secrets). */
+/** What every kind of own secret takes: workload, kubernetes, raw (docs/catalogue.md, "Tenants' own secrets"). */
 export interface OwnSecretProps {
   /** The tenant that owns the secret; written as its `central-secret-store.io/tenant` label. */
   readonly tenant: string;

@@ -145,7 +145,7 @@ export class SecretPlaneAlerts extends Construct {
         `max by (name) (clustersecretstore_status_condition{${eso},condition="Ready",status="False"}) == 1`,
         pendingFor,
         'A ClusterSecretStore is not ready',
-        'ClusterSecretStore {{ $labels.name }} is not Ready: nothing reads through it. After a long vault outage ESO backs off store validation for hours; touch the store to retry at once (seed 004).',
+        'ClusterSecretStore {{ $labels.name }} is not Ready: nothing reads through it. After a long vault outage ESO backs off store validation for hours; touch the store to retry at once (`central-secret-store recover`).',
       ),
       rule(
         'CentralSecretStoreDistributionFailedNamespaces',

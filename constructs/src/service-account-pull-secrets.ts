@@ -25,8 +25,8 @@ export interface ServiceAccountPullSecretsProps {
 }
 
 /**
- * Sets `imagePullSecrets` on a ServiceAccount (seed 003), so that its pods pull from a private registry with a
- * distributed credential and no pod names a Secret.
+ * Sets `imagePullSecrets` on a ServiceAccount (docs/catalogue.md, "Pull secrets on ServiceAccounts"), so that
+ * its pods pull from a private registry with a distributed credential and no pod names a Secret.
  *
  * The ServiceAccount itself is not the product's: Kubernetes creates `default` in every namespace, and tenants
  * create the others with their workloads. So the object carries the `central-secret-store.io/owns-fields:

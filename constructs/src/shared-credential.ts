@@ -68,7 +68,10 @@ export abstract class SharedCredential {
     return this.format('opaque', options, opaque(this.masterKeys));
   }
 
-  /** Chosen master keys under new names, in a Secret of the given type (seed 002 key mapping). */
+  /**
+   * Chosen master keys under new names, in a Secret of the given type: the key mapping (docs/catalogue.md,
+   * "Credential kinds and formats").
+   */
   keyMapping(options: KeyMappingOptions): SecretFormat {
     const missing = options.keys.map((k) => k.from).filter((k) => !this.masterKeys.includes(k));
     if (missing.length > 0) {

@@ -29,7 +29,8 @@ export interface TenantGlobalSecretProps extends OwnSecretProps {
 }
 
 /**
- * A tenant's secret delivered to every namespace of the tenant on the cluster (seed 000 `global_secrets`).
+ * A tenant's global secret, delivered to every namespace of the tenant on the cluster (docs/catalogue.md,
+ * "Tenants' own secrets").
  * Workload secrets belong to one ServiceAccount and so have no global form.
  */
 export class TenantGlobalSecret extends Construct {

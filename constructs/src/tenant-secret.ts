@@ -16,7 +16,10 @@ export interface TenantSecretProps extends OwnSecretProps {
   readonly secretType?: string;
 }
 
-/** A tenant's own secret in one namespace (seed 000 `kubernetes` secret), read through the tenant's store. */
+/**
+ * A tenant's own `kubernetes` secret in one namespace, read through the tenant's store (docs/catalogue.md,
+ * "Tenants' own secrets").
+ */
 export class TenantSecret extends Construct {
   constructor(scope: Construct, id: string, props: TenantSecretProps) {
     super(scope, id);

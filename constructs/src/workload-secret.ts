@@ -24,7 +24,7 @@ export interface WorkloadSecretProps extends OwnSecretProps {
 }
 
 /**
- * A secret of one workload (seed 000 `workload` secret): an Opaque Secret that only the workload's
+ * A secret of one workload (docs/catalogue.md, "Tenants' own secrets"): an Opaque Secret that only the workload's
  * ServiceAccount can read, by name (a Role with `resourceNames`, `get` and `watch`).
  */
 export class WorkloadSecret extends Construct {

@@ -1,7 +1,7 @@
 /**
  * What a misspelt or misplaced key should have been. The schemas are strict, so a typo (`reqests`) is an
  * unknown field; naming the field it was probably meant to be, or the fields allowed there, saves a trip to
- * the README. The allowed fields are read from the zod schema at the issue's path.
+ * the reference (docs/catalogue.md). The allowed fields are read from the zod schema at the issue's path.
  */
 import leven from 'leven';
 import type { z } from 'zod';

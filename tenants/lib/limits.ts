@@ -1,5 +1,5 @@
 /**
- * The sizes a catalogue may reach, defined once: the loader enforces them and the README's Validation section
+ * The sizes a catalogue may reach, defined once: the loader enforces them and docs/catalogue.md, "Validation",
  * lists them. A catalogue is a few kilobytes per tenant; the limits are far above that and far below what
  * would stall the loader or what the API server would refuse only at apply time.
  */

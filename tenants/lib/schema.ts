@@ -155,7 +155,7 @@ export const environmentSchema = z
   });
 
 /**
- * The cluster's canary (seed 004: "create and modify test secrets at the same time"): a credential of the
+ * The cluster's canary (docs/operations.md, "Canary"): a credential of the
  * platform, distributed like any other to a namespace of its own, whose value the stack changes with every
  * deployment, so that a check can tell the whole path from the vault to a namespace works within a bound.
  */
@@ -229,7 +229,7 @@ export const formatSchema = z.discriminatedUnion('type', [
     keys: z
       .array(z.strictObject({ from: secretDataKey, to: secretDataKey }))
       .min(1)
-      .describe('Which master key becomes which Secret key (seed 002 key mapping)'),
+      .describe('Which master key becomes which Secret key (a key mapping)'),
   }),
 ]);
 
@@ -312,7 +312,7 @@ export const credentialsFileSchema = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------------------
-// Tenants (seed 000: workload, kubernetes and raw secrets)
+// Tenants (their own secrets: workload, kubernetes and raw; docs/catalogue.md, "Tenants' own secrets")
 // ---------------------------------------------------------------------------------------------------------
 
 const ownSecretBase = {

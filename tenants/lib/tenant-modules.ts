@@ -31,8 +31,8 @@
  * (console.log, a library's logging) then goes to stderr and cannot be mistaken for, or corrupt, a result.
  *
  * Node's documentation calls the permission model a seat belt against mistakes rather than a boundary
- * against malicious code, and Node 20's does not cover the network; the README's Security section says what
- * that means for deployments.
+ * against malicious code, and Node 20's does not cover the network; docs/architecture.md, "TypeScript tenants
+ * run in a sandbox", says what that means for deployments.
  */
 import { spawnSync } from 'node:child_process';
 import { extname, join, sep } from 'node:path';

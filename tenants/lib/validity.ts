@@ -1,5 +1,6 @@
 /**
- * Validity windows of tenants' own secrets (seed 000 notBefore / expires), checked against a clock. Kept
+ * Validity windows of tenants' own secrets (notBefore / expires, docs/catalogue.md, "Tenants' own secrets"),
+ * checked against a clock. Kept
  * apart from the catalogue rules because the answer changes with time: the synth and the stacks call it
  * with the current time, tests with a fixed one.
  */

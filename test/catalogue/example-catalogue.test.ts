@@ -1,5 +1,5 @@
 /**
- * The repository's own catalogue, `tenants/`, which its users edit (README: add a request to
+ * The repository's own catalogue, `tenants/`, which its users edit (README.md, "A tour": add a request to
  * teams/payments.yaml). Every other test reads the fixture copy in test/fixtures/catalogue; this one only
  * checks that the catalogue as it stands is valid and consistent, never what it says, so an edit that keeps
  * it valid keeps it passing and an edit that breaks it fails here with synth's own errors.

@@ -147,7 +147,7 @@ describe('SecretPlaneAlerts with promtool', () => {
         exp_labels: { ...severity, name: 'central-ghcr-pull' },
         exp_annotations: {
           summary: 'A ClusterSecretStore is not ready',
-          description: 'ClusterSecretStore central-ghcr-pull is not Ready: nothing reads through it. After a long vault outage ESO backs off store validation for hours; touch the store to retry at once (seed 004).',
+          description: 'ClusterSecretStore central-ghcr-pull is not Ready: nothing reads through it. After a long vault outage ESO backs off store validation for hours; touch the store to retry at once (`central-secret-store recover`).',
         },
       },
     ]),

@@ -1,13 +1,14 @@
 /**
  * The cases every backend must pass, run once per backend on one real node with ESO installed by its chart
  * (as ESO's own e2e framework runs its cases over every provider): the Key Vault stand-in, OpenBao with a KV
- * mount per tenant, and OpenBao with a namespace per tenant (seed 004's layout, which only a server with
- * namespaces can prove). Each backend serves the same catalogue (harness/backend-catalogue.ts), applied as
- * Pulumi applies it, and is checked for: delivery of every format and of each tenant's own secrets; a
- * namespace kept from another tenant's store by ESO; a tenant's login refused another tenant's space by the
- * server itself (servers with an identity per tenant); a rotation reaching every copy with vault reads that do
- * not grow with namespaces; an outage that leaves the copies in place, then `recover`; a second apply that
- * changes nothing; a destroy that completes.
+ * mount per tenant, and OpenBao with a namespace per tenant (each team in a Vault namespace of its own, which
+ * only a server with namespaces can prove; docs/catalogue.md, "Choosing a backend: Azure Key Vault or HashiCorp
+ * Vault"). Each backend serves the same catalogue (harness/backend-catalogue.ts), applied as Pulumi applies
+ * it, and is checked for: delivery of every format and of each tenant's own secrets; a namespace kept from
+ * another tenant's store by ESO; a tenant's login refused another tenant's space by the server itself (servers
+ * with an identity per tenant); a rotation reaching every copy with vault reads that do not grow with
+ * namespaces; an outage that leaves the copies in place, then `recover`; a second apply that changes nothing; a
+ * destroy that completes.
  */
 import { KubeOperations } from '../../cli/operations/kube-operations';
 import { loadKubeConfig } from '../../cli/operations/kube';

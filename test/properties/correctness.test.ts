@@ -1,6 +1,7 @@
 /**
- * The ten correctness properties of the central store design (seed 001) and three of our own, as fast-check
- * properties over random catalogues and random namespace label sets, at least 100 runs each.
+ * The ten correctness properties of the central store design and four of our own (docs/testing.md, "The
+ * correctness properties"), as fast-check properties over random catalogues and random namespace label sets, at
+ * least 100 runs each.
  *
  * Where a property needs a running controller (propagation within the refresh interval, a label change
  * adding or removing a Secret, the audit log), this suite checks what the generated resources guarantee, and

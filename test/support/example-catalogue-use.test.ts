@@ -1,6 +1,6 @@
 /**
- * `tenants/` is the user's catalogue: they edit it (README: add a request to teams/payments.yaml), so a test
- * that reads it as a fixture fails on their first change. Tests read `test/fixtures/catalogue` instead
+ * `tenants/` is the user's catalogue: they edit it (README.md, "A tour": add a request to teams/payments.yaml),
+ * so a test that reads it as a fixture fails on their first change. Tests read `test/fixtures/catalogue` instead
  * (FIXTURE_CATALOGUE_DIR). This test fails when a test file reaches the example again: `loadCatalogue()` with
  * no folder (the example is its default), `EXAMPLE_CATALOGUE_DIR`, or a path naming the `tenants` folder other
  * than its library and schemas. The few files that check the user's repository itself are listed with why.

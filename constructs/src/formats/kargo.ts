@@ -4,7 +4,10 @@ import { type RenderedFormat, literal } from './template';
 /** What Kargo uses the credential for (its `kargo.akuity.io/cred-type` label). */
 export type KargoCredentialType = 'image' | 'git' | 'helm';
 
-/** Kargo credentials (seed 001): an Opaque Secret labelled `kargo.akuity.io/cred-type` with repoURL and login. */
+/**
+ * Kargo credentials: an Opaque Secret labelled `kargo.akuity.io/cred-type` with repoURL and login
+ * (docs/catalogue.md, "Credential kinds and formats").
+ */
 export function kargo(options: { readonly credType: KargoCredentialType; readonly repoURL: string; readonly masterKeys: readonly string[] }): RenderedFormat {
   return {
     secretType: 'Opaque',

@@ -6,7 +6,10 @@ export interface KeyMapping {
   readonly to: string;
 }
 
-/** The key mapping of the secrets distributor (seed 002): a Secret type and a list of from -> to keys. */
+/**
+ * The key mapping of a secrets distributor: a Secret type and a list of from -> to keys (docs/catalogue.md,
+ * "Credential kinds and formats").
+ */
 export function keyMapping(secretType: string, keys: readonly KeyMapping[]): RenderedFormat {
   return { secretType, labels: {}, data: Object.fromEntries(keys.map(({ from, to }) => [to, copyOf(from)])) };
 }

@@ -20,7 +20,7 @@ export const CANARY_TENANT = 'central-secret-store--canary';
 /** Label naming the shared credential an object serves or a Secret was copied from. */
 export const CREDENTIAL_LABEL = `${PRODUCT_KEY_DOMAIN}/credential`;
 
-/** Label naming the operator a raw secret is meant for (seed 000 raw secrets). */
+/** Label naming the operator a raw secret is meant for (docs/catalogue.md, "Tenants' own secrets"). */
 export const OPERATOR_LABEL = `${PRODUCT_KEY_DOMAIN}/operator`;
 
 /** Annotation keys that record an own secret's provenance and validity window on the Secret itself. */
@@ -33,7 +33,10 @@ export const OWN_SECRET_ANNOTATIONS = {
 /** Prefix of every request label, for policies that guard them. */
 export const REQUEST_LABEL_PREFIX = 'secrets/';
 
-/** Namespace label by which a namespace requests a shared credential (seed 001: `secrets/<credential>: "true"`). */
+/**
+ * Namespace label by which a namespace requests a shared credential, `secrets/<credential>: "true"`
+ * (docs/catalogue.md, "Requests are labels").
+ */
 export function requestLabel(credential: string): string {
   return `${REQUEST_LABEL_PREFIX}${credential}`;
 }
@@ -48,8 +51,8 @@ export const PRODUCT_LABELS = {
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /**
- * Labels on every Secret the product writes (seed 001 "Distributed Secret Metadata"), so that a reviewer can
- * tell such a copy from a hand-made Secret and trace it to its source.
+ * Labels on every Secret the product writes (docs/catalogue.md, "Credential kinds and formats"), so that a
+ * reviewer can tell such a copy from a hand-made Secret and trace it to its source.
  */
 export const SECRET_PROVENANCE_LABELS = ['managed-by', 'source', 'secret-type'] as const;
 

@@ -1,7 +1,8 @@
 /**
  * A server of Vault's API (OpenBao by default, vault-flavour.ts) as a backend of the shared cases, in either of
  * the catalogue's tenant layouts: `mounts` (a KV v2 mount per tenant) or `namespaces` (a namespace per tenant
- * holding the mount `secret`, with the tenant's login inside it, seed 004). It is set up exactly as
+ * holding the mount `secret`, with the tenant's login inside it; docs/catalogue.md, "Choosing a backend: Azure
+ * Key Vault or HashiCorp Vault"). It is set up exactly as
  * VaultAccess configures it (the same layout functions of tenants/lib, the stack's token reviewer applied as
  * Pulumi applies it), serves https with dev mode's CA, and writes a file audit log: the independent witness of
  * who read what, and of what the server refused.
