@@ -106,7 +106,7 @@ async function main(): Promise<void> {
   log(`naive design at ${namespaces.length} namespaces`);
   const naive = await naiveComparison(node, namespaces);
   log('destroy');
-  let t = Date.now();
+  const t = Date.now();
   await destroyAsPulumi(suite.deployer, suite.admin, [...objects, ...tenantNamespaces(namespaces, 'payments', ['rotation'])], 30 * 60);
   const destroySeconds = since(t);
 

@@ -33,7 +33,7 @@ export interface BenchNode {
   /** The objects applied: the catalogue's, adapted to the node. */
   readonly objects: KubeObject[];
   /** Writes values into the stand-in, over those it holds (`rotation-token` is the rotated credential's). */
-  setVault(entries: Readonly<Record<string, string>>): void;
+  readonly setVault: (entries: Readonly<Record<string, string>>) => void;
 }
 
 /** Starts the node and the stand-in and applies `catalogue`'s cluster `e2e` as the stack would. */

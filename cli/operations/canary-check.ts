@@ -80,8 +80,8 @@ export async function checkCanary(cluster: CanaryCluster, options: CanaryOptions
 
   let master: ExternalSecretState | undefined;
   let copy: ExternalSecretState | undefined;
-  let masterArrived = false;
-  let copyArrived = false;
+  let masterArrived: boolean;
+  let copyArrived: boolean;
   while (true) {
     master = await cluster.readExternalSecret(cluster.centralNamespace, credential);
     copy = await cluster.readExternalSecret(options.namespace, copyName);

@@ -104,7 +104,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const stackName of CLUSTERS) await (await engine?.stack(stackName, async () => undefined))?.destroy().catch(() => undefined);
-  await Promise.all(planes.map((plane) => plane?.stop()));
+  await Promise.all(planes.map(async (plane) => plane?.stop()));
   console.log(`fleet figures:\n  ${figures.join('\n  ')}`);
 });
 

@@ -25,7 +25,7 @@ const subset = <T>(items: readonly T[], min = 0) => fc.subarray([...items], { mi
 /** Adds Vault paths for every Key Vault name, so the credential can be offered in either backend. */
 function withVaultPaths(credential: Record<string, unknown>): Record<string, unknown> {
   const keyVault = credential.keyVault as Record<string, string>;
-  return { ...credential, vault: Object.fromEntries(Object.keys(keyVault).map((k) => [k, `${credential.name}#${k}`])) };
+  return { ...credential, vault: Object.fromEntries(Object.keys(keyVault).map((k) => [k, `${credential.name as string}#${k}`])) };
 }
 
 /** Namespaces that receive a registry's dockerconfigjson set it on their ServiceAccounts (one or two of them). */
