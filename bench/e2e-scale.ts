@@ -33,9 +33,15 @@ import { OUTAGE_SECONDS, type OutageScene, outageLagging, vaultOutage } from '..
 import { waitUntil } from '../test/e2e/harness/wait';
 import { type BenchNode, benchLog, runBench, since, startBenchNode, table } from './support/node-bench';
 
-const { values: args } = parseArgs({ options: { namespaces: { type: 'string', default: '100,500,1000' }, out: { type: 'string', default: 'bench-e2e.json' } } });
-const sizes = args.namespaces!.split(',').map(Number).sort((a, b) => a - b);
-if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--namespaces takes whole numbers separated by commas, got ${args.namespaces}`);
+const { values: args } = parseArgs({
+  options: { namespaces: { type: 'string', default: '100,500,1000' }, out: { type: 'string', default: 'bench-e2e.json' } },
+});
+const sizes = args
+  .namespaces!.split(',')
+  .map(Number)
+  .sort((a, b) => a - b);
+if (sizes.some((n) => !Number.isInteger(n) || n < 1))
+  throw new Error(`--namespaces takes whole numbers separated by commas, got ${args.namespaces}`);
 
 interface Row {
   readonly namespaces: number;
@@ -71,7 +77,10 @@ async function main(): Promise<void> {
 
     log(`${size} namespaces: rotation left to the refresh intervals`);
     const natural = `natural-${size}`;
-    const [reads, reconciled] = [keyVault.readCounts()['rotation-token'] ?? 0, metricSum(esoMetrics(suite.cluster), 'controller_runtime_reconcile_total')];
+    const [reads, reconciled] = [
+      keyVault.readCounts()['rotation-token'] ?? 0,
+      metricSum(esoMetrics(suite.cluster), 'controller_runtime_reconcile_total'),
+    ];
     t = Date.now();
     node.setVault({ 'rotation-token': natural });
     await waitUntil(`${size} copies rotated`, async () => (await copies()).every((s) => secretText(s, 'token') === natural), 30 * 60);
@@ -81,7 +90,8 @@ async function main(): Promise<void> {
       provisionSeconds,
       refreshRotationSeconds,
       vaultReads: (keyVault.readCounts()['rotation-token'] ?? 0) - reads,
-      esoReconcilesPerSecond: (metricSum(esoMetrics(suite.cluster), 'controller_runtime_reconcile_total') - reconciled) / refreshRotationSeconds,
+      esoReconcilesPerSecond:
+        (metricSum(esoMetrics(suite.cluster), 'controller_runtime_reconcile_total') - reconciled) / refreshRotationSeconds,
       esoMemoryMiB: esoResidentMiB(suite.cluster),
     };
 
@@ -95,13 +105,16 @@ async function main(): Promise<void> {
   }
 
   log(`a vault outage of ${OUTAGE_SECONDS} s, left to ESO`);
-  const outage = await outageLeftToEso({
-    admin: suite.admin,
-    relay,
-    setValue: (value) => node!.setVault({ 'rotation-token': value }),
-    syncErrors: () => syncErrors(suite.cluster, 'central-secret-store', 'rotation'),
-    master: { namespace: 'central-secret-store', name: 'rotation', key: 'token' },
-  }, operations);
+  const outage = await outageLeftToEso(
+    {
+      admin: suite.admin,
+      relay,
+      setValue: (value) => node!.setVault({ 'rotation-token': value }),
+      syncErrors: () => syncErrors(suite.cluster, 'central-secret-store', 'rotation'),
+      master: { namespace: 'central-secret-store', name: 'rotation', key: 'token' },
+    },
+    operations,
+  );
 
   log(`naive design at ${namespaces.length} namespaces`);
   const naive = await naiveComparison(node, namespaces);
@@ -114,12 +127,28 @@ async function main(): Promise<void> {
   console.log(
     table([
       ['namespaces', 'provisioned s', 'rotation by refresh s', 'vault reads', 'ESO reconciles/s', 'ESO RSS MiB', 'rotate s'],
-      ...rows.map((r) => [r.namespaces, r.provisionSeconds, r.refreshRotationSeconds, r.vaultReads, r.esoReconcilesPerSecond, r.esoMemoryMiB, r.rotateSeconds].map(fixed)),
+      ...rows.map((r) =>
+        [
+          r.namespaces,
+          r.provisionSeconds,
+          r.refreshRotationSeconds,
+          r.vaultReads,
+          r.esoReconcilesPerSecond,
+          r.esoMemoryMiB,
+          r.rotateSeconds,
+        ].map(fixed),
+      ),
     ]),
   );
-  console.log(`\none rotation at ${namespaces.length} namespaces: product ${naive.product} vault reads, naive design ${naive.direct} (${(naive.direct / Math.max(naive.product, 1)).toFixed(0)}x)`);
-  console.log(`${outage.summary}; left to ESO, every store Ready and the master holding the new value ${outage.recoveredSeconds === null ? `not within 10 min (then recover)` : `${outage.recoveredSeconds.toFixed(1)} s after the repair`}`);
-  console.log(`foreground destroy of ${objects.length} objects and ${namespaces.length} namespaces' copies: ${destroySeconds.toFixed(1)} s`);
+  console.log(
+    `\none rotation at ${namespaces.length} namespaces: product ${naive.product} vault reads, naive design ${naive.direct} (${(naive.direct / Math.max(naive.product, 1)).toFixed(0)}x)`,
+  );
+  console.log(
+    `${outage.summary}; left to ESO, every store Ready and the master holding the new value ${outage.recoveredSeconds === null ? `not within 10 min (then recover)` : `${outage.recoveredSeconds.toFixed(1)} s after the repair`}`,
+  );
+  console.log(
+    `foreground destroy of ${objects.length} objects and ${namespaces.length} namespaces' copies: ${destroySeconds.toFixed(1)} s`,
+  );
   writeFileSync(args.out!, `${JSON.stringify({ machine: { cores: cpus().length }, rows, outage, naive, destroySeconds }, null, 2)}\n`);
   log(`figures written to ${args.out}`);
 }
@@ -134,24 +163,39 @@ async function outageLeftToEso(scene: OutageScene, operations: KubeOperations) {
     lagging = await outageLagging(scene, outage);
   }
   const recoveredSeconds = lagging.length === 0 ? since(outage.repaired) : null;
-  if (lagging.length > 0 && !(await recover(operations, { deadlineMs: 5 * 60 * 1000 })).ok) throw new Error(`not recovered after the outage: ${lagging.join('; ')}`);
+  if (lagging.length > 0 && !(await recover(operations, { deadlineMs: 5 * 60 * 1000 })).ok)
+    throw new Error(`not recovered after the outage: ${lagging.join('; ')}`);
   return { summary: outage.summary, longestBackoffSeconds: outage.longestBackoff, recoveredSeconds, laggingAfter10Minutes: lagging };
 }
 
 /** One rotation against both designs at once: the product's master, and one ExternalSecret per namespace reading the vault. */
-async function naiveComparison({ keyVault, setVault }: BenchNode, namespaces: readonly string[]): Promise<{ product: number; direct: number }> {
+async function naiveComparison(
+  { keyVault, setVault }: BenchNode,
+  namespaces: readonly string[],
+): Promise<{ product: number; direct: number }> {
   const naive = 'naive-vault';
   setVault({ 'naive-token': 'n1' });
-  await suite.admin.apply({ apiVersion: 'external-secrets.io/v1', kind: 'ClusterSecretStore', metadata: { name: naive }, spec: { provider: keyVaultStandInProvider(keyVault.webhookUrl) } });
+  await suite.admin.apply({
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ClusterSecretStore',
+    metadata: { name: naive },
+    spec: { provider: keyVaultStandInProvider(keyVault.webhookUrl) },
+  });
   for (const namespace of namespaces) {
     await suite.admin.apply({
       apiVersion: 'external-secrets.io/v1',
       kind: 'ExternalSecret',
       metadata: { name: naive, namespace },
-      spec: { refreshInterval: '10s', secretStoreRef: { kind: 'ClusterSecretStore', name: naive }, target: { name: naive }, data: [{ secretKey: 'token', remoteRef: { key: 'naive-token' } }] },
+      spec: {
+        refreshInterval: '10s',
+        secretStoreRef: { kind: 'ClusterSecretStore', name: naive },
+        target: { name: naive },
+        data: [{ secretKey: 'token', remoteRef: { key: 'naive-token' } }],
+      },
     });
   }
-  const naiveValues = async () => (await Promise.all(namespaces.map((n) => suite.admin.get('v1', 'Secret', naive, n)))).map((s) => secretText(s, 'token'));
+  const naiveValues = async () =>
+    (await Promise.all(namespaces.map((n) => suite.admin.get('v1', 'Secret', naive, n)))).map((s) => secretText(s, 'token'));
   await waitUntil('naive copies written', async () => (await naiveValues()).every((v) => v === 'n1'), 30 * 60);
   const [productReads, naiveReads] = [keyVault.readCounts()['rotation-token'] ?? 0, keyVault.readCounts()['naive-token'] ?? 0];
   setVault({ 'rotation-token': 'compared', 'naive-token': 'n2' });
@@ -159,7 +203,10 @@ async function naiveComparison({ keyVault, setVault }: BenchNode, namespaces: re
     waitUntil('naive copies rotated', async () => (await naiveValues()).every((v) => v === 'n2'), 30 * 60),
     waitUntil('product copies rotated', async () => (await copies()).every((s) => secretText(s, 'token') === 'compared'), 30 * 60),
   ]);
-  const result = { product: (keyVault.readCounts()['rotation-token'] ?? 0) - productReads, direct: (keyVault.readCounts()['naive-token'] ?? 0) - naiveReads };
+  const result = {
+    product: (keyVault.readCounts()['rotation-token'] ?? 0) - productReads,
+    direct: (keyVault.readCounts()['naive-token'] ?? 0) - naiveReads,
+  };
   for (const namespace of namespaces) await suite.admin.delete('external-secrets.io/v1', 'ExternalSecret', naive, namespace);
   await suite.admin.delete('external-secrets.io/v1', 'ClusterSecretStore', naive);
   return result;

@@ -30,7 +30,16 @@ import { sleep } from '../test/e2e/harness/processes';
 import { applyAsPulumi } from '../test/e2e/harness/pulumi-apply';
 import { tenantNamespaces } from '../test/e2e/harness/tenant-namespaces';
 import { waitUntil } from '../test/e2e/harness/wait';
-import { BENCH_CATALOGUE, type BenchNode, MASTER_REFRESH_SECONDS, benchLog, runBench, since, startBenchNode, table } from './support/node-bench';
+import {
+  BENCH_CATALOGUE,
+  type BenchNode,
+  MASTER_REFRESH_SECONDS,
+  benchLog,
+  runBench,
+  since,
+  startBenchNode,
+  table,
+} from './support/node-bench';
 
 const { values: args } = parseArgs({
   options: {
@@ -40,18 +49,26 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: 'bench-eso.json' },
   },
 });
-const sizes = args.namespaces!.split(',').map(Number).sort((a, b) => a - b);
-if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--namespaces takes whole numbers separated by commas, got ${args.namespaces}`);
+const sizes = args
+  .namespaces!.split(',')
+  .map(Number)
+  .sort((a, b) => a - b);
+if (sizes.some((n) => !Number.isInteger(n) || n < 1))
+  throw new Error(`--namespaces takes whole numbers separated by commas, got ${args.namespaces}`);
 const windowSeconds = Number(args.window);
 if (!(windowSeconds >= 10)) throw new Error(`--window takes seconds, at least 10, got ${args.window}`);
 
-const FIXED: Record<string, EsoTuning> = { chart: { concurrent: 1, clientQps: 50, clientBurst: 100 }, previous: { concurrent: 4, clientQps: 50, clientBurst: 100 } };
+const FIXED: Record<string, EsoTuning> = {
+  chart: { concurrent: 1, clientQps: 50, clientBurst: 100 },
+  previous: { concurrent: 4, clientQps: 50, clientBurst: 100 },
+};
 /** A setting by name, or `concurrent/qps/burst`; `tuned` is sized from the copies. */
 function settingOf(name: string, copies: number): EsoTuning {
   if (name === 'tuned') return esoTuningFor(copies);
   if (FIXED[name]) return FIXED[name];
   const [concurrent, clientQps, clientBurst] = name.split('/').map(Number);
-  if (![concurrent, clientQps, clientBurst].every((n) => Number.isInteger(n) && n > 0)) throw new Error(`--settings: "${name}" is neither chart, previous, tuned nor concurrent/qps/burst`);
+  if (![concurrent, clientQps, clientBurst].every((n) => Number.isInteger(n) && n > 0))
+    throw new Error(`--settings: "${name}" is neither chart, previous, tuned nor concurrent/qps/burst`);
   return { concurrent, clientQps, clientBurst };
 }
 const settingNames = args.settings!.split(',');
@@ -82,7 +99,10 @@ const log = benchLog('bench:eso');
 /** Requests ESO's client made so far, and requests the API server served so far. */
 async function requestCounts(): Promise<{ eso: number; api: number }> {
   const api = await suite.admin.request('GET', '/metrics');
-  return { eso: metricSum(esoMetrics(suite.cluster), 'rest_client_requests_total'), api: metricSum(String(api.body), 'apiserver_request_total') };
+  return {
+    eso: metricSum(esoMetrics(suite.cluster), 'rest_client_requests_total'),
+    api: metricSum(String(api.body), 'apiserver_request_total'),
+  };
 }
 async function rates<T>(work: () => Promise<T>): Promise<{ result: T; seconds: number; eso: number; api: number }> {
   const before = await requestCounts();
@@ -93,7 +113,8 @@ async function rates<T>(work: () => Promise<T>): Promise<{ result: T; seconds: n
   return { result, seconds, eso: (after.eso - before.eso) / seconds, api: (after.api - before.api) / seconds };
 }
 
-const benchCopies = async () => (await suite.admin.list('external-secrets.io/v1', 'ExternalSecret')).filter((e) => e.metadata.namespace!.startsWith('bench-'));
+const benchCopies = async () =>
+  (await suite.admin.list('external-secrets.io/v1', 'ExternalSecret')).filter((e) => e.metadata.namespace!.startsWith('bench-'));
 
 /**
  * Seconds from `since` until ESO's ExternalSecret queue is first empty, or NaN when it is not within
@@ -145,7 +166,12 @@ async function main(): Promise<void> {
       const tuning = settingOf(setting, copies);
       log(`${size} namespaces, ${setting} (${tuning.concurrent}/${tuning.clientQps}/${tuning.clientBurst}): installing ESO`);
       const t = Date.now();
-      await reinstallEso(suite.cluster, helm, { copies, concurrency: tuning.concurrent, clientQps: tuning.clientQps, clientBurst: tuning.clientBurst });
+      await reinstallEso(suite.cluster, helm, {
+        copies,
+        concurrency: tuning.concurrent,
+        clientQps: tuning.clientQps,
+        clientBurst: tuning.clientBurst,
+      });
       const startSeconds = await queueFirstEmpty(t);
 
       log(`${size} namespaces, ${setting}: a natural refresh for ${windowSeconds} s`);
@@ -154,7 +180,8 @@ async function main(): Promise<void> {
       log(`${size} namespaces, ${setting}: rotate`);
       node.setVault({ 'rotation-token': `rotate-${++rotation}` });
       const rotated = await rates(() => rotate(operations, { credential: 'rotation', deadlineMs: 30 * 60 * 1000 }));
-      if (!rotated.result.ok) throw new Error(`rotate at ${size} namespaces with ${setting}: ${JSON.stringify(rotated.result.lagging.slice(0, 5))}`);
+      if (!rotated.result.ok)
+        throw new Error(`rotate at ${size} namespaces with ${setting}: ${JSON.stringify(rotated.result.lagging.slice(0, 5))}`);
       rows.push({
         namespaces: size,
         copies,
@@ -174,16 +201,40 @@ async function main(): Promise<void> {
   }
 
   const fixed = (v: number) => (Number.isNaN(v) ? 'never' : Number.isInteger(v) ? String(v) : v.toFixed(1));
-  console.log(`copies refresh every ${COPY_REFRESH_INTERVAL}, masters every ${MASTER_REFRESH_SECONDS}s; natural refresh window ${windowSeconds} s; the first request rates are the window's, the second the rotation's`);
+  console.log(
+    `copies refresh every ${COPY_REFRESH_INTERVAL}, masters every ${MASTER_REFRESH_SECONDS}s; natural refresh window ${windowSeconds} s; the first request rates are the window's, the second the rotation's`,
+  );
   console.log(
     table([
-      ['namespaces', 'copies', 'setting', 'concurrent/qps/burst', 'start s', 'master lag s', 'ESO req/s', 'API req/s', 'rotate s', 'ESO req/s', 'API req/s', 'ESO RSS MiB'],
+      [
+        'namespaces',
+        'copies',
+        'setting',
+        'concurrent/qps/burst',
+        'start s',
+        'master lag s',
+        'ESO req/s',
+        'API req/s',
+        'rotate s',
+        'ESO req/s',
+        'API req/s',
+        'ESO RSS MiB',
+      ],
       ...rows.map((r) => [
         String(r.namespaces),
         String(r.copies),
         r.setting,
         `${r.tuning.concurrent}/${r.tuning.clientQps}/${r.tuning.clientBurst}`,
-        ...[r.startSeconds, r.masterLagSeconds, r.naturalEsoRequestsPerSecond, r.naturalApiRequestsPerSecond, r.rotateSeconds, r.rotateEsoRequestsPerSecond, r.rotateApiRequestsPerSecond, r.esoMemoryMiB].map(fixed),
+        ...[
+          r.startSeconds,
+          r.masterLagSeconds,
+          r.naturalEsoRequestsPerSecond,
+          r.naturalApiRequestsPerSecond,
+          r.rotateSeconds,
+          r.rotateEsoRequestsPerSecond,
+          r.rotateApiRequestsPerSecond,
+          r.esoMemoryMiB,
+        ].map(fixed),
       ]),
     ]),
   );

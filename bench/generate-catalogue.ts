@@ -22,9 +22,21 @@ function credential(i: number, tenants: string[]) {
   const base = { name, allowedTenants: tenants };
   switch (kind) {
     case 'docker-registry':
-      return { ...base, kind, registries: [`registry${i}.example`], keyVault: { username: kv('user'), password: kv('password') }, formats: [{ type: 'dockerconfigjson' }, { type: 'kargo' }] };
+      return {
+        ...base,
+        kind,
+        registries: [`registry${i}.example`],
+        keyVault: { username: kv('user'), password: kv('password') },
+        formats: [{ type: 'dockerconfigjson' }, { type: 'kargo' }],
+      };
     case 'git':
-      return { ...base, kind, url: `https://git.example/${name}`, keyVault: { username: kv('user'), password: kv('token') }, formats: [{ type: 'basic-auth' }, { type: 'argocd' }] };
+      return {
+        ...base,
+        kind,
+        url: `https://git.example/${name}`,
+        keyVault: { username: kv('user'), password: kv('token') },
+        formats: [{ type: 'basic-auth' }, { type: 'argocd' }],
+      };
     case 'oauth':
       return { ...base, kind, issuerUrl: 'https://login.example/', keyVault: { clientId: kv('id'), clientSecret: kv('secret') } };
     case 'tls':
@@ -35,14 +47,25 @@ function credential(i: number, tenants: string[]) {
 }
 
 export function writeCatalogue(dir: string, size: CatalogueSize): void {
-  const clusters = Array.from({ length: size.clusters }, (_, i) => ({ name: `cluster-${i}`, environment: i % 2 === 0 ? 'prod' : 'staging', kind: i % 5 === 4 ? 'generic' : 'aks', region: 'westeurope' }));
+  const clusters = Array.from({ length: size.clusters }, (_, i) => ({
+    name: `cluster-${i}`,
+    environment: i % 2 === 0 ? 'prod' : 'staging',
+    kind: i % 5 === 4 ? 'generic' : 'aks',
+    region: 'westeurope',
+  }));
   const tenants = Array.from({ length: size.tenants }, (_, i) => `tenant-${i}`);
   const credentials = Array.from({ length: size.credentials }, (_, i) => credential(i, tenants));
   mkdirSync(join(dir, 'teams'), { recursive: true });
   const tenantId = '6f1c2a4e-8b3d-4c5e-9f70-1a2b3c4d5e6f';
   writeFileSync(
     join(dir, 'clusters.yaml'),
-    stringify({ environments: [{ name: 'prod', keyVault: { name: 'kv-bench-prod', tenantId } }, { name: 'staging', keyVault: { name: 'kv-bench-staging', tenantId } }], clusters }),
+    stringify({
+      environments: [
+        { name: 'prod', keyVault: { name: 'kv-bench-prod', tenantId } },
+        { name: 'staging', keyVault: { name: 'kv-bench-staging', tenantId } },
+      ],
+      clusters,
+    }),
   );
   writeFileSync(join(dir, 'credentials.yaml'), stringify({ credentials }));
   const perTenant = Math.ceil(size.namespaces / size.tenants);
@@ -58,6 +81,9 @@ export function writeCatalogue(dir: string, size: CatalogueSize): void {
         secrets: [{ name: 'app-config', type: 'kubernetes', keyVault: { config: `${tenant}--config-${n}` } }],
       });
     }
-    writeFileSync(join(dir, 'teams', `${tenant}.yaml`), stringify({ name: tenant, owners: [{ kind: 'Group', name: `${tenant}-admins` }], clusters: placements }));
+    writeFileSync(
+      join(dir, 'teams', `${tenant}.yaml`),
+      stringify({ name: tenant, owners: [{ kind: 'Group', name: `${tenant}-admins` }], clusters: placements }),
+    );
   });
 }

@@ -26,9 +26,12 @@ import { buildTargets } from '../test/e2e/harness/toolchain';
 import { waitUntil } from '../test/e2e/harness/wait';
 import { writeCatalogue } from './generate-catalogue';
 
-const { values: args } = parseArgs({ options: { objects: { type: 'string', default: '500,1500,3000' }, out: { type: 'string', default: 'bench-pulumi.json' } } });
+const { values: args } = parseArgs({
+  options: { objects: { type: 'string', default: '500,1500,3000' }, out: { type: 'string', default: 'bench-pulumi.json' } },
+});
 const targets = args.objects!.split(',').map(Number);
-if (targets.some((n) => !Number.isInteger(n) || n < 100)) throw new Error(`--objects takes whole numbers of at least 100, separated by commas; got ${args.objects}`);
+if (targets.some((n) => !Number.isInteger(n) || n < 100))
+  throw new Error(`--objects takes whole numbers of at least 100, separated by commas; got ${args.objects}`);
 
 /** Objects the generator gives a cluster per namespace, and besides them (measured on the generator). */
 const OBJECTS_PER_NAMESPACE = 3.1;
@@ -138,7 +141,10 @@ async function main(): Promise<void> {
     // The platform's deployer: the product's admission policies exempt its group, as they exempt the stack's.
     const kubeconfig = readFileSync(cp.kubeconfig('deployer'), 'utf8');
     await applyObjects(kubeconfig, esoControllerCrds() as ManifestObject[], { fieldManager: 'bench', kindOrder: [] });
-    await waitUntil('ESO CRDs established', async () => (await cp.get('/apis/external-secrets.io/v1/externalsecrets', 'admin')).status === 200);
+    await waitUntil(
+      'ESO CRDs established',
+      async () => (await cp.get('/apis/external-secrets.io/v1/externalsecrets', 'admin')).status === 200,
+    );
 
     for (const target of targets) {
       const namespaces = Math.max(1, Math.round((target - FIXED_OBJECTS) / OBJECTS_PER_NAMESPACE));
@@ -168,7 +174,21 @@ async function main(): Promise<void> {
       const destroy = await engine('pulumi destroy', (s) => stack.destroy({ onEvent: s.record }));
       const stateBytes = readFileSync(join(pulumi.stateDir, '.pulumi', 'stacks', 'css-e2e', `bench-${target}.json`)).length;
       await stack.workspace.removeStack(`bench-${target}`);
-      rows.push({ objects: objects.length, namespaces, plainApply, plainReapply, plainDelete, up, noopUp, preview, change, changedNamespace: files.namespace, refresh, destroy, stateBytes });
+      rows.push({
+        objects: objects.length,
+        namespaces,
+        plainApply,
+        plainReapply,
+        plainDelete,
+        up,
+        noopUp,
+        preview,
+        change,
+        changedNamespace: files.namespace,
+        refresh,
+        destroy,
+        stateBytes,
+      });
       rmSync(dir, { recursive: true, force: true });
     }
   } finally {
@@ -177,7 +197,21 @@ async function main(): Promise<void> {
   }
 
   const f = (n: number) => n.toFixed(1);
-  const header = ['objects', 'plain apply s', 'up s', 'ratio', 'no-op up s', 'preview s', 'change s', 'refresh s', 'plain delete s', 'destroy s', 'ratio', 'CLI MiB', 'provider MiB'];
+  const header = [
+    'objects',
+    'plain apply s',
+    'up s',
+    'ratio',
+    'no-op up s',
+    'preview s',
+    'change s',
+    'refresh s',
+    'plain delete s',
+    'destroy s',
+    'ratio',
+    'CLI MiB',
+    'provider MiB',
+  ];
   const table = [
     header,
     ...rows.map((r: any) => [
@@ -198,7 +232,9 @@ async function main(): Promise<void> {
   ];
   const widths = header.map((_, c) => Math.max(...table.map((row) => String(row[c]).length)));
   console.log(table.map((row) => row.map((cell, c) => String(cell).padStart(widths[c])).join('  ')).join('\n'));
-  console.log('(n) after a phase: resource steps that changed something. Ratios: to the plain server-side apply and deletion of the same objects.');
+  console.log(
+    '(n) after a phase: resource steps that changed something. Ratios: to the plain server-side apply and deletion of the same objects.',
+  );
   writeFileSync(args.out!, `${JSON.stringify({ rows }, null, 2)}\n`);
 }
 

@@ -53,12 +53,23 @@ function measure(size: CatalogueSize): Figures {
     const writeMs = ms(t);
     const objects = manifests.reduce((n, m) => n + m.clusterScoped.length + m.namespaced.length, 0);
     t = process.hrtime.bigint();
-    planMarkdown(planAccess(catalogue, structuredClone(catalogue), { baseLabel: 'base', headLabel: 'head', now: new Date(), expiringWithinDays: 30 }));
+    planMarkdown(
+      planAccess(catalogue, structuredClone(catalogue), { baseLabel: 'base', headLabel: 'head', now: new Date(), expiringWithinDays: 30 }),
+    );
     const planMs = ms(t);
     t = process.hrtime.bigint();
     const page = reportPage(reportData(catalogue, 'catalogue', { generatedAt: new Date(), commit: null, uncommittedChanges: false }));
     const reportMs = ms(t);
-    return { objects, loadMs, synthMs, writeMs, planMs, reportMs, reportKb: Buffer.byteLength(page) / 1024, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+    return {
+      objects,
+      loadMs,
+      synthMs,
+      writeMs,
+      planMs,
+      reportMs,
+      reportKb: Buffer.byteLength(page) / 1024,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+    };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -67,9 +78,14 @@ function measure(size: CatalogueSize): Figures {
 if (process.env.CSS_BENCH_SIZE) {
   process.stdout.write(JSON.stringify(measure(JSON.parse(process.env.CSS_BENCH_SIZE))));
 } else {
-  console.log('clusters tenants namespaces credentials |  objects | load ms | synth ms | write ms | total ms | us/object | plan ms | report ms | report kB | peak RSS MB');
+  console.log(
+    'clusters tenants namespaces credentials |  objects | load ms | synth ms | write ms | total ms | us/object | plan ms | report ms | report kB | peak RSS MB',
+  );
   for (const size of SIZES) {
-    const child = spawnSync(process.execPath, [...process.execArgv, __filename], { env: { ...process.env, CSS_BENCH_SIZE: JSON.stringify(size) }, encoding: 'utf8' });
+    const child = spawnSync(process.execPath, [...process.execArgv, __filename], {
+      env: { ...process.env, CSS_BENCH_SIZE: JSON.stringify(size) },
+      encoding: 'utf8',
+    });
     if (child.status !== 0) throw new Error(`bench of ${JSON.stringify(size)} failed:\n${child.stderr}`);
     const f: Figures = JSON.parse(child.stdout);
     const total = f.loadMs + f.synthMs + f.writeMs;

@@ -81,9 +81,19 @@ export class ClusterSecretPlane extends Chart {
     }
 
     for (const { credential, store: storeName, formats } of plan.credentials) {
-      const store = new CentralCredentialStore(this, `store-central-${credential.name}`, { central, name: storeName, credential: credential.name, allowedTenants: credential.allowedTenants });
+      const store = new CentralCredentialStore(this, `store-central-${credential.name}`, {
+        central,
+        name: storeName,
+        credential: credential.name,
+        allowedTenants: credential.allowedTenants,
+      });
       const shared = sharedCredentialOf(credential);
-      new MasterCredential(this, `master-${credential.name}`, { credential: shared, vaultSecrets: backend.masterSecrets(credential), store: backend.masters, namespace: central.namespaceName });
+      new MasterCredential(this, `master-${credential.name}`, {
+        credential: shared,
+        vaultSecrets: backend.masterSecrets(credential),
+        store: backend.masters,
+        namespace: central.namespaceName,
+      });
       for (const { id, secretName, format, distribution } of formats) {
         new CredentialDistribution(this, `distribute-${credential.name}-${id}`, {
           format: shared.render({ ...format, name: id, secretName }),
@@ -96,20 +106,38 @@ export class ClusterSecretPlane extends Chart {
     }
 
     for (const { tenant, namespaces, globalSecrets } of plan.tenants) {
-      const store = backend.tenantStore(tenant.name, namespaces.map((n) => n.namespace.name));
+      const store = backend.tenantStore(
+        tenant.name,
+        namespaces.map((n) => n.namespace.name),
+      );
       for (const { namespace, pullSecrets, ownSecrets } of namespaces) {
-        new TenantNamespace(this, `namespace-${namespace.name}`, { name: namespace.name, tenant: tenant.name, requests: namespace.requests, labels: namespace.labels, owners: tenant.owners, ownerRole });
+        new TenantNamespace(this, `namespace-${namespace.name}`, {
+          name: namespace.name,
+          tenant: tenant.name,
+          requests: namespace.requests,
+          labels: namespace.labels,
+          owners: tenant.owners,
+          ownerRole,
+        });
         for (const [serviceAccountName, secretNames] of pullSecrets) {
-          new ServiceAccountPullSecrets(this, `pull-secrets-${namespace.name}-${serviceAccountName}`, { namespace: namespace.name, serviceAccountName, secretNames });
+          new ServiceAccountPullSecrets(this, `pull-secrets-${namespace.name}-${serviceAccountName}`, {
+            namespace: namespace.name,
+            serviceAccountName,
+            secretNames,
+          });
         }
-        for (const { secret, reader } of ownSecrets) addOwnSecret(this, `secret-${namespace.name}-${secret.name}`, tenant.name, namespace.name, secret, reader, store, backend);
+        for (const { secret, reader } of ownSecrets)
+          addOwnSecret(this, `secret-${namespace.name}-${secret.name}`, tenant.name, namespace.name, secret, reader, store, backend);
       }
       for (const { secret, distribution } of globalSecrets) {
-        if (secret.type === 'workload') throw new Error(`global secret ${secret.name} of tenant ${tenant.name} is a workload secret; validation should have refused it`);
+        if (secret.type === 'workload')
+          throw new Error(`global secret ${secret.name} of tenant ${tenant.name} is a workload secret; validation should have refused it`);
         new TenantGlobalSecret(this, `global-${tenant.name}-${secret.name}`, {
           ...ownSecretProps(tenant.name, secret, store, backend),
           distributionName: distribution,
-          ...(secret.type === 'raw' ? { operator: { operator: secret.operator, jsonKey: secret.jsonKey } } : { secretType: secret.secretType }),
+          ...(secret.type === 'raw'
+            ? { operator: { operator: secret.operator, jsonKey: secret.jsonKey } }
+            : { secretType: secret.secretType }),
         });
       }
     }
@@ -130,7 +158,16 @@ function ownSecretProps(tenant: string, secret: OwnSecret, store: ISecretStore, 
 }
 
 /** The construct of each kind of own secret (docs/catalogue.md, "Tenants' own secrets"). */
-function addOwnSecret(scope: Construct, id: string, tenant: string, namespace: string, secret: OwnSecret, reader: string | undefined, store: ISecretStore, backend: SecretBackend): void {
+function addOwnSecret(
+  scope: Construct,
+  id: string,
+  tenant: string,
+  namespace: string,
+  secret: OwnSecret,
+  reader: string | undefined,
+  store: ISecretStore,
+  backend: SecretBackend,
+): void {
   const props = { ...ownSecretProps(tenant, secret, store, backend), namespace };
   switch (secret.type) {
     case 'workload':

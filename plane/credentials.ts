@@ -21,7 +21,11 @@ export function sharedCredentialOf(credential: Credential): SharedCredential {
     case 'docker-registry':
       return new DockerRegistryCredential({ name, registries: credential.registries });
     case 'git':
-      return new GitCredential({ name, url: credential.url, login: masterKeysOf(credential).includes('sshPrivateKey') ? GitLogin.SSH_KEY : GitLogin.PASSWORD });
+      return new GitCredential({
+        name,
+        url: credential.url,
+        login: masterKeysOf(credential).includes('sshPrivateKey') ? GitLogin.SSH_KEY : GitLogin.PASSWORD,
+      });
     case 'oauth':
       return new OAuthClientCredential({ name, issuerUrl: credential.issuerUrl, tokenUrl: credential.tokenUrl });
     case 'tls': {

@@ -42,7 +42,8 @@ export interface SecretBackend {
 export function secretBackendOf(scope: Construct, catalogue: Catalogue, cluster: Cluster, centralNamespace: string): SecretBackend {
   const environment = environmentOf(catalogue, cluster);
   const named = <T>(references: T | undefined, what: string): T => {
-    if (references === undefined) throw new Error(`${what} names nothing in environment ${environment.name}'s backend; validation should have refused it`);
+    if (references === undefined)
+      throw new Error(`${what} names nothing in environment ${environment.name}'s backend; validation should have refused it`);
     return references;
   };
   // By name, not by label: a namespace name cannot be relabelled into another tenant's store.
@@ -67,14 +68,22 @@ export function secretBackendOf(scope: Construct, catalogue: Catalogue, cluster:
       });
     // Paths are relative to the store's mount, so a reference can only ever reach the store's own space.
     const references = (given: Readonly<Record<string, string>>) =>
-      Object.fromEntries(Object.entries(given).map(([key, reference]) => {
-        const { path, field } = parseVaultReference(reference, key);
-        return [key, { key: path, property: field }];
-      }));
+      Object.fromEntries(
+        Object.entries(given).map(([key, reference]) => {
+          const { path, field } = parseVaultReference(reference, key);
+          return [key, { key: path, property: field }];
+        }),
+      );
     return {
       masters: store('vault', VAULT_STORE, sharedSpaceOf(vault), mastersLoginOf(vault, cluster.name), [centralNamespace]),
       tenantStore: (tenant, namespaces) =>
-        store(`store-${tenant}`, tenantStoreName(tenant), tenantSpaceOf(vault, tenant), tenantLoginOf(vault, cluster.name, tenant), namespaces),
+        store(
+          `store-${tenant}`,
+          tenantStoreName(tenant),
+          tenantSpaceOf(vault, tenant),
+          tenantLoginOf(vault, cluster.name, tenant),
+          namespaces,
+        ),
       masterSecrets: (credential) => references(named(credential.vault, `credential ${credential.name}`)),
       ownSecrets: (secret) => references(named(secret.vault, `secret ${secret.name}`)),
       canarySecret: { key: canaryVaultPath(cluster.name), property: CANARY_KEY },
@@ -86,7 +95,8 @@ export function secretBackendOf(scope: Construct, catalogue: Catalogue, cluster:
   const common = { vaultUrl: keyVaultUrl(keyVault.name), tenantId: keyVault.tenantId, auth };
   return {
     masters: new KeyVaultStore(scope, 'keyvault', { ...common, name: KEY_VAULT_STORE, conditions: [{ namespaces: [centralNamespace] }] }),
-    tenantStore: (tenant, namespaces) => new KeyVaultStore(scope, `store-${tenant}`, { ...common, name: tenantStoreName(tenant), conditions: onlyFrom(namespaces) }),
+    tenantStore: (tenant, namespaces) =>
+      new KeyVaultStore(scope, `store-${tenant}`, { ...common, name: tenantStoreName(tenant), conditions: onlyFrom(namespaces) }),
     masterSecrets: (credential) => named(credential.keyVault, `credential ${credential.name}`),
     ownSecrets: (secret) => named(secret.keyVault, `secret ${secret.name}`),
     canarySecret: canaryKeyVaultSecretName(cluster.name),

@@ -16,7 +16,11 @@ interface Row {
 
 const data = JSON.parse(byId('report-data').textContent ?? '{}') as ReportData;
 const search = byId<HTMLInputElement>('search');
-const filters = { tenant: byId<HTMLSelectElement>('tenant'), credential: byId<HTMLSelectElement>('credential'), cluster: byId<HTMLSelectElement>('cluster') };
+const filters = {
+  tenant: byId<HTMLSelectElement>('tenant'),
+  credential: byId<HTMLSelectElement>('credential'),
+  cluster: byId<HTMLSelectElement>('cluster'),
+};
 const allowed = new Map(data.credentials.map((c) => [c.name, new Set(c.allowedTenants)]));
 const tenantRows = [...document.querySelectorAll<HTMLTableRowElement>('#tenants tbody tr')];
 /** How each backend is named next to what an own secret reads there. */
@@ -24,9 +28,21 @@ const BACKENDS: Readonly<Record<ReportOwnSecret['backend'], string>> = { keyVaul
 /** URL fragment parameter -> control: `#tenant=payments&q=worker`. */
 const PARAMETERS = { tenant: filters.tenant, credential: filters.credential, cluster: filters.cluster, q: search } as const;
 
-fillSelect(filters.tenant, 'All tenants', data.tenants.map((t) => t.name));
-fillSelect(filters.credential, 'All credentials', data.credentials.map((c) => c.name));
-fillSelect(filters.cluster, 'All clusters', data.clusters.map((c) => c.name));
+fillSelect(
+  filters.tenant,
+  'All tenants',
+  data.tenants.map((t) => t.name),
+);
+fillSelect(
+  filters.credential,
+  'All credentials',
+  data.credentials.map((c) => c.name),
+);
+fillSelect(
+  filters.cluster,
+  'All clusters',
+  data.clusters.map((c) => c.name),
+);
 const rows = data.namespaces.map(buildRow);
 byId('namespaces-body').append(...rows.map((r) => r.element));
 search.addEventListener('input', apply);
@@ -80,7 +96,10 @@ function writeFragment(): void {
 
 /** What a namespace receives, as the table shows it: one entry per shared credential. */
 function deliveryTexts(namespace: ReportNamespace): string[] {
-  return namespace.credentials.map(({ credential, formats, pullSecretOf }) => `${credential} as ${formats.join(', ')}${pullSecretOf.length > 0 ? `, pull secret of ServiceAccount ${pullSecretOf.join(', ')}` : ''}`);
+  return namespace.credentials.map(
+    ({ credential, formats, pullSecretOf }) =>
+      `${credential} as ${formats.join(', ')}${pullSecretOf.length > 0 ? `, pull secret of ServiceAccount ${pullSecretOf.join(', ')}` : ''}`,
+  );
 }
 
 function readerText(secret: ReportOwnSecret): string {
@@ -103,7 +122,10 @@ function buildRow(namespace: ReportNamespace): Row {
   const credentials = cell();
   namespace.credentials.forEach(({ credential }, i) => {
     const item = element('div', undefined, 'grant');
-    item.append(element('span', credential, 'credential'), element('span', deliveryTexts(namespace)[i].slice(credential.length), 'formats'));
+    item.append(
+      element('span', credential, 'credential'),
+      element('span', deliveryTexts(namespace)[i].slice(credential.length), 'formats'),
+    );
     credentials.append(item);
   });
   const secrets = cell();
@@ -111,7 +133,11 @@ function buildRow(namespace: ReportNamespace): Row {
     const item = element('div', undefined, 'grant');
     // What the secret reads is shown, not hidden in a tooltip: a reviewer signs off on it. The leading space
     // keeps the words apart in the row's text; the block starts a line of its own.
-    item.append(element('span', secret.name, 'secret'), element('span', readerText(secret), 'reader'), element('span', ` ${referencesText(secret)}`, 'refs'));
+    item.append(
+      element('span', secret.name, 'secret'),
+      element('span', readerText(secret), 'reader'),
+      element('span', ` ${referencesText(secret)}`, 'refs'),
+    );
     secrets.append(item);
   }
   row.append(credentials, secrets);
@@ -122,7 +148,12 @@ function buildRow(namespace: ReportNamespace): Row {
     ...namespace.credentials.flatMap((c) => [c.credential, ...c.formats, ...c.pullSecretOf]),
     ...namespace.ownSecrets.flatMap((s) => [s.name, s.serviceAccount ?? '', ...s.vaultSecrets]),
   ];
-  return { namespace, element: row, text: words.join(' ').toLowerCase(), credentials: new Set(namespace.credentials.map((c) => c.credential)) };
+  return {
+    namespace,
+    element: row,
+    text: words.join(' ').toLowerCase(),
+    credentials: new Set(namespace.credentials.map((c) => c.credential)),
+  };
 }
 
 function apply(): void {

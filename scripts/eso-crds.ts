@@ -15,7 +15,11 @@ export interface CustomResourceDefinition {
   readonly spec: {
     readonly group: string;
     readonly names: { readonly kind: string };
-    readonly versions: readonly { readonly name: string; readonly served: boolean; readonly schema: { readonly openAPIV3Schema: Record<string, unknown> } }[];
+    readonly versions: readonly {
+      readonly name: string;
+      readonly served: boolean;
+      readonly schema: { readonly openAPIV3Schema: Record<string, unknown> };
+    }[];
   };
 }
 

@@ -33,7 +33,18 @@ for (const group of GROUPS) {
   const spec = JSON.parse(readFileSync(join(moduleDir, 'api', 'openapi-spec', 'v3', `${group}_openapi.json`), 'utf8'));
   Object.assign(schemas, spec.components.schemas);
 }
-const sorted = Object.fromEntries(Object.keys(schemas).sort().map((k) => [k, stripDescriptions(schemas[k])]));
+const sorted = Object.fromEntries(
+  Object.keys(schemas)
+    .sort()
+    .map((k) => [k, stripDescriptions(schemas[k])]),
+);
 const out = join(__dirname, '..', 'test', 'schemas', `kubernetes-${KUBERNETES_VERSION}.json`);
-writeFileSync(out, JSON.stringify({ kubernetesVersion: KUBERNETES_VERSION, source: `k8s.io/kubernetes@${KUBERNETES_VERSION}/api/openapi-spec/v3`, schemas: sorted }) + '\n');
+writeFileSync(
+  out,
+  JSON.stringify({
+    kubernetesVersion: KUBERNETES_VERSION,
+    source: `k8s.io/kubernetes@${KUBERNETES_VERSION}/api/openapi-spec/v3`,
+    schemas: sorted,
+  }) + '\n',
+);
 console.log(`wrote ${Object.keys(sorted).length} schemas to ${out}`);

@@ -41,7 +41,12 @@ export function canaryCheckObjects(props: CanaryCheckProps): Record<string, unkn
 /** Where the canary is written: the environment's Azure Key Vault or HashiCorp Vault. */
 export type CanaryVault =
   | { readonly kind: 'keyVault'; readonly vaultName: string; readonly resourceGroupName: pulumi.Input<string> }
-  | { readonly kind: 'vault'; readonly settings: VaultSettings; readonly provider: vault.Provider; readonly dependsOn?: readonly pulumi.Resource[] };
+  | {
+      readonly kind: 'vault';
+      readonly settings: VaultSettings;
+      readonly provider: vault.Provider;
+      readonly dependsOn?: readonly pulumi.Resource[];
+    };
 
 export interface CanaryArgs {
   /** The catalogue cluster; names the canary's vault secret. */
@@ -77,7 +82,12 @@ export class CanarySecret extends pulumi.ComponentResource {
       const space = sharedSpaceOf(target.settings);
       new vault.kv.SecretV2(
         name,
-        { mount: space.mount, name: canaryVaultPath(args.cluster), dataJson: JSON.stringify({ [CANARY_KEY]: args.value }), ...(space.namespace ? { namespace: space.namespace } : {}) },
+        {
+          mount: space.mount,
+          name: canaryVaultPath(args.cluster),
+          dataJson: JSON.stringify({ [CANARY_KEY]: args.value }),
+          ...(space.namespace ? { namespace: space.namespace } : {}),
+        },
         { parent: this, provider: target.provider, dependsOn: [...(target.dependsOn ?? [])] },
       );
     }

@@ -87,6 +87,12 @@ export class ClusterDeployment extends pulumi.ComponentResource {
     this.etcdKmsKeyId = backend.etcdKmsKeyId;
     this.canary = backend.canary;
     this.objectCount = manifests.clusterScoped.length + manifests.namespaced.length;
-    this.registerOutputs({ vaultUri: this.vaultUri, esoClientId: this.esoClientId, etcdKmsKeyId: this.etcdKmsKeyId, canary: this.canary, objectCount: this.objectCount });
+    this.registerOutputs({
+      vaultUri: this.vaultUri,
+      esoClientId: this.esoClientId,
+      etcdKmsKeyId: this.etcdKmsKeyId,
+      canary: this.canary,
+      objectCount: this.objectCount,
+    });
   }
 }

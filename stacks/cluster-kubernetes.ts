@@ -195,17 +195,34 @@ export class ClusterKubernetes extends pulumi.ComponentResource {
       },
       movedChild(this, opts),
     );
-    if (args.reloader ?? true) this.reloaderRelease = new ReloaderRelease(`${name}-reloader`, { provider, chart: args.reloaderChart }, movedChild(this, opts)).release;
+    if (args.reloader ?? true)
+      this.reloaderRelease = new ReloaderRelease(
+        `${name}-reloader`,
+        { provider, chart: args.reloaderChart },
+        movedChild(this, opts),
+      ).release;
 
     const ready: pulumi.Resource[] = [eso.release, ...(eso.identitySecret ? [eso.identitySecret] : [])];
     if (args.vaultLogins) {
-      this.tokenReviewer = new VaultTokenReviewer(`${name}-vault-token-reviewer`, { provider, namespaceReady: eso.release }, movedChild(this, opts));
+      this.tokenReviewer = new VaultTokenReviewer(
+        `${name}-vault-token-reviewer`,
+        { provider, namespaceReady: eso.release },
+        movedChild(this, opts),
+      );
       ready.push(...this.tokenReviewer.ready, ...args.vaultLogins(this.tokenReviewer));
     }
-    this.secretPlane = new SecretPlane(`${name}-secrets`, { manifests: args.manifests, kubeconfig, dependsOn: ready }, movedChild(this, opts));
+    this.secretPlane = new SecretPlane(
+      `${name}-secrets`,
+      { manifests: args.manifests, kubeconfig, dependsOn: ready },
+      movedChild(this, opts),
+    );
     if (args.canaryCheck) {
       // The canary namespace and its copy come with the secret plane.
-      this.canaryCheck = new k8s.yaml.v2.ConfigGroup(`${name}-canary-check`, { objs: canaryCheckObjects(args.canaryCheck) }, { parent: this, provider, dependsOn: [...this.secretPlane.sets] });
+      this.canaryCheck = new k8s.yaml.v2.ConfigGroup(
+        `${name}-canary-check`,
+        { objs: canaryCheckObjects(args.canaryCheck) },
+        { parent: this, provider, dependsOn: [...this.secretPlane.sets] },
+      );
     }
 
     this.provider = provider;
@@ -221,19 +238,25 @@ function checkArgs(name: string, args: ClusterKubernetesArgs): void {
   const problems: string[] = [];
   if (args.esoClientId !== undefined && args.vaultLogins !== undefined) {
     problems.push(
-      'esoClientId and vaultLogins exclude each other: ESO reads Azure Key Vault with an identity (esoClientId) or logs in to HashiCorp Vault with its ServiceAccount (vaultLogins); give the one of the cluster\'s backend',
+      "esoClientId and vaultLogins exclude each other: ESO reads Azure Key Vault with an identity (esoClientId) or logs in to HashiCorp Vault with its ServiceAccount (vaultLogins); give the one of the cluster's backend",
     );
   }
   if (args.esoClientSecret !== undefined && args.esoClientId === undefined) {
-    problems.push("esoClientSecret needs esoClientId: give the service principal's client id too, or leave the secret out for workload identity");
+    problems.push(
+      "esoClientSecret needs esoClientId: give the service principal's client id too, or leave the secret out for workload identity",
+    );
   }
   if (args.esoVaultTokenCache === true && args.vaultLogins === undefined) {
-    problems.push('esoVaultTokenCache is true without vaultLogins: only HashiCorp Vault stores use the token cache; leave it out for Key Vault');
+    problems.push(
+      'esoVaultTokenCache is true without vaultLogins: only HashiCorp Vault stores use the token cache; leave it out for Key Vault',
+    );
   }
-  if (args.reloaderChart !== undefined && args.reloader === false) problems.push('reloaderChart is given while reloader is false: remove reloaderChart, or turn reloader on');
+  if (args.reloaderChart !== undefined && args.reloader === false)
+    problems.push('reloaderChart is given while reloader is false: remove reloaderChart, or turn reloader on');
   for (const [key, source] of Object.entries({ esoChart: args.esoChart, reloaderChart: args.reloaderChart })) {
     const checked = source === undefined ? undefined : chartSourceSchema.safeParse(source);
-    if (checked?.success === false) problems.push(...checked.error.issues.map((issue) => `${[key, ...issue.path].join('.')}: ${issue.message}`));
+    if (checked?.success === false)
+      problems.push(...checked.error.issues.map((issue) => `${[key, ...issue.path].join('.')}: ${issue.message}`));
   }
   if (problems.length > 0) throw new Error(`ClusterKubernetes ${name}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
 }

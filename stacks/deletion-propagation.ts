@@ -18,5 +18,8 @@ const BACKGROUND_KINDS = new Set(['ExternalSecret', 'ClusterExternalSecret']);
 export function withDeletionPropagation(object: KubeObject): KubeObject {
   if (!BACKGROUND_KINDS.has(object.kind)) return object;
   const metadata = object.metadata as KubeObject['metadata'] & { annotations?: Record<string, string> };
-  return { ...object, metadata: { ...metadata, annotations: { ...metadata.annotations, [DELETION_PROPAGATION_ANNOTATION]: 'background' } } };
+  return {
+    ...object,
+    metadata: { ...metadata, annotations: { ...metadata.annotations, [DELETION_PROPAGATION_ANNOTATION]: 'background' } },
+  };
 }

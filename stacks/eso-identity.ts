@@ -80,7 +80,11 @@ export class EsoIdentity extends pulumi.ComponentResource {
       if (Number.isNaN(Date.parse(args.passwordEndDate))) {
         throw new Error(`EsoIdentity ${name}: passwordEndDate must be an RFC 3339 timestamp, got "${args.passwordEndDate}"`);
       }
-      const application = new azuread.Application(name, { displayName: `central-secret-store-eso-${args.cluster}`, preventDuplicateNames: true }, { parent: this });
+      const application = new azuread.Application(
+        name,
+        { displayName: `central-secret-store-eso-${args.cluster}`, preventDuplicateNames: true },
+        { parent: this },
+      );
       const principal = new azuread.ServicePrincipal(name, { clientId: application.clientId }, { parent: this });
       const password = new azuread.ApplicationPassword(
         name,

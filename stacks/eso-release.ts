@@ -56,11 +56,19 @@ export function esoAlertObjects(props: SecretPlaneAlertsProps = {}): Record<stri
  * `Ready=False` (`Ready=True`, `Unknown`, `Deleted`). SecretPlaneAlerts' expressions rely on exactly this.
  */
 export const ESO_METRIC_RELABELINGS = [
-  { action: 'drop', sourceLabels: ['__name__'], regex: '(externalsecret|clusterexternalsecret|clustersecretstore|secretstore|pushsecret|clusterpushsecret)_reconcile_duration' },
+  {
+    action: 'drop',
+    sourceLabels: ['__name__'],
+    regex: '(externalsecret|clusterexternalsecret|clustersecretstore|secretstore|pushsecret|clusterpushsecret)_reconcile_duration',
+  },
   // RE2 has no negative match: mark the central namespace's series first, then drop the unmarked ones.
   { action: 'replace', sourceLabels: ['exported_namespace'], regex: CENTRAL_NAMESPACE, targetLabel: '__tmp_central', replacement: 'true' },
   { action: 'drop', sourceLabels: ['__name__', '__tmp_central'], regex: 'externalsecret_sync_calls_(total|error);' },
-  { action: 'drop', sourceLabels: ['__name__', 'condition', 'status'], regex: '(externalsecret|clusterexternalsecret|clustersecretstore|secretstore)_status_condition;(Ready;(True|Unknown)|Deleted;.*)' },
+  {
+    action: 'drop',
+    sourceLabels: ['__name__', 'condition', 'status'],
+    regex: '(externalsecret|clusterexternalsecret|clustersecretstore|secretstore)_status_condition;(Ready;(True|Unknown)|Deleted;.*)',
+  },
   // Metric relabelling, unlike target relabelling, stores `__` labels: the mark must go.
   { action: 'labeldrop', regex: '__tmp_central' },
 ] as const;
@@ -97,7 +105,15 @@ export function esoChartValues(options: EsoValuesOptions = {}): Record<string, u
   const { replicas, concurrency, clientQps, clientBurst, vaultTokenCache, serviceMonitor } = withDefaults(options);
   return {
     installCRDs: true,
-    crds: { createClusterExternalSecret: true, createClusterSecretStore: true, createSecretStore: true, createPushSecret: true, createClusterPushSecret: true, createClusterGenerator: true, unsafeServeV1Beta1: false },
+    crds: {
+      createClusterExternalSecret: true,
+      createClusterSecretStore: true,
+      createSecretStore: true,
+      createPushSecret: true,
+      createClusterPushSecret: true,
+      createClusterGenerator: true,
+      unsafeServeV1Beta1: false,
+    },
     processClusterExternalSecret: true,
     processClusterStore: true,
     processSecretStore: true,
@@ -125,7 +141,13 @@ export function esoChartValues(options: EsoValuesOptions = {}): Record<string, u
       honorLabels: false,
       metricRelabelings: ESO_METRIC_RELABELINGS,
     },
-    webhook: { create: true, failurePolicy: 'Fail', replicaCount: replicas, resources: resources('50m', '128Mi'), securityContext: hardened },
+    webhook: {
+      create: true,
+      failurePolicy: 'Fail',
+      replicaCount: replicas,
+      resources: resources('50m', '128Mi'),
+      securityContext: hardened,
+    },
     certController: { create: true, resources: resources('50m', '128Mi'), securityContext: hardened },
   };
 }
@@ -178,9 +200,16 @@ export class EsoRelease extends pulumi.ComponentResource {
   constructor(name: string, args: EsoReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super('central-secret-store:kubernetes:EsoRelease', name, {}, opts);
     const values = overlaidValues(esoChartValues(args), args.values ?? {});
-    this.release = new k8s.helm.v3.Release(name, pinnedChartRelease(ESO_CHART, args.chart, ESO_NAMESPACE, 600, values), { parent: this, provider: args.provider });
+    this.release = new k8s.helm.v3.Release(name, pinnedChartRelease(ESO_CHART, args.chart, ESO_NAMESPACE, 600, values), {
+      parent: this,
+      provider: args.provider,
+    });
     if (args.alerts ?? withDefaults(args).serviceMonitor) {
-      this.alerts = new k8s.yaml.v2.ConfigGroup(`${name}-alerts`, { objs: esoAlertObjects(args.canaryBound ? { canaryBound: args.canaryBound } : {}) }, { parent: this, provider: args.provider, dependsOn: [this.release] });
+      this.alerts = new k8s.yaml.v2.ConfigGroup(
+        `${name}-alerts`,
+        { objs: esoAlertObjects(args.canaryBound ? { canaryBound: args.canaryBound } : {}) },
+        { parent: this, provider: args.provider, dependsOn: [this.release] },
+      );
     }
     if (args.clientId === undefined) {
       this.registerOutputs({});
@@ -189,7 +218,11 @@ export class EsoRelease extends pulumi.ComponentResource {
     this.identitySecret = new k8s.core.v1.Secret(
       `${name}-keyvault-identity`,
       {
-        metadata: { name: 'azure-keyvault-identity', namespace: ESO_NAMESPACE, labels: { 'app.kubernetes.io/managed-by': PRODUCT_LABELS['app.kubernetes.io/managed-by'] } },
+        metadata: {
+          name: 'azure-keyvault-identity',
+          namespace: ESO_NAMESPACE,
+          labels: { 'app.kubernetes.io/managed-by': PRODUCT_LABELS['app.kubernetes.io/managed-by'] },
+        },
         type: 'Opaque',
         stringData: pulumi.secret(
           pulumi.all([args.clientId, args.clientSecret]).apply(([clientId, clientSecret]) => ({

@@ -44,5 +44,9 @@ const within = (value: number, key: keyof EsoTuning) => Math.min(CEILING[key], M
 export function esoTuningFor(copies: number): EsoTuning {
   if (!Number.isInteger(copies) || copies < 0) throw new Error(`copies must be a whole number of at least 0, not ${copies}`);
   const clientQps = within((copies * REQUESTS_PER_COPY) / CLIENT_BUDGET_SECONDS, 'clientQps');
-  return { concurrent: within(clientQps / REQUESTS_PER_WORKER, 'concurrent'), clientQps, clientBurst: within(2 * clientQps, 'clientBurst') };
+  return {
+    concurrent: within(clientQps / REQUESTS_PER_WORKER, 'concurrent'),
+    clientQps,
+    clientBurst: within(2 * clientQps, 'clientBurst'),
+  };
 }

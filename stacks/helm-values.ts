@@ -3,7 +3,10 @@
  * anything else (a list, a scalar, null) replaces what lies below it. Helm then reads a null as "remove the
  * chart's default", so an overlay can take a value out, not only change it.
  */
-export function overlaidValues(base: Readonly<Record<string, unknown>>, overlay: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function overlaidValues(
+  base: Readonly<Record<string, unknown>>,
+  overlay: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(overlay)) {
     const below = merged[key];

@@ -59,7 +59,15 @@ export class KeyVaultDeployment extends pulumi.ComponentResource implements Back
     // After the vault exists: the owning stack creates it in this same run.
     const vaultResourceGroupName = vault.vaultId.apply(() => keyVaultResourceGroupOf(environment));
     if (args.canary !== undefined) {
-      this.canary = new CanarySecret(`${name}-canary`, { cluster: cluster.name, value: args.canary, vault: { kind: 'keyVault', vaultName: keyVault.name, resourceGroupName: vaultResourceGroupName } }, movedChild(this, opts)).value;
+      this.canary = new CanarySecret(
+        `${name}-canary`,
+        {
+          cluster: cluster.name,
+          value: args.canary,
+          vault: { kind: 'keyVault', vaultName: keyVault.name, resourceGroupName: vaultResourceGroupName },
+        },
+        movedChild(this, opts),
+      ).value;
     }
 
     const identityBase = { cluster: cluster.name, vaultId: vault.vaultId, vaultName: keyVault.name, subscriptionId: client.subscriptionId };
@@ -74,7 +82,8 @@ export class KeyVaultDeployment extends pulumi.ComponentResource implements Back
           resourceGroupName: aks.resourceGroupName,
           location: config.location,
           oidcIssuerUrl: managed.apply((m) => {
-            if (!m.oidcIssuerProfile?.issuerURL) throw new Error(`AKS cluster ${aks.resourceName} has no OIDC issuer; enable oidcIssuerProfile and workload identity on it`);
+            if (!m.oidcIssuerProfile?.issuerURL)
+              throw new Error(`AKS cluster ${aks.resourceName} has no OIDC issuer; enable oidcIssuerProfile and workload identity on it`);
             return m.oidcIssuerProfile.issuerURL;
           }),
           subjects: [`system:serviceaccount:${ESO_NAMESPACE}:${ESO_SERVICE_ACCOUNT}`],
@@ -89,18 +98,28 @@ export class KeyVaultDeployment extends pulumi.ComponentResource implements Back
           vaultResourceGroupName,
           subscriptionId: client.subscriptionId,
           clusterPrincipalId: managed.apply((m) => {
-            if (!m.identity?.principalId) throw new Error(`AKS cluster ${aks.resourceName} has no managed identity; KMS etcd encryption needs one`);
+            if (!m.identity?.principalId)
+              throw new Error(`AKS cluster ${aks.resourceName} has no managed identity; KMS etcd encryption needs one`);
             return m.identity.principalId;
           }),
         },
         movedChild(this, opts),
       ).keyId;
     } else {
-      this.esoIdentity = new EsoIdentity(`${name}-eso-identity`, { ...identityBase, kind: 'service-principal', passwordEndDate: config.servicePrincipalPasswordEndDate }, movedChild(this, opts));
+      this.esoIdentity = new EsoIdentity(
+        `${name}-eso-identity`,
+        { ...identityBase, kind: 'service-principal', passwordEndDate: config.servicePrincipalPasswordEndDate },
+        movedChild(this, opts),
+      );
     }
 
     this.vaultUri = vault.vaultUri;
-    this.registerOutputs({ vaultUri: this.vaultUri, esoClientId: this.esoIdentity.clientId, etcdKmsKeyId: this.etcdKmsKeyId, canary: this.canary });
+    this.registerOutputs({
+      vaultUri: this.vaultUri,
+      esoClientId: this.esoIdentity.clientId,
+      etcdKmsKeyId: this.etcdKmsKeyId,
+      canary: this.canary,
+    });
   }
 }
 
@@ -108,7 +127,10 @@ export class KeyVaultDeployment extends pulumi.ComponentResource implements Back
 function secretValue(values: pulumi.Output<Record<string, string>> | undefined, name: string): pulumi.Output<string> {
   return pulumi.output(values).apply((given) => {
     const value = given?.[name];
-    if (value === undefined) throw new Error(`vaultSecretValues has no value for "${name}"; set it with pulumi config set --secret --path 'vaultSecretValues.${name}'`);
+    if (value === undefined)
+      throw new Error(
+        `vaultSecretValues has no value for "${name}"; set it with pulumi config set --secret --path 'vaultSecretValues.${name}'`,
+      );
     return value;
   });
 }

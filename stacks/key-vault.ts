@@ -79,11 +79,17 @@ export class KeyVault extends pulumi.ComponentResource {
   constructor(name: string, args: KeyVaultArgs, opts?: pulumi.ComponentResourceOptions) {
     super('central-secret-store:azure:KeyVault', name, {}, opts);
     if (!args.create && (args.secrets?.length ?? 0) > 0) {
-      throw new Error(`KeyVault ${args.vaultName}: this stack does not own the vault, so it cannot write secrets to it; set vaultSecrets on the owning stack`);
+      throw new Error(
+        `KeyVault ${args.vaultName}: this stack does not own the vault, so it cannot write secrets to it; set vaultSecrets on the owning stack`,
+      );
     }
 
     if (args.create) {
-      const group = new resources.ResourceGroup(`${name}-rg`, { resourceGroupName: args.resourceGroupName, location: args.location }, { parent: this });
+      const group = new resources.ResourceGroup(
+        `${name}-rg`,
+        { resourceGroupName: args.resourceGroupName, location: args.location },
+        { parent: this },
+      );
       const ipRanges = [...(args.allowedIpRanges ?? [])];
       const subnets = [...(args.allowedSubnetIds ?? [])];
       const open = ipRanges.length > 0 || subnets.length > 0;

@@ -7,7 +7,9 @@ export function apiServerOf(kubeconfig: string): { readonly server: string; read
   const cluster = config.getCurrentCluster();
   if (!cluster) throw new Error(`the kubeconfig's current context "${config.getCurrentContext()}" names no cluster`);
   if (!cluster.caData) {
-    throw new Error(`the kubeconfig's cluster "${cluster.name}" carries no certificate-authority-data; Vault needs the API server's CA to review ESO's tokens`);
+    throw new Error(
+      `the kubeconfig's cluster "${cluster.name}" carries no certificate-authority-data; Vault needs the API server's CA to review ESO's tokens`,
+    );
   }
   return { server: cluster.server, caCert: Buffer.from(cluster.caData, 'base64').toString('utf8') };
 }

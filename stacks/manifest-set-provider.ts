@@ -17,7 +17,6 @@ export interface ManifestObject {
   readonly [key: string]: unknown;
 }
 
-
 /** The label that marks an object as applied by a set; its value is the set's name. */
 export const MANIFEST_SET_LABEL = 'central-secret-store.io/manifest-set';
 
@@ -52,7 +51,10 @@ const DELETE_TIMEOUT_SECONDS = 15 * 60;
  * parallel, and reports every failure, not only the first.
  */
 async function inParallel<T>(items: readonly T[], task: (item: T) => Promise<void>): Promise<void> {
-  const slots = ((globalThis as any)[Symbol.for('central-secret-store.manifest-set.slots')] ??= { free: MAX_IN_FLIGHT, waiting: [] as (() => void)[] });
+  const slots = ((globalThis as any)[Symbol.for('central-secret-store.manifest-set.slots')] ??= {
+    free: MAX_IN_FLIGHT,
+    waiting: [] as (() => void)[],
+  });
   const acquire = () => (slots.free > 0 ? (slots.free--, Promise.resolve()) : new Promise<void>((resolve) => slots.waiting.push(resolve)));
   const release = () => (slots.waiting.length > 0 ? slots.waiting.shift()!() : slots.free++);
   const failures: string[] = [];
@@ -90,12 +92,23 @@ class Cluster {
   /** Server-side apply; returns nothing, throws the API server's message. */
   async apply(o: ManifestObject, fieldManager: string): Promise<void> {
     const query = `?fieldManager=${encodeURIComponent(fieldManager)}&force=false`;
-    await this.call('PATCH', `${await this.path(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name)}${query}`, o, 'application/apply-patch+yaml');
+    await this.call(
+      'PATCH',
+      `${await this.path(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name)}${query}`,
+      o,
+      'application/apply-patch+yaml',
+    );
   }
 
   /** Deletes; an object already gone is not an error. */
   async delete(o: ManifestObject, propagationPolicy: 'Background' | 'Foreground'): Promise<void> {
-    await this.call('DELETE', `${await this.path(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name)}?propagationPolicy=${propagationPolicy}`, undefined, undefined, [404]);
+    await this.call(
+      'DELETE',
+      `${await this.path(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name)}?propagationPolicy=${propagationPolicy}`,
+      undefined,
+      undefined,
+      [404],
+    );
   }
 
   /** Every object of a kind, in every namespace, with the label selector if given. */
@@ -107,16 +120,32 @@ class Cluster {
 
   private async path(apiVersion: string, kind: string, namespace?: string, name?: string): Promise<string> {
     const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-    if (!this.resources.has(apiVersion)) this.resources.set(apiVersion, this.call('GET', base).then((r) => r.resources));
+    if (!this.resources.has(apiVersion))
+      this.resources.set(
+        apiVersion,
+        this.call('GET', base).then((r) => r.resources),
+      );
     const resource = (await this.resources.get(apiVersion)!).find((r: any) => r.kind === kind && !r.name.includes('/'));
     if (!resource) throw new Error(`the cluster does not serve ${kind} in ${apiVersion} (are its CRDs installed?)`);
     const scope = resource.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
     return `${base}${scope}/${resource.name}${name ? `/${encodeURIComponent(name)}` : ''}`;
   }
 
-  private async call(method: string, path: string, body?: unknown, contentType = 'application/json', tolerated: number[] = []): Promise<any> {
+  private async call(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+    tolerated: number[] = [],
+  ): Promise<any> {
     const server = new URL(this.config.getCurrentCluster()?.server ?? '');
-    const options: https.RequestOptions = { method, hostname: server.hostname, port: server.port, path, headers: { Accept: 'application/json', ...(body ? { 'Content-Type': contentType } : {}) } };
+    const options: https.RequestOptions = {
+      method,
+      hostname: server.hostname,
+      port: server.port,
+      path,
+      headers: { Accept: 'application/json', ...(body ? { 'Content-Type': contentType } : {}) },
+    };
     await this.config.applyToHTTPSOptions(options);
     const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
       const request = (server.protocol === 'http:' ? http : https).request(options, (response) => {
@@ -154,7 +183,11 @@ function inKindOrder<T extends Pick<ManifestObject, 'kind'>>(objects: readonly T
  * Server-side applies the objects, kind by kind in `kindOrder`, under one field manager and without forcing:
  * a field another manager owns with another value is a conflict to resolve, not to overwrite.
  */
-export async function applyObjects(kubeconfig: string, objects: readonly ManifestObject[], options: { fieldManager: string; kindOrder: readonly string[] }): Promise<void> {
+export async function applyObjects(
+  kubeconfig: string,
+  objects: readonly ManifestObject[],
+  options: { fieldManager: string; kindOrder: readonly string[] },
+): Promise<void> {
   const cluster = new Cluster(kubeconfig);
   for (const group of inKindOrder(objects, options.kindOrder)) {
     await inParallel(group, async (o) => {
@@ -168,7 +201,11 @@ export async function applyObjects(kubeconfig: string, objects: readonly Manifes
 }
 
 /** What a set has applied and not yet deleted, found by its label: the truth even after an interrupted run. */
-async function labelled(cluster: Cluster, set: string, kinds: readonly Pick<ManifestObject, 'apiVersion' | 'kind'>[]): Promise<ManifestObject[]> {
+async function labelled(
+  cluster: Cluster,
+  set: string,
+  kinds: readonly Pick<ManifestObject, 'apiVersion' | 'kind'>[],
+): Promise<ManifestObject[]> {
   const found: ManifestObject[] = [];
   const unique = [...new Map(kinds.map((k) => [`${k.apiVersion} ${k.kind}`, k])).values()];
   await inParallel(unique, async ({ apiVersion, kind }) => {
@@ -204,19 +241,29 @@ export async function deleteObjects(kubeconfig: string, objects: readonly Manife
       for (const o of await cluster.list(apiVersion, kind)) if (wanted.has(objectKey(o))) left.push(objectKey(o));
     });
     if (left.length === 0) return;
-    if (Date.now() > deadline) throw new Error(`${left.length} objects still present after ${DELETE_TIMEOUT_SECONDS} s (finalizers?): ${left.sort().slice(0, 20).join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${left.length} objects still present after ${DELETE_TIMEOUT_SECONDS} s (finalizers?): ${left.sort().slice(0, 20).join(', ')}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }
 
 /** The set's own objects as applied: each carries the set's label. */
 function owned(state: ManifestSetState): ManifestObject[] {
-  return Object.values(state.objects).map((o) => ({ ...o, metadata: { ...o.metadata, labels: { ...(o.metadata.labels as Record<string, string> | undefined), [MANIFEST_SET_LABEL]: state.set } } }));
+  return Object.values(state.objects).map((o) => ({
+    ...o,
+    metadata: { ...o.metadata, labels: { ...(o.metadata.labels as Record<string, string> | undefined), [MANIFEST_SET_LABEL]: state.set } },
+  }));
 }
 
 /** An apply that holds no field: the field manager gives back every field it held on a shared object. */
 function emptied(o: ManifestObject): ManifestObject {
-  return { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata.name, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}) } };
+  return {
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    metadata: { name: o.metadata.name, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}) },
+  };
 }
 
 /** JSON with sorted keys, so that two equal objects compare equal whatever their key order. */
@@ -253,7 +300,11 @@ async function converge(olds: ManifestSetState | undefined, news: ManifestSetSta
 /** The dynamic provider behind ManifestSet. */
 export const manifestSetProvider: pulumi.dynamic.ResourceProvider<ManifestSetState, ManifestSetState> = {
   async diff(_id, olds, news) {
-    return { changes: canonical({ ...olds, __provider: undefined }) !== canonical({ ...news, __provider: undefined }), replaces: [], deleteBeforeReplace: false };
+    return {
+      changes: canonical({ ...olds, __provider: undefined }) !== canonical({ ...news, __provider: undefined }),
+      replaces: [],
+      deleteBeforeReplace: false,
+    };
   },
   async create(inputs) {
     await converge(undefined, inputs);
@@ -264,7 +315,11 @@ export const manifestSetProvider: pulumi.dynamic.ResourceProvider<ManifestSetSta
     return { outs: news };
   },
   async delete(_id, props) {
-    await deleteObjects(props.kubeconfig, await labelled(new Cluster(props.kubeconfig), props.set, Object.values(props.objects)), props.kindOrder);
+    await deleteObjects(
+      props.kubeconfig,
+      await labelled(new Cluster(props.kubeconfig), props.set, Object.values(props.objects)),
+      props.kindOrder,
+    );
     const shared = Object.values(props.shared);
     if (shared.length > 0) await applyObjects(props.kubeconfig, shared.map(emptied), props);
   },

@@ -49,10 +49,21 @@ export function pinnedChartRelease(
   timeoutSeconds: number,
   values: Record<string, unknown>,
 ): k8s.helm.v3.ReleaseArgs {
-  return { name: chart.name, ...chartLocation(chart, source), namespace, createNamespace: true, atomic: true, timeout: timeoutSeconds, values };
+  return {
+    name: chart.name,
+    ...chartLocation(chart, source),
+    namespace,
+    createNamespace: true,
+    atomic: true,
+    timeout: timeoutSeconds,
+    values,
+  };
 }
 
-function chartLocation(chart: PinnedChart, source: ChartSource | undefined): Pick<k8s.helm.v3.ReleaseArgs, 'chart' | 'version' | 'repositoryOpts'> {
+function chartLocation(
+  chart: PinnedChart,
+  source: ChartSource | undefined,
+): Pick<k8s.helm.v3.ReleaseArgs, 'chart' | 'version' | 'repositoryOpts'> {
   if (source?.path !== undefined) return { chart: source.path };
   if (source?.repo !== undefined) return { chart: `${source.repo.replace(/\/+$/, '')}/${chart.name}`, version: chart.version };
   return { chart: chart.name, version: chart.version, repositoryOpts: { repo: chart.repo } };

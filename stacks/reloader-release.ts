@@ -69,7 +69,11 @@ export class ReloaderRelease extends pulumi.ComponentResource {
 
   constructor(name: string, args: ReloaderReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super('central-secret-store:kubernetes:ReloaderRelease', name, {}, opts);
-    this.release = new k8s.helm.v3.Release(name, pinnedChartRelease(RELOADER_CHART, args.chart, RELOADER_NAMESPACE, 300, reloaderChartValues()), { parent: this, provider: args.provider });
+    this.release = new k8s.helm.v3.Release(
+      name,
+      pinnedChartRelease(RELOADER_CHART, args.chart, RELOADER_NAMESPACE, 300, reloaderChartValues()),
+      { parent: this, provider: args.provider },
+    );
     this.registerOutputs({});
   }
 }

@@ -32,7 +32,8 @@ export interface SecretPlaneArgs {
 }
 
 /** Objects of which the product owns some fields, never the object itself (see SHARED_OBJECT_FIELDS_ANNOTATION). */
-const isShared = (o: KubeObject) => (o.metadata.annotations as Record<string, string> | undefined)?.[SHARED_OBJECT_FIELDS_ANNOTATION] !== undefined;
+const isShared = (o: KubeObject) =>
+  (o.metadata.annotations as Record<string, string> | undefined)?.[SHARED_OBJECT_FIELDS_ANNOTATION] !== undefined;
 
 /**
  * The cluster's cdk8s output as a few ManifestSets: the cluster-scoped objects (namespaces, roles, stores,
@@ -55,7 +56,9 @@ export class SecretPlane extends pulumi.ComponentResource {
       { parent: this, dependsOn: args.dependsOn },
     );
     const tenantOf = new Map(
-      manifests.clusterScoped.filter((o) => o.kind === 'Namespace').map((o) => [o.metadata.name, (o.metadata.labels as Record<string, string> | undefined)?.[TENANT_LABEL]]),
+      manifests.clusterScoped
+        .filter((o) => o.kind === 'Namespace')
+        .map((o) => [o.metadata.name, (o.metadata.labels as Record<string, string> | undefined)?.[TENANT_LABEL]]),
     );
     const bySet = new Map<string, { objects: ManifestObject[]; shared: ManifestObject[] }>();
     for (const o of manifests.namespaced) {
@@ -69,7 +72,14 @@ export class SecretPlane extends pulumi.ComponentResource {
     if (unexpected.length > 0) throw new Error(`no way to share the fields of ${unexpected.map((o) => o.kind).join(', ')} objects`);
     const namespaced = [...bySet.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([set, group]) => new ManifestSet(`${name}-${set}`, { kubeconfig, set, kindOrder: KIND_ORDER, ...group }, { parent: this, dependsOn: [clusterSet] }));
+      .map(
+        ([set, group]) =>
+          new ManifestSet(
+            `${name}-${set}`,
+            { kubeconfig, set, kindOrder: KIND_ORDER, ...group },
+            { parent: this, dependsOn: [clusterSet] },
+          ),
+      );
     this.sets = [clusterSet, ...namespaced];
     this.registerOutputs({});
   }

@@ -92,14 +92,26 @@ export class VaultAccess extends pulumi.ComponentResource {
       const ns = namespace ? { namespace } : {};
       const mount = new vault.AuthBackend(
         `${name}-auth${suffix}`,
-        { type: 'kubernetes', path: kubernetesAuthMountOf(args.cluster), description: `Central Secret Store: ESO on cluster ${args.cluster}`, ...ns },
+        {
+          type: 'kubernetes',
+          path: kubernetesAuthMountOf(args.cluster),
+          description: `Central Secret Store: ESO on cluster ${args.cluster}`,
+          ...ns,
+        },
         { ...vaultOpts, dependsOn },
       );
       this.ready.push(
         new vault.kubernetes.AuthBackendConfig(
           `${name}-auth${suffix}-config`,
           // Vault runs outside the cluster: no local ServiceAccount token to fall back on.
-          { backend: mount.path, kubernetesHost: args.kubernetesHost, kubernetesCaCert: args.kubernetesCaCert, tokenReviewerJwt: reviewer.token, disableLocalCaJwt: true, ...ns },
+          {
+            backend: mount.path,
+            kubernetesHost: args.kubernetesHost,
+            kubernetesCaCert: args.kubernetesCaCert,
+            tokenReviewerJwt: reviewer.token,
+            disableLocalCaJwt: true,
+            ...ns,
+          },
           { ...vaultOpts, dependsOn: reviewer.ready },
         ),
       );
@@ -131,12 +143,21 @@ export class VaultAccess extends pulumi.ComponentResource {
     };
 
     const masters = mastersPolicyOf(settings, args.cluster, args.masterPaths);
-    const mastersPolicy = Object.keys(masters.document.path).length > 0 ? [new vault.Policy(`${name}-masters-policy`, vaultPolicyArgs(masters), vaultOpts)] : [];
+    const mastersPolicy =
+      Object.keys(masters.document.path).length > 0
+        ? [new vault.Policy(`${name}-masters-policy`, vaultPolicyArgs(masters), vaultOpts)]
+        : [];
     role(`${name}-masters`, mastersLoginOf(settings, args.cluster), mastersPolicy.length > 0 ? [masters.name] : [], mastersPolicy, '');
     for (const tenant of args.clusterTenants) {
       const login = tenantLoginOf(settings, args.cluster, tenant);
       const policy = args.tenantPolicies?.get(tenant);
-      role(`${name}-role-${tenant}`, login, [tenantPolicyOf(settings, tenant).name], policy ? [policy] : [], settings.tenantSpaces === 'namespaces' ? `-${tenant}` : '');
+      role(
+        `${name}-role-${tenant}`,
+        login,
+        [tenantPolicyOf(settings, tenant).name],
+        policy ? [policy] : [],
+        settings.tenantSpaces === 'namespaces' ? `-${tenant}` : '',
+      );
     }
 
     this.registerOutputs({});

@@ -46,11 +46,17 @@ export class VaultDeployment extends pulumi.ComponentResource implements Backend
       movedChild(this, opts),
     );
     const scope = vaultScopeOf(config.catalogue, cluster, environment);
-    const spaces = config.ownsSpaces ? new VaultSpaces(`${name}-vault-spaces`, { vault: environment.vault, tenants: scope.spaceTenants, provider }, movedChild(this, opts)) : undefined;
+    const spaces = config.ownsSpaces
+      ? new VaultSpaces(`${name}-vault-spaces`, { vault: environment.vault, tenants: scope.spaceTenants, provider }, movedChild(this, opts))
+      : undefined;
     if (args.canary !== undefined) {
       this.canary = new CanarySecret(
         `${name}-canary`,
-        { cluster: cluster.name, value: args.canary, vault: { kind: 'vault', settings: environment.vault, provider, dependsOn: spaces ? [spaces.sharedMount] : [] } },
+        {
+          cluster: cluster.name,
+          value: args.canary,
+          vault: { kind: 'vault', settings: environment.vault, provider, dependsOn: spaces ? [spaces.sharedMount] : [] },
+        },
         movedChild(this, opts),
       ).value;
     }

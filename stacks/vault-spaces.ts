@@ -30,7 +30,11 @@ export class VaultSpaces extends pulumi.ComponentResource {
     // Deleting a mount or namespace deletes every secret in it: never by accident.
     const keep = { parent: this, provider: args.provider, protect: true };
     const kvMount = (id: string, path: string, namespace: string | undefined, description: string, dependsOn: pulumi.Resource[] = []) =>
-      new vault.Mount(id, { path, type: 'kv', options: { version: '2' }, description, ...(namespace ? { namespace } : {}) }, { ...keep, dependsOn });
+      new vault.Mount(
+        id,
+        { path, type: 'kv', options: { version: '2' }, description, ...(namespace ? { namespace } : {}) },
+        { ...keep, dependsOn },
+      );
 
     const shared = sharedSpaceOf(settings);
     this.sharedMount = kvMount(`${name}-shared`, shared.mount, shared.namespace, 'Central Secret Store: masters of the shared credentials');
@@ -39,10 +43,29 @@ export class VaultSpaces extends pulumi.ComponentResource {
       const space = tenantSpaceOf(settings, tenant);
       const namespace =
         settings.tenantSpaces === 'namespaces'
-          ? [new vault.Namespace(`${name}-namespace-${tenant}`, { path: `${settings.tenantPrefix}${tenant}`, ...(settings.namespace ? { namespace: settings.namespace } : {}) }, keep)]
+          ? [
+              new vault.Namespace(
+                `${name}-namespace-${tenant}`,
+                { path: `${settings.tenantPrefix}${tenant}`, ...(settings.namespace ? { namespace: settings.namespace } : {}) },
+                keep,
+              ),
+            ]
           : [];
-      const mount = kvMount(`${name}-space-${tenant}`, space.mount, space.namespace, `Central Secret Store: own secrets of tenant ${tenant}`, namespace);
-      policies.set(tenant, new vault.Policy(`${name}-policy-${tenant}`, vaultPolicyArgs(tenantPolicyOf(settings, tenant)), { parent: this, provider: args.provider, dependsOn: [...namespace, mount] }));
+      const mount = kvMount(
+        `${name}-space-${tenant}`,
+        space.mount,
+        space.namespace,
+        `Central Secret Store: own secrets of tenant ${tenant}`,
+        namespace,
+      );
+      policies.set(
+        tenant,
+        new vault.Policy(`${name}-policy-${tenant}`, vaultPolicyArgs(tenantPolicyOf(settings, tenant)), {
+          parent: this,
+          provider: args.provider,
+          dependsOn: [...namespace, mount],
+        }),
+      );
     }
     this.tenantPolicies = policies;
     this.registerOutputs({});

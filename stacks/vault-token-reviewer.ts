@@ -2,7 +2,10 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { ESO_NAMESPACE, PRODUCT_LABELS } from '../constructs/src';
 
-const LABELS = { 'app.kubernetes.io/managed-by': PRODUCT_LABELS['app.kubernetes.io/managed-by'], 'app.kubernetes.io/component': 'vault-token-reviewer' };
+const LABELS = {
+  'app.kubernetes.io/managed-by': PRODUCT_LABELS['app.kubernetes.io/managed-by'],
+  'app.kubernetes.io/component': 'vault-token-reviewer',
+};
 const NAME = 'central-secret-store-vault-reviewer';
 
 /**
@@ -18,12 +21,21 @@ const NAME = 'central-secret-store-vault-reviewer';
  */
 export function tokenReviewerObjects() {
   return {
-    serviceAccount: { apiVersion: 'v1' as const, kind: 'ServiceAccount' as const, metadata: { name: NAME, namespace: ESO_NAMESPACE, labels: LABELS } },
+    serviceAccount: {
+      apiVersion: 'v1' as const,
+      kind: 'ServiceAccount' as const,
+      metadata: { name: NAME, namespace: ESO_NAMESPACE, labels: LABELS },
+    },
     tokenSecret: {
       apiVersion: 'v1' as const,
       kind: 'Secret' as const,
       type: 'kubernetes.io/service-account-token',
-      metadata: { name: `${NAME}-token`, namespace: ESO_NAMESPACE, labels: LABELS, annotations: { 'kubernetes.io/service-account.name': NAME } },
+      metadata: {
+        name: `${NAME}-token`,
+        namespace: ESO_NAMESPACE,
+        labels: LABELS,
+        annotations: { 'kubernetes.io/service-account.name': NAME },
+      },
     },
     binding: {
       apiVersion: 'rbac.authorization.k8s.io/v1' as const,
@@ -57,7 +69,10 @@ export class VaultTokenReviewer extends pulumi.ComponentResource {
     super('central-secret-store:vault:VaultTokenReviewer', name, {}, opts);
     const objects = tokenReviewerObjects();
     const k8sOpts = { parent: this, provider: args.provider };
-    const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-account`, objects.serviceAccount, { ...k8sOpts, dependsOn: [args.namespaceReady] });
+    const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-account`, objects.serviceAccount, {
+      ...k8sOpts,
+      dependsOn: [args.namespaceReady],
+    });
     const secret = new k8s.core.v1.Secret(`${name}-token`, objects.tokenSecret, { ...k8sOpts, dependsOn: [serviceAccount] });
     const binding = new k8s.rbac.v1.ClusterRoleBinding(`${name}-binding`, objects.binding, { ...k8sOpts, dependsOn: [serviceAccount] });
     this.token = pulumi.secret(

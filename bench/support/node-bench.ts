@@ -21,9 +21,18 @@ export const MASTER_REFRESH_SECONDS = 5;
 
 /** A value for every vault secret the catalogue reads; `rotation-token` is the one the benchmarks rotate. */
 const VAULT: Readonly<Record<string, string>> = {
-  'registry-username': 'u', 'registry-password': 'p', 'gitops-username': 'g', 'gitops-token': 't', 'deploy-key-private': 'k',
-  'oauth-client-id': 'c', 'oauth-client-secret': 's', 'wildcard-crt': 'c', 'wildcard-key': 'k', 'wildcard-ca': 'a',
-  'rotation-token': 'v0', 'payments--signing-key': 'sk',
+  'registry-username': 'u',
+  'registry-password': 'p',
+  'gitops-username': 'g',
+  'gitops-token': 't',
+  'deploy-key-private': 'k',
+  'oauth-client-id': 'c',
+  'oauth-client-secret': 's',
+  'wildcard-crt': 'c',
+  'wildcard-key': 'k',
+  'wildcard-ca': 'a',
+  'rotation-token': 'v0',
+  'payments--signing-key': 'sk',
 };
 
 export interface BenchNode {
@@ -37,7 +46,11 @@ export interface BenchNode {
 }
 
 /** Starts the node and the stand-in and applies `catalogue`'s cluster `e2e` as the stack would. */
-export async function startBenchNode(suite: NodeSuite, log: (line: string) => void, catalogue: Catalogue = loadCatalogue(BENCH_CATALOGUE)): Promise<BenchNode> {
+export async function startBenchNode(
+  suite: NodeSuite,
+  log: (line: string) => void,
+  catalogue: Catalogue = loadCatalogue(BENCH_CATALOGUE),
+): Promise<BenchNode> {
   log('starting the node cluster (the first run on a machine builds the toolchain)');
   await suite.start();
   const keyVault = new KeyVaultStandIn();
@@ -68,7 +81,11 @@ export function table(rows: readonly (readonly string[])[]): string {
 }
 
 /** Runs a benchmark; whatever happens, stops the suite and `servers` and exits non-zero if the host is not as it was. */
-export function runBench(suite: NodeSuite, main: () => Promise<void>, servers: () => readonly ({ stop(): Promise<void> } | undefined)[]): void {
+export function runBench(
+  suite: NodeSuite,
+  main: () => Promise<void>,
+  servers: () => readonly ({ stop(): Promise<void> } | undefined)[],
+): void {
   main()
     .catch((error) => {
       console.error(error);

@@ -12,7 +12,9 @@ import { starterCatalogue } from '../support/starter-catalogue';
 
 export function initCommand(): Command {
   return new Command('init')
-    .description('Write a starter catalogue (one environment, cluster, credential, and a YAML and a TypeScript tenant) to a new or empty folder')
+    .description(
+      'Write a starter catalogue (one environment, cluster, credential, and a YAML and a TypeScript tenant) to a new or empty folder',
+    )
     .argument('<folder>', 'where to write it: a new or empty folder')
     .action((folder: string) => {
       init(folder);
@@ -43,7 +45,9 @@ function init(folder: string): void {
   const shown = folder.replace(/\/+$/, '');
   console.log(
     [
-      `init: wrote a starter catalogue to ${shown}/: ${Object.keys(files).filter((f) => !f.startsWith('schema/')).join(', ')}, and schema/ for editors`,
+      `init: wrote a starter catalogue to ${shown}/: ${Object.keys(files)
+        .filter((f) => !f.startsWith('schema/'))
+        .join(', ')}, and schema/ for editors`,
       '',
       'Next:',
       `  1. Put your vault, Entra tenant and clusters in ${shown}/clusters.yaml, your credentials' Key Vault secret names in credentials.yaml, and a file per tenant in teams/.`,

@@ -28,7 +28,12 @@ interface PlanOptions {
 export function planCommand(): Command {
   return new Command('plan')
     .description('Who gains or loses which secret, where: compare the catalogue with a base (a git ref or a folder)')
-    .addOption(new Option('-b, --base <ref|dir>', 'the catalogue before the change: a folder if one exists there, else the same catalogue folder at this git ref (origin/main)').makeOptionMandatory())
+    .addOption(
+      new Option(
+        '-b, --base <ref|dir>',
+        'the catalogue before the change: a folder if one exists there, else the same catalogue folder at this git ref (origin/main)',
+      ).makeOptionMandatory(),
+    )
     .addOption(catalogueOption())
     .addOption(jsonOption('the plan as JSON instead of Markdown, with every catalogue error and warning (diagnostics)'))
     .addOption(githubOption())
@@ -44,7 +49,10 @@ export function planCommand(): Command {
 
 function plan(options: PlanOptions): number {
   // The output path first: a path that cannot take the plan is refused before anything is loaded or printed.
-  if (options.out) outputStep('plan', () => checkOutputFile(options.out!, { force: options.force, ours: isPlan, what: 'a plan', suggestion: 'access-plan.md' }));
+  if (options.out)
+    outputStep('plan', () =>
+      checkOutputFile(options.out!, { force: options.force, ours: isPlan, what: 'a plan', suggestion: 'access-plan.md' }),
+    );
   // Both are loaded before either is judged, so that the errors of both are printed at once.
   const base = load('the base catalogue', () => loadCatalogueAt(options.base, options.catalogue));
   const head = load('the catalogue', () => loadCatalogueFolder(options.catalogue));
@@ -67,8 +75,13 @@ function plan(options: PlanOptions): number {
   const text = options.json ? `${JSON.stringify({ diagnostics, ...accessPlan }, null, 2)}\n` : planMarkdown(accessPlan);
   if (options.out) {
     outputStep('plan', () => writeOutputFile(options.out!, text));
-    const security = accessPlan.securityChanges.length > 0 ? `, ${accessPlan.securityChanges.length} security ${accessPlan.securityChanges.length === 1 ? 'change' : 'changes'}` : '';
-    console.log(`plan: wrote ${options.out}: access ${accessPlan.widened ? 'widens' : 'does not widen'} (${accessPlan.added.length} added, ${accessPlan.removed.length} removed${security})`);
+    const security =
+      accessPlan.securityChanges.length > 0
+        ? `, ${accessPlan.securityChanges.length} security ${accessPlan.securityChanges.length === 1 ? 'change' : 'changes'}`
+        : '';
+    console.log(
+      `plan: wrote ${options.out}: access ${accessPlan.widened ? 'widens' : 'does not widen'} (${accessPlan.added.length} added, ${accessPlan.removed.length} removed${security})`,
+    );
   } else {
     process.stdout.write(text);
   }
@@ -91,7 +104,13 @@ function isPlan(text: string): boolean {
   if (text.startsWith('## Access plan')) return true;
   try {
     const json = JSON.parse(text);
-    return typeof json === 'object' && json !== null && typeof json.widened === 'boolean' && Array.isArray(json.added) && Array.isArray(json.removed);
+    return (
+      typeof json === 'object' &&
+      json !== null &&
+      typeof json.widened === 'boolean' &&
+      Array.isArray(json.added) &&
+      Array.isArray(json.removed)
+    );
   } catch {
     return false;
   }

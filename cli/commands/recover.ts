@@ -22,7 +22,9 @@ export function recoveryReport(result: RecoveryResult): string[] {
 
 export function recoverCommand(): Command {
   return new Command('recover')
-    .description('After a vault outage: make every store of the product re-validate and every ExternalSecret re-sync now, and wait for them')
+    .description(
+      'After a vault outage: make every store of the product re-validate and every ExternalSecret re-sync now, and wait for them',
+    )
     .addOption(kubeconfigOption())
     .addOption(contextOption())
     .addOption(new Option('--deadline <duration>', 'give up, name what lags and exit 4 after this long').default('2m'))
@@ -43,7 +45,12 @@ export function recoverCommand(): Command {
       }
       const lines = recoveryReport(result);
       const actedOn = result.externalSecrets.asked.map((es) => ({ apiVersion: ESO_API_VERSION, kind: 'ExternalSecret', ...es }));
-      await auditRun(cluster, config, { operation: 'recover', startedAt, finishedAt: new Date(), ok: result.ok, summary: lines[0], actedOn, result }, options.report);
+      await auditRun(
+        cluster,
+        config,
+        { operation: 'recover', startedAt, finishedAt: new Date(), ok: result.ok, summary: lines[0], actedOn, result },
+        options.report,
+      );
       if (options.json) console.log(JSON.stringify(result, null, 2));
       else for (const line of lines) console.log(line);
       if (!result.ok) process.exitCode = EXIT.lagging;

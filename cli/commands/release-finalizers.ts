@@ -16,8 +16,14 @@ export function releaseFinalizersCommand(): Command {
     .addOption(new Option('--dry-run', 'only list what would be removed').default(false))
     .addOption(jsonOption())
     .action(async (options: { kubeconfig?: string; context?: string; dryRun: boolean; json: boolean }) => {
-      const stale = await releaseStaleFinalizers(loadKubeConfig(options), { dryRun: options.dryRun, log: options.json ? undefined : (l) => console.log(l) });
+      const stale = await releaseStaleFinalizers(loadKubeConfig(options), {
+        dryRun: options.dryRun,
+        log: options.json ? undefined : (l) => console.log(l),
+      });
       if (options.json) console.log(JSON.stringify({ dryRun: options.dryRun, released: stale }, null, 2));
-      else console.log(`${stale.length} namespace${stale.length === 1 ? '' : 's'} with stale ESO finalizers${options.dryRun ? ' (dry run)' : ' released'}`);
+      else
+        console.log(
+          `${stale.length} namespace${stale.length === 1 ? '' : 's'} with stale ESO finalizers${options.dryRun ? ' (dry run)' : ' released'}`,
+        );
     });
 }

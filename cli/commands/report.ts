@@ -34,8 +34,15 @@ export function reportCommand(): Command {
     .addOption(new Option('--force', 'overwrite the --out file even if it is not a report').default(false))
     .addOption(jsonOption("write the page's data as JSON instead of the page; catalogue errors as diagnostics on stdout"))
     .addOption(githubOption())
-    .addOption(Object.assign(nowOption(), { description: 'the generation time the page states, instead of the clock (for reproducible output)' }))
-    .addOption(new Option('--commit <id>', "the catalogue commit the page states, instead of git's (\"none\": none)").default(undefined, "git rev-parse HEAD in the catalogue's folder"))
+    .addOption(
+      Object.assign(nowOption(), { description: 'the generation time the page states, instead of the clock (for reproducible output)' }),
+    )
+    .addOption(
+      new Option('--commit <id>', 'the catalogue commit the page states, instead of git\'s ("none": none)').default(
+        undefined,
+        "git rev-parse HEAD in the catalogue's folder",
+      ),
+    )
     .action((options: ReportOptions) => {
       process.exitCode = report(options);
     });
@@ -43,7 +50,9 @@ export function reportCommand(): Command {
 
 function report(options: ReportOptions): number {
   // The output path first: a path that cannot take the page is refused before anything is loaded or printed.
-  outputStep('report', () => checkOutputFile(options.out, { force: options.force, ours: isReport, what: 'a report', suggestion: 'access-report.html' }));
+  outputStep('report', () =>
+    checkOutputFile(options.out, { force: options.force, ours: isReport, what: 'a report', suggestion: 'access-report.html' }),
+  );
   let loaded;
   try {
     loaded = loadCatalogueFolder(options.catalogue);
@@ -60,18 +69,28 @@ function report(options: ReportOptions): number {
   const data = reportData(loaded.catalogue, loaded.label, reportSource(options));
   const text = options.json ? `${JSON.stringify(data, null, 2)}\n` : reportPage(data);
   outputStep('report', () => writeOutputFile(options.out, text));
-  const counts = { tenants: data.tenants.length, namespaces: data.namespaces.length, credentials: data.credentials.length, clusters: data.clusters.length };
+  const counts = {
+    tenants: data.tenants.length,
+    namespaces: data.namespaces.length,
+    credentials: data.credentials.length,
+    clusters: data.clusters.length,
+  };
   const bytes = Buffer.byteLength(text);
   if (options.json) console.log(JSON.stringify({ diagnostics, wrote: options.out, bytes, ...counts }, null, 2));
-  else console.log(`report: wrote ${options.out} (${bytes.toLocaleString('en-US')} bytes): ${counts.tenants} tenants, ${counts.namespaces} namespaces, ${counts.credentials} credentials, ${counts.clusters} clusters`);
+  else
+    console.log(
+      `report: wrote ${options.out} (${bytes.toLocaleString('en-US')} bytes): ${counts.tenants} tenants, ${counts.namespaces} namespaces, ${counts.credentials} credentials, ${counts.clusters} clusters`,
+    );
   return EXIT.ok;
 }
 
 /** When, and from which commit of the catalogue's repository: given, or the clock and git's answer. */
 function reportSource(options: ReportOptions): ReportSource {
   const generatedAt = options.now ?? new Date();
-  if (options.commit !== undefined) return { generatedAt, commit: options.commit === 'none' ? null : options.commit, uncommittedChanges: false };
-  const git = (...args: string[]) => execFileSync('git', ['-C', options.catalogue, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  if (options.commit !== undefined)
+    return { generatedAt, commit: options.commit === 'none' ? null : options.commit, uncommittedChanges: false };
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-C', options.catalogue, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   try {
     const commit = git('rev-parse', '--verify', 'HEAD');
     return { generatedAt, commit, uncommittedChanges: git('status', '--porcelain', '--', '.') !== '' };
@@ -86,7 +105,13 @@ function isReport(text: string): boolean {
   if (text.startsWith('<!doctype html>') && text.includes(`<meta name="generator" content="${REPORT_GENERATOR}">`)) return true;
   try {
     const json = JSON.parse(text);
-    return typeof json === 'object' && json !== null && typeof json.catalogue === 'string' && Array.isArray(json.tenants) && Array.isArray(json.namespaces);
+    return (
+      typeof json === 'object' &&
+      json !== null &&
+      typeof json.catalogue === 'string' &&
+      Array.isArray(json.tenants) &&
+      Array.isArray(json.namespaces)
+    );
   } catch {
     return false;
   }

@@ -68,7 +68,9 @@ function synth(options: SynthOptions): number {
   const clusters = options.cluster ?? catalogue.clusters.map((c) => c.name);
   clusters.forEach((name) => clusterNamed(catalogue, name));
   const log = (line: string) => (options.json ? undefined : console.log(line));
-  log(`catalogue ${options.catalogue}: ${catalogue.clusters.length} clusters, ${catalogue.credentials.length} credentials, ${catalogue.tenants.length} tenants`);
+  log(
+    `catalogue ${options.catalogue}: ${catalogue.clusters.length} clusters, ${catalogue.credentials.length} credentials, ${catalogue.tenants.length} tenants`,
+  );
   const manifests = clusters.map((name) => {
     const m = synthesizeCluster(catalogue, name);
     log(`  ${name}: ${m.clusterScoped.length} cluster-scoped + ${m.namespaced.length} namespaced objects`);
@@ -82,10 +84,17 @@ function synth(options: SynthOptions): number {
     console.error(`synth: nothing was written: ${error.message}`);
     return EXIT.error;
   }
-  if (result.leftBehind) console.error(`warning: the previous output was moved to ${result.leftBehind} and kept, because files synth did not write appeared in it`);
+  if (result.leftBehind)
+    console.error(
+      `warning: the previous output was moved to ${result.leftBehind} and kept, because files synth did not write appeared in it`,
+    );
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (options.json) {
-    const summary = { diagnostics, folder: result.folder, clusters: manifests.map((m) => ({ cluster: m.cluster, clusterScoped: m.clusterScoped.length, namespaced: m.namespaced.length })) };
+    const summary = {
+      diagnostics,
+      folder: result.folder,
+      clusters: manifests.map((m) => ({ cluster: m.cluster, clusterScoped: m.clusterScoped.length, namespaced: m.namespaced.length })),
+    };
     console.log(JSON.stringify(summary, null, 2));
   } else {
     log(`wrote ${manifests.length} clusters to ${options.out}/ in ${ms.toFixed(0)} ms`);

@@ -44,4 +44,3 @@ process.once('message', (job: FleetJob) => {
     })
     .finally(() => process.disconnect());
 });
-

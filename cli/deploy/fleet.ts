@@ -127,9 +127,18 @@ function runStack(stack: string, options: FleetOptions): Promise<StackResult> {
     worker.on('exit', (code, signal) => {
       closeSync(fd);
       const succeeded = code === 0 && changes !== undefined;
-      if (!succeeded && error === undefined) error = `the worker ended with ${signal ? `signal ${signal}` : `exit code ${code}`}; see ${log}`;
+      if (!succeeded && error === undefined)
+        error = `the worker ended with ${signal ? `signal ${signal}` : `exit code ${code}`}; see ${log}`;
       report(succeeded ? 'succeeded' : 'failed');
-      settle({ stack, operation: options.operation, succeeded, seconds: (Date.now() - started) / 1000, changes: changes ?? {}, error, log });
+      settle({
+        stack,
+        operation: options.operation,
+        succeeded,
+        seconds: (Date.now() - started) / 1000,
+        changes: changes ?? {},
+        error,
+        log,
+      });
     });
     worker.send(job);
   });
@@ -142,7 +151,10 @@ function runStack(stack: string, options: FleetOptions): Promise<StackResult> {
 export function errorSummary(message: string): string {
   // The engine's colour directives (<{%reset%}>) and terminal colours are for terminals, not for a table.
   const lines = message.replace(/<\{%[^%]*%\}>|\x1b\[[0-9;]*m/g, '').split('\n');
-  const first = Math.max(0, lines.findIndex((l) => /error:/.test(l)));
+  const first = Math.max(
+    0,
+    lines.findIndex((l) => /error:/.test(l)),
+  );
   const text = lines
     .slice(first, first + 3)
     .map((l) => l.trim())

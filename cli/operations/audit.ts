@@ -141,7 +141,13 @@ export async function recordAudit(cluster: AuditCluster, actor: string, input: A
 
 const describe = (o: ActedOn) => `${o.namespace}/${o.kind} ${o.name}`;
 
-const REPORT_FILE = { what: 'an audit record', suggestion: 'rotation.json', option: '--report', force: false, ours: (text: string) => text.includes(`"kind": "${AUDIT_RECORD_KIND}"`) };
+const REPORT_FILE = {
+  what: 'an audit record',
+  suggestion: 'rotation.json',
+  option: '--report',
+  force: false,
+  ours: (text: string) => text.includes(`"kind": "${AUDIT_RECORD_KIND}"`),
+};
 
 /** Refuses a `--report` path that cannot or may not take the record, before the run acts on anything. */
 export function checkReportFile(path: string | undefined): void {
@@ -152,9 +158,17 @@ export function checkReportFile(path: string | undefined): void {
  * A command's record of its run: the Events on what it acted on (a warning on stderr for each that could not be
  * written) and, with `--report`, the record as JSON.
  */
-export async function auditRun(cluster: AuditCluster, config: KubeConfig, input: Omit<AuditInput, 'cluster'>, report: string | undefined): Promise<AuditRecord> {
+export async function auditRun(
+  cluster: AuditCluster,
+  config: KubeConfig,
+  input: Omit<AuditInput, 'cluster'>,
+  report: string | undefined,
+): Promise<AuditRecord> {
   const actor = await actorOf(cluster, config.getCurrentUser()?.name ?? '(no user)');
-  const record = await recordAudit(cluster, actor, { ...input, cluster: { context: config.getCurrentContext(), server: config.getCurrentCluster()?.server ?? '' } });
+  const record = await recordAudit(cluster, actor, {
+    ...input,
+    cluster: { context: config.getCurrentContext(), server: config.getCurrentCluster()?.server ?? '' },
+  });
   for (const failure of record.events.failed) console.error(`warning: no audit Event on ${failure}`);
   if (report !== undefined) writeOutputFile(report, `${JSON.stringify(record, null, 2)}\n`, '--report');
   return record;

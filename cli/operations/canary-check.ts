@@ -87,7 +87,11 @@ export async function checkCanary(cluster: CanaryCluster, options: CanaryOptions
     copy = await cluster.readExternalSecret(options.namespace, copyName);
     masterArrived = (await cluster.secretDigest(cluster.centralNamespace, master?.target ?? credential, key)) === expected;
     copyArrived = copy !== undefined && (await cluster.secretDigest(options.namespace, copy.target, key)) === expected;
-    options.onProgress?.((masterArrived || copyArrived ? 1 : 0) + (copyArrived ? 1 : 0), 2, copyArrived ? 'arrived' : masterArrived ? 'copy' : 'master');
+    options.onProgress?.(
+      (masterArrived || copyArrived ? 1 : 0) + (copyArrived ? 1 : 0),
+      2,
+      copyArrived ? 'arrived' : masterArrived ? 'copy' : 'master',
+    );
     if (copyArrived || clock.now() >= deadline) break;
     await clock.sleep(Math.min(options.pollMs ?? 5000, Math.max(0, deadline - clock.now())));
   }
@@ -98,10 +102,16 @@ export async function checkCanary(cluster: CanaryCluster, options: CanaryOptions
       lagging.push({
         namespace: cluster.centralNamespace,
         object: `ExternalSecret ${credential}`,
-        reason: master ? `master not refreshed with the new value from the vault: ${failure(master) ?? `${lastRefresh(master)}, holds another value`}` : 'no master ExternalSecret: is the canary deployed on this cluster?',
+        reason: master
+          ? `master not refreshed with the new value from the vault: ${failure(master) ?? `${lastRefresh(master)}, holds another value`}`
+          : 'no master ExternalSecret: is the canary deployed on this cluster?',
       });
     }
-    lagging.push({ namespace: options.namespace, object: `ExternalSecret ${copyName}`, reason: await copyLag(cluster, credential, copyName, options.namespace, copy, masterArrived) });
+    lagging.push({
+      namespace: options.namespace,
+      object: `ExternalSecret ${copyName}`,
+      reason: await copyLag(cluster, credential, copyName, options.namespace, copy, masterArrived),
+    });
   }
   const elapsedMs = clock.now() - start;
   return {
@@ -115,7 +125,14 @@ export async function checkCanary(cluster: CanaryCluster, options: CanaryOptions
 }
 
 /** Why the copy does not hold the value: it is not there, ESO fails it, or it has not re-read the master. */
-async function copyLag(cluster: CanaryCluster, credential: string, name: string, namespace: string, copy: ExternalSecretState | undefined, masterArrived: boolean): Promise<string> {
+async function copyLag(
+  cluster: CanaryCluster,
+  credential: string,
+  name: string,
+  namespace: string,
+  copy: ExternalSecretState | undefined,
+  masterArrived: boolean,
+): Promise<string> {
   if (!copy) {
     const distribution = (await cluster.distributions(credential)).find((d) => d.name === name);
     if (!distribution) return `no ClusterExternalSecret ${name} distributes the canary`;
@@ -125,13 +142,17 @@ async function copyLag(cluster: CanaryCluster, credential: string, name: string,
   const failed = failure(copy);
   if (failed) return `copy failing: ${failed}`;
   if (!isReady(copy.conditions)) return `copy not synced yet (${lastRefresh(copy)})`;
-  return masterArrived ? `copy not refreshed from the master since it got the new value (${lastRefresh(copy)})` : `copy waits for the master (${lastRefresh(copy)})`;
+  return masterArrived
+    ? `copy not refreshed from the master since it got the new value (${lastRefresh(copy)})`
+    : `copy waits for the master (${lastRefresh(copy)})`;
 }
 
 /** Prometheus' text exposition of the canary's last refresh, as `--pushgateway` sends it. */
 export function canaryMetricBody(metric: string, labels: Readonly<Record<string, string>>, refreshTime: string): string {
   const escape = (value: string) => value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-  const text = Object.entries(labels).map(([k, v]) => `${k}="${escape(v)}"`).join(',');
+  const text = Object.entries(labels)
+    .map(([k, v]) => `${k}="${escape(v)}"`)
+    .join(',');
   const seconds = Math.floor(Date.parse(refreshTime) / 1000);
   return `# HELP ${metric} ${CANARY_REFRESH_HELP}\n# TYPE ${metric} gauge\n${metric}{${text}} ${seconds}\n`;
 }
@@ -142,12 +163,19 @@ export function canaryMetricBody(metric: string, labels: Readonly<Record<string,
  * pushed series may not repeat a grouping label), so Prometheus, scraping with `honor_labels: true`, sees
  * `{credential="canary",cluster="<cluster>"}`. `fetch` is enough for one text body.
  */
-export async function pushCanaryMetric(gateway: string, metric: string, cluster: string, refreshTime: string, send: typeof fetch = fetch): Promise<void> {
+export async function pushCanaryMetric(
+  gateway: string,
+  metric: string,
+  cluster: string,
+  refreshTime: string,
+  send: typeof fetch = fetch,
+): Promise<void> {
   const url = `${gateway.replace(/\/+$/, '')}/metrics/job/${CANARY_PUSH_JOB}/cluster/${encodeURIComponent(cluster)}`;
   const response = await send(url, {
     method: 'PUT',
     headers: { 'content-type': 'text/plain; version=0.0.4' },
     body: canaryMetricBody(metric, { credential: 'canary' }, refreshTime),
   });
-  if (!response.ok) throw new Error(`Pushgateway ${url} answered ${response.status} ${response.statusText}: ${(await response.text()).slice(0, 200)}`);
+  if (!response.ok)
+    throw new Error(`Pushgateway ${url} answered ${response.status} ${response.statusText}: ${(await response.text()).slice(0, 200)}`);
 }

@@ -2,7 +2,16 @@
  * The operational commands' view of a cluster through @kubernetes/client-node: ExternalSecrets, their
  * distributions and stores, Secret metadata and workloads. Secret data is dropped the moment it arrives.
  */
-import { AppsV1Api, AuthenticationV1Api, CoreV1Api, CustomObjectsApi, EventsV1Api, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  AuthenticationV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  EventsV1Api,
+  type KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
 import type { AuditCluster, AuditEvent } from './audit';
 import { CENTRAL_NAMESPACE, CREDENTIAL_LABEL, PRODUCT_LABELS, RELOADER_NAMESPACE } from '@central-secret-store/constructs/vocabulary';
 import { type CanaryCluster, sha256 } from './canary-check';
@@ -18,7 +27,6 @@ const PRODUCT_SELECTOR = `app.kubernetes.io/part-of=${PRODUCT_LABELS['app.kubern
 /** The `reportingController` of the Events the commands write (audit.ts). */
 export const AUDIT_REPORTING_CONTROLLER = 'central-secret-store.io/cli';
 
-
 const notFound = (error: unknown) => (error as { code?: number }).code === 404;
 
 async function orUndefined<T>(read: Promise<T>): Promise<T | undefined> {
@@ -31,9 +39,20 @@ async function orUndefined<T>(read: Promise<T>): Promise<T | undefined> {
 }
 
 interface EsoObject {
-  metadata: { name: string; namespace?: string; managedFields?: { manager?: string; time?: string }[]; ownerReferences?: { kind: string; name: string; controller?: boolean }[] };
+  metadata: {
+    name: string;
+    namespace?: string;
+    managedFields?: { manager?: string; time?: string }[];
+    ownerReferences?: { kind: string; name: string; controller?: boolean }[];
+  };
   spec?: { target?: { name?: string } };
-  status?: { syncedResourceVersion?: string; refreshTime?: string; conditions?: ExternalSecretState['conditions']; provisionedNamespaces?: string[]; failedNamespaces?: { namespace: string }[] };
+  status?: {
+    syncedResourceVersion?: string;
+    refreshTime?: string;
+    conditions?: ExternalSecretState['conditions'];
+    provisionedNamespaces?: string[];
+    failedNamespaces?: { namespace: string }[];
+  };
 }
 
 export function externalSecretState(object: EsoObject): ExternalSecretState {
@@ -65,7 +84,9 @@ export class KubeOperations implements RotationCluster, CanaryCluster, AuditClus
   }
 
   async whoAmI(): Promise<string> {
-    const review = await this.authentication.createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
+    const review = await this.authentication.createSelfSubjectReview({
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+    });
     const username = review.status?.userInfo?.username;
     if (!username) throw new Error('the API server named no user');
     return username;
@@ -101,7 +122,11 @@ export class KubeOperations implements RotationCluster, CanaryCluster, AuditClus
   }
 
   async distributions(credential: string): Promise<Distribution[]> {
-    const list = (await this.custom.listClusterCustomObject({ ...ESO, plural: 'clusterexternalsecrets', labelSelector: `${CREDENTIAL_LABEL}=${credential},app.kubernetes.io/component=credential-distribution` })) as { items: EsoObject[] };
+    const list = (await this.custom.listClusterCustomObject({
+      ...ESO,
+      plural: 'clusterexternalsecrets',
+      labelSelector: `${CREDENTIAL_LABEL}=${credential},app.kubernetes.io/component=credential-distribution`,
+    })) as { items: EsoObject[] };
     return list.items.map((c) => ({
       name: c.metadata.name,
       provisionedNamespaces: c.status?.provisionedNamespaces ?? [],
@@ -115,12 +140,16 @@ export class KubeOperations implements RotationCluster, CanaryCluster, AuditClus
 
   /** Every ExternalSecret with the given label selector, in every namespace. */
   async listExternalSecrets(labelSelector = PRODUCT_SELECTOR): Promise<ExternalSecretState[]> {
-    const list = (await this.custom.listCustomObjectForAllNamespaces({ ...ESO, plural: 'externalsecrets', labelSelector })) as { items: EsoObject[] };
+    const list = (await this.custom.listCustomObjectForAllNamespaces({ ...ESO, plural: 'externalsecrets', labelSelector })) as {
+      items: EsoObject[];
+    };
     return list.items.map(externalSecretState);
   }
 
   async clusterExternalSecretNames(labelSelector = PRODUCT_SELECTOR): Promise<string[]> {
-    const list = (await this.custom.listClusterCustomObject({ ...ESO, plural: 'clusterexternalsecrets', labelSelector })) as { items: EsoObject[] };
+    const list = (await this.custom.listClusterCustomObject({ ...ESO, plural: 'clusterexternalsecrets', labelSelector })) as {
+      items: EsoObject[];
+    };
     return list.items.map((c) => c.metadata.name);
   }
 
@@ -129,20 +158,40 @@ export class KubeOperations implements RotationCluster, CanaryCluster, AuditClus
     const sent = new Date();
     const patched = (
       target.kind === 'ExternalSecret'
-        ? await this.custom.patchNamespacedCustomObject({ ...ESO, plural: 'externalsecrets', namespace: target.namespace, name: target.name, body, fieldManager: OPERATIONS_FIELD_MANAGER }, mergePatch)
-        : await this.custom.patchClusterCustomObject({ ...ESO, plural: 'clusterexternalsecrets', name: target.name, body, fieldManager: OPERATIONS_FIELD_MANAGER }, mergePatch)
+        ? await this.custom.patchNamespacedCustomObject(
+            {
+              ...ESO,
+              plural: 'externalsecrets',
+              namespace: target.namespace,
+              name: target.name,
+              body,
+              fieldManager: OPERATIONS_FIELD_MANAGER,
+            },
+            mergePatch,
+          )
+        : await this.custom.patchClusterCustomObject(
+            { ...ESO, plural: 'clusterexternalsecrets', name: target.name, body, fieldManager: OPERATIONS_FIELD_MANAGER },
+            mergePatch,
+          )
     ) as EsoObject;
     return patchTimeOf(patched.metadata.managedFields, OPERATIONS_FIELD_MANAGER, sent);
   }
 
   /** The ClusterSecretStores of the product, with their Ready condition. */
   async clusterSecretStores(): Promise<{ name: string; conditions: ExternalSecretState['conditions'] }[]> {
-    const list = (await this.custom.listClusterCustomObject({ ...ESO, plural: 'clustersecretstores', labelSelector: PRODUCT_SELECTOR })) as { items: EsoObject[] };
+    const list = (await this.custom.listClusterCustomObject({
+      ...ESO,
+      plural: 'clustersecretstores',
+      labelSelector: PRODUCT_SELECTOR,
+    })) as { items: EsoObject[] };
     return list.items.map((s) => ({ name: s.metadata.name, conditions: s.status?.conditions ?? [] }));
   }
 
   async annotateClusterSecretStore(name: string, annotations: Record<string, string>): Promise<void> {
-    await this.custom.patchClusterCustomObject({ ...ESO, plural: 'clustersecretstores', name, body: { metadata: { annotations } }, fieldManager: OPERATIONS_FIELD_MANAGER }, mergePatch);
+    await this.custom.patchClusterCustomObject(
+      { ...ESO, plural: 'clustersecretstores', name, body: { metadata: { annotations } }, fieldManager: OPERATIONS_FIELD_MANAGER },
+      mergePatch,
+    );
   }
 
   async secretVersion(namespace: string, name: string): Promise<SecretVersion | undefined> {

@@ -22,7 +22,14 @@ export function loadKubeConfig(connection: ClusterConnection): KubeConfig {
   }
   if (connection.context) {
     if (!config.getContextObject(connection.context)) {
-      throw new Error(`kubeconfig ${source} has no context "${connection.context}" (it has: ${config.getContexts().map((c) => c.name).join(', ') || 'none'})`);
+      throw new Error(
+        `kubeconfig ${source} has no context "${connection.context}" (it has: ${
+          config
+            .getContexts()
+            .map((c) => c.name)
+            .join(', ') || 'none'
+        })`,
+      );
     }
     config.setCurrentContext(connection.context);
   }

@@ -114,7 +114,11 @@ export async function recover(cluster: RecoveryCluster, options: RecoverOptions)
   const lagging: Lag[] = [];
   for (const store of storeStates) {
     if (isReady(store.conditions)) continue;
-    lagging.push({ namespace: '(cluster)', object: `ClusterSecretStore ${store.name}`, reason: notReadyReason(store.conditions) ?? 'not validated yet' });
+    lagging.push({
+      namespace: '(cluster)',
+      object: `ClusterSecretStore ${store.name}`,
+      reason: notReadyReason(store.conditions) ?? 'not validated yet',
+    });
   }
   for (const [key, request] of requests) {
     const state = current.get(key);

@@ -60,7 +60,11 @@ export function isReady(conditions: readonly Condition[]): boolean {
 /** Whether ESO has re-read the ExternalSecret since the request, and succeeded. */
 export function resyncedSince(state: ExternalSecretState, request: ResyncRequest): boolean {
   if (!state.refreshTime || state.syncedResourceVersion === undefined) return false;
-  return state.syncedResourceVersion !== request.syncedResourceVersion && seconds(state.refreshTime) >= seconds(request.patchedAt) && isReady(state.conditions);
+  return (
+    state.syncedResourceVersion !== request.syncedResourceVersion &&
+    seconds(state.refreshTime) >= seconds(request.patchedAt) &&
+    isReady(state.conditions)
+  );
 }
 
 /** ESO's reason and message from an object's `Ready` condition when it is there and not True, else undefined. */
@@ -77,7 +81,11 @@ export function lagReason(state: ExternalSecretState | undefined): string {
 }
 
 /** The time of the last patch by `manager` recorded in an object's managedFields, else `fallback`. */
-export function patchTimeOf(managedFields: readonly { manager?: string; time?: Date | string }[] | undefined, manager: string, fallback: Date): string {
+export function patchTimeOf(
+  managedFields: readonly { manager?: string; time?: Date | string }[] | undefined,
+  manager: string,
+  fallback: Date,
+): string {
   const times = (managedFields ?? []).filter((f) => f.manager === manager && f.time).map((f) => new Date(f.time!).toISOString());
   return times.sort().at(-1) ?? fallback.toISOString();
 }

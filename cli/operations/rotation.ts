@@ -27,7 +27,9 @@ export interface SecretVersion {
   readonly dataHash?: string;
 }
 
-export type ForceSyncTarget = { readonly kind: 'ExternalSecret'; readonly namespace: string; readonly name: string } | { readonly kind: 'ClusterExternalSecret'; readonly name: string };
+export type ForceSyncTarget =
+  | { readonly kind: 'ExternalSecret'; readonly namespace: string; readonly name: string }
+  | { readonly kind: 'ClusterExternalSecret'; readonly name: string };
 
 export interface RotationCluster {
   readonly centralNamespace: string;
@@ -165,7 +167,8 @@ export async function rotate(cluster: RotationCluster, options: RotateOptions): 
     ['maxConcurrentRollouts', maxConcurrent],
     ['maxRolloutsPerNamespace', perNamespace],
   ] as const) {
-    if (!(value >= 1) || (value !== Number.POSITIVE_INFINITY && !Number.isInteger(value))) throw new Error(`${name} must be a whole number of at least 1, not ${value}`);
+    if (!(value >= 1) || (value !== Number.POSITIVE_INFINITY && !Number.isInteger(value)))
+      throw new Error(`${name} must be a whole number of at least 1, not ${value}`);
   }
   const clock = options.clock ?? systemClock;
   const pollMs = options.pollMs ?? 1000;
@@ -175,19 +178,34 @@ export async function rotate(cluster: RotationCluster, options: RotateOptions): 
   const { credential } = options;
 
   const master = await cluster.readExternalSecret(cluster.centralNamespace, credential);
-  if (!master) throw new Error(`credential "${credential}" has no master ExternalSecret in ${cluster.centralNamespace}: is it offered on this cluster?`);
+  if (!master)
+    throw new Error(
+      `credential "${credential}" has no master ExternalSecret in ${cluster.centralNamespace}: is it offered on this cluster?`,
+    );
   const distributions = await cluster.distributions(credential);
   const copies = new Map<string, CopyWatch>();
   const lagging: Lag[] = [];
   for (const distribution of distributions) {
-    for (const namespace of distribution.failedNamespaces) lagging.push({ namespace, object: `ExternalSecret ${distribution.name}`, reason: `ClusterExternalSecret ${distribution.name} failed to provision the namespace` });
-    for (const namespace of distribution.provisionedNamespaces) copies.set(key(namespace, distribution.name), { namespace, name: distribution.name, confirmed: false });
+    for (const namespace of distribution.failedNamespaces)
+      lagging.push({
+        namespace,
+        object: `ExternalSecret ${distribution.name}`,
+        reason: `ClusterExternalSecret ${distribution.name} failed to provision the namespace`,
+      });
+    for (const namespace of distribution.provisionedNamespaces)
+      copies.set(key(namespace, distribution.name), { namespace, name: distribution.name, confirmed: false });
   }
   const existing = new Map((await cluster.copies(credential)).map((c) => [key(c.namespace, c.name), c]));
   const namespaces = [...new Set([...copies.values()].map((c) => c.namespace))].sort();
 
   // Workloads and copies are recorded before anything is asked, so a roll that happens fast is not missed.
-  const workloadsBefore = new Map(await mapAtMost(namespaces, REQUESTS_IN_FLIGHT, async (namespace) => [namespace, (await cluster.workloads(namespace)).filter((w) => w.optedIn)] as const));
+  const workloadsBefore = new Map(
+    await mapAtMost(
+      namespaces,
+      REQUESTS_IN_FLIGHT,
+      async (namespace) => [namespace, (await cluster.workloads(namespace)).filter((w) => w.optedIn)] as const,
+    ),
+  );
   await mapAtMost([...copies], REQUESTS_IN_FLIGHT, async ([id, copy]) => {
     const state = existing.get(id);
     copies.set(id, { ...copy, state, before: state ? await cluster.secretVersion(copy.namespace, state.target) : undefined });
@@ -206,12 +224,20 @@ export async function rotate(cluster: RotationCluster, options: RotateOptions): 
   const progress = (phase: RotationProgress['phase']) => {
     const rolled = [...workloads.values()].filter((w) => w.rolled).length;
     const confirmedCopies = [...copies.values()].filter((c) => c.confirmed).length;
-    options.onProgress?.({ phase, done: (masterConfirmed ? 1 : 0) + confirmedCopies + rolled, total: 1 + copies.size + workloads.size, ...(waves > 0 ? { wave: waves } : {}) });
+    options.onProgress?.({
+      phase,
+      done: (masterConfirmed ? 1 : 0) + confirmedCopies + rolled,
+      total: 1 + copies.size + workloads.size,
+      ...(waves > 0 ? { wave: waves } : {}),
+    });
   };
 
   // 1. The master.
   const stamp = new Date(clock.now()).toISOString();
-  const masterRequest = { syncedResourceVersion: master.syncedResourceVersion, patchedAt: await cluster.forceSync({ kind: 'ExternalSecret', namespace: cluster.centralNamespace, name: credential }, stamp) };
+  const masterRequest = {
+    syncedResourceVersion: master.syncedResourceVersion,
+    patchedAt: await cluster.forceSync({ kind: 'ExternalSecret', namespace: cluster.centralNamespace, name: credential }, stamp),
+  };
   log(`asked ESO to re-read the master ${cluster.centralNamespace}/${credential} from the vault`);
   progress('master');
   let masterState: ExternalSecretState | undefined = master;
@@ -227,7 +253,9 @@ export async function rotate(cluster: RotationCluster, options: RotateOptions): 
     lagging.unshift({ namespace: cluster.centralNamespace, object: `ExternalSecret ${credential}`, reason: lagReason(masterState) });
     return finish();
   }
-  log(`master ${credential} re-read; asking ${copies.size} cop${copies.size === 1 ? 'y' : 'ies'} in ${namespaces.length} namespace${namespaces.length === 1 ? '' : 's'} to re-read it`);
+  log(
+    `master ${credential} re-read; asking ${copies.size} cop${copies.size === 1 ? 'y' : 'ies'} in ${namespaces.length} namespace${namespaces.length === 1 ? '' : 's'} to re-read it`,
+  );
   progress('copies');
 
   // 2. The copies. The distributions carry the annotation too: ESO mirrors a ClusterExternalSecret's
@@ -270,17 +298,27 @@ export async function rotate(cluster: RotationCluster, options: RotateOptions): 
         if (!workload.secrets.includes(target)) continue;
         const id = `${workload.kind}/${key(workload.namespace, workload.name)}`;
         if (workloads.has(id)) continue;
-        const watch: WorkloadWatch = { before: workload, secret: target, version: `${target}@${after.resourceVersion}`, triggered: reloader, rolled: false };
+        const watch: WorkloadWatch = {
+          before: workload,
+          secret: target,
+          version: `${target}@${after.resourceVersion}`,
+          triggered: reloader,
+          rolled: false,
+        };
         workloads.set(id, watch);
         if (!reloader) queue.push(watch);
       }
     });
-    await mapAtMost([...workloads.values()].filter((w) => !w.rolled && w.triggered), REQUESTS_IN_FLIGHT, async (watch) => {
-      watch.state = await cluster.readWorkload(watch.before.kind, watch.before.namespace, watch.before.name);
-      // Rolled: the template changed after the rotation began (Reloader's annotation or ours) and the
-      // controller finished replacing the pods. A workload deleted meanwhile has nothing left to roll.
-      watch.rolled = !watch.state || (watch.state.generation > watch.before.generation && watch.state.rolledOut);
-    });
+    await mapAtMost(
+      [...workloads.values()].filter((w) => !w.rolled && w.triggered),
+      REQUESTS_IN_FLIGHT,
+      async (watch) => {
+        watch.state = await cluster.readWorkload(watch.before.kind, watch.before.namespace, watch.before.name);
+        // Rolled: the template changed after the rotation began (Reloader's annotation or ours) and the
+        // controller finished replacing the pods. A workload deleted meanwhile has nothing left to roll.
+        watch.rolled = !watch.state || (watch.state.generation > watch.before.generation && watch.state.rolledOut);
+      },
+    );
     for (const watch of workloads.values()) {
       if (!watch.rolled && watch.triggered && watch.state?.failed && watch.state.generation > watch.before.generation) {
         failed ??= { kind: watch.before.kind, namespace: watch.before.namespace, name: watch.before.name, reason: watch.state.failed };
@@ -294,17 +332,22 @@ export async function rotate(cluster: RotationCluster, options: RotateOptions): 
       wave = nextWave(queue, maxConcurrent, perNamespace);
       waves++;
       await mapAtMost(wave, REQUESTS_IN_FLIGHT, async (watch) => {
-        await cluster.annotatePodTemplate(watch.before.kind, watch.before.namespace, watch.before.name, { [SECRET_VERSION_ANNOTATION]: watch.version });
+        await cluster.annotatePodTemplate(watch.before.kind, watch.before.namespace, watch.before.name, {
+          [SECRET_VERSION_ANNOTATION]: watch.version,
+        });
         watch.triggered = true;
       });
-      log(`wave ${waves}: rolling ${wave.length} workload${wave.length === 1 ? '' : 's'} (${wave.map((w) => `${w.before.kind} ${w.before.namespace}/${w.before.name}`).join(', ')}); ${queue.length} waiting`);
+      log(
+        `wave ${waves}: rolling ${wave.length} workload${wave.length === 1 ? '' : 's'} (${wave.map((w) => `${w.before.kind} ${w.before.namespace}/${w.before.name}`).join(', ')}); ${queue.length} waiting`,
+      );
     }
     progress(copies.size > 0 && [...copies.values()].every((c) => c.confirmed) ? 'workloads' : 'copies');
     if ([...copies.values()].every((c) => c.confirmed) && [...workloads.values()].every((w) => w.rolled)) break;
     if (clock.now() >= deadline) break;
     await clock.sleep(pollMs);
   }
-  for (const copy of copies.values()) if (!copy.confirmed) lagging.push({ namespace: copy.namespace, object: `ExternalSecret ${copy.name}`, reason: lagReason(copy.state) });
+  for (const copy of copies.values())
+    if (!copy.confirmed) lagging.push({ namespace: copy.namespace, object: `ExternalSecret ${copy.name}`, reason: lagReason(copy.state) });
   for (const watch of workloads.values()) {
     if (watch.rolled) continue;
     const reason =
@@ -339,11 +382,20 @@ export async function rotate(cluster: RotationCluster, options: RotateOptions): 
         rolledBy,
         waves,
         ...(failed ? { failed } : {}),
-        each: [...workloads.values()].map((w) => ({ kind: w.before.kind, namespace: w.before.namespace, name: w.before.name, rolled: w.rolled })),
+        each: [...workloads.values()].map((w) => ({
+          kind: w.before.kind,
+          namespace: w.before.namespace,
+          name: w.before.name,
+          rolled: w.rolled,
+        })),
       },
       lagging: [...lagging].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.object.localeCompare(b.object)),
     };
-    options.onProgress?.({ phase: 'done', done: (masterConfirmed ? 1 : 0) + result.copies.confirmed + result.workloads.rolled, total: 1 + all.length + workloads.size });
+    options.onProgress?.({
+      phase: 'done',
+      done: (masterConfirmed ? 1 : 0) + result.copies.confirmed + result.workloads.rolled,
+      total: 1 + all.length + workloads.size,
+    });
     return result;
   }
 }
@@ -355,7 +407,7 @@ export async function rotate(cluster: RotationCluster, options: RotateOptions): 
 function nextWave(queue: WorkloadWatch[], size: number, perNamespace: number): WorkloadWatch[] {
   const wave: WorkloadWatch[] = [];
   const inNamespace = new Map<string, number>();
-  for (let i = 0; i < queue.length && wave.length < size; ) {
+  for (let i = 0; i < queue.length && wave.length < size;) {
     const namespace = queue[i].before.namespace;
     if ((inNamespace.get(namespace) ?? 0) >= perNamespace) {
       i++;

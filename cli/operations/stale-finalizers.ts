@@ -27,26 +27,41 @@ export interface StaleFinalizers {
   readonly keep: string[];
 }
 
-export function staleCesFinalizers(namespaces: readonly NamespaceFinalizers[], clusterExternalSecrets: readonly CesProvisioning[]): StaleFinalizers[] {
+export function staleCesFinalizers(
+  namespaces: readonly NamespaceFinalizers[],
+  clusterExternalSecrets: readonly CesProvisioning[],
+): StaleFinalizers[] {
   const provisioned = new Map(clusterExternalSecrets.map((c) => [c.name, new Set(c.provisionedNamespaces)]));
   return namespaces
     .map((ns) => {
-      const stale = ns.finalizers.filter((f) => f.startsWith(CES_FINALIZER_PREFIX) && !provisioned.get(f.slice(CES_FINALIZER_PREFIX.length))?.has(ns.name));
+      const stale = ns.finalizers.filter(
+        (f) => f.startsWith(CES_FINALIZER_PREFIX) && !provisioned.get(f.slice(CES_FINALIZER_PREFIX.length))?.has(ns.name),
+      );
       return { namespace: ns.name, stale, keep: ns.finalizers.filter((f) => !stale.includes(f)) };
     })
     .filter((r) => r.stale.length > 0);
 }
 
 interface ClusterExternalSecretList {
-  readonly items: readonly { readonly metadata: { readonly name: string }; readonly status?: { readonly provisionedNamespaces?: string[] } }[];
+  readonly items: readonly {
+    readonly metadata: { readonly name: string };
+    readonly status?: { readonly provisionedNamespaces?: string[] };
+  }[];
 }
 
 /** Finds and removes stale ESO finalizers; returns what it removed (or would remove). */
-export async function releaseStaleFinalizers(config: KubeConfig, options: { dryRun: boolean; log?: (line: string) => void }): Promise<StaleFinalizers[]> {
+export async function releaseStaleFinalizers(
+  config: KubeConfig,
+  options: { dryRun: boolean; log?: (line: string) => void },
+): Promise<StaleFinalizers[]> {
   const core = config.makeApiClient(CoreV1Api);
   const custom = config.makeApiClient(CustomObjectsApi);
   const namespaces = (await core.listNamespace()).items;
-  const distributions = (await custom.listClusterCustomObject({ group: 'external-secrets.io', version: 'v1', plural: 'clusterexternalsecrets' })) as ClusterExternalSecretList;
+  const distributions = (await custom.listClusterCustomObject({
+    group: 'external-secrets.io',
+    version: 'v1',
+    plural: 'clusterexternalsecrets',
+  })) as ClusterExternalSecretList;
   const stale = staleCesFinalizers(
     namespaces.map((n) => ({ name: n.metadata!.name!, finalizers: n.metadata?.finalizers ?? [] })),
     distributions.items.map((c) => ({ name: c.metadata.name, provisionedNamespaces: c.status?.provisionedNamespaces ?? [] })),

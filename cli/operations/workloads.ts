@@ -80,9 +80,16 @@ export function rolledOut(kind: WorkloadKind, workload: WorkloadObject): boolean
     case 'Deployment':
       return (status.updatedReplicas ?? 0) === wanted && (status.replicas ?? 0) === wanted && (status.availableReplicas ?? 0) === wanted;
     case 'StatefulSet':
-      return status.updateRevision === status.currentRevision && (status.updatedReplicas ?? 0) === wanted && (status.readyReplicas ?? 0) === wanted;
+      return (
+        status.updateRevision === status.currentRevision &&
+        (status.updatedReplicas ?? 0) === wanted &&
+        (status.readyReplicas ?? 0) === wanted
+      );
     case 'DaemonSet':
-      return (status.updatedNumberScheduled ?? 0) === (status.desiredNumberScheduled ?? 0) && (status.numberAvailable ?? 0) === (status.desiredNumberScheduled ?? 0);
+      return (
+        (status.updatedNumberScheduled ?? 0) === (status.desiredNumberScheduled ?? 0) &&
+        (status.numberAvailable ?? 0) === (status.desiredNumberScheduled ?? 0)
+      );
   }
 }
 

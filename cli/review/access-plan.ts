@@ -4,7 +4,16 @@
  * head that expire soon. Pure data, sorted, so the same two catalogues always give the same plan; `npm run
  * plan` renders it as Markdown or prints it as JSON.
  */
-import { type Backend, type Catalogue, type Grant, KEY_VAULT_GET_LIMIT, accessGrants, expiringSecrets, grantKey, vaultReads } from '../../tenants/lib';
+import {
+  type Backend,
+  type Catalogue,
+  type Grant,
+  KEY_VAULT_GET_LIMIT,
+  accessGrants,
+  expiringSecrets,
+  grantKey,
+  vaultReads,
+} from '../../tenants/lib';
 
 export interface PlanOptions {
   /** What the base and head catalogues are, in words (a git ref, a folder). */
@@ -95,7 +104,16 @@ export function planAccess(base: Catalogue, head: Catalogue, options: PlanOption
       now: options.now.toISOString(),
       withinDays: options.expiringWithinDays,
       secrets: expiringSecrets(head, options.now, options.expiringWithinDays)
-        .map(({ cluster, tenant, namespace, secret, expires, daysLeft, expired, file }) => ({ cluster, tenant, namespace: namespace ?? null, secret: secret.name, expires, daysLeft, expired, file }))
+        .map(({ cluster, tenant, namespace, secret, expires, daysLeft, expired, file }) => ({
+          cluster,
+          tenant,
+          namespace: namespace ?? null,
+          secret: secret.name,
+          expires,
+          daysLeft,
+          expired,
+          file,
+        }))
         .sort((a, b) => compareBy(a, b, ['expires', 'cluster', 'tenant', 'namespace', 'secret'])),
     },
   };
@@ -107,7 +125,10 @@ export function planAccess(base: Catalogue, head: Catalogue, options: PlanOption
  */
 function deployerChanges(added: readonly Grant[], removed: readonly Grant[]): SecurityChange[] {
   const byCluster = new Map<string, string[]>();
-  for (const [sign, grants] of [['+', added], ['-', removed]] as const) {
+  for (const [sign, grants] of [
+    ['+', added],
+    ['-', removed],
+  ] as const) {
     for (const grant of grants) {
       if (grant.kind !== 'deployer') continue;
       const list = byCluster.get(grant.cluster) ?? [];

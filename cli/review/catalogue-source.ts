@@ -36,11 +36,24 @@ export function loadCatalogueFolder(dir: string): LoadedCatalogue {
 /** A folder if one exists at `spec`, otherwise the folder `catalogueDir` as it was at git ref `spec`. */
 export function loadCatalogueAt(spec: string, catalogueDir: string): LoadedCatalogue {
   if (existsSync(spec) && statSync(spec).isDirectory()) return loadCatalogueFolder(spec);
-  if (!existsSync(catalogueDir)) throw new CatalogueSourceError(`"${spec}" is not a folder, and the catalogue folder ${catalogueDir} to find at that ref does not exist`);
-  const top = git(catalogueDir, ['rev-parse', '--show-toplevel'], `"${spec}" is not a folder, and ${catalogueDir} is not in a git repository to read it as a ref from`).trim();
-  const commit = git(top, ['rev-parse', '--verify', '--quiet', `${spec}^{commit}`], `"${spec}" is neither a folder nor a git ref of ${top}`).trim();
+  if (!existsSync(catalogueDir))
+    throw new CatalogueSourceError(
+      `"${spec}" is not a folder, and the catalogue folder ${catalogueDir} to find at that ref does not exist`,
+    );
+  const top = git(
+    catalogueDir,
+    ['rev-parse', '--show-toplevel'],
+    `"${spec}" is not a folder, and ${catalogueDir} is not in a git repository to read it as a ref from`,
+  ).trim();
+  const commit = git(
+    top,
+    ['rev-parse', '--verify', '--quiet', `${spec}^{commit}`],
+    `"${spec}" is neither a folder nor a git ref of ${top}`,
+  ).trim();
   const path = relative(realpathSync(top), realpathSync(catalogueDir)).split(sep).join('/');
-  const paths = [path || '.'].filter((p) => git(top, ['ls-tree', '--name-only', commit, '--', p], `cannot list ${p} at ${spec}`).length > 0);
+  const paths = [path || '.'].filter(
+    (p) => git(top, ['ls-tree', '--name-only', commit, '--', p], `cannot list ${p} at ${spec}`).length > 0,
+  );
   const scratch = mkdtempSync(join(tmpdir(), 'css-plan-'));
   try {
     if (paths.length > 0) extract(top, commit, paths, scratch);

@@ -29,7 +29,8 @@ export function describeGrant(grant: Grant, change: Change): string {
       return `ServiceAccount ${grant.serviceAccount} in namespace ${grant.namespace} (tenant ${grant.tenant}) ${change === 'added' ? 'now pulls' : 'no longer pulls'} images with credential ${grant.credential} as ${grant.format}`;
     case 'own-secret': {
       const what = grant.global ? 'global secret' : 'own secret';
-      const readers = grant.serviceAccount === null ? `anyone who may read Secrets in ${grant.namespace}` : `ServiceAccount ${grant.serviceAccount} only`;
+      const readers =
+        grant.serviceAccount === null ? `anyone who may read Secrets in ${grant.namespace}` : `ServiceAccount ${grant.serviceAccount} only`;
       return `namespace ${grant.namespace} (tenant ${grant.tenant}) ${gains} ${what} ${grant.secret} from ${BACKEND[grant.backend]} ${grant.vault}: ${grant.vaultSecrets.join(', ')}, readable by ${readers}`;
     }
     case 'allowed-tenant':
@@ -49,7 +50,8 @@ export function describeGrant(grant: Grant, change: Change): string {
       return `${who} ${change === 'added' ? 'may now' : 'may no longer'} send credential ${grant.credential} (format ${grant.format}) to ${what} ${grant.url}`;
     }
     case 'vault-trust': {
-      const authority = grant.authority === null ? 'any certificate authority of the system roots' : `the certificate authority ${grant.authority}`;
+      const authority =
+        grant.authority === null ? 'any certificate authority of the system roots' : `the certificate authority ${grant.authority}`;
       return `ESO ${change === 'added' ? 'now trusts' : 'no longer trusts'} ${authority} to be HashiCorp Vault ${grant.vault}, and ${change === 'added' ? 'sends' : 'no longer sends'} it its logins and reads`;
     }
   }

@@ -15,7 +15,14 @@ export function planMarkdown(plan: AccessPlan): string {
   const membership = [...membershipLines('cluster', plan.clusters), ...membershipLines('tenant', plan.tenants)];
   if (membership.length > 0) lines.push(...membership, '');
   for (const [cluster, changes] of changesByCluster(plan)) {
-    lines.push(`### ${cluster === '' ? 'All clusters' : cluster}`, '', '```diff', ...changes.map(({ grant, change }) => `${change === 'added' ? '+' : '-'} ${describeGrant(grant, change)}`), '```', '');
+    lines.push(
+      `### ${cluster === '' ? 'All clusters' : cluster}`,
+      '',
+      '```diff',
+      ...changes.map(({ grant, change }) => `${change === 'added' ? '+' : '-'} ${describeGrant(grant, change)}`),
+      '```',
+      '',
+    );
   }
   lines.push(...vaultReadsSection(plan), ...expiringSection(plan));
   return `${lines.join('\n').trimEnd()}\n`;
@@ -24,7 +31,8 @@ export function planMarkdown(plan: AccessPlan): string {
 function verdict(plan: AccessPlan): string {
   const counts = `${plan.added.length} ${plural(plan.added.length, 'grant')} added, ${plan.removed.length} removed`;
   if (plan.widened) return `**Access widens** (${counts}): this change needs a security review.`;
-  if (plan.reviewNeeded) return `**Security change** (${counts}): the ${[...new Set(plan.securityChanges.map((c) => c.subject))].join(' and ')} change; this change needs a security review.`;
+  if (plan.reviewNeeded)
+    return `**Security change** (${counts}): the ${[...new Set(plan.securityChanges.map((c) => c.subject))].join(' and ')} change; this change needs a security review.`;
   if (plan.removed.length > 0) return `**Access narrows only** (${counts}): nothing is granted that was not before.`;
   return '**No access changes.**';
 }
@@ -40,7 +48,10 @@ function membershipLines(what: string, { added, removed }: Membership): string[]
 /** Added and removed grants together, grouped by cluster ('' for catalogue-wide), in grant order. */
 function changesByCluster(plan: AccessPlan): Map<string, { grant: Grant; change: Change }[]> {
   // A grant is added or removed, never both, so grant order alone orders the changes.
-  const changes = [...plan.added.map((grant) => ({ grant, change: 'added' as const })), ...plan.removed.map((grant) => ({ grant, change: 'removed' as const }))]
+  const changes = [
+    ...plan.added.map((grant) => ({ grant, change: 'added' as const })),
+    ...plan.removed.map((grant) => ({ grant, change: 'removed' as const })),
+  ]
     .map((entry) => ({ ...entry, order: grantOrder(entry.grant) }))
     .sort((a, b) => (a.order < b.order ? -1 : 1));
   const byCluster = new Map<string, { grant: Grant; change: Change }[]>();
@@ -76,7 +87,7 @@ function vaultReadsSection(plan: AccessPlan): string[] {
     '',
     `Each cluster reads the master of every credential it offers from its environment's vault every ${MASTER_REFRESH_INTERVAL}, one GET per master key, and its canary's one value; tenant copies read the cluster's API server, never the vault. ` +
       `Each namespace reads its own secrets, and its tenant's global secrets on that cluster, every ${OWN_SECRET_REFRESH_INTERVAL}, one GET per key. ` +
-      "The peak is all of them refreshing at once, as after ESO restarts. HashiCorp Vault has no fixed limit: the peak is for sizing the server.",
+      'The peak is all of them refreshing at once, as after ESO restarts. HashiCorp Vault has no fixed limit: the peak is for sizing the server.',
     '',
   ];
 }
@@ -90,7 +101,10 @@ function expiringSection(plan: AccessPlan): string[] {
     '',
     '| expires | days left | cluster | tenant | namespace | secret |',
     '|---|---:|---|---|---|---|',
-    ...secrets.map((s) => `| ${s.expires} | ${s.expired ? '**expired**' : s.daysLeft} | ${s.cluster} | ${s.tenant} | ${s.namespace ?? `every namespace of ${s.tenant}`} | ${s.secret} |`),
+    ...secrets.map(
+      (s) =>
+        `| ${s.expires} | ${s.expired ? '**expired**' : s.daysLeft} | ${s.cluster} | ${s.tenant} | ${s.namespace ?? `every namespace of ${s.tenant}`} | ${s.secret} |`,
+    ),
     '',
   ];
 }

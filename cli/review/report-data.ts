@@ -42,7 +42,13 @@ export function reportData(catalogue: Catalogue, label: string, source: ReportSo
           formats: list,
           pullSecretOf: [...new Set((pullSecrets.get(key) ?? []).filter((p) => p.credential === credential).map((p) => p.serviceAccount))],
         })),
-        ownSecrets: (ownSecrets.get(key) ?? []).map(({ secret, global, serviceAccount, backend, vaultSecrets }) => ({ name: secret, global, serviceAccount, backend, vaultSecrets })),
+        ownSecrets: (ownSecrets.get(key) ?? []).map(({ secret, global, serviceAccount, backend, vaultSecrets }) => ({
+          name: secret,
+          global,
+          serviceAccount,
+          backend,
+          vaultSecrets,
+        })),
       },
     ];
   });
@@ -60,7 +66,11 @@ export function reportData(catalogue: Catalogue, label: string, source: ReportSo
       allowedTenants: [...c.allowedTenants].sort(),
       formats: formatsOf(c).map((f) => f.id),
     })),
-    tenants: catalogue.tenants.map((t) => ({ name: t.name, description: t.description ?? '', owners: t.owners.map((o) => `${o.kind} ${o.name}`) })),
+    tenants: catalogue.tenants.map((t) => ({
+      name: t.name,
+      description: t.description ?? '',
+      owners: t.owners.map((o) => `${o.kind} ${o.name}`),
+    })),
     namespaces: namespaces.sort((a, b) => compare(a.tenant, b.tenant) || compare(a.cluster, b.cluster) || compare(a.name, b.name)),
   };
 }

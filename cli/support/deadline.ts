@@ -8,7 +8,8 @@ import type { Lag } from '../operations/rotation';
 /** A Go duration option (`5m`, `90s`) in milliseconds, what the operations' clocks count in; the error names the option. */
 export function deadlineMs(option: string, text: string): number {
   const duration = GoDuration.tryParse(text);
-  if (duration === undefined || duration.nanoseconds <= 0n) throw new Error(`${option} "${text}" is not a positive duration such as 5m or 90s`);
+  if (duration === undefined || duration.nanoseconds <= 0n)
+    throw new Error(`${option} "${text}" is not a positive duration such as 5m or 90s`);
   return duration.milliseconds;
 }
 

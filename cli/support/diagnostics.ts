@@ -17,7 +17,15 @@ export interface Diagnostic {
 }
 
 export function diagnosticsOf(errors: readonly CatalogueIssue[], warnings: readonly CatalogueIssue[] = []): Diagnostic[] {
-  const of = (severity: Diagnostic['severity']) => (issue: CatalogueIssue): Diagnostic => ({ file: issue.file, line: issue.line ?? null, path: issue.path, message: issue.message, severity });
+  const of =
+    (severity: Diagnostic['severity']) =>
+    (issue: CatalogueIssue): Diagnostic => ({
+      file: issue.file,
+      line: issue.line ?? null,
+      path: issue.path,
+      message: issue.message,
+      severity,
+    });
   return [...errors.map(of('error')), ...warnings.map(of('warning'))];
 }
 
@@ -27,7 +35,11 @@ export function diagnosticsOf(errors: readonly CatalogueIssue[], warnings: reado
  * path or message from ending the command early or starting a second one on a new line.
  */
 export function githubAnnotation(diagnostic: Diagnostic): string {
-  const properties = [`file=${escapeProperty(diagnostic.file)}`, ...(diagnostic.line === null ? [] : [`line=${diagnostic.line}`]), `title=${escapeProperty(diagnostic.path || 'central-secret-store')}`];
+  const properties = [
+    `file=${escapeProperty(diagnostic.file)}`,
+    ...(diagnostic.line === null ? [] : [`line=${diagnostic.line}`]),
+    `title=${escapeProperty(diagnostic.path || 'central-secret-store')}`,
+  ];
   return `::${diagnostic.severity} ${properties.join(',')}::${escapeData(diagnostic.message)}`;
 }
 

@@ -29,20 +29,27 @@ export function checkOutputFile(path: string, options: OutputFileOptions): void 
   const option = options.option ?? '--out';
   const parent = dirname(path);
   const parentKind = kind(parent);
-  if (parentKind === 'missing') throw new OutputFileError(`${option} ${path}: the folder ${parent} does not exist; create it or choose another path`);
+  if (parentKind === 'missing')
+    throw new OutputFileError(`${option} ${path}: the folder ${parent} does not exist; create it or choose another path`);
   if (parentKind !== 'folder') throw new OutputFileError(`${option} ${path}: ${parent} is a file, not a folder`);
   const own = kind(path);
   if (own === 'missing') return;
-  if (own === 'folder') throw new OutputFileError(`${option} ${path} is a folder; give a file path, such as ${join(path, options.suggestion)}`);
+  if (own === 'folder')
+    throw new OutputFileError(`${option} ${path} is a folder; give a file path, such as ${join(path, options.suggestion)}`);
   if (own !== 'file') throw new OutputFileError(`${option} ${path} is not a regular file (a device, FIFO or socket); choose another path`);
   if (options.force) return;
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new OutputFileError(`${option} ${path} cannot be read to tell whether this command wrote it (${(error as NodeJS.ErrnoException).code}); choose another path or pass --force`);
+    throw new OutputFileError(
+      `${option} ${path} cannot be read to tell whether this command wrote it (${(error as NodeJS.ErrnoException).code}); choose another path or pass --force`,
+    );
   }
-  if (!options.ours(text)) throw new OutputFileError(`${option} ${path} exists and is not ${options.what} this command wrote; it is not overwritten: choose another path, remove it, or pass --force`);
+  if (!options.ours(text))
+    throw new OutputFileError(
+      `${option} ${path} exists and is not ${options.what} this command wrote; it is not overwritten: choose another path, remove it, or pass --force`,
+    );
 }
 
 /** Runs an output check or write as a command's step: an OutputFileError becomes its error (exit 1), prefixed with its name. */
@@ -65,7 +72,9 @@ export function writeOutputFile(out: string, text: string, option = '--out'): vo
     renameSync(staging, path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new OutputFileError(`${option} ${out} cannot be written${code === 'EACCES' || code === 'EPERM' ? ': permission denied' : code === 'ENOSPC' ? ': no space left on the device' : ` (${code ?? (error as Error).message})`}`);
+    throw new OutputFileError(
+      `${option} ${out} cannot be written${code === 'EACCES' || code === 'EPERM' ? ': permission denied' : code === 'ENOSPC' ? ': no space left on the device' : ` (${code ?? (error as Error).message})`}`,
+    );
   } finally {
     rmSync(staging, { force: true });
   }

@@ -7,7 +7,18 @@
  * folder, a repository, `.`) is refused before anything is written. A symbolic link is followed: the folder it
  * points to is written, and the link stays as it is.
  */
-import { lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
 /** The marker file in every output folder. */
@@ -161,7 +172,16 @@ function listTree(folder: string): string[] {
 /** Deletes exactly the listed files and then the folders they leave empty; false if anything else remains. */
 function removeListed(folder: string, files: readonly string[]): boolean {
   for (const file of files) unlinkSync(join(folder, ...file.split('/')));
-  const dirs = [...new Set(files.flatMap((f) => f.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))))].sort((a, b) => b.length - a.length);
+  const dirs = [
+    ...new Set(
+      files.flatMap((f) =>
+        f
+          .split('/')
+          .slice(0, -1)
+          .map((_, i, parts) => parts.slice(0, i + 1).join('/')),
+      ),
+    ),
+  ].sort((a, b) => b.length - a.length);
   try {
     for (const dir of dirs) rmdirSync(join(folder, ...dir.split('/')));
     rmdirSync(folder);

@@ -24,7 +24,10 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr): P
       stop: () => undefined,
     };
   }
-  const bar = new SingleBar({ stream, format: '{phase} [{bar}] {value}/{total} confirmed, {duration_formatted}', hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { stream, format: '{phase} [{bar}] {value}/{total} confirmed, {duration_formatted}', hideCursor: true, clearOnComplete: false },
+    Presets.shades_classic,
+  );
   let started = false;
   return {
     update(done, total, phase) {

@@ -66,6 +66,8 @@ export default defineTenant({
 
 /** Path inside the catalogue folder -> content, in the order they are listed. */
 export function starterCatalogue(): Readonly<Record<string, string>> {
-  const schemas = Object.fromEntries(Object.entries(catalogueJsonSchemas()).map(([file, schema]) => [`schema/${file}`, `${JSON.stringify(schema, null, 2)}\n`]));
+  const schemas = Object.fromEntries(
+    Object.entries(catalogueJsonSchemas()).map(([file, schema]) => [`schema/${file}`, `${JSON.stringify(schema, null, 2)}\n`]),
+  );
   return { 'clusters.yaml': CLUSTERS, 'credentials.yaml': CREDENTIALS, 'teams/web.yaml': WEB, 'teams/api.ts': API, ...schemas };
 }

@@ -63,7 +63,11 @@ export class CanaryCheck extends Construct {
     refuseDuplicateObjects(this);
     const schedule = props.schedule ?? '*/5 * * * *';
     checkProps(props, schedule);
-    const metadata = { name: CANARY_CHECK_NAME, namespace: props.namespace, labels: { ...PRODUCT_LABELS, 'app.kubernetes.io/component': 'canary-check' } };
+    const metadata = {
+      name: CANARY_CHECK_NAME,
+      namespace: props.namespace,
+      labels: { ...PRODUCT_LABELS, 'app.kubernetes.io/component': 'canary-check' },
+    };
 
     serviceAccountObject(this, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
     roleObject(this, 'Role', {
@@ -164,13 +168,19 @@ function checkProps(props: CanaryCheckProps, schedule: string): void {
     ['copyName', props.copyName, 'dns1123Subdomain'],
   ]);
   const problems: string[] = [];
-  if (!/^[0-9a-f]{64}$/.test(props.expectedValueSha256)) problems.push('expectedValueSha256 must be 64 lowercase hex digits: the sha256 of the canary value');
-  if (!/^[^\s@]+@sha256:[0-9a-f]{64}$/.test(props.image)) problems.push(`image "${props.image}" must be pinned by digest: <repository>@sha256:<64 hex digits>`);
+  if (!/^[0-9a-f]{64}$/.test(props.expectedValueSha256))
+    problems.push('expectedValueSha256 must be 64 lowercase hex digits: the sha256 of the canary value');
+  if (!/^[^\s@]+@sha256:[0-9a-f]{64}$/.test(props.image))
+    problems.push(`image "${props.image}" must be pinned by digest: <repository>@sha256:<64 hex digits>`);
   // scheme://host[:port][/path]: no credentials, query or fragment, which the push URL could not carry.
   if (!/^https?:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/.test(props.pushgateway)) {
-    problems.push(`pushgateway "${props.pushgateway}" must be an http(s) URL without query, fragment or credentials, such as http://pushgateway.monitoring:9091`);
+    problems.push(
+      `pushgateway "${props.pushgateway}" must be an http(s) URL without query, fragment or credentials, such as http://pushgateway.monitoring:9091`,
+    );
   }
-  if (!/^[A-Za-z0-9._-]+$/.test(props.cluster)) problems.push(`cluster "${props.cluster}" must be letters, digits, '.', '_' and '-': it is a path segment of the push URL`);
-  if (schedule.trim().split(/\s+/).length !== 5) problems.push(`schedule "${schedule}" must be a cron expression of five fields, such as */5 * * * *`);
+  if (!/^[A-Za-z0-9._-]+$/.test(props.cluster))
+    problems.push(`cluster "${props.cluster}" must be letters, digits, '.', '_' and '-': it is a path segment of the push URL`);
+  if (schedule.trim().split(/\s+/).length !== 5)
+    problems.push(`schedule "${schedule}" must be a cron expression of five fields, such as */5 * * * *`);
   if (problems.length > 0) throw new Error(`CanaryCheck: ${problems.join('; ')}`);
 }

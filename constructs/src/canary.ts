@@ -75,7 +75,9 @@ export class Canary extends Construct {
     this.namespaceName = props.namespaceName ?? CANARY_NAMESPACE;
     requireNames(`Canary ${this.credential.name}`, [['namespaceName', this.namespaceName, 'dns1123Label']]);
     if (this.namespaceName === props.central.namespaceName) {
-      throw new Error(`Canary ${this.credential.name}: namespaceName "${this.namespaceName}" is the central namespace; the canary must travel to a namespace of its own`);
+      throw new Error(
+        `Canary ${this.credential.name}: namespaceName "${this.namespaceName}" is the central namespace; the canary must travel to a namespace of its own`,
+      );
     }
     const format = this.credential.opaque();
     const allowedTenants = [CANARY_TENANT];
@@ -88,7 +90,12 @@ export class Canary extends Construct {
       namespace: props.central.namespaceName,
       refreshInterval: props.masterRefreshInterval,
     });
-    const distribution = new CredentialDistribution(this, 'Distribution', { format, allowedTenants, store, refreshInterval: props.refreshInterval });
+    const distribution = new CredentialDistribution(this, 'Distribution', {
+      format,
+      allowedTenants,
+      store,
+      refreshInterval: props.refreshInterval,
+    });
     this.copyName = distribution.name;
     this.secretName = format.secretName;
 

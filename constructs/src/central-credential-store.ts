@@ -84,8 +84,12 @@ export class CentralCredentialStore extends Construct implements ISecretStore {
         labels: { ...PRODUCT_LABELS, 'app.kubernetes.io/component': 'central-store', [CREDENTIAL_LABEL]: props.credential },
       },
       spec: {
-        refreshInterval: ClusterSecretStoreSpecRefreshInterval.fromNumber(storeRefreshSeconds(`CentralCredentialStore ${props.credential}`, props.storeRefreshInterval)),
-        conditions: [{ namespaceSelector: { matchExpressions: [{ key: TENANT_LABEL, operator: 'In', values: [...props.allowedTenants].sort() }] } }],
+        refreshInterval: ClusterSecretStoreSpecRefreshInterval.fromNumber(
+          storeRefreshSeconds(`CentralCredentialStore ${props.credential}`, props.storeRefreshInterval),
+        ),
+        conditions: [
+          { namespaceSelector: { matchExpressions: [{ key: TENANT_LABEL, operator: 'In', values: [...props.allowedTenants].sort() }] } },
+        ],
         provider: {
           kubernetes: {
             remoteNamespace: namespaceName,

@@ -42,16 +42,28 @@ export function namespaceObject(scope: Construct, id: string, props: { readonly 
 export function serviceAccountObject(
   scope: Construct,
   id: string,
-  props: { readonly metadata: ObjectMeta; readonly automountServiceAccountToken?: boolean; readonly imagePullSecrets?: readonly { readonly name: string }[] },
+  props: {
+    readonly metadata: ObjectMeta;
+    readonly automountServiceAccountToken?: boolean;
+    readonly imagePullSecrets?: readonly { readonly name: string }[];
+  },
 ): ApiObject {
   return new ApiObject(scope, id, { apiVersion: 'v1', kind: 'ServiceAccount', ...props });
 }
 
-export function roleObject(scope: Construct, id: string, props: { readonly metadata: ObjectMeta; readonly rules: readonly PolicyRule[] }): ApiObject {
+export function roleObject(
+  scope: Construct,
+  id: string,
+  props: { readonly metadata: ObjectMeta; readonly rules: readonly PolicyRule[] },
+): ApiObject {
   return new ApiObject(scope, id, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', ...props });
 }
 
-export function clusterRoleObject(scope: Construct, id: string, props: { readonly metadata: ObjectMeta; readonly rules: readonly PolicyRule[] }): ApiObject {
+export function clusterRoleObject(
+  scope: Construct,
+  id: string,
+  props: { readonly metadata: ObjectMeta; readonly rules: readonly PolicyRule[] },
+): ApiObject {
   return new ApiObject(scope, id, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', ...props });
 }
 

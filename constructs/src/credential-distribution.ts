@@ -9,7 +9,14 @@ import {
   ClusterExternalSecretSpecExternalSecretSpecTargetTemplateEngineVersion as EngineVersion,
   ClusterExternalSecretSpecExternalSecretSpecTargetTemplateMergePolicy as MergePolicy,
 } from './imports/external-secrets.io';
-import { CREDENTIAL_LABEL, PRODUCT_LABELS, TENANT_LABEL, distributedSecretAnnotations, distributedSecretLabels, requestLabel } from './vocabulary/labels';
+import {
+  CREDENTIAL_LABEL,
+  PRODUCT_LABELS,
+  TENANT_LABEL,
+  distributedSecretAnnotations,
+  distributedSecretLabels,
+  requestLabel,
+} from './vocabulary/labels';
 import { centralStoreName, distributionName } from './vocabulary/object-names';
 import { COPY_REFRESH_INTERVAL, NAMESPACE_RESCAN_INTERVAL } from './vocabulary/refresh-intervals';
 import type { SecretFormat } from './secret-format';
@@ -84,7 +91,8 @@ export class CredentialDistribution extends Construct {
     this.name = props.name ?? distributionName(credential.name, format.id);
     const owner = `CredentialDistribution ${this.name}`;
     requireNames(owner, [['name', this.name, 'dns1123Subdomain'], ...listNames('allowedTenants', props.allowedTenants, 'labelValue')]);
-    if (props.allowedTenants.length === 0) throw new Error(`${owner}: allowedTenants is empty, so no namespace could receive it; name at least one tenant`);
+    if (props.allowedTenants.length === 0)
+      throw new Error(`${owner}: allowedTenants is empty, so no namespace could receive it; name at least one tenant`);
     const labels = { ...PRODUCT_LABELS, 'app.kubernetes.io/component': 'credential-distribution', [CREDENTIAL_LABEL]: credential.name };
 
     new ClusterExternalSecret(this, 'Resource', {
@@ -116,7 +124,10 @@ export class CredentialDistribution extends Construct {
               engineVersion: EngineVersion.V2,
               mergePolicy: MergePolicy.REPLACE,
               // The match annotation lets Reloader roll the tenant's opted-in workloads when the copy changes.
-              metadata: { labels: { ...distributedSecretLabels(credential.name, credential.kind), ...format.labels }, annotations: distributedSecretAnnotations() },
+              metadata: {
+                labels: { ...distributedSecretLabels(credential.name, credential.kind), ...format.labels },
+                annotations: distributedSecretAnnotations(),
+              },
               data: format.data,
             },
           },

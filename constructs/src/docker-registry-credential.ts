@@ -43,7 +43,8 @@ export class DockerRegistryCredential extends SharedCredential {
 
   constructor(props: DockerRegistryCredentialProps) {
     super(props.name);
-    if (props.registries.length === 0) throw new Error(`DockerRegistryCredential ${props.name}: registries must name at least one registry host`);
+    if (props.registries.length === 0)
+      throw new Error(`DockerRegistryCredential ${props.name}: registries must name at least one registry host`);
     this.registries = [...props.registries];
   }
 
@@ -59,11 +60,24 @@ export class DockerRegistryCredential extends SharedCredential {
 
   /** An Argo CD Helm OCI repository Secret. */
   argoCd(options: RegistryArgoCdOptions = {}): SecretFormat {
-    return this.format('argocd', options, argoCd({ secretType: options.secretType ?? 'repository', url: options.url ?? this.registries[0], oci: true, masterKeys: this.masterKeys }));
+    return this.format(
+      'argocd',
+      options,
+      argoCd({
+        secretType: options.secretType ?? 'repository',
+        url: options.url ?? this.registries[0],
+        oci: true,
+        masterKeys: this.masterKeys,
+      }),
+    );
   }
 
   /** A Kargo credentials Secret (images by default). */
   kargo(options: RegistryKargoOptions = {}): SecretFormat {
-    return this.format('kargo', options, kargo({ credType: options.credType ?? 'image', repoURL: options.repoURL ?? this.registries[0], masterKeys: this.masterKeys }));
+    return this.format(
+      'kargo',
+      options,
+      kargo({ credType: options.credType ?? 'image', repoURL: options.repoURL ?? this.registries[0], masterKeys: this.masterKeys }),
+    );
   }
 }

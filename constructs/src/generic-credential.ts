@@ -18,7 +18,8 @@ export class GenericCredential extends SharedCredential {
     super(props.name);
     if (props.keys.length === 0) throw new Error(`GenericCredential ${props.name}: keys must name at least one key of the master`);
     const bad = props.keys.filter((k) => !isSecretDataKey(k));
-    if (bad.length > 0) throw new Error(`GenericCredential ${props.name}: keys ${bad.map((k) => `"${k}"`).join(', ')} ${SECRET_DATA_KEY_RULE}`);
+    if (bad.length > 0)
+      throw new Error(`GenericCredential ${props.name}: keys ${bad.map((k) => `"${k}"`).join(', ')} ${SECRET_DATA_KEY_RULE}`);
     this.masterKeys = [...new Set(props.keys)].sort();
   }
 }

@@ -57,23 +57,33 @@ export class GitCredential extends SharedCredential {
 
   /** `kubernetes.io/basic-auth`, for a credential that logs in with a password. */
   basicAuth(options: SecretFormatOptions = {}): SecretFormat {
-    if (this.login !== GitLogin.PASSWORD) throw new Error(`${this.describe()}: basicAuth needs a password login; this credential logs in with an SSH key, so use sshAuth`);
+    if (this.login !== GitLogin.PASSWORD)
+      throw new Error(`${this.describe()}: basicAuth needs a password login; this credential logs in with an SSH key, so use sshAuth`);
     return this.format('basic-auth', options, basicAuth());
   }
 
   /** `kubernetes.io/ssh-auth`, for a credential that logs in with an SSH key. */
   sshAuth(options: SecretFormatOptions = {}): SecretFormat {
-    if (this.login !== GitLogin.SSH_KEY) throw new Error(`${this.describe()}: sshAuth needs an SSH key login; this credential logs in with a password, so use basicAuth`);
+    if (this.login !== GitLogin.SSH_KEY)
+      throw new Error(`${this.describe()}: sshAuth needs an SSH key login; this credential logs in with a password, so use basicAuth`);
     return this.format('ssh-auth', options, sshAuth());
   }
 
   /** An Argo CD repository (or repository credentials) Secret. */
   argoCd(options: GitArgoCdOptions = {}): SecretFormat {
-    return this.format('argocd', options, argoCd({ secretType: options.secretType ?? 'repository', url: options.url ?? this.url, oci: false, masterKeys: this.masterKeys }));
+    return this.format(
+      'argocd',
+      options,
+      argoCd({ secretType: options.secretType ?? 'repository', url: options.url ?? this.url, oci: false, masterKeys: this.masterKeys }),
+    );
   }
 
   /** A Kargo credentials Secret (Git by default). */
   kargo(options: GitKargoOptions = {}): SecretFormat {
-    return this.format('kargo', options, kargo({ credType: options.credType ?? 'git', repoURL: options.repoURL ?? this.url, masterKeys: this.masterKeys }));
+    return this.format(
+      'kargo',
+      options,
+      kargo({ credType: options.credType ?? 'git', repoURL: options.repoURL ?? this.url, masterKeys: this.masterKeys }),
+    );
   }
 }

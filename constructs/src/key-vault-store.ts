@@ -93,7 +93,9 @@ export class KeyVaultStore extends Construct implements ISecretStore {
     new ClusterSecretStore(this, 'Resource', {
       metadata: { name: props.name, labels: { ...PRODUCT_LABELS, 'app.kubernetes.io/component': 'key-vault-store' } },
       spec: {
-        refreshInterval: ClusterSecretStoreSpecRefreshInterval.fromNumber(storeRefreshSeconds(`KeyVaultStore ${props.name}`, props.storeRefreshInterval)),
+        refreshInterval: ClusterSecretStoreSpecRefreshInterval.fromNumber(
+          storeRefreshSeconds(`KeyVaultStore ${props.name}`, props.storeRefreshInterval),
+        ),
         conditions: props.conditions,
         provider: {
           azurekv: {

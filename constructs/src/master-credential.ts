@@ -57,7 +57,9 @@ export class MasterCredential extends Construct {
     requireNames(`MasterCredential ${credential.name}`, [['namespace', props.namespace, 'dns1123Label']]);
     const given = Object.keys(props.vaultSecrets).sort();
     if (given.join() !== [...credential.masterKeys].sort().join()) {
-      throw new Error(`MasterCredential ${credential.name}: vaultSecrets must name a vault secret for exactly the master keys ${credential.masterKeys.join(', ')}; got ${given.join(', ') || 'none'}`);
+      throw new Error(
+        `MasterCredential ${credential.name}: vaultSecrets must name a vault secret for exactly the master keys ${credential.masterKeys.join(', ')}; got ${given.join(', ') || 'none'}`,
+      );
     }
     this.secretName = credential.name;
     new ExternalSecret(this, 'Resource', {
@@ -69,7 +71,11 @@ export class MasterCredential extends Construct {
       spec: {
         secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: props.store.storeName },
         refreshPolicy: ExternalSecretSpecRefreshPolicy.PERIODIC,
-        refreshInterval: goDurationProp(`MasterCredential ${credential.name}`, 'refreshInterval', props.refreshInterval ?? MASTER_REFRESH_INTERVAL),
+        refreshInterval: goDurationProp(
+          `MasterCredential ${credential.name}`,
+          'refreshInterval',
+          props.refreshInterval ?? MASTER_REFRESH_INTERVAL,
+        ),
         target: {
           name: this.secretName,
           // The master lives exactly as long as its ExternalSecret; Retain keeps the last good value when the

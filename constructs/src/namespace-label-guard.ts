@@ -35,7 +35,8 @@ export class NamespaceLabelGuard extends Construct {
     this.name = props.name ?? 'central-secret-store-namespace-labels';
     requireNames('NamespaceLabelGuard', [['name', this.name, 'dns1123Subdomain']]);
     const labels = (object: string) => `${object}.metadata.?labels.orValue({})`;
-    const guarded = (object: string) => `${labels(object)}.filter(k, k.startsWith(${celString(REQUEST_LABEL_PREFIX)}) || k == ${celString(TENANT_LABEL)})`;
+    const guarded = (object: string) =>
+      `${labels(object)}.filter(k, k.startsWith(${celString(REQUEST_LABEL_PREFIX)}) || k == ${celString(TENANT_LABEL)})`;
     addAdmissionPolicy(this, {
       name: this.name,
       rules: [{ apiGroups: [''], apiVersions: ['v1'], resources: ['namespaces'], operations: ['CREATE', 'UPDATE'] }],

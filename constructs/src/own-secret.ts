@@ -80,7 +80,12 @@ export interface OwnSecretShape {
  */
 export function ownSecretSpec(construct: string, props: OwnSecretProps, shape: OwnSecretShape): ExternalSecretSpec {
   const owner = `${construct} ${props.name}`;
-  requireNames(owner, [['name', props.name, 'dns1123Subdomain'], ['tenant', props.tenant, 'labelValue'], ...mapNames('label', props.labels), ...mapNames('annotation', props.annotations)]);
+  requireNames(owner, [
+    ['name', props.name, 'dns1123Subdomain'],
+    ['tenant', props.tenant, 'labelValue'],
+    ...mapNames('label', props.labels),
+    ...mapNames('annotation', props.annotations),
+  ]);
   const keys = Object.keys(props.vaultSecrets).sort();
   const badKeys = [
     ...keys.filter((k) => !isSecretDataKey(k)).map((k) => `key "${k}" of vaultSecrets ${SECRET_DATA_KEY_RULE}`),
@@ -90,10 +95,17 @@ export function ownSecretSpec(construct: string, props: OwnSecretProps, shape: O
   if (keys.length === 0) throw new Error(`${owner}: vaultSecrets must map at least one Secret key to a vault secret`);
   const setHere = [TENANT_LABEL, OPERATOR_LABEL, ...SECRET_PROVENANCE_LABELS];
   const clashes = [
-    ...Object.keys(props.labels ?? {}).filter((k) => setHere.includes(k)).map((k) => `label "${k}"`),
-    ...Object.keys(props.annotations ?? {}).filter((k) => (Object.values(OWN_SECRET_ANNOTATIONS) as string[]).includes(k)).map((k) => `annotation "${k}"`),
+    ...Object.keys(props.labels ?? {})
+      .filter((k) => setHere.includes(k))
+      .map((k) => `label "${k}"`),
+    ...Object.keys(props.annotations ?? {})
+      .filter((k) => (Object.values(OWN_SECRET_ANNOTATIONS) as string[]).includes(k))
+      .map((k) => `annotation "${k}"`),
   ];
-  if (clashes.length > 0) throw new Error(`${owner}: ${clashes.join(', ')} ${clashes.length > 1 ? 'are' : 'is'} set by this library; remove ${clashes.length > 1 ? 'them' : 'it'}`);
+  if (clashes.length > 0)
+    throw new Error(
+      `${owner}: ${clashes.join(', ')} ${clashes.length > 1 ? 'are' : 'is'} set by this library; remove ${clashes.length > 1 ? 'them' : 'it'}`,
+    );
 
   const annotations: Record<string, string> = { ...props.annotations };
   if (props.notBefore) annotations[OWN_SECRET_ANNOTATIONS.notBefore] = props.notBefore;

@@ -102,7 +102,8 @@ export class SecretPlaneAlerts extends Construct {
     super(scope, id);
     refuseDuplicateObjects(this);
     const backlogDepth = props.backlogDepth ?? 100;
-    if (!Number.isInteger(backlogDepth) || backlogDepth < 1) throw new Error(`SecretPlaneAlerts ${id}: backlogDepth must be a whole number of at least 1, got ${backlogDepth}`);
+    if (!Number.isInteger(backlogDepth) || backlogDepth < 1)
+      throw new Error(`SecretPlaneAlerts ${id}: backlogDepth must be a whole number of at least 1, got ${backlogDepth}`);
     const canaryBound = checkedDuration(id, 'canaryBound', props.canaryBound ?? CANARY_BOUND);
     const pendingFor = checkedDuration(id, 'pendingFor', props.pendingFor ?? '10m');
     const backlogFor = checkedDuration(id, 'backlogFor', props.backlogFor ?? '15m');
@@ -131,7 +132,9 @@ export class SecretPlaneAlerts extends Construct {
         `sum by (exported_namespace, name) (rate(externalsecret_sync_calls_error{${eso},exported_namespace="${central}"}[5m])) > 0`,
         pendingFor,
         'A master credential fails to sync from the vault',
-        'ExternalSecret {{ $labels.exported_namespace }}/{{ $labels.name }} has failed to sync for the last ' + promDuration(pendingFor) + ': the vault, its firewall or ESO\'s identity refuse the read, or the vault secret is missing.',
+        'ExternalSecret {{ $labels.exported_namespace }}/{{ $labels.name }} has failed to sync for the last ' +
+          promDuration(pendingFor) +
+          ": the vault, its firewall or ESO's identity refuse the read, or the vault secret is missing.",
       ),
       rule(
         'CentralSecretStoreExternalSecretsNotReady',
@@ -159,7 +162,9 @@ export class SecretPlaneAlerts extends Construct {
         `time() - max by (credential) (${CANARY_REFRESH_METRIC}) > ${canaryBound.seconds}`,
         GoDuration.seconds(60),
         'The canary credential has not been refreshed within its bound',
-        'The canary of {{ $labels.credential }} last refreshed {{ $value | humanizeDuration }} ago, more than ' + promDuration(canaryBound) + ': rotations do not reach the cluster.',
+        'The canary of {{ $labels.credential }} last refreshed {{ $value | humanizeDuration }} ago, more than ' +
+          promDuration(canaryBound) +
+          ': rotations do not reach the cluster.',
       ),
       rule(
         'CentralSecretStoreCanaryMissing',
@@ -172,8 +177,12 @@ export class SecretPlaneAlerts extends Construct {
         'CentralSecretStoreReconcileBacklog',
         `max by (controller) (workqueue_depth{${eso},controller=~"${PLANE_CONTROLLERS.join('|')}"}) > ${backlogDepth}`,
         backlogFor,
-        'ESO cannot keep up with the product\'s objects',
-        'The {{ $labels.controller }} queue has held more than ' + backlogDepth + ' items for ' + promDuration(backlogFor) + ' ({{ $value }} now): refreshes and rotations are late. Raise esoConcurrency or lengthen refresh intervals.',
+        "ESO cannot keep up with the product's objects",
+        'The {{ $labels.controller }} queue has held more than ' +
+          backlogDepth +
+          ' items for ' +
+          promDuration(backlogFor) +
+          ' ({{ $value }} now): refreshes and rotations are late. Raise esoConcurrency or lengthen refresh intervals.',
       ),
     ];
 
@@ -193,7 +202,8 @@ export class SecretPlaneAlerts extends Construct {
 
 function checkedDuration(id: string, prop: string, value: string): GoDuration {
   const duration = durationProp(`SecretPlaneAlerts ${id}`, prop, value);
-  if (!duration.wholeSeconds || duration.seconds < 1) throw new Error(`SecretPlaneAlerts ${id}: ${prop} must be a whole number of seconds, at least 1s, got ${value}`);
+  if (!duration.wholeSeconds || duration.seconds < 1)
+    throw new Error(`SecretPlaneAlerts ${id}: ${prop} must be a whole number of seconds, at least 1s, got ${value}`);
   return duration;
 }
 

@@ -22,7 +22,9 @@ export type RemoteSecretReference = string | { readonly key: string; readonly pr
 
 /** The `remoteRef` of an ExternalSecret for a reference. */
 export function remoteRefOf(reference: RemoteSecretReference): { key: string; property?: string } {
-  return typeof reference === 'string' ? { key: reference } : { key: reference.key, ...(reference.property === undefined ? {} : { property: reference.property }) };
+  return typeof reference === 'string'
+    ? { key: reference }
+    : { key: reference.key, ...(reference.property === undefined ? {} : { property: reference.property }) };
 }
 
 /**
@@ -31,6 +33,7 @@ export function remoteRefOf(reference: RemoteSecretReference): { key: string; pr
  */
 export function storeRefreshSeconds(owner: string, interval: string = STORE_REFRESH_INTERVAL): number {
   const duration = durationProp(owner, 'storeRefreshInterval', interval);
-  if (!duration.wholeSeconds || duration.seconds < 1) throw new Error(`${owner}: storeRefreshInterval "${interval}" must be a whole number of seconds, at least 1s`);
+  if (!duration.wholeSeconds || duration.seconds < 1)
+    throw new Error(`${owner}: storeRefreshInterval "${interval}" must be a whole number of seconds, at least 1s`);
   return duration.seconds;
 }

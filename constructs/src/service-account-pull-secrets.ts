@@ -48,7 +48,10 @@ export class ServiceAccountPullSecrets extends Construct {
     this.secretNames = props.secretNames;
 
     const where = `pull secrets of ServiceAccount ${this.namespace}/${this.serviceAccountName}`;
-    requireNames(where, [['namespace', this.namespace, 'dns1123Label'], ['serviceAccountName', this.serviceAccountName, 'dns1123Subdomain']]);
+    requireNames(where, [
+      ['namespace', this.namespace, 'dns1123Label'],
+      ['serviceAccountName', this.serviceAccountName, 'dns1123Subdomain'],
+    ]);
     if (props.secretNames.length === 0) throw new Error(`${where}: give at least one Secret name in secretNames`);
     for (const name of props.secretNames) requireNames(where, [['Secret name', name, 'dns1123Subdomain']]);
     const repeated = props.secretNames.find((name, i) => props.secretNames.indexOf(name) !== i);

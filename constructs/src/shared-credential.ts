@@ -75,7 +75,9 @@ export abstract class SharedCredential {
   keyMapping(options: KeyMappingOptions): SecretFormat {
     const missing = options.keys.map((k) => k.from).filter((k) => !this.masterKeys.includes(k));
     if (missing.length > 0) {
-      throw new Error(`${this.describe()}: keyMapping reads ${missing.join(', ')}, which the master does not have (it has ${this.masterKeys.join(', ')})`);
+      throw new Error(
+        `${this.describe()}: keyMapping reads ${missing.join(', ')}, which the master does not have (it has ${this.masterKeys.join(', ')})`,
+      );
     }
     if (options.keys.length === 0) throw new Error(`${this.describe()}: keyMapping needs at least one key`);
     return this.format('mapping', options, keyMapping(options.secretType ?? 'Opaque', options.keys));
@@ -87,7 +89,9 @@ export abstract class SharedCredential {
    */
   render(spec: FormatSpec): SecretFormat {
     if (!formatFits(this.kind, spec.type)) {
-      throw new Error(`${this.describe()}: format ${spec.type} does not fit a ${this.kind} credential; it offers ${FORMATS_BY_KIND[this.kind].join(', ')}`);
+      throw new Error(
+        `${this.describe()}: format ${spec.type} does not fit a ${this.kind} credential; it offers ${FORMATS_BY_KIND[this.kind].join(', ')}`,
+      );
     }
     const method = (this as unknown as Readonly<Record<string, (options: FormatSpec) => SecretFormat>>)[RENDERERS[spec.type]];
     return method.call(this, spec);
@@ -98,7 +102,8 @@ export abstract class SharedCredential {
     const id = options.name ?? type;
     const secretName = options.secretName ?? defaultSecretName(this.name, id);
     if (!isDns1123Label(id)) throw new Error(`${this.describe()}: format name "${id}" ${KUBERNETES_NAME_RULES.dns1123Label}`);
-    if (!isDns1123Subdomain(secretName)) throw new Error(`${this.describe()}: secretName "${secretName}" ${KUBERNETES_NAME_RULES.dns1123Subdomain}`);
+    if (!isDns1123Subdomain(secretName))
+      throw new Error(`${this.describe()}: secretName "${secretName}" ${KUBERNETES_NAME_RULES.dns1123Subdomain}`);
     return { ...rendered, credential: this, id, secretName };
   }
 

@@ -51,22 +51,34 @@ export class StoreReferenceGuard extends Construct {
       ['centralNamespace', props.centralNamespace, 'dns1123Label'],
       ...listNames('sharedStores', props.sharedStores, 'dns1123Subdomain'),
     ]);
-    const storeRefs = (field: string) => `object.spec.?${field}.orValue([]).filter(d, has(d.sourceRef) && has(d.sourceRef.storeRef)).map(d, d.sourceRef.storeRef.name)`;
+    const storeRefs = (field: string) =>
+      `object.spec.?${field}.orValue([]).filter(d, has(d.sourceRef) && has(d.sourceRef.storeRef)).map(d, d.sourceRef.storeRef.name)`;
     addAdmissionPolicy(this, {
       name: this.name,
-      rules: [{ apiGroups: ['external-secrets.io'], apiVersions: ['*'], resources: ['externalsecrets', 'secretstores'], operations: ['CREATE', 'UPDATE'] }],
+      rules: [
+        {
+          apiGroups: ['external-secrets.io'],
+          apiVersions: ['*'],
+          resources: ['externalsecrets', 'secretstores'],
+          operations: ['CREATE', 'UPDATE'],
+        },
+      ],
       exempt: props.platformIdentities,
       changesGuardedFields: "request.operation == 'CREATE' || object.?spec.orValue({}) != oldObject.?spec.orValue({})",
       variables: [
         { name: 'tenant', expression: `namespaceObject.metadata.?labels.orValue({})[?${celString(TENANT_LABEL)}].orValue('')` },
-        { name: 'storeNames', expression: `[object.spec.?secretStoreRef.?name.orValue('')] + ${storeRefs('data')} + ${storeRefs('dataFrom')}` },
+        {
+          name: 'storeNames',
+          expression: `[object.spec.?secretStoreRef.?name.orValue('')] + ${storeRefs('data')} + ${storeRefs('dataFrom')}`,
+        },
       ],
       validations: [
         {
           expression:
             `request.resource.resource != 'externalsecrets' || variables.storeNames.all(n, !(n in [${props.sharedStores.map(celString).join(', ')}]) && ` +
             `!n.startsWith(${celString(props.centralStorePrefix)}) && (!n.startsWith(${celString(props.tenantStorePrefix)}) || n == ${celString(props.tenantStorePrefix)} + variables.tenant))`,
-          message: 'tenant ExternalSecrets may not use the Key Vault bridge, the central credential stores or another tenant\'s store; request shared credentials through the catalogue',
+          message:
+            "tenant ExternalSecrets may not use the Key Vault bridge, the central credential stores or another tenant's store; request shared credentials through the catalogue",
           reason: 'Forbidden',
         },
         {

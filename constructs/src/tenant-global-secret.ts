@@ -49,7 +49,12 @@ export class TenantGlobalSecret extends Construct {
     }
     const labels = { ...PRODUCT_LABELS, [TENANT_LABEL]: props.tenant };
     const spec = props.operator
-      ? ownSecretSpec('TenantGlobalSecret', props, { kind: 'raw', secretType: 'Opaque', operator: props.operator.operator, jsonKey: props.operator.jsonKey })
+      ? ownSecretSpec('TenantGlobalSecret', props, {
+          kind: 'raw',
+          secretType: 'Opaque',
+          operator: props.operator.operator,
+          jsonKey: props.operator.jsonKey,
+        })
       : ownSecretSpec('TenantGlobalSecret', props, { kind: 'kubernetes', secretType: props.secretType ?? 'Opaque' });
     new ClusterExternalSecret(this, 'Resource', {
       metadata: { name: this.distributionName, labels },

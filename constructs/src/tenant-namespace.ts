@@ -60,10 +60,13 @@ export class TenantNamespace extends Construct {
       ...listNames('requests', props.requests, 'dns1123Label'),
       ...mapNames('label', props.labels),
     ]);
-    const setHere = (k: string) => k === TENANT_LABEL || k.startsWith(REQUEST_LABEL_PREFIX) || k === NAMESPACE_NAME_LABEL || k in PRODUCT_LABELS;
+    const setHere = (k: string) =>
+      k === TENANT_LABEL || k.startsWith(REQUEST_LABEL_PREFIX) || k === NAMESPACE_NAME_LABEL || k in PRODUCT_LABELS;
     const reserved = Object.keys(props.labels ?? {}).filter(setHere);
     if (reserved.length > 0) {
-      throw new Error(`TenantNamespace ${props.name}: labels ${reserved.join(', ')} are set by this construct (tenant, requests, ownership, name); remove them from labels`);
+      throw new Error(
+        `TenantNamespace ${props.name}: labels ${reserved.join(', ')} are set by this construct (tenant, requests, ownership, name); remove them from labels`,
+      );
     }
     if (props.owners.length === 0) throw new Error(`TenantNamespace ${props.name}: owners must name at least one group or user`);
     const refused = props.owners.flatMap((o, i) => {

@@ -29,7 +29,11 @@ export class TlsCredential extends SharedCredential {
   constructor(props: TlsCredentialProps) {
     super(props.name);
     this.storage = props.storage;
-    this.masterKeys = { [TlsStorage.KEYS]: ['tls.crt', 'tls.key'], [TlsStorage.KEYS_WITH_CA]: ['ca.crt', 'tls.crt', 'tls.key'], [TlsStorage.PEM_BUNDLE]: ['bundle'] }[props.storage];
+    this.masterKeys = {
+      [TlsStorage.KEYS]: ['tls.crt', 'tls.key'],
+      [TlsStorage.KEYS_WITH_CA]: ['ca.crt', 'tls.crt', 'tls.key'],
+      [TlsStorage.PEM_BUNDLE]: ['bundle'],
+    }[props.storage];
   }
 
   /** `kubernetes.io/tls`, with `ca.crt` when the master has it. */

@@ -32,6 +32,9 @@ class UniqueObjects implements IValidation {
     }
     return [...writers.values()]
       .filter((w) => w.paths.length > 1)
-      .map((w) => `${w.object} is written by ${w.paths.slice(0, -1).join(', ')} and ${w.paths[w.paths.length - 1]}; give one of them another name`);
+      .map(
+        (w) =>
+          `${w.object} is written by ${w.paths.slice(0, -1).join(', ')} and ${w.paths[w.paths.length - 1]}; give one of them another name`,
+      );
   }
 }

@@ -111,7 +111,9 @@ export class VaultStore extends Construct implements ISecretStore {
     new ClusterSecretStore(this, 'Resource', {
       metadata: { name: props.name, labels: { ...PRODUCT_LABELS, 'app.kubernetes.io/component': 'vault-store' } },
       spec: {
-        refreshInterval: ClusterSecretStoreSpecRefreshInterval.fromNumber(storeRefreshSeconds(`VaultStore ${props.name}`, props.storeRefreshInterval)),
+        refreshInterval: ClusterSecretStoreSpecRefreshInterval.fromNumber(
+          storeRefreshSeconds(`VaultStore ${props.name}`, props.storeRefreshInterval),
+        ),
         conditions: props.conditions,
         provider: {
           vault: {
@@ -126,7 +128,10 @@ export class VaultStore extends Construct implements ISecretStore {
               kubernetes: {
                 mountPath: auth.mountPath,
                 role: auth.role,
-                serviceAccountRef: { ...(auth.serviceAccount ?? { name: 'external-secrets', namespace: 'external-secrets' }), audiences: [...auth.audiences] },
+                serviceAccountRef: {
+                  ...(auth.serviceAccount ?? { name: 'external-secrets', namespace: 'external-secrets' }),
+                  audiences: [...auth.audiences],
+                },
               },
             },
           },
@@ -145,19 +150,30 @@ function vaultStoreProblems(props: VaultStoreProps): string[] {
   ]);
   if (props.conditions.length === 0) problems.push('conditions must name the namespaces that may read through the store');
   if (!/^https:\/\/[^/?#\s]+\/?$/.test(props.server)) {
-    problems.push(`server must look like https://vault.example.com:8200 (https: ESO sends a ServiceAccount token to log in), got "${props.server}"`);
+    problems.push(
+      `server must look like https://vault.example.com:8200 (https: ESO sends a ServiceAccount token to log in), got "${props.server}"`,
+    );
   }
-  if (!PATH.test(props.mountPath)) problems.push(`mountPath must be a mount path such as secret or css/shared, without leading or trailing "/", got "${props.mountPath}"`);
-  for (const [field, value] of [['namespace', props.namespace], ['auth.namespace', auth.namespace]] as const) {
-    if (value !== undefined && !PATH.test(value)) problems.push(`${field} must be a Vault namespace path such as admin/team, got "${value}"`);
+  if (!PATH.test(props.mountPath))
+    problems.push(`mountPath must be a mount path such as secret or css/shared, without leading or trailing "/", got "${props.mountPath}"`);
+  for (const [field, value] of [
+    ['namespace', props.namespace],
+    ['auth.namespace', auth.namespace],
+  ] as const) {
+    if (value !== undefined && !PATH.test(value))
+      problems.push(`${field} must be a Vault namespace path such as admin/team, got "${value}"`);
   }
-  if (!PATH.test(auth.mountPath)) problems.push(`auth.mountPath must be the path of a Kubernetes auth mount without "auth/", such as kubernetes, got "${auth.mountPath}"`);
+  if (!PATH.test(auth.mountPath))
+    problems.push(
+      `auth.mountPath must be the path of a Kubernetes auth mount without "auth/", such as kubernetes, got "${auth.mountPath}"`,
+    );
   if (!ROLE.test(auth.role)) problems.push(`auth.role must be a Vault role name (letters, digits, "_", "." and "-"), got "${auth.role}"`);
   if (auth.audiences.length === 0 || auth.audiences.some((a) => a.trim() === '')) {
     problems.push('auth.audiences must name at least one audience, which the role requires, so the token fits this role only');
   }
   if (props.caBundle !== undefined) {
-    if (!props.caBundle.includes('-----BEGIN CERTIFICATE-----')) problems.push('caBundle must be PEM text holding -----BEGIN CERTIFICATE----- blocks');
+    if (!props.caBundle.includes('-----BEGIN CERTIFICATE-----'))
+      problems.push('caBundle must be PEM text holding -----BEGIN CERTIFICATE----- blocks');
     if (/PRIVATE KEY-----/.test(props.caBundle)) problems.push('caBundle holds a private key; a CA bundle holds certificates only');
     if (/[^\x00-\x7f]/.test(props.caBundle)) problems.push('caBundle must be PEM text, which is ASCII');
   }

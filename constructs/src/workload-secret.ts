@@ -38,7 +38,9 @@ export class WorkloadSecret extends Construct {
     ]);
     const expectedPath = `/ns/${props.namespace}/sa/${props.serviceAccount}`;
     if (!/^spiffe:\/\/[^/]+\//.test(props.spiffeId) || !props.spiffeId.endsWith(expectedPath)) {
-      throw new Error(`WorkloadSecret ${props.name}: spiffeId "${props.spiffeId}" must name this workload: spiffe://<trust domain>${expectedPath}`);
+      throw new Error(
+        `WorkloadSecret ${props.name}: spiffeId "${props.spiffeId}" must name this workload: spiffe://<trust domain>${expectedPath}`,
+      );
     }
     const labels = { ...PRODUCT_LABELS, [TENANT_LABEL]: props.tenant };
     new ExternalSecret(this, 'Resource', {

@@ -56,9 +56,12 @@ export const roleAssignmentLeastPrivilege = forType(
     if (role === KEY_VAULT_SECRETS_USER) {
       if (!/\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+$/i.test(scope)) report(`scope must be a single Key Vault, got ${props.scope}`);
     } else if (role === KEY_VAULT_CRYPTO_USER) {
-      if (!/\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+\/keys\/[^/]+$/i.test(scope)) report(`scope must be a single Key Vault key, got ${props.scope}`);
+      if (!/\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+\/keys\/[^/]+$/i.test(scope))
+        report(`scope must be a single Key Vault key, got ${props.scope}`);
     } else {
-      report(`roleDefinitionId must be Key Vault Secrets User (${KEY_VAULT_SECRETS_USER}) or Key Vault Crypto User (${KEY_VAULT_CRYPTO_USER}), got ${props.roleDefinitionId}`);
+      report(
+        `roleDefinitionId must be Key Vault Secrets User (${KEY_VAULT_SECRETS_USER}) or Key Vault Crypto User (${KEY_VAULT_CRYPTO_USER}), got ${props.roleDefinitionId}`,
+      );
     }
   },
 );
@@ -68,7 +71,8 @@ export const federatedCredentialAudience = forType(
   'Federated identity credentials trust one Kubernetes ServiceAccount for Azure AD token exchange only.',
   'azure-native:managedidentity:FederatedIdentityCredential',
   (props, report) => {
-    if (JSON.stringify(props.audiences) !== JSON.stringify(['api://AzureADTokenExchange'])) report('audiences must be exactly ["api://AzureADTokenExchange"]');
+    if (JSON.stringify(props.audiences) !== JSON.stringify(['api://AzureADTokenExchange']))
+      report('audiences must be exactly ["api://AzureADTokenExchange"]');
     if (typeof props.subject !== 'string' || !/^system:serviceaccount:[a-z0-9-]+:[a-z0-9-]+$/.test(props.subject)) {
       report(`subject must name one ServiceAccount (system:serviceaccount:<namespace>:<name>), got ${props.subject}`);
     }
@@ -83,7 +87,8 @@ export const esoChartPinned = forType(
     // From the public repository or an OCI mirror (`oci://<registry>/external-secrets`). A local chart folder
     // is installed at whatever version it holds, which no input here shows.
     const eso = props.chart === 'external-secrets' || /^oci:\/\/.+\/external-secrets$/.test(String(props.chart));
-    if (eso && props.version !== ESO_CHART_VERSION) report(`external-secrets chart must be version ${ESO_CHART_VERSION}, got ${props.version ?? 'unpinned'}`);
+    if (eso && props.version !== ESO_CHART_VERSION)
+      report(`external-secrets chart must be version ${ESO_CHART_VERSION}, got ${props.version ?? 'unpinned'}`);
   },
 );
 
@@ -98,8 +103,10 @@ export const vaultSecretsExpire = forType(
   'Secrets Pulumi writes to Key Vault carry an expiry date (the canary marker excepted).',
   'azure-native:keyvault:Secret',
   (props, report) => {
-    const canary = String(props.secretName ?? '').startsWith(CANARY_SECRET.namePrefix) && props.properties?.contentType === CANARY_SECRET.contentType;
-    if (!canary && typeof props.properties?.attributes?.expires !== 'number') report('properties.attributes.expires must be set (seconds since the epoch)');
+    const canary =
+      String(props.secretName ?? '').startsWith(CANARY_SECRET.namePrefix) && props.properties?.contentType === CANARY_SECRET.contentType;
+    if (!canary && typeof props.properties?.attributes?.expires !== 'number')
+      report('properties.attributes.expires must be set (seconds since the epoch)');
   },
 );
 
@@ -110,7 +117,8 @@ export const servicePrincipalPasswordExpires = forType(
   (props, report) => {
     const end = Date.parse(props.endDate);
     if (Number.isNaN(end)) report('endDate must be set');
-    else if (end - Date.now() > MAX_PASSWORD_DAYS * 86_400_000) report(`endDate ${props.endDate} is more than ${MAX_PASSWORD_DAYS} days away`);
+    else if (end - Date.now() > MAX_PASSWORD_DAYS * 86_400_000)
+      report(`endDate ${props.endDate} is more than ${MAX_PASSWORD_DAYS} days away`);
     if (!props.rotateWhenChanged) report('rotateWhenChanged must be set so that the password rotates');
   },
 );
@@ -124,7 +132,8 @@ export const noPlaintextSecretsInManifests = forType(
   MANIFEST_SET_TYPE,
   (props, report) => {
     for (const o of [...Object.values<any>(props.objects ?? {}), ...Object.values<any>(props.shared ?? {})]) {
-      if (o?.kind === 'Secret') report(`Secret ${o.metadata?.namespace}/${o.metadata?.name} must not be in a manifest; distribute it through the catalogue`);
+      if (o?.kind === 'Secret')
+        report(`Secret ${o.metadata?.namespace}/${o.metadata?.name} must not be in a manifest; distribute it through the catalogue`);
     }
   },
 );
@@ -134,7 +143,7 @@ const KV_PATH = /^(?<mount>[^*+]+?)\/(?:data|metadata)\/(?<rest>.+)$/;
 
 export const vaultPolicyConfined = forType(
   'vault-policy-confined',
-  'Vault policies are JSON, read-only, cover one KV v2 mount (one tenant\'s space, or the shared masters), and use wildcards only as whole segments below that mount; the masters\' policies name exact paths.',
+  "Vault policies are JSON, read-only, cover one KV v2 mount (one tenant's space, or the shared masters), and use wildcards only as whole segments below that mount; the masters' policies name exact paths.",
   'vault:index/policy:Policy',
   (props, report) => {
     let document: unknown;
@@ -153,17 +162,25 @@ export const vaultPolicyConfined = forType(
     for (const [path, rule] of Object.entries(rules as Record<string, { capabilities?: unknown }>)) {
       const capabilities = Array.isArray(rule?.capabilities) ? rule.capabilities : [];
       const extra = capabilities.filter((c) => c !== 'read' && c !== 'deny');
-      if (capabilities.length === 0 || extra.length > 0) report(`${path}: capabilities must be ["read"] (ESO only reads), got ${JSON.stringify(rule?.capabilities)}`);
+      if (capabilities.length === 0 || extra.length > 0)
+        report(`${path}: capabilities must be ["read"] (ESO only reads), got ${JSON.stringify(rule?.capabilities)}`);
       const kv = KV_PATH.exec(path);
       if (!kv?.groups) {
-        report(`${path}: must be a path in a KV v2 mount, <mount>/data/<path>; a wildcard or a path elsewhere reaches beyond a tenant's space`);
+        report(
+          `${path}: must be a path in a KV v2 mount, <mount>/data/<path>; a wildcard or a path elsewhere reaches beyond a tenant's space`,
+        );
         continue;
       }
       mounts.add(kv.groups.mount);
       const segments = kv.groups.rest.split('/');
-      const partial = segments.find((segment, i) => (segment.includes('*') && !(segment === '*' && i === segments.length - 1)) || (segment.includes('+') && segment !== '+'));
+      const partial = segments.find(
+        (segment, i) =>
+          (segment.includes('*') && !(segment === '*' && i === segments.length - 1)) || (segment.includes('+') && segment !== '+'),
+      );
       if (partial !== undefined) {
-        report(`${path}: a wildcard must be a whole segment ("+", or "*" at the end); "${partial}" would also match names that merely start alike`);
+        report(
+          `${path}: a wildcard must be a whole segment ("+", or "*" at the end); "${partial}" would also match names that merely start alike`,
+        );
       }
       if (String(props.name).startsWith('css-masters-') && /[*+]/.test(path)) {
         report(`${path}: the masters' policy names the shared credentials' paths exactly, without wildcards`);
@@ -180,9 +197,11 @@ export const vaultRoleBoundToEso = forType(
   (props, report) => {
     for (const field of ['boundServiceAccountNames', 'boundServiceAccountNamespaces']) {
       const values = props[field];
-      if (!Array.isArray(values) || values.length !== 1 || /[*]/.test(String(values[0]))) report(`${field} must name exactly one, without wildcards, got ${JSON.stringify(values)}`);
+      if (!Array.isArray(values) || values.length !== 1 || /[*]/.test(String(values[0])))
+        report(`${field} must name exactly one, without wildcards, got ${JSON.stringify(values)}`);
     }
-    if (typeof props.audience !== 'string' || props.audience === '') report('audience must be set, so that a token requested for another role is refused');
+    if (typeof props.audience !== 'string' || props.audience === '')
+      report('audience must be set, so that a token requested for another role is refused');
   },
 );
 

@@ -38,7 +38,8 @@ export function vaultAddressProblem(address: string): string | undefined {
     return 'must not hold a user name or password: ESO logs in to Vault with its ServiceAccount, and the address is written into every manifest and plan';
   }
   if (address.includes('?')) return 'must not have a query: it must be the server address only, such as https://vault.contoso.example:8200';
-  if (address.includes('#')) return 'must not have a fragment: it must be the server address only, such as https://vault.contoso.example:8200';
+  if (address.includes('#'))
+    return 'must not have a fragment: it must be the server address only, such as https://vault.contoso.example:8200';
   if (url.pathname !== '/') return 'must be the server address only, such as https://vault.contoso.example:8200, without a path';
   return undefined;
 }
@@ -60,7 +61,8 @@ export function repositoryUrlProblem(address: string): string | undefined {
   if (scheme !== undefined) {
     const url = parse(address);
     if (!url) return undefined;
-    if (url.password !== '') return scheme === 'ssh' ? "must not hold a password: an ssh URL names the user alone (git@), the key is the master's" : NO_USERINFO;
+    if (url.password !== '')
+      return scheme === 'ssh' ? "must not hold a password: an ssh URL names the user alone (git@), the key is the master's" : NO_USERINFO;
     if (url.username !== '' && scheme !== 'ssh') return NO_USERINFO;
     return undefined;
   }
@@ -85,8 +87,10 @@ export function endpointUrlProblem(address: string): string | undefined {
 export function registryHostProblem(host: string): string | undefined {
   const text = textProblem(host);
   if (text) return text;
-  if (host.includes('@')) return "must not hold a user name or password: the login is the master's, and a registry is written into manifests and plans";
+  if (host.includes('@'))
+    return "must not hold a user name or password: the login is the master's, and a registry is written into manifests and plans";
   const url = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(host) ? undefined : parse(`https://${host}`);
-  if (!url || url.hostname === '' || /[?#\s\\]/.test(host)) return 'must be a registry host such as ghcr.io or registry.example:5000, without a scheme';
+  if (!url || url.hostname === '' || /[?#\s\\]/.test(host))
+    return 'must be a registry host such as ghcr.io or registry.example:5000, without a scheme';
   return undefined;
 }

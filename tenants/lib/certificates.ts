@@ -12,7 +12,8 @@ export function certificateBundleProblem(pem: string): string | undefined {
   const rest = pem.replace(PEM_BLOCK, '').trim();
   if (rest.length > 0) return 'must hold PEM certificates only, with nothing between or around them';
   for (const [, label, body] of blocks) {
-    if (label !== 'CERTIFICATE') return `holds a PEM "${label}" block; a CA bundle holds certificates only, and a private key never belongs in the catalogue`;
+    if (label !== 'CERTIFICATE')
+      return `holds a PEM "${label}" block; a CA bundle holds certificates only, and a private key never belongs in the catalogue`;
     try {
       new X509Certificate(`-----BEGIN CERTIFICATE-----\n${body}-----END CERTIFICATE-----\n`);
     } catch {

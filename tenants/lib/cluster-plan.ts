@@ -37,7 +37,17 @@ import {
 import { type Catalogue, tenantFileAt, writtenIndex } from './catalogue';
 import { certificateAuthoritiesOf, certificateBundleProblem } from './certificates';
 import type { Grant } from './grants';
-import { type ResolvedCanary, type ResolvedFormat, canaryOf, credentialsOfferedOn, deployersOf, destinationsOf, formatsOf, pullSecretsOf, refreshIntervalOf } from './resolve';
+import {
+  type ResolvedCanary,
+  type ResolvedFormat,
+  canaryOf,
+  credentialsOfferedOn,
+  deployersOf,
+  destinationsOf,
+  formatsOf,
+  pullSecretsOf,
+  refreshIntervalOf,
+} from './resolve';
 import type { Cluster, Credential, Environment, OwnSecret, Tenant, TenantNamespace } from './schema';
 import { type VaultOfEnvironment, canaryLocation, masterLocations, ownSecretLocations, vaultOfEnvironment } from './vault-locations';
 
@@ -135,7 +145,9 @@ export interface ClusterPlan {
 
 /** The plan of every cluster of the catalogue; a cluster defined twice is planned once (and reported as such). */
 export function clusterPlans(catalogue: Catalogue): ClusterPlan[] {
-  return catalogue.clusters.filter((cluster, c) => catalogue.clusters.findIndex((other) => other.name === cluster.name) === c).map((cluster) => clusterPlan(catalogue, cluster));
+  return catalogue.clusters
+    .filter((cluster, c) => catalogue.clusters.findIndex((other) => other.name === cluster.name) === c)
+    .map((cluster) => clusterPlan(catalogue, cluster));
 }
 
 /** Every object of every cluster. */
@@ -149,22 +161,33 @@ export function copiesOn(catalogue: Catalogue, cluster: string): number {
   return plan?.objects.filter((o) => o.writtenByEso && o.kind === 'ExternalSecret').length ?? 0;
 }
 
-type NewObject = Omit<PlannedObject, 'cluster' | 'writtenByEso' | 'grants'> & { readonly writtenByEso?: boolean; readonly grants?: readonly Grant[] };
+type NewObject = Omit<PlannedObject, 'cluster' | 'writtenByEso' | 'grants'> & {
+  readonly writtenByEso?: boolean;
+  readonly grants?: readonly Grant[];
+};
 
 /** The plan of one cluster of the catalogue. */
 export function clusterPlan(catalogue: Catalogue, cluster: Cluster): ClusterPlan {
   const c = catalogue.clusters.indexOf(cluster);
   const environment = catalogue.environments.find((e) => e.name === cluster.environment);
-  const vault: VaultOfEnvironment | undefined = environment && (environment.keyVault || environment.vault) ? vaultOfEnvironment(environment) : undefined;
+  const vault: VaultOfEnvironment | undefined =
+    environment && (environment.keyVault || environment.vault) ? vaultOfEnvironment(environment) : undefined;
   const objects: PlannedObject[] = [];
-  const add = (o: NewObject) => objects.push({ ...o, cluster: cluster.name, writtenByEso: o.writtenByEso ?? false, grants: o.grants ?? [] });
+  const add = (o: NewObject) =>
+    objects.push({ ...o, cluster: cluster.name, writtenByEso: o.writtenByEso ?? false, grants: o.grants ?? [] });
   const on = { cluster: cluster.name };
   const deployers = deployersOf(cluster);
   const masterStore = environment?.vault ? VAULT_STORE : KEY_VAULT_STORE;
 
-  const platform = { producer: 'the platform', file: catalogue.sources.clusters, path: ['clusters', writtenIndex(catalogue, 'clusters', c), 'name'], owner: 'platform' };
+  const platform = {
+    producer: 'the platform',
+    file: catalogue.sources.clusters,
+    path: ['clusters', writtenIndex(catalogue, 'clusters', c), 'name'],
+    owner: 'platform',
+  };
   add({ ...platform, kind: 'Namespace', name: CENTRAL_NAMESPACE });
-  for (const kind of ['ServiceAccount', 'Role', 'RoleBinding']) add({ ...platform, kind, namespace: CENTRAL_NAMESPACE, name: CENTRAL_READER });
+  for (const kind of ['ServiceAccount', 'Role', 'RoleBinding'])
+    add({ ...platform, kind, namespace: CENTRAL_NAMESPACE, name: CENTRAL_READER });
   add({ ...platform, kind: 'ClusterSecretStore', name: masterStore, grants: vaultTrustGrants(cluster, environment) });
   add({ ...platform, kind: 'ClusterRole', name: TENANT_OWNER_ROLE });
   // Only the deployers may set tenant and request labels: the namespace label policy's binding enforces it.
@@ -174,7 +197,12 @@ export function clusterPlan(catalogue: Catalogue, cluster: Cluster): ClusterPlan
   ];
   for (const policy of [NAMESPACE_LABEL_POLICY, STORE_REFERENCE_POLICY]) {
     add({ ...platform, kind: 'ValidatingAdmissionPolicy', name: policy });
-    add({ ...platform, kind: 'ValidatingAdmissionPolicyBinding', name: policy, grants: policy === NAMESPACE_LABEL_POLICY ? deployerGrants : [] });
+    add({
+      ...platform,
+      kind: 'ValidatingAdmissionPolicyBinding',
+      name: policy,
+      grants: policy === NAMESPACE_LABEL_POLICY ? deployerGrants : [],
+    });
   }
 
   // The canary's objects come before the credentials' and tenants', so that a collision is reported at theirs.
@@ -182,17 +210,44 @@ export function clusterPlan(catalogue: Catalogue, cluster: Cluster): ClusterPlan
   const canary = canaryOf(cluster);
   if (canary) {
     const at = ['clusters', writtenIndex(catalogue, 'clusters', c)];
-    const own = { producer: `the canary of cluster ${cluster.name}`, file: catalogue.sources.clusters, path: cluster.canary?.namespace ? [...at, 'canary', 'namespace'] : [...at, 'name'], owner: 'canary' };
+    const own = {
+      producer: `the canary of cluster ${cluster.name}`,
+      file: catalogue.sources.clusters,
+      path: cluster.canary?.namespace ? [...at, 'canary', 'namespace'] : [...at, 'name'],
+      owner: 'canary',
+    };
     const credential = CANARY_CREDENTIAL;
     const store = centralStoreName(credential);
     const copy = distributionName(credential, 'opaque');
-    const master: Grant[] = environment && vault ? [{ kind: 'master', ...on, ...vault, credential, key: CANARY_KEY, vaultSecret: canaryLocation(environment, cluster.name) }] : [];
+    const master: Grant[] =
+      environment && vault
+        ? [{ kind: 'master', ...on, ...vault, credential, key: CANARY_KEY, vaultSecret: canaryLocation(environment, cluster.name) }]
+        : [];
     add({ ...own, kind: 'Namespace', name: canary.namespace });
-    add({ ...own, kind: 'ClusterSecretStore', name: store, grants: [{ kind: 'credential-store', ...on, store, credential, tenant: CANARY_TENANT }] });
-    add({ ...own, kind: 'ExternalSecret', namespace: CENTRAL_NAMESPACE, name: credential, grants: master, reads: { gets: 1, every: MASTER_REFRESH_INTERVAL } });
+    add({
+      ...own,
+      kind: 'ClusterSecretStore',
+      name: store,
+      grants: [{ kind: 'credential-store', ...on, store, credential, tenant: CANARY_TENANT }],
+    });
+    add({
+      ...own,
+      kind: 'ExternalSecret',
+      namespace: CENTRAL_NAMESPACE,
+      name: credential,
+      grants: master,
+      reads: { gets: 1, every: MASTER_REFRESH_INTERVAL },
+    });
     add({ ...own, kind: 'Secret', namespace: CENTRAL_NAMESPACE, name: credential, writtenByEso: true });
     add({ ...own, kind: 'ClusterExternalSecret', name: copy });
-    add({ ...own, kind: 'ExternalSecret', namespace: canary.namespace, name: copy, writtenByEso: true, grants: [{ kind: 'delivery', ...on, tenant: CANARY_TENANT, namespace: canary.namespace, credential, format: 'opaque' }] });
+    add({
+      ...own,
+      kind: 'ExternalSecret',
+      namespace: canary.namespace,
+      name: copy,
+      writtenByEso: true,
+      grants: [{ kind: 'delivery', ...on, tenant: CANARY_TENANT, namespace: canary.namespace, credential, format: 'opaque' }],
+    });
     add({ ...own, kind: 'Secret', namespace: canary.namespace, name: copy, writtenByEso: true });
   }
 
@@ -201,24 +256,60 @@ export function clusterPlan(catalogue: Catalogue, cluster: Cluster): ClusterPlan
   catalogue.credentials.forEach((credential, i) => {
     if (!offered.has(credential.name)) return;
     const at = ['credentials', writtenIndex(catalogue, 'credentials', i)];
-    const master = { producer: `credential ${credential.name}`, file: catalogue.sources.credentials, path: [...at, 'name'], owner: `credential:${credential.name}` };
+    const master = {
+      producer: `credential ${credential.name}`,
+      file: catalogue.sources.credentials,
+      path: [...at, 'name'],
+      owner: `credential:${credential.name}`,
+    };
     const store = centralStoreName(credential.name);
     const locations = environment && vault ? Object.entries(masterLocations(environment, credential)) : [];
-    add({ ...master, kind: 'ClusterSecretStore', name: store, grants: credential.allowedTenants.map((tenant): Grant => ({ kind: 'credential-store', ...on, store, credential: credential.name, tenant })) });
+    add({
+      ...master,
+      kind: 'ClusterSecretStore',
+      name: store,
+      grants: credential.allowedTenants.map((tenant): Grant => ({
+        kind: 'credential-store',
+        ...on,
+        store,
+        credential: credential.name,
+        tenant,
+      })),
+    });
     add({
       ...master,
       kind: 'ExternalSecret',
       namespace: CENTRAL_NAMESPACE,
       name: credential.name,
-      grants: locations.map(([key, vaultSecret]): Grant => ({ kind: 'master', ...on, ...vault!, credential: credential.name, key, vaultSecret })),
+      grants: locations.map(([key, vaultSecret]): Grant => ({
+        kind: 'master',
+        ...on,
+        ...vault!,
+        credential: credential.name,
+        key,
+        vaultSecret,
+      })),
       ...(vault ? { reads: { gets: locations.length, every: MASTER_REFRESH_INTERVAL } } : {}),
     });
     add({ ...master, kind: 'Secret', namespace: CENTRAL_NAMESPACE, name: credential.name, writtenByEso: true });
     const formats = formatsOf(credential).map((format, f): PlannedFormat => {
       const distribution = distributionName(credential.name, format.id);
       const path = credential.formats ? [...at, 'formats', f, 'name'] : [...at, 'name'];
-      const grants = destinationsOf(credential, format).map((destination): Grant => ({ kind: 'destination', ...on, credential: credential.name, format: format.id, ...destination }));
-      add({ ...master, producer: `credential ${credential.name}, format ${format.id}`, path, kind: 'ClusterExternalSecret', name: distribution, grants });
+      const grants = destinationsOf(credential, format).map((destination): Grant => ({
+        kind: 'destination',
+        ...on,
+        credential: credential.name,
+        format: format.id,
+        ...destination,
+      }));
+      add({
+        ...master,
+        producer: `credential ${credential.name}, format ${format.id}`,
+        path,
+        kind: 'ClusterExternalSecret',
+        name: distribution,
+        grants,
+      });
       return { ...format, distribution };
     });
     credentials.push({ credential, store, formats });
@@ -232,24 +323,69 @@ export function clusterPlan(catalogue: Catalogue, cluster: Cluster): ClusterPlan
     const file = tenantFileAt(catalogue, t);
     const at = ['clusters', cluster.name];
     const store = tenantStoreName(tenant.name);
-    const storeGrants = placement.namespaces.map((namespace): Grant => ({ kind: 'tenant-store', ...on, store, tenant: tenant.name, namespace: namespace.name }));
-    add({ kind: 'ClusterSecretStore', name: store, producer: `tenant ${tenant.name}`, file, path: ['name'], owner: `tenant:${tenant.name}`, grants: storeGrants });
+    const storeGrants = placement.namespaces.map((namespace): Grant => ({
+      kind: 'tenant-store',
+      ...on,
+      store,
+      tenant: tenant.name,
+      namespace: namespace.name,
+    }));
+    add({
+      kind: 'ClusterSecretStore',
+      name: store,
+      producer: `tenant ${tenant.name}`,
+      file,
+      path: ['name'],
+      owner: `tenant:${tenant.name}`,
+      grants: storeGrants,
+    });
     const ownReads = (secret: OwnSecret) => ownSecretReads(environment, tenant.name, secret);
-    const globals = (placement.globalSecrets ?? []).map((secret, g) => ({ secret, distribution: globalSecretDistributionName(tenant.name, secret.name), path: [...at, 'globalSecrets', g, 'name'] }));
+    const globals = (placement.globalSecrets ?? []).map((secret, g) => ({
+      secret,
+      distribution: globalSecretDistributionName(tenant.name, secret.name),
+      path: [...at, 'globalSecrets', g, 'name'],
+    }));
     for (const { secret, distribution, path } of globals) {
-      add({ kind: 'ClusterExternalSecret', name: distribution, producer: `global secret ${secret.name} of tenant ${tenant.name}`, file, path });
+      add({
+        kind: 'ClusterExternalSecret',
+        name: distribution,
+        producer: `global secret ${secret.name} of tenant ${tenant.name}`,
+        file,
+        path,
+      });
     }
 
     const namespaces: PlannedNamespace[] = placement.namespaces.map((namespace, n) => {
       const ns = namespace.name;
       const nsPath = [...at, 'namespaces', n];
       const inNamespace = { ...on, tenant: tenant.name, namespace: ns };
-      const vaultSecretsOf = (secret: OwnSecret) => (environment && vault ? Object.values(ownSecretLocations(environment, tenant.name, secret)).sort() : []);
+      const vaultSecretsOf = (secret: OwnSecret) =>
+        environment && vault ? Object.values(ownSecretLocations(environment, tenant.name, secret)).sort() : [];
       const ownSecretGrant = (secret: OwnSecret, global: boolean): Grant[] =>
-        vault ? [{ kind: 'own-secret', ...inNamespace, secret: secret.name, global, ...vault, vaultSecrets: vaultSecretsOf(secret), serviceAccount: secret.type === 'workload' ? secret.serviceAccount : null }] : [];
+        vault
+          ? [
+              {
+                kind: 'own-secret',
+                ...inNamespace,
+                secret: secret.name,
+                global,
+                ...vault,
+                vaultSecrets: vaultSecretsOf(secret),
+                serviceAccount: secret.type === 'workload' ? secret.serviceAccount : null,
+              },
+            ]
+          : [];
       add({ kind: 'Namespace', name: ns, producer: `namespace ${ns} of tenant ${tenant.name}`, file, path: [...nsPath, 'name'] });
       const ownerGrants = tenant.owners.map((owner): Grant => ({ kind: 'owner', ...inNamespace, identity: owner.kind, name: owner.name }));
-      add({ kind: 'RoleBinding', namespace: ns, name: TENANT_OWNER_BINDING, producer: `the owners of namespace ${ns}`, file, path: [...nsPath, 'name'], grants: ownerGrants });
+      add({
+        kind: 'RoleBinding',
+        namespace: ns,
+        name: TENANT_OWNER_BINDING,
+        producer: `the owners of namespace ${ns}`,
+        file,
+        path: [...nsPath, 'name'],
+        grants: ownerGrants,
+      });
 
       const delivered = new Map<string, { credential: string; format: string }>(); // Secret name -> what it holds
       (namespace.requests ?? []).forEach((request, r) => {
@@ -257,7 +393,14 @@ export function clusterPlan(catalogue: Catalogue, cluster: Cluster): ClusterPlan
         // Requests that are refused get nothing from ESO; they are reported by their own rule.
         if (!credential || !credential.allowedTenants.includes(tenant.name)) return;
         for (const format of formatsOf(credential)) {
-          const copy = { producer: `credential ${credential.name} (format ${format.id})`, file, path: [...nsPath, 'requests', r], owner: `credential:${credential.name}`, namespace: ns, writtenByEso: true };
+          const copy = {
+            producer: `credential ${credential.name} (format ${format.id})`,
+            file,
+            path: [...nsPath, 'requests', r],
+            owner: `credential:${credential.name}`,
+            namespace: ns,
+            writtenByEso: true,
+          };
           const grants: Grant[] = [{ kind: 'delivery', ...inNamespace, credential: credential.name, format: format.id }];
           add({ ...copy, kind: 'ExternalSecret', name: distributionName(credential.name, format.id), grants });
           add({ ...copy, kind: 'Secret', name: format.secretName });
@@ -273,7 +416,15 @@ export function clusterPlan(catalogue: Catalogue, cluster: Cluster): ClusterPlan
           const holds = delivered.get(secretName);
           return holds ? [{ kind: 'pull-secret', ...inNamespace, serviceAccount, ...holds }] : [];
         });
-        add({ kind: 'ServiceAccount', namespace: ns, name: serviceAccount, producer: `the pull secrets of ServiceAccount ${serviceAccount}`, file, path: [...nsPath, 'imagePullSecrets', p, 'serviceAccounts'], grants });
+        add({
+          kind: 'ServiceAccount',
+          namespace: ns,
+          name: serviceAccount,
+          producer: `the pull secrets of ServiceAccount ${serviceAccount}`,
+          file,
+          path: [...nsPath, 'imagePullSecrets', p, 'serviceAccounts'],
+          grants,
+        });
       }
 
       const ownSecrets = (namespace.secrets ?? []).map((secret, s): PlannedOwnSecret => {
@@ -295,10 +446,25 @@ export function clusterPlan(catalogue: Catalogue, cluster: Cluster): ClusterPlan
       return { namespace, pullSecrets, ownSecrets };
     });
     const byNamespaceName = (a: PlannedNamespace, b: PlannedNamespace) => a.namespace.name.localeCompare(b.namespace.name);
-    tenants.push({ tenant, store, namespaces: namespaces.sort(byNamespaceName), globalSecrets: globals.map(({ secret, distribution }) => ({ secret, distribution })) });
+    tenants.push({
+      tenant,
+      store,
+      namespaces: namespaces.sort(byNamespaceName),
+      globalSecrets: globals.map(({ secret, distribution }) => ({ secret, distribution })),
+    });
   });
 
-  return { cluster, environment, refreshInterval: refreshIntervalOf(cluster), deployers, masterStore, canary, credentials, tenants, objects };
+  return {
+    cluster,
+    environment,
+    refreshInterval: refreshIntervalOf(cluster),
+    deployers,
+    masterStore,
+    canary,
+    credentials,
+    tenants,
+    objects,
+  };
 }
 
 /**

@@ -149,7 +149,19 @@ export type GrantKind = Grant['kind'];
 export type { DestinationKind };
 
 /** The kinds in the order a reviewer reads them: what namespaces receive first, where secrets go, the plumbing after. */
-export const GRANT_KINDS: readonly GrantKind[] = ['delivery', 'pull-secret', 'own-secret', 'allowed-tenant', 'destination', 'credential-store', 'tenant-store', 'master', 'vault-trust', 'owner', 'deployer'];
+export const GRANT_KINDS: readonly GrantKind[] = [
+  'delivery',
+  'pull-secret',
+  'own-secret',
+  'allowed-tenant',
+  'destination',
+  'credential-store',
+  'tenant-store',
+  'master',
+  'vault-trust',
+  'owner',
+  'deployer',
+];
 
 const keys = new WeakMap<Grant, string>();
 
@@ -162,14 +174,31 @@ export function grantKey(grant: Grant): string {
   let key = keys.get(grant);
   if (key === undefined) {
     const record = grant as unknown as Readonly<Record<string, unknown>>;
-    key = JSON.stringify(Object.keys(record).sort().map((field) => [field, record[field]]));
+    key = JSON.stringify(
+      Object.keys(record)
+        .sort()
+        .map((field) => [field, record[field]]),
+    );
     keys.set(grant, key);
   }
   return key;
 }
 
 /** The fields grants are ordered by, most significant first: rows of one namespace or credential stay together. */
-const ORDER_FIELDS = ['namespace', 'credential', 'tenant', 'format', 'secret', 'serviceAccount', 'key', 'via', 'url', 'authority', 'identity', 'name'] as const;
+const ORDER_FIELDS = [
+  'namespace',
+  'credential',
+  'tenant',
+  'format',
+  'secret',
+  'serviceAccount',
+  'key',
+  'via',
+  'url',
+  'authority',
+  'identity',
+  'name',
+] as const;
 
 /**
  * A text that orders grants: catalogue-wide first, then by cluster, kind and ORDER_FIELDS, then identity.

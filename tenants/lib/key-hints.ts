@@ -96,5 +96,7 @@ export function expectedAt(schema: z.ZodType, path: readonly PropertyKey[]): str
   const types = new Set(nodes.flatMap((n) => unwrapped(n)).map((n) => defOf(n)?.type));
   if (types.size !== 1) return undefined;
   const type = [...types][0];
-  return { array: 'a list', object: 'a mapping', record: 'a mapping', string: 'text', number: 'a number', boolean: 'true or false' }[type as string];
+  return { array: 'a list', object: 'a mapping', record: 'a mapping', string: 'text', number: 'a number', boolean: 'true or false' }[
+    type as string
+  ];
 }

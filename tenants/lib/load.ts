@@ -58,7 +58,9 @@ export function loadCatalogue(dir: string = EXAMPLE_CATALOGUE_DIR): Catalogue {
   const tenants = parseTenantFiles(listing.files, display, realRoot, folder.length === 0);
 
   const issues = [...clusters.issues, ...credentials.issues, ...listing.issues, ...folder, ...tenants.flatMap((t) => t.parsed.issues)];
-  const loadedTenants = tenants.filter((t): t is { file: string; parsed: Parsed<Tenant> & { value: Tenant } } => t.parsed.value !== undefined);
+  const loadedTenants = tenants.filter(
+    (t): t is { file: string; parsed: Parsed<Tenant> & { value: Tenant } } => t.parsed.value !== undefined,
+  );
   const environments = sortedByName(clusters.value?.environments ?? []);
   const clusterList = sortedByName(clusters.value?.clusters ?? []);
   const credentialList = sortedByName(credentials.value?.credentials ?? []);
@@ -80,9 +82,11 @@ export function loadCatalogue(dir: string = EXAMPLE_CATALOGUE_DIR): Catalogue {
         tenants: tenantList.map((t) => t.item.file),
       },
       lines: Object.fromEntries(
-        [[clustersFile, clusters] as const, [credentialsFile, credentials] as const, ...tenants.map((t) => [t.file, t.parsed] as const)].flatMap(([file, parsed]) =>
-          parsed.lines ? [[file, parsed.lines]] : [],
-        ),
+        [
+          [clustersFile, clusters] as const,
+          [credentialsFile, credentials] as const,
+          ...tenants.map((t) => [t.file, t.parsed] as const),
+        ].flatMap(([file, parsed]) => (parsed.lines ? [[file, parsed.lines]] : [])),
       ),
     },
   };
@@ -117,7 +121,13 @@ function listTenantFiles(teamsDir: string, display: string, realRoot: string): {
   if (problem === 'not found') {
     return {
       files: [],
-      issues: [{ file: display, path: '', message: `folder ${CATALOGUE_FILES.teams}/ missing: the catalogue keeps one file per tenant there (${CATALOGUE_FILES.teams}/<tenant>.yaml or ${CATALOGUE_FILES.teams}/<tenant>.ts); create it, even empty` }],
+      issues: [
+        {
+          file: display,
+          path: '',
+          message: `folder ${CATALOGUE_FILES.teams}/ missing: the catalogue keeps one file per tenant there (${CATALOGUE_FILES.teams}/<tenant>.yaml or ${CATALOGUE_FILES.teams}/<tenant>.ts); create it, even empty`,
+        },
+      ],
     };
   }
   if (problem) return { files: [], issues: [{ file: display, path: '', message: problem }] };
@@ -149,11 +159,18 @@ function moduleFolderIssues(realRoot: string, display: (file: string) => string)
   return issues;
 }
 
-function parseTenantFiles(files: readonly string[], display: (file: string) => string, realRoot: string, runModules: boolean): { file: string; parsed: Parsed<Tenant> }[] {
+function parseTenantFiles(
+  files: readonly string[],
+  display: (file: string) => string,
+  realRoot: string,
+  runModules: boolean,
+): { file: string; parsed: Parsed<Tenant> }[] {
   const read = files.map((file) => ({ file, shown: display(file), source: readSourceText(file, display(file), realRoot) }));
   // Only modules that read as UTF-8 text are imported, each in its own sandbox.
   const modules = read.filter((r) => r.file.endsWith('.ts') && r.source.text !== undefined).map((r) => r.file);
-  const notRun: ModuleResult = { error: 'not loaded: the catalogue folder holds links leading out of it (listed with this error); remove them' };
+  const notRun: ModuleResult = {
+    error: 'not loaded: the catalogue folder holds links leading out of it (listed with this error); remove them',
+  };
   const results = modules.length === 0 ? [] : runModules ? loadTenantModules(realRoot, modules) : modules.map(() => notRun);
   const exported = new Map(modules.map((file, i) => [file, results[i]] as const));
   return read.map(({ file, shown, source }) => {
@@ -185,20 +202,34 @@ function parseYamlText<S extends z.ZodType>(text: string, display: string, schem
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
   if (doc.errors.length > 0) {
     return {
-      issues: doc.errors.map((e) => ({ file: display, path: '', line: e.linePos?.[0].line, message: `invalid YAML: ${e.message.split('\n')[0]}` })),
+      issues: doc.errors.map((e) => ({
+        file: display,
+        path: '',
+        line: e.linePos?.[0].line,
+        message: `invalid YAML: ${e.message.split('\n')[0]}`,
+      })),
     };
   }
   const { lines, duplicates } = lineIndex(doc, lineCounter);
   if (duplicates.length > 0) {
     return {
-      issues: duplicates.map((d) => ({ file: display, path: d.path, line: d.line, message: `duplicate key "${d.key}"; a key may appear only once in a mapping` })),
+      issues: duplicates.map((d) => ({
+        file: display,
+        path: d.path,
+        line: d.line,
+        message: `duplicate key "${d.key}"; a key may appear only once in a mapping`,
+      })),
     };
   }
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    return { issues: [{ file: display, path: '', message: `invalid YAML: ${(error as Error).message} (more than ${MAX_ALIAS_COUNT} alias expansions)` }] };
+    return {
+      issues: [
+        { file: display, path: '', message: `invalid YAML: ${(error as Error).message} (more than ${MAX_ALIAS_COUNT} alias expansions)` },
+      ],
+    };
   }
   return { ...validate(data, display, schema, lines), lines };
 }
@@ -249,21 +280,34 @@ function lineIndex(doc: Document, lineCounter: LineCounter): { lines: Lines; dup
 function validate<S extends z.ZodType>(data: unknown, display: string, schema: S, lines: Lines): Parsed<z.infer<S>> {
   const result = schema.safeParse(data ?? {});
   if (result.success) return { value: result.data, issues: [] };
-  const located = (path: readonly PropertyKey[], message: string): CatalogueIssue => ({ file: display, path: formatPath(path), line: lineIn(lines, path as PropertyKey[]), message });
+  const located = (path: readonly PropertyKey[], message: string): CatalogueIssue => ({
+    file: display,
+    path: formatPath(path),
+    line: lineIn(lines, path as PropertyKey[]),
+    message,
+  });
   const issues = result.error.issues;
   // A key that is a typo of a missing required one is reported once, as the typo, not again as missing.
   const meant = new Set(
     issues.flatMap((issue) =>
-      issue.code === 'unrecognized_keys' ? issue.keys.flatMap((k) => closestKey(k, keysAt(schema, issue.path)) ?? []).map((k) => formatPath([...issue.path, k])) : [],
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.flatMap((k) => closestKey(k, keysAt(schema, issue.path)) ?? []).map((k) => formatPath([...issue.path, k]))
+        : [],
     ),
   );
   return {
     issues: issues.flatMap((issue) => {
-      if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => located(issue.path, unknownKeyMessage(key, schema, issue.path)));
+      if (issue.code === 'unrecognized_keys')
+        return issue.keys.map((key) => located(issue.path, unknownKeyMessage(key, schema, issue.path)));
       if (issue.code === 'invalid_type' && valueAt(data, issue.path) === undefined && issue.path.length > 0) {
         if (meant.has(formatPath(issue.path))) return [];
         const expected = expectedAt(schema, issue.path);
-        return [located(issue.path, `missing field ${quoted(String(issue.path.at(-1)))}${expected ? ` (${expected})` : ''}${topLevel(schema, issue.path.slice(0, -1))}`)];
+        return [
+          located(
+            issue.path,
+            `missing field ${quoted(String(issue.path.at(-1)))}${expected ? ` (${expected})` : ''}${topLevel(schema, issue.path.slice(0, -1))}`,
+          ),
+        ];
       }
       return [located(issue.path, describeIssue(issue))];
     }),
@@ -305,6 +349,7 @@ function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   // The key is the last segment of the issue's path (zod leaves `input` unset for keys).
-  if (issue.code === 'invalid_key') return `key ${quoted(String(issue.input ?? issue.path.at(-1)))} ${issue.issues.map((i) => i.message).join('; ')}`;
+  if (issue.code === 'invalid_key')
+    return `key ${quoted(String(issue.input ?? issue.path.at(-1)))} ${issue.issues.map((i) => i.message).join('; ')}`;
   return issue.message;
 }

@@ -81,7 +81,9 @@ export const NAME_RULES = {
   secretDataKey: SECRET_DATA_KEY_RULE,
   tenantName: 'must be a DNS-1123 label without "--": "<tenant>--" starts the names of the tenant\'s own vault secrets',
   sharedVaultSecretName: 'may not contain "--", which marks tenants\' own vault secrets ("<tenant>--<name>")',
-  vaultReference: 'must be a KV path relative to the mount, optionally with a field: "<path>" or "<path>#<field>" (segments of letters, digits, ".", "_" and "-"; no leading "/", no "." or ".." segment)',
+  vaultReference:
+    'must be a KV path relative to the mount, optionally with a field: "<path>" or "<path>#<field>" (segments of letters, digits, ".", "_" and "-"; no leading "/", no "." or ".." segment)',
   vaultMountPath: `must be a Vault path: "/"-separated lower-case segments of letters, digits, "_" and "-", not starting with ${RESERVED_VAULT_PATHS.join(', ')}`,
-  vaultTenantPrefix: 'must be a Vault path ending in "-", "_" or "/" (e.g. css-tenant- or css/tenants/), so that the tenant name forms the rest of its own segment',
+  vaultTenantPrefix:
+    'must be a Vault path ending in "-", "_" or "/" (e.g. css-tenant- or css/tenants/), so that the tenant name forms the rest of its own segment',
 } as const;

@@ -6,7 +6,18 @@ import type { Catalogue } from './catalogue';
 import { COPY_REFRESH_INTERVAL, canaryVaultPath, defaultSecretName } from '@central-secret-store/constructs/vocabulary';
 import { quoted } from './secret-like';
 import { parseVaultReference } from './vault-layout';
-import { type Cluster, type Credential, type Environment, type Format, type ImagePullSecret, type OwnSecret, type Tenant, type TenantNamespace, type VaultSettings, canarySchema } from './schema';
+import {
+  type Cluster,
+  type Credential,
+  type Environment,
+  type Format,
+  type ImagePullSecret,
+  type OwnSecret,
+  type Tenant,
+  type TenantNamespace,
+  type VaultSettings,
+  canarySchema,
+} from './schema';
 
 /** A credential's output format with its defaults applied. */
 export interface ResolvedFormat {
@@ -69,7 +80,8 @@ export function credentialUrlOf(credential: Credential): string | undefined {
  * prefix, Kargo to a repository, an OAuth client to the issuer and the token endpoint. Formats that name no
  * destination (basic-auth, ssh-auth, tls, opaque, mapping) leave it to the workload that reads them.
  */
-export type DestinationKind = 'registry' | 'argocd-repository' | 'argocd-repo-creds' | 'kargo-image' | 'kargo-git' | 'kargo-helm' | 'oauth-issuer' | 'oauth-token';
+export type DestinationKind =
+  'registry' | 'argocd-repository' | 'argocd-repo-creds' | 'kargo-image' | 'kargo-git' | 'kargo-helm' | 'oauth-issuer' | 'oauth-token';
 
 export interface Destination {
   readonly via: DestinationKind;
@@ -200,7 +212,9 @@ export function credentialsOfferedOn(catalogue: Catalogue, cluster: Cluster): Cr
  */
 export function vaultMasterPathsOn(catalogue: Catalogue, cluster: Cluster): string[] {
   return [
-    ...credentialsOfferedOn(catalogue, cluster).flatMap((credential) => Object.entries(credential.vault ?? {}).map(([key, reference]) => parseVaultReference(reference, key).path)),
+    ...credentialsOfferedOn(catalogue, cluster).flatMap((credential) =>
+      Object.entries(credential.vault ?? {}).map(([key, reference]) => parseVaultReference(reference, key).path),
+    ),
     ...(canaryOf(cluster) ? [canaryVaultPath(cluster.name)] : []),
   ];
 }
@@ -223,7 +237,13 @@ export function ownSecretsOf(catalogue: Catalogue): DeclaredOwnSecret[] {
     const at = { tenant: tenant.name, file };
     return Object.entries(tenant.clusters).flatMap(([cluster, placement]) => [
       ...placement.namespaces.flatMap((ns, n) =>
-        (ns.secrets ?? []).map((secret, s) => ({ ...at, cluster, namespace: ns.name, path: ['clusters', cluster, 'namespaces', n, 'secrets', s], secret })),
+        (ns.secrets ?? []).map((secret, s) => ({
+          ...at,
+          cluster,
+          namespace: ns.name,
+          path: ['clusters', cluster, 'namespaces', n, 'secrets', s],
+          secret,
+        })),
       ),
       ...(placement.globalSecrets ?? []).map((secret, g) => ({ ...at, cluster, path: ['clusters', cluster, 'globalSecrets', g], secret })),
     ]);
@@ -256,7 +276,11 @@ export function pullSecretsOf(namespace: TenantNamespace, credentials: readonly 
 }
 
 /** The dockerconfigjson Secret an imagePullSecrets entry names, when the entry is valid. */
-export function pullSecretNameOf(entry: ImagePullSecret, namespace: TenantNamespace, credentials: readonly Credential[]): string | undefined {
+export function pullSecretNameOf(
+  entry: ImagePullSecret,
+  namespace: TenantNamespace,
+  credentials: readonly Credential[],
+): string | undefined {
   const credential = credentials.find((c) => c.name === entry.credential);
   if (!credential || credential.kind !== 'docker-registry' || !(namespace.requests ?? []).includes(entry.credential)) return undefined;
   const docker = formatsOf(credential).filter((f) => f.format.type === 'dockerconfigjson');

@@ -8,7 +8,13 @@
  * a leak into git.
  */
 import { z } from 'zod';
-import { CANARY_BOUND, CANARY_NAMESPACE, COPY_REFRESH_INTERVAL, GoDuration, identityNameProblem } from '@central-secret-store/constructs/vocabulary';
+import {
+  CANARY_BOUND,
+  CANARY_NAMESPACE,
+  COPY_REFRESH_INTERVAL,
+  GoDuration,
+  identityNameProblem,
+} from '@central-secret-store/constructs/vocabulary';
 import { canonicalVaultAddress, endpointUrlProblem, registryHostProblem, repositoryUrlProblem, vaultAddressProblem } from './addresses';
 import { certificateBundleProblem } from './certificates';
 import { quoted, secretInsteadOfNameProblem } from './secret-like';
@@ -53,14 +59,23 @@ const goDuration = z
   .refine((text) => (GoDuration.tryParse(text)?.seconds ?? 0) >= 1, 'must be at least 1s: 0 would read the master once and never again')
   .transform((text) => GoDuration.parse(text).toString());
 /** A user or group the API server authenticates; never one that stands for everyone (identities.ts). */
-const identityName = z.string().min(1, 'must not be blank').superRefine((name, ctx) => {
-  // An empty name has its message from min(1), which editors also see in the JSON Schema.
-  const problem = name === '' ? undefined : identityNameProblem(name);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+const identityName = z
+  .string()
+  .min(1, 'must not be blank')
+  .superRefine((name, ctx) => {
+    // An empty name has its message from min(1), which editors also see in the JSON Schema.
+    const problem = name === '' ? undefined : identityNameProblem(name);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /** Reports every entry after the first of the same identity, at that entry. */
-function refuseRepeated<T>(items: readonly T[], ctx: z.RefinementCtx, identity: (item: T) => string, message: (item: T) => string, at: (index: number) => PropertyKey[] = (i) => [i]): void {
+function refuseRepeated<T>(
+  items: readonly T[],
+  ctx: z.RefinementCtx,
+  identity: (item: T) => string,
+  message: (item: T) => string,
+  at: (index: number) => PropertyKey[] = (i) => [i],
+): void {
   const seen = new Set<string>();
   items.forEach((item, i) => {
     const id = identity(item);
@@ -96,7 +111,9 @@ const keyVaultSettingsSchema = z.strictObject({
   resourceGroup: z.string().min(1).max(90).optional().describe('Resource group of the vault. Default css-<environment>'),
   managedBy: dns1123Label
     .optional()
-    .describe('The cluster whose Pulumi stack creates and owns the vault; the others look it up. Default: the first cluster of the environment by name'),
+    .describe(
+      'The cluster whose Pulumi stack creates and owns the vault; the others look it up. Default: the first cluster of the environment by name',
+    ),
 });
 
 /**
@@ -117,11 +134,15 @@ export const vaultSettingsSchema = z
       })
       .optional()
       .describe("PEM of the CA certificate(s) that sign the Vault server's certificate; ESO trusts only these. Default: the system roots"),
-    namespace: vaultMountPath.optional().describe('Vault Enterprise namespace holding everything of this environment, e.g. admin/contoso. Default: the root namespace'),
+    namespace: vaultMountPath
+      .optional()
+      .describe('Vault Enterprise namespace holding everything of this environment, e.g. admin/contoso. Default: the root namespace'),
     tenantSpaces: z
       .enum(['mounts', 'namespaces'])
       .default('mounts')
-      .describe("mounts: a KV v2 mount per tenant and a policy reading only that mount (any Vault). namespaces: a Vault Enterprise namespace per tenant, holding the tenant's KV v2 mount, logins and policy. Default mounts"),
+      .describe(
+        "mounts: a KV v2 mount per tenant and a policy reading only that mount (any Vault). namespaces: a Vault Enterprise namespace per tenant, holding the tenant's KV v2 mount, logins and policy. Default mounts",
+      ),
     sharedMount: vaultMountPath.default('css-shared').describe("KV v2 mount of the shared credentials' masters. Default css-shared"),
     tenantPrefix: z
       .string()
@@ -130,23 +151,40 @@ export const vaultSettingsSchema = z
       .describe("A tenant's mount (mounts) or namespace (namespaces) is <tenantPrefix><tenant>. Default css-tenant-"),
     managedBy: dns1123Label
       .optional()
-      .describe('The cluster whose Pulumi stack creates the mounts, namespaces and tenant policies; every stack adds its own cluster\'s login. Default: the first cluster of the environment by name'),
+      .describe(
+        "The cluster whose Pulumi stack creates the mounts, namespaces and tenant policies; every stack adds its own cluster's login. Default: the first cluster of the environment by name",
+      ),
   })
   .superRefine((vault, ctx) => {
     if (vault.tenantSpaces === 'namespaces' && vault.tenantPrefix.includes('/')) {
-      ctx.addIssue({ code: 'custom', path: ['tenantPrefix'], message: 'must be one namespace segment with tenantSpaces: namespaces (no "/"): tenant namespaces are children of the environment\'s namespace' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tenantPrefix'],
+        message:
+          'must be one namespace segment with tenantSpaces: namespaces (no "/"): tenant namespaces are children of the environment\'s namespace',
+      });
     }
     if (vault.sharedMount.startsWith(vault.tenantPrefix)) {
-      ctx.addIssue({ code: 'custom', path: ['sharedMount'], message: `must not start with tenantPrefix ${quoted(vault.tenantPrefix)}: it would be the space of tenant ${quoted(vault.sharedMount.slice(vault.tenantPrefix.length))}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sharedMount'],
+        message: `must not start with tenantPrefix ${quoted(vault.tenantPrefix)}: it would be the space of tenant ${quoted(vault.sharedMount.slice(vault.tenantPrefix.length))}`,
+      });
     }
     if (vault.tenantPrefix.startsWith(`${vault.sharedMount}/`)) {
-      ctx.addIssue({ code: 'custom', path: ['tenantPrefix'], message: `must not start with ${quoted(`${vault.sharedMount}/`)}: tenant spaces would lie inside the shared mount` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tenantPrefix'],
+        message: `must not start with ${quoted(`${vault.sharedMount}/`)}: tenant spaces would lie inside the shared mount`,
+      });
     }
   });
 
 export const environmentSchema = z
   .strictObject({
-    name: dns1123Label.describe('Environment name, e.g. prod. Clusters of one environment share one vault: an Azure Key Vault or a HashiCorp Vault.'),
+    name: dns1123Label.describe(
+      'Environment name, e.g. prod. Clusters of one environment share one vault: an Azure Key Vault or a HashiCorp Vault.',
+    ),
     keyVault: keyVaultSettingsSchema.optional().describe('Azure Key Vault backend'),
     vault: vaultSettingsSchema.optional().describe('HashiCorp Vault backend'),
   })
@@ -161,8 +199,14 @@ export const environmentSchema = z
  */
 export const canarySchema = z.strictObject({
   enabled: z.boolean().default(true).describe('Whether the cluster has a canary. Default true'),
-  namespace: dns1123Label.default(CANARY_NAMESPACE).describe(`The namespace the canary is distributed to; no tenant may claim it. Default ${CANARY_NAMESPACE}`),
-  bound: goDuration.default(CANARY_BOUND).describe(`How soon after a deployment its canary value must reach the canary namespace; the canary check's deadline and its alert's threshold. Default ${CANARY_BOUND}`),
+  namespace: dns1123Label
+    .default(CANARY_NAMESPACE)
+    .describe(`The namespace the canary is distributed to; no tenant may claim it. Default ${CANARY_NAMESPACE}`),
+  bound: goDuration
+    .default(CANARY_BOUND)
+    .describe(
+      `How soon after a deployment its canary value must reach the canary namespace; the canary check's deadline and its alert's threshold. Default ${CANARY_BOUND}`,
+    ),
 });
 
 export const clusterSchema = z.strictObject({
@@ -170,10 +214,14 @@ export const clusterSchema = z.strictObject({
   environment: dns1123Label.describe('The environment this cluster belongs to'),
   kind: z
     .enum(['aks', 'generic'])
-    .describe('aks: reached through Azure, Key Vault read with workload identity; generic (e.g. edge k3s): reached by kubeconfig, Key Vault read with a service principal. With HashiCorp Vault, ESO logs in with its ServiceAccount either way'),
+    .describe(
+      'aks: reached through Azure, Key Vault read with workload identity; generic (e.g. edge k3s): reached by kubeconfig, Key Vault read with a service principal. With HashiCorp Vault, ESO logs in with its ServiceAccount either way',
+    ),
   region: z.string().min(1).describe('Azure region or site of the cluster, e.g. westeurope'),
   refreshInterval: goDuration.optional().describe(`How often each tenant copy re-reads its master. Default ${COPY_REFRESH_INTERVAL}`),
-  trustDomain: dns1123Subdomain.optional().describe('SPIFFE trust domain of workloads on this cluster. Default <cluster>.<environment>.local'),
+  trustDomain: dns1123Subdomain
+    .optional()
+    .describe('SPIFFE trust domain of workloads on this cluster. Default <cluster>.<environment>.local'),
   deployers: z
     .strictObject({
       users: z.array(identityName).default([]).describe('Usernames, as the API server authenticates them (`kubectl auth whoami`)'),
@@ -181,12 +229,28 @@ export const clusterSchema = z.strictObject({
     })
     .refine((d) => d.users.length + d.groups.length > 0, 'must name at least one user or group')
     .superRefine((d, ctx) => {
-      refuseRepeated(d.users, ctx, (name) => name, (name) => `user ${quoted(name)} is listed twice`, (i) => ['users', i]);
-      refuseRepeated(d.groups, ctx, (name) => name, (name) => `group ${quoted(name)} is listed twice`, (i) => ['groups', i]);
+      refuseRepeated(
+        d.users,
+        ctx,
+        (name) => name,
+        (name) => `user ${quoted(name)} is listed twice`,
+        (i) => ['users', i],
+      );
+      refuseRepeated(
+        d.groups,
+        ctx,
+        (name) => name,
+        (name) => `group ${quoted(name)} is listed twice`,
+        (i) => ['groups', i],
+      );
     })
     .optional()
-    .describe('Who deploys the platform (Pulumi or GitOps): only they may change tenant and request labels and point ExternalSecrets at shared stores. Default: the user central-secret-store-deployer'),
-  canary: canarySchema.optional().describe(`The canary credential of the cluster. Default: enabled, in namespace ${CANARY_NAMESPACE}, bound ${CANARY_BOUND}`),
+    .describe(
+      'Who deploys the platform (Pulumi or GitOps): only they may change tenant and request labels and point ExternalSecrets at shared stores. Default: the user central-secret-store-deployer',
+    ),
+  canary: canarySchema
+    .optional()
+    .describe(`The canary credential of the cluster. Default: enabled, in namespace ${CANARY_NAMESPACE}, bound ${CANARY_BOUND}`),
 });
 
 export const clustersFileSchema = z.strictObject({
@@ -236,10 +300,7 @@ export const formatSchema = z.discriminatedUnion('type', [
 const credentialBase = {
   name: dns1123Label.describe('Credential name; namespaces request it with the label secrets/<name>: "true"'),
   description: z.string().optional(),
-  allowedTenants: z
-    .array(dns1123Label)
-    .min(1)
-    .describe('Tenants that may request this credential'),
+  allowedTenants: z.array(dns1123Label).min(1).describe('Tenants that may request this credential'),
   formats: z.array(formatSchema).min(1).optional().describe('Output formats. Default: the natural format of the kind'),
 };
 
@@ -255,7 +316,8 @@ function masterSecrets<T extends z.ZodType>(shape: (name: z.ZodType<string>) => 
       .describe('KV paths in the shared mount, <path> or <path>#<field> (field default: the key), for environments with vault'),
   };
 }
-const namesItsMaster = (credential: { keyVault?: unknown; vault?: unknown }) => credential.keyVault !== undefined || credential.vault !== undefined;
+const namesItsMaster = (credential: { keyVault?: unknown; vault?: unknown }) =>
+  credential.keyVault !== undefined || credential.vault !== undefined;
 const MASTER_REQUIRED = { message: 'must name where its master lives: keyVault (Key Vault secret names), vault (Vault paths) or both' };
 
 const userPassword = (name: z.ZodType<string>) => z.strictObject({ username: name, password: name });
@@ -319,10 +381,14 @@ const ownSecretBase = {
   name: dns1123Subdomain.describe('Name of the Secret'),
   keyVault: keyVaultKeys
     .optional()
-    .describe("Secret key -> Key Vault secret name; names must start with <tenant>-- (the tenant's vault space). On clusters of Key Vault environments"),
+    .describe(
+      "Secret key -> Key Vault secret name; names must start with <tenant>-- (the tenant's vault space). On clusters of Key Vault environments",
+    ),
   vault: vaultPathKeys
     .optional()
-    .describe("Secret key -> KV path in the tenant's own Vault space, <path> or <path>#<field> (field default: the key). On clusters of Vault environments"),
+    .describe(
+      "Secret key -> KV path in the tenant's own Vault space, <path> or <path>#<field> (field default: the key). On clusters of Vault environments",
+    ),
   labels: labels.optional(),
   annotations: annotations.optional(),
   notBefore: timestamp.optional().describe('The secret is not valid before this time'),
@@ -352,16 +418,16 @@ export const ownSecretSchema = z.discriminatedUnion('type', [
       .string()
       .regex(/^[-._a-zA-Z0-9]{1,253}$/, 'must be a Secret data key')
       .optional()
-      .describe('Deliver all keys as one JSON document under this key, the form operators such as VSecM read. Default: one Secret key per key'),
+      .describe(
+        'Deliver all keys as one JSON document under this key, the form operators such as VSecM read. Default: one Secret key per key',
+      ),
   }),
 ]);
 
 /** Seed 003: a requested registry credential set as the pull secret of ServiceAccounts, so pods need none. */
 export const imagePullSecretSchema = z.strictObject({
   credential: dns1123Label.describe('A docker-registry credential this namespace requests'),
-  format: dns1123Label
-    .optional()
-    .describe('Which of its dockerconfigjson formats, by name. Default: its only dockerconfigjson format'),
+  format: dns1123Label.optional().describe('Which of its dockerconfigjson formats, by name. Default: its only dockerconfigjson format'),
   serviceAccounts: z
     .array(dns1123Subdomain)
     .min(1)
@@ -376,13 +442,15 @@ export const tenantNamespaceSchema = z.strictObject({
     .array(imagePullSecretSchema)
     .optional()
     .describe('Requested registry credentials to set as imagePullSecrets on ServiceAccounts of the namespace'),
-  secrets: z.array(ownSecretSchema).optional().describe('The tenant\'s own secrets in this namespace'),
+  secrets: z.array(ownSecretSchema).optional().describe("The tenant's own secrets in this namespace"),
   labels: labels.optional().describe('Extra labels on the namespace'),
 });
 
 export const ownerSchema = z.strictObject({
   kind: z.enum(['Group', 'User']),
-  name: identityName.describe('Group or user name as the API server authenticates it; never one that stands for everyone (system:authenticated, system:serviceaccounts...)'),
+  name: identityName.describe(
+    'Group or user name as the API server authenticates it; never one that stands for everyone (system:authenticated, system:serviceaccounts...)',
+  ),
 });
 
 export const tenantSchema = z.strictObject({
@@ -391,8 +459,15 @@ export const tenantSchema = z.strictObject({
   owners: z
     .array(ownerSchema)
     .min(1)
-    .superRefine((owners, ctx) => refuseRepeated(owners, ctx, (o) => `${o.kind}\0${o.name}`, (o) => `owner ${o.kind} ${quoted(o.name)} is listed twice`))
-    .describe('Who may administer the tenant\'s namespaces'),
+    .superRefine((owners, ctx) =>
+      refuseRepeated(
+        owners,
+        ctx,
+        (o) => `${o.kind}\0${o.name}`,
+        (o) => `owner ${o.kind} ${quoted(o.name)} is listed twice`,
+      ),
+    )
+    .describe("Who may administer the tenant's namespaces"),
   clusters: z.record(
     dns1123Label,
     z.strictObject({

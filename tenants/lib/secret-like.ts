@@ -66,5 +66,7 @@ export function quoted(text: string): string {
 /** Why a text written where a name belongs is refused as a secret value, or undefined when it reads as a name. */
 export function secretInsteadOfNameProblem(text: string): string | undefined {
   const reason = secretLikeReason(text);
-  return reason === undefined ? undefined : `looks like a secret value, not a name (${[...text].length} characters: ${reason}); put the value in the vault and name it here`;
+  return reason === undefined
+    ? undefined
+    : `looks like a secret value, not a name (${[...text].length} characters: ${reason}); put the value in the vault and name it here`;
 }

@@ -69,7 +69,15 @@ export function linkOutside(path: string, root: string): string | undefined {
 function nonFileKind(stats: Stats): string | undefined {
   if (stats.isFile()) return undefined;
   if (stats.isDirectory()) return 'is a directory, not a file';
-  const kind = stats.isFIFO() ? 'a FIFO' : stats.isSocket() ? 'a socket' : stats.isCharacterDevice() ? 'a character device' : stats.isBlockDevice() ? 'a block device' : 'not a file';
+  const kind = stats.isFIFO()
+    ? 'a FIFO'
+    : stats.isSocket()
+      ? 'a socket'
+      : stats.isCharacterDevice()
+        ? 'a character device'
+        : stats.isBlockDevice()
+          ? 'a block device'
+          : 'not a file';
   return `is ${kind}, not a regular file`;
 }
 
@@ -121,7 +129,12 @@ function invalidUtf8Lines(bytes: Buffer, display: string): CatalogueIssue[] {
   const message = 'is not valid UTF-8: the catalogue must be UTF-8 text; re-save the file as UTF-8';
   const issues: CatalogueIssue[] = lines.slice(0, MAX_LINES_LISTED).map((line) => ({ file: display, path: '', line, message }));
   if (lines.length > MAX_LINES_LISTED) {
-    issues.push({ file: display, path: '', line: lines[MAX_LINES_LISTED], message: `${message} (and ${lines.length - MAX_LINES_LISTED} more lines like it)` });
+    issues.push({
+      file: display,
+      path: '',
+      line: lines[MAX_LINES_LISTED],
+      message: `${message} (and ${lines.length - MAX_LINES_LISTED} more lines like it)`,
+    });
   }
   return issues;
 }

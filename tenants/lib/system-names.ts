@@ -42,7 +42,8 @@ export function systemLikeNamespacePattern(name: string): string | undefined {
 
 /** What system namespace a tenant's name reads as, when it reads as one. */
 export function systemLikeTenantName(name: string): string | undefined {
-  if (reservedNamespaceReason(name) !== undefined) return RESERVED[name] === undefined ? `Kubernetes' namespace ${name}` : `the namespace ${name}`;
+  if (reservedNamespaceReason(name) !== undefined)
+    return RESERVED[name] === undefined ? `Kubernetes' namespace ${name}` : `the namespace ${name}`;
   const pattern = systemLikeNamespacePattern(name);
   return pattern === undefined ? undefined : `a system namespace (${pattern})`;
 }

@@ -6,7 +6,17 @@
  * Checked when a module is compiled (with the line of the import) and again when it runs (for `require(name)`
  * computed at run time).
  */
-export const ALLOWED_BUILTINS: ReadonlySet<string> = new Set(['assert', 'buffer', 'events', 'fs', 'path', 'querystring', 'string_decoder', 'url', 'util']);
+export const ALLOWED_BUILTINS: ReadonlySet<string> = new Set([
+  'assert',
+  'buffer',
+  'events',
+  'fs',
+  'path',
+  'querystring',
+  'string_decoder',
+  'url',
+  'util',
+]);
 
 /** The built-in's name without `node:` if it is one a module may use, else undefined. */
 export function allowedBuiltin(id: string): string | undefined {

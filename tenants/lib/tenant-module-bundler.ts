@@ -35,7 +35,17 @@ export interface BundleResponse {
   readonly bundles: ({ readonly code: string; readonly error?: undefined } | { readonly code?: undefined; readonly error: string })[];
 }
 
-const LOADERS: Readonly<Record<string, Loader>> = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.jsx': 'jsx', '.json': 'json' };
+const LOADERS: Readonly<Record<string, Loader>> = {
+  '.ts': 'ts',
+  '.mts': 'ts',
+  '.cts': 'ts',
+  '.tsx': 'tsx',
+  '.js': 'js',
+  '.mjs': 'js',
+  '.cjs': 'js',
+  '.jsx': 'jsx',
+  '.json': 'json',
+};
 
 function confine(roots: readonly string[], catalogueModule: string): Plugin {
   return {
@@ -52,13 +62,18 @@ function confine(roots: readonly string[], catalogueModule: string): Plugin {
       builder.onLoad({ filter: /.*/ }, (args) => {
         const real = realpathSync(args.path);
         if (!roots.some((root) => isInside(root, real))) {
-          return { errors: [{ text: `imports ${real}: a tenant module may only import files inside the catalogue folder and the product's tenants/lib` }] };
+          return {
+            errors: [
+              { text: `imports ${real}: a tenant module may only import files inside the catalogue folder and the product's tenants/lib` },
+            ],
+          };
         }
         const stats = statSync(real);
         if (!stats.isFile()) return { errors: [{ text: `imports ${real}, which is not a regular file` }] };
         if (stats.size > CATALOGUE_LIMITS.fileBytes) return { errors: [{ text: `imports ${real}, which is over 1 MiB` }] };
         const loader = LOADERS[extname(real)];
-        if (!loader) return { errors: [{ text: `imports ${real}: a tenant module may only import TypeScript, JavaScript and JSON files` }] };
+        if (!loader)
+          return { errors: [{ text: `imports ${real}: a tenant module may only import TypeScript, JavaScript and JSON files` }] };
         return { contents: readFileSync(real), loader };
       });
     },
@@ -66,7 +81,8 @@ function confine(roots: readonly string[], catalogueModule: string): Plugin {
 }
 
 /** esbuild's errors, located relative to the catalogue folder (its working folder here). */
-const describe = (errors: readonly Message[]) => errors.map((e) => `${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.text}`).join('; ');
+const describe = (errors: readonly Message[]) =>
+  errors.map((e) => `${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.text}`).join('; ');
 
 async function bundle(file: string, roots: readonly string[], catalogueModule: string): Promise<BundleResponse['bundles'][number]> {
   try {
@@ -92,7 +108,15 @@ async function bundle(file: string, roots: readonly string[], catalogueModule: s
 
 async function main(): Promise<void> {
   const request = JSON.parse(readFileSync(0, 'utf8')) as BundleRequest;
-  const harness = await build({ entryPoints: [request.harness], bundle: true, write: false, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'silent' });
+  const harness = await build({
+    entryPoints: [request.harness],
+    bundle: true,
+    write: false,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'silent',
+  });
   const bundles = await Promise.all(request.files.map((file) => bundle(file, request.roots, request.catalogueModule)));
   const response: BundleResponse = { harness: harness.outputFiles[0].text, bundles };
   process.stdout.write(JSON.stringify(response));

@@ -83,7 +83,20 @@ function lockClock(): void {
 
 /** Removes what reaches past the rules: network globals, `node -e`'s own `require`, Node's built-in lookup. */
 function removeEscapes(): void {
-  for (const name of ['fetch', 'Request', 'Response', 'Headers', 'FormData', 'WebSocket', 'EventSource', 'require', 'module', 'exports', '__filename', '__dirname']) {
+  for (const name of [
+    'fetch',
+    'Request',
+    'Response',
+    'Headers',
+    'FormData',
+    'WebSocket',
+    'EventSource',
+    'require',
+    'module',
+    'exports',
+    '__filename',
+    '__dirname',
+  ]) {
     delete (globalThis as Record<string, unknown>)[name];
   }
   for (const name of ['mainModule', 'getBuiltinModule', 'binding', '_linkedBinding', 'dlopen']) {
@@ -99,7 +112,9 @@ function lockSignals(): void {
   const kill = process.kill.bind(process);
   const own = process.pid;
   const locked = (pid: number, signal?: string | number) =>
-    Number(pid) === own ? kill(own, signal) : refuse(`tried to send a signal to process ${pid}: a tenant module may not signal other processes`);
+    Number(pid) === own
+      ? kill(own, signal)
+      : refuse(`tried to send a signal to process ${pid}: a tenant module may not signal other processes`);
   Object.defineProperty(process, 'kill', { value: locked, writable: false, configurable: false });
 }
 
@@ -125,7 +140,9 @@ function plainData(value: unknown, path: string, seen: Set<object>): unknown {
     const prototype = Object.getPrototypeOf(value);
     if (prototype !== Object.prototype && prototype !== null) {
       const kind = (value as object).constructor?.name ?? 'object';
-      throw new Error(`${path} is a ${kind}; a tenant module must export plain data${value instanceof Date ? ' (write timestamps as ISO 8601 strings)' : ''}`);
+      throw new Error(
+        `${path} is a ${kind}; a tenant module must export plain data${value instanceof Date ? ' (write timestamps as ISO 8601 strings)' : ''}`,
+      );
     }
     return Object.fromEntries(
       Object.entries(value as Record<string, unknown>)

@@ -77,7 +77,9 @@ export function loadTenantModules(root: string, files: readonly string[], timeou
   if ('error' in bundled) return files.map(() => ({ error: bundled.error }));
   return files.map((file, i) => {
     const bundle = bundled.bundles[i];
-    return bundle.error !== undefined ? { error: bundle.error } : runSandboxed(catalogue, bundled.harness, { file, code: bundle.code }, timeoutMs);
+    return bundle.error !== undefined
+      ? { error: bundle.error }
+      : runSandboxed(catalogue, bundled.harness, { file, code: bundle.code }, timeoutMs);
   });
 }
 
@@ -127,12 +129,15 @@ function runSandboxed(catalogue: string, harness: string, request: SandboxReques
   const ending = describeEnd(child, timeoutMs);
   if (ending) return { error: ending };
   // Exit code 0 with no result: the module called process.exit(0) before the harness could answer.
-  if (!child.output[3]?.length) return { error: 'ended the process while loading (exited with code 0); a tenant module must only export its tenant, never exit' };
+  if (!child.output[3]?.length)
+    return { error: 'ended the process while loading (exited with code 0); a tenant module must only export its tenant, never exit' };
   return parseResult(child.output[3]);
 }
 
 function parseResult(raw: Buffer | string | null | undefined): ModuleResult {
-  const refused: ModuleResult = { error: 'wrote something other than its result to the loader; a tenant module must only export its tenant' };
+  const refused: ModuleResult = {
+    error: 'wrote something other than its result to the loader; a tenant module must only export its tenant',
+  };
   let parsed: unknown;
   try {
     parsed = JSON.parse(String(raw ?? ''));
@@ -150,7 +155,8 @@ function parseResult(raw: Buffer | string | null | undefined): ModuleResult {
 function describeEnd(child: ReturnType<typeof spawnSync>, timeoutMs: number): string | undefined {
   const code = (child.error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ETIMEDOUT') return `did not finish loading within ${timeoutMs / 1000} s; a tenant module must only export its tenant`;
-  if (code === 'ENOBUFS') return `produced more than ${MODULE_LIMITS.resultBytes / 1024 / 1024} MiB of output; a tenant module must only export its tenant`;
+  if (code === 'ENOBUFS')
+    return `produced more than ${MODULE_LIMITS.resultBytes / 1024 / 1024} MiB of output; a tenant module must only export its tenant`;
   if (child.error) return `could not be loaded: ${child.error.message}`;
   if (/heap out of memory|Allocation failed/i.test(String(child.stderr))) {
     return `ran out of memory while loading (the limit is ${MODULE_LIMITS.heapMiB} MiB); a tenant module must only export its tenant`;

@@ -8,11 +8,26 @@ import type { CatalogueIssue } from './errors';
 import { formatPath } from './errors';
 import { type PlannedObject, plannedObjects } from './cluster-plan';
 import { NAME_RULES, isDns1123Subdomain, isInTenantSpace, tenantVaultPrefix } from './names';
-import { CANARY_CREDENTIAL, FORMATS_BY_KIND, canaryKeyVaultSecretName, canaryVaultPath, formatFits } from '@central-secret-store/constructs/vocabulary';
+import {
+  CANARY_CREDENTIAL,
+  FORMATS_BY_KIND,
+  canaryKeyVaultSecretName,
+  canaryVaultPath,
+  formatFits,
+} from '@central-secret-store/constructs/vocabulary';
 import { quoted } from './secret-like';
 import { reservedNamespaceReason } from './system-names';
 import { reservedNamespaceLabel, reservedSecretAnnotation, reservedSecretLabel } from './reserved-keys';
-import { backendNameOf, pullSecretNameOf, canaryOf, credentialUrlOf, credentialsOfferedOn, formatsOf, masterKeysOf, trustDomainOf } from './resolve';
+import {
+  backendNameOf,
+  pullSecretNameOf,
+  canaryOf,
+  credentialUrlOf,
+  credentialsOfferedOn,
+  formatsOf,
+  masterKeysOf,
+  trustDomainOf,
+} from './resolve';
 import type { Credential, Environment, Format, ImagePullSecret, OwnSecret, TenantNamespace } from './schema';
 import { parseVaultReference, sharedSpaceOf, tenantSpaceOf } from './vault-layout';
 
@@ -51,30 +66,57 @@ export function validateCatalogue(
   const clusterAt = (i: number) => ['clusters', writtenIndex(catalogue, 'clusters', i)];
   const credentialAt = (i: number) => ['credentials', writtenIndex(catalogue, 'credentials', i)];
 
-  reportDuplicates(catalogue.environments.map((e) => e.name), (i, name) =>
-    report(sources.clusters, ['environments', writtenIndex(catalogue, 'environments', i), 'name'], `duplicate environment ${quoted(name)}`),
+  reportDuplicates(
+    catalogue.environments.map((e) => e.name),
+    (i, name) =>
+      report(
+        sources.clusters,
+        ['environments', writtenIndex(catalogue, 'environments', i), 'name'],
+        `duplicate environment ${quoted(name)}`,
+      ),
   );
-  reportDuplicates(catalogue.clusters.map((c) => c.name), (i, name) => report(sources.clusters, [...clusterAt(i), 'name'], `duplicate cluster ${quoted(name)}`));
-  reportDuplicates(catalogue.credentials.map((c) => c.name), (i, name) => report(sources.credentials, [...credentialAt(i), 'name'], `duplicate credential ${quoted(name)}`));
-  reportDuplicates(catalogue.tenants.map((t) => t.name), (i, name) => {
-    const first = catalogue.tenants.findIndex((t) => t.name === name);
-    report(tenantFileAt(catalogue, i), ['name'], `duplicate tenant ${quoted(name)} (also defined in ${tenantFileAt(catalogue, first)})`);
-  });
+  reportDuplicates(
+    catalogue.clusters.map((c) => c.name),
+    (i, name) => report(sources.clusters, [...clusterAt(i), 'name'], `duplicate cluster ${quoted(name)}`),
+  );
+  reportDuplicates(
+    catalogue.credentials.map((c) => c.name),
+    (i, name) => report(sources.credentials, [...credentialAt(i), 'name'], `duplicate credential ${quoted(name)}`),
+  );
+  reportDuplicates(
+    catalogue.tenants.map((t) => t.name),
+    (i, name) => {
+      const first = catalogue.tenants.findIndex((t) => t.name === name);
+      report(tenantFileAt(catalogue, i), ['name'], `duplicate tenant ${quoted(name)} (also defined in ${tenantFileAt(catalogue, first)})`);
+    },
+  );
 
   const environments = new Set(catalogue.environments.map((e) => e.name));
   catalogue.clusters.forEach((cluster, i) => {
     if (!environments.has(cluster.environment)) {
-      report(sources.clusters, [...clusterAt(i), 'environment'], `unknown environment ${quoted(cluster.environment)} (known: ${[...environments].join(', ')})`);
+      report(
+        sources.clusters,
+        [...clusterAt(i), 'environment'],
+        `unknown environment ${quoted(cluster.environment)} (known: ${[...environments].join(', ')})`,
+      );
     }
     const canary = canaryOf(cluster);
     const reserved = canary && reservedNamespaceReason(canary.namespace);
     if (canary && reserved) {
-      report(sources.clusters, [...clusterAt(i), 'canary', 'namespace'], `namespace ${quoted(canary.namespace)} is reserved: ${reserved}; the canary needs a namespace of its own`);
+      report(
+        sources.clusters,
+        [...clusterAt(i), 'canary', 'namespace'],
+        `namespace ${quoted(canary.namespace)} is reserved: ${reserved}; the canary needs a namespace of its own`,
+      );
     }
   });
   catalogue.credentials.forEach((credential, i) => {
     if (credential.name === CANARY_CREDENTIAL) {
-      report(sources.credentials, [...credentialAt(i), 'name'], `credential name "${CANARY_CREDENTIAL}" is reserved: it names every cluster's canary (its master, store and distribution); choose another name`);
+      report(
+        sources.credentials,
+        [...credentialAt(i), 'name'],
+        `credential name "${CANARY_CREDENTIAL}" is reserved: it names every cluster's canary (its master, store and distribution); choose another name`,
+      );
     }
   });
 
@@ -82,7 +124,11 @@ export function validateCatalogue(
     const backend = environment.keyVault ? 'keyVault' : 'vault';
     const owner = (environment.keyVault ?? environment.vault)?.managedBy;
     if (owner !== undefined && !catalogue.clusters.some((c) => c.name === owner && c.environment === environment.name)) {
-      report(sources.clusters, ['environments', writtenIndex(catalogue, 'environments', i), backend, 'managedBy'], `${quoted(owner)} is not a cluster of environment ${environment.name}`);
+      report(
+        sources.clusters,
+        ['environments', writtenIndex(catalogue, 'environments', i), backend, 'managedBy'],
+        `${quoted(owner)} is not a cluster of environment ${environment.name}`,
+      );
     }
   });
 
@@ -102,7 +148,9 @@ export function validateCatalogue(
       if (!environment) return;
       for (const credential of credentialsOfferedOn(catalogue, cluster)) {
         const i = catalogue.credentials.indexOf(credential);
-        validateMasterIn(environment, cluster.name, credential, (path, message) => report(sources.credentials, [...credentialAt(i), ...path], message));
+        validateMasterIn(environment, cluster.name, credential, (path, message) =>
+          report(sources.credentials, [...credentialAt(i), ...path], message),
+        );
       }
     });
   }
@@ -120,7 +168,11 @@ export function validateCatalogue(
  * offered on: they all share the vault. Reserved whether or not the canary is enabled, as enabling it would
  * overwrite the credential.
  */
-function reportCanaryMasters(catalogue: Catalogue, complete: CompleteParts, report: (credential: number, path: PropertyKey[], message: string) => void): void {
+function reportCanaryMasters(
+  catalogue: Catalogue,
+  complete: CompleteParts,
+  report: (credential: number, path: PropertyKey[], message: string) => void,
+): void {
   const overwritten = 'the stack writes a new value to it at every deployment, so the credential would be overwritten';
   for (const environment of catalogue.environments) {
     const clusters = catalogue.clusters.filter((c) => c.environment === environment.name);
@@ -132,11 +184,13 @@ function reportCanaryMasters(catalogue: Catalogue, complete: CompleteParts, repo
         const canary = `the canary of cluster ${cluster.name} in environment ${environment.name}: ${overwritten}`;
         if (environment.keyVault) {
           for (const [key, name] of Object.entries(credential.keyVault ?? {})) {
-            if (name.toLowerCase() === canaryKeyVaultSecretName(cluster.name).toLowerCase()) report(i, ['keyVault', key], `Key Vault secret ${quoted(name)} is ${canary}; name another secret`);
+            if (name.toLowerCase() === canaryKeyVaultSecretName(cluster.name).toLowerCase())
+              report(i, ['keyVault', key], `Key Vault secret ${quoted(name)} is ${canary}; name another secret`);
           }
         } else {
           for (const [key, reference] of Object.entries(credential.vault ?? {})) {
-            if (parseVaultReference(reference, key).path === canaryVaultPath(cluster.name)) report(i, ['vault', key], `Vault path ${quoted(reference)} is ${canary}; name another path`);
+            if (parseVaultReference(reference, key).path === canaryVaultPath(cluster.name))
+              report(i, ['vault', key], `Vault path ${quoted(reference)} is ${canary}; name another path`);
           }
         }
       }
@@ -177,16 +231,28 @@ function requiredKeys(format: Format): string[][] {
 function validateFormats(credential: Credential, report: (path: PropertyKey[], message: string) => void): void {
   const keys = new Set(masterKeysOf(credential));
   const formats = formatsOf(credential);
-  reportDuplicates(formats.map((f) => f.id), (i, id) => report(['formats', i, 'name'], `two formats are named ${quoted(id)}; give one a distinct name`));
-  reportDuplicates(formats.map((f) => f.secretName), (i, name) => report(['formats', i, 'secretName'], `two formats write the Secret ${quoted(name)}; set a distinct secretName`));
+  reportDuplicates(
+    formats.map((f) => f.id),
+    (i, id) => report(['formats', i, 'name'], `two formats are named ${quoted(id)}; give one a distinct name`),
+  );
+  reportDuplicates(
+    formats.map((f) => f.secretName),
+    (i, name) => report(['formats', i, 'secretName'], `two formats write the Secret ${quoted(name)}; set a distinct secretName`),
+  );
   formats.forEach(({ format }, i) => {
     const alternatives = requiredKeys(format);
     if (!alternatives.some((set) => set.every((k) => keys.has(k)))) {
       const wanted = alternatives.map((set) => set.join(' + ')).join(' or ');
-      report(['formats', i, 'type'], `format ${quoted(format.type)} needs the master key(s) ${wanted}, but credential ${quoted(credential.name)} has ${[...keys].join(', ')}`);
+      report(
+        ['formats', i, 'type'],
+        `format ${quoted(format.type)} needs the master key(s) ${wanted}, but credential ${quoted(credential.name)} has ${[...keys].join(', ')}`,
+      );
     }
     if (!formatFits(credential.kind, format.type)) {
-      report(['formats', i, 'type'], `format ${quoted(format.type)} does not fit a ${credential.kind} credential; it offers ${FORMATS_BY_KIND[credential.kind].join(', ')}`);
+      report(
+        ['formats', i, 'type'],
+        `format ${quoted(format.type)} does not fit a ${credential.kind} credential; it offers ${FORMATS_BY_KIND[credential.kind].join(', ')}`,
+      );
     }
     if (format.type === 'argocd' && format.url === undefined && credentialUrlOf(credential) === undefined) {
       report(['formats', i, 'url'], `format "argocd" needs a url: credential kind ${credential.kind} has none to default to`);
@@ -203,12 +269,20 @@ function validateMasterBackends(credential: Credential, report: (path: PropertyK
   const inKeyVault = Object.keys(credential.keyVault).sort();
   const inVault = Object.keys(credential.vault).sort();
   if (inKeyVault.join() !== inVault.join()) {
-    report(['vault'], `must name the same master keys as keyVault (${inKeyVault.join(', ')}), got ${inVault.join(', ')}: the master Secret has one set of keys`);
+    report(
+      ['vault'],
+      `must name the same master keys as keyVault (${inKeyVault.join(', ')}), got ${inVault.join(', ')}: the master Secret has one set of keys`,
+    );
   }
 }
 
 /** A credential offered on a cluster names its master in the backend of the cluster's environment. */
-function validateMasterIn(environment: Environment, cluster: string, credential: Credential, report: (path: PropertyKey[], message: string) => void): void {
+function validateMasterIn(
+  environment: Environment,
+  cluster: string,
+  credential: Credential,
+  report: (path: PropertyKey[], message: string) => void,
+): void {
   const where = `credential ${quoted(credential.name)} is offered on cluster ${cluster}, whose environment ${environment.name} keeps its secrets in ${backendNameOf(environment)}`;
   if (environment.keyVault && !credential.keyVault) {
     report(['keyVault'], `${where}; add keyVault: with the Key Vault secret names of its master`);
@@ -218,7 +292,9 @@ function validateMasterIn(environment: Environment, cluster: string, credential:
       report(['vault'], `${where}; add vault: with the paths of its master in the shared mount ${environment.vault.sharedMount}`);
       return;
     }
-    reportMountPrefixed(credential.vault, sharedSpaceOf(environment.vault).mount, 'the shared mount', (key, message) => report(['vault', key], message));
+    reportMountPrefixed(credential.vault, sharedSpaceOf(environment.vault).mount, 'the shared mount', (key, message) =>
+      report(['vault', key], message),
+    );
   }
 }
 
@@ -226,10 +302,19 @@ function validateMasterIn(environment: Environment, cluster: string, credential:
  * ESO drops a leading `<mount>/` from a path it reads through a store of that mount, so a path written that
  * way would be read from somewhere other than where the policies point; paths are written relative to it.
  */
-function reportMountPrefixed(references: Readonly<Record<string, string>>, mount: string, what: string, report: (key: string, message: string) => void): void {
+function reportMountPrefixed(
+  references: Readonly<Record<string, string>>,
+  mount: string,
+  what: string,
+  report: (key: string, message: string) => void,
+): void {
   for (const [key, reference] of Object.entries(references)) {
     const { path } = parseVaultReference(reference, key);
-    if (path.startsWith(`${mount}/`)) report(key, `Vault path ${quoted(reference)} starts with ${what} ${quoted(`${mount}/`)}; write it relative to the mount: ${quoted(reference.slice(mount.length + 1))}`);
+    if (path.startsWith(`${mount}/`))
+      report(
+        key,
+        `Vault path ${quoted(reference)} starts with ${what} ${quoted(`${mount}/`)}; write it relative to the mount: ${quoted(reference.slice(mount.length + 1))}`,
+      );
   }
 }
 
@@ -268,11 +353,19 @@ function validateTenants(catalogue: Catalogue, complete: CompleteParts, report: 
         const nsPath = [...at, 'namespaces', n];
         const reserved = reservedNamespaceReason(namespace.name);
         if (reserved) {
-          report(file, [...nsPath, 'name'], `namespace ${quoted(namespace.name)} is ${reserved}; the product creates and labels a tenant's namespaces, so it would take this one over for tenant ${tenant.name}; choose another name`);
+          report(
+            file,
+            [...nsPath, 'name'],
+            `namespace ${quoted(namespace.name)} is ${reserved}; the product creates and labels a tenant's namespaces, so it would take this one over for tenant ${tenant.name}; choose another name`,
+          );
         }
         const canary = canaryNamespaceOn(clusterName);
         if (canary?.namespace === namespace.name) {
-          report(file, [...nsPath, 'name'], `namespace ${quoted(namespace.name)} is the canary namespace of cluster ${clusterName} (${canary.at}); choose another name`);
+          report(
+            file,
+            [...nsPath, 'name'],
+            `namespace ${quoted(namespace.name)} is the canary namespace of cluster ${clusterName} (${canary.at}); choose another name`,
+          );
         }
         const owner = claimed.get(namespace.name);
         if (owner !== undefined) {
@@ -286,16 +379,23 @@ function validateTenants(catalogue: Catalogue, complete: CompleteParts, report: 
           if (reason) report(file, [...nsPath, 'labels', key], `label ${quoted(key)} ${reason}`);
         }
 
-        reportDuplicates(namespace.requests ?? [], (r, name) => report(file, [...nsPath, 'requests', r], `credential ${quoted(name)} is requested twice`));
+        reportDuplicates(namespace.requests ?? [], (r, name) =>
+          report(file, [...nsPath, 'requests', r], `credential ${quoted(name)} is requested twice`),
+        );
         (namespace.requests ?? []).forEach((name, r) => {
           const path = [...nsPath, 'requests', r];
           const credential = credentials.get(name);
           if (!credential) {
-            if (complete.credentials) report(file, path, `unknown credential ${quoted(name)} (known: ${[...credentials.keys()].join(', ')})`);
+            if (complete.credentials)
+              report(file, path, `unknown credential ${quoted(name)} (known: ${[...credentials.keys()].join(', ')})`);
             return;
           }
           if (!credential.allowedTenants.includes(tenant.name)) {
-            report(file, path, `tenant ${quoted(tenant.name)} may not request credential ${quoted(name)}; it is allowed for: ${credential.allowedTenants.join(', ')} (see ${catalogue.sources.credentials})`);
+            report(
+              file,
+              path,
+              `tenant ${quoted(tenant.name)} may not request credential ${quoted(name)}; it is allowed for: ${credential.allowedTenants.join(', ')} (see ${catalogue.sources.credentials})`,
+            );
           }
         });
 
@@ -306,15 +406,23 @@ function validateTenants(catalogue: Catalogue, complete: CompleteParts, report: 
           const id = secretName ?? `${entry.credential}\0${entry.format ?? ''}`;
           if (pulled.has(id)) {
             const what = secretName === undefined ? '' : ` (its dockerconfigjson Secret ${secretName})`;
-            report(file, [...nsPath, 'imagePullSecrets', p, 'credential'], `credential ${quoted(entry.credential)} is listed twice under imagePullSecrets${what}; name all its ServiceAccounts in one entry`);
+            report(
+              file,
+              [...nsPath, 'imagePullSecrets', p, 'credential'],
+              `credential ${quoted(entry.credential)} is listed twice under imagePullSecrets${what}; name all its ServiceAccounts in one entry`,
+            );
           }
           pulled.add(id);
-          validatePullSecret(entry, namespace, credentials.get(entry.credential), (q, m) => report(file, [...nsPath, 'imagePullSecrets', p, ...q], m));
+          validatePullSecret(entry, namespace, credentials.get(entry.credential), (q, m) =>
+            report(file, [...nsPath, 'imagePullSecrets', p, ...q], m),
+          );
         });
 
         (namespace.secrets ?? []).forEach((secret, s) => {
           const on = { cluster: clusterName, environment: environmentOn(clusterName) };
-          validateOwnSecret(tenant.name, on, { name: namespace.name, trustDomain: trustDomainOn(clusterName) }, secret, (p, m) => report(file, [...nsPath, 'secrets', s, ...p], m));
+          validateOwnSecret(tenant.name, on, { name: namespace.name, trustDomain: trustDomainOn(clusterName) }, secret, (p, m) =>
+            report(file, [...nsPath, 'secrets', s, ...p], m),
+          );
         });
       });
 
@@ -327,26 +435,47 @@ function validateTenants(catalogue: Catalogue, complete: CompleteParts, report: 
 }
 
 /** Seed 003: a pull secret must be a dockerconfigjson Secret the namespace receives. */
-function validatePullSecret(entry: ImagePullSecret, namespace: TenantNamespace, credential: Credential | undefined, report: (path: PropertyKey[], message: string) => void): void {
+function validatePullSecret(
+  entry: ImagePullSecret,
+  namespace: TenantNamespace,
+  credential: Credential | undefined,
+  report: (path: PropertyKey[], message: string) => void,
+): void {
   reportDuplicates(entry.serviceAccounts, (i, name) => report(['serviceAccounts', i], `ServiceAccount ${quoted(name)} is listed twice`));
   if (!(namespace.requests ?? []).includes(entry.credential)) {
-    report(['credential'], `namespace ${namespace.name} does not request credential ${quoted(entry.credential)}; add it to requests, so that its Secret is delivered here`);
+    report(
+      ['credential'],
+      `namespace ${namespace.name} does not request credential ${quoted(entry.credential)}; add it to requests, so that its Secret is delivered here`,
+    );
     return;
   }
   // An unknown or refused request is reported at the request.
   if (!credential) return;
   if (credential.kind !== 'docker-registry') {
-    report(['credential'], `credential ${quoted(credential.name)} is a ${credential.kind} credential; only docker-registry credentials can be image pull secrets`);
+    report(
+      ['credential'],
+      `credential ${quoted(credential.name)} is a ${credential.kind} credential; only docker-registry credentials can be image pull secrets`,
+    );
     return;
   }
   const docker = formatsOf(credential).filter((f) => f.format.type === 'dockerconfigjson');
   const offered = docker.map((f) => f.id).join(', ');
   if (entry.format !== undefined) {
     if (!docker.some((f) => f.id === entry.format)) {
-      report(['format'], docker.length === 0 ? `credential ${quoted(credential.name)} has no dockerconfigjson format; add one to its formats` : `credential ${quoted(credential.name)} has no dockerconfigjson format named ${quoted(entry.format)}; it has ${offered}`);
+      report(
+        ['format'],
+        docker.length === 0
+          ? `credential ${quoted(credential.name)} has no dockerconfigjson format; add one to its formats`
+          : `credential ${quoted(credential.name)} has no dockerconfigjson format named ${quoted(entry.format)}; it has ${offered}`,
+      );
     }
   } else if (docker.length !== 1) {
-    report(['credential'], docker.length === 0 ? `credential ${quoted(credential.name)} has no dockerconfigjson format; add one to its formats` : `credential ${quoted(credential.name)} has ${docker.length} dockerconfigjson formats (${offered}); name one in format`);
+    report(
+      ['credential'],
+      docker.length === 0
+        ? `credential ${quoted(credential.name)} has no dockerconfigjson format; add one to its formats`
+        : `credential ${quoted(credential.name)} has ${docker.length} dockerconfigjson formats (${offered}); name one in format`,
+    );
   }
 }
 
@@ -362,7 +491,10 @@ function validateOwnSecret(
   }
   for (const [key, vaultName] of Object.entries(secret.keyVault ?? {})) {
     if (!isInTenantSpace(tenant, vaultName)) {
-      report(['keyVault', key], `Key Vault secret ${quoted(vaultName)} must start with ${quoted(tenantVaultPrefix(tenant))}: a tenant reads only the secrets in its own vault space`);
+      report(
+        ['keyVault', key],
+        `Key Vault secret ${quoted(vaultName)} must start with ${quoted(tenantVaultPrefix(tenant))}: a tenant reads only the secrets in its own vault space`,
+      );
     }
   }
   const { environment } = on;
@@ -392,7 +524,9 @@ function validateOwnSecret(
     }
     // The ID must name exactly this workload: the cluster's trust domain, this namespace, this ServiceAccount.
     const expected = `spiffe://${namespace.trustDomain ?? '<trust-domain>'}/ns/${namespace.name}/sa/${secret.serviceAccount}`;
-    const matches = namespace.trustDomain ? secret.spiffeId === expected : secret.spiffeId.endsWith(expected.slice(expected.indexOf('/ns/')));
+    const matches = namespace.trustDomain
+      ? secret.spiffeId === expected
+      : secret.spiffeId.endsWith(expected.slice(expected.indexOf('/ns/')));
     if (!matches) {
       report(['spiffeId'], `SPIFFE ID ${quoted(secret.spiffeId)} must name this workload: ${expected}`);
     }
@@ -404,12 +538,21 @@ function validateOwnSecret(
  * generated name the API server would refuse fails the deploy. Each is reported at the later producer, naming
  * the earlier one.
  */
-function reportCollisions(objects: readonly PlannedObject[], report: Report, where: (file: string, path: readonly PropertyKey[]) => string): void {
+function reportCollisions(
+  objects: readonly PlannedObject[],
+  report: Report,
+  where: (file: string, path: readonly PropertyKey[]) => string,
+): void {
   const first = new Map<string, PlannedObject>();
   for (const object of objects) {
-    const place = object.namespace === undefined ? `on cluster ${object.cluster}` : `in namespace ${object.namespace} on cluster ${object.cluster}`;
+    const place =
+      object.namespace === undefined ? `on cluster ${object.cluster}` : `in namespace ${object.namespace} on cluster ${object.cluster}`;
     if (!isDns1123Subdomain(object.name)) {
-      report(object.file, object.path, `the generated ${object.kind} name ${quoted(object.name)} (${object.producer}) ${NAME_RULES.dns1123Subdomain}; shorten the names it is made of`);
+      report(
+        object.file,
+        object.path,
+        `the generated ${object.kind} name ${quoted(object.name)} (${object.producer}) ${NAME_RULES.dns1123Subdomain}; shorten the names it is made of`,
+      );
     }
     const key = [object.cluster, object.kind, object.namespace ?? '', object.name].join('\0');
     const earlier = first.get(key);

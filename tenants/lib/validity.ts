@@ -49,9 +49,18 @@ export function validityReport(catalogue: Catalogue, options: ValidityOptions): 
   const errors: CatalogueIssue[] = [];
   const warnings: CatalogueIssue[] = [];
   for (const { file, path, secret, expires, daysLeft, expired } of expiringSecrets(catalogue, options.now, options.warnWithinDays)) {
-    const issue = (message: string) => ({ file, path: formatPath([...path, 'expires']), line: lineAt(catalogue.sources, file, [...path, 'expires']), message });
+    const issue = (message: string) => ({
+      file,
+      path: formatPath([...path, 'expires']),
+      line: lineAt(catalogue.sources, file, [...path, 'expires']),
+      message,
+    });
     if (expired) {
-      errors.push(issue(`secret ${quoted(secret.name)} expired on ${expires}; rotate it in its vault (Key Vault or HashiCorp Vault) and move expires, or remove it`));
+      errors.push(
+        issue(
+          `secret ${quoted(secret.name)} expired on ${expires}; rotate it in its vault (Key Vault or HashiCorp Vault) and move expires, or remove it`,
+        ),
+      );
     } else {
       warnings.push(issue(`secret ${quoted(secret.name)} expires on ${expires}, in ${daysLeft} days`));
     }

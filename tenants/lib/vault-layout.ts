@@ -112,7 +112,11 @@ export function kvDataPath(space: VaultSpace, path: string): string {
 /** A tenant reads everything in its own space and nothing else. */
 export function tenantPolicyOf(vault: VaultSettings, tenant: string): VaultPolicy {
   const space = tenantSpaceOf(vault, tenant);
-  return { namespace: space.namespace, name: tenantPolicyName(tenant), document: { path: { [`${space.mount}/data/*`]: { capabilities: ['read'] } } } };
+  return {
+    namespace: space.namespace,
+    name: tenantPolicyName(tenant),
+    document: { path: { [`${space.mount}/data/*`]: { capabilities: ['read'] } } },
+  };
 }
 
 /**

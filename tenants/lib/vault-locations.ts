@@ -18,7 +18,9 @@ export interface VaultOfEnvironment {
 }
 
 export function vaultOfEnvironment(environment: Environment): VaultOfEnvironment {
-  return environment.vault ? { backend: 'vault', vault: environment.vault.address } : { backend: 'keyVault', vault: environment.keyVault!.name };
+  return environment.vault
+    ? { backend: 'vault', vault: environment.vault.address }
+    : { backend: 'keyVault', vault: environment.keyVault!.name };
 }
 
 /** Where each master key of a credential lives in the environment's vault (none where it names no vault of the backend, which validation reports). */
@@ -28,7 +30,9 @@ export function masterLocations(environment: Environment, credential: Credential
 
 /** Where a cluster's canary value lives in the environment's vault: one per cluster, in the masters' space. */
 export function canaryLocation(environment: Environment, cluster: string): string {
-  return environment.vault ? inSpace(sharedSpaceOf(environment.vault), { [CANARY_KEY]: canaryVaultPath(cluster) })[CANARY_KEY] : canaryKeyVaultSecretName(cluster);
+  return environment.vault
+    ? inSpace(sharedSpaceOf(environment.vault), { [CANARY_KEY]: canaryVaultPath(cluster) })[CANARY_KEY]
+    : canaryKeyVaultSecretName(cluster);
 }
 
 /** Where each key of a tenant's own secret lives in the environment's vault. */

@@ -36,7 +36,9 @@ export interface VaultReads extends VaultOfEnvironment {
 export function vaultReads(catalogue: Catalogue): VaultReads[] {
   const plans = clusterPlans(catalogue);
   return catalogue.environments.map((environment) => {
-    const reads = plans.filter((plan) => plan.cluster.environment === environment.name).flatMap((plan) => plan.objects.flatMap((object) => (object.reads ? [object.reads] : [])));
+    const reads = plans
+      .filter((plan) => plan.cluster.environment === environment.name)
+      .flatMap((plan) => plan.objects.flatMap((object) => (object.reads ? [object.reads] : [])));
     return {
       environment: environment.name,
       ...vaultOfEnvironment(environment),

@@ -10,12 +10,17 @@ import { systemLikeNamespacePattern, systemLikeTenantName } from './system-names
 
 export function catalogueWarnings(catalogue: Catalogue): CatalogueIssue[] {
   const warnings: CatalogueIssue[] = [];
-  const warn = (file: string, path: readonly PropertyKey[], message: string) => warnings.push({ file, path: formatPath(path), line: lineAt(catalogue.sources, file, path), message });
+  const warn = (file: string, path: readonly PropertyKey[], message: string) =>
+    warnings.push({ file, path: formatPath(path), line: lineAt(catalogue.sources, file, path), message });
   catalogue.tenants.forEach((tenant, t) => {
     const file = tenantFileAt(catalogue, t);
     const like = systemLikeTenantName(tenant.name);
     if (like) {
-      warn(file, ['name'], `tenant ${quoted(tenant.name)} is named like ${like}: its tenant label, store ${tenantStoreName(tenant.name)} and vault space could be taken for the system's; consider another name`);
+      warn(
+        file,
+        ['name'],
+        `tenant ${quoted(tenant.name)} is named like ${like}: its tenant label, store ${tenantStoreName(tenant.name)} and vault space could be taken for the system's; consider another name`,
+      );
     }
     for (const [cluster, placement] of Object.entries(tenant.clusters)) {
       placement.namespaces.forEach((namespace, n) => {

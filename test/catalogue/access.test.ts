@@ -43,10 +43,15 @@ function destinationsOfTemplate(template: any): { via: string; url: string }[] {
   const data = template.data ?? {};
   const labels = template.metadata?.labels ?? {};
   if (template.type === 'kubernetes.io/dockerconfigjson') {
-    return [...String(data['.dockerconfigjson']).matchAll(/("(?:[^"\\]|\\.)*") \$auth/g)].map((m) => ({ via: 'registry', url: JSON.parse(m[1]) }));
+    return [...String(data['.dockerconfigjson']).matchAll(/("(?:[^"\\]|\\.)*") \$auth/g)].map((m) => ({
+      via: 'registry',
+      url: JSON.parse(m[1]),
+    }));
   }
-  if (labels['argocd.argoproj.io/secret-type']) return [{ via: `argocd-${labels['argocd.argoproj.io/secret-type']}`, url: templateLiteral(data.url)! }];
-  if (labels['kargo.akuity.io/cred-type']) return [{ via: `kargo-${labels['kargo.akuity.io/cred-type']}`, url: templateLiteral(data.repoURL)! }];
+  if (labels['argocd.argoproj.io/secret-type'])
+    return [{ via: `argocd-${labels['argocd.argoproj.io/secret-type']}`, url: templateLiteral(data.url)! }];
+  if (labels['kargo.akuity.io/cred-type'])
+    return [{ via: `kargo-${labels['kargo.akuity.io/cred-type']}`, url: templateLiteral(data.repoURL)! }];
   return [
     ...(data['issuer-url'] ? [{ via: 'oauth-issuer', url: templateLiteral(data['issuer-url'])! }] : []),
     ...(data['token-url'] ? [{ via: 'oauth-token', url: templateLiteral(data['token-url'])! }] : []),
@@ -72,7 +77,9 @@ function grantsOfObjects(cluster: string, objects: readonly KubeObject[], tenant
   /** The vault a store reads, as grants name it: a Key Vault by its name, a HashiCorp Vault by its address. */
   const vaultOf = (storeName: string) => {
     const { azurekv, vault } = stores.get(storeName).spec.provider;
-    return azurekv ? { backend: 'keyVault' as const, vault: /^https:\/\/([^.]+)\.vault\.azure\.net\/$/.exec(azurekv.vaultUrl)![1] } : { backend: 'vault' as const, vault: vault.server };
+    return azurekv
+      ? { backend: 'keyVault' as const, vault: /^https:\/\/([^.]+)\.vault\.azure\.net\/$/.exec(azurekv.vaultUrl)![1] }
+      : { backend: 'vault' as const, vault: vault.server };
   };
   /** Where the values an ExternalSecret spec reads live: Key Vault names, or `<namespace>/<mount>/<path>#<field>`. */
   const vaultSecretsOf = (spec: any) => {
@@ -84,7 +91,8 @@ function grantsOfObjects(cluster: string, objects: readonly KubeObject[], tenant
   // ESO trusts a Vault server by its address and CA bundle, the same for every store of the cluster.
   for (const store of stores.values()) {
     const vault = store.spec.provider.vault;
-    if (vault) for (const authority of authoritiesOf(vault.caBundle)) grants.push({ kind: 'vault-trust', cluster, vault: vault.server, authority });
+    if (vault)
+      for (const authority of authoritiesOf(vault.caBundle)) grants.push({ kind: 'vault-trust', cluster, vault: vault.server, authority });
   }
 
   for (const store of stores.values()) {
@@ -92,11 +100,18 @@ function grantsOfObjects(cluster: string, objects: readonly KubeObject[], tenant
       const credential = store.metadata.labels['central-secret-store.io/credential'];
       // Ask the store about a namespace of every tenant there is, the canary's, and one of a tenant nobody allowed.
       for (const tenant of [...tenantNames, CANARY_TENANT, 'intruder']) {
-        if (storeAdmits(store, { name: 'any', labels: { [TENANT_LABEL]: tenant } })) grants.push({ kind: 'credential-store', cluster, store: store.metadata.name, credential, tenant });
+        if (storeAdmits(store, { name: 'any', labels: { [TENANT_LABEL]: tenant } }))
+          grants.push({ kind: 'credential-store', cluster, store: store.metadata.name, credential, tenant });
       }
     } else if (store.metadata.name.startsWith('tenant-')) {
       for (const ns of namespaces.filter((n) => storeAdmits(store, n))) {
-        grants.push({ kind: 'tenant-store', cluster, store: store.metadata.name, tenant: store.metadata.name.slice('tenant-'.length), namespace: ns.name });
+        grants.push({
+          kind: 'tenant-store',
+          cluster,
+          store: store.metadata.name,
+          tenant: store.metadata.name.slice('tenant-'.length),
+          namespace: ns.name,
+        });
       }
     }
   }
@@ -110,7 +125,13 @@ function grantsOfObjects(cluster: string, objects: readonly KubeObject[], tenant
     // A credential's destinations, wherever it is offered (the canary has none).
     if (store.metadata.name.startsWith('central-') && distributed !== undefined) {
       for (const destination of destinationsOfTemplate(spec.target.template)) {
-        grants.push({ kind: 'destination', cluster, credential: distributed, format: ces.metadata.name.slice(distributed.length + 1), ...destination } as Grant);
+        grants.push({
+          kind: 'destination',
+          cluster,
+          credential: distributed,
+          format: ces.metadata.name.slice(distributed.length + 1),
+          ...destination,
+        } as Grant);
       }
     }
     for (const ns of namespaces.filter((n) => cesSelects(ces, n) && storeAdmits(store, n))) {
@@ -120,7 +141,17 @@ function grantsOfObjects(cluster: string, objects: readonly KubeObject[], tenant
         grants.push({ kind: 'delivery', cluster, tenant: tenantOf(ns), namespace: ns.name, credential, format });
         delivered.set(`${ns.name}\0${spec.target.name}`, { credential, format });
       } else {
-        grants.push({ kind: 'own-secret', cluster, tenant: tenantOf(ns), namespace: ns.name, secret: ces.spec.externalSecretName, global: true, ...vaultOf(store.metadata.name), vaultSecrets: vaultSecretsOf(spec), serviceAccount: null });
+        grants.push({
+          kind: 'own-secret',
+          cluster,
+          tenant: tenantOf(ns),
+          namespace: ns.name,
+          secret: ces.spec.externalSecretName,
+          global: true,
+          ...vaultOf(store.metadata.name),
+          vaultSecrets: vaultSecretsOf(spec),
+          serviceAccount: null,
+        });
       }
     }
   }
@@ -129,7 +160,14 @@ function grantsOfObjects(cluster: string, objects: readonly KubeObject[], tenant
     if (es.metadata.namespace === CENTRAL_NAMESPACE) {
       for (const d of es.spec.data) {
         const [vaultSecret] = vaultSecretsOf({ ...es.spec, data: [d] });
-        grants.push({ kind: 'master', cluster, ...vaultOf(es.spec.secretStoreRef.name), credential: es.metadata.name, key: d.secretKey, vaultSecret });
+        grants.push({
+          kind: 'master',
+          cluster,
+          ...vaultOf(es.spec.secretStoreRef.name),
+          credential: es.metadata.name,
+          key: d.secretKey,
+          vaultSecret,
+        });
       }
       continue;
     }
@@ -138,10 +176,26 @@ function grantsOfObjects(cluster: string, objects: readonly KubeObject[], tenant
     const secret = es.spec.target.name;
     // Who may read the Secret by name: the ServiceAccounts bound to a Role in its namespace that names it.
     const readers = ofKind(objects, 'Role')
-      .filter((r) => r.metadata.namespace === ns.name && r.rules.some((rule: any) => rule.resources.includes('secrets') && (rule.resourceNames ?? []).includes(secret)))
-      .flatMap((role) => ofKind(objects, 'RoleBinding').filter((b) => b.metadata.namespace === ns.name && b.roleRef.name === role.metadata.name))
+      .filter(
+        (r) =>
+          r.metadata.namespace === ns.name &&
+          r.rules.some((rule: any) => rule.resources.includes('secrets') && (rule.resourceNames ?? []).includes(secret)),
+      )
+      .flatMap((role) =>
+        ofKind(objects, 'RoleBinding').filter((b) => b.metadata.namespace === ns.name && b.roleRef.name === role.metadata.name),
+      )
       .flatMap((binding) => binding.subjects.filter((s: any) => s.kind === 'ServiceAccount').map((s: any) => s.name));
-    grants.push({ kind: 'own-secret', cluster, tenant: tenantOf(ns), namespace: ns.name, secret, global: false, ...vaultOf(es.spec.secretStoreRef.name), vaultSecrets: vaultSecretsOf(es.spec), serviceAccount: readers[0] ?? null });
+    grants.push({
+      kind: 'own-secret',
+      cluster,
+      tenant: tenantOf(ns),
+      namespace: ns.name,
+      secret,
+      global: false,
+      ...vaultOf(es.spec.secretStoreRef.name),
+      vaultSecrets: vaultSecretsOf(es.spec),
+      serviceAccount: readers[0] ?? null,
+    });
   }
 
   // A ServiceAccount's pull secrets: only those naming a Secret ESO delivers in its namespace pull anything.
@@ -150,27 +204,42 @@ function grantsOfObjects(cluster: string, objects: readonly KubeObject[], tenant
     if (!ns) continue; // the reader of the central namespace
     for (const { name } of account.imagePullSecrets ?? []) {
       const what = delivered.get(`${ns.name}\0${name}`);
-      if (what) grants.push({ kind: 'pull-secret', cluster, tenant: tenantOf(ns), namespace: ns.name, serviceAccount: account.metadata.name, ...what });
+      if (what)
+        grants.push({
+          kind: 'pull-secret',
+          cluster,
+          tenant: tenantOf(ns),
+          namespace: ns.name,
+          serviceAccount: account.metadata.name,
+          ...what,
+        });
     }
   }
 
   // Owners: the subjects of the owner role's binding in each tenant namespace.
-  for (const binding of ofKind(objects, 'RoleBinding').filter((b) => b.metadata.name === TENANT_OWNER_BINDING && b.roleRef.name === TENANT_OWNER_ROLE)) {
+  for (const binding of ofKind(objects, 'RoleBinding').filter(
+    (b) => b.metadata.name === TENANT_OWNER_BINDING && b.roleRef.name === TENANT_OWNER_ROLE,
+  )) {
     const ns = namespaces.find((n) => n.name === binding.metadata.namespace)!;
-    for (const subject of binding.subjects) grants.push({ kind: 'owner', cluster, tenant: tenantOf(ns), namespace: ns.name, identity: subject.kind, name: subject.name });
+    for (const subject of binding.subjects)
+      grants.push({ kind: 'owner', cluster, tenant: tenantOf(ns), namespace: ns.name, identity: subject.kind, name: subject.name });
   }
 
   const policy = ofKind(objects, 'ValidatingAdmissionPolicy').find((p) => p.metadata.name === NAMESPACE_LABEL_POLICY);
   const exemption: string = policy.spec.matchConditions.find((c: any) => c.name === 'not-a-platform-identity').expression;
-  for (const name of celStrings(/username in \[([^\]]*)\]/.exec(exemption)?.[1] ?? '')) grants.push({ kind: 'deployer', cluster, identity: 'User', name });
-  for (const name of celStrings(/g in \[([^\]]*)\]/.exec(exemption)?.[1] ?? '')) grants.push({ kind: 'deployer', cluster, identity: 'Group', name });
+  for (const name of celStrings(/username in \[([^\]]*)\]/.exec(exemption)?.[1] ?? ''))
+    grants.push({ kind: 'deployer', cluster, identity: 'User', name });
+  for (const name of celStrings(/g in \[([^\]]*)\]/.exec(exemption)?.[1] ?? ''))
+    grants.push({ kind: 'deployer', cluster, identity: 'Group', name });
   return grants;
 }
 
 /** What the objects of every cluster grant, plus allowedTenants, which no single cluster holds in full. */
 function grantsOfSynth(catalogue: Catalogue): string[] {
   const tenants = catalogue.tenants.map((t) => t.name);
-  const allowed: Grant[] = catalogue.credentials.flatMap((c) => c.allowedTenants.map((tenant): Grant => ({ kind: 'allowed-tenant', credential: c.name, tenant })));
+  const allowed: Grant[] = catalogue.credentials.flatMap((c) =>
+    c.allowedTenants.map((tenant): Grant => ({ kind: 'allowed-tenant', credential: c.name, tenant })),
+  );
   const clusters = [...synthesizeAll(catalogue)].flatMap(([cluster, objects]) => grantsOfObjects(cluster, objects, tenants));
   return [...new Set([...allowed, ...clusters].map(grantKey))].sort();
 }
@@ -195,20 +264,89 @@ describe('access model', () => {
   test('a workload secret is readable by its ServiceAccount only; a kubernetes secret by whoever reads Secrets in its namespace', () => {
     const own = accessGrants(loadCatalogue(FIXTURE_CATALOGUE_DIR)).filter((g) => g.kind === 'own-secret' && g.namespace === 'payments-api');
     expect(own).toEqual([
-      { kind: 'own-secret', cluster: 'aks-weu-prod', tenant: 'payments', namespace: 'payments-api', secret: 'payments-feature-flags', global: true, backend: 'keyVault', vault: 'contoso-css-prod', vaultSecrets: ['payments--feature-flags'], serviceAccount: null },
-      { kind: 'own-secret', cluster: 'aks-weu-prod', tenant: 'payments', namespace: 'payments-api', secret: 'postgres', global: false, backend: 'keyVault', vault: 'contoso-css-prod', vaultSecrets: ['payments--postgres-password', 'payments--postgres-username'], serviceAccount: null },
-      { kind: 'own-secret', cluster: 'aks-weu-prod', tenant: 'payments', namespace: 'payments-api', secret: 'settlement-signing-key', global: false, backend: 'keyVault', vault: 'contoso-css-prod', vaultSecrets: ['payments--settlement-signing-key'], serviceAccount: 'settlement-worker' },
+      {
+        kind: 'own-secret',
+        cluster: 'aks-weu-prod',
+        tenant: 'payments',
+        namespace: 'payments-api',
+        secret: 'payments-feature-flags',
+        global: true,
+        backend: 'keyVault',
+        vault: 'contoso-css-prod',
+        vaultSecrets: ['payments--feature-flags'],
+        serviceAccount: null,
+      },
+      {
+        kind: 'own-secret',
+        cluster: 'aks-weu-prod',
+        tenant: 'payments',
+        namespace: 'payments-api',
+        secret: 'postgres',
+        global: false,
+        backend: 'keyVault',
+        vault: 'contoso-css-prod',
+        vaultSecrets: ['payments--postgres-password', 'payments--postgres-username'],
+        serviceAccount: null,
+      },
+      {
+        kind: 'own-secret',
+        cluster: 'aks-weu-prod',
+        tenant: 'payments',
+        namespace: 'payments-api',
+        secret: 'settlement-signing-key',
+        global: false,
+        backend: 'keyVault',
+        vault: 'contoso-css-prod',
+        vaultSecrets: ['payments--settlement-signing-key'],
+        serviceAccount: 'settlement-worker',
+      },
     ]);
   });
 
-  test('on a HashiCorp Vault cluster, values are paths in the space the store reads: the shared mount, or the tenant\'s own', () => {
-    const onprem = accessGrants(loadCatalogue(FIXTURE_CATALOGUE_DIR)).filter((g) => (g.kind === 'own-secret' || (g.kind === 'master' && g.credential === 'acr-pull')) && g.cluster === 'k3s-onprem-01');
+  test("on a HashiCorp Vault cluster, values are paths in the space the store reads: the shared mount, or the tenant's own", () => {
+    const onprem = accessGrants(loadCatalogue(FIXTURE_CATALOGUE_DIR)).filter(
+      (g) => (g.kind === 'own-secret' || (g.kind === 'master' && g.credential === 'acr-pull')) && g.cluster === 'k3s-onprem-01',
+    );
     const vault = { backend: 'vault', vault: 'https://vault.dc1.contoso.example:8200' };
     expect(onprem).toEqual([
-      { kind: 'own-secret', cluster: 'k3s-onprem-01', tenant: 'data-science', namespace: 'ds-training', secret: 'feature-store', global: false, ...vault, vaultSecrets: ['css-tenant-data-science/feature-store#password', 'css-tenant-data-science/feature-store#username'], serviceAccount: null },
-      { kind: 'own-secret', cluster: 'k3s-onprem-01', tenant: 'platform-tools', namespace: 'gateway-onprem', secret: 'gateway-signing-key', global: false, ...vault, vaultSecrets: ['css-tenant-platform-tools/gateway/signing#key'], serviceAccount: 'gateway' },
-      { kind: 'master', cluster: 'k3s-onprem-01', ...vault, credential: 'acr-pull', key: 'password', vaultSecret: 'css-shared/registries/acr-pull#password' },
-      { kind: 'master', cluster: 'k3s-onprem-01', ...vault, credential: 'acr-pull', key: 'username', vaultSecret: 'css-shared/registries/acr-pull#username' },
+      {
+        kind: 'own-secret',
+        cluster: 'k3s-onprem-01',
+        tenant: 'data-science',
+        namespace: 'ds-training',
+        secret: 'feature-store',
+        global: false,
+        ...vault,
+        vaultSecrets: ['css-tenant-data-science/feature-store#password', 'css-tenant-data-science/feature-store#username'],
+        serviceAccount: null,
+      },
+      {
+        kind: 'own-secret',
+        cluster: 'k3s-onprem-01',
+        tenant: 'platform-tools',
+        namespace: 'gateway-onprem',
+        secret: 'gateway-signing-key',
+        global: false,
+        ...vault,
+        vaultSecrets: ['css-tenant-platform-tools/gateway/signing#key'],
+        serviceAccount: 'gateway',
+      },
+      {
+        kind: 'master',
+        cluster: 'k3s-onprem-01',
+        ...vault,
+        credential: 'acr-pull',
+        key: 'password',
+        vaultSecret: 'css-shared/registries/acr-pull#password',
+      },
+      {
+        kind: 'master',
+        cluster: 'k3s-onprem-01',
+        ...vault,
+        credential: 'acr-pull',
+        key: 'username',
+        vaultSecret: 'css-shared/registries/acr-pull#username',
+      },
     ]);
   });
 
@@ -225,6 +363,8 @@ describe('access model', () => {
   test('grants are sorted, unique, and their identity ignores field order', () => {
     const grants = accessGrants(loadCatalogue(FIXTURE_CATALOGUE_DIR));
     expect(new Set(grants.map(grantKey)).size).toBe(grants.length);
-    expect(grantKey({ kind: 'allowed-tenant', credential: 'a', tenant: 'b' })).toBe(grantKey({ tenant: 'b', credential: 'a', kind: 'allowed-tenant' }));
+    expect(grantKey({ kind: 'allowed-tenant', credential: 'a', tenant: 'b' })).toBe(
+      grantKey({ tenant: 'b', credential: 'a', kind: 'allowed-tenant' }),
+    );
   });
 });

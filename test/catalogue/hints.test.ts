@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { catalogueIssues, validFixture, writeFixture } from '../support/fixture-catalogue';
 
-const issuesOf = (dir: string) => catalogueIssues(dir).map((i) => `${i.file.replace(/^.*css-catalogue-[^/]+\//, '')}:${i.line ?? '-'}: ${i.path}: ${i.message}`);
+const issuesOf = (dir: string) =>
+  catalogueIssues(dir).map((i) => `${i.file.replace(/^.*css-catalogue-[^/]+\//, '')}:${i.line ?? '-'}: ${i.path}: ${i.message}`);
 
 describe('catalogue hints', () => {
   test('a missing teams/ folder is one error, not an unknown tenant per reference', () => {
@@ -24,14 +25,18 @@ describe('catalogue hints', () => {
     const namespace = (fixture.teams.alpha.clusters as any).c1.namespaces[0];
     namespace.reqests = namespace.requests;
     delete namespace.requests;
-    expect(issuesOf(writeFixture(fixture))).toEqual(['teams/alpha.yaml:8: clusters.c1.namespaces[0]: unknown field "reqests"; did you mean "requests"?']);
+    expect(issuesOf(writeFixture(fixture))).toEqual([
+      'teams/alpha.yaml:8: clusters.c1.namespaces[0]: unknown field "reqests"; did you mean "requests"?',
+    ]);
   });
 
   test('a field nothing is close to names the fields allowed there', () => {
     const fixture = validFixture();
     (fixture.teams.alpha.clusters as any).c1.namespaces[0].colour = 'blue';
     expect(issuesOf(writeFixture(fixture))).toEqual([
-      expect.stringMatching(/^teams\/alpha\.yaml:\d+: clusters\.c1\.namespaces\[0\]: unknown field "colour" \(allowed here: .*\bname\b.*\brequests\b.*\)$/),
+      expect.stringMatching(
+        /^teams\/alpha\.yaml:\d+: clusters\.c1\.namespaces\[0\]: unknown field "colour" \(allowed here: .*\bname\b.*\brequests\b.*\)$/,
+      ),
     ]);
   });
 
@@ -39,9 +44,13 @@ describe('catalogue hints', () => {
     const dir = writeFixture(validFixture());
     const { environments, clusters } = validFixture().clusters;
     writeFileSync(join(dir, 'clusters.yaml'), stringify({ environment: environments, clusters }));
-    expect(issuesOf(dir)).toEqual(['clusters.yaml:1: : unknown field "environment"; did you mean "environments"? clusters.yaml holds environments and clusters']);
+    expect(issuesOf(dir)).toEqual([
+      'clusters.yaml:1: : unknown field "environment"; did you mean "environments"? clusters.yaml holds environments and clusters',
+    ]);
     writeFileSync(join(dir, 'clusters.yaml'), stringify({ clusters }));
-    expect(issuesOf(dir)).toEqual(['clusters.yaml:1: environments: missing field "environments" (a list); clusters.yaml holds environments and clusters']);
+    expect(issuesOf(dir)).toEqual([
+      'clusters.yaml:1: environments: missing field "environments" (a list); clusters.yaml holds environments and clusters',
+    ]);
   });
 
   test('a missing field is named as missing, with what it should be', () => {

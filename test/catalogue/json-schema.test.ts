@@ -22,7 +22,8 @@ describe('exported JSON Schemas', () => {
   ])('the YAML files of %s validate against them', (_, dir) => {
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     addFormats(ajv);
-    const check = (schema: string, file: string) => expect([file, ajv.compile(schemas[schema] as object)(parse(readFileSync(file, 'utf8'))), ajv.errors]).toEqual([file, true, null]);
+    const check = (schema: string, file: string) =>
+      expect([file, ajv.compile(schemas[schema] as object)(parse(readFileSync(file, 'utf8'))), ajv.errors]).toEqual([file, true, null]);
     check('clusters.schema.json', join(dir, 'clusters.yaml'));
     check('credentials.schema.json', join(dir, 'credentials.yaml'));
     const tenants = readdirSync(join(dir, 'teams')).filter((f) => /\.ya?ml$/.test(f));

@@ -19,7 +19,8 @@ const fixtureWith = (edit: (dir: string) => void, fixture: FixtureCatalogue = va
   edit(dir);
   return dir;
 };
-const where = (dir: string, issue: CatalogueIssue) => `${relative(dir, resolve(issue.file))}${issue.line === undefined ? '' : `:${issue.line}`} ${issue.path}`;
+const where = (dir: string, issue: CatalogueIssue) =>
+  `${relative(dir, resolve(issue.file))}${issue.line === undefined ? '' : `:${issue.line}`} ${issue.path}`;
 
 /** A tenant module; `body` runs at import, before the default export. */
 const tenantModule = (name: string, body = '') =>
@@ -31,9 +32,20 @@ describe('catalogue files', () => {
       const yaml = Buffer.from(stringify(validFixture().teams.beta), 'utf8');
       const lines = yaml.toString('utf8').split('\n');
       // Latin-1 "é" on line 2, and a lone continuation byte on line 4.
-      const broken = Buffer.concat(lines.map((l, i) => Buffer.concat([Buffer.from(l, 'utf8'), i === 1 || i === 3 ? Buffer.from([0xe9]) : Buffer.alloc(0), Buffer.from(i < lines.length - 1 ? '\n' : '')])));
+      const broken = Buffer.concat(
+        lines.map((l, i) =>
+          Buffer.concat([
+            Buffer.from(l, 'utf8'),
+            i === 1 || i === 3 ? Buffer.from([0xe9]) : Buffer.alloc(0),
+            Buffer.from(i < lines.length - 1 ? '\n' : ''),
+          ]),
+        ),
+      );
       writeFileSync(join(d, 'teams', 'beta.yaml'), broken);
-      writeFileSync(join(d, 'teams', 'gamma.ts'), Buffer.concat([Buffer.from("export default { name: 'gamma' };\n// "), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]));
+      writeFileSync(
+        join(d, 'teams', 'gamma.ts'),
+        Buffer.concat([Buffer.from("export default { name: 'gamma' };\n// "), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]),
+      );
     });
     const issues = issuesIn(dir);
     expect(issues.map((i) => where(dir, i)).sort()).toEqual(['teams/beta.yaml:2 ', 'teams/beta.yaml:4 ', 'teams/gamma.ts:2 ']);
@@ -60,7 +72,9 @@ describe('catalogue files', () => {
   });
 
   test('a missing catalogue folder, a file given as the folder, and teams/ as a file are named', () => {
-    expect(issuesIn('/nonexistent/catalogue').map((i) => `${resolve(i.file)}: ${i.message}`)).toEqual(['/nonexistent/catalogue: catalogue folder not found']);
+    expect(issuesIn('/nonexistent/catalogue').map((i) => `${resolve(i.file)}: ${i.message}`)).toEqual([
+      '/nonexistent/catalogue: catalogue folder not found',
+    ]);
     const file = join(writeFixture(validFixture()), 'clusters.yaml');
     expect(issuesIn(file).map((i) => i.message)).toEqual(['catalogue folder is a file, not a folder']);
     const dir = fixtureWith((d) => {
@@ -82,10 +96,18 @@ describe('catalogue files', () => {
   test('cross-file errors in clusters.yaml and credentials.yaml point at the entry as written, with its line', () => {
     const fixture = validFixture();
     // Written first, sorted last: its index in the file is 0, its index by name is 1.
-    fixture.credentials.credentials.unshift({ name: 'zeta', kind: 'generic', keyVault: { token: 'zeta-token' }, allowedTenants: ['nobody'] });
+    fixture.credentials.credentials.unshift({
+      name: 'zeta',
+      kind: 'generic',
+      keyVault: { token: 'zeta-token' },
+      allowedTenants: ['nobody'],
+    });
     fixture.clusters.clusters.unshift({ name: 'z9', environment: 'staging', kind: 'aks', region: 'westeurope' });
     const dir = writeFixture(fixture);
-    const lineOf = (file: string, text: string) => readFileSync(join(dir, file), 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
+    const lineOf = (file: string, text: string) =>
+      readFileSync(join(dir, file), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes(text)) + 1;
     const issues = issuesIn(dir);
     expect(issues.map((i) => `${where(dir, i)}: ${i.message}`).sort()).toEqual([
       `clusters.yaml:${lineOf('clusters.yaml', 'environment: staging')} clusters[0].environment: unknown environment "staging" (known: prod)`,
@@ -111,7 +133,10 @@ describe('links and special files', () => {
       symlinkSync(join(elsewhere, 'credentials.yaml'), join(d, 'credentials.yaml'));
       // A link that stays inside the catalogue is fine.
       mkdirSync(join(d, 'shared'));
-      writeFileSync(join(d, 'shared', 'gamma.yaml'), stringify({ ...validFixture().teams.beta, name: 'gamma', clusters: { c1: { namespaces: [{ name: 'gamma-app' }] } } }));
+      writeFileSync(
+        join(d, 'shared', 'gamma.yaml'),
+        stringify({ ...validFixture().teams.beta, name: 'gamma', clusters: { c1: { namespaces: [{ name: 'gamma-app' }] } } }),
+      );
       symlinkSync(join(d, 'shared', 'gamma.yaml'), join(d, 'teams', 'gamma.yaml'));
     });
     const issues = issuesIn(dir).filter((i) => !/unknown tenant/.test(i.message));
@@ -142,7 +167,9 @@ describe('sizes', () => {
     const dir = fixtureWith((d) => writeFileSync(join(d, 'teams', 'beta.yaml'), `${stringify(validFixture().teams.beta)}owners: []\n`));
     const issues = issuesIn(dir);
     const lines = readFileSync(join(dir, 'teams', 'beta.yaml'), 'utf8').split('\n');
-    expect(issues.map((i) => `${where(dir, i)}: ${i.message}`)).toEqual([`teams/beta.yaml:${lines.length - 1} owners: duplicate key "owners"; a key may appear only once in a mapping`]);
+    expect(issues.map((i) => `${where(dir, i)}: ${i.message}`)).toEqual([
+      `teams/beta.yaml:${lines.length - 1} owners: duplicate key "owners"; a key may appear only once in a mapping`,
+    ]);
   });
 
   test('loading grows linearly with the keys of a mapping: 30,000 labels load in seconds', () => {
@@ -151,13 +178,17 @@ describe('sizes', () => {
     (fixture.teams.alpha as any).clusters.c1.namespaces[0].secrets[0].labels = labels;
     const dir = writeFixture(fixture);
     const started = Date.now();
-    expect(loadCatalogue(dir).tenants.find((t) => t.name === 'alpha')?.clusters.c1.namespaces[0].secrets?.[0].labels?.k29999).toBe('v29999');
+    expect(loadCatalogue(dir).tenants.find((t) => t.name === 'alpha')?.clusters.c1.namespaces[0].secrets?.[0].labels?.k29999).toBe(
+      'v29999',
+    );
     // Quadratic duplicate-key checking took about 15 s here; linear loading takes about one.
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   test('a catalogue file over the size limit is refused with its size, before it is parsed', () => {
-    const dir = fixtureWith((d) => writeFileSync(join(d, 'teams', 'huge.yaml'), `name: huge\n# ${'x'.repeat(CATALOGUE_LIMITS.fileBytes)}\n`));
+    const dir = fixtureWith((d) =>
+      writeFileSync(join(d, 'teams', 'huge.yaml'), `name: huge\n# ${'x'.repeat(CATALOGUE_LIMITS.fileBytes)}\n`),
+    );
     expect(issuesIn(dir).map((i) => `${where(dir, i)}: ${i.message}`)).toEqual([
       `teams/huge.yaml : is ${CATALOGUE_LIMITS.fileBytes + 14} bytes; a catalogue file may hold at most 1 MiB (1048576 bytes)`,
     ]);
@@ -170,7 +201,10 @@ describe('sizes', () => {
       { name: 'g', type: 'kubernetes', keyVault: { a: 'beta--a' }, annotations: { a: 'x'.repeat(200 * 1024), b: 'y'.repeat(100 * 1024) } },
     ];
     const dir = writeFixture(fixture);
-    const lineOf = (file: string, text: string) => readFileSync(join(dir, file), 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
+    const lineOf = (file: string, text: string) =>
+      readFileSync(join(dir, file), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes(text)) + 1;
     expect(issuesIn(dir).map((i) => `${where(dir, i)}: ${i.message}`)).toEqual([
       `teams/alpha.yaml:${lineOf('teams/alpha.yaml', 'annotations:')} clusters.c1.namespaces[0].secrets[1].annotations: annotations total 307203 bytes; Kubernetes allows 262144 (256 KiB) per object, of which the product keeps ${CATALOGUE_LIMITS.productAnnotationBytes} for its own: keep them to at most ${CATALOGUE_LIMITS.annotationBytes} bytes`,
       `teams/beta.yaml:${lineOf('teams/beta.yaml', 'annotations:')} clusters.c1.globalSecrets[0].annotations: annotations total 307202 bytes; Kubernetes allows 262144 (256 KiB) per object, of which the product keeps ${CATALOGUE_LIMITS.productAnnotationBytes} for its own: keep them to at most ${CATALOGUE_LIMITS.annotationBytes} bytes`,
@@ -207,7 +241,11 @@ describe('TypeScript tenants', () => {
   });
 
   test('the good modules around a failing one are loaded and validated like YAML tenants', () => {
-    const dir = withModules({ 'a.ts': tenantModule('gamma'), 'b.ts': tenantModule('delta', 'process.exit(3);'), 'c.ts': tenantModule('data--x') });
+    const dir = withModules({
+      'a.ts': tenantModule('gamma'),
+      'b.ts': tenantModule('delta', 'process.exit(3);'),
+      'c.ts': tenantModule('data--x'),
+    });
     const issues = issuesIn(dir);
     expect(issues.map((i) => `${where(dir, i)}`)).toEqual(['teams/b.ts ', 'teams/c.ts name']);
     expect(issues[1].message).toMatch(/must be a DNS-1123 label without "--"/);
@@ -223,7 +261,10 @@ describe('TypeScript tenants', () => {
       process.env.CSS_PLANTED_SECRET = 'planted-s3cr3t';
       try {
         const dir = withModules({
-          'a-reads.ts': tenantModule('reader', 'const stolen = String(process.env.CSS_PLANTED_SECRET);\nexport const description = stolen;'),
+          'a-reads.ts': tenantModule(
+            'reader',
+            'const stolen = String(process.env.CSS_PLANTED_SECRET);\nexport const description = stolen;',
+          ),
           'b-catches.ts': `let stolen = 'none';\ntry { stolen = JSON.stringify({ ...process.env }); } catch {}\nexport default { name: 'catcher', description: stolen, owners: [{ kind: 'Group', name: 'c' }], clusters: {} };\n`,
           'c-clock.ts': `export default { name: 'clock', description: new Date().toISOString(), owners: [{ kind: 'Group', name: 'c' }], clusters: {} };\n`,
         });
@@ -243,8 +284,14 @@ describe('TypeScript tenants', () => {
       const elsewhere = tempDir('outside-');
       writeFileSync(join(elsewhere, 'secret.json'), '{ "token": "outside-s3cr3t" }');
       const dir = withModules({
-        'a-reads-etc.ts': tenantModule('etc', "import { readFileSync } from 'node:fs';\nexport const p = readFileSync('/etc/passwd', 'utf8');"),
-        'b-reads-outside.ts': tenantModule('outside', `import { readFileSync } from 'fs';\nexport const p = readFileSync(${JSON.stringify(join(elsewhere, 'secret.json'))}, 'utf8');`),
+        'a-reads-etc.ts': tenantModule(
+          'etc',
+          "import { readFileSync } from 'node:fs';\nexport const p = readFileSync('/etc/passwd', 'utf8');",
+        ),
+        'b-reads-outside.ts': tenantModule(
+          'outside',
+          `import { readFileSync } from 'fs';\nexport const p = readFileSync(${JSON.stringify(join(elsewhere, 'secret.json'))}, 'utf8');`,
+        ),
         'c-imports-outside.ts': `import secret from ${JSON.stringify(join(elsewhere, 'secret.json'))};\nexport default { name: 'importer', description: secret.token };\n`,
         'd-inside.ts': `import { readFileSync } from 'node:fs';\nimport { join } from 'node:path';\nimport { defineTenant } from ${JSON.stringify(resolve('tenants/lib/define'))};\nconst owner = JSON.parse(readFileSync(join(__dirname, 'owner.json'), 'utf8'));\nexport default defineTenant({ name: 'inside', owners: [owner], clusters: { c1: { namespaces: [{ name: 'inside-app' }] } } });\n`,
         'owner.json': '{ "kind": "Group", "name": "inside-admins" }',
@@ -260,13 +307,20 @@ describe('TypeScript tenants', () => {
 
     test("central-secret-store/catalogue is the loading product's define module, whatever the catalogue's node_modules hold", () => {
       const dir = withModules({
-        'by-package.ts': "import { defineTenant, CATALOGUE_MODULE } from 'central-secret-store/catalogue';\nexport default defineTenant({ name: 'by-package', description: CATALOGUE_MODULE, owners: [{ kind: 'Group', name: 'p' }], clusters: {} });\n",
+        'by-package.ts':
+          "import { defineTenant, CATALOGUE_MODULE } from 'central-secret-store/catalogue';\nexport default defineTenant({ name: 'by-package', description: CATALOGUE_MODULE, owners: [{ kind: 'Group', name: 'p' }], clusters: {} });\n",
       });
       // A planted package of that name, which would rename the tenant if the loader used it.
       const planted = join(dir, 'node_modules', 'central-secret-store');
       mkdirSync(planted, { recursive: true });
-      writeFileSync(join(planted, 'package.json'), JSON.stringify({ name: 'central-secret-store', exports: { './catalogue': './catalogue.js' } }));
-      writeFileSync(join(planted, 'catalogue.js'), "exports.CATALOGUE_MODULE = 'planted'; exports.defineTenant = (t) => ({ ...t, name: 'planted' });\n");
+      writeFileSync(
+        join(planted, 'package.json'),
+        JSON.stringify({ name: 'central-secret-store', exports: { './catalogue': './catalogue.js' } }),
+      );
+      writeFileSync(
+        join(planted, 'catalogue.js'),
+        "exports.CATALOGUE_MODULE = 'planted'; exports.defineTenant = (t) => ({ ...t, name: 'planted' });\n",
+      );
       expect(messages(dir)).toEqual([]);
       const tenant = loadCatalogue(dir).tenants.find((t) => t.name === 'by-package');
       expect(tenant?.description).toBe('central-secret-store/catalogue');
@@ -275,7 +329,12 @@ describe('TypeScript tenants', () => {
     test('modules are not run while a link anywhere in the catalogue folder leads out of it, since the sandbox would follow it', () => {
       const elsewhere = tempDir('outside-');
       writeFileSync(join(elsewhere, 'secret.txt'), 'outside-s3cr3t');
-      const dir = withModules({ 'reader.ts': tenantModule('reader', "import { readFileSync } from 'node:fs';\nexport const s = readFileSync('docs/elsewhere/secret.txt', 'utf8');") });
+      const dir = withModules({
+        'reader.ts': tenantModule(
+          'reader',
+          "import { readFileSync } from 'node:fs';\nexport const s = readFileSync('docs/elsewhere/secret.txt', 'utf8');",
+        ),
+      });
       mkdirSync(join(dir, 'docs'));
       symlinkSync(elsewhere, join(dir, 'docs', 'elsewhere'));
       const found = messages(dir);
@@ -287,11 +346,17 @@ describe('TypeScript tenants', () => {
 
     test('a module cannot write files, rewrite credentials.yaml, start processes, signal its loader or reach the network and host', () => {
       const dir = withModules({
-        'a-credentials.ts': tenantModule('writer', "import { appendFileSync } from 'node:fs';\nappendFileSync('credentials.yaml', '\\n  - name: stolen\\n');"),
+        'a-credentials.ts': tenantModule(
+          'writer',
+          "import { appendFileSync } from 'node:fs';\nappendFileSync('credentials.yaml', '\\n  - name: stolen\\n');",
+        ),
         'b-spawns.ts': tenantModule('spawner', "import { execSync } from 'node:child_process';\nexecSync('id');"),
         'c-os.ts': tenantModule('host', "import { hostname } from 'node:os';\nexport const h = hostname();"),
         'c-signals.ts': tenantModule('signaller', "process.kill(process.ppid, 'SIGTERM');"),
-        'd-fetch.ts': tenantModule('fetcher', "export const f = typeof fetch === 'function' ? 'network' : 'none';\nif (typeof fetch === 'function') throw new Error('fetch is reachable');"),
+        'd-fetch.ts': tenantModule(
+          'fetcher',
+          "export const f = typeof fetch === 'function' ? 'network' : 'none';\nif (typeof fetch === 'function') throw new Error('fetch is reachable');",
+        ),
       });
       const before = readFileSync(join(dir, 'credentials.yaml'), 'utf8');
       expect(messages(dir)).toEqual([
@@ -317,11 +382,15 @@ describe('TypeScript tenants', () => {
       expect(results.map((r) => (r.value as { name?: string } | undefined)?.name ?? r.error)).toEqual(['forger', 'victim']);
       // Writing straight to the result descriptor forges only the writer's own result, and only if well formed.
       const junk = withModules({ 'junk.ts': tenantModule('junk', "import { writeSync } from 'node:fs';\nwriteSync(3, 'not json');") });
-      expect(loadTenantModules(junk, [join(junk, 'teams', 'junk.ts')])[0].error).toBe('wrote something other than its result to the loader; a tenant module must only export its tenant');
+      expect(loadTenantModules(junk, [join(junk, 'teams', 'junk.ts')])[0].error).toBe(
+        'wrote something other than its result to the loader; a tenant module must only export its tenant',
+      );
     });
 
     test('a module that exhausts its memory is stopped and named', () => {
-      const dir = withModules({ 'hog.ts': tenantModule('hog', 'const hog: number[][] = [];\nwhile (true) hog.push(new Array(1_000_000).fill(1));') });
+      const dir = withModules({
+        'hog.ts': tenantModule('hog', 'const hog: number[][] = [];\nwhile (true) hog.push(new Array(1_000_000).fill(1));'),
+      });
       expect(loadTenantModules(dir, [join(dir, 'teams', 'hog.ts')])[0].error).toBe(
         'ran out of memory while loading (the limit is 256 MiB); a tenant module must only export its tenant',
       );

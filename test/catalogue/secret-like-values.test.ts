@@ -13,12 +13,11 @@ const TOKEN = 'Xk9pL2mQ7rT4vW8yZ1bC3dF6hJ0nR5sU';
 const VAULT_TOKEN = 'hvs.CAESIJlWZ3dGdFJvcHRpb25zS2V5MTIzNDU2Nzg';
 const AWS_SECRET_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 
-
 const alphaNs = (f: FixtureCatalogue) => (f.teams.alpha.clusters as any).c1.namespaces[0];
 const alphaLab = (f: FixtureCatalogue) => (f.teams.alpha.clusters as any).v1.namespaces[0].secrets[0];
 
 describe('a secret where a name belongs is refused without being repeated', () => {
-  test('a 32-hex key as a tenant\'s Key Vault secret name', () => {
+  test("a 32-hex key as a tenant's Key Vault secret name", () => {
     const { text, issues } = vaultFixtureError((f) => (alphaNs(f).secrets[0].keyVault = { password: HEX_KEY }));
     expect(issues).toEqual([
       'clusters.c1.namespaces[0].secrets[0].keyVault.password: looks like a secret value, not a name (32 characters: 32 hexadecimal digits in a row, like a key or hash); put the value in the vault and name it here',
@@ -26,15 +25,23 @@ describe('a secret where a name belongs is refused without being repeated', () =
     expect(text).not.toContain(HEX_KEY);
   });
 
-  test('a random token as a shared credential\'s Key Vault secret name', () => {
+  test("a random token as a shared credential's Key Vault secret name", () => {
     const { text, issues } = vaultFixtureError((f) => ((f.credentials.credentials[0].keyVault as any).password = TOKEN));
-    expect(issues).toEqual([expect.stringMatching(/^credentials\[0\]\.keyVault\.password: looks like a secret value, not a name \(32 characters: random-looking letters and digits/)]);
+    expect(issues).toEqual([
+      expect.stringMatching(
+        /^credentials\[0\]\.keyVault\.password: looks like a secret value, not a name \(32 characters: random-looking letters and digits/,
+      ),
+    ]);
     expect(text).not.toContain(TOKEN);
   });
 
   test('a Vault token as a Vault path', () => {
     const { text, issues } = vaultFixtureError((f) => (alphaLab(f).vault = { password: VAULT_TOKEN }));
-    expect(issues).toEqual([expect.stringMatching(/^clusters\.v1\.namespaces\[0\]\.secrets\[0\]\.vault\.password: looks like a secret value, not a name \(43 characters: starts like a HashiCorp Vault token/)]);
+    expect(issues).toEqual([
+      expect.stringMatching(
+        /^clusters\.v1\.namespaces\[0\]\.secrets\[0\]\.vault\.password: looks like a secret value, not a name \(43 characters: starts like a HashiCorp Vault token/,
+      ),
+    ]);
     expect(text).not.toContain(VAULT_TOKEN);
   });
 
@@ -46,10 +53,12 @@ describe('a secret where a name belongs is refused without being repeated', () =
     expect(text).not.toContain(HEX_KEY);
   });
 
-  test('a secret as a map key is not echoed in the key\'s error', () => {
+  test("a secret as a map key is not echoed in the key's error", () => {
     const { text, issues } = vaultFixtureError((f) => (alphaNs(f).secrets[0].keyVault = { [AWS_SECRET_KEY]: 'alpha--x' }));
     expect(issues).toEqual([
-      expect.stringMatching(/^clusters\.c1\.namespaces\[0\]\.secrets\[0\]\.keyVault\[\(a value of 40 characters, not shown: random-looking [^)]*\)\]: key \(a value of 40 characters, not shown: random-looking [^)]*\) must be a Secret data key/),
+      expect.stringMatching(
+        /^clusters\.c1\.namespaces\[0\]\.secrets\[0\]\.keyVault\[\(a value of 40 characters, not shown: random-looking [^)]*\)\]: key \(a value of 40 characters, not shown: random-looking [^)]*\) must be a Secret data key/,
+      ),
     ]);
     expect(text).not.toContain(AWS_SECRET_KEY);
   });
@@ -65,7 +74,8 @@ describe('what looks like a secret (200 runs each)', () => {
   const RUNS = { numRuns: 200 };
 
   const BASE62 = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'];
-  const randomText = (min: number, max: number) => fc.noBias(fc.array(fc.constantFrom(...BASE62), { minLength: min, maxLength: max })).map((chars) => chars.join(''));
+  const randomText = (min: number, max: number) =>
+    fc.noBias(fc.array(fc.constantFrom(...BASE62), { minLength: min, maxLength: max })).map((chars) => chars.join(''));
 
   test('hexadecimal keys of 32 digits or more do, and are never shown', () => {
     fc.assert(
@@ -99,13 +109,36 @@ describe('what looks like a secret (200 runs each)', () => {
   });
 
   test('names made of words, with dashes and the odd number, do not', () => {
-    const words = ['payments', 'postgres', 'password', 'registry', 'token', 'ghcr', 'pull', 'Settlement', 'Signing', 'key', 'model', 'v2', '2024', 'prod', 'DB', 'Contoso', 'client', 'Secret'];
+    const words = [
+      'payments',
+      'postgres',
+      'password',
+      'registry',
+      'token',
+      'ghcr',
+      'pull',
+      'Settlement',
+      'Signing',
+      'key',
+      'model',
+      'v2',
+      '2024',
+      'prod',
+      'DB',
+      'Contoso',
+      'client',
+      'Secret',
+    ];
     fc.assert(
-      fc.property(fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 8 }), fc.constantFrom('-', '--', '/', ''), (parts, separator) => {
-        const name = parts.join(separator);
-        expect(secretLikeReason(name)).toBeUndefined();
-        expect(quoted(name)).toBe(`"${name}"`);
-      }),
+      fc.property(
+        fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 8 }),
+        fc.constantFrom('-', '--', '/', ''),
+        (parts, separator) => {
+          const name = parts.join(separator);
+          expect(secretLikeReason(name)).toBeUndefined();
+          expect(quoted(name)).toBe(`"${name}"`);
+        },
+      ),
       RUNS,
     );
   });

@@ -35,25 +35,37 @@ describe('namespaces the product would take over', () => {
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatch(new RegExp(`^clusters\\.c1\\.namespaces\\[0\\]\\.name: namespace "${name}" is `));
     expect(issues[0]).toMatch(why);
-    expect(issues[0]).toMatch(/the product creates and labels a tenant's namespaces, so it would take this one over for tenant beta; choose another name$/);
+    expect(issues[0]).toMatch(
+      /the product creates and labels a tenant's namespaces, so it would take this one over for tenant beta; choose another name$/,
+    );
   });
 
   test('the canary namespace may not be a kube- namespace either', () => {
     const issues = issuesOf((f) => (f.clusters.clusters[0].canary = { namespace: 'kube-canary' }));
-    expect(issues).toEqual([expect.stringMatching(/^clusters\[0\]\.canary\.namespace: namespace "kube-canary" is reserved: Kubernetes reserves the kube- prefix/)]);
+    expect(issues).toEqual([
+      expect.stringMatching(/^clusters\[0\]\.canary\.namespace: namespace "kube-canary" is reserved: Kubernetes reserves the kube- prefix/),
+    ]);
   });
 });
 
 describe('names that only look like system ones are warned about', () => {
-  test('a tenant named like a system namespace, and a namespace named like another tool\'s', () => {
+  test("a tenant named like a system namespace, and a namespace named like another tool's", () => {
     const fixture = validFixture();
     fixture.teams.beta.name = 'kube-system';
     (fixture.teams.beta as any).clusters.c1.namespaces = [{ name: 'beta-app' }, { name: 'istio-system' }, { name: 'openshift-config' }];
-    const warnings = catalogueWarnings(loadCatalogue(writeFixture(fixture))).map((w) => `${w.file.split('/').pop()}:${w.line} ${w.path}: ${w.message}`);
+    const warnings = catalogueWarnings(loadCatalogue(writeFixture(fixture))).map(
+      (w) => `${w.file.split('/').pop()}:${w.line} ${w.path}: ${w.message}`,
+    );
     expect(warnings).toEqual([
-      expect.stringMatching(/^beta\.yaml:\d+ name: tenant "kube-system" is named like Kubernetes' namespace kube-system: its tenant label, store tenant-kube-system and vault space could be taken for the system's; consider another name$/),
-      expect.stringMatching(/^beta\.yaml:\d+ clusters\.c1\.namespaces\[1\]\.name: namespace "istio-system" is named like another tool's system namespace \(\*-system\); the product will create it if missing and label it for tenant kube-system: make sure the tenant owns it$/),
-      expect.stringMatching(/^beta\.yaml:\d+ clusters\.c1\.namespaces\[2\]\.name: namespace "openshift-config" is named like another tool's system namespace \(openshift-\*\)/),
+      expect.stringMatching(
+        /^beta\.yaml:\d+ name: tenant "kube-system" is named like Kubernetes' namespace kube-system: its tenant label, store tenant-kube-system and vault space could be taken for the system's; consider another name$/,
+      ),
+      expect.stringMatching(
+        /^beta\.yaml:\d+ clusters\.c1\.namespaces\[1\]\.name: namespace "istio-system" is named like another tool's system namespace \(\*-system\); the product will create it if missing and label it for tenant kube-system: make sure the tenant owns it$/,
+      ),
+      expect.stringMatching(
+        /^beta\.yaml:\d+ clusters\.c1\.namespaces\[2\]\.name: namespace "openshift-config" is named like another tool's system namespace \(openshift-\*\)/,
+      ),
     ]);
   });
 
@@ -62,19 +74,40 @@ describe('names that only look like system ones are warned about', () => {
     const fixture = validFixture();
     betaNs(fixture).name = 'flux-system';
     const dir = writeFixture(fixture);
-    const result = spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'synth', '--catalogue', dir, '--out', join(tempDir('css-synth-warn-'), 'out'), '--now', '2026-06-01T00:00:00Z'], { encoding: 'utf8', cwd: ROOT });
-    expect(result.stderr).toMatch(/^warning: \S*teams\/beta\.yaml:\d+: clusters\.c1\.namespaces\[0\]\.name: namespace "flux-system" is named like another tool's system namespace/m);
+    const result = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, 'cli', 'bin.js'),
+        'synth',
+        '--catalogue',
+        dir,
+        '--out',
+        join(tempDir('css-synth-warn-'), 'out'),
+        '--now',
+        '2026-06-01T00:00:00Z',
+      ],
+      { encoding: 'utf8', cwd: ROOT },
+    );
+    expect(result.stderr).toMatch(
+      /^warning: \S*teams\/beta\.yaml:\d+: clusters\.c1\.namespaces\[0\]\.name: namespace "flux-system" is named like another tool's system namespace/m,
+    );
     expect(result.status).toBe(EXIT.ok);
   });
 });
 
 describe('pull secrets', () => {
   test('a pull secret listed twice is refused, as a request listed twice is', () => {
-    expect(issuesOf((f) => (alphaNs(f).imagePullSecrets = [{ credential: 'registry' }, { credential: 'registry', serviceAccounts: ['builder'] }]))).toEqual([
+    expect(
+      issuesOf(
+        (f) => (alphaNs(f).imagePullSecrets = [{ credential: 'registry' }, { credential: 'registry', serviceAccounts: ['builder'] }]),
+      ),
+    ).toEqual([
       'clusters.c1.namespaces[0].imagePullSecrets[1].credential: credential "registry" is listed twice under imagePullSecrets (its dockerconfigjson Secret registry-dockerconfigjson); name all its ServiceAccounts in one entry',
     ]);
     // Also when one entry names the format the other defaults to.
-    expect(issuesOf((f) => (alphaNs(f).imagePullSecrets = [{ credential: 'registry' }, { credential: 'registry', format: 'dockerconfigjson' }]))).toEqual([
+    expect(
+      issuesOf((f) => (alphaNs(f).imagePullSecrets = [{ credential: 'registry' }, { credential: 'registry', format: 'dockerconfigjson' }])),
+    ).toEqual([
       expect.stringMatching(/^clusters\.c1\.namespaces\[0\]\.imagePullSecrets\[1\]\.credential: credential "registry" is listed twice/),
     ]);
   });

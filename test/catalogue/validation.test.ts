@@ -1,7 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { CatalogueError, type CatalogueIssue, loadCatalogue } from '../../tenants/lib';
-import { type FixtureCatalogue, catalogueIssues, validFixture, vaultFixture, writeFixture, FIXTURE_CATALOGUE_DIR } from '../support/fixture-catalogue';
+import {
+  type FixtureCatalogue,
+  catalogueIssues,
+  validFixture,
+  vaultFixture,
+  writeFixture,
+  FIXTURE_CATALOGUE_DIR,
+} from '../support/fixture-catalogue';
 
 function issuesOf(fixture: FixtureCatalogue, edit?: (dir: string) => void): CatalogueIssue[] {
   const dir = writeFixture(fixture);
@@ -34,7 +41,12 @@ describe('catalogue validation', () => {
   });
 
   test('an unknown credential is named with the known ones', () => {
-    expectSingleIssue((f) => (alphaNs(f).requests = ['registy']), 'teams/alpha.yaml', 'clusters.c1.namespaces[0].requests[0]', /unknown credential "registy" \(known: registry\)/);
+    expectSingleIssue(
+      (f) => (alphaNs(f).requests = ['registy']),
+      'teams/alpha.yaml',
+      'clusters.c1.namespaces[0].requests[0]',
+      /unknown credential "registy" \(known: registry\)/,
+    );
   });
 
   test('a credential requested by a tenant that may not have it', () => {
@@ -78,7 +90,10 @@ describe('catalogue validation', () => {
       expect(keyVault.message).toBe(
         'Key Vault secret "CSS-Canary-C1" is the canary of cluster c1 in environment prod: the stack writes a new value to it at every deployment, so the credential would be overwritten; name another secret',
       );
-      for (const [reference, cluster] of [['canary/v2', 'v2'], ['canary/v1#value', 'v1']]) {
+      for (const [reference, cluster] of [
+        ['canary/v2', 'v2'],
+        ['canary/v1#value', 'v1'],
+      ]) {
         const fixture = vaultFixture();
         (fixture.credentials.credentials[0].vault as any).password = reference;
         const issues = catalogueIssues(writeFixture(fixture));
@@ -93,13 +108,17 @@ describe('catalogue validation', () => {
     test("a tenant namespace named like the cluster's canary namespace, default or moved", () => {
       const byDefault = onlyIssue((f) => (betaNs(f).name = 'central-secret-store-canary'));
       expect([byDefault.file.endsWith('teams/beta.yaml'), byDefault.path]).toEqual([true, 'clusters.c1.namespaces[0].name']);
-      expect(byDefault.message).toMatch(/namespace "central-secret-store-canary" is the canary namespace of cluster c1 \(the default; \S*clusters.yaml clusters\[0\].canary.namespace moves it\)/);
+      expect(byDefault.message).toMatch(
+        /namespace "central-secret-store-canary" is the canary namespace of cluster c1 \(the default; \S*clusters.yaml clusters\[0\].canary.namespace moves it\)/,
+      );
       const moved = onlyIssue((f) => {
         f.clusters.clusters[0].canary = { namespace: 'probe' };
         betaNs(f).name = 'probe';
       });
       expect(moved.path).toBe('clusters.c1.namespaces[0].name');
-      expect(moved.message).toMatch(/namespace "probe" is the canary namespace of cluster c1 \(\S*clusters.yaml clusters\[0\].canary.namespace\)/);
+      expect(moved.message).toMatch(
+        /namespace "probe" is the canary namespace of cluster c1 \(\S*clusters.yaml clusters\[0\].canary.namespace\)/,
+      );
     });
 
     test('a cluster without a canary leaves the name to tenants', () => {
@@ -112,7 +131,9 @@ describe('catalogue validation', () => {
     test("the canary namespace may not be one of the platform's", () => {
       const issue = onlyIssue((f) => (f.clusters.clusters[0].canary = { namespace: 'central-secret-store' }));
       expect([issue.file.endsWith('clusters.yaml'), issue.path]).toEqual([true, 'clusters[0].canary.namespace']);
-      expect(issue.message).toMatch(/namespace "central-secret-store" is reserved: the product's central namespace, which holds every credential's master; the canary needs a namespace of its own/);
+      expect(issue.message).toMatch(
+        /namespace "central-secret-store" is reserved: the product's central namespace, which holds every credential's master; the canary needs a namespace of its own/,
+      );
     });
 
     test('the bound is a Go duration, kept canonical', () => {
@@ -120,7 +141,11 @@ describe('catalogue validation', () => {
       expect(issue.path).toBe('clusters[0].canary.bound');
       const fixture = validFixture();
       fixture.clusters.clusters[0].canary = { bound: '90s' };
-      expect(loadCatalogue(writeFixture(fixture)).clusters[0].canary).toEqual({ enabled: true, namespace: 'central-secret-store-canary', bound: '1m30s' });
+      expect(loadCatalogue(writeFixture(fixture)).clusters[0].canary).toEqual({
+        enabled: true,
+        namespace: 'central-secret-store-canary',
+        bound: '1m30s',
+      });
     });
   });
 
@@ -129,7 +154,12 @@ describe('catalogue validation', () => {
   });
 
   test('an invalid label key', () => {
-    expectSingleIssue((f) => (alphaNs(f).labels = { 'bad key/x': 'y' }), 'teams/alpha.yaml', 'clusters.c1.namespaces[0].labels["bad key/x"]', /label key/);
+    expectSingleIssue(
+      (f) => (alphaNs(f).labels = { 'bad key/x': 'y' }),
+      'teams/alpha.yaml',
+      'clusters.c1.namespaces[0].labels["bad key/x"]',
+      /label key/,
+    );
   });
 
   test('a workload secret without a valid spiffe:// ID', () => {
@@ -169,8 +199,18 @@ describe('catalogue validation', () => {
   });
 
   test('duplicate names: credentials, clusters and secrets in one namespace', () => {
-    expectSingleIssue((f) => f.credentials.credentials.push({ ...f.credentials.credentials[0] }), 'credentials.yaml', 'credentials[1].name', /duplicate credential "registry"/);
-    expectSingleIssue((f) => f.clusters.clusters.push({ ...f.clusters.clusters[0] }), 'clusters.yaml', 'clusters[1].name', /duplicate cluster "c1"/);
+    expectSingleIssue(
+      (f) => f.credentials.credentials.push({ ...f.credentials.credentials[0] }),
+      'credentials.yaml',
+      'credentials[1].name',
+      /duplicate credential "registry"/,
+    );
+    expectSingleIssue(
+      (f) => f.clusters.clusters.push({ ...f.clusters.clusters[0] }),
+      'clusters.yaml',
+      'clusters[1].name',
+      /duplicate cluster "c1"/,
+    );
     expectSingleIssue(
       (f) => alphaNs(f).secrets.push({ ...alphaNs(f).secrets[0] }),
       'teams/alpha.yaml',
@@ -247,10 +287,33 @@ describe('catalogue validation', () => {
 });
 
 describe('tenant vault spaces', () => {
-  test('a tenant whose name prefixes another tenant\'s cannot name that tenant\'s vault secrets', () => {
+  test("a tenant whose name prefixes another tenant's cannot name that tenant's vault secrets", () => {
     const fixture = validFixture();
-    fixture.teams.data = { name: 'data', owners: [{ kind: 'Group', name: 'data' }], clusters: { c1: { namespaces: [{ name: 'data-app', secrets: [{ name: 'stolen', type: 'kubernetes', keyVault: { token: 'data-science--model-registry-token' } }] }] } } };
-    fixture.teams['data-science'] = { name: 'data-science', owners: [{ kind: 'Group', name: 'ds' }], clusters: { c1: { namespaces: [{ name: 'ds-app', secrets: [{ name: 'model', type: 'kubernetes', keyVault: { token: 'data-science--model-registry-token' } }] }] } } };
+    fixture.teams.data = {
+      name: 'data',
+      owners: [{ kind: 'Group', name: 'data' }],
+      clusters: {
+        c1: {
+          namespaces: [
+            {
+              name: 'data-app',
+              secrets: [{ name: 'stolen', type: 'kubernetes', keyVault: { token: 'data-science--model-registry-token' } }],
+            },
+          ],
+        },
+      },
+    };
+    fixture.teams['data-science'] = {
+      name: 'data-science',
+      owners: [{ kind: 'Group', name: 'ds' }],
+      clusters: {
+        c1: {
+          namespaces: [
+            { name: 'ds-app', secrets: [{ name: 'model', type: 'kubernetes', keyVault: { token: 'data-science--model-registry-token' } }] },
+          ],
+        },
+      },
+    };
     const issues = issuesOf(fixture);
     expect(issues.map((i) => `${i.file.split('/').pop()} ${i.path}: ${i.message}`)).toEqual([
       'data.yaml clusters.c1.namespaces[0].secrets[0].keyVault.token: Key Vault secret "data-science--model-registry-token" must start with "data--": a tenant reads only the secrets in its own vault space',
@@ -269,7 +332,7 @@ describe('tenant vault spaces', () => {
 });
 
 describe('generated object names', () => {
-  test('an own secret named like a distribution\'s ExternalSecret names both sides', () => {
+  test("an own secret named like a distribution's ExternalSecret names both sides", () => {
     const fixture = validFixture();
     alphaNs(fixture).secrets.push({ name: 'registry-dockerconfigjson', type: 'kubernetes', keyVault: { token: 'alpha--token' } });
     const issues = issuesOf(fixture);
@@ -285,7 +348,12 @@ describe('generated object names', () => {
     expectSingleIssue(
       (f) => {
         f.credentials.credentials[0].formats = [{ type: 'opaque', name: 'pull-opaque' }];
-        f.credentials.credentials.push({ name: 'registry-pull', kind: 'generic', keyVault: { token: 'registry-pull-token' }, allowedTenants: ['alpha'] });
+        f.credentials.credentials.push({
+          name: 'registry-pull',
+          kind: 'generic',
+          keyVault: { token: 'registry-pull-token' },
+          allowedTenants: ['alpha'],
+        });
       },
       'credentials.yaml',
       'credentials[1].name',
@@ -293,9 +361,12 @@ describe('generated object names', () => {
     );
   });
 
-  test('a global secret that lands on an ExternalSecret a distribution writes in one of the tenant\'s namespaces', () => {
+  test("a global secret that lands on an ExternalSecret a distribution writes in one of the tenant's namespaces", () => {
     expectSingleIssue(
-      (f) => ((f.teams.alpha.clusters as any).c1.globalSecrets = [{ name: 'registry-dockerconfigjson', type: 'kubernetes', keyVault: { k: 'alpha--k' } }]),
+      (f) =>
+        ((f.teams.alpha.clusters as any).c1.globalSecrets = [
+          { name: 'registry-dockerconfigjson', type: 'kubernetes', keyVault: { k: 'alpha--k' } },
+        ]),
       'teams/alpha.yaml',
       'clusters.c1.globalSecrets[0].name',
       /^ExternalSecret "registry-dockerconfigjson" in namespace alpha-app on cluster c1 would be written twice: by credential registry \(format dockerconfigjson\)/,
@@ -306,7 +377,14 @@ describe('generated object names', () => {
     expectSingleIssue(
       (f) => {
         f.credentials.credentials[0].formats = [{ type: 'dockerconfigjson', secretName: 'pull' }];
-        f.credentials.credentials.push({ name: 'second', kind: 'docker-registry', registries: ['docker.io'], keyVault: { username: 'second-u', password: 'second-p' }, allowedTenants: ['alpha'], formats: [{ type: 'dockerconfigjson', secretName: 'pull' }] });
+        f.credentials.credentials.push({
+          name: 'second',
+          kind: 'docker-registry',
+          registries: ['docker.io'],
+          keyVault: { username: 'second-u', password: 'second-p' },
+          allowedTenants: ['alpha'],
+          formats: [{ type: 'dockerconfigjson', secretName: 'pull' }],
+        });
         alphaNs(f).requests = ['registry', 'second'];
       },
       'teams/alpha.yaml',
@@ -317,7 +395,10 @@ describe('generated object names', () => {
 
   test('a generated name the API server would refuse is reported where its parts are written', () => {
     expectSingleIssue(
-      (f) => ((f.teams.alpha.clusters as any).c1.globalSecrets = [{ name: `${'x'.repeat(250)}`, type: 'kubernetes', keyVault: { k: 'alpha--k' } }]),
+      (f) =>
+        ((f.teams.alpha.clusters as any).c1.globalSecrets = [
+          { name: `${'x'.repeat(250)}`, type: 'kubernetes', keyVault: { k: 'alpha--k' } },
+        ]),
       'teams/alpha.yaml',
       'clusters.c1.globalSecrets[0].name',
       /the generated ClusterExternalSecret name "alpha-x{250}" \(global secret x{250} of tenant alpha\) must be a DNS-1123 subdomain/,
@@ -328,7 +409,13 @@ describe('generated object names', () => {
 describe('keys the product and ESO set themselves', () => {
   test('namespace labels that would request a credential or move the namespace to another tenant', () => {
     const fixture = validFixture();
-    alphaNs(fixture).labels = { 'secrets/registry': 'true', 'central-secret-store.io/tenant': 'beta', 'app.kubernetes.io/managed-by': 'me', 'kubernetes.io/metadata.name': 'x', team: 'ok' };
+    alphaNs(fixture).labels = {
+      'secrets/registry': 'true',
+      'central-secret-store.io/tenant': 'beta',
+      'app.kubernetes.io/managed-by': 'me',
+      'kubernetes.io/metadata.name': 'x',
+      team: 'ok',
+    };
     expect(issuesOf(fixture).map((i) => `${i.path}: ${i.message}`)).toEqual([
       'clusters.c1.namespaces[0].labels["secrets/registry"]: label "secrets/registry" is a credential request; list the credential under requests instead',
       'clusters.c1.namespaces[0].labels["central-secret-store.io/tenant"]: label "central-secret-store.io/tenant" belongs to Central Secret Store, which sets the central-secret-store.io keys itself',
@@ -339,7 +426,12 @@ describe('keys the product and ESO set themselves', () => {
 
   test('own secrets may not carry the labels and annotations of distributed copies or of ESO', () => {
     const fixture = validFixture();
-    alphaNs(fixture).secrets[0].labels = { 'central-secret-store.io/credential': 'registry', 'managed-by': 'external-secrets', 'reconcile.external-secrets.io/managed': 'true', app: 'ok' };
+    alphaNs(fixture).secrets[0].labels = {
+      'central-secret-store.io/credential': 'registry',
+      'managed-by': 'external-secrets',
+      'reconcile.external-secrets.io/managed': 'true',
+      app: 'ok',
+    };
     alphaNs(fixture).secrets[0].annotations = { 'central-secret-store.io/expires': '2099-01-01T00:00:00Z', note: 'ok' };
     expect(issuesOf(fixture).map((i) => `${i.path}: ${i.message}`)).toEqual([
       'clusters.c1.namespaces[0].secrets[0].labels["central-secret-store.io/credential"]: label "central-secret-store.io/credential" belongs to Central Secret Store, which sets the central-secret-store.io keys itself',
@@ -352,15 +444,30 @@ describe('keys the product and ESO set themselves', () => {
 
 describe('cluster settings', () => {
   test('durations must be Go durations of at least a second, and are kept in the form ESO writes back', () => {
-    expectSingleIssue((f) => (f.clusters.clusters[0].refreshInterval = '1 minute'), 'clusters.yaml', 'clusters[0].refreshInterval', /must be a Go duration such as 30s/);
-    expectSingleIssue((f) => (f.clusters.clusters[0].refreshInterval = '0s'), 'clusters.yaml', 'clusters[0].refreshInterval', /must be at least 1s/);
+    expectSingleIssue(
+      (f) => (f.clusters.clusters[0].refreshInterval = '1 minute'),
+      'clusters.yaml',
+      'clusters[0].refreshInterval',
+      /must be a Go duration such as 30s/,
+    );
+    expectSingleIssue(
+      (f) => (f.clusters.clusters[0].refreshInterval = '0s'),
+      'clusters.yaml',
+      'clusters[0].refreshInterval',
+      /must be at least 1s/,
+    );
     const fixture = validFixture();
     fixture.clusters.clusters[0].refreshInterval = '90s';
     expect(loadCatalogue(writeFixture(fixture)).clusters[0].refreshInterval).toBe('1m30s');
   });
 
   test('deployers are users and groups, at least one', () => {
-    expectSingleIssue((f) => (f.clusters.clusters[0].deployers = { users: [], groups: [] }), 'clusters.yaml', 'clusters[0].deployers', /must name at least one user or group/);
+    expectSingleIssue(
+      (f) => (f.clusters.clusters[0].deployers = { users: [], groups: [] }),
+      'clusters.yaml',
+      'clusters[0].deployers',
+      /must name at least one user or group/,
+    );
     const fixture = validFixture();
     fixture.clusters.clusters[0].deployers = { groups: ['3f2b0c7e-deployers'] };
     expect(loadCatalogue(writeFixture(fixture)).clusters[0].deployers).toEqual({ users: [], groups: ['3f2b0c7e-deployers'] });
@@ -377,7 +484,9 @@ describe('pull secrets on ServiceAccounts (seed 003)', () => {
       return loadCatalogue(writeFixture(fixture)).tenants.find((t) => t.name === 'alpha')!.clusters.c1.namespaces[0].imagePullSecrets;
     };
     expect(alphaPulls([{ credential: 'registry' }])).toEqual([{ credential: 'registry', serviceAccounts: ['default'] }]);
-    expect(alphaPulls([{ credential: 'registry', serviceAccounts: ['builder', 'default'] }])).toEqual([{ credential: 'registry', serviceAccounts: ['builder', 'default'] }]);
+    expect(alphaPulls([{ credential: 'registry', serviceAccounts: ['builder', 'default'] }])).toEqual([
+      { credential: 'registry', serviceAccounts: ['builder', 'default'] },
+    ]);
   });
 
   test('a credential the namespace does not request', () => {
@@ -417,7 +526,10 @@ describe('pull secrets on ServiceAccounts (seed 003)', () => {
     );
     expectSingleIssue(
       (f) => {
-        f.credentials.credentials[0].formats = [{ type: 'dockerconfigjson' }, { type: 'dockerconfigjson', name: 'mirror', secretName: 'registry-mirror' }];
+        f.credentials.credentials[0].formats = [
+          { type: 'dockerconfigjson' },
+          { type: 'dockerconfigjson', name: 'mirror', secretName: 'registry-mirror' },
+        ];
         withPullSecrets(f, [{ credential: 'registry' }]);
       },
       'teams/alpha.yaml',
@@ -440,6 +552,8 @@ describe('pull secrets on ServiceAccounts (seed 003)', () => {
       expect.stringMatching(/^clusters\.c1\.namespaces\[0\]\.imagePullSecrets\[0\]\.serviceAccounts\[2\]: .*DNS-1123 subdomain/),
     ]);
     withPullSecrets(fixture, [{ credential: 'registry', serviceAccounts: ['builder', 'builder'] }]);
-    expect(issuesOf(fixture).map((i) => `${i.path}: ${i.message}`)).toEqual(['clusters.c1.namespaces[0].imagePullSecrets[0].serviceAccounts[1]: ServiceAccount "builder" is listed twice']);
+    expect(issuesOf(fixture).map((i) => `${i.path}: ${i.message}`)).toEqual([
+      'clusters.c1.namespaces[0].imagePullSecrets[0].serviceAccounts[1]: ServiceAccount "builder" is listed twice',
+    ]);
   });
 });

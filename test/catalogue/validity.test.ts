@@ -15,8 +15,12 @@ describe('validity windows', () => {
       {
         file: catalogue.sources.tenants.alpha,
         path: 'clusters.c1.namespaces[0].secrets[0].expires',
-        line: readFileSync(join(dir, 'teams', 'alpha.yaml'), 'utf8').split('\n').findIndex((l) => l.includes('expires:')) + 1,
-        message: 'secret "db" expired on 2030-01-01T00:00:00Z; rotate it in its vault (Key Vault or HashiCorp Vault) and move expires, or remove it',
+        line:
+          readFileSync(join(dir, 'teams', 'alpha.yaml'), 'utf8')
+            .split('\n')
+            .findIndex((l) => l.includes('expires:')) + 1,
+        message:
+          'secret "db" expired on 2030-01-01T00:00:00Z; rotate it in its vault (Key Vault or HashiCorp Vault) and move expires, or remove it',
       },
     ]);
   });
@@ -29,7 +33,10 @@ describe('validity windows', () => {
   });
 
   test('the window reaches Key Vault: the catalogue validity of a vault secret is found by name', () => {
-    expect(validityOfVaultSecret(catalogue, 'alpha--db-password')).toEqual({ notBefore: '2026-01-01T00:00:00Z', expires: '2030-01-01T00:00:00Z' });
+    expect(validityOfVaultSecret(catalogue, 'alpha--db-password')).toEqual({
+      notBefore: '2026-01-01T00:00:00Z',
+      expires: '2030-01-01T00:00:00Z',
+    });
     expect(validityOfVaultSecret(catalogue, 'registry-password')).toBeUndefined();
   });
 });

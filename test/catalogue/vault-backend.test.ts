@@ -9,15 +9,28 @@ import { type CatalogueIssue, loadCatalogue } from '../../tenants/lib';
 import { type FixtureCatalogue, catalogueIssues, vaultFixture, writeFixture, FIXTURE_CATALOGUE_DIR } from '../support/fixture-catalogue';
 import { schemaErrors } from '../support/schemas';
 
-const CA = /caBundle: \|\n((?: {8}.*\n)+)/.exec(readFileSync(join(FIXTURE_CATALOGUE_DIR, 'clusters.yaml'), 'utf8'))![1].replace(/^ {8}/gm, '');
+const CA = /caBundle: \|\n((?: {8}.*\n)+)/
+  .exec(readFileSync(join(FIXTURE_CATALOGUE_DIR, 'clusters.yaml'), 'utf8'))![1]
+  .replace(/^ {8}/gm, '');
 
 /** The issues of a fixture broken by `mutate`, each with the text of the line it points at. */
 function issuesOf(mutate: (f: FixtureCatalogue) => void, fixture = vaultFixture()): (CatalogueIssue & { text?: string })[] {
   mutate(fixture);
   // Files are named relative to the working directory, as the loader shows them.
-  return catalogueIssues(writeFixture(fixture)).map((issue) => ({ ...issue, text: issue.line === undefined ? undefined : readFileSync(issue.file, 'utf8').split('\n')[issue.line - 1] }));
+  return catalogueIssues(writeFixture(fixture)).map((issue) => ({
+    ...issue,
+    text: issue.line === undefined ? undefined : readFileSync(issue.file, 'utf8').split('\n')[issue.line - 1],
+  }));
 }
-const where = (issues: CatalogueIssue[]) => issues.map((i) => `${i.file.split('/').slice(-2).join('/').replace(/^[^/]*\//, '')} ${i.path}`);
+const where = (issues: CatalogueIssue[]) =>
+  issues.map(
+    (i) =>
+      `${i.file
+        .split('/')
+        .slice(-2)
+        .join('/')
+        .replace(/^[^/]*\//, '')} ${i.path}`,
+  );
 const env = (f: FixtureCatalogue) => (f.clusters.environments[1] as any).vault;
 const alphaLab = (f: FixtureCatalogue) => (f.teams.alpha.clusters as any).v1.namespaces[0].secrets[0];
 
@@ -49,7 +62,11 @@ describe('a catalogue with one Key Vault and one Vault environment', () => {
     const store: any = synthesizeCluster(catalogue, 'v1').clusterScoped.find((o) => o.metadata.name === 'tenant-alpha');
     expect(store.spec.provider.vault).toMatchObject({ namespace: 'admin/css-tenant-alpha', path: 'secret' });
     expect(store.spec.provider.vault.auth).toEqual({
-      kubernetes: { mountPath: 'css-kubernetes-v1', role: 'css-tenant-alpha', serviceAccountRef: { name: 'external-secrets', namespace: 'external-secrets', audiences: ['vault:css-tenant-alpha'] } },
+      kubernetes: {
+        mountPath: 'css-kubernetes-v1',
+        role: 'css-tenant-alpha',
+        serviceAccountRef: { name: 'external-secrets', namespace: 'external-secrets', audiences: ['vault:css-tenant-alpha'] },
+      },
     });
   });
 
@@ -67,7 +84,11 @@ describe('a catalogue with one Key Vault and one Vault environment', () => {
 
 describe('Vault rules, each with file, line, field path and reason', () => {
   test('an environment names exactly one backend', () => {
-    const both = issuesOf((f) => Object.assign(f.clusters.environments[1] as object, { keyVault: { name: 'kv-lab', tenantId: '6f1c2a4e-8b3d-4c5e-9f70-1a2b3c4d5e6f' } }));
+    const both = issuesOf((f) =>
+      Object.assign(f.clusters.environments[1] as object, {
+        keyVault: { name: 'kv-lab', tenantId: '6f1c2a4e-8b3d-4c5e-9f70-1a2b3c4d5e6f' },
+      }),
+    );
     expect(where(both)).toEqual(['clusters.yaml environments[1]']);
     expect(both[0].message).toBe('needs exactly one backend: keyVault (Azure Key Vault) or vault (HashiCorp Vault)');
     expect(both[0].text).toMatch(/name: lab/);
@@ -90,7 +111,9 @@ describe('Vault rules, each with file, line, field path and reason', () => {
     ]);
     expect(issues.map((i) => i.message)).toEqual([
       'must be an https:// URL such as https://vault.contoso.example:8200: ESO sends a ServiceAccount token to log in',
-      expect.stringMatching(/holds a PEM "PRIVATE KEY" block; a CA bundle holds certificates only, and a private key never belongs in the catalogue/),
+      expect.stringMatching(
+        /holds a PEM "PRIVATE KEY" block; a CA bundle holds certificates only, and a private key never belongs in the catalogue/,
+      ),
       expect.stringMatching(/must be a Vault path: .* not starting with sys, auth/),
       expect.stringMatching(/must be a Vault path ending in "-", "_" or "\/"/),
     ]);
@@ -101,10 +124,12 @@ describe('Vault rules, each with file, line, field path and reason', () => {
     expect(issuesOf((f) => Object.assign(env(f), { sharedMount: 'css-tenant-shared' })).map((i) => `${i.path}: ${i.message}`)).toEqual([
       'environments[1].vault.sharedMount: must not start with tenantPrefix "css-tenant-": it would be the space of tenant "shared"',
     ]);
-    expect(issuesOf((f) => Object.assign(env(f), { sharedMount: 'css', tenantPrefix: 'css/tenants/' })).map((i) => `${i.path}: ${i.message}`)).toEqual([
-      'environments[1].vault.tenantPrefix: must not start with "css/": tenant spaces would lie inside the shared mount',
-    ]);
-    expect(issuesOf((f) => Object.assign(env(f), { tenantPrefix: 'css/tenants/' }), vaultFixture('namespaces')).map((i) => i.path)).toEqual(['environments[1].vault.tenantPrefix']);
+    expect(
+      issuesOf((f) => Object.assign(env(f), { sharedMount: 'css', tenantPrefix: 'css/tenants/' })).map((i) => `${i.path}: ${i.message}`),
+    ).toEqual(['environments[1].vault.tenantPrefix: must not start with "css/": tenant spaces would lie inside the shared mount']);
+    expect(issuesOf((f) => Object.assign(env(f), { tenantPrefix: 'css/tenants/' }), vaultFixture('namespaces')).map((i) => i.path)).toEqual(
+      ['environments[1].vault.tenantPrefix'],
+    );
   });
 
   test("a credential offered on a Vault cluster names its master's paths, with the keys of its Key Vault names", () => {
@@ -126,9 +151,17 @@ describe('Vault rules, each with file, line, field path and reason', () => {
 
   test('a generic credential names the same keys in both backends', () => {
     const issues = issuesOf((f) => {
-      f.credentials.credentials.push({ name: 'api', kind: 'generic', keyVault: { token: 'api-token' }, vault: { key: 'api#key' }, allowedTenants: ['alpha'] });
+      f.credentials.credentials.push({
+        name: 'api',
+        kind: 'generic',
+        keyVault: { token: 'api-token' },
+        vault: { key: 'api#key' },
+        allowedTenants: ['alpha'],
+      });
     });
-    expect(issues.map((i) => `${i.path}: ${i.message}`)).toEqual(['credentials[1].vault: must name the same master keys as keyVault (token), got key: the master Secret has one set of keys']);
+    expect(issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
+      'credentials[1].vault: must name the same master keys as keyVault (token), got key: the master Secret has one set of keys',
+    ]);
   });
 
   test("own secrets name the backend of their cluster's environment", () => {
@@ -138,8 +171,8 @@ describe('Vault rules, each with file, line, field path and reason', () => {
       (f.teams.alpha.clusters as any).c1.namespaces[0].secrets[0].vault = { password: 'db' };
     });
     expect(issues.map((i) => `${i.file.split('/').pop()} ${i.path}: ${i.message}`)).toEqual([
-      'alpha.yaml clusters.c1.namespaces[0].secrets[0].vault: cluster c1 is in environment prod, which keeps its secrets in Azure Key Vault; name the secret\'s values under keyVault, not vault',
-      'alpha.yaml clusters.v1.namespaces[0].secrets[0].keyVault: cluster v1 is in environment lab, which keeps its secrets in HashiCorp Vault; name the secret\'s values under vault, not keyVault',
+      "alpha.yaml clusters.c1.namespaces[0].secrets[0].vault: cluster c1 is in environment prod, which keeps its secrets in Azure Key Vault; name the secret's values under keyVault, not vault",
+      "alpha.yaml clusters.v1.namespaces[0].secrets[0].keyVault: cluster v1 is in environment lab, which keeps its secrets in HashiCorp Vault; name the secret's values under vault, not keyVault",
     ]);
     for (const issue of issues) expect(issue.text).toMatch(/(keyVault|vault):/);
   });
@@ -148,7 +181,9 @@ describe('Vault rules, each with file, line, field path and reason', () => {
     const issues = issuesOf((f) => {
       alphaLab(f).vault = { a: '../css-tenant-beta/db', b: '/db', c: 'db/*', d: 'db#', e: 'css-tenant-alpha/db', f: 'a//b' };
     });
-    expect(issues.map((i) => i.path)).toEqual(['a', 'b', 'c', 'd', 'e', 'f'].filter((k) => k !== 'e').map((k) => `clusters.v1.namespaces[0].secrets[0].vault.${k}`));
+    expect(issues.map((i) => i.path)).toEqual(
+      ['a', 'b', 'c', 'd', 'e', 'f'].filter((k) => k !== 'e').map((k) => `clusters.v1.namespaces[0].secrets[0].vault.${k}`),
+    );
     expect(new Set(issues.map((i) => i.message))).toEqual(new Set([expect.stringMatching(/^must be a KV path relative to the mount/)]));
     const mount = issuesOf((f) => (alphaLab(f).vault = { password: 'css-tenant-alpha/db' }));
     expect(mount.map((i) => `${i.path}: ${i.message}`)).toEqual([
@@ -158,7 +193,9 @@ describe('Vault rules, each with file, line, field path and reason', () => {
 
   test('managedBy names a cluster of the environment', () => {
     const issues = issuesOf((f) => (env(f).managedBy = 'c1'));
-    expect(issues.map((i) => `${i.path}: ${i.message}`)).toEqual(['environments[1].vault.managedBy: "c1" is not a cluster of environment lab']);
+    expect(issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
+      'environments[1].vault.managedBy: "c1" is not a cluster of environment lab',
+    ]);
   });
 
   test('every problem of a broken Vault catalogue is reported at once', () => {

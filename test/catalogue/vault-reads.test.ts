@@ -14,10 +14,17 @@ import { FIXTURE_CATALOGUE_DIR } from '../support/fixture-catalogue';
 
 /** GETs per hour and per round of refreshes that one cluster's objects make of its vault (Key Vault or HashiCorp Vault). */
 function readsOfObjects(objects: readonly KubeObject[]): { perHour: number; peak: number } {
-  const vaultStores = new Set(ofKind(objects, 'ClusterSecretStore').filter((s) => s.spec.provider.azurekv || s.spec.provider.vault).map((s) => s.metadata.name));
+  const vaultStores = new Set(
+    ofKind(objects, 'ClusterSecretStore')
+      .filter((s) => s.spec.provider.azurekv || s.spec.provider.vault)
+      .map((s) => s.metadata.name),
+  );
   const readers = [
     ...ofKind(objects, 'ExternalSecret').map((es) => ({ spec: es.spec, copies: 1 })),
-    ...ofKind(objects, 'ClusterExternalSecret').map((ces) => ({ spec: ces.spec.externalSecretSpec, copies: namespaceViews(objects).filter((n) => cesSelects(ces, n)).length })),
+    ...ofKind(objects, 'ClusterExternalSecret').map((ces) => ({
+      spec: ces.spec.externalSecretSpec,
+      copies: namespaceViews(objects).filter((n) => cesSelects(ces, n)).length,
+    })),
   ].filter((r) => vaultStores.has(r.spec.secretStoreRef.name));
   let perHour = 0;
   let peak = 0;
@@ -40,8 +47,22 @@ describe('vault reads', () => {
   test('the example: per vault, per hour and at the peak, as counted from the synthesized objects', () => {
     const catalogue = loadCatalogue(FIXTURE_CATALOGUE_DIR);
     expect(vaultReads(catalogue)).toEqual([
-      { environment: 'onprem', backend: 'vault', vault: 'https://vault.dc1.contoso.example:8200', clusters: ['k3s-onprem-01'], perHour: 168, peak: 14 },
-      { environment: 'prod', backend: 'keyVault', vault: 'contoso-css-prod', clusters: ['aks-weu-prod', 'edge-k3s-ams-01'], perHour: 432, peak: 36 },
+      {
+        environment: 'onprem',
+        backend: 'vault',
+        vault: 'https://vault.dc1.contoso.example:8200',
+        clusters: ['k3s-onprem-01'],
+        perHour: 168,
+        peak: 14,
+      },
+      {
+        environment: 'prod',
+        backend: 'keyVault',
+        vault: 'contoso-css-prod',
+        clusters: ['aks-weu-prod', 'edge-k3s-ams-01'],
+        perHour: 432,
+        peak: 36,
+      },
       { environment: 'staging', backend: 'keyVault', vault: 'contoso-css-staging', clusters: ['aks-weu-staging'], perHour: 192, peak: 16 },
     ]);
     expect(vaultReads(catalogue).map(({ perHour, peak }) => ({ perHour, peak }))).toEqual(readsOfSynth(catalogue));

@@ -34,7 +34,7 @@ const pairs = fc.oneof(
 );
 
 describe('access plan', () => {
-  test('applying the plan to the base gives the head\'s access, and it widens exactly when it adds a grant (random pairs, 100 runs)', () => {
+  test("applying the plan to the base gives the head's access, and it widens exactly when it adds a grant (random pairs, 100 runs)", () => {
     fc.assert(
       fc.property(pairs, ([base, head]) => {
         const plan = planAccess(base, head, OPTIONS);
@@ -50,7 +50,13 @@ describe('access plan', () => {
       fc.property(richCatalogueArb, (catalogue) => {
         for (const head of [catalogue, structuredClone(catalogue)]) {
           const plan = planAccess(catalogue, head, OPTIONS);
-          expect({ added: plan.added, removed: plan.removed, widened: plan.widened, clusters: plan.clusters, tenants: plan.tenants }).toEqual({
+          expect({
+            added: plan.added,
+            removed: plan.removed,
+            widened: plan.widened,
+            clusters: plan.clusters,
+            tenants: plan.tenants,
+          }).toEqual({
             added: [],
             removed: [],
             widened: false,
@@ -78,7 +84,7 @@ describe('access plan', () => {
     );
   });
 
-  test('adding one request plans exactly that request\'s deliveries, one per format, and widens (100 runs)', () => {
+  test("adding one request plans exactly that request's deliveries, one per format, and widens (100 runs)", () => {
     fc.assert(
       fc.property(
         richCatalogueArb.chain((base) => fc.tuple(fc.constant(base), fc.nat())),
@@ -91,7 +97,11 @@ describe('access plan', () => {
           const [first] = plan.added as Grant[];
           if (first.kind !== 'delivery') throw new Error(`expected a delivery, got ${JSON.stringify(first)}`);
           const credential = base.credentials.find((c) => c.name === first.credential)!;
-          expect(plan.added).toEqual(formatsOf(credential).map((f) => ({ ...first, format: f.id })).sort((a, b) => (a.format < b.format ? -1 : 1)));
+          expect(plan.added).toEqual(
+            formatsOf(credential)
+              .map((f) => ({ ...first, format: f.id }))
+              .sort((a, b) => (a.format < b.format ? -1 : 1)),
+          );
         },
       ),
       RUNS,
@@ -104,9 +114,21 @@ describe('access plan', () => {
     head.clusters.find((c: any) => c.name === 'edge-k3s-ams-01').environment = 'staging';
     const plan = planAccess(base, head, OPTIONS);
     expect(plan.widened).toBe(true);
-    const vaults = (grants: readonly Grant[]) => [...new Set(grants.flatMap((g) => (g.kind === 'master' || g.kind === 'own-secret' ? [g.vault] : [])))];
+    const vaults = (grants: readonly Grant[]) => [
+      ...new Set(grants.flatMap((g) => (g.kind === 'master' || g.kind === 'own-secret' ? [g.vault] : []))),
+    ];
     expect(vaults(plan.added)).toEqual(['contoso-css-staging']);
     expect(vaults(plan.removed)).toEqual(['contoso-css-prod']);
-    expect(plan.added.map((g) => g.kind === 'master' && g.vaultSecret).filter(Boolean).sort()).toEqual(plan.removed.map((g) => g.kind === 'master' && g.vaultSecret).filter(Boolean).sort());
+    expect(
+      plan.added
+        .map((g) => g.kind === 'master' && g.vaultSecret)
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(
+      plan.removed
+        .map((g) => g.kind === 'master' && g.vaultSecret)
+        .filter(Boolean)
+        .sort(),
+    );
   });
 });

@@ -7,7 +7,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { AUDIT_RECORD_KIND, type AuditCluster, type AuditEvent, actorOf, auditRun, checkReportFile, recordAudit } from '../../cli/operations/audit';
+import {
+  AUDIT_RECORD_KIND,
+  type AuditCluster,
+  type AuditEvent,
+  actorOf,
+  auditRun,
+  checkReportFile,
+  recordAudit,
+} from '../../cli/operations/audit';
 import { tempDir } from '../support/temp-dir';
 
 class FakeCluster implements AuditCluster {
@@ -21,7 +29,10 @@ class FakeCluster implements AuditCluster {
     return this.user;
   }
   async recordEvent(event: AuditEvent): Promise<void> {
-    if (this.refuse(event)) throw new Error(`events.events.k8s.io is forbidden: User cannot create resource "events" in the namespace "${event.regarding.namespace}"\nmore`);
+    if (this.refuse(event))
+      throw new Error(
+        `events.events.k8s.io is forbidden: User cannot create resource "events" in the namespace "${event.regarding.namespace}"\nmore`,
+      );
     this.events.push(event);
   }
 }
@@ -46,10 +57,22 @@ test('every object acted on gets one Event naming the operation, the credential,
   expect(cluster.events).toHaveLength(41);
   expect(new Set(cluster.events.map((e) => `${e.regarding.namespace}/${e.regarding.name}`)).size).toBe(41);
   for (const event of cluster.events) {
-    expect(event).toMatchObject({ reason: 'CredentialRotated', action: 'Rotate', type: 'Normal', eventTime: new Date('2026-12-05T10:00:12.345Z') });
+    expect(event).toMatchObject({
+      reason: 'CredentialRotated',
+      action: 'Rotate',
+      type: 'Normal',
+      eventTime: new Date('2026-12-05T10:00:12.345Z'),
+    });
     expect(event.note).toBe('rotate credential registry by oidc:alice@example.com: registry: master re-read; 3/3 copies re-read');
   }
-  expect(record).toMatchObject({ kind: AUDIT_RECORD_KIND, actor: 'oidc:alice@example.com', ok: true, credential: 'registry', events: { written: 41, failed: [] }, startedAt: '2026-12-05T10:00:00.000Z' });
+  expect(record).toMatchObject({
+    kind: AUDIT_RECORD_KIND,
+    actor: 'oidc:alice@example.com',
+    ok: true,
+    credential: 'registry',
+    events: { written: 41, failed: [] },
+    startedAt: '2026-12-05T10:00:00.000Z',
+  });
   expect(record.actedOn[0]).toBe('central-secret-store/ExternalSecret registry');
 });
 
@@ -69,7 +92,9 @@ test('an Event that cannot be written is counted and named, and the others are s
   const cluster = new FakeCluster('carol', (e) => e.regarding.namespace === 'team-7');
   const record = await recordAudit(cluster, 'carol', input());
   expect(record.events.written).toBe(40);
-  expect(record.events.failed).toEqual(['team-7/ExternalSecret registry-dockerconfigjson: events.events.k8s.io is forbidden: User cannot create resource "events" in the namespace "team-7"']);
+  expect(record.events.failed).toEqual([
+    'team-7/ExternalSecret registry-dockerconfigjson: events.events.k8s.io is forbidden: User cannot create resource "events" in the namespace "team-7"',
+  ]);
 });
 
 test('a note longer than the API server takes is cut to 1 kB', async () => {
@@ -87,7 +112,12 @@ test('the operator is who the API server says; the kubeconfig user, marked unver
 describe('--report', () => {
   const config = () => {
     const kc = new KubeConfig();
-    kc.loadFromOptions({ clusters: [{ name: 'c', server: 'https://c.example' }], users: [{ name: 'u', token: 't' }], contexts: [{ name: 'ctx', cluster: 'c', user: 'u' }], currentContext: 'ctx' });
+    kc.loadFromOptions({
+      clusters: [{ name: 'c', server: 'https://c.example' }],
+      users: [{ name: 'u', token: 't' }],
+      contexts: [{ name: 'ctx', cluster: 'c', user: 'u' }],
+      currentContext: 'ctx',
+    });
     return kc;
   };
 
@@ -99,14 +129,23 @@ describe('--report', () => {
     checkReportFile(file);
     await auditRun(new FakeCluster('erin'), config(), run(input({ credential: 'git' })), file);
     const record = JSON.parse(readFileSync(file, 'utf8'));
-    expect(record).toMatchObject({ kind: AUDIT_RECORD_KIND, credential: 'git', actor: 'erin', cluster: { context: 'ctx', server: 'https://c.example' } });
+    expect(record).toMatchObject({
+      kind: AUDIT_RECORD_KIND,
+      credential: 'git',
+      actor: 'erin',
+      cluster: { context: 'ctx', server: 'https://c.example' },
+    });
   });
 
   test('refuses a file it did not write, and a missing folder, before the run', () => {
     const dir = tempDir('css-audit-');
     writeFileSync(join(dir, 'notes.json'), '{"mine": true}');
-    expect(() => checkReportFile(join(dir, 'notes.json'))).toThrow(`--report ${join(dir, 'notes.json')} exists and is not an audit record this command wrote`);
-    expect(() => checkReportFile(join(dir, 'missing', 'r.json'))).toThrow(`--report ${join(dir, 'missing', 'r.json')}: the folder ${join(dir, 'missing')} does not exist`);
+    expect(() => checkReportFile(join(dir, 'notes.json'))).toThrow(
+      `--report ${join(dir, 'notes.json')} exists and is not an audit record this command wrote`,
+    );
+    expect(() => checkReportFile(join(dir, 'missing', 'r.json'))).toThrow(
+      `--report ${join(dir, 'missing', 'r.json')}: the folder ${join(dir, 'missing')} does not exist`,
+    );
     expect(() => checkReportFile(undefined)).not.toThrow();
   });
 });

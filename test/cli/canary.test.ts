@@ -62,14 +62,22 @@ class PeriodicCanary implements CanaryCluster {
       if (this.vault === undefined) this.master.failing = 'could not get secret data from provider: css-canary-c1 not found';
       else Object.assign(this.master, { value: this.vault, failing: undefined });
     }
-    if (this.copy.exists && due(this.schedule.copyEvery, this.schedule.copyPhase)) Object.assign(this.copy, { value: this.master.value, refreshedAt: t });
+    if (this.copy.exists && due(this.schedule.copyEvery, this.schedule.copyPhase))
+      Object.assign(this.copy, { value: this.master.value, refreshedAt: t });
   }
 
   private state(namespace: string, name: string, side: Side): ExternalSecretState {
     const conditions = side.failing
       ? [{ type: 'Ready', status: 'False', reason: 'SecretSyncedError', message: side.failing }]
       : [{ type: 'Ready', status: 'True', reason: 'SecretSynced', message: 'secret synced' }];
-    return { namespace, name, target: name, syncedResourceVersion: '1-abc', refreshTime: side.refreshedAt === undefined ? undefined : new Date(side.refreshedAt).toISOString(), conditions };
+    return {
+      namespace,
+      name,
+      target: name,
+      syncedResourceVersion: '1-abc',
+      refreshTime: side.refreshedAt === undefined ? undefined : new Date(side.refreshedAt).toISOString(),
+      conditions,
+    };
   }
 
   async readExternalSecret(namespace: string, name: string): Promise<ExternalSecretState | undefined> {
@@ -81,17 +89,25 @@ class PeriodicCanary implements CanaryCluster {
 
   async secretDigest(namespace: string, name: string, key: string): Promise<string | undefined> {
     this.calls.push(`digest Secret ${namespace}/${name}#${key}`);
-    const side = namespace === this.centralNamespace && name === 'canary' ? this.master : namespace === NAMESPACE && name === 'canary-opaque' && this.copy.exists ? this.copy : undefined;
+    const side =
+      namespace === this.centralNamespace && name === 'canary'
+        ? this.master
+        : namespace === NAMESPACE && name === 'canary-opaque' && this.copy.exists
+          ? this.copy
+          : undefined;
     return key === 'value' && side?.value !== undefined ? sha256(side.value) : undefined;
   }
 
   async distributions(credential: string): Promise<Distribution[]> {
     this.calls.push(`list ClusterExternalSecrets ${credential}`);
-    return credential === 'canary' ? [{ name: 'canary-opaque', provisionedNamespaces: this.distribution.provisioned, failedNamespaces: this.distribution.failed }] : [];
+    return credential === 'canary'
+      ? [{ name: 'canary-opaque', provisionedNamespaces: this.distribution.provisioned, failedNamespaces: this.distribution.failed }]
+      : [];
   }
 }
 
-const check = (fake: PeriodicCanary, expect: string, boundMs = 15 * MINUTE) => checkCanary(fake, { expect, namespace: NAMESPACE, boundMs, clock: fake.clock, pollMs: 5000 });
+const check = (fake: PeriodicCanary, expect: string, boundMs = 15 * MINUTE) =>
+  checkCanary(fake, { expect, namespace: NAMESPACE, boundMs, clock: fake.clock, pollMs: 5000 });
 
 describe('canary', () => {
   test('a new value arrives along the real path: master at its next refresh, the copy at its next one after that', async () => {
@@ -99,7 +115,14 @@ describe('canary', () => {
     const fake = new PeriodicCanary('deploy-1', { masterEvery: 5 * MINUTE, masterPhase: 2 * MINUTE, copyEvery: MINUTE, copyPhase: 30_000 });
     fake.vault = 'deploy-2';
     const progress: string[] = [];
-    const result = await checkCanary(fake, { expect: 'deploy-2', namespace: NAMESPACE, boundMs: 15 * MINUTE, clock: fake.clock, pollMs: 5000, onProgress: (done, total, phase) => progress.push(`${phase} ${done}/${total}`) });
+    const result = await checkCanary(fake, {
+      expect: 'deploy-2',
+      namespace: NAMESPACE,
+      boundMs: 15 * MINUTE,
+      clock: fake.clock,
+      pollMs: 5000,
+      onProgress: (done, total, phase) => progress.push(`${phase} ${done}/${total}`),
+    });
     expect(result).toEqual({
       ok: true,
       arrivedAfterMs: 150_000,
@@ -121,15 +144,24 @@ describe('canary', () => {
     expect(await check(fake, 'deploy-1')).toMatchObject({ ok: true, arrivedAfterMs: 0, lagging: [] });
   });
 
-  test('the master failing to read the vault is named with ESO\'s reason, and the copy as waiting for it', async () => {
+  test("the master failing to read the vault is named with ESO's reason, and the copy as waiting for it", async () => {
     const fake = new PeriodicCanary('deploy-1');
     fake.vault = undefined;
     const result = await check(fake, 'deploy-2', 10 * MINUTE);
     expect(result.ok).toBe(false);
     expect(result.elapsedMs).toBe(10 * MINUTE);
     expect(result.lagging).toEqual([
-      { namespace: 'central-secret-store', object: 'ExternalSecret canary', reason: 'master not refreshed with the new value from the vault: SecretSyncedError: could not get secret data from provider: css-canary-c1 not found' },
-      { namespace: NAMESPACE, object: 'ExternalSecret canary-opaque', reason: 'copy waits for the master (last refreshed 2026-11-23T12:10:00.000Z)' },
+      {
+        namespace: 'central-secret-store',
+        object: 'ExternalSecret canary',
+        reason:
+          'master not refreshed with the new value from the vault: SecretSyncedError: could not get secret data from provider: css-canary-c1 not found',
+      },
+      {
+        namespace: NAMESPACE,
+        object: 'ExternalSecret canary-opaque',
+        reason: 'copy waits for the master (last refreshed 2026-11-23T12:10:00.000Z)',
+      },
     ]);
     expect(canaryReport('c1', result)).toEqual([
       `canary of c1: the new value did not reach ${NAMESPACE}/canary-opaque within 600 s (master does not have it)`,
@@ -143,16 +175,29 @@ describe('canary', () => {
     const fake = new PeriodicCanary('deploy-1', { masterEvery: 60 * MINUTE, masterPhase: 30 * MINUTE, copyEvery: MINUTE, copyPhase: 0 });
     fake.vault = 'deploy-2';
     const result = await check(fake, 'deploy-2');
-    expect(result.lagging[0]).toEqual({ namespace: 'central-secret-store', object: 'ExternalSecret canary', reason: 'master not refreshed with the new value from the vault: last refreshed 2026-11-23T11:59:59.000Z, holds another value' });
+    expect(result.lagging[0]).toEqual({
+      namespace: 'central-secret-store',
+      object: 'ExternalSecret canary',
+      reason: 'master not refreshed with the new value from the vault: last refreshed 2026-11-23T11:59:59.000Z, holds another value',
+    });
   });
 
   test('a copy that no longer refreshes from the master is named, the master not', async () => {
-    const fake = new PeriodicCanary('deploy-1', { masterEvery: 5 * MINUTE, masterPhase: MINUTE, copyEvery: 60 * MINUTE, copyPhase: 45 * MINUTE });
+    const fake = new PeriodicCanary('deploy-1', {
+      masterEvery: 5 * MINUTE,
+      masterPhase: MINUTE,
+      copyEvery: 60 * MINUTE,
+      copyPhase: 45 * MINUTE,
+    });
     fake.vault = 'deploy-2';
     const result = await check(fake, 'deploy-2');
     expect(result.master.arrived).toBe(true);
     expect(result.lagging).toEqual([
-      { namespace: NAMESPACE, object: 'ExternalSecret canary-opaque', reason: 'copy not refreshed from the master since it got the new value (last refreshed 2026-11-23T11:59:59.000Z)' },
+      {
+        namespace: NAMESPACE,
+        object: 'ExternalSecret canary-opaque',
+        reason: 'copy not refreshed from the master since it got the new value (last refreshed 2026-11-23T11:59:59.000Z)',
+      },
     ]);
   });
 
@@ -165,10 +210,13 @@ describe('canary', () => {
     expect(unselected.lagging.at(-1)).toEqual({
       namespace: NAMESPACE,
       object: 'ExternalSecret canary-opaque',
-      reason: "ClusterExternalSecret canary-opaque does not provision the namespace (it provisions none): check its namespace selector and the namespace's labels",
+      reason:
+        "ClusterExternalSecret canary-opaque does not provision the namespace (it provisions none): check its namespace selector and the namespace's labels",
     });
     fake.distribution.failed = [NAMESPACE];
-    expect((await check(fake, 'deploy-2', MINUTE)).lagging.at(-1)?.reason).toBe('ClusterExternalSecret canary-opaque failed to provision the namespace');
+    expect((await check(fake, 'deploy-2', MINUTE)).lagging.at(-1)?.reason).toBe(
+      'ClusterExternalSecret canary-opaque failed to provision the namespace',
+    );
   });
 
   test('never prints a value, whatever happens', async () => {
@@ -204,18 +252,23 @@ describe('--pushgateway', () => {
   });
 
   test('a refusal by the gateway is an error naming it', async () => {
-    const send = (async () => new Response('text format parsing error', { status: 400, statusText: 'Bad Request' })) as unknown as typeof fetch;
+    const send = (async () =>
+      new Response('text format parsing error', { status: 400, statusText: 'Bad Request' })) as unknown as typeof fetch;
     await expect(pushCanaryMetric('http://127.0.0.1:9091', CANARY_REFRESH_METRIC, 'c1', '2026-11-23T12:00:00Z', send)).rejects.toThrow(
       'Pushgateway http://127.0.0.1:9091/metrics/job/central-secret-store-canary/cluster/c1 answered 400 Bad Request: text format parsing error',
     );
   });
 
-  test("Prometheus' own parser accepts the body (promtool check metrics)", () => {
-    const body = canaryMetricBody(CANARY_REFRESH_METRIC, { credential: 'canary' }, '2026-11-23T12:02:30Z');
-    const check = (text: string) => spawnSync(promtool(), ['check', 'metrics'], { input: text, encoding: 'utf8' });
-    expect(check(body)).toMatchObject({ status: 0, stderr: '' });
-    expect(check(body.replace('{credential="canary"}', '{credential=canary}')).status).not.toBe(0);
-  }, 20 * 60 * 1000);
+  test(
+    "Prometheus' own parser accepts the body (promtool check metrics)",
+    () => {
+      const body = canaryMetricBody(CANARY_REFRESH_METRIC, { credential: 'canary' }, '2026-11-23T12:02:30Z');
+      const check = (text: string) => spawnSync(promtool(), ['check', 'metrics'], { input: text, encoding: 'utf8' });
+      expect(check(body)).toMatchObject({ status: 0, stderr: '' });
+      expect(check(body.replace('{credential="canary"}', '{credential=canary}')).status).not.toBe(0);
+    },
+    20 * 60 * 1000,
+  );
 
   test('label values are escaped as the text format wants', () => {
     expect(canaryMetricBody('m', { a: 'x"y\\z\nw' }, '1970-01-01T00:00:10Z').split('\n')[2]).toBe('m{a="x\\"y\\\\z\\nw"} 10');

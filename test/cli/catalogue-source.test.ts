@@ -17,7 +17,8 @@ test('a catalogue in another folder of the repository loads at a git ref, TypeSc
   cpSync(join(__dirname, '..', '..', 'tenants', 'lib'), join(repo, 'tenants', 'lib'), { recursive: true });
   const search = join(repo, 'catalogue', 'teams', 'search.ts');
   writeFileSync(search, readFileSync(search, 'utf8').replace("from 'central-secret-store/catalogue'", "from '../../tenants/lib/define'"));
-  const git = (...args: string[]) => execFileSync('git', ['-C', repo, '-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args]);
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-C', repo, '-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args]);
   git('init', '-q', '-b', 'main');
   git('add', '.');
   git('commit', '-q', '-m', 'catalogue');

@@ -36,7 +36,16 @@ test.each([
 ])('%j is refused before any stack starts', async (change, message) => {
   const dir = project('a');
   const progress: StackProgress[] = [];
-  await expect(runFleet({ stacks: ['a'], operation: 'preview', workDir: dir, logDir: join(dir, 'logs'), onProgress: (p) => progress.push(p), ...change })).rejects.toThrow(message);
+  await expect(
+    runFleet({
+      stacks: ['a'],
+      operation: 'preview',
+      workDir: dir,
+      logDir: join(dir, 'logs'),
+      onProgress: (p) => progress.push(p),
+      ...change,
+    }),
+  ).rejects.toThrow(message);
   expect(progress).toEqual([]);
 });
 
@@ -69,13 +78,29 @@ test('a stack whose program cannot load fails alone, with its reason and its log
     expect(readFileSync(result.log, 'utf8')).toContain('no-such-program.ts');
   }
   // Every stack waited, ran and ended: none was skipped because another failed.
-  for (const stack of ['one', 'two', 'three']) expect(progress.filter((p) => p.stack === stack).map((p) => p.state)).toEqual(['waiting', 'running', 'failed']);
+  for (const stack of ['one', 'two', 'three'])
+    expect(progress.filter((p) => p.stack === stack).map((p) => p.state)).toEqual(['waiting', 'running', 'failed']);
 }, 60_000);
 
 test('the summary table gives each stack its result, time and steps by kind, and the reason of a failure', () => {
   const table = summaryTable([
-    { stack: 'aks-weu-prod', operation: 'up', succeeded: true, seconds: 12.34, changes: { create: 3, same: 40 }, log: '/logs/aks-weu-prod.log' },
-    { stack: 'edge-k3s-ams-01', operation: 'up', succeeded: false, seconds: 2, changes: {}, error: 'error: connect ECONNREFUSED', log: '/logs/edge.log' },
+    {
+      stack: 'aks-weu-prod',
+      operation: 'up',
+      succeeded: true,
+      seconds: 12.34,
+      changes: { create: 3, same: 40 },
+      log: '/logs/aks-weu-prod.log',
+    },
+    {
+      stack: 'edge-k3s-ams-01',
+      operation: 'up',
+      succeeded: false,
+      seconds: 2,
+      changes: {},
+      error: 'error: connect ECONNREFUSED',
+      log: '/logs/edge.log',
+    },
   ]);
   expect(table.split('\n')).toEqual([
     'stack            result     seconds  create  update  replace  delete  same  error',
@@ -98,5 +123,7 @@ test("a failed stack's summary is the engine's error line and the reasons after 
   );
   expect(errorSummary('x'.repeat(1000))).toHaveLength(400);
   expect(errorSummary('no engine output at all')).toBe('no engine output at all');
-  expect(errorSummary('<{%fg 1%}>plane: error: 2 of 2 requests failed:<{%reset%}>\n  \x1b[31mapply Namespace a: refused\x1b[0m')).toBe('plane: error: 2 of 2 requests failed: apply Namespace a: refused');
+  expect(errorSummary('<{%fg 1%}>plane: error: 2 of 2 requests failed:<{%reset%}>\n  \x1b[31mapply Namespace a: refused\x1b[0m')).toBe(
+    'plane: error: 2 of 2 requests failed: apply Namespace a: refused',
+  );
 });

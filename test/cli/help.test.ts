@@ -25,14 +25,62 @@ describe('central-secret-store', () => {
   test.each([
     ['init', ['<folder>', 'new or empty folder']],
     ['synth', ['--catalogue <dir>', '--out <path>', '--json', '--expiry-warning-days <days>', '--now <timestamp>']],
-    ['plan', ['--base <ref|dir>', '--catalogue <dir>', '--out <path>', '--json', '--expiry-warning-days <days>', '--now <timestamp>', 'Exit codes:']],
+    [
+      'plan',
+      [
+        '--base <ref|dir>',
+        '--catalogue <dir>',
+        '--out <path>',
+        '--json',
+        '--expiry-warning-days <days>',
+        '--now <timestamp>',
+        'Exit codes:',
+      ],
+    ],
     ['report', ['--catalogue <dir>', '--out <path>', '--json']],
     ['schema', ['--out <path>', '--json']],
     ['release-finalizers', ['--kubeconfig <file>', '--context <name>', '--dry-run', '--json']],
-    ['rotate', ['--credential <name>', '--kubeconfig <file>', '--context <name>', '--deadline <duration>', '--max-concurrent-rollouts <n>', '--max-rollouts-per-namespace <n>', '--json', '--report <file>']],
+    [
+      'rotate',
+      [
+        '--credential <name>',
+        '--kubeconfig <file>',
+        '--context <name>',
+        '--deadline <duration>',
+        '--max-concurrent-rollouts <n>',
+        '--max-rollouts-per-namespace <n>',
+        '--json',
+        '--report <file>',
+      ],
+    ],
     ['recover', ['--kubeconfig <file>', '--context <name>', '--deadline <duration>', '--json', '--report <file>']],
-    ['fleet', ['<operation>', '--stack <name...>', '--cwd <dir>', '--program <module>', '--parallel <n>', '--policy-pack <dir...>', '--log-dir <dir>', '--json']],
-    ['canary', ['--cluster <name>', '--expect <value>', '--catalogue <dir>', '--kubeconfig <file>', '--context <name>', '--bound <duration>', '--pushgateway <url>', '--json', '--report <file>']],
+    [
+      'fleet',
+      [
+        '<operation>',
+        '--stack <name...>',
+        '--cwd <dir>',
+        '--program <module>',
+        '--parallel <n>',
+        '--policy-pack <dir...>',
+        '--log-dir <dir>',
+        '--json',
+      ],
+    ],
+    [
+      'canary',
+      [
+        '--cluster <name>',
+        '--expect <value>',
+        '--catalogue <dir>',
+        '--kubeconfig <file>',
+        '--context <name>',
+        '--bound <duration>',
+        '--pushgateway <url>',
+        '--json',
+        '--report <file>',
+      ],
+    ],
   ])('%s --help documents its options', (command, options) => {
     const help = run(command, '--help');
     expect(help.status).toBe(0);

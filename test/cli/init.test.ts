@@ -51,9 +51,15 @@ describe('central-secret-store init', () => {
     // One environment, one cluster, one credential, one tenant in YAML and one in TypeScript.
     const loaded = loadCatalogue(catalogue);
     expect([loaded.environments.length, loaded.clusters.length, loaded.credentials.length]).toEqual([1, 1, 1]);
-    expect(Object.values(loaded.sources.tenants).map((f) => f.replace(/^.*teams\//, 'teams/')).sort()).toEqual(['teams/api.ts', 'teams/web.yaml']);
+    expect(
+      Object.values(loaded.sources.tenants)
+        .map((f) => f.replace(/^.*teams\//, 'teams/'))
+        .sort(),
+    ).toEqual(['teams/api.ts', 'teams/web.yaml']);
     // The TypeScript tenant imports defineTenant by the package's name, which resolves from any folder.
-    expect(readFileSync(join(catalogue, 'teams', 'api.ts'), 'utf8')).toContain("import { defineTenant } from 'central-secret-store/catalogue';");
+    expect(readFileSync(join(catalogue, 'teams', 'api.ts'), 'utf8')).toContain(
+      "import { defineTenant } from 'central-secret-store/catalogue';",
+    );
     expect(loaded.tenants.map((t) => t.name).sort()).toEqual(['api', 'web']);
 
     // In the catalogue folder, no --catalogue is needed.
@@ -76,7 +82,9 @@ describe('central-secret-store init', () => {
     writeFileSync(join(work, 'notes', 'todo.md'), 'mine');
     const refused = cli(work, 'init', 'notes');
     expect(refused.status).toBe(EXIT.error);
-    expect(refused.stderr).toBe('central-secret-store: init: notes is not empty (it holds todo.md); init never overwrites anything: give a new or empty folder\n');
+    expect(refused.stderr).toBe(
+      'central-secret-store: init: notes is not empty (it holds todo.md); init never overwrites anything: give a new or empty folder\n',
+    );
     expect(files(join(work, 'notes'))).toEqual(['todo.md']);
 
     writeFileSync(join(work, 'a-file'), 'mine');
@@ -105,7 +113,7 @@ describe('finding the catalogue', () => {
     }
   });
 
-  test('--catalogue first, then the current folder if it holds clusters.yaml, then the repository root\'s tenants/', () => {
+  test("--catalogue first, then the current folder if it holds clusters.yaml, then the repository root's tenants/", () => {
     const work = outside();
     expect(resolveCatalogueFolder('elsewhere', work)).toBe('elsewhere');
     expect(() => resolveCatalogueFolder(undefined, work)).toThrow(/no catalogue: .* holds no clusters\.yaml/);

@@ -58,18 +58,29 @@ function filesUnder(dir: string): string[] {
 
 /** Every module specifier the file names literally, with whether the import is of types only. */
 function specifiersOf(file: string): { readonly specifier: string; readonly typeOnly: boolean }[] {
-  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true, file.endsWith('.js') ? ts.ScriptKind.JS : ts.ScriptKind.TS);
+  const source = ts.createSourceFile(
+    file,
+    readFileSync(file, 'utf8'),
+    ts.ScriptTarget.Latest,
+    true,
+    file.endsWith('.js') ? ts.ScriptKind.JS : ts.ScriptKind.TS,
+  );
   const found: { specifier: string; typeOnly: boolean }[] = [];
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
       found.push({ specifier: node.moduleSpecifier.text, typeOnly: node.importClause?.isTypeOnly ?? false });
     } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
       found.push({ specifier: node.moduleSpecifier.text, typeOnly: node.isTypeOnly });
-    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
+    } else if (
+      ts.isImportEqualsDeclaration(node) &&
+      ts.isExternalModuleReference(node.moduleReference) &&
+      ts.isStringLiteral(node.moduleReference.expression)
+    ) {
       found.push({ specifier: node.moduleReference.expression.text, typeOnly: node.isTypeOnly });
     } else if (ts.isCallExpression(node) && node.arguments.length > 0 && ts.isStringLiteralLike(node.arguments[0])) {
       const callee = node.expression;
-      if (callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require')) found.push({ specifier: node.arguments[0].text, typeOnly: false });
+      if (callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require'))
+        found.push({ specifier: node.arguments[0].text, typeOnly: false });
     }
     ts.forEachChild(node, visit);
   };
@@ -107,11 +118,14 @@ function violations(imports: readonly Import[]): string[] {
   return imports.flatMap(({ from, to }) => {
     const fromRole = roleOf(from);
     const toRole = roleOf(to);
-    if (fromRole === undefined || toRole === undefined) return [`${from} -> ${to}: a file outside the role folders (${ROLES.join(', ')}) and main.ts, bin.js`];
+    if (fromRole === undefined || toRole === undefined)
+      return [`${from} -> ${to}: a file outside the role folders (${ROLES.join(', ')}) and main.ts, bin.js`];
     if (EXCEPTIONS.some((e) => e.from === from && e.to === to)) return [];
-    if (fromRole === 'commands' && toRole === 'commands') return [`${from} -> ${to}: a command imports another command; move what they share to a role folder`];
+    if (fromRole === 'commands' && toRole === 'commands')
+      return [`${from} -> ${to}: a command imports another command; move what they share to a role folder`];
     if (fromRole === toRole) return [];
-    if (!MAY_IMPORT[fromRole].includes(toRole)) return [`${from} -> ${to}: ${fromRole} may import only ${MAY_IMPORT[fromRole].join(', ') || 'its own role'}`];
+    if (!MAY_IMPORT[fromRole].includes(toRole))
+      return [`${from} -> ${to}: ${fromRole} may import only ${MAY_IMPORT[fromRole].join(', ') || 'its own role'}`];
     return [];
   });
 }
@@ -134,7 +148,8 @@ describe('cli/ by role', () => {
   });
 
   test('the imports were read: every command imports something of another role, and bin.js requires main.ts', () => {
-    for (const command of KNOWN_COMMANDS) expect(imports.some((i) => i.from === `commands/${command}.ts` && roleOf(i.to) !== 'commands')).toBe(true);
+    for (const command of KNOWN_COMMANDS)
+      expect(imports.some((i) => i.from === `commands/${command}.ts` && roleOf(i.to) !== 'commands')).toBe(true);
     expect(imports).toContainEqual({ from: 'bin.js', to: 'main.ts', typeOnly: false });
   });
 

@@ -30,13 +30,14 @@ describe('plan --out', () => {
     writeFileSync(join(work, 'notes.md'), 'my notes');
     const refused = plan(work, '--out', 'notes.md');
     expect(refused.status).toBe(EXIT.error);
-    expect(refused.stderr).toBe('central-secret-store: plan: --out notes.md exists and is not a plan this command wrote; it is not overwritten: choose another path, remove it, or pass --force\n');
+    expect(refused.stderr).toBe(
+      'central-secret-store: plan: --out notes.md exists and is not a plan this command wrote; it is not overwritten: choose another path, remove it, or pass --force\n',
+    );
     expect(refused.stdout).toBe('');
     expect(readFileSync(join(work, 'notes.md'), 'utf8')).toBe('my notes');
     expect(plan(work, '--out', 'notes.md', '--force').status).toBe(EXIT.ok);
     expect(readFileSync(join(work, 'notes.md'), 'utf8')).toMatch(/^## Access plan/);
   });
-
 });
 
 describe('report --out', () => {
@@ -45,7 +46,13 @@ describe('report --out', () => {
 
   test('writes a new file, and replaces a report it wrote before, page or JSON', () => {
     const work = tempDir('css-out-');
-    for (const args of [['--out', 'report.html'], ['--out', 'report.html'], ['--json', '--out', 'data.json'], ['--json', '--out', 'data.json']]) expect(report(work, ...args).status).toBe(EXIT.ok);
+    for (const args of [
+      ['--out', 'report.html'],
+      ['--out', 'report.html'],
+      ['--json', '--out', 'data.json'],
+      ['--json', '--out', 'data.json'],
+    ])
+      expect(report(work, ...args).status).toBe(EXIT.ok);
     expect(readFileSync(join(work, 'report.html'), 'utf8')).toMatch(/^<!doctype html>/);
     expect(JSON.parse(readFileSync(join(work, 'data.json'), 'utf8')).tenants.length).toBeGreaterThan(0);
   });
@@ -55,13 +62,14 @@ describe('report --out', () => {
     writeFileSync(join(work, 'index.html'), '<!doctype html><p>my page</p>');
     const refused = report(work, '--out', 'index.html');
     expect(refused.status).toBe(EXIT.error);
-    expect(refused.stderr).toBe('central-secret-store: report: --out index.html exists and is not a report this command wrote; it is not overwritten: choose another path, remove it, or pass --force\n');
+    expect(refused.stderr).toBe(
+      'central-secret-store: report: --out index.html exists and is not a report this command wrote; it is not overwritten: choose another path, remove it, or pass --force\n',
+    );
     expect(refused.stdout).toBe('');
     expect(readFileSync(join(work, 'index.html'), 'utf8')).toBe('<!doctype html><p>my page</p>');
     expect(report(work, '--out', 'index.html', '--force').status).toBe(EXIT.ok);
     expect(readFileSync(join(work, 'index.html'), 'utf8')).toContain('<meta name="generator" content="central-secret-store report">');
   });
-
 });
 
 describe.each([
@@ -79,7 +87,15 @@ describe.each([
     ];
     for (const [out, message] of cases) {
       // No catalogue at all: the path is refused first.
-      const result = cli(work, command, '--catalogue', join(work, 'no-such-catalogue'), ...(command === 'plan' ? ['--base', 'HEAD'] : []), '--out', out);
+      const result = cli(
+        work,
+        command,
+        '--catalogue',
+        join(work, 'no-such-catalogue'),
+        ...(command === 'plan' ? ['--base', 'HEAD'] : []),
+        '--out',
+        out,
+      );
       expect(result.stderr).toBe(`central-secret-store: ${command}: ${message}\n`);
       expect(result.stderr).not.toMatch(/EISDIR|ENOENT|ENOTDIR/);
       expect(result.status).toBe(EXIT.error);
@@ -93,7 +109,9 @@ describe('synth --out', () => {
     writeFileSync(join(work, 'a-file'), 'mine');
     const result = cli(work, 'synth', '--catalogue', writeFixture(validFixture()), '--out', 'a-file');
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^synth: nothing was written: --out a-file: .*a-file is a file, not a folder; choose a folder for the output\n$/);
+    expect(result.stderr).toMatch(
+      /^synth: nothing was written: --out a-file: .*a-file is a file, not a folder; choose a folder for the output\n$/,
+    );
     expect(result.status).toBe(EXIT.error);
     expect(readFileSync(join(work, 'a-file'), 'utf8')).toBe('mine');
   });

@@ -14,16 +14,42 @@ const plan: AccessPlan = {
   clusters: { added: ['aks-neu-prod'], removed: [] },
   tenants: { added: [], removed: ['legacy', 'old-search'] },
   added: [],
-  removed: [{ kind: 'delivery', cluster: 'aks-neu-prod', tenant: 'legacy', namespace: 'legacy-api', credential: 'acr-pull', format: 'dockerconfigjson' }],
+  removed: [
+    {
+      kind: 'delivery',
+      cluster: 'aks-neu-prod',
+      tenant: 'legacy',
+      namespace: 'legacy-api',
+      credential: 'acr-pull',
+      format: 'dockerconfigjson',
+    },
+  ],
   vaultLimit: { requests: 4000, seconds: 10 },
   vaultReads: [
     { environment: 'dr', backend: 'vault', vault: 'https://vault.dr.example:8200', before: null, after: { perHour: 120, peak: 10 } },
-    { environment: 'prod', backend: 'keyVault', vault: 'kv-prod', before: { perHour: 47_988, peak: 3999 }, after: { perHour: 48_036, peak: 4003 } },
+    {
+      environment: 'prod',
+      backend: 'keyVault',
+      vault: 'kv-prod',
+      before: { perHour: 47_988, peak: 3999 },
+      after: { perHour: 48_036, peak: 4003 },
+    },
   ],
   expiring: {
     now: '2028-02-15T00:00:00.000Z',
     withinDays: 1,
-    secrets: [{ cluster: 'aks-neu-prod', tenant: 'payments', namespace: null, secret: 'flags', expires: '2028-02-01T00:00:00Z', daysLeft: -14, expired: true, file: 'tenants/teams/payments.yaml' }],
+    secrets: [
+      {
+        cluster: 'aks-neu-prod',
+        tenant: 'payments',
+        namespace: null,
+        secret: 'flags',
+        expires: '2028-02-01T00:00:00Z',
+        daysLeft: -14,
+        expired: true,
+        file: 'tenants/teams/payments.yaml',
+      },
+    ],
   },
 };
 

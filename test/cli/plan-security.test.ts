@@ -78,16 +78,31 @@ describe('deployers', () => {
 
 describe('tenant owners are part of the access model', () => {
   test('a new owner is a grant in every namespace of the tenant, and widens', () => {
-    const p = plan(change((head) => head.tenants.find((t: any) => t.name === 'payments').owners.push({ kind: 'User', name: 'contractor@contoso.example' })));
+    const p = plan(
+      change((head) =>
+        head.tenants.find((t: any) => t.name === 'payments').owners.push({ kind: 'User', name: 'contractor@contoso.example' }),
+      ),
+    );
     expect(p.widened).toBe(true);
     const owners = p.added.filter((g) => g.kind === 'owner');
     expect(owners.length).toBeGreaterThan(0);
-    expect(owners).toContainEqual({ kind: 'owner', cluster: 'aks-weu-prod', tenant: 'payments', namespace: 'payments-api', identity: 'User', name: 'contractor@contoso.example' });
-    expect(markdownOf(p).lines).toContain('+ user contractor@contoso.example, an owner of tenant payments, may now see the ExternalSecrets of namespace payments-api and whether they synced');
+    expect(owners).toContainEqual({
+      kind: 'owner',
+      cluster: 'aks-weu-prod',
+      tenant: 'payments',
+      namespace: 'payments-api',
+      identity: 'User',
+      name: 'contractor@contoso.example',
+    });
+    expect(markdownOf(p).lines).toContain(
+      '+ user contractor@contoso.example, an owner of tenant payments, may now see the ExternalSecrets of namespace payments-api and whether they synced',
+    );
   });
 
   test('replacing an owner shows both, in plain words', () => {
-    const p = plan(change((head) => (head.tenants.find((t: any) => t.name === 'payments').owners = [{ kind: 'Group', name: 'payments-oncall' }])));
+    const p = plan(
+      change((head) => (head.tenants.find((t: any) => t.name === 'payments').owners = [{ kind: 'Group', name: 'payments-oncall' }])),
+    );
     expect(markdownOf(p).lines).toEqual(
       expect.arrayContaining([
         '+ group payments-oncall, an owner of tenant payments, may now see the ExternalSecrets of namespace payments-api and whether they synced',
@@ -113,30 +128,52 @@ describe('where a secret may be sent', () => {
   test('a registry host changed in a dockerconfigjson format', () => {
     const p = plan(change((head) => (credential(head, 'ghcr-pull').registries = ['registry.attacker.example'])));
     expect(p.widened).toBe(true);
-    expect(p.added.filter((g) => g.kind === 'destination').map((g: any) => [g.cluster, g.credential, g.format, g.via, g.url])).toContainEqual(['aks-weu-prod', 'ghcr-pull', 'dockerconfigjson', 'registry', 'registry.attacker.example']);
-    expect(markdownOf(p).lines).toContain('+ the kubelet and other registry clients may now send credential ghcr-pull (format dockerconfigjson) to the registry registry.attacker.example');
+    expect(
+      p.added.filter((g) => g.kind === 'destination').map((g: any) => [g.cluster, g.credential, g.format, g.via, g.url]),
+    ).toContainEqual(['aks-weu-prod', 'ghcr-pull', 'dockerconfigjson', 'registry', 'registry.attacker.example']);
+    expect(markdownOf(p).lines).toContain(
+      '+ the kubelet and other registry clients may now send credential ghcr-pull (format dockerconfigjson) to the registry registry.attacker.example',
+    );
   });
 
   test('the Vault CA bundle replaced: ESO trusts another authority for the Vault server', () => {
     const p = plan(change((head) => delete head.environments.find((e: any) => e.name === 'onprem').vault.caBundle));
     expect(p.widened).toBe(true);
     const lines = markdownOf(p).lines;
-    expect(lines).toContain('+ ESO now trusts any certificate authority of the system roots to be HashiCorp Vault https://vault.dc1.contoso.example:8200, and sends it its logins and reads');
-    expect(lines.some((l) => /^- ESO no longer trusts the certificate authority CN=Contoso DC1 Vault CA, O=Contoso \(SHA-256 [0-9A-F:]{95}\) to be HashiCorp Vault https:\/\/vault\.dc1\.contoso\.example:8200/.test(l))).toBe(true);
+    expect(lines).toContain(
+      '+ ESO now trusts any certificate authority of the system roots to be HashiCorp Vault https://vault.dc1.contoso.example:8200, and sends it its logins and reads',
+    );
+    expect(
+      lines.some((l) =>
+        /^- ESO no longer trusts the certificate authority CN=Contoso DC1 Vault CA, O=Contoso \(SHA-256 [0-9A-F:]{95}\) to be HashiCorp Vault https:\/\/vault\.dc1\.contoso\.example:8200/.test(
+          l,
+        ),
+      ),
+    ).toBe(true);
   });
 
   test('the Vault address changed', () => {
-    const p = plan(change((head) => (head.environments.find((e: any) => e.name === 'onprem').vault.address = 'https://vault.elsewhere.example:8200')));
+    const p = plan(
+      change((head) => (head.environments.find((e: any) => e.name === 'onprem').vault.address = 'https://vault.elsewhere.example:8200')),
+    );
     expect(p.widened).toBe(true);
     expect(markdownOf(p).lines.filter((l) => l.startsWith('+ ESO now trusts'))).toEqual([
-      expect.stringMatching(/^\+ ESO now trusts the certificate authority CN=Contoso DC1 Vault CA, O=Contoso \(SHA-256 [0-9A-F:]+\) to be HashiCorp Vault https:\/\/vault\.elsewhere\.example:8200, and sends it its logins and reads$/),
+      expect.stringMatching(
+        /^\+ ESO now trusts the certificate authority CN=Contoso DC1 Vault CA, O=Contoso \(SHA-256 [0-9A-F:]+\) to be HashiCorp Vault https:\/\/vault\.elsewhere\.example:8200, and sends it its logins and reads$/,
+      ),
     ]);
   });
 
   test('OAuth endpoints and Kargo repository URLs are destinations too', () => {
     const oauth = plan(change((head) => (credential(head, 'entra-oauth-client').tokenUrl = 'https://token.attacker.example/oauth2/token')));
     expect(oauth.widened).toBe(true);
-    expect(markdownOf(oauth).lines).toEqual(expect.arrayContaining([expect.stringMatching(/^\+ .*credential entra-oauth-client \(format oauth\) to the token endpoint https:\/\/token\.attacker\.example\/oauth2\/token$/)]));
+    expect(markdownOf(oauth).lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^\+ .*credential entra-oauth-client \(format oauth\) to the token endpoint https:\/\/token\.attacker\.example\/oauth2\/token$/,
+        ),
+      ]),
+    );
   });
 });
 
@@ -145,15 +182,28 @@ describe('npm run plan', () => {
     const repo = tempDir('css-plan-security-');
     const clusters = join(copyFixtureAsRepository(repo), 'clusters.yaml');
     const text = readFileSync(clusters, 'utf8');
-    writeFileSync(clusters, text.replace('    refreshInterval: 2m\n', '    refreshInterval: 2m\n    deployers: { users: [central-secret-store-deployer], groups: [platform-ci] }\n'));
-    const git = (...args: string[]) => execFileSync('git', ['-C', repo, '-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args]);
+    writeFileSync(
+      clusters,
+      text.replace(
+        '    refreshInterval: 2m\n',
+        '    refreshInterval: 2m\n    deployers: { users: [central-secret-store-deployer], groups: [platform-ci] }\n',
+      ),
+    );
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-C', repo, '-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args]);
     git('init', '-q', '-b', 'main');
     git('add', '.');
     git('commit', '-q', '-m', 'catalogue');
     writeFileSync(clusters, readFileSync(clusters, 'utf8').replace('users: [central-secret-store-deployer], ', ''));
-    const result = spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'plan', '--catalogue', 'tenants', '--now', '2028-02-15T00:00:00Z', '--base', 'main'], { encoding: 'utf8', cwd: repo });
+    const result = spawnSync(
+      process.execPath,
+      [join(ROOT, 'cli', 'bin.js'), 'plan', '--catalogue', 'tenants', '--now', '2028-02-15T00:00:00Z', '--base', 'main'],
+      { encoding: 'utf8', cwd: repo },
+    );
     expect(result.stderr).toBe('');
-    expect(result.stdout).toContain('**Security change** (0 grants added, 1 removed): the deployers change; this change needs a security review.');
+    expect(result.stdout).toContain(
+      '**Security change** (0 grants added, 1 removed): the deployers change; this change needs a security review.',
+    );
     expect(result.stdout).toContain('- user central-secret-store-deployer may no longer deploy');
     expect(result.status).toBe(EXIT.accessWidened);
   });

@@ -16,7 +16,8 @@ const NOW = '2028-02-15T00:00:00Z';
 function repository(): string {
   const repo = tempDir('css-plan-repo-');
   copyFixtureAsRepository(repo);
-  const git = (...args: string[]) => execFileSync('git', ['-C', repo, '-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args]);
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-C', repo, '-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args]);
   git('init', '-q', '-b', 'main');
   git('add', '.');
   git('commit', '-q', '-m', 'catalogue');
@@ -25,7 +26,10 @@ function repository(): string {
 
 /** Runs the plan in `cwd` (so that folders are named relative to it). */
 const plan = (cwd: string, ...args: string[]) =>
-  spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'plan', '--catalogue', 'tenants', '--now', NOW, ...args], { encoding: 'utf8', cwd });
+  spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'plan', '--catalogue', 'tenants', '--now', NOW, ...args], {
+    encoding: 'utf8',
+    cwd,
+  });
 
 function edit(repo: string, file: string, from: string, to: string): void {
   const path = join(repo, 'tenants', file);
@@ -36,7 +40,11 @@ function edit(repo: string, file: string, from: string, to: string): void {
 
 /** The line of a catalogue file that holds `text`, counted from 1. */
 function lineOf(repo: string, file: string, text: string): number {
-  return readFileSync(join(repo, 'tenants', file), 'utf8').split('\n').findIndex((line) => line.includes(text)) + 1;
+  return (
+    readFileSync(join(repo, 'tenants', file), 'utf8')
+      .split('\n')
+      .findIndex((line) => line.includes(text)) + 1
+  );
 }
 
 const ADD_ONE_REQUEST = ['teams/payments.yaml', 'requests: [github-gitops]', 'requests: [github-gitops, datadog-api]'] as const;
@@ -84,12 +92,39 @@ Each cluster reads the master of every credential it offers from its environment
     const result = plan(repo, '--base', 'main', '--json');
     const json = JSON.parse(result.stdout);
     expect(json.widened).toBe(true);
-    expect(json.added).toEqual([{ kind: 'delivery', cluster: 'aks-weu-prod', tenant: 'payments', namespace: 'payments-gitops', credential: 'datadog-api', format: 'opaque' }]);
+    expect(json.added).toEqual([
+      {
+        kind: 'delivery',
+        cluster: 'aks-weu-prod',
+        tenant: 'payments',
+        namespace: 'payments-gitops',
+        credential: 'datadog-api',
+        format: 'opaque',
+      },
+    ]);
     expect(json.removed).toEqual([]);
     expect(json.vaultLimit).toEqual({ requests: 4000, seconds: 10 });
     expect(json.expiring.secrets).toEqual([
-      { cluster: 'edge-k3s-ams-01', tenant: 'data-science', namespace: 'ds-edge-inference', secret: 'model-registry-token', expires: '2028-03-01T00:00:00Z', daysLeft: 15, expired: false, file: 'tenants/teams/data-science.yaml' },
-      { cluster: 'k3s-onprem-01', tenant: 'data-science', namespace: 'ds-training', secret: 'feature-store', expires: '2028-03-01T00:00:00Z', daysLeft: 15, expired: false, file: 'tenants/teams/data-science.yaml' },
+      {
+        cluster: 'edge-k3s-ams-01',
+        tenant: 'data-science',
+        namespace: 'ds-edge-inference',
+        secret: 'model-registry-token',
+        expires: '2028-03-01T00:00:00Z',
+        daysLeft: 15,
+        expired: false,
+        file: 'tenants/teams/data-science.yaml',
+      },
+      {
+        cluster: 'k3s-onprem-01',
+        tenant: 'data-science',
+        namespace: 'ds-training',
+        secret: 'feature-store',
+        expires: '2028-03-01T00:00:00Z',
+        daysLeft: 15,
+        expired: false,
+        file: 'tenants/teams/data-science.yaml',
+      },
     ]);
     const written = plan(repo, '--base', 'main', '--json', '--out', 'plan.json');
     expect(written.stdout).toBe('plan: wrote plan.json: access widens (1 added, 0 removed)\n');
@@ -121,9 +156,24 @@ Each cluster reads the master of every credential it offers from its environment
       'contoso-root-ca }\n    allowedTenants: [payments, search]',
       'contoso-root-ca }\n    vault: { tls.crt: tls/wildcard#crt, tls.key: tls/wildcard#key, ca.crt: tls/contoso-root-ca#crt }\n    allowedTenants: [payments, search, data-science]',
     );
-    edit(repo, 'teams/payments.yaml', 'serviceAccounts: [default, settlement-worker]', 'serviceAccounts: [default, settlement-worker, batch]');
-    edit(repo, 'clusters.yaml', '    trustDomain: edge.contoso.example', '    trustDomain: edge.contoso.example\n    deployers: { groups: [7d6f0c52-platform-ci] }');
-    edit(repo, 'teams/data-science.yaml', '            expires: "2028-03-01T00:00:00Z"', '            expires: "2028-03-01T00:00:00Z"\n          - name: feature-store\n            type: workload\n            serviceAccount: feast\n            spiffeId: spiffe://edge.contoso.example/ns/ds-edge-inference/sa/feast\n            keyVault: { key: data-science--feature-store-key }');
+    edit(
+      repo,
+      'teams/payments.yaml',
+      'serviceAccounts: [default, settlement-worker]',
+      'serviceAccounts: [default, settlement-worker, batch]',
+    );
+    edit(
+      repo,
+      'clusters.yaml',
+      '    trustDomain: edge.contoso.example',
+      '    trustDomain: edge.contoso.example\n    deployers: { groups: [7d6f0c52-platform-ci] }',
+    );
+    edit(
+      repo,
+      'teams/data-science.yaml',
+      '            expires: "2028-03-01T00:00:00Z"',
+      '            expires: "2028-03-01T00:00:00Z"\n          - name: feature-store\n            type: workload\n            serviceAccount: feast\n            spiffeId: spiffe://edge.contoso.example/ns/ds-edge-inference/sa/feast\n            keyVault: { key: data-science--feature-store-key }',
+    );
     const result = plan(repo, '--base', base);
     expect(result.status).toBe(EXIT.accessWidened);
     // Three more master keys on edge-k3s-ams-01 and one more own secret, and three master keys on k3s-onprem-01,
@@ -180,13 +230,27 @@ Each cluster reads the master of every credential it offers from its environment
 `);
   });
 
-  test('an invalid catalogue, base or head, exits 2 naming each file, line and field; the base\'s files named by ref', () => {
+  test("an invalid catalogue, base or head, exits 2 naming each file, line and field; the base's files named by ref", () => {
     const repo = repository();
     edit(repo, 'teams/payments.yaml', 'requests: [github-gitops]', 'requests: [gitlab-deploy-key]');
-    execFileSync('git', ['-C', repo, '-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-q', '-am', 'a request payments may not make']);
+    execFileSync('git', [
+      '-C',
+      repo,
+      '-c',
+      'user.name=test',
+      '-c',
+      'user.email=test@example.com',
+      'commit',
+      '-q',
+      '-am',
+      'a request payments may not make',
+    ]);
     edit(repo, 'teams/data-science.yaml', 'requests: [acr-pull, gitlab-deploy-key]', 'requests: [acr-pull, gitlab-deploy-kye]');
     const result = plan(repo, '--base', 'main');
-    const [payments, dataScience] = [lineOf(repo, 'teams/payments.yaml', 'gitlab-deploy-key'), lineOf(repo, 'teams/data-science.yaml', 'gitlab-deploy-kye')];
+    const [payments, dataScience] = [
+      lineOf(repo, 'teams/payments.yaml', 'gitlab-deploy-key'),
+      lineOf(repo, 'teams/data-science.yaml', 'gitlab-deploy-kye'),
+    ];
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(
       'plan: the base catalogue has 1 error:\n' +
@@ -201,7 +265,9 @@ Each cluster reads the master of every credential it offers from its environment
   test('a base that is neither a folder nor a git ref exits 1 and says so', () => {
     const repo = repository();
     const result = plan(repo, '--base', 'no-such-branch');
-    expect(result.stderr).toBe(`central-secret-store: "no-such-branch" is neither a folder nor a git ref of ${execFileSync('git', ['-C', repo, 'rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim()}\n`);
+    expect(result.stderr).toBe(
+      `central-secret-store: "no-such-branch" is neither a folder nor a git ref of ${execFileSync('git', ['-C', repo, 'rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim()}\n`,
+    );
     expect(result.status).toBe(EXIT.error);
   });
 });

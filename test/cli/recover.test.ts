@@ -26,14 +26,21 @@ describe('recover', () => {
   test('asks the stores, then the masters, then the distributions and copies, each after the one before was re-read', async () => {
     const fake = new FakeCluster({ namespaces: ['pay-a', 'pay-b', 'pay-c'] });
     // As after an outage: the stores failed their last validation.
-    for (const store of fake.stores.values()) store.conditions = [{ type: 'Ready', status: 'False', reason: 'InvalidProviderConfig', message: 'vault unreachable' }];
+    for (const store of fake.stores.values())
+      store.conditions = [{ type: 'Ready', status: 'False', reason: 'InvalidProviderConfig', message: 'vault unreachable' }];
     const progress: [number, number][] = [];
     // What each bump found: the master's Secret when the distribution was asked, the stores' readiness when the master was.
     const seen: string[] = [];
     const forceSync = fake.forceSync.bind(fake);
     fake.forceSync = async (target, value) => {
-      if (target.kind === 'ExternalSecret' && target.namespace === fake.centralNamespace) seen.push(`master asked, stores ready: ${[...fake.stores.values()].every((s) => s.conditions.some((c) => c.type === 'Ready' && c.status === 'True'))}`);
-      if (target.kind === 'ClusterExternalSecret') seen.push(`distribution asked, master re-read: ${fake.externalSecrets.get('central-secret-store/registry')!.refreshTime >= '2026-11-23T12:00:00'}`);
+      if (target.kind === 'ExternalSecret' && target.namespace === fake.centralNamespace)
+        seen.push(
+          `master asked, stores ready: ${[...fake.stores.values()].every((s) => s.conditions.some((c) => c.type === 'Ready' && c.status === 'True'))}`,
+        );
+      if (target.kind === 'ClusterExternalSecret')
+        seen.push(
+          `distribution asked, master re-read: ${fake.externalSecrets.get('central-secret-store/registry')!.refreshTime >= '2026-11-23T12:00:00'}`,
+        );
       return forceSync(target, value);
     };
     await recover(fake, { deadlineMs: 30_000, clock: fake.clock, onProgress: (done, total) => progress.push([done, total]) });
@@ -66,7 +73,9 @@ describe('recover', () => {
     fake.vaultValue = 'NEW-SECRET-VALUE';
     const result = await recover(fake, { deadlineMs: 5_000, clock: fake.clock });
     expect(result).toMatchObject({ ok: false, stores: { ready: 2, total: 3 }, externalSecrets: { resynced: 4, total: 4 } });
-    expect(result.lagging).toEqual([{ namespace: '(cluster)', object: 'ClusterSecretStore tenant-vault', reason: 'InvalidProviderConfig: vault unreachable' }]);
+    expect(result.lagging).toEqual([
+      { namespace: '(cluster)', object: 'ClusterSecretStore tenant-vault', reason: 'InvalidProviderConfig: vault unreachable' },
+    ]);
     for (const copy of COPIES) expect(fake.secrets.get(copy)!.value).toBe('rendered(NEW-SECRET-VALUE)');
     // One poll interval for each phase that started after the deadline.
     expect(result.elapsedMs).toBe(7_000);
@@ -80,15 +89,31 @@ describe('recover', () => {
     expect(result.ok).toBe(false);
     expect(result.lagging).toEqual([
       { namespace: '(cluster)', object: 'ClusterSecretStore keyvault', reason: 'InvalidProviderConfig: vault unreachable' },
-      { namespace: 'central-secret-store', object: 'ExternalSecret registry', reason: 'SecretSyncedError: could not get secret: vault unreachable' },
+      {
+        namespace: 'central-secret-store',
+        object: 'ExternalSecret registry',
+        reason: 'SecretSyncedError: could not get secret: vault unreachable',
+      },
     ]);
     expect(recoveryReport(result)[0]).toMatch(/^1\/2 ClusterSecretStores ready, 1\/2 ExternalSecrets re-synced/);
   });
 
   test("a copy is told from a master by ESO's controller owner reference to its ClusterExternalSecret", () => {
-    const owner = (kind: string, controller: boolean) => ({ apiVersion: 'external-secrets.io/v1', kind, name: 'registry-dockerconfigjson', uid: 'u', controller });
-    expect(externalSecretState({ metadata: { name: 'r', namespace: 'pay-a', ownerReferences: [owner('ClusterExternalSecret', true)] } }).distribution).toBe('registry-dockerconfigjson');
-    expect(externalSecretState({ metadata: { name: 'r', namespace: 'pay-a', ownerReferences: [owner('ClusterExternalSecret', false)] } }).distribution).toBeUndefined();
+    const owner = (kind: string, controller: boolean) => ({
+      apiVersion: 'external-secrets.io/v1',
+      kind,
+      name: 'registry-dockerconfigjson',
+      uid: 'u',
+      controller,
+    });
+    expect(
+      externalSecretState({ metadata: { name: 'r', namespace: 'pay-a', ownerReferences: [owner('ClusterExternalSecret', true)] } })
+        .distribution,
+    ).toBe('registry-dockerconfigjson');
+    expect(
+      externalSecretState({ metadata: { name: 'r', namespace: 'pay-a', ownerReferences: [owner('ClusterExternalSecret', false)] } })
+        .distribution,
+    ).toBeUndefined();
     expect(externalSecretState({ metadata: { name: 'r', namespace: 'central-secret-store' } }).distribution).toBeUndefined();
   });
 });

@@ -10,7 +10,11 @@ import { FIXTURE_CATALOGUE_DIR, validFixture, writeFixture } from '../support/fi
 import { tempDir } from '../support/temp-dir';
 
 const ROOT = join(__dirname, '..', '..');
-const report = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'report', '--catalogue', FIXTURE_CATALOGUE_DIR, ...args], { encoding: 'utf8', cwd: ROOT });
+const report = (...args: string[]) =>
+  spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'report', '--catalogue', FIXTURE_CATALOGUE_DIR, ...args], {
+    encoding: 'utf8',
+    cwd: ROOT,
+  });
 
 describe('npm run report', () => {
   const out = tempDir('css-report-');
@@ -43,13 +47,25 @@ describe('npm run report', () => {
         { credential: 'ghcr-pull', formats: ['dockerconfigjson', 'kargo'], pullSecretOf: [] },
       ],
       ownSecrets: [
-        { name: 'indexer-identity', global: false, serviceAccount: 'indexer', backend: 'keyVault', vaultSecrets: ['search--indexer-client-key'] },
-        { name: 'search-opensearch', global: true, serviceAccount: null, backend: 'keyVault', vaultSecrets: ['search--opensearch-password'] },
+        {
+          name: 'indexer-identity',
+          global: false,
+          serviceAccount: 'indexer',
+          backend: 'keyVault',
+          vaultSecrets: ['search--indexer-client-key'],
+        },
+        {
+          name: 'search-opensearch',
+          global: true,
+          serviceAccount: null,
+          backend: 'keyVault',
+          vaultSecrets: ['search--opensearch-password'],
+        },
       ],
     });
   });
 
-  test('states when it was generated and the commit of the catalogue\'s repository; --now and --commit fix them', () => {
+  test("states when it was generated and the commit of the catalogue's repository; --now and --commit fix them", () => {
     const data = (...args: string[]) => {
       const file = join(out, `source-${args.join('-').replace(/[^a-z0-9]+/gi, '-')}.json`);
       const result = report('--json', '--out', file, ...args);
@@ -61,7 +77,10 @@ describe('npm run report', () => {
     expect(example).toMatchObject({ generatedAt: '2026-12-04T10:30:00.000Z', commit: head });
     expect(typeof example.uncommittedChanges).toBe('boolean');
     // A catalogue folder outside any repository has no commit.
-    expect(data('--catalogue', writeFixture(validFixture()), '--now', '2026-12-04T10:30:00Z')).toMatchObject({ commit: null, uncommittedChanges: false });
+    expect(data('--catalogue', writeFixture(validFixture()), '--now', '2026-12-04T10:30:00Z')).toMatchObject({
+      commit: null,
+      uncommittedChanges: false,
+    });
     expect(data('--commit', 'abc1234')).toMatchObject({ commit: 'abc1234', uncommittedChanges: false });
     expect(data('--commit', 'none').commit).toBeNull();
     const before = Date.now();
@@ -81,7 +100,9 @@ describe('npm run report', () => {
     const fixture = validFixture();
     (fixture.teams.beta.clusters as any).c1.namespaces[0].requests = ['registry'];
     const result = report('--catalogue', writeFixture(fixture), '--out', join(out, 'invalid.html'));
-    expect(result.stderr).toMatch(/^report: the catalogue has 1 error:\n {2}.*beta\.yaml:\d+: clusters\.c1\.namespaces\[0\]\.requests\[0\]: tenant "beta" may not request credential "registry"/);
+    expect(result.stderr).toMatch(
+      /^report: the catalogue has 1 error:\n {2}.*beta\.yaml:\d+: clusters\.c1\.namespaces\[0\]\.requests\[0\]: tenant "beta" may not request credential "registry"/,
+    );
     expect(result.status).toBe(EXIT.invalidCatalogue);
     expect(() => readFileSync(join(out, 'invalid.html'))).toThrow();
   });

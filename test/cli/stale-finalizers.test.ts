@@ -16,6 +16,14 @@ describe('stale ESO namespace finalizers (ESO #6677)', () => {
   });
 
   test('nothing is stale while every distribution provisions its namespaces', () => {
-    expect(staleCesFinalizers([{ name: 'a', finalizers: [F('x'), F('y')] }], [{ name: 'x', provisionedNamespaces: ['a'] }, { name: 'y', provisionedNamespaces: ['a', 'b'] }])).toEqual([]);
+    expect(
+      staleCesFinalizers(
+        [{ name: 'a', finalizers: [F('x'), F('y')] }],
+        [
+          { name: 'x', provisionedNamespaces: ['a'] },
+          { name: 'y', provisionedNamespaces: ['a', 'b'] },
+        ],
+      ),
+    ).toEqual([]);
   });
 });

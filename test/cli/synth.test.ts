@@ -6,7 +6,11 @@ import { FIXTURE_CATALOGUE_DIR, validFixture, writeFixture } from '../support/fi
 import { tempDir } from '../support/temp-dir';
 
 const ROOT = join(__dirname, '..', '..');
-const synth = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'synth', '--catalogue', FIXTURE_CATALOGUE_DIR, ...args], { encoding: 'utf8', cwd: ROOT });
+const synth = (...args: string[]) =>
+  spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'synth', '--catalogue', FIXTURE_CATALOGUE_DIR, ...args], {
+    encoding: 'utf8',
+    cwd: ROOT,
+  });
 
 function readTree(dir: string): Record<string, string> {
   return Object.fromEntries(
@@ -28,7 +32,10 @@ describe('npm run synth', () => {
     expect(first.stdout).toMatch(/wrote 4 clusters/);
     expect(synth('--out', join(out, 'b')).status).toBe(0);
     const a = readTree(join(out, 'a'));
-    const written = ['aks-weu-prod', 'aks-weu-staging', 'edge-k3s-ams-01', 'k3s-onprem-01'].flatMap((c) => [`${c}/00-cluster-scoped.yaml`, `${c}/10-namespaced.yaml`]);
+    const written = ['aks-weu-prod', 'aks-weu-staging', 'edge-k3s-ams-01', 'k3s-onprem-01'].flatMap((c) => [
+      `${c}/00-cluster-scoped.yaml`,
+      `${c}/10-namespaced.yaml`,
+    ]);
     expect(Object.keys(a).sort()).toEqual(['/.central-secret-store-output.json', ...written.map((f) => `/${f}`)]);
     expect(JSON.parse(a['/.central-secret-store-output.json'])).toEqual({ writtenBy: 'central-secret-store synth', files: written });
     expect(readTree(join(out, 'b'))).toEqual(a);
@@ -54,11 +61,15 @@ describe('npm run synth', () => {
     const catalogueDir = writeFixture(validFixture());
     const expired = synth('--catalogue', catalogueDir, '--out', target, '--now', '2030-02-01T00:00:00Z');
     expect(expired.status).toBe(EXIT.invalidCatalogue);
-    expect(expired.stderr).toMatch(/teams\/alpha\.yaml:\d+: clusters\.c1\.namespaces\[0\]\.secrets\[0\]\.expires: secret "db" expired on 2030-01-01T00:00:00Z/);
+    expect(expired.stderr).toMatch(
+      /teams\/alpha\.yaml:\d+: clusters\.c1\.namespaces\[0\]\.secrets\[0\]\.expires: secret "db" expired on 2030-01-01T00:00:00Z/,
+    );
     expect(existsSync(target)).toBe(false);
     const soon = synth('--catalogue', catalogueDir, '--out', target, '--now', '2029-12-01T00:00:00Z', '--expiry-warning-days', '60');
     expect(soon.status).toBe(0);
-    expect(soon.stderr).toMatch(/warning: .*teams\/alpha\.yaml:\d+: clusters\.c1\.namespaces\[0\]\.secrets\[0\]\.expires: secret "db" expires on 2030-01-01T00:00:00Z, in 31 days/);
+    expect(soon.stderr).toMatch(
+      /warning: .*teams\/alpha\.yaml:\d+: clusters\.c1\.namespaces\[0\]\.secrets\[0\]\.expires: secret "db" expires on 2030-01-01T00:00:00Z, in 31 days/,
+    );
   });
 
   test('a removed cluster leaves no stale folder', () => {
@@ -80,9 +91,16 @@ describe('npm run synth', () => {
     expect(refused.stderr).toMatch(/synth: nothing was written: --out .*notes: .* is not empty and is not the output of an earlier synth/);
     expect(readTree(notes)).toEqual({ '/todo.md': 'my notes' });
     // `--out .` in a repository.
-    const here = spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'synth', '--catalogue', FIXTURE_CATALOGUE_DIR, '--out', '.'], { encoding: 'utf8', cwd: ROOT });
+    const here = spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'synth', '--catalogue', FIXTURE_CATALOGUE_DIR, '--out', '.'], {
+      encoding: 'utf8',
+      cwd: ROOT,
+    });
     expect(here.status).toBe(EXIT.error);
-    expect(execFileSync('git', ['-C', ROOT, 'status', '--porcelain', '--ignored', '--', '.central-secret-store-output.json', 'aks-weu-prod'], { encoding: 'utf8' })).toBe('');
+    expect(
+      execFileSync('git', ['-C', ROOT, 'status', '--porcelain', '--ignored', '--', '.central-secret-store-output.json', 'aks-weu-prod'], {
+        encoding: 'utf8',
+      }),
+    ).toBe('');
   });
 
   test('a file added to an earlier output makes the next synth refuse, and keeps the file', () => {
@@ -102,7 +120,13 @@ describe('npm run synth', () => {
     expect(synth('--out', link).status).toBe(0);
     expect(synth('--out', link).status).toBe(0);
     expect(realpathSync(link)).toBe(realpathSync(real));
-    expect(readdirSync(real).sort()).toEqual(['.central-secret-store-output.json', 'aks-weu-prod', 'aks-weu-staging', 'edge-k3s-ams-01', 'k3s-onprem-01']);
+    expect(readdirSync(real).sort()).toEqual([
+      '.central-secret-store-output.json',
+      'aks-weu-prod',
+      'aks-weu-staging',
+      'edge-k3s-ams-01',
+      'k3s-onprem-01',
+    ]);
   });
 
   test('an output written before markers existed is recognised and replaced', () => {
@@ -116,7 +140,7 @@ describe('npm run synth', () => {
 
   test('a TypeScript tenant that exits at import cannot make synth succeed', () => {
     const catalogue = writeFixture(validFixture());
-    writeFileSync(join(catalogue, 'teams', 'gate.ts'), "process.exit(0);\nexport default {};\n");
+    writeFileSync(join(catalogue, 'teams', 'gate.ts'), 'process.exit(0);\nexport default {};\n');
     const target = join(out, 'gated');
     const result = synth('--catalogue', catalogue, '--out', target);
     expect(result.status).toBe(EXIT.invalidCatalogue);

@@ -33,7 +33,9 @@ describe('CanaryCheck', () => {
       { apiGroups: ['external-secrets.io'], resources: ['externalsecrets'], resourceNames: ['canary-opaque'], verbs: ['get'] },
       { apiGroups: [''], resources: ['secrets'], resourceNames: ['canary-opaque'], verbs: ['get'] },
     ]);
-    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: CANARY_CHECK_NAME, namespace: 'central-secret-store-canary', apiGroup: '' }]);
+    expect(binding.subjects).toEqual([
+      { kind: 'ServiceAccount', name: CANARY_CHECK_NAME, namespace: 'central-secret-store-canary', apiGroup: '' },
+    ]);
   });
 
   test('runs every 5 minutes by default, one run at a time, hardened, pushing to the job and cluster group of the canary command', () => {
@@ -42,7 +44,11 @@ describe('CanaryCheck', () => {
     const pod = cronJob.spec.jobTemplate.spec.template.spec;
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
     const [container] = pod.containers;
-    expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(container.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
     expect(container.image).toBe(PROPS.image);
     const env = Object.fromEntries(container.env.map((e: { name: string; value: string }) => [e.name, e.value]));
     expect(env).toMatchObject({
@@ -55,12 +61,14 @@ describe('CanaryCheck', () => {
   });
 
   test('every problem with the props at once, each saying what to change', () => {
-    expect(() => synth({ image: 'kubectl:latest', pushgateway: 'ftp://gw', expectedValueSha256: 'abc', cluster: 'a/b', schedule: 'hourly' })).toThrow(
+    expect(() =>
+      synth({ image: 'kubectl:latest', pushgateway: 'ftp://gw', expectedValueSha256: 'abc', cluster: 'a/b', schedule: 'hourly' }),
+    ).toThrow(
       [
         'CanaryCheck: expectedValueSha256 must be 64 lowercase hex digits: the sha256 of the canary value',
         'image "kubectl:latest" must be pinned by digest: <repository>@sha256:<64 hex digits>',
         'pushgateway "ftp://gw" must be an http(s) URL without query, fragment or credentials, such as http://pushgateway.monitoring:9091',
-        'cluster "a/b" must be letters, digits, \'.\', \'_\' and \'-\': it is a path segment of the push URL',
+        "cluster \"a/b\" must be letters, digits, '.', '_' and '-': it is a path segment of the push URL",
         'schedule "hourly" must be a cron expression of five fields, such as */5 * * * *',
       ].join('; '),
     );

@@ -11,13 +11,17 @@ describe('CentralSecretStore', () => {
     expect(role.rules).toEqual([{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }]);
     const binding = findObject(objects, 'RoleBinding', 'central-secret-store-reader');
     expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'central-secret-store-reader' });
-    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'central-secret-store-reader', namespace: 'central-secret-store', apiGroup: '' }]);
+    expect(binding.subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'central-secret-store-reader', namespace: 'central-secret-store', apiGroup: '' },
+    ]);
     expect(findObject(objects, 'ServiceAccount', 'central-secret-store-reader').automountServiceAccountToken).toBe(false);
     expect(objects.filter((o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding')).toEqual([]);
   });
 
   test('props override the defaults', () => {
-    const custom = synthConstructs((scope) => new CentralSecretStore(scope, 'c', { namespaceName: 'hub', readerServiceAccountName: 'hub-reader' }));
+    const custom = synthConstructs(
+      (scope) => new CentralSecretStore(scope, 'c', { namespaceName: 'hub', readerServiceAccountName: 'hub-reader' }),
+    );
     expect(findObject(custom, 'Namespace', 'hub').metadata.labels['kubernetes.io/metadata.name']).toBe('hub');
     expect(findObject(custom, 'Role', 'hub-reader').metadata.namespace).toBe('hub');
   });
@@ -40,13 +44,18 @@ describe('CentralCredentialStore', () => {
       },
       auth: { serviceAccount: { name: 'central-secret-store-reader', namespace: 'central-secret-store' } },
     });
-    expect(store.spec.conditions).toEqual([{ namespaceSelector: { matchExpressions: [{ key: TENANT_LABEL, operator: 'In', values: ['alpha', 'zeta'] }] } }]);
+    expect(store.spec.conditions).toEqual([
+      { namespaceSelector: { matchExpressions: [{ key: TENANT_LABEL, operator: 'In', values: ['alpha', 'zeta'] }] } },
+    ]);
     expect(store.spec.refreshInterval).toBe(300);
   });
 
   test('a store nobody may use is refused', () => {
     expect(() =>
-      synthConstructs((scope) => new CentralCredentialStore(scope, 'x', { central: new CentralSecretStore(scope, 'c'), credential: 'x', allowedTenants: [] })),
+      synthConstructs(
+        (scope) =>
+          new CentralCredentialStore(scope, 'x', { central: new CentralSecretStore(scope, 'c'), credential: 'x', allowedTenants: [] }),
+      ),
     ).toThrow(/allowedTenants is empty/);
   });
 });

@@ -42,11 +42,27 @@ const unit = fc.constantFrom('ns', 'us', 'µs', 'μs', 'ms', 's', 'm', 'h');
 const digits = (max: number) => fc.oneof(fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max })).map(String);
 /** One component such as `90s`, `1.5h`, `.25ms` or `007m`, including forms Go refuses (`.h`). */
 const component = fc
-  .tuple(fc.option(digits(100_000), { nil: '' }), fc.option(fc.tuple(fc.constant('.'), fc.option(digits(999_999), { nil: '' })), { nil: undefined }), unit)
+  .tuple(
+    fc.option(digits(100_000), { nil: '' }),
+    fc.option(fc.tuple(fc.constant('.'), fc.option(digits(999_999), { nil: '' })), { nil: undefined }),
+    unit,
+  )
   .map(([integer, fraction, u]) => `${integer}${fraction ? fraction.join('') : ''}${u}`);
 const durationText = fc.oneof(
   fc.array(component, { minLength: 1, maxLength: 4 }).map((parts) => parts.join('')),
-  fc.constantFrom('0', '', '1', 'm', '1d', '1 m', '1m ', '9223372036854775807ns', '9223372036854775808ns', '2562047h47m16.854775807s', '2562048h'),
+  fc.constantFrom(
+    '0',
+    '',
+    '1',
+    'm',
+    '1d',
+    '1 m',
+    '1m ',
+    '9223372036854775807ns',
+    '9223372036854775808ns',
+    '2562047h47m16.854775807s',
+    '2562048h',
+  ),
 );
 
 describe('Go durations', () => {
@@ -65,9 +81,19 @@ describe('Go durations', () => {
     const SECOND = 1_000_000_000n;
     // Round hours, minutes and seconds with optional sub-second parts, as well as arbitrary counts.
     const composed = fc
-      .tuple(fc.bigInt({ min: 0n, max: 3n }), fc.bigInt({ min: 0n, max: 59n }), fc.bigInt({ min: 0n, max: 59n }), fc.constantFrom(0n, 0n, 500_000_000n, 1_000n, 7n))
+      .tuple(
+        fc.bigInt({ min: 0n, max: 3n }),
+        fc.bigInt({ min: 0n, max: 59n }),
+        fc.bigInt({ min: 0n, max: 59n }),
+        fc.constantFrom(0n, 0n, 500_000_000n, 1_000n, 7n),
+      )
       .map(([h, m, sec, sub]) => ((h * 60n + m) * 60n + sec) * SECOND + sub);
-    const nanos = fc.oneof(composed, fc.bigInt({ min: 0n, max: (1n << 63n) - 1n }), fc.bigInt({ min: 0n, max: 10n ** 12n }), fc.bigInt({ min: 0n, max: 10n ** 6n }));
+    const nanos = fc.oneof(
+      composed,
+      fc.bigInt({ min: 0n, max: (1n << 63n) - 1n }),
+      fc.bigInt({ min: 0n, max: 10n ** 12n }),
+      fc.bigInt({ min: 0n, max: 10n ** 6n }),
+    );
     await fc.assert(
       fc.asyncProperty(nanos, async (n) => {
         expect(formatGoDuration(n)).toBe(await go.ask(`format ${n}`));

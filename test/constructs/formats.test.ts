@@ -20,14 +20,40 @@ import {
 import { TemplateEngine } from '../support/template-engine';
 
 const RUNS = { numRuns: 100 };
-const tricky = fc.constantFrom('"', '\\', '\n', '\r\n', '\t', '{{', '}}', ':', '/', "'", '$', '%s', 'é', '中文', '🔑', ' ', '\u0000', '<', '&');
+const tricky = fc.constantFrom(
+  '"',
+  '\\',
+  '\n',
+  '\r\n',
+  '\t',
+  '{{',
+  '}}',
+  ':',
+  '/',
+  "'",
+  '$',
+  '%s',
+  'é',
+  '中文',
+  '🔑',
+  ' ',
+  '\u0000',
+  '<',
+  '&',
+);
 /** A credential value: ordinary text, or text made of the characters that break naive templating. */
-const value = fc.oneof(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }), fc.string({ unit: tricky, minLength: 1, maxLength: 20 }));
+const value = fc.oneof(
+  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }),
+  fc.string({ unit: tricky, minLength: 1, maxLength: 20 }),
+);
 
 let engine: TemplateEngine;
-beforeAll(() => {
-  engine = new TemplateEngine();
-}, 20 * 60 * 1000);
+beforeAll(
+  () => {
+    engine = new TemplateEngine();
+  },
+  20 * 60 * 1000,
+);
 afterAll(() => engine?.close());
 
 async function render(format: SecretFormat, master: Record<string, string>) {
@@ -37,22 +63,28 @@ async function render(format: SecretFormat, master: Record<string, string>) {
 }
 
 const registry = (registries: string[]) => new DockerRegistryCredential({ name: 'reg', registries });
-const git = (ssh: boolean) => new GitCredential({ name: 'git', url: 'https://git.example/o "quoted" {{x}}', login: ssh ? GitLogin.SSH_KEY : GitLogin.PASSWORD });
+const git = (ssh: boolean) =>
+  new GitCredential({ name: 'git', url: 'https://git.example/o "quoted" {{x}}', login: ssh ? GitLogin.SSH_KEY : GitLogin.PASSWORD });
 
 describe('formats rendered by ESO template engine v2', () => {
   test('dockerconfigjson parses, and auth decodes to username:password, for every registry', async () => {
     await fc.assert(
-      fc.asyncProperty(value, value, fc.uniqueArray(fc.constantFrom('ghcr.io', 'docker.io', 'x.azurecr.io'), { minLength: 1, maxLength: 3 }), async (username, password, registries) => {
-        const { out, secretType } = await render(registry(registries).dockerConfigJson(), { username, password });
-        expect(secretType).toBe('kubernetes.io/dockerconfigjson');
-        const config = JSON.parse(out['.dockerconfigjson']);
-        expect(Object.keys(config.auths).sort()).toEqual([...registries].sort());
-        for (const r of registries) {
-          expect(config.auths[r].username).toBe(username);
-          expect(config.auths[r].password).toBe(password);
-          expect(Buffer.from(config.auths[r].auth, 'base64').toString('utf8')).toBe(`${username}:${password}`);
-        }
-      }),
+      fc.asyncProperty(
+        value,
+        value,
+        fc.uniqueArray(fc.constantFrom('ghcr.io', 'docker.io', 'x.azurecr.io'), { minLength: 1, maxLength: 3 }),
+        async (username, password, registries) => {
+          const { out, secretType } = await render(registry(registries).dockerConfigJson(), { username, password });
+          expect(secretType).toBe('kubernetes.io/dockerconfigjson');
+          const config = JSON.parse(out['.dockerconfigjson']);
+          expect(Object.keys(config.auths).sort()).toEqual([...registries].sort());
+          for (const r of registries) {
+            expect(config.auths[r].username).toBe(username);
+            expect(config.auths[r].password).toBe(password);
+            expect(Buffer.from(config.auths[r].auth, 'base64').toString('utf8')).toBe(`${username}:${password}`);
+          }
+        },
+      ),
       RUNS,
     );
   });
@@ -72,11 +104,20 @@ describe('formats rendered by ESO template engine v2', () => {
   });
 
   test('oauth carries client id, secret and the URLs', async () => {
-    const credential = new OAuthClientCredential({ name: 'o', issuerUrl: 'https://login.example/t/v2.0', tokenUrl: 'https://login.example/t/oauth2/v2.0/token?x="1"' });
+    const credential = new OAuthClientCredential({
+      name: 'o',
+      issuerUrl: 'https://login.example/t/v2.0',
+      tokenUrl: 'https://login.example/t/oauth2/v2.0/token?x="1"',
+    });
     await fc.assert(
       fc.asyncProperty(value, value, async (clientId, clientSecret) => {
         const { out } = await render(credential.oauth(), { clientId, clientSecret });
-        expect(out).toEqual({ 'client-id': clientId, 'client-secret': clientSecret, 'issuer-url': credential.issuerUrl, 'token-url': credential.tokenUrl });
+        expect(out).toEqual({
+          'client-id': clientId,
+          'client-secret': clientSecret,
+          'issuer-url': credential.issuerUrl,
+          'token-url': credential.tokenUrl,
+        });
       }),
       RUNS,
     );
@@ -113,7 +154,11 @@ describe('formats rendered by ESO template engine v2', () => {
   });
 
   test('a raw secret in JSON form is one JSON document holding every key', async () => {
-    const template = ownSecretSpec('OperatorSecret', { tenant: 't', name: 'r', vaultSecrets: { 'b.key': 't--b', a: 't--a' }, store: KeyVaultStore.fromStoreName('tenant-t') }, { kind: 'raw', secretType: 'Opaque', operator: 'vsecm', jsonKey: 'VSECM_SECRET' }).target!.template!;
+    const template = ownSecretSpec(
+      'OperatorSecret',
+      { tenant: 't', name: 'r', vaultSecrets: { 'b.key': 't--b', a: 't--a' }, store: KeyVaultStore.fromStoreName('tenant-t') },
+      { kind: 'raw', secretType: 'Opaque', operator: 'vsecm', jsonKey: 'VSECM_SECRET' },
+    ).target!.template!;
     await fc.assert(
       fc.asyncProperty(value, value, async (a, b) => {
         const result = await engine.render(template.data as Record<string, string>, { a, 'b.key': b });
@@ -132,7 +177,9 @@ describe('formats rendered by ESO template engine v2', () => {
     ];
     /** A PEM CERTIFICATE block with a random body: filterPEM splits by block type and never parses the DER. */
     const certificate = fc.uint8Array({ minLength: 1, maxLength: 300 }).map((bytes) => {
-      const body = Buffer.from(bytes).toString('base64').replace(/.{1,64}/g, '$&\n');
+      const body = Buffer.from(bytes)
+        .toString('base64')
+        .replace(/.{1,64}/g, '$&\n');
       return `-----BEGIN CERTIFICATE-----\n${body}-----END CERTIFICATE-----\n`;
     });
 
@@ -150,7 +197,15 @@ describe('formats rendered by ESO template engine v2', () => {
 
     /** What editors, `az keyvault secret set --file` and `openssl pkcs12` leave around and between blocks. */
     const around = fc.oneof(
-      fc.constantFrom('', '\n', '\n\n', '  ', '\t\n', '\r\n', 'Bag Attributes\n    localKeyID: 01 00 00 00\nsubject=/CN=edge.contoso.example\n'),
+      fc.constantFrom(
+        '',
+        '\n',
+        '\n\n',
+        '  ',
+        '\t\n',
+        '\r\n',
+        'Bag Attributes\n    localKeyID: 01 00 00 00\nsubject=/CN=edge.contoso.example\n',
+      ),
       fc.string({ unit: fc.constantFrom('a', 'Z', '0', ' ', '\n', ':', '=', '/', 'é'), maxLength: 40 }),
     );
 

@@ -9,7 +9,9 @@ const CONSTRUCTS = join(__dirname, '..', '..', 'constructs');
 const manifest = JSON.parse(readFileSync(join(CONSTRUCTS, 'package.json'), 'utf8'));
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 test('the package has no dependencies, only its peers cdk8s and constructs', () => {

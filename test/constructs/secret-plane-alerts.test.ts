@@ -3,7 +3,10 @@ import { CANARY_REFRESH_METRIC, SecretPlaneAlerts, type SecretPlaneAlertsProps }
 import { promtool, runPromtool } from '../support/promtool';
 
 /** A series in promtool's notation. */
-const series = (name: string, labels: Record<string, string>) => `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(',')}}`;
+const series = (name: string, labels: Record<string, string>) =>
+  `${name}{${Object.entries(labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(',')}}`;
 const eso = { namespace: 'external-secrets', job: 'external-secrets-metrics' };
 
 function alertsOf(props?: SecretPlaneAlertsProps): SecretPlaneAlerts {
@@ -11,7 +14,7 @@ function alertsOf(props?: SecretPlaneAlertsProps): SecretPlaneAlerts {
 }
 
 describe('SecretPlaneAlerts', () => {
-  test('is one PrometheusRule with one group of the product\'s alerts', () => {
+  test("is one PrometheusRule with one group of the product's alerts", () => {
     const chart = Testing.chart();
     const alerts = new SecretPlaneAlerts(chart, 'alerts');
     const objects = Testing.synth(chart);
@@ -22,7 +25,11 @@ describe('SecretPlaneAlerts', () => {
       metadata: {
         name: 'central-secret-store-alerts',
         namespace: 'external-secrets',
-        labels: { 'app.kubernetes.io/managed-by': 'central-secret-store', 'app.kubernetes.io/part-of': 'central-secret-store', 'app.kubernetes.io/component': 'alerts' },
+        labels: {
+          'app.kubernetes.io/managed-by': 'central-secret-store',
+          'app.kubernetes.io/part-of': 'central-secret-store',
+          'app.kubernetes.io/component': 'alerts',
+        },
       },
       spec: alerts.toRuleFile(),
     });
@@ -41,20 +48,36 @@ describe('SecretPlaneAlerts', () => {
   });
 
   test('props reach the rule', () => {
-    const alerts = alertsOf({ name: 'css', namespace: 'monitoring', esoNamespace: 'eso', centralNamespace: 'masters', canaryBound: '2h', backlogDepth: 7, alertLabels: { severity: 'page', team: 'platform' } });
+    const alerts = alertsOf({
+      name: 'css',
+      namespace: 'monitoring',
+      esoNamespace: 'eso',
+      centralNamespace: 'masters',
+      canaryBound: '2h',
+      backlogDepth: 7,
+      alertLabels: { severity: 'page', team: 'platform' },
+    });
     expect([alerts.name, alerts.namespace]).toEqual(['css', 'monitoring']);
     const rule = (name: string) => alerts.rules.find((r) => r.alert === name)!;
-    expect(rule('CentralSecretStoreMasterSyncErrors').expr).toBe('sum by (exported_namespace, name) (rate(externalsecret_sync_calls_error{namespace="eso",exported_namespace="masters"}[5m])) > 0');
+    expect(rule('CentralSecretStoreMasterSyncErrors').expr).toBe(
+      'sum by (exported_namespace, name) (rate(externalsecret_sync_calls_error{namespace="eso",exported_namespace="masters"}[5m])) > 0',
+    );
     expect(rule('CentralSecretStoreCanaryStale').expr).toBe(`time() - max by (credential) (${CANARY_REFRESH_METRIC}) > 7200`);
     expect(rule('CentralSecretStoreCanaryMissing').for).toBe('2h');
-    expect(rule('CentralSecretStoreReconcileBacklog').expr).toBe('max by (controller) (workqueue_depth{namespace="eso",controller=~"externalsecret|clusterexternalsecret|clustersecretstore"}) > 7');
+    expect(rule('CentralSecretStoreReconcileBacklog').expr).toBe(
+      'max by (controller) (workqueue_depth{namespace="eso",controller=~"externalsecret|clusterexternalsecret|clustersecretstore"}) > 7',
+    );
     expect(rule('CentralSecretStoreReconcileBacklog').labels).toEqual({ severity: 'page', team: 'platform' });
   });
 
   test('refuses thresholds Prometheus could not use, saying what to change', () => {
-    expect(() => alertsOf({ backlogDepth: 0 })).toThrow('SecretPlaneAlerts alerts: backlogDepth must be a whole number of at least 1, got 0');
+    expect(() => alertsOf({ backlogDepth: 0 })).toThrow(
+      'SecretPlaneAlerts alerts: backlogDepth must be a whole number of at least 1, got 0',
+    );
     expect(() => alertsOf({ backlogDepth: 2.5 })).toThrow('backlogDepth must be a whole number of at least 1, got 2.5');
-    expect(() => alertsOf({ canaryBound: '0s' })).toThrow('SecretPlaneAlerts alerts: canaryBound must be a whole number of seconds, at least 1s, got 0s');
+    expect(() => alertsOf({ canaryBound: '0s' })).toThrow(
+      'SecretPlaneAlerts alerts: canaryBound must be a whole number of seconds, at least 1s, got 0s',
+    );
     expect(() => alertsOf({ pendingFor: '1.5s' })).toThrow();
   });
 });
@@ -65,7 +88,8 @@ describe('SecretPlaneAlerts with promtool', () => {
     promtoolPath = promtool();
   });
 
-  const check = (alerts: SecretPlaneAlerts) => runPromtool(promtoolPath, ['check', 'rules', 'rules.yaml'], { 'rules.yaml': alerts.toRuleFile() });
+  const check = (alerts: SecretPlaneAlerts) =>
+    runPromtool(promtoolPath, ['check', 'rules', 'rules.yaml'], { 'rules.yaml': alerts.toRuleFile() });
   const unitTest = (alerts: SecretPlaneAlerts, tests: unknown[]) =>
     runPromtool(promtoolPath, ['test', 'rules', 'tests.yaml'], {
       'rules.yaml': alerts.toRuleFile(),
@@ -73,7 +97,10 @@ describe('SecretPlaneAlerts with promtool', () => {
     });
 
   test('promtool check rules accepts the rules, with default and other props', () => {
-    for (const alerts of [alertsOf(), alertsOf({ canaryBound: '90s', pendingFor: '1h', backlogDepth: 5000, alertLabels: { severity: 'critical' } })]) {
+    for (const alerts of [
+      alertsOf(),
+      alertsOf({ canaryBound: '90s', pendingFor: '1h', backlogDepth: 5000, alertLabels: { severity: 'critical' } }),
+    ]) {
       const result = check(alerts);
       expect(result).toEqual({ status: 0, output: expect.stringContaining(`SUCCESS: ${alerts.rules.length} rules found`) });
     }
@@ -89,7 +116,13 @@ describe('SecretPlaneAlerts with promtool', () => {
 
   const severity = { severity: 'warning' };
   const master = { ...eso, exported_namespace: 'central-secret-store', name: 'ghcr-pull' };
-  const copy = (namespace: string) => ({ ...eso, exported_namespace: namespace, name: 'ghcr-pull-dockerconfigjson', condition: 'Ready', status: 'False' });
+  const copy = (namespace: string) => ({
+    ...eso,
+    exported_namespace: namespace,
+    name: 'ghcr-pull-dockerconfigjson',
+    condition: 'Ready',
+    status: 'False',
+  });
   const store = { ...eso, name: 'central-ghcr-pull', condition: 'Ready', status: 'False' };
   const distribution = { ...eso, name: 'ghcr-pull-dockerconfigjson', condition: 'Ready', status: 'False' };
   const queue = (controller: string, namespace = 'external-secrets') => ({ ...eso, namespace, controller, name: controller });
@@ -105,18 +138,43 @@ describe('SecretPlaneAlerts with promtool', () => {
 
   const firingAndQuiet = [
     // Master sync errors: a rising error counter in the central namespace.
-    group('master sync errors fire', [[series('externalsecret_sync_calls_error', master), '0+1x40']], 'CentralSecretStoreMasterSyncErrors', '15m', [
-      {
-        exp_labels: { ...severity, exported_namespace: 'central-secret-store', name: 'ghcr-pull' },
-        exp_annotations: {
-          summary: 'A master credential fails to sync from the vault',
-          description: "ExternalSecret central-secret-store/ghcr-pull has failed to sync for the last 10m: the vault, its firewall or ESO's identity refuse the read, or the vault secret is missing.",
+    group(
+      'master sync errors fire',
+      [[series('externalsecret_sync_calls_error', master), '0+1x40']],
+      'CentralSecretStoreMasterSyncErrors',
+      '15m',
+      [
+        {
+          exp_labels: { ...severity, exported_namespace: 'central-secret-store', name: 'ghcr-pull' },
+          exp_annotations: {
+            summary: 'A master credential fails to sync from the vault',
+            description:
+              "ExternalSecret central-secret-store/ghcr-pull has failed to sync for the last 10m: the vault, its firewall or ESO's identity refuse the read, or the vault secret is missing.",
+          },
         },
-      },
-    ]),
-    group('errors that stopped', [[series('externalsecret_sync_calls_error', master), '0+1x5 5+0x35']], 'CentralSecretStoreMasterSyncErrors', '25m', []),
-    group('errors shorter than the pending time', [[series('externalsecret_sync_calls_error', master), '0+1x5 5+0x35']], 'CentralSecretStoreMasterSyncErrors', '8m', []),
-    group('errors outside the central namespace are not masters', [[series('externalsecret_sync_calls_error', { ...master, exported_namespace: 'pay-api' }), '0+1x40']], 'CentralSecretStoreMasterSyncErrors', '20m', []),
+      ],
+    ),
+    group(
+      'errors that stopped',
+      [[series('externalsecret_sync_calls_error', master), '0+1x5 5+0x35']],
+      'CentralSecretStoreMasterSyncErrors',
+      '25m',
+      [],
+    ),
+    group(
+      'errors shorter than the pending time',
+      [[series('externalsecret_sync_calls_error', master), '0+1x5 5+0x35']],
+      'CentralSecretStoreMasterSyncErrors',
+      '8m',
+      [],
+    ),
+    group(
+      'errors outside the central namespace are not masters',
+      [[series('externalsecret_sync_calls_error', { ...master, exported_namespace: 'pay-api' }), '0+1x40']],
+      'CentralSecretStoreMasterSyncErrors',
+      '20m',
+      [],
+    ),
 
     // ExternalSecrets not ready: one alert per name, counting the namespaces.
     group(
@@ -133,39 +191,84 @@ describe('SecretPlaneAlerts with promtool', () => {
           exp_labels: { ...severity, name: 'ghcr-pull-dockerconfigjson' },
           exp_annotations: {
             summary: 'ExternalSecrets are not ready',
-            description: '2 ExternalSecrets named ghcr-pull-dockerconfigjson (distributed copies are named <credential>-<format>) are not Ready; kubectl get externalsecrets -A --field-selector metadata.name=ghcr-pull-dockerconfigjson lists them.',
+            description:
+              '2 ExternalSecrets named ghcr-pull-dockerconfigjson (distributed copies are named <credential>-<format>) are not Ready; kubectl get externalsecrets -A --field-selector metadata.name=ghcr-pull-dockerconfigjson lists them.',
           },
         },
       ],
     ),
-    group('ready copies', [[series('externalsecret_status_condition', copy('pay-api')), '0x40']], 'CentralSecretStoreExternalSecretsNotReady', '30m', []),
-    group('a short failure', [[series('externalsecret_status_condition', copy('pay-api')), '1x5 0x35']], 'CentralSecretStoreExternalSecretsNotReady', '20m', []),
+    group(
+      'ready copies',
+      [[series('externalsecret_status_condition', copy('pay-api')), '0x40']],
+      'CentralSecretStoreExternalSecretsNotReady',
+      '30m',
+      [],
+    ),
+    group(
+      'a short failure',
+      [[series('externalsecret_status_condition', copy('pay-api')), '1x5 0x35']],
+      'CentralSecretStoreExternalSecretsNotReady',
+      '20m',
+      [],
+    ),
 
     // Stores not ready.
-    group('a store not ready fires', [[series('clustersecretstore_status_condition', store), '1x40']], 'CentralSecretStoreStoreNotReady', '15m', [
-      {
-        exp_labels: { ...severity, name: 'central-ghcr-pull' },
-        exp_annotations: {
-          summary: 'A ClusterSecretStore is not ready',
-          description: 'ClusterSecretStore central-ghcr-pull is not Ready: nothing reads through it. After a long vault outage ESO backs off store validation for hours; touch the store to retry at once (`central-secret-store recover`).',
+    group(
+      'a store not ready fires',
+      [[series('clustersecretstore_status_condition', store), '1x40']],
+      'CentralSecretStoreStoreNotReady',
+      '15m',
+      [
+        {
+          exp_labels: { ...severity, name: 'central-ghcr-pull' },
+          exp_annotations: {
+            summary: 'A ClusterSecretStore is not ready',
+            description:
+              'ClusterSecretStore central-ghcr-pull is not Ready: nothing reads through it. After a long vault outage ESO backs off store validation for hours; touch the store to retry at once (`central-secret-store recover`).',
+          },
         },
-      },
-    ]),
+      ],
+    ),
     group('a ready store', [[series('clustersecretstore_status_condition', store), '0x40']], 'CentralSecretStoreStoreNotReady', '30m', []),
-    group('another namespace\'s ESO', [[series('clustersecretstore_status_condition', { ...store, namespace: 'other-eso' }), '1x40']], 'CentralSecretStoreStoreNotReady', '30m', []),
+    group(
+      "another namespace's ESO",
+      [[series('clustersecretstore_status_condition', { ...store, namespace: 'other-eso' }), '1x40']],
+      'CentralSecretStoreStoreNotReady',
+      '30m',
+      [],
+    ),
 
     // ClusterExternalSecrets with failed namespaces.
-    group('a distribution with failed namespaces fires', [[series('clusterexternalsecret_status_condition', distribution), '0x5 1x35']], 'CentralSecretStoreDistributionFailedNamespaces', '20m', [
-      {
-        exp_labels: { ...severity, name: 'ghcr-pull-dockerconfigjson' },
-        exp_annotations: {
-          summary: 'A ClusterExternalSecret failed in some namespaces',
-          description: 'ClusterExternalSecret ghcr-pull-dockerconfigjson could not write its ExternalSecret into some namespaces; kubectl get clusterexternalsecret ghcr-pull-dockerconfigjson -o jsonpath={.status.failedNamespaces} names them.',
+    group(
+      'a distribution with failed namespaces fires',
+      [[series('clusterexternalsecret_status_condition', distribution), '0x5 1x35']],
+      'CentralSecretStoreDistributionFailedNamespaces',
+      '20m',
+      [
+        {
+          exp_labels: { ...severity, name: 'ghcr-pull-dockerconfigjson' },
+          exp_annotations: {
+            summary: 'A ClusterExternalSecret failed in some namespaces',
+            description:
+              'ClusterExternalSecret ghcr-pull-dockerconfigjson could not write its ExternalSecret into some namespaces; kubectl get clusterexternalsecret ghcr-pull-dockerconfigjson -o jsonpath={.status.failedNamespaces} names them.',
+          },
         },
-      },
-    ]),
-    group('a distribution without', [[series('clusterexternalsecret_status_condition', distribution), '0x40']], 'CentralSecretStoreDistributionFailedNamespaces', '30m', []),
-    group('not yet for long enough', [[series('clusterexternalsecret_status_condition', distribution), '0x5 1x35']], 'CentralSecretStoreDistributionFailedNamespaces', '14m', []),
+      ],
+    ),
+    group(
+      'a distribution without',
+      [[series('clusterexternalsecret_status_condition', distribution), '0x40']],
+      'CentralSecretStoreDistributionFailedNamespaces',
+      '30m',
+      [],
+    ),
+    group(
+      'not yet for long enough',
+      [[series('clusterexternalsecret_status_condition', distribution), '0x5 1x35']],
+      'CentralSecretStoreDistributionFailedNamespaces',
+      '14m',
+      [],
+    ),
 
     // The canary: its refresh time stops moving at minute 0.
     group('a stale canary fires', [[series(CANARY_REFRESH_METRIC, canary), '0x40']], 'CentralSecretStoreCanaryStale', '20m', [
@@ -177,8 +280,20 @@ describe('SecretPlaneAlerts with promtool', () => {
         },
       },
     ]),
-    group('a canary refreshed every minute', [[series(CANARY_REFRESH_METRIC, canary), '0+60x40']], 'CentralSecretStoreCanaryStale', '40m', []),
-    group('a canary refreshed every 10 minutes stays within 15m', [[series(CANARY_REFRESH_METRIC, canary), '0x9 600x9 1200x9 1800x9']], 'CentralSecretStoreCanaryStale', '39m', []),
+    group(
+      'a canary refreshed every minute',
+      [[series(CANARY_REFRESH_METRIC, canary), '0+60x40']],
+      'CentralSecretStoreCanaryStale',
+      '40m',
+      [],
+    ),
+    group(
+      'a canary refreshed every 10 minutes stays within 15m',
+      [[series(CANARY_REFRESH_METRIC, canary), '0x9 600x9 1200x9 1800x9']],
+      'CentralSecretStoreCanaryStale',
+      '39m',
+      [],
+    ),
     group('a canary at its bound', [[series(CANARY_REFRESH_METRIC, canary), '0x40']], 'CentralSecretStoreCanaryStale', '15m', []),
     group('no canary result fires', [[series('up', eso), '1x40']], 'CentralSecretStoreCanaryMissing', '20m', [
       {
@@ -192,19 +307,50 @@ describe('SecretPlaneAlerts with promtool', () => {
     group('a canary result', [[series(CANARY_REFRESH_METRIC, canary), '0+60x40']], 'CentralSecretStoreCanaryMissing', '30m', []),
 
     // Reconcile backlog.
-    group('a backlog fires', [[series('workqueue_depth', queue('externalsecret')), '500x40']], 'CentralSecretStoreReconcileBacklog', '20m', [
-      {
-        exp_labels: { ...severity, controller: 'externalsecret' },
-        exp_annotations: {
-          summary: "ESO cannot keep up with the product's objects",
-          description: 'The externalsecret queue has held more than 100 items for 15m (500 now): refreshes and rotations are late. Raise esoConcurrency or lengthen refresh intervals.',
+    group(
+      'a backlog fires',
+      [[series('workqueue_depth', queue('externalsecret')), '500x40']],
+      'CentralSecretStoreReconcileBacklog',
+      '20m',
+      [
+        {
+          exp_labels: { ...severity, controller: 'externalsecret' },
+          exp_annotations: {
+            summary: "ESO cannot keep up with the product's objects",
+            description:
+              'The externalsecret queue has held more than 100 items for 15m (500 now): refreshes and rotations are late. Raise esoConcurrency or lengthen refresh intervals.',
+          },
         },
-      },
-    ]),
-    group('a short queue', [[series('workqueue_depth', queue('clustersecretstore')), '50x40']], 'CentralSecretStoreReconcileBacklog', '30m', []),
-    group('a burst', [[series('workqueue_depth', queue('externalsecret')), '500x10 0x30']], 'CentralSecretStoreReconcileBacklog', '30m', []),
-    group('another controller', [[series('workqueue_depth', queue('pushsecret')), '500x40']], 'CentralSecretStoreReconcileBacklog', '30m', []),
-    group('another namespace', [[series('workqueue_depth', queue('externalsecret', 'kube-system')), '500x40']], 'CentralSecretStoreReconcileBacklog', '30m', []),
+      ],
+    ),
+    group(
+      'a short queue',
+      [[series('workqueue_depth', queue('clustersecretstore')), '50x40']],
+      'CentralSecretStoreReconcileBacklog',
+      '30m',
+      [],
+    ),
+    group(
+      'a burst',
+      [[series('workqueue_depth', queue('externalsecret')), '500x10 0x30']],
+      'CentralSecretStoreReconcileBacklog',
+      '30m',
+      [],
+    ),
+    group(
+      'another controller',
+      [[series('workqueue_depth', queue('pushsecret')), '500x40']],
+      'CentralSecretStoreReconcileBacklog',
+      '30m',
+      [],
+    ),
+    group(
+      'another namespace',
+      [[series('workqueue_depth', queue('externalsecret', 'kube-system')), '500x40']],
+      'CentralSecretStoreReconcileBacklog',
+      '30m',
+      [],
+    ),
   ];
 
   test('promtool test rules: each alert fires, and stays quiet when it should', () => {
@@ -212,20 +358,33 @@ describe('SecretPlaneAlerts with promtool', () => {
     expect(result.output).toContain('SUCCESS');
     expect(result.status).toBe(0);
     // Every alert is shown both firing and quiet.
-    const shown = (firing: boolean) => new Set(firingAndQuiet.filter((g) => (g.alert_rule_test[0].exp_alerts.length > 0) === firing).map((g) => g.alert_rule_test[0].alertname));
+    const shown = (firing: boolean) =>
+      new Set(
+        firingAndQuiet.filter((g) => g.alert_rule_test[0].exp_alerts.length > 0 === firing).map((g) => g.alert_rule_test[0].alertname),
+      );
     const all = alertsOf().rules.map((r) => r.alert);
     expect([...shown(true)].sort()).toEqual([...all].sort());
     expect([...shown(false)].sort()).toEqual([...all].sort());
   });
 
   test('promtool test rules can fail: a quiet case expected to fire, and thresholds from props', () => {
-    const wrong = unitTest(alertsOf(), [group('a ready store', [[series('clustersecretstore_status_condition', store), '0x40']], 'CentralSecretStoreStoreNotReady', '30m', [{ exp_labels: { ...severity, name: 'central-ghcr-pull' } }])]);
+    const wrong = unitTest(alertsOf(), [
+      group('a ready store', [[series('clustersecretstore_status_condition', store), '0x40']], 'CentralSecretStoreStoreNotReady', '30m', [
+        { exp_labels: { ...severity, name: 'central-ghcr-pull' } },
+      ]),
+    ]);
     expect(wrong.status).toBe(1);
     expect(wrong.output).toContain('FAILED');
     // With a deeper threshold and a longer bound the firing cases above are quiet.
     const lenient = alertsOf({ backlogDepth: 1000, canaryBound: '1h' });
     const quiet = unitTest(lenient, [
-      group('a backlog under 1000', [[series('workqueue_depth', queue('externalsecret')), '500x40']], 'CentralSecretStoreReconcileBacklog', '30m', []),
+      group(
+        'a backlog under 1000',
+        [[series('workqueue_depth', queue('externalsecret')), '500x40']],
+        'CentralSecretStoreReconcileBacklog',
+        '30m',
+        [],
+      ),
       group('a canary within 1h', [[series(CANARY_REFRESH_METRIC, canary), '0x40']], 'CentralSecretStoreCanaryStale', '40m', []),
     ]);
     expect(quiet.output).toContain('SUCCESS');

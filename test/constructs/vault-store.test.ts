@@ -7,7 +7,9 @@ import { findObject, synthConstructs } from '../support/synth';
 import { FIXTURE_CATALOGUE_DIR } from '../support/fixture-catalogue';
 
 // The example catalogue's Vault CA: a public certificate.
-const CA = /caBundle: \|\n((?: {8}.*\n)+)/.exec(readFileSync(join(FIXTURE_CATALOGUE_DIR, 'clusters.yaml'), 'utf8'))![1].replace(/^ {8}/gm, '');
+const CA = /caBundle: \|\n((?: {8}.*\n)+)/
+  .exec(readFileSync(join(FIXTURE_CATALOGUE_DIR, 'clusters.yaml'), 'utf8'))![1]
+  .replace(/^ {8}/gm, '');
 const base: VaultStoreProps = {
   name: 'vault',
   server: 'https://vault.example.com:8200',
@@ -15,7 +17,12 @@ const base: VaultStoreProps = {
   conditions: [{ namespaces: ['central-secret-store'] }],
   auth: { mountPath: 'css-kubernetes-c1', role: 'css-masters', audiences: ['vault:css-masters'] },
 };
-const storeOf = (props: VaultStoreProps) => findObject(synthConstructs((s) => new VaultStore(s, 'store', props)), 'ClusterSecretStore', props.name);
+const storeOf = (props: VaultStoreProps) =>
+  findObject(
+    synthConstructs((s) => new VaultStore(s, 'store', props)),
+    'ClusterSecretStore',
+    props.name,
+  );
 
 describe('VaultStore', () => {
   test("KV v2 through Kubernetes auth with ESO's own ServiceAccount and the role's audience, usable only from the listed namespaces", () => {
@@ -51,7 +58,11 @@ describe('VaultStore', () => {
     expect(store.spec.provider.vault.namespace).toBe('admin/css-tenant-a');
     expect(Buffer.from(store.spec.provider.vault.caBundle, 'base64').toString('utf8')).toBe(CA);
     expect(store.spec.provider.vault.auth.namespace).toBe('admin');
-    expect(store.spec.provider.vault.auth.kubernetes.serviceAccountRef).toEqual({ name: 'reader', namespace: 'eso', audiences: ['vault:css-masters'] });
+    expect(store.spec.provider.vault.auth.kubernetes.serviceAccountRef).toEqual({
+      name: 'reader',
+      namespace: 'eso',
+      audiences: ['vault:css-masters'],
+    });
   });
 
   test('ExternalSecrets read a path and a field through it', () => {
@@ -59,10 +70,19 @@ describe('VaultStore', () => {
       const store = new VaultStore(s, 'store', base);
       new MasterCredential(s, 'master', {
         credential: new DockerRegistryCredential({ name: 'ghcr', registries: ['ghcr.io'] }),
-        vaultSecrets: { username: { key: 'registries/ghcr', property: 'username' }, password: { key: 'registries/ghcr', property: 'token' } },
+        vaultSecrets: {
+          username: { key: 'registries/ghcr', property: 'username' },
+          password: { key: 'registries/ghcr', property: 'token' },
+        },
         store,
       });
-      new TenantSecret(s, 'own', { tenant: 'a', namespace: 'a-app', name: 'db', vaultSecrets: { password: { key: 'db' } }, store: VaultStore.fromStoreName('tenant-a') });
+      new TenantSecret(s, 'own', {
+        tenant: 'a',
+        namespace: 'a-app',
+        name: 'db',
+        vaultSecrets: { password: { key: 'db' } },
+        store: VaultStore.fromStoreName('tenant-a'),
+      });
     });
     expect(findObject(objects, 'ExternalSecret', 'ghcr').spec.data).toEqual([
       { secretKey: 'password', remoteRef: { key: 'registries/ghcr', property: 'token' } },
@@ -77,12 +97,20 @@ describe('VaultStore', () => {
   test('bad props are refused, all at once, with what to do', () => {
     const refusal = (props: Partial<VaultStoreProps>) => () => synthConstructs((s) => new VaultStore(s, 'store', { ...base, ...props }));
     expect(refusal({ conditions: [] })).toThrow(/conditions must name the namespaces/);
-    expect(refusal({ server: 'http://vault:8200' })).toThrow(/server must look like https:\/\/vault\.example\.com:8200 \(https: ESO sends a ServiceAccount token/);
+    expect(refusal({ server: 'http://vault:8200' })).toThrow(
+      /server must look like https:\/\/vault\.example\.com:8200 \(https: ESO sends a ServiceAccount token/,
+    );
     expect(refusal({ server: 'https://vault:8200/v1' })).toThrow(/server must look like/);
     expect(refusal({ mountPath: '/secret/' })).toThrow(/mountPath must be a mount path/);
     expect(refusal({ namespace: 'a//b' })).toThrow(/namespace must be a Vault namespace path/);
-    expect(refusal({ caBundle: '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\ny\n-----END PRIVATE KEY-----' })).toThrow(/caBundle holds a private key/);
-    expect(refusal({ caBundle: '-----BEGIN CERTIFICATE-----\nZé\n-----END CERTIFICATE-----' })).toThrow(/caBundle must be PEM text, which is ASCII/);
+    expect(
+      refusal({
+        caBundle: '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\ny\n-----END PRIVATE KEY-----',
+      }),
+    ).toThrow(/caBundle holds a private key/);
+    expect(refusal({ caBundle: '-----BEGIN CERTIFICATE-----\nZé\n-----END CERTIFICATE-----' })).toThrow(
+      /caBundle must be PEM text, which is ASCII/,
+    );
     expect(refusal({ auth: { mountPath: 'auth/kubernetes/', role: 'r w', audiences: [] } })).toThrow(
       /auth\.mountPath must be the path of a Kubernetes auth mount.*; auth\.role must be a Vault role name.*; auth\.audiences must name at least one audience/,
     );
@@ -93,7 +121,9 @@ describe('VaultStore', () => {
     const path = fc.array(segment, { minLength: 1, maxLength: 3 }).map((s) => s.join('/'));
     const props = fc.record({
       name: fc.stringMatching(/^[a-z]([-a-z0-9]{0,20}[a-z0-9])?$/),
-      server: fc.tuple(fc.domain(), fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined })).map(([host, port]) => `https://${host}${port ? `:${port}` : ''}`),
+      server: fc
+        .tuple(fc.domain(), fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }))
+        .map(([host, port]) => `https://${host}${port ? `:${port}` : ''}`),
       mountPath: path,
       namespace: fc.option(path, { nil: undefined }),
       caBundle: fc.option(fc.constant(CA), { nil: undefined }),
@@ -101,7 +131,10 @@ describe('VaultStore', () => {
       authMount: path,
       authNamespace: fc.option(path, { nil: undefined }),
       role: fc.stringMatching(/^[A-Za-z0-9_.-]{1,30}$/),
-      audiences: fc.array(fc.string({ minLength: 1, maxLength: 20 }).filter((a) => a.trim() !== ''), { minLength: 1, maxLength: 3 }),
+      audiences: fc.array(
+        fc.string({ minLength: 1, maxLength: 20 }).filter((a) => a.trim() !== ''),
+        { minLength: 1, maxLength: 3 },
+      ),
       refresh: fc.option(fc.integer({ min: 1, max: 86400 }), { nil: undefined }),
     });
     fc.assert(
@@ -128,7 +161,10 @@ describe('VaultStore', () => {
 
   test('the schema check catches a broken Vault store', () => {
     const store = storeOf(base);
-    const broken = { ...store, spec: { ...store.spec, provider: { vault: { ...store.spec.provider.vault, version: 'v3', auth: { kubernetes: { role: 'r' } } } } } };
+    const broken = {
+      ...store,
+      spec: { ...store.spec, provider: { vault: { ...store.spec.provider.vault, version: 'v3', auth: { kubernetes: { role: 'r' } } } } },
+    };
     const errors = schemaErrors(broken).join('\n');
     expect(errors).toMatch(/provider\/vault\/version: must be equal to one of the allowed values/);
     expect(errors).toMatch(/provider\/vault\/auth\/kubernetes: must have required property 'mountPath'/);

@@ -57,7 +57,11 @@ describe.each(BACKENDS.map((backend) => [backend.name, backend] as const))('%s',
   const secretIn = (namespace: string, secret: string) => suite.admin.get('v1', 'Secret', secret, namespace);
   const objects = () => {
     const manifests = synthesizeCluster(catalogue, BACKEND_CLUSTER);
-    return backend.adapt([...manifests.clusterScoped, ...manifests.namespaced].map(withDeletionPropagation) as KubeObject[], suite, `${MASTER_REFRESH_SECONDS}s`);
+    return backend.adapt(
+      [...manifests.clusterScoped, ...manifests.namespaced].map(withDeletionPropagation) as KubeObject[],
+      suite,
+      `${MASTER_REFRESH_SECONDS}s`,
+    );
   };
   const say = (figure: string) => suite.figures.push(`${name}: ${figure}`);
 
@@ -76,11 +80,16 @@ describe.each(BACKENDS.map((backend) => [backend.name, backend] as const))('%s',
 
   test('every store is Ready and the masters are pulled into the central namespace', async () => {
     const t = Date.now();
-    const stores = objects().filter((o) => o.kind === 'ClusterSecretStore').map((o) => o.metadata.name);
+    const stores = objects()
+      .filter((o) => o.kind === 'ClusterSecretStore')
+      .map((o) => o.metadata.name);
     for (const store of stores) {
       await waitUntil(
         `store ${store} Ready`,
-        async () => (await suite.admin.get(ESO, 'ClusterSecretStore', store))?.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'),
+        async () =>
+          (await suite.admin.get(ESO, 'ClusterSecretStore', store))?.status?.conditions?.some(
+            (c: any) => c.type === 'Ready' && c.status === 'True',
+          ),
         120,
         async () => JSON.stringify((await suite.admin.get(ESO, 'ClusterSecretStore', store))?.status?.conditions ?? []),
       );
@@ -90,7 +99,7 @@ describe.each(BACKENDS.map((backend) => [backend.name, backend] as const))('%s',
     expect([secretText(master, 'username'), secretText(master, 'password')]).toEqual([SHARED.registry.username, SHARED.registry.password]);
   });
 
-  test("every requesting namespace gets its copies in their formats, and each tenant its own secret", async () => {
+  test('every requesting namespace gets its copies in their formats, and each tenant its own secret', async () => {
     for (const { namespace } of Object.values(BACKEND_TENANTS)) {
       const docker = await waitUntil(`dockerconfigjson in ${namespace}`, () => secretIn(namespace, 'registry-dockerconfigjson'));
       expect(docker.type).toBe('kubernetes.io/dockerconfigjson');
@@ -101,7 +110,10 @@ describe.each(BACKENDS.map((backend) => [backend.name, backend] as const))('%s',
     expect(secretText(rotation, 'token')).toBe('v1');
     const postgres = await waitUntil('own secret postgres in data-api', () => secretIn('data-api', 'postgres'));
     expect(postgres.type).toBe('kubernetes.io/basic-auth');
-    expect([secretText(postgres, 'username'), secretText(postgres, 'password')]).toEqual([OWN.data.postgres.username, OWN.data.postgres.password]);
+    expect([secretText(postgres, 'username'), secretText(postgres, 'password')]).toEqual([
+      OWN.data.postgres.username,
+      OWN.data.postgres.password,
+    ]);
     const feature = await waitUntil('own secret feature-store in ds-train', () => secretIn('ds-train', 'feature-store'));
     expect(secretText(feature, 'token')).toBe(OWN['data-science']['feature-store'].token);
     const canary = await waitUntil('the canary in its namespace', () => secretIn('central-secret-store-canary', 'canary-opaque'));
@@ -128,18 +140,27 @@ describe.each(BACKENDS.map((backend) => [backend.name, backend] as const))('%s',
     await suite.deployer.apply(foreign);
     // ESO's condition is generic ('could not get secret data from provider'); its Warning event says why.
     const refusal = await waitUntil('ESO to refuse the foreign store', async () =>
-      ((await suite.admin.request('GET', '/api/v1/namespaces/data-api/events')).body?.items ?? []).find((e: KubeObject) => e.involvedObject?.name === 'foreign-store' && e.type === 'Warning'),
+      ((await suite.admin.request('GET', '/api/v1/namespaces/data-api/events')).body?.items ?? []).find(
+        (e: KubeObject) => e.involvedObject?.name === 'foreign-store' && e.type === 'Warning',
+      ),
     );
-    expect(refusal.message).toContain('using cluster store "tenant-data-science" is not allowed from namespace "data-api": denied by spec.condition');
+    expect(refusal.message).toContain(
+      'using cluster store "tenant-data-science" is not allowed from namespace "data-api": denied by spec.condition',
+    );
     expect(await secretIn('data-api', 'foreign-store')).toBeUndefined();
     await suite.admin.delete(ESO, 'ExternalSecret', 'foreign-store', 'data-api');
   });
 
-  (backend.foreignRead ? test : test.skip)("the server itself refuses a tenant's login the space of another tenant whose name extends its own", async () => {
-    const refusal = await backend.foreignRead!(suite, 'data', 'data-science', 'feature-store');
-    say(`the server refused data's read of data-science's space (${refusal.policies.join(', ')}): ${refusal.error.replace(/\s+/g, ' ').trim()}`);
-    expect(refusal.error).toMatch(/permission denied/);
-  });
+  (backend.foreignRead ? test : test.skip)(
+    "the server itself refuses a tenant's login the space of another tenant whose name extends its own",
+    async () => {
+      const refusal = await backend.foreignRead!(suite, 'data', 'data-science', 'feature-store');
+      say(
+        `the server refused data's read of data-science's space (${refusal.policies.join(', ')}): ${refusal.error.replace(/\s+/g, ' ').trim()}`,
+      );
+      expect(refusal.error).toMatch(/permission denied/);
+    },
+  );
 
   test(`a rotation reaches every copy (${ROTATION_NAMESPACES + 1} namespaces) with vault reads that do not grow with namespaces`, async () => {
     const names = Array.from({ length: ROTATION_NAMESPACES }, (_, i) => `data-rot-${i}`);
@@ -152,7 +173,9 @@ describe.each(BACKENDS.map((backend) => [backend.name, backend] as const))('%s',
     await waitUntil(`${namespaces.length} copies of v2`, async () => (await copies()).every((s) => secretText(s, 'token') === 'v2'), 300);
     const elapsed = (Date.now() - t) / 1000;
     const reads = backend.masterReadsSinceRotation('rotation');
-    say(`a rotation reached ${namespaces.length} copies in ${elapsed.toFixed(1)} s with ${reads} vault reads of the master (masters re-read every ${MASTER_REFRESH_SECONDS} s, copies every 10 s)`);
+    say(
+      `a rotation reached ${namespaces.length} copies in ${elapsed.toFixed(1)} s with ${reads} vault reads of the master (masters re-read every ${MASTER_REFRESH_SECONDS} s, copies every 10 s)`,
+    );
     // Only the master reads the vault, once per master refresh; the copies read the master in the cluster.
     expect(reads).toBeGreaterThan(0);
     expect(reads).toBeLessThanOrEqual(Math.ceil(elapsed / MASTER_REFRESH_SECONDS) + 1);
@@ -164,18 +187,26 @@ describe.each(BACKENDS.map((backend) => [backend.name, backend] as const))('%s',
     const cut = Date.now();
     await backend.rotate('rotation', { token: 'v3' });
     // The master fails to sync from the vault; the copies in the namespaces are left as they were.
-    await waitUntil('the master to fail its sync', async () => {
-      const es = await suite.admin.get(ESO, 'ExternalSecret', 'rotation', CENTRAL);
-      return es?.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'False');
-    }, 120);
+    await waitUntil(
+      'the master to fail its sync',
+      async () => {
+        const es = await suite.admin.get(ESO, 'ExternalSecret', 'rotation', CENTRAL);
+        return es?.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'False');
+      },
+      120,
+    );
     expect(secretText(await secretIn('data-api', 'rotation-opaque'), 'token')).toBe('v2');
     expect(secretText(await secretIn(CENTRAL, 'rotation'), 'token')).toBe('v2');
     await relay!.restore();
     const restored = Date.now();
-    const result = await recover(new KubeOperations(loadKubeConfig({ kubeconfig: suite.cp.kubeconfig('admin') })), { deadlineMs: 5 * 60 * 1000 });
+    const result = await recover(new KubeOperations(loadKubeConfig({ kubeconfig: suite.cp.kubeconfig('admin') })), {
+      deadlineMs: 5 * 60 * 1000,
+    });
     expect(result).toMatchObject({ ok: true, lagging: [] });
     expect(secretText(await secretIn('data-api', 'rotation-opaque'), 'token')).toBe('v3');
-    say(`outage of ${((restored - cut) / 1000).toFixed(0)} s: copies kept their value; recover confirmed every store and ExternalSecret, the copy holding the value written meanwhile, ${seconds(restored)} s after the vault returned`);
+    say(
+      `outage of ${((restored - cut) / 1000).toFixed(0)} s: copies kept their value; recover confirmed every store and ExternalSecret, the copy holding the value written meanwhile, ${seconds(restored)} s after the vault returned`,
+    );
   });
 
   test('after ESO has reconciled, a second apply changes nothing, and destroy completes', async () => {

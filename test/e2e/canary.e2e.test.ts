@@ -50,7 +50,10 @@ const figures = suite.figures;
 /** The e2e catalogue with the canary on; the other suites leave it off. */
 function catalogueWithCanary(): Catalogue {
   const catalogue = loadCatalogue(join(__dirname, 'catalogue'));
-  return { ...catalogue, clusters: catalogue.clusters.map((c) => ({ ...c, canary: { enabled: true, namespace: NAMESPACE, bound: '1m0s' } })) };
+  return {
+    ...catalogue,
+    clusters: catalogue.clusters.map((c) => ({ ...c, canary: { enabled: true, namespace: NAMESPACE, bound: '1m0s' } })),
+  };
 }
 
 const check = (expect: string, boundMs: number) => checkCanary(operations, { expect, namespace: NAMESPACE, boundMs, pollMs: 500 });
@@ -88,7 +91,10 @@ describe('the canary on a real node', () => {
     figures.push(`deploy-2 arrived in ${(result.arrivedAfterMs! / 1000).toFixed(1)} s (master every ${MASTER_REFRESH}, copy every 10s)`);
     expect(result).toMatchObject({ ok: true, master: { arrived: true }, copy: { arrived: true }, lagging: [] });
     // Nothing asked ESO for a sync: the canary's ExternalSecrets carry no force-sync annotation.
-    for (const [namespace, name] of [['central-secret-store', 'canary'], [NAMESPACE, 'canary-opaque']]) {
+    for (const [namespace, name] of [
+      ['central-secret-store', 'canary'],
+      [NAMESPACE, 'canary-opaque'],
+    ]) {
       const es = await deployer.get('external-secrets.io/v1', 'ExternalSecret', name, namespace);
       expect(es?.metadata.annotations?.['external-secrets.io/force-sync']).toBeUndefined();
     }
@@ -98,7 +104,9 @@ describe('the canary on a real node', () => {
   test("a master that cannot read the vault is late, named with ESO's reason; the value arrives once it is back", async () => {
     keyVault.set({});
     const result = await check('deploy-3', LATE_BOUND_MS);
-    figures.push(`value removed from the vault: late after ${(result.elapsedMs / 1000).toFixed(1)} s, lagging:\n    ${laggingText(result)}`);
+    figures.push(
+      `value removed from the vault: late after ${(result.elapsedMs / 1000).toFixed(1)} s, lagging:\n    ${laggingText(result)}`,
+    );
     expect(result.ok).toBe(false);
     expect(result.master.arrived).toBe(false);
     expect(result.lagging.map((l) => [l.namespace, l.object])).toEqual([
@@ -119,7 +127,9 @@ describe('the canary on a real node', () => {
     const ces = `/apis/external-secrets.io/v1/clusterexternalsecrets/canary-opaque`;
     const selectors = (await deployer.request('GET', ces)).body.spec.namespaceSelectors;
     const broken = [{ ...selectors[0], matchLabels: { ...selectors[0].matchLabels, 'secrets/canary': 'nobody' } }];
-    expect((await deployer.request('PATCH', ces, { spec: { namespaceSelectors: broken } }, 'application/merge-patch+json')).status).toBe(200);
+    expect((await deployer.request('PATCH', ces, { spec: { namespaceSelectors: broken } }, 'application/merge-patch+json')).status).toBe(
+      200,
+    );
     keyVault.set({ [CANARY]: 'deploy-4' });
     // The master gets the value as ever; only the copy can no longer follow.
     await waitUntil(
@@ -133,30 +143,52 @@ describe('the canary on a real node', () => {
     const catalogue = join(tempDir('canary-catalogue-'), 'catalogue');
     cpSync(join(__dirname, 'catalogue'), catalogue, { recursive: true });
     const clusters = join(catalogue, 'clusters.yaml');
-    writeFileSync(clusters, readFileSync(clusters, 'utf8').replace('canary: { enabled: false }', `canary: { bound: ${LATE_BOUND_MS / 1000}s }`));
+    writeFileSync(
+      clusters,
+      readFileSync(clusters, 'utf8').replace('canary: { enabled: false }', `canary: { bound: ${LATE_BOUND_MS / 1000}s }`),
+    );
     const kubeconfig = cp.kubeconfig('admin');
     const context = loadKubeConfig({ kubeconfig }).getCurrentContext();
     const t = Date.now();
     const run = spawnSync(
       process.execPath,
-      [join(__dirname, '..', '..', 'cli', 'bin.js'), 'canary', '--cluster', CLUSTER, '--catalogue', catalogue, '--kubeconfig', kubeconfig, '--context', context, '--expect', 'deploy-4', '--json'],
+      [
+        join(__dirname, '..', '..', 'cli', 'bin.js'),
+        'canary',
+        '--cluster',
+        CLUSTER,
+        '--catalogue',
+        catalogue,
+        '--kubeconfig',
+        kubeconfig,
+        '--context',
+        context,
+        '--expect',
+        'deploy-4',
+        '--json',
+      ],
       { encoding: 'utf8', timeout: 5 * 60 * 1000 },
     );
     const result = JSON.parse(run.stdout) as CanaryResult;
-    figures.push(`canary ClusterExternalSecret selecting nothing: the command exited ${run.status} after ${((Date.now() - t) / 1000).toFixed(1)} s, lagging:\n    ${laggingText(result)}`);
+    figures.push(
+      `canary ClusterExternalSecret selecting nothing: the command exited ${run.status} after ${((Date.now() - t) / 1000).toFixed(1)} s, lagging:\n    ${laggingText(result)}`,
+    );
     expect(run.status).toBe(EXIT.lagging);
     expect(result.master.arrived).toBe(true);
     expect(result.lagging).toEqual([
       {
         namespace: NAMESPACE,
         object: 'ExternalSecret canary-opaque',
-        reason: "ClusterExternalSecret canary-opaque does not provision the namespace (it provisions none): check its namespace selector and the namespace's labels",
+        reason:
+          "ClusterExternalSecret canary-opaque does not provision the namespace (it provisions none): check its namespace selector and the namespace's labels",
       },
     ]);
     expect(run.stdout + run.stderr).not.toContain('deploy-4');
 
     // Repaired, as the next deployment would: the copy is written again and holds the value.
-    expect((await deployer.request('PATCH', ces, { spec: { namespaceSelectors: selectors } }, 'application/merge-patch+json')).status).toBe(200);
+    expect((await deployer.request('PATCH', ces, { spec: { namespaceSelectors: selectors } }, 'application/merge-patch+json')).status).toBe(
+      200,
+    );
     const repaired = await check('deploy-4', BOUND_MS);
     figures.push(`selector repaired: arrived in ${(repaired.arrivedAfterMs! / 1000).toFixed(1)} s`);
     expect(repaired.lagging).toEqual([]);
@@ -190,15 +222,19 @@ describe('the canary on a real node', () => {
     figures.push(`in-cluster canary check: one run pushed in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     expect(right.status?.succeeded).toBe(1);
     const copy = (await suite.admin.get('external-secrets.io/v1', 'ExternalSecret', 'canary-opaque', NAMESPACE))!;
-    const pushed = pushgateway.metrics()!.split('\n').find((line) => line.startsWith(`${CANARY_REFRESH_METRIC}{`));
-    expect(pushed).toMatch(new RegExp(`^${CANARY_REFRESH_METRIC}\\{cluster="e2e",credential="canary",instance="",job="${CANARY_PUSH_JOB}"\\} \\S+$`));
+    const pushed = pushgateway
+      .metrics()!
+      .split('\n')
+      .find((line) => line.startsWith(`${CANARY_REFRESH_METRIC}{`));
+    expect(pushed).toMatch(
+      new RegExp(`^${CANARY_REFRESH_METRIC}\\{cluster="e2e",credential="canary",instance="",job="${CANARY_PUSH_JOB}"\\} \\S+$`),
+    );
     // The copy refreshes every 10 s: the pushed time is a refresh of the last seconds, never a later one.
     const seconds = Number(pushed!.split(' ').pop());
     expect(seconds).toBeLessThanOrEqual(Date.parse(copy.status.refreshTime) / 1000);
     expect(seconds).toBeGreaterThan(Date.parse(copy.status.refreshTime) / 1000 - 60);
   });
 });
-
 
 /**
  * The CronJob as the node runs it, suspended (see inside): the image by the tag it was imported under, never pulled, and kubectl's
@@ -214,7 +250,10 @@ function onTheNode(cronJob: KubeObject, imageTag: string): KubeObject {
   const [container] = pod.containers;
   container.image = imageTag;
   container.imagePullPolicy = 'Never';
-  container.env.push({ name: 'KUBERNETES_SERVICE_HOST', value: '127.0.0.1' }, { name: 'KUBERNETES_SERVICE_PORT', value: String(suite.cluster.apiPort) });
+  container.env.push(
+    { name: 'KUBERNETES_SERVICE_HOST', value: '127.0.0.1' },
+    { name: 'KUBERNETES_SERVICE_PORT', value: String(suite.cluster.apiPort) },
+  );
   return node;
 }
 
@@ -223,7 +262,12 @@ async function runOnce(cronJob: KubeObject, name: string, env: Record<string, st
   const spec = structuredClone(cronJob.spec.jobTemplate.spec);
   const [container] = spec.template.spec.containers;
   container.env = container.env.map((e: { name: string; value: string }) => (e.name in env ? { name: e.name, value: env[e.name] } : e));
-  await suite.admin.apply({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: `${CANARY_CHECK_NAME}-${name}`, namespace: NAMESPACE }, spec });
+  await suite.admin.apply({
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: `${CANARY_CHECK_NAME}-${name}`, namespace: NAMESPACE },
+    spec,
+  });
   return waitUntil(
     `Job ${name} ended`,
     async () => {
@@ -231,6 +275,13 @@ async function runOnce(cronJob: KubeObject, name: string, env: Record<string, st
       return job?.status?.succeeded || job?.status?.failed ? job : undefined;
     },
     120,
-    async () => JSON.stringify((await suite.admin.list('v1', 'Pod', NAMESPACE)).map((p) => ({ name: p.metadata.name, phase: p.status?.phase, containers: p.status?.containerStatuses }))),
+    async () =>
+      JSON.stringify(
+        (await suite.admin.list('v1', 'Pod', NAMESPACE)).map((p) => ({
+          name: p.metadata.name,
+          phase: p.status?.phase,
+          containers: p.status?.containerStatuses,
+        })),
+      ),
   );
 }

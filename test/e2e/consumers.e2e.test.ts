@@ -60,7 +60,10 @@ async function consume(name: string, args: string[], secret: string, trust = 'tr
   return run;
 }
 
-const succeeded = (message: string | RegExp) => ({ phase: 'Succeeded', message: typeof message === 'string' ? message : expect.stringMatching(message) });
+const succeeded = (message: string | RegExp) => ({
+  phase: 'Succeeded',
+  message: typeof message === 'string' ? message : expect.stringMatching(message),
+});
 const failed = (reason: RegExp) => ({ phase: 'Failed', message: expect.stringMatching(reason) });
 
 /** Writes a file whole (rename), as the kubelet updates a Secret volume: a server never reads half of it. */
@@ -69,39 +72,65 @@ function replaceFile(file: string, content: string): void {
   renameSync(`${file}.next`, file);
 }
 
-beforeAll(async () => {
-  const t = Date.now();
-  const tools = buildTargets('kube', 'render', 'node', 'images');
-  figures.push(`builds, as the cache's build took them: ${(['kube', 'render', 'node', 'images'] as const).map((target) => `${target} ${buildSeconds(tools[target])} s`).join(', ')} (this run ${((Date.now() - t) / 1000).toFixed(1)} s)`);
-  node = tools.node;
-  engine = new TemplateEngine(join(tools.render, 'render-template'));
-  cluster = new NodeCluster(tools);
-  await cluster.start();
-  figures.push(`cluster up: ${Object.entries(cluster.startup).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`);
-  admin = cluster.client('admin');
+beforeAll(
+  async () => {
+    const t = Date.now();
+    const tools = buildTargets('kube', 'render', 'node', 'images');
+    figures.push(
+      `builds, as the cache's build took them: ${(['kube', 'render', 'node', 'images'] as const).map((target) => `${target} ${buildSeconds(tools[target])} s`).join(', ')} (this run ${((Date.now() - t) / 1000).toFixed(1)} s)`,
+    );
+    node = tools.node;
+    engine = new TemplateEngine(join(tools.render, 'render-template'));
+    cluster = new NodeCluster(tools);
+    await cluster.start();
+    figures.push(
+      `cluster up: ${Object.entries(cluster.startup)
+        .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+        .join(', ')}`,
+    );
+    admin = cluster.client('admin');
 
-  // Under the cluster's folder, which stop() removes.
-  dir = join(cluster.dir, 'consumers');
-  mkdirSync(dir);
-  ca = new TestCa(join(dir, 'ca'));
-  repos = join(dir, 'repos');
-  commit = bareRepository(repos, 'catalogue', { path: 'README', content: 'cloned by a consumer pod\n' });
+    // Under the cluster's folder, which stop() removes.
+    dir = join(cluster.dir, 'consumers');
+    mkdirSync(dir);
+    ca = new TestCa(join(dir, 'ca'));
+    repos = join(dir, 'repos');
+    commit = bareRepository(repos, 'catalogue', { path: 'README', content: 'cloned by a consumer pod\n' });
 
-  await admin.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } });
-  // Pods are admitted only once the namespace has its default ServiceAccount.
-  await waitUntil('the default ServiceAccount of the consumers namespace', () => admin.get('v1', 'ServiceAccount', 'default', NAMESPACE), 60);
-  await admin.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'trust', namespace: NAMESPACE }, data: { 'ca.crt': ca.certPem } });
-  await admin.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other-trust', namespace: NAMESPACE }, data: { 'ca.crt': new TestCa(join(dir, 'other-ca')).certPem } });
-}, 60 * 60 * 1000);
+    await admin.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } });
+    // Pods are admitted only once the namespace has its default ServiceAccount.
+    await waitUntil(
+      'the default ServiceAccount of the consumers namespace',
+      () => admin.get('v1', 'ServiceAccount', 'default', NAMESPACE),
+      60,
+    );
+    await admin.apply({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'trust', namespace: NAMESPACE },
+      data: { 'ca.crt': ca.certPem },
+    });
+    await admin.apply({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'other-trust', namespace: NAMESPACE },
+      data: { 'ca.crt': new TestCa(join(dir, 'other-ca')).certPem },
+    });
+  },
+  60 * 60 * 1000,
+);
 
 afterAll(async () => {
   engine?.close();
   await cluster?.stop();
   const byCommand = new Map<string, string[]>();
-  for (const { command, name, run } of runs) byCommand.set(command, [...(byCommand.get(command) ?? []), `${name} ${run.phase} ${run.seconds.toFixed(1)} s`]);
+  for (const { command, name, run } of runs)
+    byCommand.set(command, [...(byCommand.get(command) ?? []), `${name} ${run.phase} ${run.seconds.toFixed(1)} s`]);
   for (const [command, lines] of byCommand) {
     const seconds = runs.filter((r) => r.command === command).map((r) => r.run.seconds);
-    figures.push(`${command}: ${seconds.length} pods, created to finished ${Math.min(...seconds).toFixed(1)}-${Math.max(...seconds).toFixed(1)} s, mean ${(seconds.reduce((a, b) => a + b, 0) / seconds.length).toFixed(1)} s (${lines.join(', ')})`);
+    figures.push(
+      `${command}: ${seconds.length} pods, created to finished ${Math.min(...seconds).toFixed(1)}-${Math.max(...seconds).toFixed(1)} s, mean ${(seconds.reduce((a, b) => a + b, 0) / seconds.length).toFixed(1)} s (${lines.join(', ')})`,
+    );
   }
   console.log(`consumer figures:\n  ${figures.join('\n  ')}`);
 });
@@ -114,22 +143,30 @@ describe('the distributed Secrets work for their consumers, on a real node', () 
       await cluster.forward([hostPort(server.url)]);
       const credential = new GitCredential({ name: 'catalogue-https', url: `${server.url}/catalogue.git`, login: GitLogin.PASSWORD });
       const format = credential.basicAuth();
-      const secret = async (password: string, name?: string) => admin.apply(await renderedSecret(engine, format, { username: server.username, password: secretValue(password) }, NAMESPACE, name));
+      const secret = async (password: string, name?: string) =>
+        admin.apply(await renderedSecret(engine, format, { username: server.username, password: secretValue(password) }, NAMESPACE, name));
       await secret(server.password);
       await secret(randomBytes(12).toString('hex'), 'catalogue-https-wrong-password');
-      const clone = (name: string, secretName: string, trust?: string) => consume(name, ['git-clone-https', credential.url, SECRET_DIR, `${TRUST_DIR}/ca.crt`], secretName, trust);
+      const clone = (name: string, secretName: string, trust?: string) =>
+        consume(name, ['git-clone-https', credential.url, SECRET_DIR, `${TRUST_DIR}/ca.crt`], secretName, trust);
 
       expect(await clone('https-right', format.secretName)).toMatchObject(succeeded(`ok git-clone-https: refs/heads/main=${commit}`));
       const refusals = server.refusals().length;
-      expect(await clone('https-wrong-password', 'catalogue-https-wrong-password')).toMatchObject(failed(/^failed git-clone-https: authentication required/));
+      expect(await clone('https-wrong-password', 'catalogue-https-wrong-password')).toMatchObject(
+        failed(/^failed git-clone-https: authentication required/),
+      );
       // Refused by the server for the password, not lost on the way.
       expect(server.refusals().length).toBeGreaterThan(refusals);
-      expect(await clone('https-other-ca', format.secretName, 'other-trust')).toMatchObject(failed(/certificate signed by unknown authority/));
+      expect(await clone('https-other-ca', format.secretName, 'other-trust')).toMatchObject(
+        failed(/certificate signed by unknown authority/),
+      );
 
       const rotated = secretValue(server.rotate());
       expect(await clone('https-before-update', format.secretName)).toMatchObject(failed(/authentication required/));
       await secret(rotated);
-      expect(await clone('https-after-update', format.secretName)).toMatchObject(succeeded(`ok git-clone-https: refs/heads/main=${commit}`));
+      expect(await clone('https-after-update', format.secretName)).toMatchObject(
+        succeeded(`ok git-clone-https: refs/heads/main=${commit}`),
+      );
     } finally {
       await server.stop();
     }
@@ -145,18 +182,37 @@ describe('the distributed Secrets work for their consumers, on a real node', () 
       const knownHosts = readFileSync(server.knownHosts, 'utf8');
       // The same host and port with a key that is not the server's.
       const impostor = `[127.0.0.1]:${server.port} ${sshKeyPair(keys, 'impostor-host').publicKey}\n`;
-      await admin.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssh-trust', namespace: NAMESPACE }, data: { known_hosts: knownHosts } });
-      await admin.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssh-impostor', namespace: NAMESPACE }, data: { known_hosts: impostor } });
-      const credential = new GitCredential({ name: 'catalogue-ssh', url: server.repositoryUrl(join(repos, 'catalogue.git')), login: GitLogin.SSH_KEY });
+      await admin.apply({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'ssh-trust', namespace: NAMESPACE },
+        data: { known_hosts: knownHosts },
+      });
+      await admin.apply({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'ssh-impostor', namespace: NAMESPACE },
+        data: { known_hosts: impostor },
+      });
+      const credential = new GitCredential({
+        name: 'catalogue-ssh',
+        url: server.repositoryUrl(join(repos, 'catalogue.git')),
+        login: GitLogin.SSH_KEY,
+      });
       const format = credential.sshAuth();
       const secret = async (privateKeyFile: string, name?: string) =>
-        admin.apply(await renderedSecret(engine, format, { sshPrivateKey: secretValue(readFileSync(privateKeyFile, 'utf8')) }, NAMESPACE, name));
+        admin.apply(
+          await renderedSecret(engine, format, { sshPrivateKey: secretValue(readFileSync(privateKeyFile, 'utf8')) }, NAMESPACE, name),
+        );
       await secret(deployKey.privateKeyFile);
       await secret(sshKeyPair(keys, 'other').privateKeyFile, 'catalogue-ssh-other-key');
-      const clone = (name: string, secretName: string, trust = 'ssh-trust') => consume(name, ['git-clone-ssh', credential.url, SECRET_DIR, `${TRUST_DIR}/known_hosts`], secretName, trust);
+      const clone = (name: string, secretName: string, trust = 'ssh-trust') =>
+        consume(name, ['git-clone-ssh', credential.url, SECRET_DIR, `${TRUST_DIR}/known_hosts`], secretName, trust);
 
       expect(await clone('ssh-right', format.secretName)).toMatchObject(succeeded(`ok git-clone-ssh: refs/heads/main=${commit}`));
-      expect(await clone('ssh-other-key', 'catalogue-ssh-other-key')).toMatchObject(failed(/^failed git-clone-ssh: ssh: handshake failed: ssh: unable to authenticate/));
+      expect(await clone('ssh-other-key', 'catalogue-ssh-other-key')).toMatchObject(
+        failed(/^failed git-clone-ssh: ssh: handshake failed: ssh: unable to authenticate/),
+      );
       expect(await clone('ssh-impostor-host', format.secretName, 'ssh-impostor')).toMatchObject(failed(/knownhosts: key mismatch/));
 
       const rotated = sshKeyPair(keys, 'deploy-rotated');
@@ -169,7 +225,7 @@ describe('the distributed Secrets work for their consumers, on a real node', () 
     }
   });
 
-  test('a TLS client verifies the server that serves the tls Secret with the Secret\'s ca.crt, not with another CA, and after a rotation to a new CA only with the updated Secret', async () => {
+  test("a TLS client verifies the server that serves the tls Secret with the Secret's ca.crt, not with another CA, and after a rotation to a new CA only with the updated Secret", async () => {
     const credential = new TlsCredential({ name: 'service-tls', storage: TlsStorage.KEYS_WITH_CA });
     const format = credential.tls();
     const issue = (name: string) => {
@@ -193,17 +249,24 @@ describe('the distributed Secrets work for their consumers, on a real node', () 
     await server.start(served.certFile, served.keyFile);
     try {
       await cluster.forward([hostPort(server.url)]);
-      const get = (name: string, secretName: string) => consume(name, ['tls-get', `${server.url}/status`, `${SECRET_DIR}/ca.crt`], secretName);
+      const get = (name: string, secretName: string) =>
+        consume(name, ['tls-get', `${server.url}/status`, `${SECRET_DIR}/ca.crt`], secretName);
 
-      expect(await get('tls-right', format.secretName)).toMatchObject(succeeded(`ok tls-get: ${server.url}/status presented ${fingerprint(first['tls.crt'])}`));
-      expect(await get('tls-other-ca', 'service-tls-other-ca')).toMatchObject(failed(/^failed tls-get: .*certificate signed by unknown authority/));
+      expect(await get('tls-right', format.secretName)).toMatchObject(
+        succeeded(`ok tls-get: ${server.url}/status presented ${fingerprint(first['tls.crt'])}`),
+      );
+      expect(await get('tls-other-ca', 'service-tls-other-ca')).toMatchObject(
+        failed(/^failed tls-get: .*certificate signed by unknown authority/),
+      );
 
       const second = issue('service-rotated');
       const updated = await renderedSecret(engine, format, second, NAMESPACE);
       serve(updated);
       expect(await get('tls-before-update', format.secretName)).toMatchObject(failed(/certificate signed by unknown authority/));
       await admin.apply(updated);
-      expect(await get('tls-after-update', format.secretName)).toMatchObject(succeeded(`ok tls-get: ${server.url}/status presented ${fingerprint(second['tls.crt'])}`));
+      expect(await get('tls-after-update', format.secretName)).toMatchObject(
+        succeeded(`ok tls-get: ${server.url}/status presented ${fingerprint(second['tls.crt'])}`),
+      );
     } finally {
       await server.stop();
     }
@@ -218,15 +281,19 @@ describe('the distributed Secrets work for their consumers, on a real node', () 
       await cluster.forward([hostPort(server.tokenUrl)]);
       const credential = new OAuthClientCredential({ name: 'api-client', tokenUrl: server.tokenUrl });
       const format = credential.oauth();
-      const secret = async (clientSecret: string, name?: string) => admin.apply(await renderedSecret(engine, format, { clientId, clientSecret: secretValue(clientSecret) }, NAMESPACE, name));
+      const secret = async (clientSecret: string, name?: string) =>
+        admin.apply(await renderedSecret(engine, format, { clientId, clientSecret: secretValue(clientSecret) }, NAMESPACE, name));
       await secret(first);
       await secret(randomBytes(16).toString('hex'), 'api-client-wrong-secret');
       // `-`: the token endpoint is the Secret's token-url.
-      const token = (name: string, secretName: string, tokenUrl = '-') => consume(name, ['oauth-token', tokenUrl, SECRET_DIR, `${TRUST_DIR}/ca.crt`], secretName);
+      const token = (name: string, secretName: string, tokenUrl = '-') =>
+        consume(name, ['oauth-token', tokenUrl, SECRET_DIR, `${TRUST_DIR}/ca.crt`], secretName);
       const issued = `ok oauth-token: ${server.tokenUrl} issued a Bearer token valid for 1h0m0s`;
 
       expect(await token('oauth-right', format.secretName)).toMatchObject(succeeded(issued));
-      expect(await token('oauth-wrong-secret', 'api-client-wrong-secret')).toMatchObject(failed(/^failed oauth-token: oauth2: "invalid_client"/));
+      expect(await token('oauth-wrong-secret', 'api-client-wrong-secret')).toMatchObject(
+        failed(/^failed oauth-token: oauth2: "invalid_client"/),
+      );
       // A Secret whose token-url names an endpoint the pods cannot reach (the e2e catalogue's) works with
       // the endpoint given on the command line.
       const elsewhere = new OAuthClientCredential({ name: 'catalogue-oauth', tokenUrl: 'https://login.example/token' }).oauth();
@@ -243,7 +310,7 @@ describe('the distributed Secrets work for their consumers, on a real node', () 
     }
   });
 
-  test('stopping the cluster stops the relays into the pods\' namespace with every other process it started', async () => {
+  test("stopping the cluster stops the relays into the pods' namespace with every other process it started", async () => {
     const pids = cluster.livePids();
     expect(runs.length).toBeGreaterThan(0);
     expect(await cluster.stop()).toEqual([]);

@@ -50,7 +50,7 @@ const vault: Record<string, string> = {
   'registry-password': 'tök:en\nwith newline',
   'gitops-username': 'git-bot',
   'gitops-token': 'ghp_example"token',
-  'deploy-key-private': 'set in beforeAll: a key the suite\'s sshd authorizes',
+  'deploy-key-private': "set in beforeAll: a key the suite's sshd authorizes",
   'oauth-client-id': 'client-1',
   'oauth-client-secret': 's3cr3t',
   'rotation-token': 'v1',
@@ -100,7 +100,11 @@ async function grantToGroup(group: string, role: string, rules: Rule[]): Promise
   for (const rule of rules) {
     for (const verb of rule.verbs) {
       for (const resource of rule.resources) {
-        await waitUntil(`${group} allowed to ${verb} ${resource}`, () => admin.canI(`member-of-${group}`, [group], verb, resource, undefined, rule.apiGroups[0]), 30);
+        await waitUntil(
+          `${group} allowed to ${verb} ${resource}`,
+          () => admin.canI(`member-of-${group}`, [group], verb, resource, undefined, rule.apiGroups[0]),
+          30,
+        );
       }
     }
   }
@@ -109,7 +113,9 @@ async function grantToGroup(group: string, role: string, rules: Rule[]): Promise
 /** The e2e catalogue, with the suite's registry (its port is chosen per run) as one of the credential's registries. */
 function e2eCatalogue(): Catalogue {
   const catalogue = loadCatalogue(join(__dirname, 'catalogue'));
-  const credentials = catalogue.credentials.map((c) => (c.kind === 'docker-registry' && c.name === 'registry' ? { ...c, registries: [...c.registries, registry.host] } : c));
+  const credentials = catalogue.credentials.map((c) =>
+    c.kind === 'docker-registry' && c.name === 'registry' ? { ...c, registries: [...c.registries, registry.host] } : c,
+  );
   return { ...catalogue, credentials };
 }
 
@@ -125,7 +131,6 @@ function catalogueObjects(): KubeObject[] {
 
 /** Applies the catalogue as `pulumi up` does. */
 const deployCatalogue = () => applyAsPulumi(deployer, catalogueObjects());
-
 
 /** ESO's counter of provider calls, summed per provider ("Webhook": the vault; "Kubernetes": the central stores). */
 function providerCalls(): Record<string, number> {
@@ -165,7 +170,15 @@ afterAll(() => suite.end(keyVault));
 
 describe('distribution on a real node, with ESO installed by its chart', () => {
   test('the stores are Ready and the masters are pulled into the central namespace', async () => {
-    for (const store of ['keyvault', 'central-registry', 'central-gitops', 'central-wildcard', 'central-oauth', 'tenant-payments', 'tenant-search']) {
+    for (const store of [
+      'keyvault',
+      'central-registry',
+      'central-gitops',
+      'central-wildcard',
+      'central-oauth',
+      'tenant-payments',
+      'tenant-search',
+    ]) {
       await waitUntil(`store ${store} Ready`, async () => {
         const s = await admin.get('external-secrets.io/v1', 'ClusterSecretStore', store);
         return s?.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True');
@@ -182,9 +195,15 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
       expect(docker.type).toBe('kubernetes.io/dockerconfigjson');
       const config = JSON.parse(secretText(docker, '.dockerconfigjson')!);
       for (const registry of ['ghcr.io', 'docker.io']) {
-        expect(Buffer.from(config.auths[registry].auth, 'base64').toString('utf8')).toBe(`${vault['registry-username']}:${vault['registry-password']}`);
+        expect(Buffer.from(config.auths[registry].auth, 'base64').toString('utf8')).toBe(
+          `${vault['registry-username']}:${vault['registry-password']}`,
+        );
       }
-      expect(docker.metadata.labels).toMatchObject({ 'managed-by': 'external-secrets', source: 'central-secret-store', 'secret-type': 'docker-registry' });
+      expect(docker.metadata.labels).toMatchObject({
+        'managed-by': 'external-secrets',
+        source: 'central-secret-store',
+        'secret-type': 'docker-registry',
+      });
       const kargo = await waitUntil(`kargo in ${ns}`, () => secretIn(ns, 'registry-kargo'));
       expect(kargo.metadata.labels?.['kargo.akuity.io/cred-type']).toBe('image');
       expect(secretText(kargo, 'repoURL')).toBe('ghcr.io/contoso');
@@ -193,11 +212,19 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
     for (const ns of ['pay-api', 'search-api']) {
       const tls = await waitUntil(`tls in ${ns}`, () => secretIn(ns, 'wildcard-tls'));
       expect(tls.type).toBe('kubernetes.io/tls');
-      expect({ crt: secretText(tls, 'tls.crt'), key: secretText(tls, 'tls.key'), ca: secretText(tls, 'ca.crt') }).toEqual({ crt: vault['wildcard-crt'], key: vault['wildcard-key'], ca: vault['wildcard-ca'] });
+      expect({ crt: secretText(tls, 'tls.crt'), key: secretText(tls, 'tls.key'), ca: secretText(tls, 'ca.crt') }).toEqual({
+        crt: vault['wildcard-crt'],
+        key: vault['wildcard-key'],
+        ca: vault['wildcard-ca'],
+      });
     }
     const argo = await waitUntil('argocd repo-creds in pay-api', () => secretIn('pay-api', 'gitops-argocd'));
     expect(argo.metadata.labels?.['argocd.argoproj.io/secret-type']).toBe('repo-creds');
-    expect({ url: secretText(argo, 'url'), type: secretText(argo, 'type'), password: secretText(argo, 'password') }).toEqual({ url: 'https://git.example/contoso', type: 'git', password: vault['gitops-token'] });
+    expect({ url: secretText(argo, 'url'), type: secretText(argo, 'type'), password: secretText(argo, 'password') }).toEqual({
+      url: 'https://git.example/contoso',
+      type: 'git',
+      password: vault['gitops-token'],
+    });
     const basic = await waitUntil('basic-auth in pay-api', () => secretIn('pay-api', 'gitops-basic-auth'));
     expect(basic.type).toBe('kubernetes.io/basic-auth');
     const oauth = await waitUntil('oauth in search-api', () => secretIn('search-api', 'oauth-oauth'));
@@ -215,7 +242,9 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
     expect(sa.imagePullSecrets).toEqual([{ name: 'registry-dockerconfigjson' }]);
     // The product's apply owns that field and its annotation, nothing else of the ServiceAccount.
     const owned = sa.metadata.managedFields.filter((m: any) => m.manager === PULUMI_FIELD_MANAGER).map((m: any) => m.fieldsV1);
-    expect(owned).toEqual([{ 'f:imagePullSecrets': {}, 'f:metadata': { 'f:annotations': { [`f:${SHARED_OBJECT_FIELDS_ANNOTATION}`]: {} } } }]);
+    expect(owned).toEqual([
+      { 'f:imagePullSecrets': {}, 'f:metadata': { 'f:annotations': { [`f:${SHARED_OBJECT_FIELDS_ANNOTATION}`]: {} } } },
+    ]);
 
     // A pod that names no pull secret, as the ServiceAccount's pods do: hostNetwork on the node, exec probe.
     const pod = async (namespace: string) => {
@@ -247,7 +276,8 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
     await pod('search-api');
     await waitUntil(
       'the pull in search-api to fail',
-      async () => waitingReasons(await getPod(admin, 'search-api', 'private-app')).some((r) => r === 'ErrImagePull' || r === 'ImagePullBackOff'),
+      async () =>
+        waitingReasons(await getPod(admin, 'search-api', 'private-app')).some((r) => r === 'ErrImagePull' || r === 'ImagePullBackOff'),
       120,
       async () => podSummary(await getPod(admin, 'search-api', 'private-app')),
     );
@@ -270,7 +300,10 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
     const served = { certFile: join(dir, 'served.crt'), keyFile: join(dir, 'served.key') };
     const serve = async () => {
       const secret = await secretIn('pay-api', 'wildcard-tls');
-      for (const [key, file] of [['tls.crt', served.certFile], ['tls.key', served.keyFile]]) {
+      for (const [key, file] of [
+        ['tls.crt', served.certFile],
+        ['tls.key', served.keyFile],
+      ]) {
         writeFileSync(`${file}.next`, secretText(secret, key)!, { mode: 0o600 });
         renameSync(`${file}.next`, file);
       }
@@ -282,12 +315,21 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
       await cluster.forward([new URL(git.url).host, new URL(oauth.tokenUrl).host, new URL(tls.url).host, `127.0.0.1:${sshd.port}`]);
       // The Git and OAuth servers' CA and the SSH host key, trusted by the workloads as a company's would be.
       const trust = { 'ca.crt': ca.certPem, known_hosts: readFileSync(sshd.knownHosts, 'utf8') };
-      for (const namespace of ['pay-api', 'search-api']) await admin.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'trust', namespace }, data: trust });
+      for (const namespace of ['pay-api', 'search-api'])
+        await admin.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'trust', namespace }, data: trust });
       const fingerprint = (pem: string) => `sha256:${new X509Certificate(pem).fingerprint256.replace(/:/g, '').toLowerCase()}`;
       let run = 0;
-      const consume = (namespace: string, secret: string, args: string[]) => runConsumer(admin, { namespace, name: `consumer-${(run += 1)}`, image: cluster.images.consumer.ref, args, secret, trust: 'trust' });
-      const clone = () => consume('pay-api', 'gitops-basic-auth', ['git-clone-https', `${git.url}/contoso.git`, SECRET_DIR, `${TRUST_DIR}/ca.crt`]);
-      const cloneSsh = () => consume('pay-api', 'deploy-key-ssh-auth', ['git-clone-ssh', sshd.repositoryUrl(join(dir, 'repos', 'contoso.git')), SECRET_DIR, `${TRUST_DIR}/known_hosts`]);
+      const consume = (namespace: string, secret: string, args: string[]) =>
+        runConsumer(admin, { namespace, name: `consumer-${(run += 1)}`, image: cluster.images.consumer.ref, args, secret, trust: 'trust' });
+      const clone = () =>
+        consume('pay-api', 'gitops-basic-auth', ['git-clone-https', `${git.url}/contoso.git`, SECRET_DIR, `${TRUST_DIR}/ca.crt`]);
+      const cloneSsh = () =>
+        consume('pay-api', 'deploy-key-ssh-auth', [
+          'git-clone-ssh',
+          sshd.repositoryUrl(join(dir, 'repos', 'contoso.git')),
+          SECRET_DIR,
+          `${TRUST_DIR}/known_hosts`,
+        ]);
       const token = () => consume('search-api', 'oauth-oauth', ['oauth-token', oauth.tokenUrl, SECRET_DIR, `${TRUST_DIR}/ca.crt`]);
       const get = () => consume('pay-api', 'wildcard-tls', ['tls-get', `${tls.url}/status`, `${SECRET_DIR}/ca.crt`]);
       const copiesHold = (values: Record<string, string>) =>
@@ -302,13 +344,20 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
         );
 
       // The vault holds the Git server's login, as a platform team stores a new credential.
-      Object.assign(vault, { 'gitops-username': git.username, 'gitops-token': git.password, 'deploy-key-private': readFileSync(deployKey.privateKeyFile, 'utf8') });
+      Object.assign(vault, {
+        'gitops-username': git.username,
+        'gitops-token': git.password,
+        'deploy-key-private': readFileSync(deployKey.privateKeyFile, 'utf8'),
+      });
       keyVault.set(vault);
       await copiesHold(vault);
       expect(await clone()).toMatchObject({ phase: 'Succeeded', message: `ok git-clone-https: refs/heads/main=${commit}` });
       expect(await cloneSsh()).toMatchObject({ phase: 'Succeeded', message: `ok git-clone-ssh: refs/heads/main=${commit}` });
       expect(await token()).toMatchObject({ phase: 'Succeeded', message: expect.stringMatching(/^ok oauth-token: /) });
-      expect(await get()).toMatchObject({ phase: 'Succeeded', message: `ok tls-get: ${tls.url}/status presented ${fingerprint(vault['wildcard-crt'])}` });
+      expect(await get()).toMatchObject({
+        phase: 'Succeeded',
+        message: `ok tls-get: ${tls.url}/status presented ${fingerprint(vault['wildcard-crt'])}`,
+      });
 
       // Rotation: the servers accept only the new credentials (the Git password and the OAuth client secret
       // are revoked at once); the certificate moves to a new CA.
@@ -329,7 +378,10 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
       expect(await clone()).toMatchObject({ phase: 'Succeeded', message: `ok git-clone-https: refs/heads/main=${commit}` });
       expect(await cloneSsh()).toMatchObject({ phase: 'Succeeded', message: `ok git-clone-ssh: refs/heads/main=${commit}` });
       expect(await token()).toMatchObject({ phase: 'Succeeded', message: expect.stringMatching(/^ok oauth-token: /) });
-      expect(await get()).toMatchObject({ phase: 'Succeeded', message: `ok tls-get: ${tls.url}/status presented ${fingerprint(vault['wildcard-crt'])}` });
+      expect(await get()).toMatchObject({
+        phase: 'Succeeded',
+        message: `ok tls-get: ${tls.url}/status presented ${fingerprint(vault['wildcard-crt'])}`,
+      });
     } finally {
       await Promise.all([git.stop(), sshd.stop(), oauth.stop(), tls.stop()]);
     }
@@ -339,11 +391,15 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
     await deployer.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bystander' } });
     // search is not allowed gitops: even with the request label, nothing arrives.
     await applyAll(tenantNamespaces(['search-sneaky'], 'search', ['gitops', 'registry']));
-    await waitUntil('registry in search-sneaky (proves the namespace is served)', () => secretIn('search-sneaky', 'registry-dockerconfigjson'));
+    await waitUntil('registry in search-sneaky (proves the namespace is served)', () =>
+      secretIn('search-sneaky', 'registry-dockerconfigjson'),
+    );
     await sleep((REFRESH_SECONDS + 5) * 1000);
     expect((await admin.list('v1', 'Secret', 'bystander')).filter((s) => s.metadata.labels?.source === 'central-secret-store')).toEqual([]);
     expect(await secretIn('search-sneaky', 'gitops-basic-auth')).toBeUndefined();
-    expect(await admin.list('external-secrets.io/v1', 'ExternalSecret', 'search-sneaky').then((l) => l.map((e) => e.metadata.name).sort())).toEqual(['registry-dockerconfigjson', 'registry-kargo']);
+    expect(
+      await admin.list('external-secrets.io/v1', 'ExternalSecret', 'search-sneaky').then((l) => l.map((e) => e.metadata.name).sort()),
+    ).toEqual(['registry-dockerconfigjson', 'registry-kargo']);
     expect(await secretIn('search-api', 'gitops-basic-auth')).toBeUndefined();
     expect(await secretIn('pay-batch', 'wildcard-tls')).toBeUndefined();
   });
@@ -375,14 +431,19 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
     await applyAll(tenantNamespaces(['pay-relabel'], 'payments', ['registry']));
     await waitUntil('registry in pay-relabel', () => secretIn('pay-relabel', 'registry-dockerconfigjson'));
     await deployer.patch('v1', 'Namespace', 'pay-relabel', { metadata: { labels: { 'secrets/registry': null } } });
-    await waitUntil('registry ExternalSecrets gone from pay-relabel', async () => (await admin.list('external-secrets.io/v1', 'ExternalSecret', 'pay-relabel')).length === 0);
+    await waitUntil(
+      'registry ExternalSecrets gone from pay-relabel',
+      async () => (await admin.list('external-secrets.io/v1', 'ExternalSecret', 'pay-relabel')).length === 0,
+    );
     // ESO (v0.20.4, and 2.9.0 per the issue) leaves its finalizers behind; the product's release-finalizers
     // command removes exactly those, and the deletion then completes.
     const leftover = (await admin.get('v1', 'Namespace', 'pay-relabel'))?.metadata.finalizers ?? [];
     figures.push(`finalizers ESO left on a relabelled namespace: ${leftover.length === 0 ? 'none' : leftover.join(', ')}`);
     // The product's command, connecting the way users do: through a kubeconfig.
     const released = await releaseStaleFinalizers(loadKubeConfig({ kubeconfig: cp.kubeconfig('deployer') }), { dryRun: false });
-    expect(released.find((r) => r.namespace === 'pay-relabel')?.stale.sort()).toEqual(leftover.filter((f) => f.startsWith('externalsecrets.external-secrets.io/ces-')).sort());
+    expect(released.find((r) => r.namespace === 'pay-relabel')?.stale.sort()).toEqual(
+      leftover.filter((f) => f.startsWith('externalsecrets.external-secrets.io/ces-')).sort(),
+    );
     // pay-batch was relabelled out of wildcard-tls earlier: its finalizer for that one goes, the others stay.
     expect(released.map((r) => `${r.namespace}: ${r.stale.join(', ')}`).sort()).toEqual([
       'pay-batch: externalsecrets.external-secrets.io/ces-wildcard-tls',
@@ -402,7 +463,11 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
     const dir = tempDir('css-exec-');
     // The plugin prints an ExecCredential, as kubelogin does, and leaves a mark that it ran.
     const plugin = join(dir, 'token-plugin.sh');
-    const credential = JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: cp.tokens.deployer } });
+    const credential = JSON.stringify({
+      apiVersion: 'client.authentication.k8s.io/v1',
+      kind: 'ExecCredential',
+      status: { token: cp.tokens.deployer },
+    });
     writeFileSync(plugin, `#!/bin/sh\ntouch '${join(dir, 'plugin-ran')}'\necho '${credential}'\n`, { mode: 0o755 });
     const kubeconfig = join(dir, 'kubeconfig');
     writeFileSync(
@@ -411,12 +476,33 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
         apiVersion: 'v1',
         kind: 'Config',
         clusters: [{ name: 'e2e', cluster: { server: cp.server, 'certificate-authority-data': Buffer.from(cp.caPem).toString('base64') } }],
-        users: [{ name: 'exec-user', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, interactiveMode: 'Never' } } }],
-        contexts: [{ name: 'aks-like', context: { cluster: 'e2e', user: 'exec-user' } }, { name: 'other', context: { cluster: 'e2e', user: 'exec-user' } }],
+        users: [
+          {
+            name: 'exec-user',
+            user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, interactiveMode: 'Never' } },
+          },
+        ],
+        contexts: [
+          { name: 'aks-like', context: { cluster: 'e2e', user: 'exec-user' } },
+          { name: 'other', context: { cluster: 'e2e', user: 'exec-user' } },
+        ],
         'current-context': 'other',
       }),
     );
-    const cli = spawnSync(process.execPath, [join(__dirname, '..', '..', 'cli', 'bin.js'), 'release-finalizers', '--kubeconfig', kubeconfig, '--context', 'aks-like', '--dry-run', '--json'], { encoding: 'utf8' });
+    const cli = spawnSync(
+      process.execPath,
+      [
+        join(__dirname, '..', '..', 'cli', 'bin.js'),
+        'release-finalizers',
+        '--kubeconfig',
+        kubeconfig,
+        '--context',
+        'aks-like',
+        '--dry-run',
+        '--json',
+      ],
+      { encoding: 'utf8' },
+    );
     expect(cli.stderr).toBe('');
     expect(cli.status).toBe(0);
     expect(JSON.parse(cli.stdout)).toMatchObject({ dryRun: true, released: expect.any(Array) });
@@ -424,7 +510,10 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
   });
 
   test('RBAC as the API server enforces it: the reader, and tenants', async () => {
-    const reader = { user: `system:serviceaccount:${CENTRAL}:central-secret-store-reader`, groups: ['system:serviceaccounts', `system:serviceaccounts:${CENTRAL}`] };
+    const reader = {
+      user: `system:serviceaccount:${CENTRAL}:central-secret-store-reader`,
+      groups: ['system:serviceaccounts', `system:serviceaccounts:${CENTRAL}`],
+    };
     expect(await admin.canI(reader.user, reader.groups, 'get', 'secrets', CENTRAL)).toBe(true);
     expect(await admin.canI(reader.user, reader.groups, 'list', 'secrets', 'pay-api')).toBe(false);
     expect(await admin.canI(reader.user, reader.groups, 'create', 'secrets', CENTRAL)).toBe(false);
@@ -433,7 +522,9 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
     // Tenant owners see their ExternalSecrets, never a Secret value, and nothing of other tenants.
     const alice = as('alice');
     expect(await admin.canI(USERS.alice.name, USERS.alice.groups, 'get', 'externalsecrets', 'pay-api', 'external-secrets.io')).toBe(true);
-    expect(await admin.canI(USERS.alice.name, USERS.alice.groups, 'get', 'externalsecrets', 'search-api', 'external-secrets.io')).toBe(false);
+    expect(await admin.canI(USERS.alice.name, USERS.alice.groups, 'get', 'externalsecrets', 'search-api', 'external-secrets.io')).toBe(
+      false,
+    );
     expect(await admin.canI(USERS.alice.name, USERS.alice.groups, 'get', 'secrets', 'pay-api')).toBe(false);
     expect(await admin.canI(USERS.alice.name, USERS.alice.groups, 'get', 'secrets', CENTRAL)).toBe(false);
     expect((await alice.request('GET', KubeClient.path('external-secrets.io/v1', 'ExternalSecret', 'pay-api'))).status).toBe(200);
@@ -451,19 +542,39 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
 
   test('admission: only the deployer may relabel a namespace (the real API server enforces the policy)', async () => {
     // Someone with RBAC rights to edit namespaces, but not the platform's deployer.
-    await grantToGroup('namespace-editors', 'namespace-editor', [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'patch', 'update'] }]);
+    await grantToGroup('namespace-editors', 'namespace-editor', [
+      { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'patch', 'update'] },
+    ]);
     const labeller = as('labeller');
-    const patch = (labels: Record<string, string | null>) => labeller.request('PATCH', KubeClient.path('v1', 'Namespace', undefined, 'pay-batch'), { metadata: { labels } }, 'application/merge-patch+json');
-    const attempts: Record<string, string | null>[] = [{ 'secrets/wildcard': 'true' }, { 'secrets/registry': null }, { 'central-secret-store.io/tenant': 'search' }];
+    const patch = (labels: Record<string, string | null>) =>
+      labeller.request(
+        'PATCH',
+        KubeClient.path('v1', 'Namespace', undefined, 'pay-batch'),
+        { metadata: { labels } },
+        'application/merge-patch+json',
+      );
+    const attempts: Record<string, string | null>[] = [
+      { 'secrets/wildcard': 'true' },
+      { 'secrets/registry': null },
+      { 'central-secret-store.io/tenant': 'search' },
+    ];
     for (const labels of attempts) {
       const res = await patch(labels);
       expect(res.status).toBe(403);
-      expect(res.body.message).toMatch(/only the platform deployer may add, change or remove the central-secret-store\.io\/tenant and secrets\/\* labels/);
+      expect(res.body.message).toMatch(
+        /only the platform deployer may add, change or remove the central-secret-store\.io\/tenant and secrets\/\* labels/,
+      );
     }
     expect((await patch({ team: 'batch' })).status).toBe(200);
     // A namespace created with a request label by anyone else is refused as well.
-    await grantToGroup('namespace-editors', 'namespace-editor', [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'patch', 'update', 'create'] }]);
-    const create = await labeller.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'grabber', labels: { 'secrets/registry': 'true', 'central-secret-store.io/tenant': 'payments' } } });
+    await grantToGroup('namespace-editors', 'namespace-editor', [
+      { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'patch', 'update', 'create'] },
+    ]);
+    const create = await labeller.request('POST', '/api/v1/namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'grabber', labels: { 'secrets/registry': 'true', 'central-secret-store.io/tenant': 'payments' } },
+    });
     expect(create.status).toBe(403);
     // The deployer's change is admitted.
     await deployer.patch('v1', 'Namespace', 'pay-batch', { metadata: { labels: { 'secrets/registry': 'true' } } });
@@ -471,7 +582,12 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
 
   test('admission: a tenant ExternalSecret or SecretStore aimed at a shared store is refused', async () => {
     // Give alice the right to write ExternalSecrets and SecretStores in her namespace, so that the policy is what stops her.
-    await admin.apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'es-writer', namespace: 'pay-api' }, rules: [{ apiGroups: ['external-secrets.io'], resources: ['externalsecrets', 'secretstores'], verbs: ['create', 'get'] }] });
+    await admin.apply({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'es-writer', namespace: 'pay-api' },
+      rules: [{ apiGroups: ['external-secrets.io'], resources: ['externalsecrets', 'secretstores'], verbs: ['create', 'get'] }],
+    });
     await admin.apply({
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',
@@ -484,19 +600,40 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
       apiVersion: 'external-secrets.io/v1',
       kind: 'ExternalSecret',
       metadata: { name, namespace: 'pay-api' },
-      spec: { secretStoreRef: { kind: 'ClusterSecretStore', name: store }, refreshInterval: '1h', target: { name }, data: [{ secretKey: 'k', remoteRef: { key: 'oauth', property: 'clientSecret' } }] },
+      spec: {
+        secretStoreRef: { kind: 'ClusterSecretStore', name: store },
+        refreshInterval: '1h',
+        target: { name },
+        data: [{ secretKey: 'k', remoteRef: { key: 'oauth', property: 'clientSecret' } }],
+      },
     });
     for (const store of ['central-oauth', 'central-registry', 'keyvault', 'tenant-search']) {
-      const res = await alice.request('POST', KubeClient.path('external-secrets.io/v1', 'ExternalSecret', 'pay-api'), es(`grab-${store}`, store));
+      const res = await alice.request(
+        'POST',
+        KubeClient.path('external-secrets.io/v1', 'ExternalSecret', 'pay-api'),
+        es(`grab-${store}`, store),
+      );
       expect(res.status).toBe(403);
-      expect(res.body.message).toMatch(/tenant ExternalSecrets may not use the Key Vault bridge, the central credential stores or another tenant's store/);
+      expect(res.body.message).toMatch(
+        /tenant ExternalSecrets may not use the Key Vault bridge, the central credential stores or another tenant's store/,
+      );
     }
-    expect((await alice.request('POST', KubeClient.path('external-secrets.io/v1', 'ExternalSecret', 'pay-api'), es('own-store', 'tenant-payments'))).status).toBe(201);
+    expect(
+      (
+        await alice.request(
+          'POST',
+          KubeClient.path('external-secrets.io/v1', 'ExternalSecret', 'pay-api'),
+          es('own-store', 'tenant-payments'),
+        )
+      ).status,
+    ).toBe(201);
     const store = await alice.request('POST', KubeClient.path('external-secrets.io/v1', 'SecretStore', 'pay-api'), {
       apiVersion: 'external-secrets.io/v1',
       kind: 'SecretStore',
       metadata: { name: 'sideways', namespace: 'pay-api' },
-      spec: { provider: { kubernetes: { remoteNamespace: CENTRAL, server: { url: cp.server }, auth: { serviceAccount: { name: 'default' } } } } },
+      spec: {
+        provider: { kubernetes: { remoteNamespace: CENTRAL, server: { url: cp.server }, auth: { serviceAccount: { name: 'default' } } } },
+      },
     });
     expect(store.status).toBe(403);
     expect(store.body.message).toMatch(/a SecretStore may not read the central-secret-store namespace/);
@@ -519,10 +656,14 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
     const recovered = Date.now();
     await waitUntil(
       'tenant copy recovers with the new value',
-      async () => JSON.parse(secretText(await secretIn('pay-api', 'registry-dockerconfigjson'), '.dockerconfigjson') ?? '{}').auths?.['ghcr.io']?.password === 'after-outage',
+      async () =>
+        JSON.parse(secretText(await secretIn('pay-api', 'registry-dockerconfigjson'), '.dockerconfigjson') ?? '{}').auths?.['ghcr.io']
+          ?.password === 'after-outage',
       8 * 60,
     );
-    figures.push(`recovery after outage: new value in tenant namespace ${((Date.now() - recovered) / 1000).toFixed(1)} s after the fix (ESO backoff up to minutes)`);
+    figures.push(
+      `recovery after outage: new value in tenant namespace ${((Date.now() - recovered) / 1000).toFixed(1)} s after the fix (ESO backoff up to minutes)`,
+    );
   });
 
   test('audit trail: the API server logged who wrote each distributed Secret (Property 9)', async () => {
@@ -530,7 +671,9 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
       .split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l));
-    const writes = events.filter((e) => e.objectRef?.resource === 'secrets' && ['create', 'update', 'patch'].includes(e.verb) && e.objectRef?.namespace === 'pay-api');
+    const writes = events.filter(
+      (e) => e.objectRef?.resource === 'secrets' && ['create', 'update', 'patch'].includes(e.verb) && e.objectRef?.namespace === 'pay-api',
+    );
     expect(writes.length).toBeGreaterThan(0);
     expect(new Set(writes.map((e) => e.user.username))).toEqual(new Set([ESO_CONTROLLER_USERNAME]));
     const denied = events.filter((e) => e.user?.username === USERS.alice.name && e.responseStatus?.code === 403);
@@ -541,7 +684,8 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
   });
 
   /** The rotation credential's copies ESO wrote, in every namespace. */
-  const rotationCopies = () => admin.list('v1', 'Secret', undefined, 'central-secret-store.io/credential=rotation,source=central-secret-store');
+  const rotationCopies = () =>
+    admin.list('v1', 'Secret', undefined, 'central-secret-store.io/credential=rotation,source=central-secret-store');
 
   /** The rotation credential's value in the vault now. */
   let rotationToken = vault['rotation-token'];
@@ -552,14 +696,28 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
     rotationToken = next;
     const [reads, calls, rotated] = [keyVault.readCounts()['rotation-token'] ?? 0, providerCalls().Webhook ?? 0, Date.now()];
     keyVault.set({ ...vault, 'registry-password': 'after-outage', 'rotation-token': next, ...extra });
-    await waitUntil(`${count} copies rotated`, async () => (await rotationCopies()).filter((s) => secretText(s, 'token') === next).length === count, 10 * 60);
-    return { seconds: (Date.now() - rotated) / 1000, vaultReads: (keyVault.readCounts()['rotation-token'] ?? 0) - reads, webhookCalls: (providerCalls().Webhook ?? 0) - calls };
+    await waitUntil(
+      `${count} copies rotated`,
+      async () => (await rotationCopies()).filter((s) => secretText(s, 'token') === next).length === count,
+      10 * 60,
+    );
+    return {
+      seconds: (Date.now() - rotated) / 1000,
+      vaultReads: (keyVault.readCounts()['rotation-token'] ?? 0) - reads,
+      webhookCalls: (providerCalls().Webhook ?? 0) - calls,
+    };
   }
 
   async function rotationNamespaces(count: number): Promise<number> {
     const existing = (await admin.list('v1', 'Namespace', undefined, 'secrets/rotation=true')).length;
     const created = Date.now();
-    await applyAll(tenantNamespaces(Array.from({ length: count - existing }, (_, i) => `rot-${existing + i}`), 'payments', ['rotation']));
+    await applyAll(
+      tenantNamespaces(
+        Array.from({ length: count - existing }, (_, i) => `rot-${existing + i}`),
+        'payments',
+        ['rotation'],
+      ),
+    );
     await waitUntil(`${count} copies present`, async () => (await rotationCopies()).length === count, 10 * 60);
     return (Date.now() - created) / 1000;
   }
@@ -587,13 +745,23 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
     const naive = 'naive-vault';
     const naiveValue = () => keyVault.readCounts()['naive-token'] ?? 0;
     keyVault.set({ ...vault, 'registry-password': 'after-outage', 'rotation-token': rotationToken, 'naive-token': 'n1' });
-    await admin.apply({ apiVersion: 'external-secrets.io/v1', kind: 'ClusterSecretStore', metadata: { name: naive }, spec: { provider: keyVaultStandInProvider(keyVault.webhookUrl) } });
+    await admin.apply({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ClusterSecretStore',
+      metadata: { name: naive },
+      spec: { provider: keyVaultStandInProvider(keyVault.webhookUrl) },
+    });
     for (const namespace of namespaces) {
       await admin.apply({
         apiVersion: 'external-secrets.io/v1',
         kind: 'ExternalSecret',
         metadata: { name: naive, namespace },
-        spec: { refreshInterval: `${REFRESH_SECONDS}s`, secretStoreRef: { kind: 'ClusterSecretStore', name: naive }, target: { name: naive }, data: [{ secretKey: 'token', remoteRef: { key: 'naive-token' } }] },
+        spec: {
+          refreshInterval: `${REFRESH_SECONDS}s`,
+          secretStoreRef: { kind: 'ClusterSecretStore', name: naive },
+          target: { name: naive },
+          data: [{ secretKey: 'token', remoteRef: { key: 'naive-token' } }],
+        },
       });
     }
     const naiveCopies = async () => (await Promise.all(namespaces.map((n) => secretIn(n, naive)))).map((x) => secretText(x, 'token'));
@@ -601,7 +769,11 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
 
     // One rotation of both: each design's reads until every one of its copies holds the new value.
     const naiveReads = naiveValue();
-    const rotatingNaive = waitUntil(`${namespaces.length} naive copies rotated`, async () => (await naiveCopies()).every((v) => v === 'n2') && naiveValue() - naiveReads, 10 * 60);
+    const rotatingNaive = waitUntil(
+      `${namespaces.length} naive copies rotated`,
+      async () => (await naiveCopies()).every((v) => v === 'n2') && naiveValue() - naiveReads,
+      10 * 60,
+    );
     const product = await rotateOnce(namespaces.length, { 'naive-token': 'n2' });
     const direct = await rotatingNaive;
     const ratio = direct / Math.max(product.vaultReads, 1);
@@ -622,7 +794,9 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
 
 describe('applied as Pulumi applies it: twice, then destroyed', () => {
   test('updates of metadata alone are never judged by the store policy; spec changes are', async () => {
-    await grantToGroup('namespace-editors', 'externalsecret-editor', [{ apiGroups: ['external-secrets.io'], resources: ['externalsecrets'], verbs: ['get', 'patch', 'update'] }]);
+    await grantToGroup('namespace-editors', 'externalsecret-editor', [
+      { apiGroups: ['external-secrets.io'], resources: ['externalsecrets'], verbs: ['get', 'patch', 'update'] },
+    ]);
     // A controller that is not a platform identity (the garbage collector, another operator) adds and removes a
     // finalizer on an ExternalSecret that reads a central store.
     const labeller = as('labeller');
@@ -649,7 +823,10 @@ describe('applied as Pulumi applies it: twice, then destroyed', () => {
     const master = await admin.get('external-secrets.io/v1', 'ExternalSecret', 'registry', CENTRAL);
     expect(master?.spec.refreshInterval).toBe(`${MASTER_REFRESH_SECONDS}s`);
     const distribution = await admin.get('external-secrets.io/v1', 'ClusterExternalSecret', 'registry-dockerconfigjson');
-    expect([distribution?.spec.refreshTime, distribution?.spec.externalSecretSpec.refreshInterval]).toEqual(['5m0s', `${REFRESH_SECONDS}s`]);
+    expect([distribution?.spec.refreshTime, distribution?.spec.externalSecretSpec.refreshInterval]).toEqual([
+      '5m0s',
+      `${REFRESH_SECONDS}s`,
+    ]);
   });
 
   test('deleting everything in reverse order with foreground propagation completes', async () => {
@@ -658,15 +835,22 @@ describe('applied as Pulumi applies it: twice, then destroyed', () => {
     const shared = all.filter((o) => o.metadata.annotations?.[SHARED_OBJECT_FIELDS_ANNOTATION] !== undefined);
     expect(shared.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['ServiceAccount pay-api/default']);
     for (const o of shared) {
-      await deployer.apply({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata.name, namespace: o.metadata.namespace } }, { fieldManager: PULUMI_FIELD_MANAGER, force: false });
+      await deployer.apply(
+        { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata.name, namespace: o.metadata.namespace } },
+        { fieldManager: PULUMI_FIELD_MANAGER, force: false },
+      );
       const left = await admin.get(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace);
       expect([left?.imagePullSecrets, left?.metadata.annotations?.[SHARED_OBJECT_FIELDS_ANNOTATION]]).toEqual([undefined, undefined]);
     }
     const objects = all.filter((o) => !shared.includes(o));
     const started = Date.now();
     await destroyAsPulumi(deployer, admin, objects);
-    figures.push(`foreground deletion of ${objects.length} objects (and ${(await admin.list('v1', 'Namespace', undefined, 'secrets/rotation=true')).length} rotation namespaces' copies) completed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    figures.push(
+      `foreground deletion of ${objects.length} objects (and ${(await admin.list('v1', 'Namespace', undefined, 'secrets/rotation=true')).length} rotation namespaces' copies) completed in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     // The tenant copies ESO wrote went with their distributions.
-    expect(await admin.list('external-secrets.io/v1', 'ExternalSecret', undefined, 'central-secret-store.io/credential=rotation')).toEqual([]);
+    expect(await admin.list('external-secrets.io/v1', 'ExternalSecret', undefined, 'central-secret-store.io/credential=rotation')).toEqual(
+      [],
+    );
   });
 });

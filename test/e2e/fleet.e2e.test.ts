@@ -49,7 +49,17 @@ function fleet(operation: 'preview' | 'up', ...args: string[]): FleetRun {
   const started = Date.now();
   const run = spawnSync(
     process.execPath,
-    ['--import', pathToFileURL(require.resolve('tsx')).href, join(REPO, 'cli', 'main.ts'), 'fleet', operation, '--program', PROGRAM, '--json', ...args],
+    [
+      '--import',
+      pathToFileURL(require.resolve('tsx')).href,
+      join(REPO, 'cli', 'main.ts'),
+      'fleet',
+      operation,
+      '--program',
+      PROGRAM,
+      '--json',
+      ...args,
+    ],
     { cwd: engine.projectDir, env: { ...process.env, ...engine.env }, encoding: 'utf8', timeout: 10 * 60 * 1000 },
   );
   const seconds = (Date.now() - started) / 1000;
@@ -59,48 +69,59 @@ function fleet(operation: 'preview' | 'up', ...args: string[]): FleetRun {
 
 const byStack = (run: FleetRun) => Object.fromEntries(run.results.map((r) => [r.stack, r]));
 const managedNamespaces = async (plane: ControlPlane) =>
-  (await new KubeClient(plane.server, plane.caPem, plane.tokens.admin).list('v1', 'Namespace', undefined, MANAGED)).map((n) => n.metadata.name).sort();
+  (await new KubeClient(plane.server, plane.caPem, plane.tokens.admin).list('v1', 'Namespace', undefined, MANAGED))
+    .map((n) => n.metadata.name)
+    .sort();
 const expectedNamespaces = (cluster: string) =>
   synthesizeCluster(loadCatalogue(catalogue), cluster)
     .clusterScoped.filter((o) => o.kind === 'Namespace')
     .map((o) => o.metadata.name as string)
     .sort();
 
-beforeAll(async () => {
-  const tools = buildTargets('kube', 'pulumi', 'pulumi-kubernetes');
-  const t = Date.now();
-  await Promise.all(
-    CLUSTERS.map(async (_, i) => {
-      const plane = new ControlPlane({ kube: tools.kube });
-      planes[i] = plane;
-      await plane.start();
-      await applyObjects(readFileSync(plane.kubeconfig('deployer'), 'utf8'), esoControllerCrds() as ManifestObject[], { fieldManager: 'fleet-e2e', kindOrder: [] });
-      await waitUntil('ESO CRDs established', async () => (await plane.get('/apis/external-secrets.io/v1/externalsecrets', 'admin')).status === 200);
-    }),
-  );
-  figures.push(`three API servers with ESO's CRDs up: ${((Date.now() - t) / 1000).toFixed(1)} s`);
+beforeAll(
+  async () => {
+    const tools = buildTargets('kube', 'pulumi', 'pulumi-kubernetes');
+    const t = Date.now();
+    await Promise.all(
+      CLUSTERS.map(async (_, i) => {
+        const plane = new ControlPlane({ kube: tools.kube });
+        planes[i] = plane;
+        await plane.start();
+        await applyObjects(readFileSync(plane.kubeconfig('deployer'), 'utf8'), esoControllerCrds() as ManifestObject[], {
+          fieldManager: 'fleet-e2e',
+          kindOrder: [],
+        });
+        await waitUntil(
+          'ESO CRDs established',
+          async () => (await plane.get('/apis/external-secrets.io/v1/externalsecrets', 'admin')).status === 200,
+        );
+      }),
+    );
+    figures.push(`three API servers with ESO's CRDs up: ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
-  const dir = tempDir('css-fleet-');
-  catalogue = join(dir, 'catalogue');
-  writeCatalogue(catalogue, { clusters: CLUSTERS.length, tenants: 6, namespaces: 60, credentials: 6 });
-  // The product's admission policies exempt the cluster's deployers: here the control planes' deployer group.
-  const clusters = parse(readFileSync(join(catalogue, 'clusters.yaml'), 'utf8'));
-  for (const cluster of clusters.clusters) cluster.deployers = { groups: [USERS.deployer.groups[1]] };
-  writeFileSync(join(catalogue, 'clusters.yaml'), stringify(clusters));
+    const dir = tempDir('css-fleet-');
+    catalogue = join(dir, 'catalogue');
+    writeCatalogue(catalogue, { clusters: CLUSTERS.length, tenants: 6, namespaces: 60, credentials: 6 });
+    // The product's admission policies exempt the cluster's deployers: here the control planes' deployer group.
+    const clusters = parse(readFileSync(join(catalogue, 'clusters.yaml'), 'utf8'));
+    for (const cluster of clusters.clusters) cluster.deployers = { groups: [USERS.deployer.groups[1]] };
+    writeFileSync(join(catalogue, 'clusters.yaml'), stringify(clusters));
 
-  engine = new PulumiEngine(join(dir, 'pulumi'), { pulumi: tools.pulumi, kubernetesProvider: tools['pulumi-kubernetes'] });
-  const closed = `https://127.0.0.1:${await freePort()}`;
-  for (const [i, stackName] of [...CLUSTERS, UNREACHABLE].entries()) {
-    const stack = await engine.stack(stackName, async () => undefined);
-    const plane = planes[i] ?? planes[0]!;
-    const kubeconfig = readFileSync(plane.kubeconfig('deployer'), 'utf8');
-    await stack.setAllConfig({
-      catalogue: { value: catalogue },
-      cluster: { value: CLUSTERS[i] ?? CLUSTERS[0] },
-      kubeconfig: { value: stackName === UNREACHABLE ? kubeconfig.replace(plane.server, closed) : kubeconfig, secret: true },
-    });
-  }
-}, 60 * 60 * 1000);
+    engine = new PulumiEngine(join(dir, 'pulumi'), { pulumi: tools.pulumi, kubernetesProvider: tools['pulumi-kubernetes'] });
+    const closed = `https://127.0.0.1:${await freePort()}`;
+    for (const [i, stackName] of [...CLUSTERS, UNREACHABLE].entries()) {
+      const stack = await engine.stack(stackName, async () => undefined);
+      const plane = planes[i] ?? planes[0]!;
+      const kubeconfig = readFileSync(plane.kubeconfig('deployer'), 'utf8');
+      await stack.setAllConfig({
+        catalogue: { value: catalogue },
+        cluster: { value: CLUSTERS[i] ?? CLUSTERS[0] },
+        kubeconfig: { value: stackName === UNREACHABLE ? kubeconfig.replace(plane.server, closed) : kubeconfig, secret: true },
+      });
+    }
+  },
+  60 * 60 * 1000,
+);
 
 afterAll(async () => {
   for (const stackName of CLUSTERS) await (await engine?.stack(stackName, async () => undefined))?.destroy().catch(() => undefined);
@@ -111,7 +132,10 @@ afterAll(async () => {
 test('preview of every stack in the project folder succeeds and changes nothing on the clusters', async () => {
   const run = fleet('preview', '--stack', ...CLUSTERS);
   figures.push(`fleet preview of ${CLUSTERS.length} stacks: ${run.seconds.toFixed(1)} s`);
-  expect({ status: run.status, failed: run.results.filter((r) => !r.succeeded).map((r) => `${r.stack}: ${r.error}`) }).toEqual({ status: 0, failed: [] });
+  expect({ status: run.status, failed: run.results.filter((r) => !r.succeeded).map((r) => `${r.stack}: ${r.error}`) }).toEqual({
+    status: 0,
+    failed: [],
+  });
   for (const result of run.results) expect(result.changes.create).toBeGreaterThan(0);
   for (const plane of planes) expect(await managedNamespaces(plane!)).toEqual([]);
 });
@@ -136,5 +160,7 @@ test('a second up changes nothing', async () => {
   const run = fleet('up', '--stack', ...CLUSTERS);
   figures.push(`fleet up again, nothing to change: ${run.seconds.toFixed(1)} s`);
   expect(run.status).toBe(0);
-  expect(run.results.map((r) => [r.stack, r.changes.create ?? 0, r.changes.update ?? 0, r.changes.delete ?? 0])).toEqual(CLUSTERS.map((c) => [c, 0, 0, 0]));
+  expect(run.results.map((r) => [r.stack, r.changes.create ?? 0, r.changes.update ?? 0, r.changes.delete ?? 0])).toEqual(
+    CLUSTERS.map((c) => [c, 0, 0, 0]),
+  );
 });

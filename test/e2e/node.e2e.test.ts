@@ -70,22 +70,31 @@ function testAppPod(name: string, image: string, port: number, pull: { policy: '
 /** What a URL answers inside the pods' network namespace (the test app's probe, run there). */
 const fetchInPodNetwork = (url: string) => cluster.fetchInPods(url);
 
-beforeAll(async () => {
-  before = hostSnapshot();
-  const build: string[] = [];
-  for (const target of TARGETS) {
-    const t = Date.now();
-    tools = { ...tools, ...buildTargets(target) };
-    build.push(`${target} ${buildSeconds(tools[target])} s (this run ${seconds(t)} s)`);
-  }
-  figures.push(`builds, as the cache's build took them: ${build.join(', ')}`);
-  // Helm ignores values a chart does not declare: these settings of the stack have no effect on v0.20.4.
-  figures.push(`stack values the v0.20.4 chart does not declare: ${undeclaredValues(esoChartValues(), esoChartDefaults()).join(', ') || 'none'}`);
-  cluster = new NodeCluster(tools);
-  await cluster.start();
-  admin = cluster.client('admin');
-  figures.push(`cluster up: ${Object.entries(cluster.startup).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`);
-}, 60 * 60 * 1000);
+beforeAll(
+  async () => {
+    before = hostSnapshot();
+    const build: string[] = [];
+    for (const target of TARGETS) {
+      const t = Date.now();
+      tools = { ...tools, ...buildTargets(target) };
+      build.push(`${target} ${buildSeconds(tools[target])} s (this run ${seconds(t)} s)`);
+    }
+    figures.push(`builds, as the cache's build took them: ${build.join(', ')}`);
+    // Helm ignores values a chart does not declare: these settings of the stack have no effect on v0.20.4.
+    figures.push(
+      `stack values the v0.20.4 chart does not declare: ${undeclaredValues(esoChartValues(), esoChartDefaults()).join(', ') || 'none'}`,
+    );
+    cluster = new NodeCluster(tools);
+    await cluster.start();
+    admin = cluster.client('admin');
+    figures.push(
+      `cluster up: ${Object.entries(cluster.startup)
+        .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+        .join(', ')}`,
+    );
+  },
+  60 * 60 * 1000,
+);
 
 afterAll(async () => {
   await cluster?.stop();
@@ -97,18 +106,27 @@ describe('a real single-node cluster', () => {
     const node = await admin.request('GET', `/api/v1/nodes/${NODE_NAME}`);
     expect(node.status).toBe(200);
     expect(node.body.status.conditions.find((c: any) => c.type === 'Ready')).toMatchObject({ status: 'True' });
-    expect(node.body.status.nodeInfo).toMatchObject({ kubeletVersion: 'v1.34.4', containerRuntimeVersion: expect.stringMatching(/^containerd:\/\/1\./) });
+    expect(node.body.status.nodeInfo).toMatchObject({
+      kubeletVersion: 'v1.34.4',
+      containerRuntimeVersion: expect.stringMatching(/^containerd:\/\/1\./),
+    });
     expect(node.body.spec.taints ?? []).toEqual([]);
   });
 
-  test('the suite\'s token users are who the API server says they are', async () => {
+  test("the suite's token users are who the API server says they are", async () => {
     for (const [user, identity] of Object.entries(USERS)) {
-      const review = await cluster.client(user as UserName).request('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' });
-      expect(review.body.status.userInfo).toMatchObject({ username: identity.name, groups: expect.arrayContaining([...identity.groups, 'system:authenticated']) });
+      const review = await cluster.client(user as UserName).request('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', {
+        apiVersion: 'authentication.k8s.io/v1',
+        kind: 'SelfSubjectReview',
+      });
+      expect(review.body.status.userInfo).toMatchObject({
+        username: identity.name,
+        groups: expect.arrayContaining([...identity.groups, 'system:authenticated']),
+      });
     }
   });
 
-  test('a pod from a locally imported image is Running and Ready, and serves only inside the pods\' network namespace', async () => {
+  test("a pod from a locally imported image is Running and Ready, and serves only inside the pods' network namespace", async () => {
     const port = await freePort();
     const t = Date.now();
     const image = cluster.images.testapp.ref;
@@ -121,7 +139,7 @@ describe('a real single-node cluster', () => {
     await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
   });
 
-  test('ESO, installed by its Helm chart, runs as the chart\'s ServiceAccount', async () => {
+  test("ESO, installed by its Helm chart, runs as the chart's ServiceAccount", async () => {
     const pod = await eso();
     expect(pod.metadata.namespace).toBe(ESO_NAMESPACE);
     expect(pod.spec.serviceAccountName).toBe(ESO_SERVICE_ACCOUNT);
@@ -132,16 +150,22 @@ describe('a real single-node cluster', () => {
     expect(fetchInPodNetwork('http://127.0.0.1:8080/metrics')).toContain('controller_runtime_reconcile_total');
   });
 
-  test('ESO\'s ServiceAccount has the chart\'s grants and is no cluster admin', async () => {
+  test("ESO's ServiceAccount has the chart's grants and is no cluster admin", async () => {
     await eso();
-    const can = (verb: string, resource: string, group = '', namespace?: string) => admin.canI(ESO_CONTROLLER_USERNAME, ESO_GROUPS, verb, resource, namespace, group);
-    for (const verb of ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete']) expect(await can(verb, 'secrets', '', 'default')).toBe(true);
+    const can = (verb: string, resource: string, group = '', namespace?: string) =>
+      admin.canI(ESO_CONTROLLER_USERNAME, ESO_GROUPS, verb, resource, namespace, group);
+    for (const verb of ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'])
+      expect(await can(verb, 'secrets', '', 'default')).toBe(true);
     expect(await can('list', 'clustersecretstores', 'external-secrets.io')).toBe(true);
     expect(await can('create', 'events', '', 'default')).toBe(true);
     const review = await admin.request('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
       apiVersion: 'authorization.k8s.io/v1',
       kind: 'SubjectAccessReview',
-      spec: { user: ESO_CONTROLLER_USERNAME, groups: ESO_GROUPS, resourceAttributes: { verb: 'create', resource: 'serviceaccounts', subresource: 'token', namespace: 'default' } },
+      spec: {
+        user: ESO_CONTROLLER_USERNAME,
+        groups: ESO_GROUPS,
+        resourceAttributes: { verb: 'create', resource: 'serviceaccounts', subresource: 'token', namespace: 'default' },
+      },
     });
     expect(review.body.status.allowed).toBe(true);
 
@@ -165,7 +189,12 @@ describe('a real single-node cluster', () => {
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: target } },
       { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'credential', namespace: source }, stringData: { password: value } },
       { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'reader', namespace: source } },
-      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'reader', namespace: source }, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }] },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: 'reader', namespace: source },
+        rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }],
+      },
       {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'RoleBinding',
@@ -182,7 +211,10 @@ describe('a real single-node cluster', () => {
             kubernetes: {
               remoteNamespace: source,
               // The API server's loopback URL, which the controller reaches through the pods' namespace.
-              server: { url: cluster.server, caProvider: { type: 'ConfigMap', name: 'kube-root-ca.crt', key: 'ca.crt', namespace: source } },
+              server: {
+                url: cluster.server,
+                caProvider: { type: 'ConfigMap', name: 'kube-root-ca.crt', key: 'ca.crt', namespace: source },
+              },
               auth: { serviceAccount: { name: 'reader', namespace: source } },
             },
           },
@@ -201,13 +233,23 @@ describe('a real single-node cluster', () => {
       },
     ];
     for (const o of objects) await admin.apply(o);
-    const secret = await waitUntil('the synced Secret', () => admin.get('v1', 'Secret', 'synced', target), 120, async () => JSON.stringify((await admin.get('external-secrets.io/v1', 'ExternalSecret', 'synced', target))?.status));
+    const secret = await waitUntil(
+      'the synced Secret',
+      () => admin.get('v1', 'Secret', 'synced', target),
+      120,
+      async () => JSON.stringify((await admin.get('external-secrets.io/v1', 'ExternalSecret', 'synced', target))?.status),
+    );
     expect(Buffer.from(secret.data.password, 'base64').toString('utf8')).toBe(value);
     // Written with the controller pod's own ServiceAccount token, not the static `eso` user of the old suite.
     const writes = cluster.controlPlane
       .auditEvents()
-      .filter((e) => e.verb === 'create' && e.objectRef?.resource === 'secrets' && e.objectRef?.namespace === target && e.objectRef?.name === 'synced');
-    expect(writes.map((e) => [e.user.username, e.user.extra?.['authentication.kubernetes.io/pod-name']])).toEqual([[ESO_CONTROLLER_USERNAME, [controller.metadata.name]]]);
+      .filter(
+        (e) =>
+          e.verb === 'create' && e.objectRef?.resource === 'secrets' && e.objectRef?.namespace === target && e.objectRef?.name === 'synced',
+      );
+    expect(writes.map((e) => [e.user.username, e.user.extra?.['authentication.kubernetes.io/pod-name']])).toEqual([
+      [ESO_CONTROLLER_USERNAME, [controller.metadata.name]],
+    ]);
   });
 
   test('a private image is pulled from the password-protected registry with an imagePullSecret, and not without', async () => {
@@ -229,8 +271,11 @@ describe('a real single-node cluster', () => {
     expect(refused.status?.phase).toBe('Pending');
     // Refused for want of credentials, not for any other reason: the registry challenged the node.
     expect(registry.refusals().length).toBeGreaterThan(0);
-    const events = (await admin.request('GET', '/api/v1/namespaces/default/events?fieldSelector=involvedObject.name%3Dno-credentials')).body.items;
-    expect(events.filter((e: any) => e.reason === 'Failed').map((e: any) => e.message)).toContainEqual(expect.stringContaining('401 Unauthorized'));
+    const events = (await admin.request('GET', '/api/v1/namespaces/default/events?fieldSelector=involvedObject.name%3Dno-credentials')).body
+      .items;
+    expect(events.filter((e: any) => e.reason === 'Failed').map((e: any) => e.message)).toContainEqual(
+      expect.stringContaining('401 Unauthorized'),
+    );
 
     await admin.apply(registry.pullSecret('registry-credentials', 'default'));
     const t = Date.now();
@@ -239,13 +284,17 @@ describe('a real single-node cluster', () => {
     figures.push(`pod from the private registry Running and Ready: ${seconds(t)} s after it was created`);
     expect(JSON.parse(fetchInPodNetwork(`http://127.0.0.1:${withSecret}/`))).toEqual({ pod: 'with-credentials', image });
     // The credentials in the namespace are no one else's: the pod that does not name them still cannot pull.
-    expect(waitingReasons(await getPod(admin, 'default', 'no-credentials'))).toEqual([expect.stringMatching(/^(ErrImagePull|ImagePullBackOff)$/)]);
+    expect(waitingReasons(await getPod(admin, 'default', 'no-credentials'))).toEqual([
+      expect.stringMatching(/^(ErrImagePull|ImagePullBackOff)$/),
+    ]);
   });
 
   test('stopping the cluster leaves the host as it was', async () => {
     const pids = cluster.livePids();
     const memory = pids.map(residentMemory).filter((m) => m !== undefined);
-    figures.push(`RSS of the ${memory.length} cluster processes: ${memory.reduce((sum, m) => sum + m.mib, 0).toFixed(0)} MiB (${memory.map((m) => `${m.name} ${m.mib.toFixed(0)}`).join(', ')})`);
+    figures.push(
+      `RSS of the ${memory.length} cluster processes: ${memory.reduce((sum, m) => sum + m.mib, 0).toFixed(0)} MiB (${memory.map((m) => `${m.name} ${m.mib.toFixed(0)}`).join(', ')})`,
+    );
     figures.push(`before teardown: ${cluster.hostChanges()}`);
     const t = Date.now();
     expect(await cluster.stop()).toEqual([]);

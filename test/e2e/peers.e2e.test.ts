@@ -28,7 +28,9 @@ const runDir = existsSync('/run/sshd');
 
 /** Runs git as a client of the suite's servers; resolves with stdout, rejects with stderr. */
 async function git(args: string[], env: Record<string, string> = {}): Promise<string> {
-  const { stdout } = await promisify(execFile)('git', args, { env: { ...isolatedGitEnv(join(dir, 'client-home')), GIT_TERMINAL_PROMPT: '0', ...env } });
+  const { stdout } = await promisify(execFile)('git', args, {
+    env: { ...isolatedGitEnv(join(dir, 'client-home')), GIT_TERMINAL_PROMPT: '0', ...env },
+  });
   return stdout;
 }
 
@@ -38,7 +40,9 @@ function https(url: string, options: { ca?: string; method?: string; headers?: R
     const req = request(url, { method: options.method ?? 'GET', headers: options.headers, ca: options.ca, agent: false }, (res) => {
       let body = '';
       res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, certificate: new X509Certificate((res.socket as any).getPeerX509Certificate().raw) }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body, certificate: new X509Certificate((res.socket as any).getPeerX509Certificate().raw) }),
+      );
     });
     req.on('error', reject);
     req.end(options.body);
@@ -71,17 +75,23 @@ test('git over HTTPS serves the repository with the right basic-auth credentials
   try {
     const url = (user: string, password: string) => `${server.url.replace('https://', `https://${user}:${password}@`)}/catalogue.git`;
     const trusted = { GIT_SSL_CAINFO: ca.certFile };
-    expect(await git(['ls-remote', url(server.username, server.password), 'refs/heads/main'], trusted)).toBe(`${commit}\trefs/heads/main\n`);
+    expect(await git(['ls-remote', url(server.username, server.password), 'refs/heads/main'], trusted)).toBe(
+      `${commit}\trefs/heads/main\n`,
+    );
     await expect(git(['ls-remote', url(server.username, 'wrong'), 'refs/heads/main'], trusted)).rejects.toThrow(/Authentication failed/);
     expect(server.refusals().length).toBeGreaterThan(0);
     // The certificate is checked: a client trusting another CA refuses the server.
-    await expect(git(['ls-remote', url(server.username, server.password)], { GIT_SSL_CAINFO: new TestCa(join(dir, 'other-ca')).certFile })).rejects.toThrow(/certificate verification failed|SSL certificate problem/);
+    await expect(
+      git(['ls-remote', url(server.username, server.password)], { GIT_SSL_CAINFO: new TestCa(join(dir, 'other-ca')).certFile }),
+    ).rejects.toThrow(/certificate verification failed|SSL certificate problem/);
 
     // A rotation takes effect at once: the old password is refused, the new one served.
     const before = server.password;
     expect(server.rotate()).not.toBe(before);
     await expect(git(['ls-remote', url(server.username, before), 'refs/heads/main'], trusted)).rejects.toThrow(/Authentication failed/);
-    expect(await git(['ls-remote', url(server.username, server.password), 'refs/heads/main'], trusted)).toBe(`${commit}\trefs/heads/main\n`);
+    expect(await git(['ls-remote', url(server.username, server.password), 'refs/heads/main'], trusted)).toBe(
+      `${commit}\trefs/heads/main\n`,
+    );
   } finally {
     await stopped(server);
   }
@@ -95,15 +105,25 @@ test('sshd serves the repository to the authorized key only, runs nothing but gi
   await server.start(allowed.publicKey);
   try {
     const repository = server.repositoryUrl(join(repos, 'catalogue.git'));
-    expect(await git(['ls-remote', repository, 'refs/heads/main'], { GIT_SSH_COMMAND: server.sshCommand(allowed.privateKeyFile) })).toBe(`${commit}\trefs/heads/main\n`);
-    await expect(git(['ls-remote', repository], { GIT_SSH_COMMAND: server.sshCommand(other.privateKeyFile) })).rejects.toThrow(/Permission denied \(publickey\)/);
+    expect(await git(['ls-remote', repository, 'refs/heads/main'], { GIT_SSH_COMMAND: server.sshCommand(allowed.privateKeyFile) })).toBe(
+      `${commit}\trefs/heads/main\n`,
+    );
+    await expect(git(['ls-remote', repository], { GIT_SSH_COMMAND: server.sshCommand(other.privateKeyFile) })).rejects.toThrow(
+      /Permission denied \(publickey\)/,
+    );
     // The key opens git-shell, not a shell.
     const ssh = server.sshCommand(allowed.privateKeyFile).split(' ');
-    await expect(promisify(execFile)(ssh[0], [...ssh.slice(1), '-p', String(server.port), 'root@127.0.0.1', 'id'])).rejects.toThrow(/unrecognized command 'id'/);
+    await expect(promisify(execFile)(ssh[0], [...ssh.slice(1), '-p', String(server.port), 'root@127.0.0.1', 'id'])).rejects.toThrow(
+      /unrecognized command 'id'/,
+    );
     // Authorizing another key replaces the first.
     server.authorize(other.publicKey);
-    await expect(git(['ls-remote', repository], { GIT_SSH_COMMAND: server.sshCommand(allowed.privateKeyFile) })).rejects.toThrow(/Permission denied \(publickey\)/);
-    expect(await git(['ls-remote', repository, 'refs/heads/main'], { GIT_SSH_COMMAND: server.sshCommand(other.privateKeyFile) })).toBe(`${commit}\trefs/heads/main\n`);
+    await expect(git(['ls-remote', repository], { GIT_SSH_COMMAND: server.sshCommand(allowed.privateKeyFile) })).rejects.toThrow(
+      /Permission denied \(publickey\)/,
+    );
+    expect(await git(['ls-remote', repository, 'refs/heads/main'], { GIT_SSH_COMMAND: server.sshCommand(other.privateKeyFile) })).toBe(
+      `${commit}\trefs/heads/main\n`,
+    );
     // sshd's /run/sshd stayed in its own mount namespace.
     expect(existsSync('/run/sshd')).toBe(runDir);
   } finally {
@@ -116,7 +136,10 @@ test('the TLS server presents the given certificate, and the new one once the fi
   const served = { certFile: join(dir, 'served.crt'), keyFile: join(dir, 'served.key') };
   // Replaced whole (copy, then rename), as a Secret volume is updated: the server never reads half a file.
   const serve = (cert: { certFile: string; keyFile: string }) => {
-    for (const [from, to] of [[cert.certFile, served.certFile], [cert.keyFile, served.keyFile]]) {
+    for (const [from, to] of [
+      [cert.certFile, served.certFile],
+      [cert.keyFile, served.keyFile],
+    ]) {
       copyFileSync(from, `${to}.next`);
       renameSync(`${to}.next`, to);
     }
@@ -132,7 +155,9 @@ test('the TLS server presents the given certificate, and the new one once the fi
 
     const second = ca.issue('tls-second');
     serve(second);
-    expect((await https(server.url, { ca: ca.certPem })).certificate.fingerprint256).toBe(new X509Certificate(second.certPem).fingerprint256);
+    expect((await https(server.url, { ca: ca.certPem })).certificate.fingerprint256).toBe(
+      new X509Certificate(second.certPem).fingerprint256,
+    );
   } finally {
     await stopped(server);
   }
@@ -146,12 +171,19 @@ test('the OAuth2 token endpoint issues tokens to the configured client only, and
       https(server.tokenUrl, {
         ca: ca.certPem,
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}` },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`,
+        },
         body: `grant_type=${grant}`,
       });
     const issued = await token('css-client', 'first-secret');
     expect(issued.status).toBe(200);
-    expect(JSON.parse(issued.body)).toMatchObject({ token_type: 'Bearer', expires_in: 3600, access_token: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(JSON.parse(issued.body)).toMatchObject({
+      token_type: 'Bearer',
+      expires_in: 3600,
+      access_token: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
     expect(await token('css-client', 'wrong')).toMatchObject({ status: 401 });
     expect(JSON.parse((await token('other-client', 'first-secret')).body)).toEqual({ error: 'invalid_client' });
     expect(JSON.parse((await token('css-client', 'first-secret', 'password')).body)).toEqual({ error: 'unsupported_grant_type' });

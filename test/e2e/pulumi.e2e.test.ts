@@ -65,8 +65,16 @@ function setRequests(withExtra: boolean): void {
   namespace.requests = namespace.requests.filter((r: string) => r !== CHANGED.credential).concat(withExtra ? [CHANGED.credential] : []);
   writeFileSync(file, stringify(team));
   const synthesized = synthesizeCluster(loadCatalogue(catalogueDir), BACKEND_CLUSTER);
-  const adapted = backend.adapt([...synthesized.clusterScoped, ...synthesized.namespaced] as KubeObject[], suite, `${MASTER_REFRESH_SECONDS}s`);
-  manifests = { cluster: BACKEND_CLUSTER, clusterScoped: adapted.filter((o) => isClusterScoped(o.kind)), namespaced: adapted.filter((o) => !isClusterScoped(o.kind)) };
+  const adapted = backend.adapt(
+    [...synthesized.clusterScoped, ...synthesized.namespaced] as KubeObject[],
+    suite,
+    `${MASTER_REFRESH_SECONDS}s`,
+  );
+  manifests = {
+    cluster: BACKEND_CLUSTER,
+    clusterScoped: adapted.filter((o) => isClusterScoped(o.kind)),
+    namespaced: adapted.filter((o) => !isClusterScoped(o.kind)),
+  };
 }
 
 const allObjects = () => [...manifests.clusterScoped, ...manifests.namespaced];
@@ -90,7 +98,10 @@ beforeAll(async () => {
   await backend.configure(suite, SHARED, OWN);
   // The stack installs ESO; the values of its chart are the node's (eso-node-values.ts), whose chart lacks CRDs.
   for (const crd of esoControllerCrds()) await suite.admin.apply(crd);
-  await waitUntil('ESO CRDs served', async () => (await suite.cp.get('/apis/external-secrets.io/v1/externalsecrets', 'admin')).status === 200);
+  await waitUntil(
+    'ESO CRDs served',
+    async () => (await suite.cp.get('/apis/external-secrets.io/v1/externalsecrets', 'admin')).status === 200,
+  );
   chart = copyEsoChart(join(dir, 'eso-chart'));
   kubeconfig = readFileSync(suite.cp.kubeconfig('deployer'), 'utf8');
   setRequests(false);
@@ -120,7 +131,9 @@ test('up installs ESO and the secret plane, and ESO delivers every format and ea
   const t = Date.now();
   const steps = new StepLog();
   const result = await stack.up({ onEvent: steps.record });
-  suite.figures.push(`pulumi up (ESO release and ${allObjects().length} objects in ${steps.steps.filter((s) => s.type.endsWith('ManifestSet')).length} sets): ${seconds(t)} s`);
+  suite.figures.push(
+    `pulumi up (ESO release and ${allObjects().length} objects in ${steps.steps.filter((s) => s.type.endsWith('ManifestSet')).length} sets): ${seconds(t)} s`,
+  );
   expect(result.summary.result).toBe('succeeded');
 
   const docker = await waitUntil('dockerconfigjson in data-api', () => secretIn('data-api', 'registry-dockerconfigjson'), 180);
@@ -131,12 +144,18 @@ test('up installs ESO and the secret plane, and ESO delivers every format and ea
   const feature = await waitUntil('own secret feature-store in ds-train', () => secretIn('ds-train', 'feature-store'));
   expect(secretText(feature, 'token')).toBe(OWN['data-science']['feature-store'].token);
   // Every format of every copy: each ExternalSecret ESO made in a tenant namespace is Ready.
-  const tenantSecrets = async () => (await suite.admin.list(ESO, 'ExternalSecret')).filter((es) => ['data-api', 'ds-train'].includes(es.metadata.namespace!));
-  await waitUntil('every ExternalSecret in the tenant namespaces Ready', async () => {
-    const all = await tenantSecrets();
-    return all.length > 2 && all.every((es) => es.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'));
-  }, 180);
-  for (const es of await tenantSecrets()) expect(await secretIn(es.metadata.namespace!, es.spec.target?.name ?? es.metadata.name)).toBeDefined();
+  const tenantSecrets = async () =>
+    (await suite.admin.list(ESO, 'ExternalSecret')).filter((es) => ['data-api', 'ds-train'].includes(es.metadata.namespace!));
+  await waitUntil(
+    'every ExternalSecret in the tenant namespaces Ready',
+    async () => {
+      const all = await tenantSecrets();
+      return all.length > 2 && all.every((es) => es.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'));
+    },
+    180,
+  );
+  for (const es of await tenantSecrets())
+    expect(await secretIn(es.metadata.namespace!, es.spec.target?.name ?? es.metadata.name)).toBeDefined();
 });
 
 test('after ESO has reconciled, a second up and a preview change nothing', async () => {
@@ -167,15 +186,23 @@ test('one namespace requesting one more credential previews as exactly that chan
     expect(step.op).toBe('update');
     const olds = (step.oldInputs?.objects ?? {}) as Record<string, unknown>;
     const news = (step.newInputs?.objects ?? {}) as Record<string, unknown>;
-    return [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
+    return [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter(
+      (key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]),
+    );
   });
   expect(changedKeys.sort()).toEqual(expected);
 
   const t = Date.now();
   const up = new StepLog();
   await stack.up({ onEvent: up.record });
-  suite.figures.push(`pulumi up of a one-namespace change (${expected.join(', ')}): ${seconds(t)} s, ${up.changes().length} resource updated`);
-  const copy = await waitUntil(`${CHANGED.credential} copy in ${CHANGED.namespace}`, () => secretIn(CHANGED.namespace, `${CHANGED.credential}-opaque`), 120);
+  suite.figures.push(
+    `pulumi up of a one-namespace change (${expected.join(', ')}): ${seconds(t)} s, ${up.changes().length} resource updated`,
+  );
+  const copy = await waitUntil(
+    `${CHANGED.credential} copy in ${CHANGED.namespace}`,
+    () => secretIn(CHANGED.namespace, `${CHANGED.credential}-opaque`),
+    120,
+  );
   expect(secretText(copy, 'token')).toBe(SHARED.rotation.token);
 });
 
@@ -192,7 +219,9 @@ test('refresh is quiet, and the state holds no secret value', async () => {
     Object.entries(fields).map(([field, value]) => [`${name}.${field}`, value] as const),
   );
   // Short values ('app') occur in any state by chance; the suite's secrets are long on purpose.
-  const leaked = values.filter(([, value]) => value.length > 8).filter(([, value]) => state.includes(value) || state.includes(Buffer.from(value).toString('base64')));
+  const leaked = values
+    .filter(([, value]) => value.length > 8)
+    .filter(([, value]) => state.includes(value) || state.includes(Buffer.from(value).toString('base64')));
   expect(leaked.map(([name]) => name)).toEqual([]);
   // The kubeconfig is in the state only encrypted: its bearer token never appears.
   expect({ deployerTokenInState: state.includes(suite.cp.tokens.deployer) }).toEqual({ deployerTokenInState: false });
@@ -207,7 +236,11 @@ test('destroy completes and leaves no object of the product and no finalizer beh
   expect(await suite.admin.list(ESO, 'ClusterExternalSecret')).toEqual([]);
   expect(await suite.admin.list(ESO, 'ExternalSecret')).toEqual([]);
   expect(await suite.admin.list('v1', 'Namespace', undefined, 'app.kubernetes.io/managed-by=central-secret-store')).toEqual([]);
-  expect((await suite.admin.list('v1', 'Namespace')).filter((n) => (n.metadata.finalizers ?? []).length > 0 || n.status?.phase === 'Terminating')).toEqual([]);
+  expect(
+    (await suite.admin.list('v1', 'Namespace')).filter(
+      (n) => (n.metadata.finalizers ?? []).length > 0 || n.status?.phase === 'Terminating',
+    ),
+  ).toEqual([]);
   // ESO's release is gone with its Helm record.
   expect(await suite.admin.list('v1', 'Secret', 'external-secrets', 'owner=helm')).toEqual([]);
   const state = stateText(engine.stateDir);
@@ -218,7 +251,8 @@ test("the real CLI loads the repository's Pulumi.yaml and takes a setting on a n
   const dir = join(engine.dir, 'repository-project');
   mkdirSync(dir);
   copyFileSync(join(__dirname, '..', '..', 'Pulumi.yaml'), join(dir, 'Pulumi.yaml'));
-  const pulumi = (...args: string[]) => execFileSync('pulumi', [...args, '--cwd', dir, '--non-interactive'], { env: engine.env, encoding: 'utf8' });
+  const pulumi = (...args: string[]) =>
+    execFileSync('pulumi', [...args, '--cwd', dir, '--non-interactive'], { env: engine.env, encoding: 'utf8' });
   pulumi('stack', 'init', 'settings-check');
   pulumi('config', 'set', 'central-secret-store:esoClientQps', '250', '--stack', 'settings-check');
   const config = JSON.parse(pulumi('config', '--json', '--stack', 'settings-check'));

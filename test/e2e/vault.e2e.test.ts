@@ -13,7 +13,15 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ESO_NAMESPACE, ESO_SERVICE_ACCOUNT } from '../../constructs/src';
-import { kubernetesAuthMountOf, tenantLoginOf, tenantPolicyName, tenantPolicyOf, tenantSpaceOf, vaultSettingsSchema, type VaultPolicy } from '../../tenants/lib';
+import {
+  kubernetesAuthMountOf,
+  tenantLoginOf,
+  tenantPolicyName,
+  tenantPolicyOf,
+  tenantSpaceOf,
+  vaultSettingsSchema,
+  type VaultPolicy,
+} from '../../tenants/lib';
 import { KubeClient, type KubeObject } from '../support/kube-client';
 import { tempDir } from '../support/temp-dir';
 import { ControlPlane } from './harness/control-plane';
@@ -51,22 +59,27 @@ function listeningAddresses(pid: number): string[] {
     .map((line) => line.trim().split(/\s+/)[3]);
 }
 
-beforeAll(async () => {
-  let t = Date.now();
-  const tools = buildTargets(flavour.target)[flavour.target];
-  version = builtVersion(tools);
-  figures.push(`${flavour.product} ${version}: ${buildSeconds(tools)} s to install or build, as the cache's build took it (this run ${seconds(t)} s)`);
-  dir = tempDir('css-e2e-vault-');
-  vault = new VaultServer(join(dir, 'vault'), tools);
-  t = Date.now();
-  await vault.start();
-  figures.push(`dev server unsealed and ready: ${seconds(t)} s`);
-  root = vault.root;
-  for (const tenant of TENANTS) {
-    await root.enableKv2(mountOf(tenant));
-    await writePolicy(tenantPolicyOf(SETTINGS, tenant));
-  }
-}, 60 * 60 * 1000);
+beforeAll(
+  async () => {
+    let t = Date.now();
+    const tools = buildTargets(flavour.target)[flavour.target];
+    version = builtVersion(tools);
+    figures.push(
+      `${flavour.product} ${version}: ${buildSeconds(tools)} s to install or build, as the cache's build took it (this run ${seconds(t)} s)`,
+    );
+    dir = tempDir('css-e2e-vault-');
+    vault = new VaultServer(join(dir, 'vault'), tools);
+    t = Date.now();
+    await vault.start();
+    figures.push(`dev server unsealed and ready: ${seconds(t)} s`);
+    root = vault.root;
+    for (const tenant of TENANTS) {
+      await root.enableKv2(mountOf(tenant));
+      await writePolicy(tenantPolicyOf(SETTINGS, tenant));
+    }
+  },
+  60 * 60 * 1000,
+);
 
 afterAll(async () => {
   await vault?.stop();
@@ -109,7 +122,8 @@ test("a tenant's policy reads its own space only, even when its name is a prefix
   for (const tenant of TENANTS) {
     const client = await root.tokenWith([tenantPolicyName(tenant)]);
     expect((await client.readKv(mountOf(tenant), 'token')).data).toEqual({ token: values[tenant] });
-    for (const other of TENANTS.filter((t) => t !== tenant)) await expect(client.readKv(mountOf(other), 'token')).rejects.toMatchObject({ status: 403 });
+    for (const other of TENANTS.filter((t) => t !== tenant))
+      await expect(client.readKv(mountOf(other), 'token')).rejects.toMatchObject({ status: 403 });
     await expect(client.writeKv(mountOf(tenant), 'token', { token: 'overwritten' })).rejects.toMatchObject({ status: 403 });
     await expect(client.request('GET', `${mountOf(tenant)}/metadata/?list=true`)).rejects.toMatchObject({ status: 403 });
   }
@@ -151,7 +165,11 @@ describe('the Kubernetes auth method against the local API server', () => {
   }
 
   const namespace = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-  const serviceAccount = (ns: string, name: string): KubeObject => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: ns } });
+  const serviceAccount = (ns: string, name: string): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name, namespace: ns },
+  });
   /** Lets a ServiceAccount create TokenReviews. */
   const tokenReviewer = (ns: string, name: string): KubeObject => ({
     apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -161,37 +179,46 @@ describe('the Kubernetes auth method against the local API server', () => {
     subjects: [{ kind: 'ServiceAccount', name, namespace: ns }],
   });
   /** ESO's token as its vault provider requests it for a tenant's store: the role's audience only. */
-  const esoToken = (tenant: string, ...more: string[]) => serviceAccountToken(ESO_NAMESPACE, ESO_SERVICE_ACCOUNT, [login(tenant).audience, ...more]);
+  const esoToken = (tenant: string, ...more: string[]) =>
+    serviceAccountToken(ESO_NAMESPACE, ESO_SERVICE_ACCOUNT, [login(tenant).audience, ...more]);
 
-  beforeAll(async () => {
-    let t = Date.now();
-    controlPlane = new ControlPlane(buildTargets('kube'));
-    await controlPlane.start();
-    figures.push(`control plane up: ${seconds(t)} s`);
-    admin = new KubeClient(controlPlane.server, controlPlane.caPem, controlPlane.tokens.admin);
-    for (const object of [
-      namespace('vault-auth'),
-      serviceAccount('vault-auth', 'token-reviewer'),
-      tokenReviewer('vault-auth', 'token-reviewer'),
-      namespace(ESO_NAMESPACE),
-      serviceAccount(ESO_NAMESPACE, ESO_SERVICE_ACCOUNT),
-      tokenReviewer(ESO_NAMESPACE, ESO_SERVICE_ACCOUNT),
-      namespace('other'),
-      serviceAccount('other', 'app'),
-    ])
-      await admin.apply(object);
-    t = Date.now();
-    const cluster = { kubernetesHost: controlPlane.server, kubernetesCaCert: controlPlane.caPem };
-    await root.enableKubernetesAuth(MOUNT, { ...cluster, tokenReviewerJwt: await serviceAccountToken('vault-auth', 'token-reviewer') });
-    await root.enableKubernetesAuth(SELF_REVIEW_MOUNT, cluster);
-    for (const mount of [MOUNT, SELF_REVIEW_MOUNT]) {
-      for (const tenant of TENANTS) {
-        const { role, audience } = login(tenant);
-        await root.writeKubernetesRole(mount, role, { serviceAccountNames: [ESO_SERVICE_ACCOUNT], serviceAccountNamespaces: [ESO_NAMESPACE], audience, policies: [tenantPolicyName(tenant)] });
+  beforeAll(
+    async () => {
+      let t = Date.now();
+      controlPlane = new ControlPlane(buildTargets('kube'));
+      await controlPlane.start();
+      figures.push(`control plane up: ${seconds(t)} s`);
+      admin = new KubeClient(controlPlane.server, controlPlane.caPem, controlPlane.tokens.admin);
+      for (const object of [
+        namespace('vault-auth'),
+        serviceAccount('vault-auth', 'token-reviewer'),
+        tokenReviewer('vault-auth', 'token-reviewer'),
+        namespace(ESO_NAMESPACE),
+        serviceAccount(ESO_NAMESPACE, ESO_SERVICE_ACCOUNT),
+        tokenReviewer(ESO_NAMESPACE, ESO_SERVICE_ACCOUNT),
+        namespace('other'),
+        serviceAccount('other', 'app'),
+      ])
+        await admin.apply(object);
+      t = Date.now();
+      const cluster = { kubernetesHost: controlPlane.server, kubernetesCaCert: controlPlane.caPem };
+      await root.enableKubernetesAuth(MOUNT, { ...cluster, tokenReviewerJwt: await serviceAccountToken('vault-auth', 'token-reviewer') });
+      await root.enableKubernetesAuth(SELF_REVIEW_MOUNT, cluster);
+      for (const mount of [MOUNT, SELF_REVIEW_MOUNT]) {
+        for (const tenant of TENANTS) {
+          const { role, audience } = login(tenant);
+          await root.writeKubernetesRole(mount, role, {
+            serviceAccountNames: [ESO_SERVICE_ACCOUNT],
+            serviceAccountNamespaces: [ESO_NAMESPACE],
+            audience,
+            policies: [tenantPolicyName(tenant)],
+          });
+        }
       }
-    }
-    figures.push(`Kubernetes auth enabled and configured: ${seconds(t)} s`);
-  }, 60 * 60 * 1000);
+      figures.push(`Kubernetes auth enabled and configured: ${seconds(t)} s`);
+    },
+    60 * 60 * 1000,
+  );
 
   afterAll(async () => {
     await controlPlane?.stop();
@@ -202,7 +229,11 @@ describe('the Kubernetes auth method against the local API server', () => {
     await root.writeKv(mountOf('data'), 'from-kubernetes', { value });
     const t = Date.now();
     // The first login may come before the API server's authorizer has seen the reviewer's grant.
-    const session = await waitUntil('the first login', async () => anonymous().loginKubernetes(MOUNT, login('data').role, await esoToken('data')), 30);
+    const session = await waitUntil(
+      'the first login',
+      async () => anonymous().loginKubernetes(MOUNT, login('data').role, await esoToken('data')),
+      30,
+    );
     figures.push(`first Kubernetes login (TokenReview round trips included): ${seconds(t)} s`);
     expect(login('data')).toMatchObject({ role: 'css-tenant-data', audience: 'vault:css-tenant-data' });
     expect(session.policies).toEqual([tenantPolicyName('data')]);
@@ -215,9 +246,16 @@ describe('the Kubernetes auth method against the local API server', () => {
     const dataToken = await esoToken('data');
     // Every role is bound to ESO's ServiceAccount; only the audience tells the tenant whose name extends
     // this one's from this one.
-    await expect(anonymous().loginKubernetes(MOUNT, login('data-science').role, dataToken)).rejects.toMatchObject({ status: 403, errors: [expect.stringMatching(/audience/)] });
-    await expect(anonymous().loginKubernetes(MOUNT, login('data').role, await serviceAccountToken(ESO_NAMESPACE, ESO_SERVICE_ACCOUNT))).rejects.toMatchObject({ status: 403 });
-    await expect(anonymous().loginKubernetes(MOUNT, login('data').role, await serviceAccountToken('other', 'app', [login('data').audience]))).rejects.toMatchObject({
+    await expect(anonymous().loginKubernetes(MOUNT, login('data-science').role, dataToken)).rejects.toMatchObject({
+      status: 403,
+      errors: [expect.stringMatching(/audience/)],
+    });
+    await expect(
+      anonymous().loginKubernetes(MOUNT, login('data').role, await serviceAccountToken(ESO_NAMESPACE, ESO_SERVICE_ACCOUNT)),
+    ).rejects.toMatchObject({ status: 403 });
+    await expect(
+      anonymous().loginKubernetes(MOUNT, login('data').role, await serviceAccountToken('other', 'app', [login('data').audience])),
+    ).rejects.toMatchObject({
       status: 403,
       errors: ['service account name not authorized'],
     });
@@ -225,29 +263,51 @@ describe('the Kubernetes auth method against the local API server', () => {
 
   test("reviewed with itself, ESO's token for the role's audience alone is refused: the API server does not take it as a bearer token", async () => {
     const apiAudience = controlPlane.server; // the API server's audience: its issuer, by default
-    await expect(anonymous().loginKubernetes(SELF_REVIEW_MOUNT, login('data').role, await esoToken('data'))).rejects.toMatchObject({ status: 403, errors: ['permission denied'] });
+    await expect(anonymous().loginKubernetes(SELF_REVIEW_MOUNT, login('data').role, await esoToken('data'))).rejects.toMatchObject({
+      status: 403,
+      errors: ['permission denied'],
+    });
     // With the API server's own audience as well it logs in, and then also opens the API server to whoever
     // holds it (Vault among them) as ESO.
     const both = await esoToken('data', apiAudience);
     expect((await anonymous().loginKubernetes(SELF_REVIEW_MOUNT, login('data').role, both)).policies).toEqual([tenantPolicyName('data')]);
-    const whoami = await new KubeClient(controlPlane.server, controlPlane.caPem, both).request('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', {
-      apiVersion: 'authentication.k8s.io/v1',
-      kind: 'SelfSubjectReview',
-    });
+    const whoami = await new KubeClient(controlPlane.server, controlPlane.caPem, both).request(
+      'POST',
+      '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+      {
+        apiVersion: 'authentication.k8s.io/v1',
+        kind: 'SelfSubjectReview',
+      },
+    );
     expect(whoami.body.status.userInfo.username).toBe(`system:serviceaccount:${ESO_NAMESPACE}:${ESO_SERVICE_ACCOUNT}`);
   });
 
   test('Vault asks the API server: the token of a deleted ServiceAccount is refused', async () => {
     const audience = 'vault:short-lived';
     await admin.apply(serviceAccount('other', 'short-lived'));
-    await root.writeKubernetesRole(MOUNT, 'short-lived', { serviceAccountNames: ['short-lived'], serviceAccountNamespaces: ['other'], audience, policies: [tenantPolicyName('data')] });
+    await root.writeKubernetesRole(MOUNT, 'short-lived', {
+      serviceAccountNames: ['short-lived'],
+      serviceAccountNamespaces: ['other'],
+      audience,
+      policies: [tenantPolicyName('data')],
+    });
     const token = await serviceAccountToken('other', 'short-lived', [audience]);
     expect((await anonymous().loginKubernetes(MOUNT, 'short-lived', token)).policies).toEqual([tenantPolicyName('data')]);
     await admin.delete('v1', 'ServiceAccount', 'short-lived', 'other');
     // The API server keeps a successful token authentication for 10 s (kube-apiserver's TokenSuccessCacheTTL),
     // so the TokenReview Vault asks for says no once that has passed.
     const t = Date.now();
-    const refusal = await waitUntil('the login of a deleted ServiceAccount to be refused', () => anonymous().loginKubernetes(MOUNT, 'short-lived', token).then(() => undefined, (error) => error), 30);
+    const refusal = await waitUntil(
+      'the login of a deleted ServiceAccount to be refused',
+      () =>
+        anonymous()
+          .loginKubernetes(MOUNT, 'short-lived', token)
+          .then(
+            () => undefined,
+            (error) => error,
+          ),
+      30,
+    );
     figures.push(`login refused ${seconds(t)} s after its ServiceAccount was deleted`);
     expect(refusal).toMatchObject({ status: 403, errors: ['permission denied'] });
   });

@@ -15,17 +15,29 @@ describe.each(catalogue.clusters.map((c) => c.name))('ClusterSecretPlane on %s',
 
   test('one master per offered credential and one distribution per credential and format, and the canary', () => {
     const offered = credentialsOfferedOn(catalogue, cluster);
-    expect(of('ExternalSecret').filter((e) => e.metadata.namespace === 'central-secret-store').map((e) => e.metadata.name).sort()).toEqual([...offered.map((c) => c.name), 'canary'].sort());
+    expect(
+      of('ExternalSecret')
+        .filter((e) => e.metadata.namespace === 'central-secret-store')
+        .map((e) => e.metadata.name)
+        .sort(),
+    ).toEqual([...offered.map((c) => c.name), 'canary'].sort());
     const expected = [...offered.flatMap((c) => formatsOf(c).map((f) => `${c.name}-${f.id}`)), 'canary-opaque'].sort();
-    const distributions = of('ClusterExternalSecret').filter((c) => c.metadata.labels['app.kubernetes.io/component'] === 'credential-distribution');
+    const distributions = of('ClusterExternalSecret').filter(
+      (c) => c.metadata.labels['app.kubernetes.io/component'] === 'credential-distribution',
+    );
     expect(distributions.map((c) => c.metadata.name).sort()).toEqual(expected);
   });
 
   test("every distributed copy carries Reloader's match annotation; own secrets and masters do not", () => {
-    const distributions = of('ClusterExternalSecret').filter((c) => c.metadata.labels['app.kubernetes.io/component'] === 'credential-distribution');
+    const distributions = of('ClusterExternalSecret').filter(
+      (c) => c.metadata.labels['app.kubernetes.io/component'] === 'credential-distribution',
+    );
     expect(distributions.length).toBeGreaterThan(0);
-    for (const ces of distributions) expect(ces.spec.externalSecretSpec.target.template.metadata.annotations).toEqual({ 'reloader.stakater.com/match': 'true' });
-    const others = [...of('ExternalSecret'), ...of('ClusterExternalSecret').filter((c) => !distributions.includes(c))].map((e) => e.spec.externalSecretSpec ?? e.spec);
+    for (const ces of distributions)
+      expect(ces.spec.externalSecretSpec.target.template.metadata.annotations).toEqual({ 'reloader.stakater.com/match': 'true' });
+    const others = [...of('ExternalSecret'), ...of('ClusterExternalSecret').filter((c) => !distributions.includes(c))].map(
+      (e) => e.spec.externalSecretSpec ?? e.spec,
+    );
     for (const spec of others) expect(spec.target?.template?.metadata?.annotations?.['reloader.stakater.com/match']).toBeUndefined();
   });
 
@@ -33,7 +45,9 @@ describe.each(catalogue.clusters.map((c) => c.name))('ClusterSecretPlane on %s',
     const vault = environmentOf(catalogue, cluster).vault;
     const master = of('ExternalSecret').find((e) => e.metadata.namespace === 'central-secret-store' && e.metadata.name === 'canary');
     expect(master.spec.secretStoreRef.name).toBe(vault ? 'vault' : 'keyvault');
-    expect(master.spec.data).toEqual([{ secretKey: 'value', remoteRef: vault ? { key: `canary/${name}`, property: 'value' } : { key: `css-canary-${name}` } }]);
+    expect(master.spec.data).toEqual([
+      { secretKey: 'value', remoteRef: vault ? { key: `canary/${name}`, property: 'value' } : { key: `css-canary-${name}` } },
+    ]);
     expect(master.spec.refreshInterval).toBe('5m0s');
     const copy = of('ClusterExternalSecret').find((c) => c.metadata.name === 'canary-opaque');
     expect(copy.spec.externalSecretSpec.refreshInterval).toBe(refreshIntervalOf(cluster));
@@ -49,7 +63,8 @@ describe.each(catalogue.clusters.map((c) => c.name))('ClusterSecretPlane on %s',
     });
     // No tenant namespace is admitted by the canary's store, and the canary namespace by no other store.
     for (const ns of namespaceViews([...clusterScoped])) expect(storeAdmits(store, ns)).toBe(ns.name === 'central-secret-store-canary');
-    for (const other of of('ClusterSecretStore').filter((s) => s !== store)) expect(storeAdmits(other, { name: 'central-secret-store-canary', labels: canaryNamespace.metadata.labels })).toBe(false);
+    for (const other of of('ClusterSecretStore').filter((s) => s !== store))
+      expect(storeAdmits(other, { name: 'central-secret-store-canary', labels: canaryNamespace.metadata.labels })).toBe(false);
   });
 
   test("the masters' store reads the environment's backend and is usable from the central namespace only", () => {
@@ -63,9 +78,11 @@ describe.each(catalogue.clusters.map((c) => c.name))('ClusterSecretPlane on %s',
         role: 'css-masters',
         serviceAccountRef: { name: 'external-secrets', namespace: 'external-secrets', audiences: ['vault:css-masters'] },
       });
-      expect(of('ExternalSecret').filter((e) => e.metadata.namespace === 'central-secret-store').map((e) => e.spec.secretStoreRef.name)).toEqual(
-        [...credentialsOfferedOn(catalogue, cluster), 'canary'].map(() => 'vault'),
-      );
+      expect(
+        of('ExternalSecret')
+          .filter((e) => e.metadata.namespace === 'central-secret-store')
+          .map((e) => e.spec.secretStoreRef.name),
+      ).toEqual([...credentialsOfferedOn(catalogue, cluster), 'canary'].map(() => 'vault'));
     } else {
       expect(store.spec.provider.azurekv.authType).toBe(cluster.kind === 'aks' ? 'WorkloadIdentity' : 'ServicePrincipal');
     }
@@ -89,7 +106,10 @@ describe.each(catalogue.clusters.map((c) => c.name))('ClusterSecretPlane on %s',
     const placed = namespacesOn(catalogue, cluster);
     for (const tenant of new Set(placed.map((p) => p.tenant.name))) {
       const store = of('ClusterSecretStore').find((s) => s.metadata.name === tenantStoreName(tenant));
-      const own = placed.filter((p) => p.tenant.name === tenant).map((p) => p.namespace.name).sort();
+      const own = placed
+        .filter((p) => p.tenant.name === tenant)
+        .map((p) => p.namespace.name)
+        .sort();
       expect(store.spec.conditions).toEqual([{ namespaces: own }]);
     }
   });

@@ -15,7 +15,8 @@ const rbacProblems = (objects: readonly KubeObject[]): string[] => {
     if (o.kind === 'ClusterRoleBinding') problems.push(`${where}: nothing is granted cluster-wide`);
     if (o.kind !== 'Role' && o.kind !== 'ClusterRole') continue;
     for (const rule of o.rules ?? []) {
-      for (const field of ['verbs', 'resources', 'apiGroups']) if ((rule[field] ?? []).includes('*')) problems.push(`${where}: wildcard in ${field}`);
+      for (const field of ['verbs', 'resources', 'apiGroups'])
+        if ((rule[field] ?? []).includes('*')) problems.push(`${where}: wildcard in ${field}`);
       if (!(rule.resources ?? []).includes('secrets')) continue;
       if (o.kind === 'ClusterRole') problems.push(`${where}: a ClusterRole grants Secrets`);
       const writes = rule.verbs.filter((v: string) => !['get', 'list', 'watch'].includes(v));
@@ -42,16 +43,22 @@ describe('least privilege', () => {
   });
 
   test('random catalogues', () => {
-    fc.assert(fc.property(catalogueArb(), (catalogue) => expect(rbacProblems(allObjects(catalogue))).toEqual([])), { numRuns: 100 });
+    fc.assert(
+      fc.property(catalogueArb(), (catalogue) => expect(rbacProblems(allObjects(catalogue))).toEqual([])),
+      { numRuns: 100 },
+    );
   });
 
   test('the scan finds what it looks for', () => {
-    const role = (namespace: string, rules: object[]) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'r', namespace }, rules }) as KubeObject;
+    const role = (namespace: string, rules: object[]) =>
+      ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'r', namespace }, rules }) as KubeObject;
     expect(rbacProblems([role('t', [{ apiGroups: [''], resources: ['*'], verbs: ['get'] }])])).toEqual(['Role t/r: wildcard in resources']);
     expect(rbacProblems([role('t', [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list'] }])])).toEqual([
       'Role t/r: reads every Secret of a tenant namespace',
       'Role t/r: list returns every Secret, whatever resourceNames says',
     ]);
-    expect(rbacProblems([role('central-secret-store', [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'create'] }])])).toEqual(['Role central-secret-store/r: grants create on Secrets']);
+    expect(rbacProblems([role('central-secret-store', [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'create'] }])])).toEqual([
+      'Role central-secret-store/r: grants create on Secrets',
+    ]);
   });
 });

@@ -34,7 +34,21 @@ describe('the schema check can fail', () => {
 
   test('a wrong enum value is rejected', () => {
     const spec = store.spec as any;
-    const tampered = { ...store, spec: { ...spec, provider: { kubernetes: { ...spec.provider.kubernetes, server: { ...spec.provider.kubernetes.server, caProvider: { ...spec.provider.kubernetes.server.caProvider, type: 'Configmap' } } } } } };
+    const tampered = {
+      ...store,
+      spec: {
+        ...spec,
+        provider: {
+          kubernetes: {
+            ...spec.provider.kubernetes,
+            server: {
+              ...spec.provider.kubernetes.server,
+              caProvider: { ...spec.provider.kubernetes.server.caProvider, type: 'Configmap' },
+            },
+          },
+        },
+      },
+    };
     expect(schemaErrors(tampered).join('\n')).toMatch(/must be equal to one of the allowed values/);
   });
 

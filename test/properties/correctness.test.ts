@@ -12,7 +12,21 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { CANARY_TENANT, TENANT_LABEL, requestLabel } from '../../constructs/src';
 import { type KubeObject, secretFormatsOf, synthesizeCluster } from '../../plane';
-import { CANARY_CREDENTIAL, CANARY_KEY, type Catalogue, type Credential, canaryOf, credentialsOfferedOn, formatsOf, masterKeysOf, namespacesOn, refreshIntervalOf, tenantSchema, tenantStoreName, centralStoreName } from '../../tenants/lib';
+import {
+  CANARY_CREDENTIAL,
+  CANARY_KEY,
+  type Catalogue,
+  type Credential,
+  canaryOf,
+  credentialsOfferedOn,
+  formatsOf,
+  masterKeysOf,
+  namespacesOn,
+  refreshIntervalOf,
+  tenantSchema,
+  tenantStoreName,
+  centralStoreName,
+} from '../../tenants/lib';
 import { catalogueArb, namespaceLabelsArb } from '../support/arbitraries';
 import { cesSelects, storeAdmits } from '../support/selectors';
 import { namespaceViews, ofKind, synthesizeAll } from '../support/synth';
@@ -21,12 +35,19 @@ import { TemplateEngine } from '../support/template-engine';
 const RUNS = { numRuns: 100 };
 const PROPERTY = (n: number | string, text: string) => `Feature: central-secret-store, Property ${n}: ${text}`;
 
-const distributions = (objects: readonly KubeObject[]) => ofKind(objects, 'ClusterExternalSecret').filter((c) => c.metadata.labels['app.kubernetes.io/component'] === 'credential-distribution');
+const distributions = (objects: readonly KubeObject[]) =>
+  ofKind(objects, 'ClusterExternalSecret').filter((c) => c.metadata.labels['app.kubernetes.io/component'] === 'credential-distribution');
 /** A cluster's canary as the plane deploys it: a generic credential of the canary's tenant, which no tenant can be. */
-const CANARY: Credential = { kind: 'generic', name: CANARY_CREDENTIAL, allowedTenants: [CANARY_TENANT], keyVault: { [CANARY_KEY]: 'css-canary' } };
+const CANARY: Credential = {
+  kind: 'generic',
+  name: CANARY_CREDENTIAL,
+  allowedTenants: [CANARY_TENANT],
+  keyVault: { [CANARY_KEY]: 'css-canary' },
+};
 /** The catalogue's credentials, and the canary. */
 const credentialsOf = (catalogue: Catalogue): Credential[] => [...catalogue.credentials, CANARY];
-const credentialOf = (catalogue: Catalogue, ces: any): Credential => credentialsOf(catalogue).find((c) => c.name === ces.metadata.labels['central-secret-store.io/credential'])!;
+const credentialOf = (catalogue: Catalogue, ces: any): Credential =>
+  credentialsOf(catalogue).find((c) => c.name === ces.metadata.labels['central-secret-store.io/credential'])!;
 
 /** Every cluster of a random catalogue, with its objects. */
 function eachCluster(run: (catalogue: Catalogue, cluster: Catalogue['clusters'][number], objects: KubeObject[]) => void) {
@@ -46,7 +67,10 @@ function expectedShape(credential: Credential, type: string, format: any): { typ
     case 'ssh-auth':
       return { type: 'kubernetes.io/ssh-auth', keys: ['ssh-privatekey'] };
     case 'tls':
-      return { type: 'kubernetes.io/tls', keys: masterKeysOf(credential).includes('ca.crt') ? ['ca.crt', 'tls.crt', 'tls.key'] : ['tls.crt', 'tls.key'] };
+      return {
+        type: 'kubernetes.io/tls',
+        keys: masterKeysOf(credential).includes('ca.crt') ? ['ca.crt', 'tls.crt', 'tls.key'] : ['tls.crt', 'tls.key'],
+      };
     case 'oauth':
       return { type: 'Opaque', keys: ['client-id', 'client-secret', 'issuer-url'] };
     case 'argocd':
@@ -63,9 +87,12 @@ function expectedShape(credential: Credential, type: string, format: any): { typ
 const PEM_BUNDLE = `-----BEGIN CERTIFICATE-----\nAAEC\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\nAwQF\n-----END PRIVATE KEY-----\n`;
 
 let engine: TemplateEngine;
-beforeAll(() => {
-  engine = new TemplateEngine();
-}, 20 * 60 * 1000);
+beforeAll(
+  () => {
+    engine = new TemplateEngine();
+  },
+  20 * 60 * 1000,
+);
 afterAll(() => engine?.close());
 
 describe('correctness properties', () => {
@@ -74,7 +101,11 @@ describe('correctness properties', () => {
     // periodic interval equal to the cluster's bound. Runtime half (e2e): rotation timing for 10/100/500 namespaces.
     fc.assert(
       eachCluster((catalogue, cluster, objects) => {
-        const masters = new Map(ofKind(objects, 'ExternalSecret').filter((e) => e.metadata.namespace === 'central-secret-store').map((e) => [e.spec.target.name, e]));
+        const masters = new Map(
+          ofKind(objects, 'ExternalSecret')
+            .filter((e) => e.metadata.namespace === 'central-secret-store')
+            .map((e) => [e.spec.target.name, e]),
+        );
         for (const ces of distributions(objects)) {
           const spec = ces.spec.externalSecretSpec;
           expect(spec.refreshPolicy).toBe('Periodic');
@@ -115,20 +146,27 @@ describe('correctness properties', () => {
     // Static half: the selected set follows the labels exactly, and copies are Owner-managed so that ESO deletes
     // them with their ExternalSecret. Runtime half (e2e): add and remove the label on a live namespace.
     fc.assert(
-      fc.property(catalogueArb().chain((c) => fc.tuple(fc.constant(c), namespaceLabelsArb(c.credentials.map((x) => x.name)))), ([catalogue, namespaces]) => {
-        for (const objects of synthesizeAll(catalogue).values()) {
-          for (const ces of distributions(objects)) {
-            const credential = credentialOf(catalogue, ces);
-            expect(ces.spec.externalSecretSpec.target.creationPolicy).toBe('Owner');
-            for (const ns of namespaces) {
-              const wants = ns.labels[requestLabel(credential.name)] === 'true' && credential.allowedTenants.includes(ns.labels[TENANT_LABEL]);
-              expect(cesSelects(ces, ns)).toBe(wants);
-              const withoutLabel = { ...ns, labels: Object.fromEntries(Object.entries(ns.labels).filter(([k]) => k !== requestLabel(credential.name))) };
-              expect(cesSelects(ces, withoutLabel)).toBe(false);
+      fc.property(
+        catalogueArb().chain((c) => fc.tuple(fc.constant(c), namespaceLabelsArb(c.credentials.map((x) => x.name)))),
+        ([catalogue, namespaces]) => {
+          for (const objects of synthesizeAll(catalogue).values()) {
+            for (const ces of distributions(objects)) {
+              const credential = credentialOf(catalogue, ces);
+              expect(ces.spec.externalSecretSpec.target.creationPolicy).toBe('Owner');
+              for (const ns of namespaces) {
+                const wants =
+                  ns.labels[requestLabel(credential.name)] === 'true' && credential.allowedTenants.includes(ns.labels[TENANT_LABEL]);
+                expect(cesSelects(ces, ns)).toBe(wants);
+                const withoutLabel = {
+                  ...ns,
+                  labels: Object.fromEntries(Object.entries(ns.labels).filter(([k]) => k !== requestLabel(credential.name))),
+                };
+                expect(cesSelects(ces, withoutLabel)).toBe(false);
+              }
             }
           }
-        }
-      }),
+        },
+      ),
       RUNS,
     );
   });
@@ -136,23 +174,26 @@ describe('correctness properties', () => {
   test(PROPERTY(4, 'Label, name and expression selectors all target the right namespaces'), () => {
     // Names (tenant stores), labels with expressions (distributions) and expressions alone (central store).
     fc.assert(
-      fc.property(catalogueArb().chain((c) => fc.tuple(fc.constant(c), namespaceLabelsArb(c.credentials.map((x) => x.name)))), ([catalogue, random]) => {
-        for (const cluster of catalogue.clusters) {
-          const objects = synthesizeAll(catalogue).get(cluster.name)!;
-          const placed = namespacesOn(catalogue, cluster);
-          const all = [...namespaceViews(objects), ...random];
-          for (const store of ofKind(objects, 'ClusterSecretStore')) {
-            for (const ns of all) {
-              let expected: boolean;
-              const credential = credentialsOf(catalogue).find((c) => centralStoreName(c.name) === store.metadata.name);
-              if (store.metadata.name === 'keyvault') expected = ns.name === 'central-secret-store';
-              else if (credential) expected = credential.allowedTenants.includes(ns.labels[TENANT_LABEL]);
-              else expected = placed.some((p) => tenantStoreName(p.tenant.name) === store.metadata.name && p.namespace.name === ns.name);
-              expect(storeAdmits(store, ns)).toBe(expected);
+      fc.property(
+        catalogueArb().chain((c) => fc.tuple(fc.constant(c), namespaceLabelsArb(c.credentials.map((x) => x.name)))),
+        ([catalogue, random]) => {
+          for (const cluster of catalogue.clusters) {
+            const objects = synthesizeAll(catalogue).get(cluster.name)!;
+            const placed = namespacesOn(catalogue, cluster);
+            const all = [...namespaceViews(objects), ...random];
+            for (const store of ofKind(objects, 'ClusterSecretStore')) {
+              for (const ns of all) {
+                let expected: boolean;
+                const credential = credentialsOf(catalogue).find((c) => centralStoreName(c.name) === store.metadata.name);
+                if (store.metadata.name === 'keyvault') expected = ns.name === 'central-secret-store';
+                else if (credential) expected = credential.allowedTenants.includes(ns.labels[TENANT_LABEL]);
+                else expected = placed.some((p) => tenantStoreName(p.tenant.name) === store.metadata.name && p.namespace.name === ns.name);
+                expect(storeAdmits(store, ns)).toBe(expected);
+              }
             }
           }
-        }
-      }),
+        },
+      ),
       RUNS,
     );
   });
@@ -180,14 +221,17 @@ describe('correctness properties', () => {
       fc.asyncProperty(catalogueArb(), fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), async (catalogue, a, b) => {
         for (const objects of synthesizeAll(catalogue).values()) {
           const byCredential = new Map<string, any[]>();
-          for (const ces of distributions(objects)) byCredential.set(credentialOf(catalogue, ces).name, [...(byCredential.get(credentialOf(catalogue, ces).name) ?? []), ces]);
+          for (const ces of distributions(objects))
+            byCredential.set(credentialOf(catalogue, ces).name, [...(byCredential.get(credentialOf(catalogue, ces).name) ?? []), ces]);
           for (const [name, list] of byCredential) {
             const targets = list.map((c) => c.spec.externalSecretSpec.target.name);
             expect(new Set(targets).size).toBe(list.length);
             // Render every format of the credential from one master, concurrently, and check each output.
             const credential = credentialsOf(catalogue).find((c) => c.name === name)!;
             // A PEM bundle must be PEM for filterPEM to split it; every other key takes the random values.
-            const master = Object.fromEntries(masterKeysOf(credential).map((k, i) => [k, k === 'bundle' ? PEM_BUNDLE : i % 2 === 0 ? a : b]));
+            const master = Object.fromEntries(
+              masterKeysOf(credential).map((k, i) => [k, k === 'bundle' ? PEM_BUNDLE : i % 2 === 0 ? a : b]),
+            );
             const results = await Promise.all(list.map((ces) => engine.render(ces.spec.externalSecretSpec.target.template.data, master)));
             results.forEach((r) => expect(r.error).toBeUndefined());
             results.forEach((r, i) => {
@@ -208,51 +252,69 @@ describe('correctness properties', () => {
     const kinds: Credential[] = [
       { name: 'r', kind: 'docker-registry', registries: ['ghcr.io'], keyVault: { username: 'a', password: 'b' }, allowedTenants: ['t'] },
       { name: 'g', kind: 'git', url: 'https://git.example/r', keyVault: { username: 'a', password: 'b' }, allowedTenants: ['t'] },
-      { name: 'o', kind: 'oauth', tokenUrl: 'https://login.example/token', keyVault: { clientId: 'a', clientSecret: 'b' }, allowedTenants: ['t'] },
+      {
+        name: 'o',
+        kind: 'oauth',
+        tokenUrl: 'https://login.example/token',
+        keyVault: { clientId: 'a', clientSecret: 'b' },
+        allowedTenants: ['t'],
+      },
       { name: 's', kind: 'tls', keyVault: { 'tls.crt': 'a', 'tls.key': 'b' }, allowedTenants: ['t'] },
     ];
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...kinds), fc.string({ unit: 'grapheme', minLength: 1 }), fc.string({ unit: 'grapheme', minLength: 1 }), async (credential, a, b) => {
-        const [rendered] = secretFormatsOf(credential);
-        const [k1, k2] = masterKeysOf(credential);
-        const { data, error } = await engine.render(rendered.data as Record<string, string>, { [k1]: a, [k2]: b });
-        expect(error).toBeUndefined();
-        const master: Record<string, string> = { [k1]: a, [k2]: b };
-        switch (credential.kind) {
-          case 'docker-registry': {
-            const auth = JSON.parse(data!['.dockerconfigjson']).auths['ghcr.io'];
-            expect(Buffer.from(auth.auth, 'base64').toString()).toBe(`${master.username}:${master.password}`);
-            break;
+      fc.asyncProperty(
+        fc.constantFrom(...kinds),
+        fc.string({ unit: 'grapheme', minLength: 1 }),
+        fc.string({ unit: 'grapheme', minLength: 1 }),
+        async (credential, a, b) => {
+          const [rendered] = secretFormatsOf(credential);
+          const [k1, k2] = masterKeysOf(credential);
+          const { data, error } = await engine.render(rendered.data as Record<string, string>, { [k1]: a, [k2]: b });
+          expect(error).toBeUndefined();
+          const master: Record<string, string> = { [k1]: a, [k2]: b };
+          switch (credential.kind) {
+            case 'docker-registry': {
+              const auth = JSON.parse(data!['.dockerconfigjson']).auths['ghcr.io'];
+              expect(Buffer.from(auth.auth, 'base64').toString()).toBe(`${master.username}:${master.password}`);
+              break;
+            }
+            case 'git':
+              expect(data).toEqual({ username: master.username, password: master.password });
+              break;
+            case 'oauth':
+              expect(data).toEqual({
+                'client-id': master.clientId,
+                'client-secret': master.clientSecret,
+                'token-url': 'https://login.example/token',
+              });
+              break;
+            default:
+              expect(data).toEqual({ 'tls.crt': master['tls.crt'], 'tls.key': master['tls.key'] });
           }
-          case 'git':
-            expect(data).toEqual({ username: master.username, password: master.password });
-            break;
-          case 'oauth':
-            expect(data).toEqual({ 'client-id': master.clientId, 'client-secret': master.clientSecret, 'token-url': 'https://login.example/token' });
-            break;
-          default:
-            expect(data).toEqual({ 'tls.crt': master['tls.crt'], 'tls.key': master['tls.key'] });
-        }
-      }),
+        },
+      ),
       RUNS,
     );
   });
 
   test(PROPERTY(8, 'Only authorised namespaces receive a secret'), () => {
     fc.assert(
-      fc.property(catalogueArb().chain((c) => fc.tuple(fc.constant(c), namespaceLabelsArb(c.credentials.map((x) => x.name)))), ([catalogue, namespaces]) => {
-        for (const objects of synthesizeAll(catalogue).values()) {
-          for (const ces of distributions(objects)) {
-            const credential = credentialOf(catalogue, ces);
-            for (const ns of [...namespaces, ...namespaceViews(objects)]) {
-              if (cesSelects(ces, ns)) {
-                expect(credential.allowedTenants).toContain(ns.labels[TENANT_LABEL]);
-                expect(ns.labels[requestLabel(credential.name)]).toBe('true');
+      fc.property(
+        catalogueArb().chain((c) => fc.tuple(fc.constant(c), namespaceLabelsArb(c.credentials.map((x) => x.name)))),
+        ([catalogue, namespaces]) => {
+          for (const objects of synthesizeAll(catalogue).values()) {
+            for (const ces of distributions(objects)) {
+              const credential = credentialOf(catalogue, ces);
+              for (const ns of [...namespaces, ...namespaceViews(objects)]) {
+                if (cesSelects(ces, ns)) {
+                  expect(credential.allowedTenants).toContain(ns.labels[TENANT_LABEL]);
+                  expect(ns.labels[requestLabel(credential.name)]).toBe('true');
+                }
               }
             }
           }
-        }
-      }),
+        },
+      ),
       RUNS,
     );
   });
@@ -269,7 +331,10 @@ describe('correctness properties', () => {
           if (shared !== undefined) {
             expect([o.kind, shared, o.metadata.labels]).toEqual(['ServiceAccount', 'imagePullSecrets', undefined]);
           } else {
-            expect(o.metadata.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'central-secret-store', 'app.kubernetes.io/part-of': 'central-secret-store' });
+            expect(o.metadata.labels).toMatchObject({
+              'app.kubernetes.io/managed-by': 'central-secret-store',
+              'app.kubernetes.io/part-of': 'central-secret-store',
+            });
           }
         }
         for (const ces of distributions(objects)) {
@@ -309,7 +374,9 @@ describe('correctness properties', () => {
             expect(next).toBeDefined();
             const labels = o.metadata.labels as Record<string, string> | undefined;
             // Only the credential's distributions and its central store may change.
-            const isTarget = ['ClusterExternalSecret', 'ClusterSecretStore'].includes(o.kind) && labels?.['central-secret-store.io/credential'] === credential.name;
+            const isTarget =
+              ['ClusterExternalSecret', 'ClusterSecretStore'].includes(o.kind) &&
+              labels?.['central-secret-store.io/credential'] === credential.name;
             if (!isTarget) expect(next).toEqual(o);
           }
           for (const ces of distributions(after)) expect(ces.spec.refreshTime).toBe('5m0s');
@@ -327,7 +394,11 @@ describe('correctness properties', () => {
           const owner = placed.find((p) => p.namespace.name === view.name);
           if (view.name === canaryOf(cluster)?.namespace) {
             // The canary's namespace: only the canary's distribution selects it, and nothing else is in it.
-            expect(distributions(objects).filter((ces) => cesSelects(ces, view)).map((ces) => ces.metadata.name)).toEqual(['canary-opaque']);
+            expect(
+              distributions(objects)
+                .filter((ces) => cesSelects(ces, view))
+                .map((ces) => ces.metadata.name),
+            ).toEqual(['canary-opaque']);
             expect(ofKind(objects, 'ExternalSecret').filter((e) => e.metadata.namespace === view.name)).toEqual([]);
             continue;
           }
@@ -335,7 +406,8 @@ describe('correctness properties', () => {
             // The central namespace: fed from Key Vault only, and no distribution selects it.
             expect(view.name).toBe('central-secret-store');
             expect(distributions(objects).filter((ces) => cesSelects(ces, view))).toEqual([]);
-            for (const es of ofKind(objects, 'ExternalSecret').filter((e) => e.metadata.namespace === view.name)) expect(es.spec.secretStoreRef.name).toBe('keyvault');
+            for (const es of ofKind(objects, 'ExternalSecret').filter((e) => e.metadata.namespace === view.name))
+              expect(es.spec.secretStoreRef.name).toBe('keyvault');
             continue;
           }
           for (const ces of distributions(objects)) {
@@ -362,8 +434,15 @@ describe('correctness properties', () => {
   test(PROPERTY('determinism', 'the same catalogue gives the same bytes, whatever the order it was written in'), () => {
     fc.assert(
       fc.property(catalogueArb(), fc.nat(), (catalogue, seed) => {
-        const rotate = <T>(items: readonly T[]) => [...items.slice(seed % Math.max(items.length, 1)), ...items.slice(0, seed % Math.max(items.length, 1))];
-        const shuffled: Catalogue = { ...catalogue, credentials: rotate(catalogue.credentials).reverse(), tenants: rotate(catalogue.tenants).reverse() };
+        const rotate = <T>(items: readonly T[]) => [
+          ...items.slice(seed % Math.max(items.length, 1)),
+          ...items.slice(0, seed % Math.max(items.length, 1)),
+        ];
+        const shuffled: Catalogue = {
+          ...catalogue,
+          credentials: rotate(catalogue.credentials).reverse(),
+          tenants: rotate(catalogue.tenants).reverse(),
+        };
         for (const cluster of catalogue.clusters) {
           const a = synthesizeCluster(catalogue, cluster.name);
           const b = synthesizeCluster(shuffled, cluster.name);
@@ -378,52 +457,71 @@ describe('correctness properties', () => {
     // Values cannot enter: the schema has no field for one and rejects unknown fields. And the output holds
     // no Secret objects and no literal data, only templates and references.
     fc.assert(
-      fc.property(catalogueArb(), fc.string({ minLength: 1 }), fc.constantFrom('value', 'data', 'stringData', 'secretValue'), (catalogue, value, field) => {
-        const tenant = catalogue.tenants[0];
-        const [cluster] = Object.keys(tenant.clusters);
-        const injected = structuredClone(tenant) as any;
-        if (cluster) injected.clusters[cluster].namespaces[0][field] = value;
-        else injected[field] = value;
-        expect(tenantSchema.safeParse(injected).success).toBe(false);
-        for (const objects of synthesizeAll(catalogue).values()) {
-          for (const o of objects) {
-            expect(o.kind).not.toBe('Secret');
-            expect(o).not.toHaveProperty('data');
-            expect(o).not.toHaveProperty('stringData');
+      fc.property(
+        catalogueArb(),
+        fc.string({ minLength: 1 }),
+        fc.constantFrom('value', 'data', 'stringData', 'secretValue'),
+        (catalogue, value, field) => {
+          const tenant = catalogue.tenants[0];
+          const [cluster] = Object.keys(tenant.clusters);
+          const injected = structuredClone(tenant) as any;
+          if (cluster) injected.clusters[cluster].namespaces[0][field] = value;
+          else injected[field] = value;
+          expect(tenantSchema.safeParse(injected).success).toBe(false);
+          for (const objects of synthesizeAll(catalogue).values()) {
+            for (const o of objects) {
+              expect(o.kind).not.toBe('Secret');
+              expect(o).not.toHaveProperty('data');
+              expect(o).not.toHaveProperty('stringData');
+            }
+            for (const ces of ofKind(objects, 'ClusterExternalSecret')) {
+              for (const tpl of Object.values<string>(ces.spec.externalSecretSpec.target.template.data))
+                expect(tpl).toMatch(/^\{\{[\s\S]*\}\}$/);
+            }
           }
-          for (const ces of ofKind(objects, 'ClusterExternalSecret')) {
-            for (const tpl of Object.values<string>(ces.spec.externalSecretSpec.target.template.data)) expect(tpl).toMatch(/^\{\{[\s\S]*\}\}$/);
-          }
-        }
-      }),
+        },
+      ),
       RUNS,
     );
   });
 
-  test(PROPERTY('pull secrets', 'a ServiceAccount\'s pull secrets are dockerconfigjson Secrets ESO delivers to its namespace, for every ServiceAccount the catalogue names'), () => {
-    let checked = 0;
-    fc.assert(
-      eachCluster((catalogue, cluster, objects) => {
-        const views = namespaceViews(objects);
-        const delivered = (namespace: string) =>
-          distributions(objects)
-            .filter((ces) => cesSelects(ces, views.find((v) => v.name === namespace)!))
-            .filter((ces) => ces.spec.externalSecretSpec.target.template.type === 'kubernetes.io/dockerconfigjson')
-            .map((ces) => ces.spec.externalSecretSpec.target.name);
-        const serviceAccounts = ofKind(objects, 'ServiceAccount').filter((o) => o.metadata.namespace !== 'central-secret-store');
-        for (const sa of serviceAccounts) {
-          expect(sa.imagePullSecrets.length).toBeGreaterThan(0);
-          for (const { name } of sa.imagePullSecrets) expect(delivered(sa.metadata.namespace)).toContain(name);
-          checked++;
-        }
-        // Exactly the ServiceAccounts the catalogue names, each once.
-        const named = namespacesOn(catalogue, cluster).flatMap(({ namespace }) => [...new Set((namespace.imagePullSecrets ?? []).flatMap((e) => e.serviceAccounts))].map((sa) => `${namespace.name}/${sa}`));
-        expect(serviceAccounts.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual(named.sort());
-      }),
-      RUNS,
-    );
-    expect(checked).toBeGreaterThan(0);
-  });
+  test(
+    PROPERTY(
+      'pull secrets',
+      "a ServiceAccount's pull secrets are dockerconfigjson Secrets ESO delivers to its namespace, for every ServiceAccount the catalogue names",
+    ),
+    () => {
+      let checked = 0;
+      fc.assert(
+        eachCluster((catalogue, cluster, objects) => {
+          const views = namespaceViews(objects);
+          const delivered = (namespace: string) =>
+            distributions(objects)
+              .filter((ces) =>
+                cesSelects(
+                  ces,
+                  views.find((v) => v.name === namespace)!,
+                ),
+              )
+              .filter((ces) => ces.spec.externalSecretSpec.target.template.type === 'kubernetes.io/dockerconfigjson')
+              .map((ces) => ces.spec.externalSecretSpec.target.name);
+          const serviceAccounts = ofKind(objects, 'ServiceAccount').filter((o) => o.metadata.namespace !== 'central-secret-store');
+          for (const sa of serviceAccounts) {
+            expect(sa.imagePullSecrets.length).toBeGreaterThan(0);
+            for (const { name } of sa.imagePullSecrets) expect(delivered(sa.metadata.namespace)).toContain(name);
+            checked++;
+          }
+          // Exactly the ServiceAccounts the catalogue names, each once.
+          const named = namespacesOn(catalogue, cluster).flatMap(({ namespace }) =>
+            [...new Set((namespace.imagePullSecrets ?? []).flatMap((e) => e.serviceAccounts))].map((sa) => `${namespace.name}/${sa}`),
+          );
+          expect(serviceAccounts.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual(named.sort());
+        }),
+        RUNS,
+      );
+      expect(checked).toBeGreaterThan(0);
+    },
+  );
 });
 
 // Sanity: the generators produce what the properties need, or the properties would pass vacuously.

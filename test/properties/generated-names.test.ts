@@ -24,10 +24,15 @@ const key = (o: { kind: string; namespace?: string; name: string }) => `${o.kind
 const isTenantName = (name: string) => tenantSchema.shape.name.safeParse(name).success;
 
 /** What synth writes for one cluster, and what ESO then writes from it, derived from the objects alone. */
-function objectsOnCluster(catalogue: Catalogue, cluster: string): { synthesized: KubeObject[]; writtenByEso: { kind: string; namespace: string; name: string }[] } {
+function objectsOnCluster(
+  catalogue: Catalogue,
+  cluster: string,
+): { synthesized: KubeObject[]; writtenByEso: { kind: string; namespace: string; name: string }[] } {
   const m = synthesizeCluster(catalogue, cluster);
   const synthesized = [...m.clusterScoped, ...m.namespaced];
-  const namespaces = synthesized.filter((o) => o.kind === 'Namespace').map((n: any) => ({ name: n.metadata.name, labels: n.metadata.labels }));
+  const namespaces = synthesized
+    .filter((o) => o.kind === 'Namespace')
+    .map((n: any) => ({ name: n.metadata.name, labels: n.metadata.labels }));
   const stores = new Map(synthesized.filter((o) => o.kind === 'ClusterSecretStore').map((s) => [s.metadata.name, s]));
   const writtenByEso = [
     ...synthesized
@@ -41,7 +46,9 @@ function objectsOnCluster(catalogue: Catalogue, cluster: string): { synthesized:
           .flatMap((ns) => [
             { kind: 'ExternalSecret', namespace: ns.name, name: ces.spec.externalSecretName },
             // ESO writes the Secret only where the store admits the namespace.
-            ...(storeAdmits(stores.get(ces.spec.externalSecretSpec.secretStoreRef.name), ns) ? [{ kind: 'Secret', namespace: ns.name, name: ces.spec.externalSecretSpec.target.name }] : []),
+            ...(storeAdmits(stores.get(ces.spec.externalSecretSpec.secretStoreRef.name), ns)
+              ? [{ kind: 'Secret', namespace: ns.name, name: ces.spec.externalSecretSpec.target.name }]
+              : []),
           ]),
       ),
   ];
@@ -54,13 +61,26 @@ function hostileCatalogueArb(): fc.Arbitrary<Catalogue> {
     const generated = catalogue.credentials.flatMap((c) => formatsOf(c).flatMap((f) => [distributionName(c.name, f.id), f.secretName]));
     const names = fc.constantFrom(...generated, 'app-config', 'db', ...catalogue.tenants.map((t) => `${t.name}-app-config`));
     const labels = fc.dictionary(
-      fc.constantFrom('team', 'secrets/cred-0', 'central-secret-store.io/tenant', 'managed-by', 'app.kubernetes.io/part-of', 'reconcile.external-secrets.io/x'),
+      fc.constantFrom(
+        'team',
+        'secrets/cred-0',
+        'central-secret-store.io/tenant',
+        'managed-by',
+        'app.kubernetes.io/part-of',
+        'reconcile.external-secrets.io/x',
+      ),
       fc.constant('true'),
       { maxKeys: 2 },
     );
-    const secret = fc.record({ name: names, labels }).map(({ name, labels }): OwnSecret => ({ name, type: 'kubernetes', secretType: 'Opaque', keyVault: { k: 'x' }, labels }));
+    const secret = fc
+      .record({ name: names, labels })
+      .map(({ name, labels }): OwnSecret => ({ name, type: 'kubernetes', secretType: 'Opaque', keyVault: { k: 'x' }, labels }));
     return fc
-      .tuple(...catalogue.tenants.map(() => fc.record({ own: fc.array(secret, { maxLength: 2 }), global: fc.array(secret, { maxLength: 1 }), nsLabels: labels })))
+      .tuple(
+        ...catalogue.tenants.map(() =>
+          fc.record({ own: fc.array(secret, { maxLength: 2 }), global: fc.array(secret, { maxLength: 1 }), nsLabels: labels }),
+        ),
+      )
       .map((extras) => ({
         ...catalogue,
         tenants: catalogue.tenants.map((tenant, t) => {
@@ -84,7 +104,7 @@ function hostileCatalogueArb(): fc.Arbitrary<Catalogue> {
 }
 
 describe('names a hostile tenant would choose', () => {
-  test('no vault name lies in two tenants\' spaces, whatever the tenant names, including names that prefix each other', () => {
+  test("no vault name lies in two tenants' spaces, whatever the tenant names, including names that prefix each other", () => {
     const base = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,8}[a-z0-9])?$/);
     const extension = fc.stringMatching(/^[-a-z0-9]{1,6}$/);
     const tenants = fc.tuple(base, extension, base).map(([a, ext, c]) => [a, a + ext, c]);
@@ -102,7 +122,7 @@ describe('names a hostile tenant would choose', () => {
     );
   });
 
-  test('a catalogue in which one tenant names another\'s vault secret never validates', () => {
+  test("a catalogue in which one tenant names another's vault secret never validates", () => {
     const pair = fc
       .tuple(fc.stringMatching(/^[a-z]([-a-z0-9]{0,6}[a-z0-9])?$/), fc.stringMatching(/^-?[a-z0-9]([-a-z0-9]{0,4}[a-z0-9])?$/))
       .map(([a, ext]) => [a, `${a}${ext}`] as const)
@@ -112,7 +132,13 @@ describe('names a hostile tenant would choose', () => {
         const [thief, victim] = shortSteals ? [short, long] : [long, short];
         const cluster = catalogue.clusters[0].name;
         const tenant = (name: string, vault: string) =>
-          tenantSchema.parse({ name, owners: [{ kind: 'Group', name }], clusters: { [cluster]: { namespaces: [{ name: `ns-${name}`, secrets: [{ name: 's', type: 'kubernetes', keyVault: { k: vault } }] }] } } });
+          tenantSchema.parse({
+            name,
+            owners: [{ kind: 'Group', name }],
+            clusters: {
+              [cluster]: { namespaces: [{ name: `ns-${name}`, secrets: [{ name: 's', type: 'kubernetes', keyVault: { k: vault } }] }] },
+            },
+          });
         const withPair: Catalogue = {
           ...catalogue,
           tenants: [tenant(thief, `${victim}--token`), tenant(victim, `${victim}--token`)],
@@ -120,7 +146,9 @@ describe('names a hostile tenant would choose', () => {
           sources: { ...catalogue.sources, tenants: { [thief]: `teams/${thief}.yaml`, [victim]: `teams/${victim}.yaml` } },
         };
         const issues = validateCatalogue(withPair);
-        expect(issues.map((i) => `${i.file} ${i.path}`)).toEqual([`teams/${thief}.yaml clusters.${cluster}.namespaces[0].secrets[0].keyVault.k`]);
+        expect(issues.map((i) => `${i.file} ${i.path}`)).toEqual([
+          `teams/${thief}.yaml clusters.${cluster}.namespaces[0].secrets[0].keyVault.k`,
+        ]);
       }),
       RUNS,
     );
@@ -137,7 +165,9 @@ describe('names a hostile tenant would choose', () => {
           const mine = inventory.filter((o) => o.cluster === cluster.name);
           const { synthesized, writtenByEso } = objectsOnCluster(catalogue, cluster.name);
           const names = (list: { kind: string; namespace?: string; name: string }[]) => [...new Set(list.map(key))].sort();
-          expect(names(mine.filter((o) => !o.writtenByEso))).toEqual(names(synthesized.map((o) => ({ kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name }))));
+          expect(names(mine.filter((o) => !o.writtenByEso))).toEqual(
+            names(synthesized.map((o) => ({ kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name }))),
+          );
           expect(names(mine.filter((o) => o.writtenByEso))).toEqual(names(writtenByEso));
         }
       }),
@@ -158,7 +188,10 @@ describe('names a hostile tenant would choose', () => {
         validated++;
         for (const cluster of catalogue.clusters) {
           const { synthesized, writtenByEso } = objectsOnCluster(catalogue, cluster.name);
-          const all = [...synthesized.map((o) => key({ kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name })), ...writtenByEso.map(key)];
+          const all = [
+            ...synthesized.map((o) => key({ kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name })),
+            ...writtenByEso.map(key),
+          ];
           expect(all.filter((k, i) => all.indexOf(k) !== i)).toEqual([]);
         }
       }),

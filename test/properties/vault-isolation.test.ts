@@ -32,7 +32,11 @@ const isTenantName = (name: string) => tenantSchema.shape.name.safeParse(name).s
 
 /** Three tenant names, the second extending the first (`a`, `a-b`, `ab`...), all valid and distinct. */
 const tenantsArb = fc
-  .tuple(fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,8}[a-z0-9])?$/), fc.stringMatching(/^[-a-z0-9]{1,6}$/), fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,8}[a-z0-9])?$/))
+  .tuple(
+    fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,8}[a-z0-9])?$/),
+    fc.stringMatching(/^[-a-z0-9]{1,6}$/),
+    fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,8}[a-z0-9])?$/),
+  )
   .map(([a, ext, c]) => [...new Set([a, a + ext, c])].filter(isTenantName))
   .filter((names) => names.length >= 2);
 
@@ -52,12 +56,27 @@ const layoutArb = fc
 function referenceArb(vault: VaultSettings, tenants: readonly string[]): fc.Arbitrary<string> {
   const segment = fc.stringMatching(/^[A-Za-z0-9._-]{1,10}$/);
   const mounts = tenants.map((t) => tenantSpaceOf(vault, t).mount);
-  const lead = fc.constantFrom(...mounts, ...tenants, ...tenants.map((t) => `${vault.tenantPrefix}${t}`), vault.sharedMount, 'data', 'metadata', '..x', 'sys');
-  return fc
-    .tuple(fc.array(lead, { maxLength: 2 }), fc.array(segment, { minLength: 1, maxLength: 3 }), fc.option(fc.stringMatching(/^[-._a-zA-Z0-9]{1,8}$/), { nil: undefined }))
-    .map(([head, rest, field]) => `${[...head, ...rest].join('/')}${field === undefined ? '' : `#${field}`}`)
-    // As validation accepts them: a well-formed path that does not read as a pasted secret (secret-like.ts).
-    .filter((reference) => isVaultReference(reference) && secretLikeReason(reference) === undefined);
+  const lead = fc.constantFrom(
+    ...mounts,
+    ...tenants,
+    ...tenants.map((t) => `${vault.tenantPrefix}${t}`),
+    vault.sharedMount,
+    'data',
+    'metadata',
+    '..x',
+    'sys',
+  );
+  return (
+    fc
+      .tuple(
+        fc.array(lead, { maxLength: 2 }),
+        fc.array(segment, { minLength: 1, maxLength: 3 }),
+        fc.option(fc.stringMatching(/^[-._a-zA-Z0-9]{1,8}$/), { nil: undefined }),
+      )
+      .map(([head, rest, field]) => `${[...head, ...rest].join('/')}${field === undefined ? '' : `#${field}`}`)
+      // As validation accepts them: a well-formed path that does not read as a pasted secret (secret-like.ts).
+      .filter((reference) => isVaultReference(reference) && secretLikeReason(reference) === undefined)
+  );
 }
 
 /** Where ESO reads a reference of a tenant's (or the masters') store: the store's namespace and API path. */
@@ -75,7 +94,10 @@ describe('isolation in HashiCorp Vault', () => {
         reader: fc.nat(tenants.length - 1),
         reference: referenceArb(vault, tenants),
         // Masters as validation accepts them: relative to the shared mount, not through it.
-        shared: fc.array(referenceArb(vault, tenants).filter((r) => !r.startsWith(`${vault.sharedMount}/`)), { maxLength: 3 }),
+        shared: fc.array(
+          referenceArb(vault, tenants).filter((r) => !r.startsWith(`${vault.sharedMount}/`)),
+          { maxLength: 3 },
+        ),
       }),
     );
     fc.assert(
@@ -83,7 +105,11 @@ describe('isolation in HashiCorp Vault', () => {
         const read = readOf(tenantSpaceOf(vault, tenants[reader]), reference);
         expect(policyAllows(tenantPolicyOf(vault, tenants[reader]), read)).toBe(true);
         for (const other of tenants.filter((_, i) => i !== reader)) expect(policyAllows(tenantPolicyOf(vault, other), read)).toBe(false);
-        const masters = mastersPolicyOf(vault, 'c1', shared.map((r) => parseVaultReference(r, 'k').path));
+        const masters = mastersPolicyOf(
+          vault,
+          'c1',
+          shared.map((r) => parseVaultReference(r, 'k').path),
+        );
         expect(policyAllows(masters, read)).toBe(false);
         // And the other way round: a master is readable by the masters' policy, by no tenant's.
         for (const r of shared) {
@@ -97,7 +123,9 @@ describe('isolation in HashiCorp Vault', () => {
   });
 
   test('a reference the catalogue accepts never climbs, never starts at the root, never holds a wildcard', () => {
-    const hostile = fc.array(fc.constantFrom('a', '.', '..', '/', '*', '+', '#', '-', 'data', ' ', '%2e'), { minLength: 1, maxLength: 10 }).map((parts) => parts.join(''));
+    const hostile = fc
+      .array(fc.constantFrom('a', '.', '..', '/', '*', '+', '#', '-', 'data', ' ', '%2e'), { minLength: 1, maxLength: 10 })
+      .map((parts) => parts.join(''));
     fc.assert(
       fc.property(hostile, (reference) => {
         if (!isVaultReference(reference)) return;
@@ -113,25 +141,42 @@ describe('isolation in HashiCorp Vault', () => {
   test('the glob model can fail: a partial-name wildcard would reach a tenant whose name extends another', () => {
     expect(globMatches('css-tenant-a*', 'css-tenant-ab/data/db')).toBe(true);
     expect(globMatches('css-tenant-a/data/*', 'css-tenant-ab/data/db')).toBe(false);
-    expect(policyAllows({ name: 'p', namespace: 'admin/t-a', document: { path: { 'secret/data/*': { capabilities: ['read'] } } } }, { namespace: 'admin/t-ab', path: 'secret/data/x' })).toBe(false);
+    expect(
+      policyAllows(
+        { name: 'p', namespace: 'admin/t-a', document: { path: { 'secret/data/*': { capabilities: ['read'] } } } },
+        { namespace: 'admin/t-ab', path: 'secret/data/x' },
+      ),
+    ).toBe(false);
   });
 
   test('through the catalogue: every ExternalSecret of a tenant reads where its policy allows and no other tenant policy does', () => {
     const scenario = fc.tuple(layoutArb, tenantsArb).chain(([vault, tenants]) =>
-      fc.record({ vault: fc.constant(vault), tenants: fc.constant(tenants), references: fc.tuple(...tenants.map(() => referenceArb(vault, tenants))), master: referenceArb(vault, tenants) }),
+      fc.record({
+        vault: fc.constant(vault),
+        tenants: fc.constant(tenants),
+        references: fc.tuple(...tenants.map(() => referenceArb(vault, tenants))),
+        master: referenceArb(vault, tenants),
+      }),
     );
     fc.assert(
       fc.property(scenario, ({ vault, tenants, references, master }) => {
         const catalogue = vaultCatalogue(vault, tenants, references, master);
         const issues = validateCatalogue(catalogue);
         // A path through the tenant's own mount is refused (ESO would drop the mount); any other is accepted.
-        const refused = tenants.filter((t, i) => parseVaultReference(references[i], 'k').path.startsWith(`${tenantSpaceOf(vault, t).mount}/`));
+        const refused = tenants.filter((t, i) =>
+          parseVaultReference(references[i], 'k').path.startsWith(`${tenantSpaceOf(vault, t).mount}/`),
+        );
         const masterRefused = parseVaultReference(master, 'k').path.startsWith(`${vault.sharedMount}/`);
         expect(issues.map((i) => i.path).sort()).toEqual(
-          [...refused.map(() => 'clusters.v1.namespaces[0].secrets[0].vault.k'), ...(masterRefused ? ['credentials[0].vault.username'] : [])].sort(),
+          [
+            ...refused.map(() => 'clusters.v1.namespaces[0].secrets[0].vault.k'),
+            ...(masterRefused ? ['credentials[0].vault.username'] : []),
+          ].sort(),
         );
         const { clusterScoped, namespaced } = synthesizeCluster(catalogue, 'v1');
-        const stores = new Map(clusterScoped.filter((o) => o.kind === 'ClusterSecretStore').map((s: any) => [s.metadata.name, s.spec.provider.vault]));
+        const stores = new Map(
+          clusterScoped.filter((o) => o.kind === 'ClusterSecretStore').map((s: any) => [s.metadata.name, s.spec.provider.vault]),
+        );
         const masters = mastersPolicyOf(vault, 'v1', [parseVaultReference(master, 'username').path, 'registry', canaryVaultPath('v1')]);
         for (const es of namespaced.filter((o) => o.kind === 'ExternalSecret') as any[]) {
           const store = stores.get(es.spec.secretStoreRef.name);
@@ -156,12 +201,24 @@ describe('isolation in HashiCorp Vault', () => {
 
 /** A catalogue with one Vault environment and cluster, the tenants each with an own secret, one credential. */
 function vaultCatalogue(vault: VaultSettings, tenants: readonly string[], references: readonly string[], master: string): Catalogue {
-  const credential = credentialSchema.parse({ name: 'registry', kind: 'docker-registry', registries: ['ghcr.io'], vault: { username: master, password: 'registry' }, allowedTenants: [...tenants] });
+  const credential = credentialSchema.parse({
+    name: 'registry',
+    kind: 'docker-registry',
+    registries: ['ghcr.io'],
+    vault: { username: master, password: 'registry' },
+    allowedTenants: [...tenants],
+  });
   const tenantList = tenants.map((name, i) =>
     tenantSchema.parse({
       name,
       owners: [{ kind: 'Group', name }],
-      clusters: { v1: { namespaces: [{ name: `ns-${i}`, requests: ['registry'], secrets: [{ name: 'own', type: 'kubernetes', vault: { k: references[i] } }] }] } },
+      clusters: {
+        v1: {
+          namespaces: [
+            { name: `ns-${i}`, requests: ['registry'], secrets: [{ name: 'own', type: 'kubernetes', vault: { k: references[i] } }] },
+          ],
+        },
+      },
     }),
   );
   return {
@@ -169,6 +226,10 @@ function vaultCatalogue(vault: VaultSettings, tenants: readonly string[], refere
     clusters: [clusterSchema.parse({ name: 'v1', environment: 'lab', kind: 'generic', region: 'r' })],
     credentials: [credential],
     tenants: tenantList.sort((a, b) => a.name.localeCompare(b.name)),
-    sources: { clusters: 'clusters.yaml', credentials: 'credentials.yaml', tenants: Object.fromEntries(tenants.map((t) => [t, `teams/${t}.yaml`])) },
+    sources: {
+      clusters: 'clusters.yaml',
+      credentials: 'credentials.yaml',
+      tenants: Object.fromEntries(tenants.map((t) => [t, `teams/${t}.yaml`])),
+    },
   };
 }

@@ -22,13 +22,25 @@ const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts');
 let browser: BrowserContext;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium), as .ci/run does, or set CSS_CHROMIUM`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `${CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium), as .ci/run does, or set CSS_CHROMIUM`,
+    );
   mkdirSync(ARTIFACTS, { recursive: true });
   browser = await chromium.launchPersistentContext(tempDir('css-report-browser-'), {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1440, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 afterAll(() => browser?.close());
@@ -37,10 +49,18 @@ afterAll(() => browser?.close());
 const PDFTOTEXT = '/usr/bin/pdftotext';
 
 /** A fixed generation time and commit, so that pages are the same on every run. */
-const SOURCE: ReportSource = { generatedAt: new Date('2026-12-04T10:30:00Z'), commit: '0123456789abcdef0123456789abcdef01234567', uncommittedChanges: false };
+const SOURCE: ReportSource = {
+  generatedAt: new Date('2026-12-04T10:30:00Z'),
+  commit: '0123456789abcdef0123456789abcdef01234567',
+  uncommittedChanges: false,
+};
 
 /** Writes the report of a catalogue to test-artifacts/ and opens it; fails on any request beyond the file or any script error. */
-async function openReport(catalogue: Catalogue, name: string, viewport?: { width: number; height: number }): Promise<{ page: Page; html: string; problems: string[] }> {
+async function openReport(
+  catalogue: Catalogue,
+  name: string,
+  viewport?: { width: number; height: number },
+): Promise<{ page: Page; html: string; problems: string[] }> {
   const html = reportPage(reportData(catalogue, name, SOURCE));
   const file = join(ARTIFACTS, `${name}.html`);
   writeFileSync(file, html);
@@ -105,7 +125,12 @@ function catalogueStrings(catalogue: Catalogue, label: string): Set<string> {
     if (typeof value === 'string') strings.add(value);
     else if (value && typeof value === 'object') Object.values(value).forEach(walk);
   };
-  walk({ environments: catalogue.environments, clusters: catalogue.clusters, credentials: catalogue.credentials, tenants: catalogue.tenants });
+  walk({
+    environments: catalogue.environments,
+    clusters: catalogue.clusters,
+    credentials: catalogue.credentials,
+    tenants: catalogue.tenants,
+  });
   for (const credential of catalogue.credentials) formatsOf(credential).forEach((f) => strings.add(f.id));
   for (const tenant of catalogue.tenants) tenant.owners.forEach((o) => strings.add(`${o.kind} ${o.name}`));
   for (const { vault } of catalogue.environments) {
@@ -120,7 +145,32 @@ function catalogueStrings(catalogue: Catalogue, label: string): Set<string> {
   return strings;
 }
 
-const DATA_FIELDS = ['catalogue', 'clusters', 'credentials', 'tenants', 'namespaces', 'name', 'environment', 'kind', 'description', 'allowedTenants', 'formats', 'owners', 'cluster', 'tenant', 'credential', 'ownSecrets', 'global', 'serviceAccount', 'vaultSecrets', 'pullSecretOf', 'backend', 'generatedAt', 'commit', 'uncommittedChanges'];
+const DATA_FIELDS = [
+  'catalogue',
+  'clusters',
+  'credentials',
+  'tenants',
+  'namespaces',
+  'name',
+  'environment',
+  'kind',
+  'description',
+  'allowedTenants',
+  'formats',
+  'owners',
+  'cluster',
+  'tenant',
+  'credential',
+  'ownSecrets',
+  'global',
+  'serviceAccount',
+  'vaultSecrets',
+  'pullSecretOf',
+  'backend',
+  'generatedAt',
+  'commit',
+  'uncommittedChanges',
+];
 
 describe('access report page in Chromium', () => {
   test('the example: who has what, a filter by credential, a search, a click on the matrix', async () => {
@@ -136,14 +186,33 @@ describe('access report page in Chromium', () => {
         'postgres, any reader of Secrets here Azure Key Vault: payments--postgres-password, payments--postgres-username ' +
         'settlement-signing-key, ServiceAccount settlement-worker only Azure Key Vault: payments--settlement-signing-key',
     );
-    const matrixRow = async (tenant: string) => (await page.locator('#matrix tbody tr', { has: page.locator(`th:text-is("${tenant}")`) }).innerText()).split('\t').map((c) => c.trim());
-    await expect(page.locator('#matrix thead th').allInnerTexts()).resolves.toEqual(['tenant', ...catalogue.credentials.map((c) => c.name)]);
+    const matrixRow = async (tenant: string) =>
+      (await page.locator('#matrix tbody tr', { has: page.locator(`th:text-is("${tenant}")`) }).innerText())
+        .split('\t')
+        .map((c) => c.trim());
+    await expect(page.locator('#matrix thead th').allInnerTexts()).resolves.toEqual([
+      'tenant',
+      ...catalogue.credentials.map((c) => c.name),
+    ]);
     // acr-pull, datadog-api, edge-gateway-tls, entra-oauth-client, ghcr-pull, github-gitops, gitlab-deploy-key, wildcard-tls
-    expect(await matrixRow('search')).toEqual(['search', '3 ns on 2 clusters', '3 ns on 2 clusters', '·', '3 ns on 2 clusters', '3 ns on 2 clusters', '·', '·', '1 ns on aks-weu-prod']);
+    expect(await matrixRow('search')).toEqual([
+      'search',
+      '3 ns on 2 clusters',
+      '3 ns on 2 clusters',
+      '·',
+      '3 ns on 2 clusters',
+      '3 ns on 2 clusters',
+      '·',
+      '·',
+      '1 ns on aks-weu-prod',
+    ]);
 
     await page.selectOption('#credential', 'wildcard-tls');
     await expect(page.textContent('#count')).resolves.toBe('2 of 15 namespaces');
-    expect((await rowTexts(page)).map((r) => r.split(' ').slice(0, 3).join(' '))).toEqual(['aks-weu-prod payments payments-api', 'aks-weu-prod search search-api']);
+    expect((await rowTexts(page)).map((r) => r.split(' ').slice(0, 3).join(' '))).toEqual([
+      'aks-weu-prod payments payments-api',
+      'aks-weu-prod search search-api',
+    ]);
     await expect(page.locator('#matrix thead th').allInnerTexts()).resolves.toEqual(['tenant', 'wildcard-tls']);
     await expect(page.locator('#matrix tbody th').allInnerTexts()).resolves.toEqual(['payments', 'search']);
 
@@ -155,10 +224,17 @@ describe('access report page in Chromium', () => {
     await expect(page.isVisible('#empty')).resolves.toBe(true);
 
     await page.click('#reset');
-    await page.locator('#matrix tbody tr', { has: page.locator('th:text-is("data-science")') }).locator('td').nth(6).click(); // gitlab-deploy-key
+    await page
+      .locator('#matrix tbody tr', { has: page.locator('th:text-is("data-science")') })
+      .locator('td')
+      .nth(6)
+      .click(); // gitlab-deploy-key
     await expect(page.inputValue('#tenant')).resolves.toBe('data-science');
     await expect(page.inputValue('#credential')).resolves.toBe('gitlab-deploy-key');
-    expect((await rowTexts(page)).map((r) => r.split(' ').slice(0, 3).join(' '))).toEqual(['aks-weu-staging data-science ds-pipelines', 'k3s-onprem-01 data-science ds-training']);
+    expect((await rowTexts(page)).map((r) => r.split(' ').slice(0, 3).join(' '))).toEqual([
+      'aks-weu-staging data-science ds-pipelines',
+      'k3s-onprem-01 data-science ds-training',
+    ]);
 
     await page.click('#reset');
     await page.screenshot({ path: join(ARTIFACTS, 'access-report-example.png'), fullPage: true });
@@ -208,11 +284,15 @@ describe('access report page in Chromium', () => {
       );
     const byTenant = await timeFilter('tenant', 'tenant-42');
     const expected = catalogue.tenants.find((t) => t.name === 'tenant-42')!;
-    const namespaces = Object.values(expected.clusters).flatMap((p) => p.namespaces.map((n) => n.name)).sort();
+    const namespaces = Object.values(expected.clusters)
+      .flatMap((p) => p.namespaces.map((n) => n.name))
+      .sort();
     expect((await rowTexts(page)).map((r) => r.split(' ')[2]).sort()).toEqual(namespaces);
     await page.click('#reset');
     const bySearch = await timeFilter('search', 'ns-7');
-    await expect(page.textContent('#count')).resolves.toBe(`${placed.filter((t) => Object.values(t.clusters).some((p) => p.namespaces.some((n) => n.name.endsWith('-ns-7')))).length} of 2000 namespaces`);
+    await expect(page.textContent('#count')).resolves.toBe(
+      `${placed.filter((t) => Object.values(t.clusters).some((p) => p.namespaces.some((n) => n.name.endsWith('-ns-7')))).length} of 2000 namespaces`,
+    );
     const reset = await timeFilter('search', '');
 
     await page.selectOption('#tenant', 'tenant-42');
@@ -238,7 +318,9 @@ describe('access report page fit for sign-off', () => {
 
   test('says where it comes from, labels each vault reference by its backend, and shows owners and references as text', async () => {
     const { page, problems } = await openReport(fixture(), 'access-report-fixture');
-    await expect(page.textContent('header .source')).resolves.toBe('Generated 2026-12-04 10:30 UTC from commit 0123456789ab of the catalogue\'s repository.');
+    await expect(page.textContent('header .source')).resolves.toBe(
+      "Generated 2026-12-04 10:30 UTC from commit 0123456789ab of the catalogue's repository.",
+    );
     const rows = await rowTexts(page);
     expect(rows).toEqual([
       'c1 alpha alpha-app registry as dockerconfigjson db, any reader of Secrets here Azure Key Vault: alpha--db-password signing, ServiceAccount signer only Azure Key Vault: alpha--signing-key',
@@ -248,8 +330,13 @@ describe('access report page fit for sign-off', () => {
       'v1 beta beta-lab',
     ]);
     // Visible as text, not in a tooltip.
-    await expect(page.locator('#namespaces-body .refs', { hasText: 'HashiCorp Vault: css-tenant-alpha/app/flags#json' }).isVisible()).resolves.toBe(true);
-    await expect(page.locator('#tenants tbody tr').allInnerTexts()).resolves.toEqual(['alpha\tGroup alpha-admins\t', 'beta\tUser beta@example.com\t']);
+    await expect(
+      page.locator('#namespaces-body .refs', { hasText: 'HashiCorp Vault: css-tenant-alpha/app/flags#json' }).isVisible(),
+    ).resolves.toBe(true);
+    await expect(page.locator('#tenants tbody tr').allInnerTexts()).resolves.toEqual([
+      'alpha\tGroup alpha-admins\t',
+      'beta\tUser beta@example.com\t',
+    ]);
     await page.selectOption('#tenant', 'beta');
     await expect(page.locator('#tenants tbody tr:not([hidden])').allInnerTexts()).resolves.toEqual(['beta\tUser beta@example.com\t']);
     expect(problems).toEqual([]);
@@ -267,7 +354,8 @@ describe('access report page fit for sign-off', () => {
   });
 
   test('printed, it shows every namespace row, not only those of an inner scroller', async () => {
-    if (!existsSync(PDFTOTEXT)) throw new Error(`${PDFTOTEXT} is missing: install Debian's poppler-utils (apt-get install -y poppler-utils), as .ci/run does`);
+    if (!existsSync(PDFTOTEXT))
+      throw new Error(`${PDFTOTEXT} is missing: install Debian's poppler-utils (apt-get install -y poppler-utils), as .ci/run does`);
     const dir = tempDir('css-report-print-');
     writeCatalogue(dir, { clusters: 3, tenants: 6, namespaces: 40, credentials: 4 });
     const { page, problems } = await openReport(loadCatalogue(dir), 'access-report-print');
@@ -283,22 +371,36 @@ describe('access report page fit for sign-off', () => {
     await page.close();
   });
 
-  test('at 420 px wide nothing in the header, the controls or the namespace table\'s head overlaps, collapses or leaves the screen', async () => {
+  test("at 420 px wide nothing in the header, the controls or the namespace table's head overlaps, collapses or leaves the screen", async () => {
     const { page, problems } = await openReport(fixture(), 'access-report-420px', { width: 420, height: 860 });
     await page.screenshot({ path: join(ARTIFACTS, 'access-report-420px.png'), fullPage: true });
-    const boxes = await page.locator('header > *, .controls > *, #namespaces .head > *, #namespaces-body .row:first-child > *').evaluateAll((elements) =>
-      elements.map((e) => {
-        const r = e.getBoundingClientRect();
-        const what = `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${e.className ? `.${e.className}` : ''} "${(e.textContent ?? '').slice(0, 30)}"`;
-        return { what, left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width, height: r.height, head: e.getAttribute('role') === 'columnheader' };
-      }),
-    );
+    const boxes = await page
+      .locator('header > *, .controls > *, #namespaces .head > *, #namespaces-body .row:first-child > *')
+      .evaluateAll((elements) =>
+        elements.map((e) => {
+          const r = e.getBoundingClientRect();
+          const what = `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${e.className ? `.${e.className}` : ''} "${(e.textContent ?? '').slice(0, 30)}"`;
+          return {
+            what,
+            left: r.left,
+            right: r.right,
+            top: r.top,
+            bottom: r.bottom,
+            width: r.width,
+            height: r.height,
+            head: e.getAttribute('role') === 'columnheader',
+          };
+        }),
+      );
     expect(boxes.filter((b) => b.width === 0).map((b) => b.what)).toEqual([]);
     expect(boxes.filter((b) => b.left < 0 || b.right > 420).map((b) => b.what)).toEqual([]);
     // A column head squeezed to a letter a line is collapsed: each stays within two lines.
     expect(boxes.filter((b) => b.head && b.height > 48).map((b) => `${b.what}: ${b.height}px tall`)).toEqual([]);
     const overlapping = boxes.flatMap((a, i) =>
-      boxes.slice(i + 1).filter((b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5).map((b) => `${a.what} and ${b.what}`),
+      boxes
+        .slice(i + 1)
+        .filter((b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5)
+        .map((b) => `${a.what} and ${b.what}`),
     );
     expect(overlapping).toEqual([]);
     await expect(page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(420);
@@ -347,7 +449,9 @@ describe('access report page fit for sign-off', () => {
       ].join('\r\n'),
     );
     await page.selectOption('#tenant', 'beta');
-    expect(await csv()).toBe(['cluster,tenant,namespace,shared credentials,own secrets', 'c1,beta,beta-app,,', 'v1,beta,beta-lab,,', ''].join('\r\n'));
+    expect(await csv()).toBe(
+      ['cluster,tenant,namespace,shared credentials,own secrets', 'c1,beta,beta-app,,', 'v1,beta,beta-lab,,', ''].join('\r\n'),
+    );
     expect(problems).toEqual([]);
     await page.close();
   });

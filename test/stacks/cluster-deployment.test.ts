@@ -15,7 +15,18 @@ import { TENANT_LABEL } from '../../constructs/src';
 import { ESO_CHART, esoAlertObjects, esoChartValues } from '../../stacks/eso-release';
 import { RELOADER_CHART, reloaderChartValues } from '../../stacks/reloader-release';
 import { type Catalogue, type KeyVaultEnvironment, copiesOn, loadCatalogue } from '../../tenants/lib';
-import { type RecordedResource, MOCK_KUBECONFIG, manifestSetsOf, SUBSCRIPTION_ID, issuerOf, only, plaintextPaths, runWithMocks, stackFileConfig, vaultIdOf } from '../support/pulumi-mocks';
+import {
+  type RecordedResource,
+  MOCK_KUBECONFIG,
+  manifestSetsOf,
+  SUBSCRIPTION_ID,
+  issuerOf,
+  only,
+  plaintextPaths,
+  runWithMocks,
+  stackFileConfig,
+  vaultIdOf,
+} from '../support/pulumi-mocks';
 import { FIXTURE_CATALOGUE_DIR } from '../support/fixture-catalogue';
 
 const catalogue = loadCatalogue(FIXTURE_CATALOGUE_DIR);
@@ -83,18 +94,31 @@ describe.each(['aks-weu-staging', 'aks-weu-prod', 'edge-k3s-ams-01'])('stack %s'
         enabledForDiskEncryption: false,
         enabledForTemplateDeployment: false,
         publicNetworkAccess: 'Enabled',
-        networkAcls: { bypass: 'None', defaultAction: 'Deny', ipRules: ipRanges.map((value: string) => ({ value })), virtualNetworkRules: subnets.map((id: string) => ({ id })) },
+        networkAcls: {
+          bypass: 'None',
+          defaultAction: 'Deny',
+          ipRules: ipRanges.map((value: string) => ({ value })),
+          virtualNetworkRules: subnets.map((id: string) => ({ id })),
+        },
       },
     });
     const audit = only(resources, 'azure-native:monitor:DiagnosticSetting');
-    expect(audit.inputs).toMatchObject({ resourceUri: vaultId, workspaceId: config['central-secret-store:logAnalyticsWorkspaceId'], logs: [{ categoryGroup: 'allLogs', enabled: true }] });
+    expect(audit.inputs).toMatchObject({
+      resourceUri: vaultId,
+      workspaceId: config['central-secret-store:logAnalyticsWorkspaceId'],
+      logs: [{ categoryGroup: 'allLogs', enabled: true }],
+    });
   });
 
   test('ESO gets "Key Vault Secrets User" on the vault and nowhere wider, for its own identity', () => {
-    const assignments = ofType(resources, 'azure-native:authorization:RoleAssignment').filter((r) => r.inputs.roleDefinitionId.endsWith('4633458b-17de-408a-b874-0445c86b69e6'));
+    const assignments = ofType(resources, 'azure-native:authorization:RoleAssignment').filter((r) =>
+      r.inputs.roleDefinitionId.endsWith('4633458b-17de-408a-b874-0445c86b69e6'),
+    );
     expect(assignments).toHaveLength(1);
     const [assignment] = assignments;
-    expect(assignment.inputs.roleDefinitionId).toBe(`/subscriptions/${SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6`);
+    expect(assignment.inputs.roleDefinitionId).toBe(
+      `/subscriptions/${SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6`,
+    );
     expect(assignment.inputs.scope).toBe(vaultId);
     expect(assignment.inputs.principalType).toBe('ServicePrincipal');
     expect(assignment.inputs.roleAssignmentName).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -127,7 +151,9 @@ describe.each(['aks-weu-staging', 'aks-weu-prod', 'edge-k3s-ams-01'])('stack %s'
 
   test('AKS clusters get a rotated Key Vault key for KMS etcd encryption, usable by the cluster alone', () => {
     const keys = ofType(resources, 'azure-native:keyvault:Key');
-    const grants = ofType(resources, 'azure-native:authorization:RoleAssignment').filter((r) => r.inputs.roleDefinitionId.endsWith('12338af0-0e69-4776-bea7-57ae8d297424'));
+    const grants = ofType(resources, 'azure-native:authorization:RoleAssignment').filter((r) =>
+      r.inputs.roleDefinitionId.endsWith('12338af0-0e69-4776-bea7-57ae8d297424'),
+    );
     if (cluster.kind !== 'aks') {
       expect(keys).toEqual([]);
       expect(grants).toEqual([]);
@@ -142,17 +168,31 @@ describe.each(['aks-weu-staging', 'aks-weu-prod', 'edge-k3s-ams-01'])('stack %s'
         kty: 'RSA',
         keySize: 2048,
         keyOps: ['encrypt', 'decrypt', 'wrapKey', 'unwrapKey'],
-        rotationPolicy: { attributes: { expiryTime: 'P1Y' }, lifetimeActions: [{ action: { type: 'rotate' }, trigger: { timeAfterCreate: 'P90D' } }] },
+        rotationPolicy: {
+          attributes: { expiryTime: 'P1Y' },
+          lifetimeActions: [{ action: { type: 'rotate' }, trigger: { timeAfterCreate: 'P90D' } }],
+        },
       },
     });
     expect(grants).toHaveLength(1);
-    expect(grants[0].inputs).toMatchObject({ principalId: `aks-principal-of-${stack}`, scope: `${vaultId}/keys/etcd-kms-${stack}`, principalType: 'ServicePrincipal' });
+    expect(grants[0].inputs).toMatchObject({
+      principalId: `aks-principal-of-${stack}`,
+      scope: `${vaultId}/keys/etcd-kms-${stack}`,
+      principalType: 'ServicePrincipal',
+    });
   });
 
   test('ESO is installed from chart 2.9.0 with explicit values', () => {
     const release = releaseOf(resources, ESO_CHART.name);
     const config = stackFileConfig(stack);
-    expect(release.inputs).toMatchObject({ chart: ESO_CHART.name, version: '2.9.0', repositoryOpts: { repo: ESO_CHART.repo }, namespace: 'external-secrets', createNamespace: true, atomic: true });
+    expect(release.inputs).toMatchObject({
+      chart: ESO_CHART.name,
+      version: '2.9.0',
+      repositoryOpts: { repo: ESO_CHART.repo },
+      namespace: 'external-secrets',
+      createNamespace: true,
+      atomic: true,
+    });
     expect(release.inputs.values).toEqual(
       esoChartValues({
         replicas: Number(config['central-secret-store:esoReplicas'] ?? 1),
@@ -162,8 +202,12 @@ describe.each(['aks-weu-staging', 'aks-weu-prod', 'edge-k3s-ams-01'])('stack %s'
     );
   });
 
-  test('Reloader is installed next to ESO from stakater\'s repository, pinned, with explicit values', () => {
-    expect(ofType(resources, RELEASE).map((r) => r.inputs.chart).sort()).toEqual(['external-secrets', 'reloader']);
+  test("Reloader is installed next to ESO from stakater's repository, pinned, with explicit values", () => {
+    expect(
+      ofType(resources, RELEASE)
+        .map((r) => r.inputs.chart)
+        .sort(),
+    ).toEqual(['external-secrets', 'reloader']);
     const release = releaseOf(resources, 'reloader');
     expect(release.inputs).toEqual({
       name: 'reloader',
@@ -200,7 +244,11 @@ describe.each(['aks-weu-staging', 'aks-weu-prod', 'edge-k3s-ams-01'])('stack %s'
     const sets = manifestSetsOf(resources);
     const cluster = sets.get(CLUSTER_SET)!;
     expect(cluster.inputs.objects).toEqual(Object.fromEntries(manifests.clusterScoped.map((o) => [objectKey(o), o])));
-    const tenantOf = new Map(manifests.clusterScoped.filter((o) => o.kind === 'Namespace').map((o) => [o.metadata.name, (o.metadata.labels as Record<string, string>)[TENANT_LABEL]]));
+    const tenantOf = new Map(
+      manifests.clusterScoped
+        .filter((o) => o.kind === 'Namespace')
+        .map((o) => [o.metadata.name, (o.metadata.labels as Record<string, string>)[TENANT_LABEL]]),
+    );
     const shared = (o: any) => o.metadata.annotations?.['central-secret-store.io/owns-fields'] !== undefined;
     for (const o of manifests.namespaced) {
       const tenant = tenantOf.get(o.metadata.namespace!);
@@ -220,16 +268,25 @@ describe.each(['aks-weu-staging', 'aks-weu-prod', 'edge-k3s-ams-01'])('stack %s'
   });
 
   test('ServiceAccounts given pull secrets are shared: their imagePullSecrets are applied, the ServiceAccount is never owned', () => {
-    const expected = synthesizeCluster(catalogue, stack).namespaced.filter((o) => o.kind === 'ServiceAccount' && o.metadata.namespace !== 'central-secret-store');
+    const expected = synthesizeCluster(catalogue, stack).namespaced.filter(
+      (o) => o.kind === 'ServiceAccount' && o.metadata.namespace !== 'central-secret-store',
+    );
     const shared = [...manifestSetsOf(resources).values()].flatMap((s) => Object.values<any>(s.inputs.shared));
-    expect(shared.sort((a, b) => objectKey(a).localeCompare(objectKey(b)))).toEqual(expected.sort((a, b) => objectKey(a).localeCompare(objectKey(b))));
+    expect(shared.sort((a, b) => objectKey(a).localeCompare(objectKey(b)))).toEqual(
+      expected.sort((a, b) => objectKey(a).localeCompare(objectKey(b))),
+    );
     // The example sets them on the prod cluster only.
     expect(shared.length > 0).toBe(stack === 'aks-weu-prod');
     expect(ofType(resources, 'kubernetes:core/v1:ServiceAccount')).toEqual([]);
   });
 
   test('no secret value is in plaintext in any input', () => {
-    const needles = ['mock-password-value-never-in-plaintext', 'EDGE-TOKEN-VALUE', ...Object.values(SECRETS.vaultSecretValues), MOCK_KUBECONFIG.trim()];
+    const needles = [
+      'mock-password-value-never-in-plaintext',
+      'EDGE-TOKEN-VALUE',
+      ...Object.values(SECRETS.vaultSecretValues),
+      MOCK_KUBECONFIG.trim(),
+    ];
     const leaks = resources.flatMap((r) => needles.flatMap((n) => plaintextPaths(r.wireInputs, n).map((p) => `${r.type} ${r.name}${p}`)));
     expect(leaks).toEqual([]);
   });
@@ -258,62 +315,110 @@ describe('vault secrets written by Pulumi', () => {
 });
 
 describe('the canary', () => {
-  const valueOf = (deployment: ClusterDeployment) => new Promise<string | undefined>((resolve) => (deployment.canary ? deployment.canary.apply(resolve) : resolve(undefined)));
-  const canarySecret = (resources: readonly RecordedResource[]) => only(resources.filter((r) => String(r.inputs.secretName).startsWith('css-canary-')), 'azure-native:keyvault:Secret');
+  const valueOf = (deployment: ClusterDeployment) =>
+    new Promise<string | undefined>((resolve) => (deployment.canary ? deployment.canary.apply(resolve) : resolve(undefined)));
+  const canarySecret = (resources: readonly RecordedResource[]) =>
+    only(
+      resources.filter((r) => String(r.inputs.secretName).startsWith('css-canary-')),
+      'azure-native:keyvault:Secret',
+    );
 
-  test.each(['aks-weu-prod', 'edge-k3s-ams-01'])("stack %s writes the cluster's canary into its environment's Key Vault, owner or not, and exports it", async (stack) => {
-    let expected = '';
-    const { result, resources } = await runWithMocks(stack, { ...stackFileConfig(stack), ...secretConfig(stack) }, Object.keys(secretConfig(stack)), () => {
-      const config = readStackConfig(() => catalogue);
-      expected = canaryValue(synthesizeCluster(catalogue, stack), config.settings);
-      return new ClusterDeployment(config.cluster.name, { config });
-    });
-    expect(expected).toMatch(/^[0-9a-f]{16}$/);
-    expect(await valueOf(result)).toBe(expected);
-    const secret = canarySecret(resources);
-    expect(secret.inputs).toEqual({
-      vaultName: 'contoso-css-prod',
-      resourceGroupName: 'css-prod',
-      secretName: `css-canary-${stack}`,
-      properties: { value: expected, contentType: CANARY_CONTENT_TYPE, attributes: { enabled: true } },
-    });
-    // Written once the vault exists: the owning stack creates it in the same run.
-    if (stack === 'aks-weu-prod') expect(secret.dependencies).toContain(ofType(resources, 'azure-native:keyvault:Vault')[0].urn);
-  });
+  test.each(['aks-weu-prod', 'edge-k3s-ams-01'])(
+    "stack %s writes the cluster's canary into its environment's Key Vault, owner or not, and exports it",
+    async (stack) => {
+      let expected = '';
+      const { result, resources } = await runWithMocks(
+        stack,
+        { ...stackFileConfig(stack), ...secretConfig(stack) },
+        Object.keys(secretConfig(stack)),
+        () => {
+          const config = readStackConfig(() => catalogue);
+          expected = canaryValue(synthesizeCluster(catalogue, stack), config.settings);
+          return new ClusterDeployment(config.cluster.name, { config });
+        },
+      );
+      expect(expected).toMatch(/^[0-9a-f]{16}$/);
+      expect(await valueOf(result)).toBe(expected);
+      const secret = canarySecret(resources);
+      expect(secret.inputs).toEqual({
+        vaultName: 'contoso-css-prod',
+        resourceGroupName: 'css-prod',
+        secretName: `css-canary-${stack}`,
+        properties: { value: expected, contentType: CANARY_CONTENT_TYPE, attributes: { enabled: true } },
+      });
+      // Written once the vault exists: the owning stack creates it in the same run.
+      if (stack === 'aks-weu-prod') expect(secret.dependencies).toContain(ofType(resources, 'azure-native:keyvault:Vault')[0].urn);
+    },
+  );
 
   test('a second deployment of the same catalogue and settings writes the same value; a change to the manifests or the settings writes a new one', async () => {
     const first = await valueOf((await deploy('aks-weu-staging')).result);
     expect(await valueOf((await deploy('aks-weu-staging')).result)).toBe(first);
-    const faster = { ...catalogue, clusters: catalogue.clusters.map((c) => (c.name === 'aks-weu-staging' ? { ...c, refreshInterval: '30s' } : c)) };
+    const faster = {
+      ...catalogue,
+      clusters: catalogue.clusters.map((c) => (c.name === 'aks-weu-staging' ? { ...c, refreshInterval: '30s' } : c)),
+    };
     const changedManifests = await valueOf((await deploy('aks-weu-staging', {}, faster)).result);
     const changedSettings = await valueOf((await deploy('aks-weu-staging', { 'central-secret-store:esoReplicas': '2' })).result);
     expect(new Set([first, changedManifests, changedSettings]).size).toBe(3);
     // Another cluster's manifests are not this cluster's deployment.
-    const otherCluster = { ...catalogue, clusters: catalogue.clusters.map((c) => (c.name === 'aks-weu-prod' ? { ...c, refreshInterval: '30s' } : c)) };
+    const otherCluster = {
+      ...catalogue,
+      clusters: catalogue.clusters.map((c) => (c.name === 'aks-weu-prod' ? { ...c, refreshInterval: '30s' } : c)),
+    };
     expect(await valueOf((await deploy('aks-weu-staging', {}, otherCluster)).result)).toBe(first);
   });
 
   test('with canaryCheckImage and canaryPushgateway, the in-cluster check expects the value this deployment writes', async () => {
     const image = `registry.example/kubectl@sha256:${'f'.repeat(64)}`;
-    const { result, resources } = await deploy('aks-weu-staging', { 'central-secret-store:canaryCheckImage': image, 'central-secret-store:canaryPushgateway': 'http://gw:9091' });
+    const { result, resources } = await deploy('aks-weu-staging', {
+      'central-secret-store:canaryCheckImage': image,
+      'central-secret-store:canaryPushgateway': 'http://gw:9091',
+    });
     const written = await valueOf(result);
-    const check = only(ofType(resources, 'kubernetes:yaml/v2:ConfigGroup').filter((g) => g.name.endsWith('-canary-check')), 'kubernetes:yaml/v2:ConfigGroup');
+    const check = only(
+      ofType(resources, 'kubernetes:yaml/v2:ConfigGroup').filter((g) => g.name.endsWith('-canary-check')),
+      'kubernetes:yaml/v2:ConfigGroup',
+    );
     const cronJob = check.inputs.objs.find((o: any) => o.kind === 'CronJob');
     const env = Object.fromEntries(cronJob.spec.jobTemplate.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
-    expect(env).toMatchObject({ NAMESPACE: 'central-secret-store-canary', COPY: 'canary-opaque', EXPECTED_SHA256: createHash('sha256').update(written!).digest('hex') });
+    expect(env).toMatchObject({
+      NAMESPACE: 'central-secret-store-canary',
+      COPY: 'canary-opaque',
+      EXPECTED_SHA256: createHash('sha256').update(written!).digest('hex'),
+    });
     expect(cronJob.spec.jobTemplate.spec.template.spec.containers[0].image).toBe(image);
-    expect(ofType((await deploy('aks-weu-staging')).resources, 'kubernetes:yaml/v2:ConfigGroup').filter((g) => g.name.endsWith('-canary-check'))).toEqual([]);
+    expect(
+      ofType((await deploy('aks-weu-staging')).resources, 'kubernetes:yaml/v2:ConfigGroup').filter((g) => g.name.endsWith('-canary-check')),
+    ).toEqual([]);
   });
 
   test("the canary alert's bound is the catalogue's", async () => {
-    const slower = { ...catalogue, clusters: catalogue.clusters.map((c) => (c.name === 'aks-weu-staging' ? { ...c, canary: { enabled: true, namespace: 'central-secret-store-canary', bound: '20m0s' } } : c)) };
-    const alerts = only(ofType((await deploy('aks-weu-staging', {}, slower)).resources, 'kubernetes:yaml/v2:ConfigGroup').filter((g) => g.name.endsWith('-eso-alerts')), 'kubernetes:yaml/v2:ConfigGroup');
-    const stale = alerts.inputs.objs[0].spec.groups.flatMap((g: any) => g.rules).find((r: any) => r.alert === 'CentralSecretStoreCanaryStale');
+    const slower = {
+      ...catalogue,
+      clusters: catalogue.clusters.map((c) =>
+        c.name === 'aks-weu-staging' ? { ...c, canary: { enabled: true, namespace: 'central-secret-store-canary', bound: '20m0s' } } : c,
+      ),
+    };
+    const alerts = only(
+      ofType((await deploy('aks-weu-staging', {}, slower)).resources, 'kubernetes:yaml/v2:ConfigGroup').filter((g) =>
+        g.name.endsWith('-eso-alerts'),
+      ),
+      'kubernetes:yaml/v2:ConfigGroup',
+    );
+    const stale = alerts.inputs.objs[0].spec.groups
+      .flatMap((g: any) => g.rules)
+      .find((r: any) => r.alert === 'CentralSecretStoreCanaryStale');
     expect(stale.expr).toMatch(/ > 1200$/);
   });
 
   test('a cluster without a canary writes none and exports none', async () => {
-    const without = { ...catalogue, clusters: catalogue.clusters.map((c) => (c.name === 'aks-weu-staging' ? { ...c, canary: { enabled: false, namespace: 'central-secret-store-canary', bound: '15m0s' } } : c)) };
+    const without = {
+      ...catalogue,
+      clusters: catalogue.clusters.map((c) =>
+        c.name === 'aks-weu-staging' ? { ...c, canary: { enabled: false, namespace: 'central-secret-store-canary', bound: '15m0s' } } : c,
+      ),
+    };
     const { result, resources } = await deploy('aks-weu-staging', {}, without);
     expect(ofType(resources, 'azure-native:keyvault:Secret')).toEqual([]);
     expect(result.canary).toBeUndefined();
@@ -339,16 +444,21 @@ describe('validity windows reach Key Vault', () => {
 });
 
 describe("the stack's chart, values and Reloader settings reach the cluster", () => {
-  test('charts from a local folder and an OCI mirror, ESO values laid over the product\'s', async () => {
+  test("charts from a local folder and an OCI mirror, ESO values laid over the product's", async () => {
     const { resources } = await deploy('edge-k3s-ams-01', {
       'central-secret-store:esoChart': JSON.stringify({ path: '/srv/charts/external-secrets' }),
       'central-secret-store:reloaderChart': JSON.stringify({ repo: 'oci://registry.edge.example/stakater' }),
-      'central-secret-store:esoValues': JSON.stringify({ image: { repository: 'registry.edge.example/external-secrets', pullPolicy: 'IfNotPresent' } }),
+      'central-secret-store:esoValues': JSON.stringify({
+        image: { repository: 'registry.edge.example/external-secrets', pullPolicy: 'IfNotPresent' },
+      }),
     });
     const eso = releaseOf(resources, '/srv/charts/external-secrets');
     expect(eso.inputs).not.toHaveProperty('repositoryOpts');
     expect(eso.inputs).not.toHaveProperty('version');
-    expect(eso.inputs.values).toEqual({ ...esoChartValues({ serviceMonitor: false }), image: { repository: 'registry.edge.example/external-secrets', pullPolicy: 'IfNotPresent' } });
+    expect(eso.inputs.values).toEqual({
+      ...esoChartValues({ serviceMonitor: false }),
+      image: { repository: 'registry.edge.example/external-secrets', pullPolicy: 'IfNotPresent' },
+    });
     const reloader = releaseOf(resources, 'oci://registry.edge.example/stakater/reloader');
     expect(reloader.inputs).toMatchObject({ name: 'reloader', version: RELOADER_CHART.version, values: reloaderChartValues() });
     expect(reloader.inputs).not.toHaveProperty('repositoryOpts');
@@ -386,13 +496,22 @@ describe('stack config errors are reported at once, before any resource', () => 
 
   test('bad values name the config key', async () => {
     let error: Error | undefined;
-    await runWithMocks('aks-weu-staging', { ...stackFileConfig('aks-weu-staging'), 'central-secret-store:keyVaultSku': 'gold', 'central-secret-store:keyVaultAllowedIpRanges': '["everywhere"]' }, [], () => {
-      try {
-        readStackConfig(() => catalogue);
-      } catch (e) {
-        error = e as Error;
-      }
-    });
+    await runWithMocks(
+      'aks-weu-staging',
+      {
+        ...stackFileConfig('aks-weu-staging'),
+        'central-secret-store:keyVaultSku': 'gold',
+        'central-secret-store:keyVaultAllowedIpRanges': '["everywhere"]',
+      },
+      [],
+      () => {
+        try {
+          readStackConfig(() => catalogue);
+        } catch (e) {
+          error = e as Error;
+        }
+      },
+    );
     expect(error?.message).toMatch(/central-secret-store:keyVaultSku: Invalid option/);
     expect(error?.message).toMatch(/central-secret-store:keyVaultAllowedIpRanges\.0: must be an IPv4 address or CIDR range/);
   });
@@ -401,7 +520,11 @@ describe('stack config errors are reported at once, before any resource', () => 
     let error: Error | undefined;
     await runWithMocks(
       'aks-weu-prod',
-      { ...stackFileConfig('aks-weu-prod'), 'central-secret-store:vaultSecrets': JSON.stringify([{ name: 'random-thing', expires: '2027-01-01T00:00:00Z' }]), 'central-secret-store:vaultSecretValues': '{}' },
+      {
+        ...stackFileConfig('aks-weu-prod'),
+        'central-secret-store:vaultSecrets': JSON.stringify([{ name: 'random-thing', expires: '2027-01-01T00:00:00Z' }]),
+        'central-secret-store:vaultSecretValues': '{}',
+      },
       ['central-secret-store:vaultSecretValues'],
       () => {
         try {

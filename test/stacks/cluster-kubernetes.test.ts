@@ -39,7 +39,11 @@ async function constructed(args: Partial<ClusterKubernetesArgs> = {}) {
 }
 
 const ofType = (resources: readonly RecordedResource[], type: string) => resources.filter((r) => r.type === type);
-const releaseOf = (resources: readonly RecordedResource[], name: string) => only(ofType(resources, RELEASE).filter((r) => r.inputs.name === name), RELEASE);
+const releaseOf = (resources: readonly RecordedResource[], name: string) =>
+  only(
+    ofType(resources, RELEASE).filter((r) => r.inputs.name === name),
+    RELEASE,
+  );
 const clusterScopedOf = (resources: readonly RecordedResource[]) => manifestSetsOf(resources).get(CLUSTER_SET)!;
 /** A resource of Vault's side, as vaultLogins would declare one. */
 class VaultLogin extends pulumi.CustomResource {
@@ -47,7 +51,8 @@ class VaultLogin extends pulumi.CustomResource {
     super('test:vault:Login', name, {});
   }
 }
-const urnsOf = (resources: readonly pulumi.Resource[]) => Promise.all(resources.map((r) => new Promise<string>((resolve) => r.urn.apply(resolve))));
+const urnsOf = (resources: readonly pulumi.Resource[]) =>
+  Promise.all(resources.map((r) => new Promise<string>((resolve) => r.urn.apply(resolve))));
 
 describe('ClusterKubernetes alone, with only a kubeconfig and the manifests', () => {
   let resources: RecordedResource[];
@@ -77,8 +82,18 @@ describe('ClusterKubernetes alone, with only a kubeconfig and the manifests', ()
   });
 
   test('ESO and Reloader from their public repositories, with the product values; no identity Secret, no token reviewer', () => {
-    expect(releaseOf(resources, 'external-secrets').inputs).toMatchObject({ chart: 'external-secrets', version: '2.9.0', repositoryOpts: { repo: 'https://charts.external-secrets.io' }, values: esoChartValues() });
-    expect(releaseOf(resources, 'reloader').inputs).toMatchObject({ chart: 'reloader', version: '2.2.11', repositoryOpts: { repo: 'https://stakater.github.io/stakater-charts' }, values: reloaderChartValues() });
+    expect(releaseOf(resources, 'external-secrets').inputs).toMatchObject({
+      chart: 'external-secrets',
+      version: '2.9.0',
+      repositoryOpts: { repo: 'https://charts.external-secrets.io' },
+      values: esoChartValues(),
+    });
+    expect(releaseOf(resources, 'reloader').inputs).toMatchObject({
+      chart: 'reloader',
+      version: '2.2.11',
+      repositoryOpts: { repo: 'https://stakater.github.io/stakater-charts' },
+      values: reloaderChartValues(),
+    });
     expect(ofType(resources, 'kubernetes:core/v1:Secret')).toEqual([]);
     expect(ofType(resources, 'kubernetes:core/v1:ServiceAccount')).toEqual([]);
     expect(kubernetes.esoIdentitySecret).toBeUndefined();
@@ -97,7 +112,10 @@ describe('ClusterKubernetes alone, with only a kubeconfig and the manifests', ()
 
 describe('charts, values and Reloader', () => {
   test('ESO from a local chart folder, as the folder holds it; Reloader from an OCI mirror at its pinned version', async () => {
-    const { resources } = await constructed({ esoChart: { path: 'charts/external-secrets' }, reloaderChart: { repo: 'oci://mirror.example/charts/' } });
+    const { resources } = await constructed({
+      esoChart: { path: 'charts/external-secrets' },
+      reloaderChart: { repo: 'oci://mirror.example/charts/' },
+    });
     expect(releaseOf(resources, 'external-secrets').inputs).toEqual({
       name: 'external-secrets',
       chart: 'charts/external-secrets',
@@ -122,7 +140,9 @@ describe('charts, values and Reloader', () => {
   });
 
   test("esoValues are laid over the product's values, maps key by key", async () => {
-    const { resources } = await constructed({ esoValues: { image: { repository: 'mirror.example/external-secrets', pullPolicy: 'Never' }, webhook: { replicaCount: 2 } } });
+    const { resources } = await constructed({
+      esoValues: { image: { repository: 'mirror.example/external-secrets', pullPolicy: 'Never' }, webhook: { replicaCount: 2 } },
+    });
     const values = releaseOf(resources, 'external-secrets').inputs.values;
     const product = esoChartValues();
     expect(values.image).toEqual({ repository: 'mirror.example/external-secrets', pullPolicy: 'Never' });
@@ -141,7 +161,7 @@ describe('charts, values and Reloader', () => {
 });
 
 describe('what a backend hands in', () => {
-  test("Key Vault: the identity Secret, kept secret, after ESO; the secret plane waits for it", async () => {
+  test('Key Vault: the identity Secret, kept secret, after ESO; the secret plane waits for it', async () => {
     const { kubernetes, resources } = await constructed({ esoClientId: 'client-id', esoClientSecret: pulumi.secret('SP-PASSWORD') });
     const secret = only(resources, 'kubernetes:core/v1:Secret');
     expect(secret.inputs.metadata).toMatchObject({ name: 'azure-keyvault-identity', namespace: 'external-secrets' });
@@ -152,7 +172,7 @@ describe('what a backend hands in', () => {
     expect(await urnsOf(kubernetes.esoReady)).toEqual([eso, secret.urn]);
   });
 
-  test("HashiCorp Vault: the token reviewer is handed to vaultLogins, and the secret plane waits for it and for what vaultLogins returns", async () => {
+  test('HashiCorp Vault: the token reviewer is handed to vaultLogins, and the secret plane waits for it and for what vaultLogins returns', async () => {
     let handed: unknown;
     const { kubernetes, resources } = await constructed({
       vaultLogins: (reviewer) => {
@@ -192,9 +212,13 @@ describe('what a backend hands in', () => {
     );
     expect(resources).toEqual([]);
     const both = await construct({ esoClientId: 'client-id', vaultLogins: () => [] });
-    expect((both.result as Error).message).toMatch(/^ClusterKubernetes edge:\n {2}- esoClientId and vaultLogins exclude each other: .*give the one of the cluster's backend$/);
+    expect((both.result as Error).message).toMatch(
+      /^ClusterKubernetes edge:\n {2}- esoClientId and vaultLogins exclude each other: .*give the one of the cluster's backend$/,
+    );
     const cache = await construct({ esoClientId: 'client-id', esoVaultTokenCache: true });
-    expect((cache.result as Error).message).toMatch(/^ClusterKubernetes edge:\n {2}- esoVaultTokenCache is true without vaultLogins: .*leave it out for Key Vault$/);
+    expect((cache.result as Error).message).toMatch(
+      /^ClusterKubernetes edge:\n {2}- esoVaultTokenCache is true without vaultLogins: .*leave it out for Key Vault$/,
+    );
   });
 });
 
@@ -209,11 +233,21 @@ describe("ESO's throughput", () => {
       vault: { enableTokenCache: false },
     });
     const vault = await constructed({ esoCopies: 10, vaultLogins: () => [] });
-    expect(esoArgs(releaseOf(vault.resources, 'external-secrets').inputs.values)).toEqual({ concurrent: 4, extraArgs: { 'client-qps': 50, 'client-burst': 100 }, vault: { enableTokenCache: true } });
+    expect(esoArgs(releaseOf(vault.resources, 'external-secrets').inputs.values)).toEqual({
+      concurrent: 4,
+      extraArgs: { 'client-qps': 50, 'client-burst': 100 },
+      vault: { enableTokenCache: true },
+    });
   });
 
   test('each setting overrides the sizing on its own; the token cache can be turned off', async () => {
-    const { resources } = await constructed({ esoCopies: 1000, esoConcurrency: 3, esoClientQps: 70, vaultLogins: () => [], esoVaultTokenCache: false });
+    const { resources } = await constructed({
+      esoCopies: 1000,
+      esoConcurrency: 3,
+      esoClientQps: 70,
+      vaultLogins: () => [],
+      esoVaultTokenCache: false,
+    });
     expect(esoArgs(releaseOf(resources, 'external-secrets').inputs.values)).toEqual({
       concurrent: 3,
       extraArgs: { 'client-qps': 70, 'client-burst': esoTuningFor(1000).clientBurst },
@@ -234,7 +268,10 @@ describe('the in-cluster canary check', () => {
 
   test("applied after every set of the secret plane, as CanaryCheck's objects", async () => {
     const { kubernetes, resources } = await constructed({ canaryCheck: check });
-    const group = only(resources.filter((r) => r.name.endsWith('canary-check')), 'kubernetes:yaml/v2:ConfigGroup');
+    const group = only(
+      resources.filter((r) => r.name.endsWith('canary-check')),
+      'kubernetes:yaml/v2:ConfigGroup',
+    );
     expect(group.inputs.objs).toEqual(canaryCheckObjects(check));
     expect(group.dependencies.slice().sort()).toEqual([...manifestSetsOf(resources).values()].map((set) => set.urn).sort());
     expect(kubernetes.canaryCheck).toBeDefined();

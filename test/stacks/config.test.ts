@@ -16,13 +16,18 @@ const SECRET_KEYS = ['kubeconfig', 'vaultSecretValues', 'vaultToken'].map((key) 
 
 /** The stack's config as readStackConfig returns it, or the error it throws. */
 async function read(stack: string, config: Record<string, string>, from: Catalogue = catalogue): Promise<StackConfig | Error> {
-  const { result } = await runWithMocks(stack, config, Object.keys(config).filter((key) => SECRET_KEYS.includes(key)), () => {
-    try {
-      return readStackConfig(() => from);
-    } catch (error) {
-      return error as Error;
-    }
-  });
+  const { result } = await runWithMocks(
+    stack,
+    config,
+    Object.keys(config).filter((key) => SECRET_KEYS.includes(key)),
+    () => {
+      try {
+        return readStackConfig(() => from);
+      } catch (error) {
+        return error as Error;
+      }
+    },
+  );
   return result;
 }
 
@@ -77,7 +82,11 @@ describe('each stack is one of four shapes, with what its shape needs', () => {
   });
 
   test('a generic cluster of a HashiCorp Vault environment: no Azure setting at all', async () => {
-    const config = await parsed('k3s-onprem-01', { ...stackFileConfig('k3s-onprem-01'), ...KUBECONFIG, 'azure-native:location': 'westeurope' });
+    const config = await parsed('k3s-onprem-01', {
+      ...stackFileConfig('k3s-onprem-01'),
+      ...KUBECONFIG,
+      'azure-native:location': 'westeurope',
+    });
     if (config.backend !== 'vault' || config.kind !== 'generic') throw new Error(`got ${config.backend} ${config.kind}`);
     expect(config.environment.vault.address).toBe('https://vault.dc1.contoso.example:8200');
     expect(config.ownsSpaces).toBe(true);
@@ -89,25 +98,37 @@ describe('each stack is one of four shapes, with what its shape needs', () => {
   });
 
   test('an aks cluster of a HashiCorp Vault environment: the AKS cluster, no region', async () => {
-    const config = await parsed('v2', { 'central-secret-store:aksResourceGroup': 'rg-v2', 'central-secret-store:aksName': 'aks-v2' }, vaultCatalogue);
+    const config = await parsed(
+      'v2',
+      { 'central-secret-store:aksResourceGroup': 'rg-v2', 'central-secret-store:aksName': 'aks-v2' },
+      vaultCatalogue,
+    );
     if (config.backend !== 'vault' || config.kind !== 'aks') throw new Error(`got ${config.backend} ${config.kind}`);
     expect([config.aksResourceGroup, config.aksName, config.ownsSpaces]).toEqual(['rg-v2', 'aks-v2', false]);
   });
 
   test("the catalogue is loaded from the stack's catalogue setting, and the cluster setting overrides the stack name", async () => {
     let folder: string | undefined;
-    const { result } = await runWithMocks('any-stack-name', { 'central-secret-store:catalogue': 'catalogues/contoso', 'central-secret-store:cluster': 'k3s-onprem-01', ...KUBECONFIG }, SECRET_KEYS, () =>
-      readStackConfig((given) => {
-        folder = given;
-        return catalogue;
-      }),
+    const { result } = await runWithMocks(
+      'any-stack-name',
+      { 'central-secret-store:catalogue': 'catalogues/contoso', 'central-secret-store:cluster': 'k3s-onprem-01', ...KUBECONFIG },
+      SECRET_KEYS,
+      () =>
+        readStackConfig((given) => {
+          folder = given;
+          return catalogue;
+        }),
     );
     expect(folder).toBe('catalogues/contoso');
     expect(result.cluster.name).toBe('k3s-onprem-01');
   });
 
   test('the digest settings hold every plain setting and no secret', async () => {
-    const config = await parsed('edge-k3s-ams-01', { ...stackFileConfig('edge-k3s-ams-01'), ...KUBECONFIG, 'central-secret-store:reloader': 'false' });
+    const config = await parsed('edge-k3s-ams-01', {
+      ...stackFileConfig('edge-k3s-ams-01'),
+      ...KUBECONFIG,
+      'central-secret-store:reloader': 'false',
+    });
     expect(config.settings).toEqual({
       cluster: 'edge-k3s-ams-01',
       catalogue: undefined,
@@ -123,7 +144,11 @@ describe('each stack is one of four shapes, with what its shape needs', () => {
 describe('every missing setting is reported at once, by key', () => {
   test.each([
     ['aks-weu-staging', catalogue, ['azure-native:location', 'central-secret-store:aksResourceGroup']],
-    ['edge-k3s-ams-01', catalogue, ['central-secret-store:kubeconfig', 'central-secret-store:servicePrincipalPasswordEndDate', 'azure-native:location']],
+    [
+      'edge-k3s-ams-01',
+      catalogue,
+      ['central-secret-store:kubeconfig', 'central-secret-store:servicePrincipalPasswordEndDate', 'azure-native:location'],
+    ],
     ['k3s-onprem-01', catalogue, ['central-secret-store:kubeconfig']],
     ['v2', vaultCatalogue, ['central-secret-store:aksResourceGroup']],
   ])('%s with no settings', async (stack, from, keys) => {
@@ -171,13 +196,21 @@ describe('every missing setting is reported at once, by key', () => {
     expect(await problems('aks-weu-prod', { ...stackFileConfig('aks-weu-prod'), ...secret })).toEqual([
       "central-secret-store:vaultSecretValues: required while vaultSecrets lists secrets, as a secret: pulumi config set --secret --path 'vaultSecretValues.<name>' <value>",
     ]);
-    const config = await parsed('aks-weu-prod', { ...stackFileConfig('aks-weu-prod'), ...secret, 'central-secret-store:vaultSecretValues': '{}' });
+    const config = await parsed('aks-weu-prod', {
+      ...stackFileConfig('aks-weu-prod'),
+      ...secret,
+      'central-secret-store:vaultSecretValues': '{}',
+    });
     if (config.backend !== 'keyVault') throw new Error('a Key Vault stack');
-    expect(config.vaultSecrets).toEqual([{ name: 'payments--settlement-signing-key', expires: '2028-06-30T00:00:00Z', notBefore: '2026-01-01T00:00:00Z' }]);
+    expect(config.vaultSecrets).toEqual([
+      { name: 'payments--settlement-signing-key', expires: '2028-06-30T00:00:00Z', notBefore: '2026-01-01T00:00:00Z' },
+    ]);
   });
 
   test('an unknown cluster is named with the ones the catalogue has', async () => {
-    expect(await problems('nowhere', {})).toEqual(['central-secret-store:cluster: the catalogue has no cluster "nowhere" (the stack name, unless set); it has aks-weu-prod, aks-weu-staging, edge-k3s-ams-01, k3s-onprem-01']);
+    expect(await problems('nowhere', {})).toEqual([
+      'central-secret-store:cluster: the catalogue has no cluster "nowhere" (the stack name, unless set); it has aks-weu-prod, aks-weu-staging, edge-k3s-ams-01, k3s-onprem-01',
+    ]);
   });
 });
 
@@ -206,11 +239,18 @@ describe('chart sources and Reloader', () => {
       'central-secret-store:esoChart: give either path (a local chart folder) or repo (an OCI mirror, oci://...), not both',
       'central-secret-store:reloaderChart: give either path (a local chart folder) or repo (an OCI mirror, oci://...), got neither',
     ]);
-    expect(await problems('k3s-onprem-01', { ...onprem, 'central-secret-store:esoChart': JSON.stringify({ repo: 'https://charts.external-secrets.io' }) })).toEqual([
-      'central-secret-store:esoChart.repo: must be an OCI registry address such as oci://registry.example/charts',
-    ]);
     expect(
-      await problems('k3s-onprem-01', { ...onprem, 'central-secret-store:reloader': 'false', 'central-secret-store:reloaderChart': JSON.stringify({ path: 'charts/reloader' }) }),
+      await problems('k3s-onprem-01', {
+        ...onprem,
+        'central-secret-store:esoChart': JSON.stringify({ repo: 'https://charts.external-secrets.io' }),
+      }),
+    ).toEqual(['central-secret-store:esoChart.repo: must be an OCI registry address such as oci://registry.example/charts']);
+    expect(
+      await problems('k3s-onprem-01', {
+        ...onprem,
+        'central-secret-store:reloader': 'false',
+        'central-secret-store:reloaderChart': JSON.stringify({ path: 'charts/reloader' }),
+      }),
     ).toEqual(['central-secret-store:reloaderChart: given while reloader is false: remove it, or turn reloader on']);
   });
 });
@@ -220,8 +260,17 @@ describe('the in-cluster canary check', () => {
   const image = `registry.example/kubectl@sha256:${'e'.repeat(64)}`;
 
   test('its image and Pushgateway, and a schedule', async () => {
-    const config = await parsed('k3s-onprem-01', { ...onprem, 'central-secret-store:canaryCheckImage': image, 'central-secret-store:canaryPushgateway': 'http://gw:9091', 'central-secret-store:canaryCheckSchedule': '*/2 * * * *' });
-    expect([config.canaryCheckImage, config.canaryPushgateway, config.canaryCheckSchedule]).toEqual([image, 'http://gw:9091', '*/2 * * * *']);
+    const config = await parsed('k3s-onprem-01', {
+      ...onprem,
+      'central-secret-store:canaryCheckImage': image,
+      'central-secret-store:canaryPushgateway': 'http://gw:9091',
+      'central-secret-store:canaryCheckSchedule': '*/2 * * * *',
+    });
+    expect([config.canaryCheckImage, config.canaryPushgateway, config.canaryCheckSchedule]).toEqual([
+      image,
+      'http://gw:9091',
+      '*/2 * * * *',
+    ]);
   });
 
   test('needs both, schedules nothing alone, and only where the cluster has a canary', async () => {
@@ -231,8 +280,17 @@ describe('the in-cluster canary check', () => {
     expect(await problems('k3s-onprem-01', { ...onprem, 'central-secret-store:canaryCheckSchedule': '* * * * *' })).toEqual([
       'central-secret-store:canaryCheckSchedule: given without canaryCheckImage and canaryPushgateway: there is no in-cluster canary check to schedule',
     ]);
-    const noCanary = { ...catalogue, clusters: catalogue.clusters.map((c) => (c.name === 'k3s-onprem-01' ? { ...c, canary: { enabled: false } } : c)) } as Catalogue;
-    expect(await problems('k3s-onprem-01', { ...onprem, 'central-secret-store:canaryCheckImage': image, 'central-secret-store:canaryPushgateway': 'http://gw:9091' }, noCanary)).toEqual([
+    const noCanary = {
+      ...catalogue,
+      clusters: catalogue.clusters.map((c) => (c.name === 'k3s-onprem-01' ? { ...c, canary: { enabled: false } } : c)),
+    } as Catalogue;
+    expect(
+      await problems(
+        'k3s-onprem-01',
+        { ...onprem, 'central-secret-store:canaryCheckImage': image, 'central-secret-store:canaryPushgateway': 'http://gw:9091' },
+        noCanary,
+      ),
+    ).toEqual([
       "central-secret-store:canaryCheckImage: the catalogue gives this cluster no canary (its canary is disabled): remove it, or enable the cluster's canary",
       "central-secret-store:canaryPushgateway: the catalogue gives this cluster no canary (its canary is disabled): remove it, or enable the cluster's canary",
     ]);

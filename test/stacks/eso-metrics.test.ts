@@ -9,7 +9,14 @@ import { SecretPlaneAlerts } from '../../constructs/src';
 import { ESO_METRIC_RELABELINGS, esoChartValues } from '../../stacks/eso-release';
 import { type PrometheusTools, prometheusRelabelConfigs, prometheusTools, relabelSeries, runPromtool } from '../support/promtool';
 
-const target = { job: 'external-secrets-metrics', namespace: 'external-secrets', service: 'external-secrets-metrics', pod: 'external-secrets-7d9f-abcde', instance: '10.0.0.7:8080', endpoint: 'metrics' };
+const target = {
+  job: 'external-secrets-metrics',
+  namespace: 'external-secrets',
+  service: 'external-secrets-metrics',
+  pod: 'external-secrets-7d9f-abcde',
+  instance: '10.0.0.7:8080',
+  endpoint: 'metrics',
+};
 type Series = Record<string, string>;
 
 /** The series ESO exports for one ExternalSecret in `namespace`. */
@@ -45,8 +52,15 @@ function clusterSeries(credentials: number, namespaces: number): Series[] {
     for (let n = 0; n < namespaces; n++) out.push(...externalSecretSeries(`tenant-ns-${n}`, `${credential}-opaque`));
   }
   out.push(...clusterObjectSeries('clustersecretstore', 'keyvault'));
-  out.push({ ...target, __name__: 'externalsecret_provider_api_calls_count', provider: 'AzureKeyVault', call: 'GetSecret', status: 'success' });
-  for (const controller of ['externalsecret', 'clusterexternalsecret', 'clustersecretstore']) out.push({ ...target, __name__: 'workqueue_depth', controller, name: controller });
+  out.push({
+    ...target,
+    __name__: 'externalsecret_provider_api_calls_count',
+    provider: 'AzureKeyVault',
+    call: 'GetSecret',
+    status: 'success',
+  });
+  for (const controller of ['externalsecret', 'clusterexternalsecret', 'clustersecretstore'])
+    out.push({ ...target, __name__: 'workqueue_depth', controller, name: controller });
   return out;
 }
 
@@ -60,13 +74,21 @@ describe("ESO's metric relabelling", () => {
 
   const relabel = (series: readonly Series[]) => relabelSeries(tools.relabel, prometheusRelabelConfigs(ESO_METRIC_RELABELINGS), series);
 
-  test('the chart values carry the relabelling and keep the object namespace apart from the target\'s', () => {
+  test("the chart values carry the relabelling and keep the object namespace apart from the target's", () => {
     expect((esoChartValues() as any).serviceMonitor).toMatchObject({ honorLabels: false, metricRelabelings: ESO_METRIC_RELABELINGS });
     expect((esoChartValues() as any).extendedMetricLabels).toBe(false);
   });
 
   test('Prometheus accepts the relabel configs in a scrape config', () => {
-    const config = { scrape_configs: [{ job_name: 'external-secrets', static_configs: [{ targets: ['127.0.0.1:8080'] }], metric_relabel_configs: prometheusRelabelConfigs(ESO_METRIC_RELABELINGS) }] };
+    const config = {
+      scrape_configs: [
+        {
+          job_name: 'external-secrets',
+          static_configs: [{ targets: ['127.0.0.1:8080'] }],
+          metric_relabel_configs: prometheusRelabelConfigs(ESO_METRIC_RELABELINGS),
+        },
+      ],
+    };
     const result = runPromtool(tools.promtool, ['check', 'config', '--syntax-only', 'prometheus.yml'], { 'prometheus.yml': config });
     expect(result).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
   });
@@ -81,14 +103,19 @@ describe("ESO's metric relabelling", () => {
     // The temporary mark never reaches storage.
     expect(kept.filter((s) => Object.keys(s).some((k) => k.startsWith('__tmp')))).toEqual([]);
     // Figures: series per cluster before and after.
-    for (const [credentials, namespaces] of [[3, 50], [10, 1000]]) {
+    for (const [credentials, namespaces] of [
+      [3, 50],
+      [10, 1000],
+    ]) {
       const before = clusterSeries(credentials, namespaces);
       const after = relabel(before);
-      console.log(`ESO series with ${credentials} credentials x ${namespaces} namespaces: ${before.length} exported, ${after.length} kept (${(before.length / after.length).toFixed(1)}x fewer)`);
+      console.log(
+        `ESO series with ${credentials} credentials x ${namespaces} namespaces: ${before.length} exported, ${after.length} kept (${(before.length / after.length).toFixed(1)}x fewer)`,
+      );
     }
   });
 
-  test('what the alerts read survives: masters\' sync counters, Ready=False per object, work queues, per-cluster target labels', () => {
+  test("what the alerts read survives: masters' sync counters, Ready=False per object, work queues, per-cluster target labels", () => {
     const kept = relabel(clusterSeries(2, 3));
     const names = (metric: string) => kept.filter((s) => s.__name__ === metric);
     expect(names('externalsecret_sync_calls_error').map((s) => [s.exported_namespace, s.name])).toEqual([
@@ -122,7 +149,11 @@ describe("ESO's metric relabelling", () => {
     const failing = (s: Series) =>
       (s.__name__ === 'externalsecret_status_condition' && s.exported_namespace === 'tenant-ns-1' && s.name === 'cred-0-opaque') ||
       (s.__name__ === 'clustersecretstore_status_condition' && s.name === 'keyvault');
-    const text = (s: Series) => `${s.__name__}{${Object.entries(s).filter(([k]) => k !== '__name__').map(([k, v]) => `${k}="${v}"`).join(',')}}`;
+    const text = (s: Series) =>
+      `${s.__name__}{${Object.entries(s)
+        .filter(([k]) => k !== '__name__')
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(',')}}`;
     const alerts = new SecretPlaneAlerts(Testing.chart(), 'alerts');
     const expected = (alertname: string, labels: Record<string, string>) => ({ alertname, labels: { severity: 'warning', ...labels } });
     const result = runPromtool(tools.promtool, ['test', 'rules', 'tests.yaml'], {
@@ -137,7 +168,11 @@ describe("ESO's metric relabelling", () => {
             alert_rule_test: [
               expected('CentralSecretStoreExternalSecretsNotReady', { name: 'cred-0-opaque' }),
               expected('CentralSecretStoreStoreNotReady', { name: 'keyvault' }),
-            ].map(({ alertname, labels }) => ({ eval_time: '20m', alertname, exp_alerts: [{ exp_labels: labels, exp_annotations: annotationsOf(alerts, alertname, labels) }] })),
+            ].map(({ alertname, labels }) => ({
+              eval_time: '20m',
+              alertname,
+              exp_alerts: [{ exp_labels: labels, exp_annotations: annotationsOf(alerts, alertname, labels) }],
+            })),
           },
         ],
       },
@@ -149,6 +184,7 @@ describe("ESO's metric relabelling", () => {
 /** The annotations an alert of `alerts` carries for `labels`, with the one value these alerts report, 1. */
 function annotationsOf(alerts: SecretPlaneAlerts, alertname: string, labels: Record<string, string>): Record<string, string> {
   const rule = alerts.rules.find((r) => r.alert === alertname)!;
-  const fill = (template: string) => template.replace(/\{\{ \$labels\.(\w+) \}\}/g, (_, name: string) => labels[name]).replace(/\{\{ \$value \}\}/g, '1');
+  const fill = (template: string) =>
+    template.replace(/\{\{ \$labels\.(\w+) \}\}/g, (_, name: string) => labels[name]).replace(/\{\{ \$value \}\}/g, '1');
   return { summary: fill(rule.annotations.summary), description: fill(rule.annotations.description) };
 }

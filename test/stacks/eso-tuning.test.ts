@@ -34,6 +34,7 @@ describe('esoTuningFor', () => {
   });
 
   test('refuses what is not a count', () => {
-    for (const copies of [-1, 1.5, Number.NaN]) expect(() => esoTuningFor(copies)).toThrow(`copies must be a whole number of at least 0, not ${copies}`);
+    for (const copies of [-1, 1.5, Number.NaN])
+      expect(() => esoTuningFor(copies)).toThrow(`copies must be a whole number of at least 0, not ${copies}`);
   });
 });

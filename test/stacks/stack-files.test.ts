@@ -6,7 +6,9 @@ import { loadCatalogue } from '../../tenants/lib';
 
 const ROOT = join(__dirname, '..', '..');
 // The repository's own catalogue on purpose: its stack files and workflows must follow it, whatever it says.
-const clusters = loadCatalogue(join(ROOT, 'tenants')).clusters.map((c) => c.name).sort();
+const clusters = loadCatalogue(join(ROOT, 'tenants'))
+  .clusters.map((c) => c.name)
+  .sort();
 
 describe('stacks and workflows follow the catalogue', () => {
   test.each(clusters)('Pulumi.%s.yaml exists, holds known keys and no plaintext secret', (cluster) => {
@@ -29,7 +31,10 @@ describe('stacks and workflows follow the catalogue', () => {
   test('pulumi-preview.yml previews every cluster stack with the policy pack', () => {
     const job = workflow('pulumi-preview.yml').jobs.preview;
     expect([...job.strategy.matrix.stack].sort()).toEqual(clusters);
-    expect(job.steps.find((s: any) => s.uses?.startsWith('pulumi/actions')).with).toMatchObject({ policyPacks: 'stacks/policy', diff: true });
+    expect(job.steps.find((s: any) => s.uses?.startsWith('pulumi/actions')).with).toMatchObject({
+      policyPacks: 'stacks/policy',
+      diff: true,
+    });
   });
 
   test('pulumi-up.yml deploys every cluster stack once, staging first, then the others in parallel with the policy pack', () => {
@@ -49,20 +54,31 @@ describe('stacks and workflows follow the catalogue', () => {
     expect([...stacksOf()].sort()).toEqual(clusters);
     const steps: any[] = job.steps;
     const check = steps.findIndex((s) => s.uses === './.github/actions/canary-check');
-    expect(steps[check]?.with).toEqual({ cluster: '${{ matrix.stack }}', stack: '${{ env.STACK }}', pushgateway: '${{ vars.PUSHGATEWAY_URL }}' });
+    expect(steps[check]?.with).toEqual({
+      cluster: '${{ matrix.stack }}',
+      stack: '${{ env.STACK }}',
+      pushgateway: '${{ vars.PUSHGATEWAY_URL }}',
+    });
     // After the Pulumi CLI is there (and, on deployment, after the up).
     expect(steps.findIndex((s) => s.uses?.startsWith('pulumi/actions'))).toBeLessThan(check);
   });
 });
 
 describe('Pulumi.yaml', () => {
-  test("template.config lists every stack setting with its description, secrets marked (npm run pulumi:template writes it)", () => {
+  test('template.config lists every stack setting with its description, secrets marked (npm run pulumi:template writes it)', () => {
     const project = parse(readFileSync(join(ROOT, 'Pulumi.yaml'), 'utf8'));
     const template = stackSettingsTemplate();
     expect(project.template.config).toEqual(template);
-    const keys = Object.keys(template).filter((k) => k.startsWith('central-secret-store:')).map((k) => k.split(':')[1]);
+    const keys = Object.keys(template)
+      .filter((k) => k.startsWith('central-secret-store:'))
+      .map((k) => k.split(':')[1]);
     expect(keys.sort()).toEqual([...STACK_SETTING_KEYS, ...SECRET_STACK_SETTING_KEYS].sort());
-    expect(Object.entries(template).filter(([, v]) => v.secret).map(([k]) => k.split(':')[1]).sort()).toEqual([...SECRET_STACK_SETTING_KEYS].sort());
+    expect(
+      Object.entries(template)
+        .filter(([, v]) => v.secret)
+        .map(([k]) => k.split(':')[1])
+        .sort(),
+    ).toEqual([...SECRET_STACK_SETTING_KEYS].sort());
     expect(template['azure-native:location'].description).toMatch(/Key Vault environments/);
     // Typed declarations of the project's own keys would make each required on every stack.
     expect(Object.keys(project.config).filter((k) => k.startsWith('central-secret-store:') || !k.includes(':'))).toEqual([]);

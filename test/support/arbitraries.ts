@@ -30,23 +30,36 @@ function withVaultPaths(credential: Record<string, unknown>): Record<string, unk
 
 /** Namespaces that receive a registry's dockerconfigjson set it on their ServiceAccounts (one or two of them). */
 function pullSecretsFor(requests: readonly string[], credentials: readonly Credential[], index: number) {
-  const pullable = credentials.filter((c) => requests.includes(c.name) && c.kind === 'docker-registry' && c.formats?.some((f) => f.type === 'dockerconfigjson'));
+  const pullable = credentials.filter(
+    (c) => requests.includes(c.name) && c.kind === 'docker-registry' && c.formats?.some((f) => f.type === 'dockerconfigjson'),
+  );
   if (pullable.length === 0) return {};
-  return { imagePullSecrets: pullable.map((c) => ({ credential: c.name, serviceAccounts: index % 2 === 0 ? ['default'] : ['default', 'builder'] })) };
+  return {
+    imagePullSecrets: pullable.map((c) => ({
+      credential: c.name,
+      serviceAccounts: index % 2 === 0 ? ['default'] : ['default', 'builder'],
+    })),
+  };
 }
 
 function credentialArb(name: string, tenants: string[], vault: boolean): fc.Arbitrary<Credential> {
   const allowed = subset(tenants, 1);
   const kv = (k: string) => `${name}-${k}`;
   const kinds = {
-    registry: fc.record({ allowed, formats: subset(['dockerconfigjson', 'kargo', 'argocd', 'basic-auth', 'opaque'] as const, 1), registries: subset(['ghcr.io', 'docker.io', 'r.azurecr.io'], 1) }).map((r) => ({
-      name,
-      kind: 'docker-registry',
-      registries: r.registries,
-      keyVault: { username: kv('user'), password: kv('pass') },
-      allowedTenants: r.allowed,
-      formats: r.formats.map((type) => ({ type })),
-    })),
+    registry: fc
+      .record({
+        allowed,
+        formats: subset(['dockerconfigjson', 'kargo', 'argocd', 'basic-auth', 'opaque'] as const, 1),
+        registries: subset(['ghcr.io', 'docker.io', 'r.azurecr.io'], 1),
+      })
+      .map((r) => ({
+        name,
+        kind: 'docker-registry',
+        registries: r.registries,
+        keyVault: { username: kv('user'), password: kv('pass') },
+        allowedTenants: r.allowed,
+        formats: r.formats.map((type) => ({ type })),
+      })),
     git: fc.record({ allowed, ssh: fc.boolean(), formats: subset(['argocd', 'kargo', 'opaque'] as const) }).map((r) => ({
       name,
       kind: 'git',
@@ -55,13 +68,33 @@ function credentialArb(name: string, tenants: string[], vault: boolean): fc.Arbi
       allowedTenants: r.allowed,
       formats: [{ type: r.ssh ? 'ssh-auth' : 'basic-auth' }, ...r.formats.map((type) => ({ type }))],
     })),
-    oauth: allowed.map((a) => ({ name, kind: 'oauth', issuerUrl: 'https://login.example/', keyVault: { clientId: kv('id'), clientSecret: kv('secret') }, allowedTenants: a })),
+    oauth: allowed.map((a) => ({
+      name,
+      kind: 'oauth',
+      issuerUrl: 'https://login.example/',
+      keyVault: { clientId: kv('id'), clientSecret: kv('secret') },
+      allowedTenants: a,
+    })),
     tls: fc.record({ allowed, bundle: fc.boolean(), mapping: fc.boolean() }).map((r) => ({
       name,
       kind: 'tls',
       keyVault: r.bundle ? { bundle: kv('pem') } : { 'tls.crt': kv('crt'), 'tls.key': kv('key') },
       allowedTenants: r.allowed,
-      formats: [{ type: 'tls' }, ...(r.mapping && !r.bundle ? [{ type: 'mapping', secretType: 'kubernetes.io/tls', keys: [{ from: 'tls.crt', to: 'tls.crt' }, { from: 'tls.key', to: 'tls.key' }] }] : [])],
+      formats: [
+        { type: 'tls' },
+        ...(r.mapping && !r.bundle
+          ? [
+              {
+                type: 'mapping',
+                secretType: 'kubernetes.io/tls',
+                keys: [
+                  { from: 'tls.crt', to: 'tls.crt' },
+                  { from: 'tls.key', to: 'tls.key' },
+                ],
+              },
+            ]
+          : []),
+      ],
     })),
     generic: allowed.map((a) => ({ name, kind: 'generic', keyVault: { 'api-key': kv('api'), token: kv('token') }, allowedTenants: a })),
   };
@@ -83,19 +116,29 @@ export interface CatalogueArbOptions {
  * tenant's vault space (prod), or fields of one path in the tenant's own Vault space (lab).
  */
 function ownSecretSource(environment: string, tenant: string, name: string, keys: readonly string[]) {
-  return environment === 'lab' ? { vault: Object.fromEntries(keys.map((k) => [k, name])) } : { keyVault: Object.fromEntries(keys.map((k) => [k, `${tenant}--${name}-${k}`])) };
+  return environment === 'lab'
+    ? { vault: Object.fromEntries(keys.map((k) => [k, name])) }
+    : { keyVault: Object.fromEntries(keys.map((k) => [k, `${tenant}--${name}-${k}`])) };
 }
 
 /** Own secrets of one namespace, in the tenant's vault space; workload secrets name their workload. */
 function namespaceSecretsArb(tenant: string, cluster: string, environment: string, namespace: string): fc.Arbitrary<unknown[]> {
   const secret = (i: number) =>
-    fc.record({ workload: fc.boolean(), serviceAccount: fc.constantFrom('app', 'worker'), keys: subset(['password', 'token'], 1) }).map((r) => {
-      const source = ownSecretSource(environment, tenant, `${namespace}-${i}`, r.keys);
-      const name = `own-${i}`;
-      return r.workload
-        ? { name, type: 'workload', serviceAccount: r.serviceAccount, spiffeId: `spiffe://${cluster}.${environment}.local/ns/${namespace}/sa/${r.serviceAccount}`, ...source }
-        : { name, type: 'kubernetes', ...source };
-    });
+    fc
+      .record({ workload: fc.boolean(), serviceAccount: fc.constantFrom('app', 'worker'), keys: subset(['password', 'token'], 1) })
+      .map((r) => {
+        const source = ownSecretSource(environment, tenant, `${namespace}-${i}`, r.keys);
+        const name = `own-${i}`;
+        return r.workload
+          ? {
+              name,
+              type: 'workload',
+              serviceAccount: r.serviceAccount,
+              spiffeId: `spiffe://${cluster}.${environment}.local/ns/${namespace}/sa/${r.serviceAccount}`,
+              ...source,
+            }
+          : { name, type: 'kubernetes', ...source };
+      });
   return fc.integer({ min: 0, max: 2 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => secret(i))));
 }
 
@@ -125,12 +168,17 @@ export function catalogueArb(options: CatalogueArbOptions = {}): fc.Arbitrary<Ca
                   interval: fc.option(fc.constantFrom(...INTERVALS), { nil: undefined }),
                   deployers: options.deployers ? fc.option(deployersArb, { nil: undefined }) : fc.constant(undefined),
                   environment: options.withVault ? fc.constantFrom('prod', 'lab') : fc.constant('prod'),
-                  canary: fc.option(fc.record({ enabled: fc.boolean(), namespace: fc.constantFrom('central-secret-store-canary', 'canary-probe') }), { nil: undefined }),
+                  canary: fc.option(
+                    fc.record({ enabled: fc.boolean(), namespace: fc.constantFrom('central-secret-store-canary', 'canary-probe') }),
+                    { nil: undefined },
+                  ),
                 })
                 .map((c) => ({ name, ...c })),
             ),
           ),
-          credentials: fc.tuple(...Array.from({ length: credentialCount }, (_, i) => credentialArb(`cred-${i}`, tenantNames, options.withVault === true))),
+          credentials: fc.tuple(
+            ...Array.from({ length: credentialCount }, (_, i) => credentialArb(`cred-${i}`, tenantNames, options.withVault === true)),
+          ),
         })
         .chain(({ clusters, credentials }) =>
           fc
@@ -145,33 +193,79 @@ export function catalogueArb(options: CatalogueArbOptions = {}): fc.Arbitrary<Ca
                           .record({
                             name: fc.constant(`${tenant}-${cluster}-${i}`),
                             requests,
-                            secrets: options.ownSecrets ? namespaceSecretsArb(tenant, cluster, environment, `${tenant}-${cluster}-${i}`) : fc.constant([]),
+                            secrets: options.ownSecrets
+                              ? namespaceSecretsArb(tenant, cluster, environment, `${tenant}-${cluster}-${i}`)
+                              : fc.constant([]),
                           })
                           .map((ns) => ({ ...ns, ...pullSecretsFor(ns.requests, credentials, i) }));
                       const globalSecrets = options.ownSecrets
-                        ? fc.subarray([{ name: 'global-0', type: 'kubernetes', ...ownSecretSource(environment, tenant, `${cluster}-global`, ['value']) }])
+                        ? fc.subarray([
+                            {
+                              name: 'global-0',
+                              type: 'kubernetes',
+                              ...ownSecretSource(environment, tenant, `${cluster}-global`, ['value']),
+                            },
+                          ])
                         : fc.constant([]);
                       return fc
                         .record({ count: fc.integer({ min: 0, max: 3 }), globalSecrets })
-                        .chain(({ count, globalSecrets }) => fc.tuple(...Array.from({ length: count }, (_, i) => namespace(i))).map((namespaces) => ({ cluster, namespaces, globalSecrets })));
+                        .chain(({ count, globalSecrets }) =>
+                          fc
+                            .tuple(...Array.from({ length: count }, (_, i) => namespace(i)))
+                            .map((namespaces) => ({ cluster, namespaces, globalSecrets })),
+                        );
                     }),
                   )
                   .map((placements): Tenant => {
                     const entries = placements
                       .filter((p) => p.namespaces.length > 0)
-                      .map((p) => [p.cluster, { namespaces: p.namespaces, ...(p.globalSecrets.length > 0 ? { globalSecrets: p.globalSecrets } : {}) }] as const);
-                    return tenantSchema.parse({ name: tenant, owners: [{ kind: 'Group', name: `${tenant}-owners` }], clusters: Object.fromEntries(entries) });
+                      .map(
+                        (p) =>
+                          [
+                            p.cluster,
+                            { namespaces: p.namespaces, ...(p.globalSecrets.length > 0 ? { globalSecrets: p.globalSecrets } : {}) },
+                          ] as const,
+                      );
+                    return tenantSchema.parse({
+                      name: tenant,
+                      owners: [{ kind: 'Group', name: `${tenant}-owners` }],
+                      clusters: Object.fromEntries(entries),
+                    });
                   }),
               ),
             )
             .map((tenants): Catalogue => {
-              const lab = environmentSchema.parse({ name: 'lab', vault: { address: 'https://vault.lab.example:8200', tenantSpaces, ...(tenantSpaces === 'namespaces' ? { namespace: 'admin' } : {}) } });
+              const lab = environmentSchema.parse({
+                name: 'lab',
+                vault: {
+                  address: 'https://vault.lab.example:8200',
+                  tenantSpaces,
+                  ...(tenantSpaces === 'namespaces' ? { namespace: 'admin' } : {}),
+                },
+              });
               const catalogue: Catalogue = {
-                environments: [...(options.withVault ? [lab] : []), { name: 'prod', keyVault: { name: 'kv-prop', tenantId: '6f1c2a4e-8b3d-4c5e-9f70-1a2b3c4d5e6f' } }],
-                clusters: clusters.map((c) => clusterSchema.parse({ name: c.name, environment: c.environment, kind: c.kind, region: 'r', refreshInterval: c.interval, deployers: c.deployers, canary: c.canary })),
+                environments: [
+                  ...(options.withVault ? [lab] : []),
+                  { name: 'prod', keyVault: { name: 'kv-prop', tenantId: '6f1c2a4e-8b3d-4c5e-9f70-1a2b3c4d5e6f' } },
+                ],
+                clusters: clusters.map((c) =>
+                  clusterSchema.parse({
+                    name: c.name,
+                    environment: c.environment,
+                    kind: c.kind,
+                    region: 'r',
+                    refreshInterval: c.interval,
+                    deployers: c.deployers,
+                    canary: c.canary,
+                  }),
+                ),
                 credentials,
                 tenants,
-                sources: { clusters: 'clusters.yaml', credentials: 'credentials.yaml', tenants: Object.fromEntries(tenants.map((t) => [t.name, `teams/${t.name}.yaml`])) },
+                sources: {
+                  clusters: 'clusters.yaml',
+                  credentials: 'credentials.yaml',
+                  tenants: Object.fromEntries(tenants.map((t) => [t.name, `teams/${t.name}.yaml`])),
+                },
               };
               const issues = validateCatalogue(catalogue);
               if (issues.length > 0) throw new Error(`generated an invalid catalogue: ${JSON.stringify(issues)}`);
@@ -188,16 +282,18 @@ export function namespaceLabelsArb(credentials: readonly string[]): fc.Arbitrary
     requests: subset([...credentials, 'not-a-credential']),
     values: fc.constantFrom('true', 'false', 'TRUE'),
   });
-  return fc.uniqueArray(fc.tuple(fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/), label), { selector: ([n]) => n, maxLength: 8 }).map((list) =>
-    list.map(([name, l]) => ({
-      name,
-      labels: {
-        'kubernetes.io/metadata.name': name,
-        ...(l.tenant ? { 'central-secret-store.io/tenant': l.tenant } : {}),
-        ...Object.fromEntries(l.requests.map((r) => [`secrets/${r}`, l.values])),
-      },
-    })),
-  );
+  return fc
+    .uniqueArray(fc.tuple(fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/), label), { selector: ([n]) => n, maxLength: 8 })
+    .map((list) =>
+      list.map(([name, l]) => ({
+        name,
+        labels: {
+          'kubernetes.io/metadata.name': name,
+          ...(l.tenant ? { 'central-secret-store.io/tenant': l.tenant } : {}),
+          ...Object.fromEntries(l.requests.map((r) => [`secrets/${r}`, l.values])),
+        },
+      })),
+    );
 }
 
 /** The catalogue as plain mutable data, for edits. */
@@ -209,7 +305,12 @@ type Draft = {
   sources: Catalogue['sources'];
 };
 
-type DraftNamespace = { name: string; requests?: string[]; imagePullSecrets?: { credential: string; serviceAccounts: string[] }[]; secrets?: unknown[] };
+type DraftNamespace = {
+  name: string;
+  requests?: string[];
+  imagePullSecrets?: { credential: string; serviceAccounts: string[] }[];
+  secrets?: unknown[];
+};
 
 /** Stops requesting a credential, and with it its pull secrets, which only a requested credential may be. */
 function dropRequest(namespace: DraftNamespace, credential: string): void {
@@ -222,14 +323,21 @@ type Edit = (draft: Draft, pick: number) => boolean;
 
 /** Every (tenant, cluster, namespace) of a draft. */
 const placedNamespaces = (d: Draft) =>
-  d.tenants.flatMap((tenant) => Object.entries(tenant.clusters).flatMap(([cluster, placement]) => placement.namespaces.map((namespace) => ({ tenant, cluster, placement, namespace }))));
+  d.tenants.flatMap((tenant) =>
+    Object.entries(tenant.clusters).flatMap(([cluster, placement]) =>
+      placement.namespaces.map((namespace) => ({ tenant, cluster, placement, namespace })),
+    ),
+  );
 
 const pickFrom = <T>(items: readonly T[], pick: number): T | undefined => (items.length === 0 ? undefined : items[pick % items.length]);
 
 /** Edits that only take access away. */
 export const NARROWING_EDITS: Readonly<Record<string, Edit>> = {
   'remove a request': (d, pick) => {
-    const found = pickFrom(placedNamespaces(d).flatMap((p) => (p.namespace.requests ?? []).map((request) => ({ ...p, request }))), pick);
+    const found = pickFrom(
+      placedNamespaces(d).flatMap((p) => (p.namespace.requests ?? []).map((request) => ({ ...p, request }))),
+      pick,
+    );
     if (!found) return false;
     dropRequest(found.namespace, found.request);
     return true;
@@ -242,20 +350,31 @@ export const NARROWING_EDITS: Readonly<Record<string, Edit>> = {
     return true;
   },
   'disallow a tenant': (d, pick) => {
-    const found = pickFrom(d.credentials.flatMap((credential) => (credential.allowedTenants.length > 1 ? credential.allowedTenants.map((tenant) => ({ credential, tenant })) : [])), pick);
+    const found = pickFrom(
+      d.credentials.flatMap((credential) =>
+        credential.allowedTenants.length > 1 ? credential.allowedTenants.map((tenant) => ({ credential, tenant })) : [],
+      ),
+      pick,
+    );
     if (!found) return false;
     found.credential.allowedTenants = found.credential.allowedTenants.filter((t) => t !== found.tenant);
     for (const p of placedNamespaces(d).filter((p) => p.tenant.name === found.tenant)) dropRequest(p.namespace, found.credential.name);
     return true;
   },
   'remove a pull secret': (d, pick) => {
-    const found = pickFrom(placedNamespaces(d).flatMap((p) => (p.namespace.imagePullSecrets ?? []).map((entry) => ({ ...p, entry }))), pick);
+    const found = pickFrom(
+      placedNamespaces(d).flatMap((p) => (p.namespace.imagePullSecrets ?? []).map((entry) => ({ ...p, entry }))),
+      pick,
+    );
     if (!found) return false;
     found.namespace.imagePullSecrets = found.namespace.imagePullSecrets!.filter((e) => e !== found.entry);
     return true;
   },
   'remove an own secret': (d, pick) => {
-    const found = pickFrom(placedNamespaces(d).flatMap((p) => (p.namespace.secrets ?? []).map((secret) => ({ ...p, secret }))), pick);
+    const found = pickFrom(
+      placedNamespaces(d).flatMap((p) => (p.namespace.secrets ?? []).map((secret) => ({ ...p, secret }))),
+      pick,
+    );
     if (!found) return false;
     found.namespace.secrets = found.namespace.secrets!.filter((s) => s !== found.secret);
     return true;
@@ -267,7 +386,9 @@ export const WIDENING_EDITS: Readonly<Record<string, Edit>> = {
   'add a request': (d, pick) => {
     const found = pickFrom(
       placedNamespaces(d).flatMap((p) =>
-        d.credentials.filter((c) => c.allowedTenants.includes(p.tenant.name) && !(p.namespace.requests ?? []).includes(c.name)).map((credential) => ({ ...p, credential })),
+        d.credentials
+          .filter((c) => c.allowedTenants.includes(p.tenant.name) && !(p.namespace.requests ?? []).includes(c.name))
+          .map((credential) => ({ ...p, credential })),
       ),
       pick,
     );
@@ -276,31 +397,50 @@ export const WIDENING_EDITS: Readonly<Record<string, Edit>> = {
     return true;
   },
   'allow a tenant': (d, pick) => {
-    const found = pickFrom(d.credentials.flatMap((credential) => d.tenants.filter((t) => !credential.allowedTenants.includes(t.name)).map((tenant) => ({ credential, tenant }))), pick);
+    const found = pickFrom(
+      d.credentials.flatMap((credential) =>
+        d.tenants.filter((t) => !credential.allowedTenants.includes(t.name)).map((tenant) => ({ credential, tenant })),
+      ),
+      pick,
+    );
     if (!found) return false;
     found.credential.allowedTenants = [...found.credential.allowedTenants, found.tenant.name];
     return true;
   },
   'add a namespace': (d, pick) => {
-    const found = pickFrom(d.tenants.flatMap((tenant) => d.clusters.map((cluster) => ({ tenant, cluster: cluster.name }))), pick);
+    const found = pickFrom(
+      d.tenants.flatMap((tenant) => d.clusters.map((cluster) => ({ tenant, cluster: cluster.name }))),
+      pick,
+    );
     if (!found) return false;
     const placement = (found.tenant.clusters[found.cluster] ??= { namespaces: [] });
     const name = `${found.tenant.name}-${found.cluster}-new${placement.namespaces.length}`;
     if (placement.namespaces.some((n) => n.name === name)) return false;
-    const requests = d.credentials.filter((c, i) => c.allowedTenants.includes(found.tenant.name) && ((pick >> i) & 1) === 1).map((c) => c.name);
+    const requests = d.credentials
+      .filter((c, i) => c.allowedTenants.includes(found.tenant.name) && ((pick >> i) & 1) === 1)
+      .map((c) => c.name);
     placement.namespaces.push({ name, requests });
     return true;
   },
   'add an own secret': (d, pick) => {
-    const found = pickFrom(placedNamespaces(d).filter((p) => !(p.namespace.secrets ?? []).some((s: any) => s.name === 'own-new')), pick);
+    const found = pickFrom(
+      placedNamespaces(d).filter((p) => !(p.namespace.secrets ?? []).some((s: any) => s.name === 'own-new')),
+      pick,
+    );
     if (!found) return false;
     const environment = d.clusters.find((c) => c.name === found.cluster)!.environment;
     const source = ownSecretSource(environment, found.tenant.name, `${found.namespace.name}-new`, ['token']);
-    found.namespace.secrets = [...(found.namespace.secrets ?? []), ownSecretSchema.parse({ name: 'own-new', type: 'kubernetes', ...source })];
+    found.namespace.secrets = [
+      ...(found.namespace.secrets ?? []),
+      ownSecretSchema.parse({ name: 'own-new', type: 'kubernetes', ...source }),
+    ];
     return true;
   },
   'pull with one more ServiceAccount': (d, pick) => {
-    const found = pickFrom(placedNamespaces(d).flatMap((p) => (p.namespace.imagePullSecrets ?? []).filter((e) => !e.serviceAccounts.includes('new-sa'))), pick);
+    const found = pickFrom(
+      placedNamespaces(d).flatMap((p) => (p.namespace.imagePullSecrets ?? []).filter((e) => !e.serviceAccounts.includes('new-sa'))),
+      pick,
+    );
     if (!found) return false;
     found.serviceAccounts = [...found.serviceAccounts, 'new-sa'];
     return true;
@@ -312,7 +452,10 @@ export const WIDENING_EDITS: Readonly<Record<string, Edit>> = {
     return true;
   },
   'send a registry credential to one more registry': (d, pick) => {
-    const credential = pickFrom(d.credentials.filter((c) => c.kind === 'docker-registry' && !c.registries.includes('new.registry.example')), pick);
+    const credential = pickFrom(
+      d.credentials.filter((c) => c.kind === 'docker-registry' && !c.registries.includes('new.registry.example')),
+      pick,
+    );
     if (!credential || credential.kind !== 'docker-registry') return false;
     (credential as { registries: string[] }).registries = [...credential.registries, 'new.registry.example'];
     return true;

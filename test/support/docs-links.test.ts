@@ -13,7 +13,11 @@ const ROOT = join(__dirname, '..', '..');
 
 /** The Markdown files whose links are checked, relative to `root`. */
 export function documents(root: string): string[] {
-  const docs = existsSync(join(root, 'docs')) ? readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`) : [];
+  const docs = existsSync(join(root, 'docs'))
+    ? readdirSync(join(root, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => `docs/${f}`)
+    : [];
   return ['README.md', 'CONTRIBUTING.md', 'SECURITY.md', 'constructs/README.md', ...docs.sort()].filter((f) => existsSync(join(root, f)));
 }
 
@@ -64,12 +68,14 @@ function headingTexts(text: string): string[] {
 /** The anchors of a Markdown file's headings, with GitHub's `-1`, `-2` suffixes for repeated ones. */
 export function anchors(text: string): Set<string> {
   const seen = new Map<string, number>();
-  return new Set(headingTexts(text).map((heading) => {
-    const base = slug(heading);
-    const n = seen.get(base) ?? 0;
-    seen.set(base, n + 1);
-    return n === 0 ? base : `${base}-${n}`;
-  }));
+  return new Set(
+    headingTexts(text).map((heading) => {
+      const base = slug(heading);
+      const n = seen.get(base) ?? 0;
+      seen.set(base, n + 1);
+      return n === 0 ? base : `${base}-${n}`;
+    }),
+  );
 }
 
 /** `file:line: problem` for each relative link of the documents under `root` that leads nowhere. */
@@ -84,10 +90,17 @@ export function brokenLinks(root: string, files: readonly string[] = documents(r
         const [pathPart, anchor] = target.split('#', 2) as [string, string | undefined];
         const resolved = pathPart === '' ? path : resolve(dirname(path), decodeURIComponent(pathPart));
         const where = `${file}:${line}: ${target}`;
-        if (!existsSync(resolved)) { problems.push(`${where}: no file ${relative(root, resolved)}`); continue; }
+        if (!existsSync(resolved)) {
+          problems.push(`${where}: no file ${relative(root, resolved)}`);
+          continue;
+        }
         if (anchor === undefined) continue;
-        if (statSync(resolved).isDirectory() || !resolved.endsWith('.md')) { problems.push(`${where}: an anchor into something that is not a Markdown file`); continue; }
-        if (!anchors(readFileSync(resolved, 'utf8')).has(decodeURIComponent(anchor))) problems.push(`${where}: no heading #${anchor} in ${relative(root, resolved)}`);
+        if (statSync(resolved).isDirectory() || !resolved.endsWith('.md')) {
+          problems.push(`${where}: an anchor into something that is not a Markdown file`);
+          continue;
+        }
+        if (!anchors(readFileSync(resolved, 'utf8')).has(decodeURIComponent(anchor)))
+          problems.push(`${where}: no heading #${anchor} in ${relative(root, resolved)}`);
       }
     }
   }
@@ -124,7 +137,16 @@ export function brokenCitations(root: string, files: readonly string[]): string[
 }
 
 test('the README and docs/ are there to check', () => {
-  expect(documents(ROOT)).toEqual(expect.arrayContaining(['README.md', 'docs/architecture.md', 'docs/catalogue.md', 'docs/deploying.md', 'docs/operations.md', 'docs/testing.md']));
+  expect(documents(ROOT)).toEqual(
+    expect.arrayContaining([
+      'README.md',
+      'docs/architecture.md',
+      'docs/catalogue.md',
+      'docs/deploying.md',
+      'docs/operations.md',
+      'docs/testing.md',
+    ]),
+  );
 });
 
 test('every relative link of the documentation leads to a file and, with an anchor, to a heading', () => {
@@ -133,7 +155,9 @@ test('every relative link of the documentation leads to a file and, with an anch
 
 test('every document section the code cites exists', () => {
   const files = CITING.flatMap((dir) => citingFiles(ROOT, dir));
-  expect(files).toEqual(expect.arrayContaining(['cli/operations/recovery.ts', 'constructs/src/vocabulary/labels.ts', 'tenants/credentials.yaml']));
+  expect(files).toEqual(
+    expect.arrayContaining(['cli/operations/recovery.ts', 'constructs/src/vocabulary/labels.ts', 'tenants/credentials.yaml']),
+  );
   expect(brokenCitations(ROOT, files)).toEqual([]);
 });
 
@@ -149,16 +173,19 @@ test("anchors follow GitHub's slugs", () => {
 test('a missing file, a missing heading and a link into code are told apart', () => {
   const root = mkdtempSync(join(tmpdir(), 'css-docs-links-'));
   try {
-    writeFileSync(join(root, 'README.md'), [
-      '# Title',
-      '## Known heading',
-      'Fine: [here](#known-heading), [other](other.md#its-heading), [site](https://example.com/#x).',
-      'Broken: [gone](missing.md), [nowhere](#unknown), [there](other.md#nope).',
-      '`[not a link](missing-too.md)`',
-      '```',
-      '[not a link either](missing-as-well.md)',
-      '```',
-    ].join('\n'));
+    writeFileSync(
+      join(root, 'README.md'),
+      [
+        '# Title',
+        '## Known heading',
+        'Fine: [here](#known-heading), [other](other.md#its-heading), [site](https://example.com/#x).',
+        'Broken: [gone](missing.md), [nowhere](#unknown), [there](other.md#nope).',
+        '`[not a link](missing-too.md)`',
+        '```',
+        '[not a link either](missing-as-well.md)',
+        '```',
+      ].join('\n'),
+    );
     writeFileSync(join(root, 'other.md'), '# Its heading\n');
     expect(brokenLinks(root)).toEqual([
       'README.md:4: missing.md: no file missing.md',
@@ -167,13 +194,16 @@ test('a missing file, a missing heading and a link into code are told apart', ()
     ]);
     mkdirSync(join(root, 'docs'));
     writeFileSync(join(root, 'docs', 'guide.md'), '# Guide\n## After an outage: `recover`\n');
-    writeFileSync(join(root, 'code.ts'), [
-      '/**',
-      ' * Fine (docs/guide.md, "After an outage: `recover`"), across lines (docs/guide.md, "After an',
-      ' * outage: `recover`"). Broken (docs/guide.md, "After an outage") and (docs/gone.md, "Guide").',
-      ' */',
-      '// (README.md, "Known heading"), (README.md, "Title")',
-    ].join('\n'));
+    writeFileSync(
+      join(root, 'code.ts'),
+      [
+        '/**',
+        ' * Fine (docs/guide.md, "After an outage: `recover`"), across lines (docs/guide.md, "After an',
+        ' * outage: `recover`"). Broken (docs/guide.md, "After an outage") and (docs/gone.md, "Guide").',
+        ' */',
+        '// (README.md, "Known heading"), (README.md, "Title")',
+      ].join('\n'),
+    );
     expect(brokenCitations(root, ['code.ts'])).toEqual([
       'code.ts: docs/guide.md, "After an outage": no such heading in docs/guide.md',
       'code.ts: docs/gone.md, "Guide": no file docs/gone.md',

@@ -22,9 +22,18 @@ const ALLOWED: Readonly<Record<string, string>> = {
 const EXAMPLE_USE = [
   { pattern: /\bloadCatalogue\(\s*\)/, what: 'loadCatalogue() with no folder (the example catalogue)' },
   { pattern: /\bEXAMPLE_CATALOGUE_DIR\b/, what: 'EXAMPLE_CATALOGUE_DIR' },
-  { pattern: /(?:ROOT|__dirname)\b[^)]*['"`]tenants['"`](?!,\s*['"`](?:lib|schema)['"`])/, what: "a path to the repository's folder 'tenants'" },
-  { pattern: /(?:ROOT|__dirname)\b[^)]*['"`/]tenants\/(?:teams\b|clusters\.yaml|credentials\.yaml)/, what: 'a path to a catalogue file under tenants/' },
-  { pattern: /^(?!.*--catalogue).*bin\.js.*\bcwd:\s*ROOT\b/, what: 'the command line run in the repository without --catalogue (it would read tenants/)' },
+  {
+    pattern: /(?:ROOT|__dirname)\b[^)]*['"`]tenants['"`](?!,\s*['"`](?:lib|schema)['"`])/,
+    what: "a path to the repository's folder 'tenants'",
+  },
+  {
+    pattern: /(?:ROOT|__dirname)\b[^)]*['"`/]tenants\/(?:teams\b|clusters\.yaml|credentials\.yaml)/,
+    what: 'a path to a catalogue file under tenants/',
+  },
+  {
+    pattern: /^(?!.*--catalogue).*bin\.js.*\bcwd:\s*ROOT\b/,
+    what: 'the command line run in the repository without --catalogue (it would read tenants/)',
+  },
 ];
 
 function testFiles(dir: string): string[] {
@@ -42,7 +51,9 @@ export function exampleUses(root: string, allowed: Readonly<Record<string, strin
     .flatMap((file) =>
       readFileSync(file, 'utf8')
         .split('\n')
-        .flatMap((line, i) => EXAMPLE_USE.filter(({ pattern }) => pattern.test(line)).map(({ what }) => `${relative(root, file)}:${i + 1}: ${what}`)),
+        .flatMap((line, i) =>
+          EXAMPLE_USE.filter(({ pattern }) => pattern.test(line)).map(({ what }) => `${relative(root, file)}:${i + 1}: ${what}`),
+        ),
     );
 }
 
@@ -54,9 +65,29 @@ describe('tests never read the example catalogue as a fixture', () => {
   test('the guard finds each way of reaching the example', () => {
     // Without this, a guard whose patterns matched nothing would pass forever.
     const uses = EXAMPLE_USE.map(({ what }) => what);
-    const lines = ['loadCatalogue()', 'EXAMPLE_CATALOGUE_DIR', "cpSync(join(ROOT, 'tenants'), repo)", "join(ROOT, 'tenants/teams/payments.yaml')", "spawnSync(node, ['bin.js', 'synth'], { cwd: ROOT })"];
-    expect(lines.map((line) => EXAMPLE_USE.filter(({ pattern }) => pattern.test(line)).map(({ what }) => what))).toEqual(uses.map((what) => [what]));
-    expect(["from '../../tenants/lib'", "join(__dirname, '..', '..', 'tenants', 'lib')", "tenantPrefix: 'css/tenants/'", "const FIELDS = ['tenants', 'namespaces']", "join(repo, 'tenants', file)", "file: 'tenants/teams/payments.yaml'", "execFileSync('npm', ['pack'], { cwd: ROOT })", 'loadCatalogue(FIXTURE_CATALOGUE_DIR)', "['bin.js', 'synth', '--catalogue', FIXTURE_CATALOGUE_DIR], { cwd: ROOT }"].some((line) => EXAMPLE_USE.some(({ pattern }) => pattern.test(line)))).toBe(false);
+    const lines = [
+      'loadCatalogue()',
+      'EXAMPLE_CATALOGUE_DIR',
+      "cpSync(join(ROOT, 'tenants'), repo)",
+      "join(ROOT, 'tenants/teams/payments.yaml')",
+      "spawnSync(node, ['bin.js', 'synth'], { cwd: ROOT })",
+    ];
+    expect(lines.map((line) => EXAMPLE_USE.filter(({ pattern }) => pattern.test(line)).map(({ what }) => what))).toEqual(
+      uses.map((what) => [what]),
+    );
+    expect(
+      [
+        "from '../../tenants/lib'",
+        "join(__dirname, '..', '..', 'tenants', 'lib')",
+        "tenantPrefix: 'css/tenants/'",
+        "const FIELDS = ['tenants', 'namespaces']",
+        "join(repo, 'tenants', file)",
+        "file: 'tenants/teams/payments.yaml'",
+        "execFileSync('npm', ['pack'], { cwd: ROOT })",
+        'loadCatalogue(FIXTURE_CATALOGUE_DIR)',
+        "['bin.js', 'synth', '--catalogue', FIXTURE_CATALOGUE_DIR], { cwd: ROOT }",
+      ].some((line) => EXAMPLE_USE.some(({ pattern }) => pattern.test(line))),
+    ).toBe(false);
   });
 
   test('every allowed file exists and still reaches the example (else drop it from the list)', () => {

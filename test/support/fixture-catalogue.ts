@@ -83,7 +83,10 @@ export function vaultFixture(tenantSpaces: 'mounts' | 'namespaces' = 'mounts'): 
     name: 'lab',
     vault: { address: 'https://vault.lab.example:8200', tenantSpaces, ...(tenantSpaces === 'namespaces' ? { namespace: 'admin' } : {}) },
   });
-  fixture.clusters.clusters.push({ name: 'v1', environment: 'lab', kind: 'generic', region: 'lab' }, { name: 'v2', environment: 'lab', kind: 'aks', region: 'westeurope' });
+  fixture.clusters.clusters.push(
+    { name: 'v1', environment: 'lab', kind: 'generic', region: 'lab' },
+    { name: 'v2', environment: 'lab', kind: 'aks', region: 'westeurope' },
+  );
   fixture.credentials.credentials[0].vault = { username: 'registry', password: 'registry#token' };
   const alpha = fixture.teams.alpha.clusters as Record<string, unknown>;
   alpha.v1 = {

@@ -8,7 +8,14 @@ import { request } from 'node:https';
 export interface KubeObject {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; finalizers?: string[]; [k: string]: unknown };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    finalizers?: string[];
+    [k: string]: unknown;
+  };
   [key: string]: any;
 }
 
@@ -129,7 +136,11 @@ export class KubeClient {
    */
   apply(object: KubeObject, options: ApplyOptions = {}): Promise<KubeObject> {
     const path = KubeClient.path(object.apiVersion, object.kind, object.metadata.namespace, object.metadata.name);
-    const query = new URLSearchParams({ fieldManager: options.fieldManager ?? 'central-secret-store', force: String(options.force ?? true), fieldValidation: 'Strict' });
+    const query = new URLSearchParams({
+      fieldManager: options.fieldManager ?? 'central-secret-store',
+      force: String(options.force ?? true),
+      fieldValidation: 'Strict',
+    });
     if (options.dryRun) query.set('dryRun', 'All');
     return this.ok('PATCH', `${path}?${query}`, object, 'application/apply-patch+yaml');
   }
@@ -155,14 +166,28 @@ export class KubeClient {
     return this.ok('PATCH', KubeClient.path(apiVersion, kind, namespace, name), patch, 'application/merge-patch+json');
   }
 
-  async delete(apiVersion: string, kind: string, name: string, namespace?: string, propagationPolicy?: 'Foreground' | 'Background' | 'Orphan'): Promise<void> {
+  async delete(
+    apiVersion: string,
+    kind: string,
+    name: string,
+    namespace?: string,
+    propagationPolicy?: 'Foreground' | 'Background' | 'Orphan',
+  ): Promise<void> {
     const query = propagationPolicy ? `?propagationPolicy=${propagationPolicy}` : '';
     const res = await this.request('DELETE', `${KubeClient.path(apiVersion, kind, namespace, name)}${query}`);
     if (res.status >= 300 && res.status !== 404) throw new KubeError(res.status, res.body, `DELETE ${kind} ${name}`);
   }
 
   /** Asks the API server (SubjectAccessReview) whether `user` (with `groups`) may do `verb` on `resource`. */
-  async canI(user: string, groups: readonly string[], verb: string, resource: string, namespace?: string, group = '', name?: string): Promise<boolean> {
+  async canI(
+    user: string,
+    groups: readonly string[],
+    verb: string,
+    resource: string,
+    namespace?: string,
+    group = '',
+    name?: string,
+  ): Promise<boolean> {
     const review = await this.ok('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
       apiVersion: 'authorization.k8s.io/v1',
       kind: 'SubjectAccessReview',

@@ -25,17 +25,43 @@ interface Layer {
 const anyPackage = () => true;
 const LAYERS: readonly Layer[] = [
   { name: 'vocabulary', folder: 'constructs/src/vocabulary', may: [], packages: () => false, builtins: false },
-  { name: 'constructs', folder: 'constructs/src', may: ['vocabulary'], packages: (p) => p === 'cdk8s' || p === 'constructs', builtins: false },
-  { name: 'catalogue', folder: 'tenants/lib', may: ['vocabulary'], packages: (p) => p !== 'cdk8s' && p !== 'constructs' && !p.startsWith('@pulumi/'), builtins: true },
-  { name: 'plane', folder: 'plane', may: ['vocabulary', 'constructs', 'catalogue'], packages: (p) => !p.startsWith('@pulumi/'), builtins: true },
+  {
+    name: 'constructs',
+    folder: 'constructs/src',
+    may: ['vocabulary'],
+    packages: (p) => p === 'cdk8s' || p === 'constructs',
+    builtins: false,
+  },
+  {
+    name: 'catalogue',
+    folder: 'tenants/lib',
+    may: ['vocabulary'],
+    packages: (p) => p !== 'cdk8s' && p !== 'constructs' && !p.startsWith('@pulumi/'),
+    builtins: true,
+  },
+  {
+    name: 'plane',
+    folder: 'plane',
+    may: ['vocabulary', 'constructs', 'catalogue'],
+    packages: (p) => !p.startsWith('@pulumi/'),
+    builtins: true,
+  },
   { name: 'report page', folder: 'report', may: [], packages: () => false, builtins: false },
-  { name: 'cli', folder: 'cli', may: ['vocabulary', 'constructs', 'catalogue', 'plane', 'report page'], packages: anyPackage, builtins: true },
+  {
+    name: 'cli',
+    folder: 'cli',
+    may: ['vocabulary', 'constructs', 'catalogue', 'plane', 'report page'],
+    packages: anyPackage,
+    builtins: true,
+  },
   { name: 'stacks', folder: 'stacks', may: ['vocabulary', 'constructs', 'catalogue', 'plane'], packages: anyPackage, builtins: true },
 ];
 
 /** The layer a repository path lies in: the most specific folder that holds it. */
 function layerOf(path: string): Layer | undefined {
-  return [...LAYERS].sort((a, b) => b.folder.length - a.folder.length).find((layer) => path === layer.folder || path.startsWith(`${layer.folder}/`));
+  return [...LAYERS]
+    .sort((a, b) => b.folder.length - a.folder.length)
+    .find((layer) => path === layer.folder || path.startsWith(`${layer.folder}/`));
 }
 
 function sources(dir: string): string[] {
@@ -59,26 +85,37 @@ function violation(layer: Layer, file: string, specifier: string): string | unde
     if (!other) return `imports ${target}, outside every layer`;
     if (other === layer || layer.may.includes(other.name)) {
       // The catalogue names the vocabulary by its package name, as any user of the constructs would.
-      return other.name === 'vocabulary' && layer.name !== 'vocabulary' && layer.name !== 'constructs' ? `imports the vocabulary by path; import ${VOCABULARY_PACKAGE}` : undefined;
+      return other.name === 'vocabulary' && layer.name !== 'vocabulary' && layer.name !== 'constructs'
+        ? `imports the vocabulary by path; import ${VOCABULARY_PACKAGE}`
+        : undefined;
     }
     return `imports ${target} (${other.name}), which the ${layer.name} layer may not know`;
   }
-  if (specifier === VOCABULARY_PACKAGE) return layer.may.includes('vocabulary') ? undefined : `imports ${specifier}, which the ${layer.name} layer may not know`;
+  if (specifier === VOCABULARY_PACKAGE)
+    return layer.may.includes('vocabulary') ? undefined : `imports ${specifier}, which the ${layer.name} layer may not know`;
   if (isBuiltin(specifier)) return layer.builtins ? undefined : `imports Node's ${specifier}; the ${layer.name} layer runs anywhere`;
   const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
   return layer.packages(name) ? undefined : `imports the package ${specifier}, which the ${layer.name} layer may not use`;
 }
 
-const checked = LAYERS.map((layer) => ({ layer, files: sources(join(ROOT, layer.folder)).filter((file) => layerOf(relative(ROOT, file)) === layer) }));
+const checked = LAYERS.map((layer) => ({
+  layer,
+  files: sources(join(ROOT, layer.folder)).filter((file) => layerOf(relative(ROOT, file)) === layer),
+}));
 
-test.each(checked.map(({ layer, files }) => [layer.name, layer, files] as const))('the %s layer imports nothing above it', (_name, layer, files) => {
-  expect(files.length).toBeGreaterThan(0);
-  const problems = files.flatMap((file) => importsOf(file).flatMap((specifier) => {
-    const problem = violation(layer, file, specifier);
-    return problem === undefined ? [] : [`${relative(ROOT, file)}: ${problem}`];
-  }));
-  expect(problems).toEqual([]);
-});
+test.each(checked.map(({ layer, files }) => [layer.name, layer, files] as const))(
+  'the %s layer imports nothing above it',
+  (_name, layer, files) => {
+    expect(files.length).toBeGreaterThan(0);
+    const problems = files.flatMap((file) =>
+      importsOf(file).flatMap((specifier) => {
+        const problem = violation(layer, file, specifier);
+        return problem === undefined ? [] : [`${relative(ROOT, file)}: ${problem}`];
+      }),
+    );
+    expect(problems).toEqual([]);
+  },
+);
 
 test('the check finds a layer violation when there is one', () => {
   const catalogue = LAYERS.find((l) => l.name === 'catalogue')!;

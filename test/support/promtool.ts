@@ -20,14 +20,19 @@ const PROMTOOL = process.env.CSS_PROMTOOL ?? 'promtool';
 export function promtool(): string {
   const probe = spawnSync(PROMTOOL, ['--version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
-    throw new Error(`promtool not found (${PROMTOOL}): install Debian's prometheus package (apt-get install prometheus), or set CSS_PROMTOOL to a promtool binary`);
+    throw new Error(
+      `promtool not found (${PROMTOOL}): install Debian's prometheus package (apt-get install prometheus), or set CSS_PROMTOOL to a promtool binary`,
+    );
   }
   return PROMTOOL;
 }
 
 /** promtool, and the relabel helper built when this machine has not yet (seconds, once). */
 export function prometheusTools(): PrometheusTools {
-  const dir = execFileSync('bash', [join(__dirname, '..', 'toolchain', 'build.sh'), 'relabel'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const dir = execFileSync('bash', [join(__dirname, '..', 'toolchain', 'build.sh'), 'relabel'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
   return { promtool: promtool(), relabel: join(dir, 'relabel') };
 }
 
@@ -39,7 +44,8 @@ export interface CommandResult {
 /** Runs promtool with files written into a fresh folder (name -> content, written as YAML), from that folder. */
 export function runPromtool(promtool: string, args: readonly string[], files: Record<string, unknown>): CommandResult {
   const dir = tempDir('promtool-');
-  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), typeof content === 'string' ? content : stringify(content));
+  for (const [name, content] of Object.entries(files))
+    writeFileSync(join(dir, name), typeof content === 'string' ? content : stringify(content));
   try {
     const output = execFileSync(promtool, args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     return { status: 0, output };
@@ -56,8 +62,16 @@ export function prometheusRelabelConfigs(configs: readonly Record<string, unknow
 }
 
 /** The series Prometheus keeps after the relabel configs, each as its label set. */
-export function relabelSeries(relabel: string, relabelConfigs: readonly Record<string, unknown>[], series: readonly Record<string, string>[]): Record<string, string>[] {
-  const output = execFileSync(relabel, [], { input: JSON.stringify({ relabel_configs: relabelConfigs, series }), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+export function relabelSeries(
+  relabel: string,
+  relabelConfigs: readonly Record<string, unknown>[],
+  series: readonly Record<string, string>[],
+): Record<string, string>[] {
+  const output = execFileSync(relabel, [], {
+    input: JSON.stringify({ relabel_configs: relabelConfigs, series }),
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   return output
     .split('\n')
     .filter((line) => line !== '')

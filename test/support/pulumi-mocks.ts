@@ -27,7 +27,8 @@ export const MOCK_KUBECONFIG = 'apiVersion: v1\nkind: Config\nclusters: []\n';
 export const issuerOf = (aksName: string) => `https://westeurope.oic.prod-aks.azure.com/tenant/${aksName}/`;
 /** What the token controller writes into a ServiceAccount token Secret, here. */
 export const MOCK_SERVICE_ACCOUNT_TOKEN = 'MOCK-REVIEWER-JWT-VALUE';
-export const vaultIdOf = (group: string, name: string) => `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${group}/providers/Microsoft.KeyVault/vaults/${name}`;
+export const vaultIdOf = (group: string, name: string) =>
+  `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${group}/providers/Microsoft.KeyVault/vaults/${name}`;
 
 /** Outputs the cloud would compute, for the resource types whose outputs the program reads. */
 function outputsOf(type: string, name: string, inputs: any): Record<string, unknown> {
@@ -35,7 +36,11 @@ function outputsOf(type: string, name: string, inputs: any): Record<string, unkn
     case 'azure-native:keyvault:Vault':
       return { name: inputs.vaultName, properties: { ...inputs.properties, vaultUri: `https://${inputs.vaultName}.vault.azure.net/` } };
     case 'azure-native:managedidentity:UserAssignedIdentity':
-      return { clientId: `client-id-of-${inputs.resourceName}`, principalId: `principal-id-of-${inputs.resourceName}`, name: inputs.resourceName };
+      return {
+        clientId: `client-id-of-${inputs.resourceName}`,
+        principalId: `principal-id-of-${inputs.resourceName}`,
+        name: inputs.resourceName,
+      };
     case 'azuread:index/application:Application':
       return { clientId: `client-id-of-${inputs.displayName}`, objectId: `object-id-of-${inputs.displayName}` };
     case 'azuread:index/servicePrincipal:ServicePrincipal':
@@ -45,7 +50,9 @@ function outputsOf(type: string, name: string, inputs: any): Record<string, unkn
     case 'azure-native:keyvault:Key':
       return { keyUri: `https://${inputs.vaultName}.vault.azure.net/keys/${inputs.keyName}` };
     case 'kubernetes:core/v1:Secret':
-      return inputs.type === 'kubernetes.io/service-account-token' ? { data: { token: Buffer.from(MOCK_SERVICE_ACCOUNT_TOKEN).toString('base64') } } : {};
+      return inputs.type === 'kubernetes.io/service-account-token'
+        ? { data: { token: Buffer.from(MOCK_SERVICE_ACCOUNT_TOKEN).toString('base64') } }
+        : {};
     case 'azure-native:resources:ResourceGroup':
       return { name: inputs.resourceGroupName };
     default:
@@ -67,13 +74,25 @@ function mocks(): pulumi.runtime.Mocks {
     call(args) {
       switch (args.token) {
         case 'azure-native:authorization:getClientConfig':
-          return { subscriptionId: SUBSCRIPTION_ID, tenantId: '6f1c2a4e-8b3d-4c5e-9f70-1a2b3c4d5e6f', clientId: 'deployer', objectId: 'deployer-object' };
+          return {
+            subscriptionId: SUBSCRIPTION_ID,
+            tenantId: '6f1c2a4e-8b3d-4c5e-9f70-1a2b3c4d5e6f',
+            clientId: 'deployer',
+            objectId: 'deployer-object',
+          };
         case 'azure-native:containerservice:getManagedCluster':
-          return { oidcIssuerProfile: { enabled: true, issuerURL: issuerOf(args.inputs.resourceName) }, identity: { type: 'SystemAssigned', principalId: `aks-principal-of-${args.inputs.resourceName}` } };
+          return {
+            oidcIssuerProfile: { enabled: true, issuerURL: issuerOf(args.inputs.resourceName) },
+            identity: { type: 'SystemAssigned', principalId: `aks-principal-of-${args.inputs.resourceName}` },
+          };
         case 'azure-native:containerservice:listManagedClusterUserCredentials':
           return { kubeconfigs: [{ name: 'clusterUser', value: Buffer.from(MOCK_KUBECONFIG).toString('base64') }] };
         case 'azure-native:keyvault:getVault':
-          return { id: vaultIdOf(args.inputs.resourceGroupName, args.inputs.vaultName), name: args.inputs.vaultName, properties: { vaultUri: `https://${args.inputs.vaultName}.vault.azure.net/` } };
+          return {
+            id: vaultIdOf(args.inputs.resourceGroupName, args.inputs.vaultName),
+            name: args.inputs.vaultName,
+            properties: { vaultUri: `https://${args.inputs.vaultName}.vault.azure.net/` },
+          };
         default:
           throw new Error(`unexpected invoke ${args.token}`);
       }
@@ -91,7 +110,12 @@ export function stackFileConfig(stack: string): Record<string, string> {
  * Runs `program` as stack `stack` with the given config, waits until no more resources register, and
  * returns what was registered.
  */
-export async function runWithMocks<T>(stack: string, config: Record<string, string>, secretKeys: string[], program: () => T): Promise<{ result: T; resources: RecordedResource[] }> {
+export async function runWithMocks<T>(
+  stack: string,
+  config: Record<string, string>,
+  secretKeys: string[],
+  program: () => T,
+): Promise<{ result: T; resources: RecordedResource[] }> {
   const resources: RecordedResource[] = [];
   await pulumi.runtime.setMocks(mocks(), 'central-secret-store', stack, false);
   const monitor = pulumi.runtime.getMonitor() as any;

@@ -20,7 +20,9 @@ type Schema = Record<string, unknown>;
 function rejectUnknownFields(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(rejectUnknownFields);
   if (!node || typeof node !== 'object') return node;
-  const schema = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === 'default' || k === 'example' ? v : rejectUnknownFields(v)])) as Schema;
+  const schema = Object.fromEntries(
+    Object.entries(node).map(([k, v]) => [k, k === 'default' || k === 'example' ? v : rejectUnknownFields(v)]),
+  ) as Schema;
   if (schema.properties && schema.additionalProperties === undefined && schema['x-kubernetes-preserve-unknown-fields'] !== true) {
     schema.additionalProperties = false;
   }
@@ -65,7 +67,10 @@ class SchemaRegistry {
     if (!validate) throw new Error(`no schema for ${object.apiVersion} ${object.kind}`);
     const name = `${object.kind}/${object.metadata?.name}`;
     if (validate(object)) return [];
-    return (validate.errors ?? []).map((e) => `${name}${e.instancePath}: ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${e.params.additionalProperty})` : ''}`);
+    return (validate.errors ?? []).map(
+      (e) =>
+        `${name}${e.instancePath}: ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${e.params.additionalProperty})` : ''}`,
+    );
   }
 }
 

@@ -38,4 +38,5 @@ export function synthesizeAll(catalogue: Catalogue): Map<string, KubeObject[]> {
 export const ofKind = (objects: readonly KubeObject[], kind: string) => objects.filter((o) => o.kind === kind) as any[];
 
 /** The Namespaces among the objects, as label selectors see them. */
-export const namespaceViews = (objects: readonly KubeObject[]): NamespaceView[] => ofKind(objects, 'Namespace').map((n) => ({ name: n.metadata.name, labels: n.metadata.labels }));
+export const namespaceViews = (objects: readonly KubeObject[]): NamespaceView[] =>
+  ofKind(objects, 'Namespace').map((n) => ({ name: n.metadata.name, labels: n.metadata.labels }));

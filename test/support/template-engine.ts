@@ -13,7 +13,10 @@ export interface RenderResult {
 
 /** Builds the helper when this machine has not yet (minutes, once), and returns its path. */
 export function renderTemplateBinary(): string {
-  const dir = execFileSync('bash', [join(__dirname, '..', 'toolchain', 'build.sh'), 'render'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const dir = execFileSync('bash', [join(__dirname, '..', 'toolchain', 'build.sh'), 'render'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
   return join(dir, 'render-template');
 }
 
@@ -27,13 +30,15 @@ export class TemplateEngine {
     this.process.stderr.on('data', (chunk) => (this.stderr += chunk));
     createInterface({ input: this.process.stdout }).on('line', (line) => this.waiting.shift()?.(line));
     this.process.on('exit', (code) => {
-      for (const resolve of this.waiting.splice(0)) resolve(JSON.stringify({ error: `render-template exited with ${code}: ${this.stderr}` }));
+      for (const resolve of this.waiting.splice(0))
+        resolve(JSON.stringify({ error: `render-template exited with ${code}: ${this.stderr}` }));
     });
   }
 
   /** Renders `template` (Secret key -> Go template) over `data` (master key -> value, UTF-8). */
   render(template: Record<string, string>, data: Record<string, string>): Promise<RenderResult> {
-    const b64 = (m: Record<string, string>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')]));
+    const b64 = (m: Record<string, string>) =>
+      Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')]));
     return new Promise((resolve) => {
       this.waiting.push((line) => {
         const raw = JSON.parse(line) as { data?: Record<string, string>; error?: string };

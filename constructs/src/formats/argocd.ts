@@ -8,7 +8,12 @@ export type ArgoCdSecretType = 'repository' | 'repo-creds';
  * An Argo CD repository or repository-credentials Secret, found by Argo CD through the label
  * `argocd.argoproj.io/secret-type`; a Helm OCI repository when `oci` is set (registry credentials).
  */
-export function argoCd(options: { readonly secretType: ArgoCdSecretType; readonly url: string; readonly oci: boolean; readonly masterKeys: readonly string[] }): RenderedFormat {
+export function argoCd(options: {
+  readonly secretType: ArgoCdSecretType;
+  readonly url: string;
+  readonly oci: boolean;
+  readonly masterKeys: readonly string[];
+}): RenderedFormat {
   return {
     secretType: 'Opaque',
     labels: { 'argocd.argoproj.io/secret-type': options.secretType },

@@ -8,7 +8,11 @@ export type KargoCredentialType = 'image' | 'git' | 'helm';
  * Kargo credentials: an Opaque Secret labelled `kargo.akuity.io/cred-type` with repoURL and login
  * (docs/catalogue.md, "Credential kinds and formats").
  */
-export function kargo(options: { readonly credType: KargoCredentialType; readonly repoURL: string; readonly masterKeys: readonly string[] }): RenderedFormat {
+export function kargo(options: {
+  readonly credType: KargoCredentialType;
+  readonly repoURL: string;
+  readonly masterKeys: readonly string[];
+}): RenderedFormat {
   return {
     secretType: 'Opaque',
     labels: { 'kargo.akuity.io/cred-type': options.credType },

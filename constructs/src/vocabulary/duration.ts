@@ -8,8 +8,8 @@
 const UNIT_NANOS: Readonly<Record<string, bigint>> = {
   ns: 1n,
   us: 1_000n,
-  'µs': 1_000n, // U+00B5 MICRO SIGN
-  'μs': 1_000n, // U+03BC GREEK SMALL LETTER MU
+  µs: 1_000n, // U+00B5 MICRO SIGN
+  μs: 1_000n, // U+03BC GREEK SMALL LETTER MU
   ms: 1_000_000n,
   s: 1_000_000_000n,
   m: 60_000_000_000n,

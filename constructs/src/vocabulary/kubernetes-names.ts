@@ -38,9 +38,12 @@ export function isRbacName(value: string): boolean {
 
 export const KUBERNETES_NAME_RULES = {
   dns1123Label: 'must be a DNS-1123 label: at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit',
-  dns1123Subdomain: 'must be a DNS-1123 subdomain: at most 253 lowercase letters, digits, "-" and ".", each part starting and ending with a letter or digit',
-  labelKey: 'must be a Kubernetes label key: an optional DNS subdomain prefix and "/", then at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
-  labelValue: 'must be a Kubernetes label value: empty, or at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
+  dns1123Subdomain:
+    'must be a DNS-1123 subdomain: at most 253 lowercase letters, digits, "-" and ".", each part starting and ending with a letter or digit',
+  labelKey:
+    'must be a Kubernetes label key: an optional DNS subdomain prefix and "/", then at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
+  labelValue:
+    'must be a Kubernetes label value: empty, or at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
   rbacName: 'must be an RBAC name: not empty, "." or "..", and without "/" or "%"',
 } as const;
 
@@ -76,4 +79,3 @@ export function kubernetesNameProblem(field: string, value: string, rule: Kubern
     .replace(/^[-.]+|[-.]+$/g, '');
   return CHECKS[rule](suggestion) && suggestion !== value ? `${problem} (for example "${suggestion}")` : problem;
 }
-

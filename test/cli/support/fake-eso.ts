@@ -55,7 +55,8 @@ export interface FakeOptions {
   readonly copiesFirst?: boolean;
 }
 
-const meta = (annotations: Record<string, string>) => `1-${createHash('sha256').update(JSON.stringify(annotations)).digest('hex').slice(0, 8)}`;
+const meta = (annotations: Record<string, string>) =>
+  `1-${createHash('sha256').update(JSON.stringify(annotations)).digest('hex').slice(0, 8)}`;
 
 export class FakeCluster implements RotationCluster, RecoveryCluster {
   readonly centralNamespace = 'central-secret-store';
@@ -92,7 +93,15 @@ export class FakeCluster implements RotationCluster, RecoveryCluster {
       },
     };
     const started = new Date(this.clock.time - 60_000).toISOString();
-    const es = (namespace: string, name: string): FakeExternalSecret => ({ namespace, name, target: name, annotations: {}, syncedResourceVersion: meta({}), refreshTime: started, conditions: [{ type: 'Ready', status: 'True', reason: 'SecretSynced' }] });
+    const es = (namespace: string, name: string): FakeExternalSecret => ({
+      namespace,
+      name,
+      target: name,
+      annotations: {},
+      syncedResourceVersion: meta({}),
+      refreshTime: started,
+      conditions: [{ type: 'Ready', status: 'True', reason: 'SecretSynced' }],
+    });
     this.externalSecrets.set(`${this.centralNamespace}/${this.credential}`, es(this.centralNamespace, this.credential));
     this.secrets.set(`${this.centralNamespace}/${this.credential}`, { value: this.vaultValue, resourceVersion: this.version++ });
     this.distributionNames = [`${this.credential}-dockerconfigjson`];
@@ -101,13 +110,18 @@ export class FakeCluster implements RotationCluster, RecoveryCluster {
       this.externalSecrets.set(`${namespace}/${copy.name}`, copy);
       this.secrets.set(`${namespace}/${copy.target}`, { value: `rendered(${this.vaultValue})`, resourceVersion: this.version++ });
     }
-    for (const name of ['keyvault', `central-${this.credential}`]) this.stores.set(name, { conditions: [{ type: 'Ready', status: 'True' }], annotations: {} });
+    for (const name of ['keyvault', `central-${this.credential}`])
+      this.stores.set(name, { conditions: [{ type: 'Ready', status: 'True' }], annotations: {} });
   }
 
   /** The most workloads rolling at one time, as a controller would see them. */
   maxRolling = 0;
 
-  addWorkload(namespace: string, name: string, options: { optedIn: boolean; secrets: string[]; kind?: WorkloadKind; stuck?: boolean; fails?: string }): void {
+  addWorkload(
+    namespace: string,
+    name: string,
+    options: { optedIn: boolean; secrets: string[]; kind?: WorkloadKind; stuck?: boolean; fails?: string },
+  ): void {
     const kind = options.kind ?? 'Deployment';
     this.workloadsById.set(`${kind}/${namespace}/${name}`, {
       state: { kind, namespace, name, optedIn: options.optedIn, secrets: options.secrets, generation: 1, rolledOut: true },
@@ -124,10 +138,13 @@ export class FakeCluster implements RotationCluster, RecoveryCluster {
   /** One round of reconciles. */
   reconcile(): void {
     for (const store of this.stores.values()) {
-      store.conditions = store.failing ? [{ type: 'Ready', status: 'False', reason: 'InvalidProviderConfig', message: store.failing }] : [{ type: 'Ready', status: 'True' }];
+      store.conditions = store.failing
+        ? [{ type: 'Ready', status: 'False', reason: 'InvalidProviderConfig', message: store.failing }]
+        : [{ type: 'Ready', status: 'True' }];
     }
     // Copies read whatever the master holds at that moment of the round.
-    const masterFirst = (a: FakeExternalSecret, b: FakeExternalSecret) => Number(b.namespace === this.centralNamespace) - Number(a.namespace === this.centralNamespace);
+    const masterFirst = (a: FakeExternalSecret, b: FakeExternalSecret) =>
+      Number(b.namespace === this.centralNamespace) - Number(a.namespace === this.centralNamespace);
     const ordered = [...this.externalSecrets.values()].sort((a, b) => (this.copiesFirst ? -1 : 1) * masterFirst(a, b));
     for (const es of ordered) {
       const wanted = meta(es.annotations);
@@ -136,7 +153,10 @@ export class FakeCluster implements RotationCluster, RecoveryCluster {
         es.conditions = [{ type: 'Ready', status: 'False', reason: 'SecretSyncedError', message: es.failing }];
         continue;
       }
-      const value = es.namespace === this.centralNamespace ? this.vaultValue : `rendered(${this.secrets.get(`${this.centralNamespace}/${this.credential}`)!.value})`;
+      const value =
+        es.namespace === this.centralNamespace
+          ? this.vaultValue
+          : `rendered(${this.secrets.get(`${this.centralNamespace}/${this.credential}`)!.value})`;
       const secret = this.secrets.get(`${es.namespace}/${es.target}`)!;
       if (secret.value !== value) {
         secret.value = value;
@@ -147,7 +167,8 @@ export class FakeCluster implements RotationCluster, RecoveryCluster {
       es.refreshTime = new Date(this.clock.time).toISOString();
       es.conditions = [{ type: 'Ready', status: 'True', reason: 'SecretSynced' }];
     }
-    for (const workload of this.workloadsById.values()) if (!workload.state.rolledOut && !workload.stuck) workload.state = { ...workload.state, rolledOut: true };
+    for (const workload of this.workloadsById.values())
+      if (!workload.state.rolledOut && !workload.stuck) workload.state = { ...workload.state, rolledOut: true };
   }
 
   private reloaderRolls(namespace: string, secret: string): void {
@@ -160,7 +181,15 @@ export class FakeCluster implements RotationCluster, RecoveryCluster {
 
   private view(es: FakeExternalSecret): ExternalSecretState {
     const distribution = es.namespace === this.centralNamespace ? undefined : this.distributionNames[0];
-    return { namespace: es.namespace, name: es.name, target: es.target, syncedResourceVersion: es.syncedResourceVersion, refreshTime: es.refreshTime, conditions: es.conditions, distribution };
+    return {
+      namespace: es.namespace,
+      name: es.name,
+      target: es.target,
+      syncedResourceVersion: es.syncedResourceVersion,
+      refreshTime: es.refreshTime,
+      conditions: es.conditions,
+      distribution,
+    };
   }
 
   async readExternalSecret(namespace: string, name: string) {
@@ -175,7 +204,9 @@ export class FakeCluster implements RotationCluster, RecoveryCluster {
   }
 
   async copies(credential: string) {
-    return [...this.externalSecrets.values()].filter((e) => e.namespace !== this.centralNamespace && credential === this.credential).map((e) => this.view(e));
+    return [...this.externalSecrets.values()]
+      .filter((e) => e.namespace !== this.centralNamespace && credential === this.credential)
+      .map((e) => this.view(e));
   }
 
   async listExternalSecrets() {
@@ -200,7 +231,8 @@ export class FakeCluster implements RotationCluster, RecoveryCluster {
     await this.#request();
     this.events.push(`force-sync ${target.kind} ${target.kind === 'ExternalSecret' ? `${target.namespace}/` : ''}${target.name}`);
     const at = new Date(this.clock.time).toISOString();
-    if (target.kind === 'ExternalSecret') this.externalSecrets.get(`${target.namespace}/${target.name}`)!.annotations['external-secrets.io/force-sync'] = value;
+    if (target.kind === 'ExternalSecret')
+      this.externalSecrets.get(`${target.namespace}/${target.name}`)!.annotations['external-secrets.io/force-sync'] = value;
     else if (this.mirrorFirst) {
       for (const es of this.externalSecrets.values()) if (es.name === target.name) es.annotations['external-secrets.io/force-sync'] = value;
       this.reconcile();
@@ -221,7 +253,9 @@ export class FakeCluster implements RotationCluster, RecoveryCluster {
   async secretVersion(namespace: string, name: string): Promise<SecretVersion | undefined> {
     await this.#request();
     const secret = this.secrets.get(`${namespace}/${name}`);
-    return secret ? { resourceVersion: String(secret.resourceVersion), dataHash: createHash('md5').update(secret.value).digest('hex') } : undefined;
+    return secret
+      ? { resourceVersion: String(secret.resourceVersion), dataHash: createHash('md5').update(secret.value).digest('hex') }
+      : undefined;
   }
 
   async workloads(namespace: string) {
@@ -236,7 +270,12 @@ export class FakeCluster implements RotationCluster, RecoveryCluster {
     this.events.push(`annotate ${kind} ${namespace}/${name}`);
     const workload = this.workloadsById.get(`${kind}/${namespace}/${name}`)!;
     Object.assign(workload.annotations, annotations);
-    workload.state = { ...workload.state, generation: workload.state.generation + 1, rolledOut: false, ...(workload.fails ? { failed: workload.fails } : {}) };
+    workload.state = {
+      ...workload.state,
+      generation: workload.state.generation + 1,
+      rolledOut: false,
+      ...(workload.fails ? { failed: workload.fails } : {}),
+    };
     this.maxRolling = Math.max(this.maxRolling, [...this.workloadsById.values()].filter((w) => !w.state.rolledOut).length);
   }
 

@@ -57,6 +57,8 @@ export class AlertTimeline {
   /** One line per alert: `Name pending 3 s, firing 24 s, resolved 160 s`. */
   summary(): string[] {
     const s = (t: number | undefined) => (t === undefined ? '-' : `${t.toFixed(0)} s`);
-    return [...this.times].sort(([a], [b]) => a.localeCompare(b)).map(([name, t]) => `${name}: pending ${s(t.pending)}, firing ${s(t.firing)}, resolved ${s(t.resolved)}`);
+    return [...this.times]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, t]) => `${name}: pending ${s(t.pending)}, firing ${s(t.firing)}, resolved ${s(t.resolved)}`);
   }
 }

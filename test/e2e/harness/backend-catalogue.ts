@@ -12,8 +12,18 @@ export const BACKEND_CLUSTER = 'backend-e2e';
 
 /** Which namespaces request which credentials, per tenant, and each tenant's own secret. */
 export const BACKEND_TENANTS = {
-  data: { admins: 'data-admins', namespace: 'data-api', requests: ['registry', 'rotation'], own: { name: 'postgres', keys: ['username', 'password'], secretType: 'kubernetes.io/basic-auth' } },
-  'data-science': { admins: 'data-science-leads', namespace: 'ds-train', requests: ['registry'], own: { name: 'feature-store', keys: ['token'], secretType: undefined } },
+  data: {
+    admins: 'data-admins',
+    namespace: 'data-api',
+    requests: ['registry', 'rotation'],
+    own: { name: 'postgres', keys: ['username', 'password'], secretType: 'kubernetes.io/basic-auth' },
+  },
+  'data-science': {
+    admins: 'data-science-leads',
+    namespace: 'ds-train',
+    requests: ['registry'],
+    own: { name: 'feature-store', keys: ['token'], secretType: undefined },
+  },
 } as const;
 
 export type BackendTenant = keyof typeof BACKEND_TENANTS;
@@ -43,7 +53,17 @@ export function writeBackendCatalogue(dir: string, refs: BackendReferences): Cat
   const write = (file: string, content: unknown) => writeFileSync(join(dir, file), stringify(content));
   write('clusters.yaml', {
     environments: [{ name: 'backend-e2e', ...refs.environment }],
-    clusters: [{ name: BACKEND_CLUSTER, environment: 'backend-e2e', kind: 'generic', region: 'local', refreshInterval: '10s', trustDomain: 'e2e.local', deployers: { groups: ['central-secret-store-deployers'] } }],
+    clusters: [
+      {
+        name: BACKEND_CLUSTER,
+        environment: 'backend-e2e',
+        kind: 'generic',
+        region: 'local',
+        refreshInterval: '10s',
+        trustDomain: 'e2e.local',
+        deployers: { groups: ['central-secret-store-deployers'] },
+      },
+    ],
   });
   write('credentials.yaml', {
     credentials: Object.entries(BACKEND_CREDENTIALS).map(([name, c]) => ({

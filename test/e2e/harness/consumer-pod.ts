@@ -71,7 +71,10 @@ export async function runConsumer(client: KubeClient, props: ConsumerPodProps): 
           ],
         },
       ],
-      volumes: [{ name: 'secret', secret: { secretName: props.secret } }, ...(props.trust ? [{ name: 'trust', configMap: { name: props.trust } }] : [])],
+      volumes: [
+        { name: 'secret', secret: { secretName: props.secret } },
+        ...(props.trust ? [{ name: 'trust', configMap: { name: props.trust } }] : []),
+      ],
     },
   });
   const pod = await waitUntil(
@@ -86,4 +89,5 @@ export async function runConsumer(client: KubeClient, props: ConsumerPodProps): 
   return { phase: pod.status!.phase as ConsumerRun['phase'], message: resultLine(pod), seconds: (Date.now() - started) / 1000 };
 }
 
-const resultLine = (pod: Pod) => pod.status?.containerStatuses?.[0]?.state.terminated?.message?.trim() ?? `(no termination message) ${podSummary(pod)}`;
+const resultLine = (pod: Pod) =>
+  pod.status?.containerStatuses?.[0]?.state.terminated?.message?.trim() ?? `(no termination message) ${podSummary(pod)}`;

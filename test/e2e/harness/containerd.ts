@@ -102,7 +102,10 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
   /** Lets the node pull from a plain-HTTP registry on loopback (containerd reads this at every pull). */
   trustRegistry(host: string): void {
     mkdirSync(join(this.registryHosts, host));
-    writeFileSync(join(this.registryHosts, host, 'hosts.toml'), `server = "http://${host}"\n\n[host."http://${host}"]\n  capabilities = ["pull", "resolve"]\n`);
+    writeFileSync(
+      join(this.registryHosts, host, 'hosts.toml'),
+      `server = "http://${host}"\n\n[host."http://${host}"]\n  capabilities = ["pull", "resolve"]\n`,
+    );
   }
 
   private ctr(...args: string[]): void {

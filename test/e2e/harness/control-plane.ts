@@ -51,7 +51,10 @@ export interface ControlPlaneOptions {
 
 export class ControlPlane {
   readonly dir = mkdtempSync(join(tmpdir(), 'css-e2e-'));
-  readonly tokens: Record<UserName, string> = Object.fromEntries(Object.keys(USERS).map((u) => [u, randomToken(u)])) as Record<UserName, string>;
+  readonly tokens: Record<UserName, string> = Object.fromEntries(Object.keys(USERS).map((u) => [u, randomToken(u)])) as Record<
+    UserName,
+    string
+  >;
   readonly processes: Processes;
   server = '';
   caPem = '';
@@ -142,7 +145,11 @@ export class ControlPlane {
       '--concurrent-gc-syncs=5',
       '--concurrent-namespace-syncs=5',
     ]);
-    await this.processes.waitFor('kube-controller-manager', async () => (await this.get('/api/v1/namespaces/default/configmaps/kube-root-ca.crt', 'admin')).status === 200, 120);
+    await this.processes.waitFor(
+      'kube-controller-manager',
+      async () => (await this.get('/api/v1/namespaces/default/configmaps/kube-root-ca.crt', 'admin')).status === 200,
+      120,
+    );
     this.startup['kube-controller-manager'] = (Date.now() - t) / 1000;
   }
 
@@ -199,16 +206,71 @@ export class ControlPlane {
     const pki = join(this.dir, 'pki');
     mkdirSync(pki);
     const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: pki, stdio: 'pipe' });
-    openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=central-secret-store-e2e-ca');
+    openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=central-secret-store-e2e-ca',
+    );
     openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'apiserver.key', '-out', 'apiserver.csr', '-subj', '/CN=kube-apiserver');
     writeFileSync(join(pki, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc\n');
-    openssl('x509', '-req', '-in', 'apiserver.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'apiserver.crt', '-days', '2', '-extfile', 'san.ext');
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      'apiserver.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'apiserver.crt',
+      '-days',
+      '2',
+      '-extfile',
+      'san.ext',
+    );
     openssl('genrsa', '-out', 'sa.key', '2048');
     openssl('rsa', '-in', 'sa.key', '-pubout', '-out', 'sa.pub');
     if (this.options.nodeName) {
       // The API server's identity towards the kubelet (logs, exec), which authorizes it as a cluster admin.
-      openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'kubelet-client.key', '-out', 'kubelet-client.csr', '-subj', '/O=system:masters/CN=kube-apiserver-kubelet-client');
-      openssl('x509', '-req', '-in', 'kubelet-client.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'kubelet-client.crt', '-days', '2');
+      openssl(
+        'req',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        'kubelet-client.key',
+        '-out',
+        'kubelet-client.csr',
+        '-subj',
+        '/O=system:masters/CN=kube-apiserver-kubelet-client',
+      );
+      openssl(
+        'x509',
+        '-req',
+        '-in',
+        'kubelet-client.csr',
+        '-CA',
+        'ca.crt',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-out',
+        'kubelet-client.crt',
+        '-days',
+        '2',
+      );
     }
     this.caPem = readFileSync(join(pki, 'ca.crt'), 'utf8');
   }

@@ -7,7 +7,9 @@ import type { KubeObject } from '../../support/kube-client';
 /** The module of the ESO release the controller is built from (v0.20.4), in the Go module cache. */
 export function esoModuleDir(): string {
   const wrapper = join(__dirname, '..', '..', 'toolchain', 'eso');
-  return JSON.parse(execFileSync('go', ['mod', 'download', '-json', 'github.com/external-secrets/external-secrets'], { cwd: wrapper, encoding: 'utf8' })).Dir;
+  return JSON.parse(
+    execFileSync('go', ['mod', 'download', '-json', 'github.com/external-secrets/external-secrets'], { cwd: wrapper, encoding: 'utf8' }),
+  ).Dir;
 }
 
 /**

@@ -39,7 +39,11 @@ export async function installEso(cluster: NodeCluster, helm: string, options: Es
  * the old one holds it. The ESO objects stay; the new controller re-syncs them all as it starts.
  */
 export async function reinstallEso(cluster: NodeCluster, helm: string, options: EsoValuesOptions): Promise<Pod> {
-  await promisify(execFile)(helm, ['uninstall', ESO_RELEASE, '--namespace', ESO_NAMESPACE, '--kubeconfig', cluster.controlPlane.kubeconfig('admin'), '--wait'], { env: helmEnv(cluster) });
+  await promisify(execFile)(
+    helm,
+    ['uninstall', ESO_RELEASE, '--namespace', ESO_NAMESPACE, '--kubeconfig', cluster.controlPlane.kubeconfig('admin'), '--wait'],
+    { env: helmEnv(cluster) },
+  );
   const admin = cluster.client('admin');
   await waitUntil('the old ESO controller pod gone', async () => (await listPods(admin, ESO_NAMESPACE, SELECTOR)).length === 0, 180);
   return helmInstall(cluster, helm, options);
@@ -48,7 +52,12 @@ export async function reinstallEso(cluster: NodeCluster, helm: string, options: 
 const SELECTOR = `app.kubernetes.io/name=external-secrets,app.kubernetes.io/instance=${ESO_RELEASE}`;
 const helmDir = (cluster: NodeCluster) => join(cluster.dir, 'helm');
 // helm keeps a cache, configuration and data under $HOME by default: keep them in the cluster's folder.
-const helmEnv = (cluster: NodeCluster) => ({ ...process.env, HELM_CACHE_HOME: join(helmDir(cluster), 'cache'), HELM_CONFIG_HOME: join(helmDir(cluster), 'config'), HELM_DATA_HOME: join(helmDir(cluster), 'data') });
+const helmEnv = (cluster: NodeCluster) => ({
+  ...process.env,
+  HELM_CACHE_HOME: join(helmDir(cluster), 'cache'),
+  HELM_CONFIG_HOME: join(helmDir(cluster), 'config'),
+  HELM_DATA_HOME: join(helmDir(cluster), 'data'),
+});
 
 async function helmInstall(cluster: NodeCluster, helm: string, options: EsoValuesOptions): Promise<Pod> {
   const dir = helmDir(cluster);
@@ -57,11 +66,27 @@ async function helmInstall(cluster: NodeCluster, helm: string, options: EsoValue
   const nodeValues = join(dir, 'node-values.yaml');
   writeFileSync(stackValues, stringify(esoChartValues(options)));
   const imageTag = cluster.images['external-secrets'].ref.split(':').pop()!;
-  writeFileSync(nodeValues, stringify(loopbackNodeEsoValues({ apiPort: cluster.apiPort, imageTag, vaultTokenCache: options.vaultTokenCache ?? false })));
+  writeFileSync(
+    nodeValues,
+    stringify(loopbackNodeEsoValues({ apiPort: cluster.apiPort, imageTag, vaultTokenCache: options.vaultTokenCache ?? false })),
+  );
   const chart = existsSync(join(dir, 'chart')) ? join(dir, 'chart') : copyEsoChart(join(dir, 'chart'));
   await promisify(execFile)(
     helm,
-    ['install', ESO_RELEASE, chart, '--namespace', ESO_NAMESPACE, '--create-namespace', '--kubeconfig', cluster.controlPlane.kubeconfig('admin'), '--values', stackValues, '--values', nodeValues],
+    [
+      'install',
+      ESO_RELEASE,
+      chart,
+      '--namespace',
+      ESO_NAMESPACE,
+      '--create-namespace',
+      '--kubeconfig',
+      cluster.controlPlane.kubeconfig('admin'),
+      '--values',
+      stackValues,
+      '--values',
+      nodeValues,
+    ],
     { env: helmEnv(cluster) },
   );
   const admin = cluster.client('admin');

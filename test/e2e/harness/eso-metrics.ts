@@ -31,6 +31,9 @@ export function syncErrors(cluster: NodeCluster, namespace: string, name: string
 /** The ESO controller's resident memory in MiB, NaN when it is not running. */
 export function esoResidentMiB(cluster: NodeCluster): number {
   // The kernel keeps 15 characters of a process name: `external-secret`.
-  const eso = cluster.livePids().map(residentMemory).find((m) => m?.name === 'external-secrets'.slice(0, 15));
+  const eso = cluster
+    .livePids()
+    .map(residentMemory)
+    .find((m) => m?.name === 'external-secrets'.slice(0, 15));
   return eso?.mib ?? Number.NaN;
 }

@@ -39,7 +39,13 @@ export class GitHttpsServer {
     this.writeCredentials();
     const port = await freePort();
     this.url = `https://127.0.0.1:${port}`;
-    this.processes.launch('git-https', join(this.nodeTools, 'git-https'), [`127.0.0.1:${port}`, certificate.certFile, certificate.keyFile, root, this.credentialsFile]);
+    this.processes.launch('git-https', join(this.nodeTools, 'git-https'), [
+      `127.0.0.1:${port}`,
+      certificate.certFile,
+      certificate.keyFile,
+      root,
+      this.credentialsFile,
+    ]);
     await this.processes.waitFor('git-https', () => listening(port));
   }
 

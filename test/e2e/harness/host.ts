@@ -18,7 +18,14 @@ import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, rm
 import { join } from 'node:path';
 
 /** The kernel settings the kubelet changes. */
-const KUBELET_SYSCTLS = ['vm/overcommit_memory', 'vm/panic_on_oom', 'kernel/panic', 'kernel/panic_on_oops', 'kernel/keys/root_maxkeys', 'kernel/keys/root_maxbytes'];
+const KUBELET_SYSCTLS = [
+  'vm/overcommit_memory',
+  'vm/panic_on_oom',
+  'kernel/panic',
+  'kernel/panic_on_oops',
+  'kernel/keys/root_maxkeys',
+  'kernel/keys/root_maxbytes',
+];
 /** Folders whose paths the kubelet and containerd hard-code. */
 const HARD_CODED_DIRS = ['/var/log/containers', '/run/containerd'];
 
@@ -29,8 +36,12 @@ const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuf
  * beside them (/sys/fs/cgroup/unified), where the kubelet creates its cgroups too.
  */
 function cgroupHierarchies(): string[] {
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8').trim().split('\n').map((l) => l.split(' - '));
-  if (!mounts.some(([, fs]) => fs.startsWith('cgroup '))) throw new Error('this machine has no cgroup v1 hierarchy; the node harness supports cgroup v1 (and hybrid) only');
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => l.split(' - '));
+  if (!mounts.some(([, fs]) => fs.startsWith('cgroup ')))
+    throw new Error('this machine has no cgroup v1 hierarchy; the node harness supports cgroup v1 (and hybrid) only');
   return mounts.filter(([, fs]) => fs.startsWith('cgroup ') || fs.startsWith('cgroup2 ')).map(([head]) => head.split(' ')[4]);
 }
 
@@ -55,7 +66,11 @@ export function hostSnapshot(): HostSnapshot {
       .map((f) => [f[4], ...f.slice(6)].join(' '))
       .sort(),
     cgroups: cgroupHierarchies()
-      .flatMap((h) => readdirSync(h, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(h, e.name)))
+      .flatMap((h) =>
+        readdirSync(h, { withFileTypes: true })
+          .filter((e) => e.isDirectory())
+          .map((e) => join(h, e.name)),
+      )
       .sort(),
     dirs: Object.fromEntries(HARD_CODED_DIRS.map((d) => [d, existsSync(d) ? entries(d).sort() : undefined])),
   };
@@ -88,7 +103,12 @@ export class HostChanges {
       dirsBefore[d] = existsSync(d) ? entries(d) : null;
       mkdirSync(d, { recursive: true });
     }
-    const changes = new HostChanges({ dir, cgroup, sysctls: Object.fromEntries(KUBELET_SYSCTLS.map((k) => [k, readFileSync(`/proc/sys/${k}`, 'utf8').trim()])), dirsBefore });
+    const changes = new HostChanges({
+      dir,
+      cgroup,
+      sysctls: Object.fromEntries(KUBELET_SYSCTLS.map((k) => [k, readFileSync(`/proc/sys/${k}`, 'utf8').trim()])),
+      dirsBefore,
+    });
     for (const h of changes.hierarchies) changes.makeCgroup(h, cgroup);
     writeFileSync(stateFile, JSON.stringify(changes.state));
     return changes;
@@ -118,7 +138,9 @@ export class HostChanges {
   /** PIDs of every process in the node's cgroup tree. */
   processes(): number[] {
     const pids = new Set<number>();
-    for (const h of this.hierarchies) for (const d of this.cgroupDirs(h)) for (const p of orEmpty(() => readFileSync(join(d, 'cgroup.procs'), 'utf8').split('\n'))) if (p) pids.add(Number(p));
+    for (const h of this.hierarchies)
+      for (const d of this.cgroupDirs(h))
+        for (const p of orEmpty(() => readFileSync(join(d, 'cgroup.procs'), 'utf8').split('\n'))) if (p) pids.add(Number(p));
     return [...pids];
   }
 
@@ -169,7 +191,8 @@ export class HostChanges {
     mkdirSync(target, { recursive: true });
     // cgroup v1 cpusets start empty, and a cgroup without CPUs or memory nodes takes no process.
     if (existsSync(join(target, 'cpuset.cpus'))) {
-      for (const f of ['cpuset.cpus', 'cpuset.mems']) if (!readFileSync(join(target, f), 'utf8').trim()) writeFileSync(join(target, f), readFileSync(join(target, '..', f), 'utf8'));
+      for (const f of ['cpuset.cpus', 'cpuset.mems'])
+        if (!readFileSync(join(target, f), 'utf8').trim()) writeFileSync(join(target, f), readFileSync(join(target, '..', f), 'utf8'));
     }
   }
 

@@ -43,9 +43,11 @@ export class KeyVaultBackend implements BackendUnderTest {
   }
 
   async configure(_suite: NodeSuite, shared: SharedValues, own: OwnValues): Promise<void> {
-    for (const [credential, values] of Object.entries(shared)) for (const [key, value] of Object.entries(values)) this.values[sharedName(credential, key)] = value;
+    for (const [credential, values] of Object.entries(shared))
+      for (const [key, value] of Object.entries(values)) this.values[sharedName(credential, key)] = value;
     for (const [tenant, secrets] of Object.entries(own)) {
-      for (const [secret, values] of Object.entries(secrets)) for (const [key, value] of Object.entries(values)) this.values[ownName(tenant, secret, key)] = value;
+      for (const [secret, values] of Object.entries(secrets))
+        for (const [key, value] of Object.entries(values)) this.values[ownName(tenant, secret, key)] = value;
     }
     this.values[canaryKeyVaultSecretName(BACKEND_CLUSTER)] = 'deployment-0123abcd';
     this.standIn.set(this.values);

@@ -56,6 +56,13 @@ export function kubeletCommand(o: KubeletOptions): { binary: string; args: strin
   );
   return {
     binary: o.binary,
-    args: [`--config=${config}`, `--kubeconfig=${o.kubeconfig}`, `--root-dir=${join(o.dir, 'kubelet')}`, `--cert-dir=${join(o.dir, 'kubelet', 'pki')}`, `--hostname-override=${o.nodeName}`, '--v=1'],
+    args: [
+      `--config=${config}`,
+      `--kubeconfig=${o.kubeconfig}`,
+      `--root-dir=${join(o.dir, 'kubelet')}`,
+      `--cert-dir=${join(o.dir, 'kubelet', 'pki')}`,
+      `--hostname-override=${o.nodeName}`,
+      '--v=1',
+    ],
   };
 }

@@ -26,7 +26,11 @@ export function keyVaultStandInProvider(vaultUrl: string) {
 }
 
 export function adaptForNode(objects: readonly KubeObject[], options: NodeAdaptationOptions): KubeObject[] {
-  const vaultStores = new Set(objects.filter((o) => o.kind === 'ClusterSecretStore' && (o.spec.provider.azurekv || o.spec.provider.vault)).map((o) => o.metadata.name));
+  const vaultStores = new Set(
+    objects
+      .filter((o) => o.kind === 'ClusterSecretStore' && (o.spec.provider.azurekv || o.spec.provider.vault))
+      .map((o) => o.metadata.name),
+  );
   return objects.map((o): KubeObject => {
     if (o.kind === 'ClusterSecretStore' && o.spec.provider.kubernetes) {
       const k = o.spec.provider.kubernetes;

@@ -53,7 +53,12 @@ export class NodeCluster {
     this.stateFile = join(dir, 'host-state.json');
     this.images = builtImages(tools.images);
     this.network = new PodNetwork(dir);
-    this.containerd = new Containerd({ dir, runc: this.network.runc, cniConfDir: this.network.cniConfDir, sandboxImage: this.images.pause.ref });
+    this.containerd = new Containerd({
+      dir,
+      runc: this.network.runc,
+      cniConfDir: this.network.cniConfDir,
+      sandboxImage: this.images.pause.ref,
+    });
   }
 
   get dir(): string {
@@ -75,7 +80,8 @@ export class NodeCluster {
 
   async start(): Promise<void> {
     const missing = missingHostPrograms();
-    if (missing.length > 0) throw new Error(`missing ${missing.join(', ')}: apt-get install containerd runc containernetworking-plugins iproute2 util-linux`);
+    if (missing.length > 0)
+      throw new Error(`missing ${missing.join(', ')}: apt-get install containerd runc containernetworking-plugins iproute2 util-linux`);
     const t0 = Date.now();
     const mark = (step: string) => (this.startup[step] = (Date.now() - t0) / 1000);
     const host = HostChanges.prepare(this.dir, `css-e2e-${this.dir.split('-').pop()}`, this.stateFile);
@@ -87,11 +93,13 @@ export class NodeCluster {
     const processes = this.controlPlane.processes;
     const containerd = this.containerd.configure();
     processes.launch('containerd', containerd.binary, containerd.args);
-    const runtimeReady = processes.waitFor('containerd', async () => this.containerd.ready()).then(async () => {
-      mark('containerd');
-      await Promise.all(Object.values(this.images).map((image) => this.containerd.importImage(image)));
-      mark(`${Object.keys(this.images).length} images imported`);
-    });
+    const runtimeReady = processes
+      .waitFor('containerd', async () => this.containerd.ready())
+      .then(async () => {
+        mark('containerd');
+        await Promise.all(Object.values(this.images).map((image) => this.containerd.importImage(image)));
+        mark(`${Object.keys(this.images).length} images imported`);
+      });
     await Promise.all([this.controlPlane.start().then(() => mark('control plane')), runtimeReady]);
 
     const [schedulerPort, kubeletPort, healthzPort] = await Promise.all([freePort(), freePort(), freePort()]);
@@ -121,12 +129,18 @@ export class NodeCluster {
       async () => {
         const node = await admin.request('GET', `/api/v1/nodes/${NODE_NAME}`);
         // Ready, and untainted by the node lifecycle controller, so pods are scheduled.
-        return node.body?.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True') && !(node.body.spec.taints?.length > 0);
+        return (
+          node.body?.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True') && !(node.body.spec.taints?.length > 0)
+        );
       },
       120,
     );
     mark('node Ready');
-    await processes.waitFor('kube-controller-manager', async () => (await admin.request('GET', '/api/v1/namespaces/default/serviceaccounts/default')).status === 200, 60);
+    await processes.waitFor(
+      'kube-controller-manager',
+      async () => (await admin.request('GET', '/api/v1/namespaces/default/serviceaccounts/default')).status === 200,
+      60,
+    );
     mark('default ServiceAccount');
   }
 
@@ -188,6 +202,8 @@ export class NodeCluster {
 
 /** The Debian programs the node needs that this machine lacks. */
 function missingHostPrograms(): string[] {
-  const programs = ['containerd', 'ctr', 'runc', 'nsenter', 'unshare', 'ip', 'setpriv'].filter((p) => spawnSync('sh', ['-c', `command -v ${p}`]).status !== 0);
+  const programs = ['containerd', 'ctr', 'runc', 'nsenter', 'unshare', 'ip', 'setpriv'].filter(
+    (p) => spawnSync('sh', ['-c', `command -v ${p}`]).status !== 0,
+  );
   return existsSync('/usr/lib/cni/loopback') ? programs : [...programs, '/usr/lib/cni/loopback'];
 }

@@ -52,10 +52,18 @@ export class NodeSuite {
     let t = Date.now();
     const tools = buildTargets('kube', 'eso', 'helm', 'node', 'images');
     this.#tools = tools;
-    this.figures.push(`toolchain ready in ${seconds(t)} s (the builds that filled the cache took: ${Object.entries(tools).map(([target, dir]) => `${target} ${buildSeconds(dir)} s`).join(', ')})`);
+    this.figures.push(
+      `toolchain ready in ${seconds(t)} s (the builds that filled the cache took: ${Object.entries(tools)
+        .map(([target, dir]) => `${target} ${buildSeconds(dir)} s`)
+        .join(', ')})`,
+    );
     this.#cluster = new NodeCluster(tools);
     await this.#cluster.start();
-    this.figures.push(`cluster up: ${Object.entries(this.#cluster.startup).map(([step, s]) => `${step} ${s.toFixed(1)} s`).join(', ')}`);
+    this.figures.push(
+      `cluster up: ${Object.entries(this.#cluster.startup)
+        .map(([step, s]) => `${step} ${s.toFixed(1)} s`)
+        .join(', ')}`,
+    );
     if (options.eso ?? true) {
       t = Date.now();
       await installEso(this.#cluster, join(tools.helm, 'helm'), options.esoValues);
@@ -99,7 +107,8 @@ export class NodeSuite {
    */
   async stop(...servers: readonly ({ stop(): Promise<void> } | undefined)[]): Promise<string[]> {
     const problems = await this.#stopAll(servers);
-    if (this.#before && !isDeepStrictEqual(hostSnapshot(), this.#before)) problems.push('the host differs from before the run (hostSnapshot)');
+    if (this.#before && !isDeepStrictEqual(hostSnapshot(), this.#before))
+      problems.push('the host differs from before the run (hostSnapshot)');
     return problems;
   }
 

@@ -25,7 +25,12 @@ export class OAuth2TokenServer {
     this.writeClient(clientId, clientSecret);
     const port = await freePort();
     this.tokenUrl = `https://127.0.0.1:${port}/token`;
-    this.processes.launch('oauth2-token', join(this.nodeTools, 'oauth2-token'), [`127.0.0.1:${port}`, certificate.certFile, certificate.keyFile, this.clientFile]);
+    this.processes.launch('oauth2-token', join(this.nodeTools, 'oauth2-token'), [
+      `127.0.0.1:${port}`,
+      certificate.certFile,
+      certificate.keyFile,
+      this.clientFile,
+    ]);
     await this.processes.waitFor('oauth2-token', () => listening(port));
   }
 

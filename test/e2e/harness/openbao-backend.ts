@@ -56,7 +56,6 @@ export interface AuditResponse {
 /** A KV path of a space as the audit log names it: the namespace's path, then the mount's data path. */
 export const auditPathOf = (space: VaultSpace, path: string) => `${space.namespace ? `${space.namespace}/` : ''}${kvDataPath(space, path)}`;
 
-
 export class OpenBaoBackend implements BackendUnderTest {
   readonly name: string;
   readonly flavour = vaultFlavour();
@@ -87,9 +86,12 @@ export class OpenBaoBackend implements BackendUnderTest {
   }
 
   async start(dir: string): Promise<Catalogue> {
-    if (this.layout === 'namespaces' && !this.flavour.namespaces) throw new Error(`${this.flavour.product} has no namespaces: run the namespaces layout against OpenBao`);
+    if (this.layout === 'namespaces' && !this.flavour.namespaces)
+      throw new Error(`${this.flavour.product} has no namespaces: run the namespaces layout against OpenBao`);
     const tools = buildTargets(this.flavour.target)[this.flavour.target];
-    this.figures.push(`${this.flavour.product} ${builtVersion(tools)}: ${buildSeconds(tools)} s to install or build, as the cache's build took it`);
+    this.figures.push(
+      `${this.flavour.product} ${builtVersion(tools)}: ${buildSeconds(tools)} s to install or build, as the cache's build took it`,
+    );
     this.auditLog = join(dir, 'audit.log');
     this.server = new VaultServer(join(dir, 'server'), tools, { tls: true, auditLog: this.auditLog, flavour: this.flavour });
     const t = Date.now();
@@ -166,13 +168,24 @@ export class OpenBaoBackend implements BackendUnderTest {
     const role = async (login: { namespace?: string; role: string; audience: string }, policy: string) => {
       const client = this.root.in(login.namespace);
       if (!authEnabled.has(login.namespace ?? '')) {
-        await client.enableKubernetesAuth(mount, { kubernetesHost: suite.cp.server, kubernetesCaCert: suite.cp.caPem, tokenReviewerJwt: reviewerJwt });
+        await client.enableKubernetesAuth(mount, {
+          kubernetesHost: suite.cp.server,
+          kubernetesCaCert: suite.cp.caPem,
+          tokenReviewerJwt: reviewerJwt,
+        });
         authEnabled.add(login.namespace ?? '');
       }
-      await client.writeKubernetesRole(mount, login.role, { serviceAccountNames: ['external-secrets'], serviceAccountNamespaces: [ESO_NAMESPACE], audience: login.audience, policies: [policy], noDefaultPolicy: false });
+      await client.writeKubernetesRole(mount, login.role, {
+        serviceAccountNames: ['external-secrets'],
+        serviceAccountNamespaces: [ESO_NAMESPACE],
+        audience: login.audience,
+        policies: [policy],
+        noDefaultPolicy: false,
+      });
     };
     await role(mastersLoginOf(settings, BACKEND_CLUSTER), masters.name);
-    for (const tenant of scope.clusterTenants) await role(tenantLoginOf(settings, BACKEND_CLUSTER, tenant), tenantPolicyOf(settings, tenant).name);
+    for (const tenant of scope.clusterTenants)
+      await role(tenantLoginOf(settings, BACKEND_CLUSTER, tenant), tenantPolicyOf(settings, tenant).name);
 
     const sharedClient = this.root.in(sharedSpace.namespace);
     for (const [credential, values] of Object.entries(shared)) await sharedClient.writeKv(sharedSpace.mount, credential, values);
@@ -218,7 +231,12 @@ export class OpenBaoBackend implements BackendUnderTest {
       auth: { ...provider.auth, ...(readerLogin.namespace ? { namespace: readerLogin.namespace } : {}) },
     };
     const namespace = readerStore!.spec.conditions[0].namespaces[0];
-    await suite.admin.apply({ apiVersion: 'external-secrets.io/v1', kind: 'ClusterSecretStore', metadata: { name: 'isolation-probe' }, spec: { conditions: [{ namespaces: [namespace] }], provider: { vault: probe } } });
+    await suite.admin.apply({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ClusterSecretStore',
+      metadata: { name: 'isolation-probe' },
+      spec: { conditions: [{ namespaces: [namespace] }], provider: { vault: probe } },
+    });
     await suite.admin.apply({
       apiVersion: 'external-secrets.io/v1',
       kind: 'ExternalSecret',
@@ -232,7 +250,11 @@ export class OpenBaoBackend implements BackendUnderTest {
     });
     const path = auditPathOf(ownerSpace, secret);
     try {
-      const refused = await waitUntil(`the server to refuse ${reader}'s read of ${path}`, async () => this.auditResponses().find((r) => r.path === path && r.error !== undefined), 120);
+      const refused = await waitUntil(
+        `the server to refuse ${reader}'s read of ${path}`,
+        async () => this.auditResponses().find((r) => r.path === path && r.error !== undefined),
+        120,
+      );
       expect(await suite.admin.get('v1', 'Secret', 'isolation-probe', namespace)).toBeUndefined();
       return { policies: refused.policies, error: refused.error! };
     } finally {

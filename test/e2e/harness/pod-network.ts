@@ -37,7 +37,10 @@ export class PodNetwork {
     // containerd reports the pod network ready, and so the kubelet the node Ready, only once it has a CNI
     // configuration; hostNetwork pods never call it.
     mkdirSync(this.cniConfDir);
-    writeFileSync(join(this.cniConfDir, '10-loopback.conflist'), JSON.stringify({ cniVersion: '1.0.0', name: 'css-e2e-loopback', plugins: [{ type: 'loopback' }] }));
+    writeFileSync(
+      join(this.cniConfDir, '10-loopback.conflist'),
+      JSON.stringify({ cniVersion: '1.0.0', name: 'css-e2e-loopback', plugins: [{ type: 'loopback' }] }),
+    );
   }
 
   /**

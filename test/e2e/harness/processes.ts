@@ -49,11 +49,20 @@ export class Processes {
    * @param env added to the test process's environment; a variable set to undefined is removed
    * @param redact rewrites each line before it reaches the log, for programs that print a secret
    */
-  launch(name: string, binary: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, redact?: (line: string) => string): ChildProcess {
+  launch(
+    name: string,
+    binary: string,
+    args: readonly string[],
+    env: NodeJS.ProcessEnv = {},
+    redact?: (line: string) => string,
+  ): ChildProcess {
     const log = createWriteStream(join(this.logDir, `${name}.log`));
     // setpriv execs the program in place (same PID) with a parent-death signal: if the test process dies
     // without stopping it (SIGKILL, a crash), the kernel kills it too.
-    const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', binary, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', binary, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     for (const output of [child.stdout, child.stderr]) {
       if (output) (redact ? output.setEncoding('utf8').pipe(redactingLines(redact)) : output).pipe(log);
     }
@@ -70,7 +79,10 @@ export class Processes {
   /** The last lines a process logged, for error messages. */
   tail(name: string, lines = 30): string {
     try {
-      return readFileSync(join(this.logDir, `${name}.log`), 'utf8').split('\n').slice(-lines).join('\n');
+      return readFileSync(join(this.logDir, `${name}.log`), 'utf8')
+        .split('\n')
+        .slice(-lines)
+        .join('\n');
     } catch {
       return '(no log)';
     }
@@ -81,7 +93,8 @@ export class Processes {
     const deadline = Date.now() + seconds * 1000;
     while (Date.now() < deadline) {
       const proc = this.children.find((p) => p.name === name);
-      if (proc && !running(proc.child)) throw new Error(`${name} exited (${proc.child.exitCode ?? proc.child.signalCode}); last log lines:\n${this.tail(name)}`);
+      if (proc && !running(proc.child))
+        throw new Error(`${name} exited (${proc.child.exitCode ?? proc.child.signalCode}); last log lines:\n${this.tail(name)}`);
       try {
         if (await ready()) return;
       } catch {
@@ -94,7 +107,10 @@ export class Processes {
 
   /** SIGTERM to every process, newest first, then SIGKILL to those still running after `seconds`. */
   async stopAll(seconds = 10): Promise<void> {
-    await stopChildren([...this.children].reverse().map((p) => p.child), seconds);
+    await stopChildren(
+      [...this.children].reverse().map((p) => p.child),
+      seconds,
+    );
   }
 
   /** Stops one process this harness launched, as stopAll does, before the others. */

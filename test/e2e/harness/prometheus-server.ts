@@ -52,7 +52,9 @@ export class PrometheusServer {
     try {
       return execFileSync(PROMETHEUS, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0];
     } catch {
-      throw new Error(`prometheus not found (${PROMETHEUS}): install Debian's prometheus package (apt-get install prometheus), or set CSS_PROMETHEUS`);
+      throw new Error(
+        `prometheus not found (${PROMETHEUS}): install Debian's prometheus package (apt-get install prometheus), or set CSS_PROMETHEUS`,
+      );
     }
   }
 

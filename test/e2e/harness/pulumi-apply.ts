@@ -52,7 +52,12 @@ export async function dryRunChanges(deployer: KubeClient, admin: KubeClient, obj
 }
 
 /** Deletes the objects in reverse order with foreground propagation and waits until none is left. */
-export async function destroyAsPulumi(deployer: KubeClient, admin: KubeClient, objects: readonly KubeObject[], seconds = 10 * 60): Promise<void> {
+export async function destroyAsPulumi(
+  deployer: KubeClient,
+  admin: KubeClient,
+  objects: readonly KubeObject[],
+  seconds = 10 * 60,
+): Promise<void> {
   for (const o of [...objects].reverse()) await deployer.delete(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace, 'Foreground');
   const left = async () => {
     const present: string[] = [];

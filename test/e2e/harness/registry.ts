@@ -60,6 +60,12 @@ export class LoopbackRegistry {
   pullSecret(name: string, namespace: string): KubeObject {
     const auth = Buffer.from(`${this.username}:${this.password}`).toString('base64');
     const config = { auths: { [this.host]: { username: this.username, password: this.password, auth } } };
-    return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': Buffer.from(JSON.stringify(config)).toString('base64') } };
+    return {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name, namespace },
+      type: 'kubernetes.io/dockerconfigjson',
+      data: { '.dockerconfigjson': Buffer.from(JSON.stringify(config)).toString('base64') },
+    };
   }
 }

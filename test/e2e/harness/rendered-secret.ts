@@ -11,7 +11,13 @@ import type { TemplateEngine } from '../../support/template-engine';
  * @param master the master Secret's values, by master key (`username`, `sshPrivateKey`, `tls.crt`, ...)
  * @param name the Secret's name; @default the format's secretName
  */
-export async function renderedSecret(engine: TemplateEngine, format: SecretFormat, master: Record<string, string>, namespace: string, name = format.secretName): Promise<KubeObject> {
+export async function renderedSecret(
+  engine: TemplateEngine,
+  format: SecretFormat,
+  master: Record<string, string>,
+  namespace: string,
+  name = format.secretName,
+): Promise<KubeObject> {
   const missing = format.credential.masterKeys.filter((k) => !(k in master));
   if (missing.length > 0) throw new Error(`${format.id} of ${format.credential.name}: the master needs ${missing.join(', ')}`);
   const rendered = await engine.render(format.data as Record<string, string>, master);

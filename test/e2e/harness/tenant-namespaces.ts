@@ -8,6 +8,7 @@ import type { KubeObject } from '../../support/kube-client';
  */
 export function tenantNamespaces(names: readonly string[], tenant: string, requests: string[]): KubeObject[] {
   const chart = new Chart(new App(), 'ns', { disableResourceNameHashes: true });
-  for (const name of names) new TenantNamespace(chart, name, { name, tenant, requests, owners: [{ kind: 'Group', name: `${tenant}-admins` }] });
+  for (const name of names)
+    new TenantNamespace(chart, name, { name, tenant, requests, owners: [{ kind: 'Group', name: `${tenant}-admins` }] });
   return chart.toJson() as KubeObject[];
 }

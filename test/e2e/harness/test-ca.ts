@@ -22,7 +22,23 @@ export class TestCa {
     mkdirSync(dir, { recursive: true });
     this.certFile = join(dir, 'ca.crt');
     this.keyFile = join(dir, 'ca.key');
-    this.openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', this.keyFile, '-out', this.certFile, '-days', '2', '-subj', '/CN=css-e2e-peers-ca');
+    this.openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      this.keyFile,
+      '-out',
+      this.certFile,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=css-e2e-peers-ca',
+    );
     this.certPem = readFileSync(this.certFile, 'utf8');
   }
 
@@ -30,9 +46,39 @@ export class TestCa {
   issue(name: string): IssuedCertificate {
     const file = (ext: string) => join(this.dir, `${name}.${ext}`);
     writeFileSync(file('ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
-    this.openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', file('key'), '-out', file('csr'), '-subj', `/CN=${name}`);
+    this.openssl(
+      'req',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      file('key'),
+      '-out',
+      file('csr'),
+      '-subj',
+      `/CN=${name}`,
+    );
     this.serial += 1;
-    this.openssl('x509', '-req', '-in', file('csr'), '-CA', this.certFile, '-CAkey', this.keyFile, '-set_serial', String(this.serial), '-out', file('crt'), '-days', '2', '-extfile', file('ext'));
+    this.openssl(
+      'x509',
+      '-req',
+      '-in',
+      file('csr'),
+      '-CA',
+      this.certFile,
+      '-CAkey',
+      this.keyFile,
+      '-set_serial',
+      String(this.serial),
+      '-out',
+      file('crt'),
+      '-days',
+      '2',
+      '-extfile',
+      file('ext'),
+    );
     return { certFile: file('crt'), keyFile: file('key'), certPem: readFileSync(file('crt'), 'utf8') };
   }
 

@@ -11,7 +11,9 @@ export type Target = 'kube' | 'eso' | 'render' | 'helm' | 'node' | 'images' | 'o
 /** Builds what is missing and returns the cache folder of each target. */
 export function buildTargets<T extends Target>(...targets: T[]): Record<T, string> {
   const script = join(__dirname, '..', '..', 'toolchain', 'build.sh');
-  const dirs = execFileSync('bash', [script, ...targets], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n');
+  const dirs = execFileSync('bash', [script, ...targets], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+    .trim()
+    .split('\n');
   return Object.fromEntries(targets.map((t, i) => [t, dirs[i]])) as Record<T, string>;
 }
 

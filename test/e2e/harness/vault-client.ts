@@ -109,7 +109,12 @@ export class VaultClient {
     if (this.#token) headers['x-vault-token'] = this.#token;
     if (this.namespace) headers['x-vault-namespace'] = this.namespace;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${this.url}/v1/${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), dispatcher: this.dispatcher });
+    const res = await fetch(`${this.url}/v1/${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      dispatcher: this.dispatcher,
+    });
     const text = await res.text();
     const json = text ? JSON.parse(text) : undefined;
     if (!res.ok) throw new VaultError(res.status, json?.errors ?? [text], `${method} /v1/${path}`);

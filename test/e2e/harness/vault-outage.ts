@@ -95,7 +95,15 @@ export async function vaultOutage(scene: OutageScene, label: string): Promise<Ou
   const summary =
     `outage ${label}: vault unreachable for ${((Date.now() - began) / 1000).toFixed(1)} s; ${stores.length} stores and ${externalSecrets.length} ExternalSecrets read it; ` +
     `ESO counted ${errors - errorsBefore} failed syncs of the master, seen at ${failures.map((f) => f.toFixed(0)).join(', ')} s (last interval ${(gaps.at(-1) ?? 0).toFixed(0)} s)`;
-  return { repaired: Date.now(), value, stores, externalSecrets: externalSecrets.length, failures, longestBackoff: Math.max(0, ...gaps), summary };
+  return {
+    repaired: Date.now(),
+    value,
+    stores,
+    externalSecrets: externalSecrets.length,
+    failures,
+    longestBackoff: Math.max(0, ...gaps),
+    summary,
+  };
 }
 
 /** What has not recovered yet: a store not Ready, an ExternalSecret reading the vault not Ready or not re-read since the repair, the master's old value. */
@@ -104,12 +112,15 @@ export async function outageLagging(scene: OutageScene, outage: Outage): Promise
   const { externalSecrets } = await vaultReaders(admin);
   const lag: string[] = [];
   for (const store of await admin.list(ESO, 'ClusterSecretStore')) {
-    if (outage.stores.includes(store.metadata.name) && readyCondition(store)?.status !== 'True') lag.push(`ClusterSecretStore ${store.metadata.name}: ${readyCondition(store)?.message ?? 'not validated'}`);
+    if (outage.stores.includes(store.metadata.name) && readyCondition(store)?.status !== 'True')
+      lag.push(`ClusterSecretStore ${store.metadata.name}: ${readyCondition(store)?.message ?? 'not validated'}`);
   }
   for (const es of externalSecrets) {
     const reRead = Math.floor(Date.parse(es.status?.refreshTime ?? '') / 1000) >= Math.floor(outage.repaired / 1000);
-    if (!esReady(es.status?.conditions ?? []) || !reRead) lag.push(`ExternalSecret ${es.metadata.namespace}/${es.metadata.name}: ${readyCondition(es)?.message ?? 'not re-read'}`);
+    if (!esReady(es.status?.conditions ?? []) || !reRead)
+      lag.push(`ExternalSecret ${es.metadata.namespace}/${es.metadata.name}: ${readyCondition(es)?.message ?? 'not re-read'}`);
   }
-  if (secretText(await admin.get('v1', 'Secret', master.name, master.namespace), master.key) !== outage.value) lag.push(`master ${master.namespace}/${master.name}: not the post-outage value`);
+  if (secretText(await admin.get('v1', 'Secret', master.name, master.namespace), master.key) !== outage.value)
+    lag.push(`master ${master.namespace}/${master.name}: not the post-outage value`);
   return lag;
 }

@@ -133,7 +133,10 @@ export class VaultServer {
 
   /** What the server's `version` command prints, run with the server's isolated environment. */
   version(): string {
-    return execFileSync(this.binary, ['version'], { env: { ...process.env, ...isolatedEnv(this.flavour, this.home) }, encoding: 'utf8' }).trim();
+    return execFileSync(this.binary, ['version'], {
+      env: { ...process.env, ...isolatedEnv(this.flavour, this.home) },
+      encoding: 'utf8',
+    }).trim();
   }
 
   /** The server's log so far. */

@@ -1,7 +1,12 @@
 import { sleep } from './processes';
 
 /** Polls until `probe` returns a value, and fails with the last value's account after `seconds`. */
-export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined | false>, seconds = 120, account: () => Promise<string> = async () => ''): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  seconds = 120,
+  account: () => Promise<string> = async () => '',
+): Promise<T> {
   const deadline = Date.now() + seconds * 1000;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -13,5 +18,7 @@ export async function waitUntil<T>(what: string, probe: () => Promise<T | undefi
     }
     await sleep(250);
   }
-  throw new Error(`timed out after ${seconds}s waiting for ${what}${last ? `: ${(last as Error).message}` : ''} ${await account().catch(() => '')}`);
+  throw new Error(
+    `timed out after ${seconds}s waiting for ${what}${last ? `: ${(last as Error).message}` : ''} ${await account().catch(() => '')}`,
+  );
 }

@@ -26,6 +26,11 @@ const store = new CentralCredentialStore(chart, 'store', { central, credential: 
 for (const format of [ghcr.dockerConfigJson(), ghcr.kargo({ repoURL: 'ghcr.io/contoso' })]) {
   new CredentialDistribution(chart, format.id, { format, store, allowedTenants: ['checkout'] });
 }
-new TenantNamespace(chart, 'checkout-web', { name: 'checkout-web', tenant: 'checkout', requests: [ghcr.name], owners: [{ kind: 'Group', name: 'checkout-admins' }] });
+new TenantNamespace(chart, 'checkout-web', {
+  name: 'checkout-web',
+  tenant: 'checkout',
+  requests: [ghcr.name],
+  owners: [{ kind: 'Group', name: 'checkout-admins' }],
+});
 
 app.synth();

@@ -15,7 +15,10 @@ function missingPrerequisites(env = process.env) {
     return !result.error && result.status === 0;
   };
   const missing = [];
-  if (!runs('go', ['version'])) missing.push('Go 1.25 or newer (go on the PATH, with the Go module proxy): the tests build ESO\'s template renderer and Prometheus\'s relabelling once');
+  if (!runs('go', ['version']))
+    missing.push(
+      "Go 1.25 or newer (go on the PATH, with the Go module proxy): the tests build ESO's template renderer and Prometheus's relabelling once",
+    );
   const promtool = env.CSS_PROMTOOL ?? 'promtool';
   if (!runs(promtool, ['--version'])) missing.push(`promtool (${promtool}): apt-get install prometheus, or set CSS_PROMTOOL`);
   const chromium = env.CSS_CHROMIUM ?? '/usr/bin/chromium';

@@ -7,7 +7,8 @@ const setup = require('./setup');
 
 module.exports = async () => {
   const missing = missingPrerequisites();
-  if (missing.length > 0) throw new Error(`npm test needs, and this machine lacks:\n  - ${missing.join('\n  - ')}\n(bash .ci/run installs them all)`);
+  if (missing.length > 0)
+    throw new Error(`npm test needs, and this machine lacks:\n  - ${missing.join('\n  - ')}\n(bash .ci/run installs them all)`);
   await setup();
   // The command line prints GitHub annotations when GITHUB_ACTIONS=true (as in the pull-request workflow's
   // test job); the tests that spawn it expect its ordinary output unless they ask for annotations.
