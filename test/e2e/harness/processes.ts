@@ -7,17 +7,39 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
+import { finished } from 'node:stream/promises';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A TCP port free on 127.0.0.1 at the time of the call. */
+/**
+ * Where freePort looks: below the kernel's ephemeral range (ip_local_port_range, 32768 and up by default), so
+ * that no outgoing connection of the cluster's can take a port between its being handed out and the server
+ * binding it (etcd exits 1 on "address already in use"), and above the control plane's well-known ports
+ * (10250 and the like).
+ */
+const PORT_RANGE = { first: 15000, last: 29999 } as const;
+const handedOut = new Set<number>();
+
+/**
+ * A TCP port free on 127.0.0.1 at the time of the call, never handed out before in this process, outside
+ * the range the kernel picks outgoing connections' ports from.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  const size = PORT_RANGE.last - PORT_RANGE.first + 1;
+  for (let attempt = 0; attempt < size; attempt += 1) {
+    const port = PORT_RANGE.first + Math.floor(Math.random() * size);
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    if (await bindable(port)) return port;
+  }
+  throw new Error(`no free port left in ${PORT_RANGE.first}-${PORT_RANGE.last} on 127.0.0.1`);
+}
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
@@ -34,7 +56,7 @@ export function listening(port: number): Promise<boolean> {
 }
 
 export class Processes {
-  private readonly children: { name: string; child: ChildProcess }[] = [];
+  private readonly children: { name: string; child: ChildProcess; logged: Promise<void> }[] = [];
 
   /**
    * @param logDir where each process logs
@@ -63,10 +85,17 @@ export class Processes {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // Both outputs write to one log, which ends once both have ended (pipe's own end would close it at the
+    // first); an exit error waits for the log to be complete.
+    const ends: Promise<void>[] = [];
     for (const output of [child.stdout, child.stderr]) {
-      if (output) (redact ? output.setEncoding('utf8').pipe(redactingLines(redact)) : output).pipe(log);
+      if (!output) continue;
+      const lines = redact ? output.setEncoding('utf8').pipe(redactingLines(redact)) : output;
+      lines.pipe(log, { end: false });
+      ends.push(finished(lines));
     }
-    this.children.push({ name, child });
+    const logged = Promise.allSettled(ends).then(() => new Promise<void>((resolve) => log.end(resolve)));
+    this.children.push({ name, child, logged });
     if (child.pid && this.adopt) this.adopt(child.pid);
     return child;
   }
@@ -93,8 +122,10 @@ export class Processes {
     const deadline = Date.now() + seconds * 1000;
     while (Date.now() < deadline) {
       const proc = this.children.find((p) => p.name === name);
-      if (proc && !running(proc.child))
+      if (proc && !running(proc.child)) {
+        await Promise.race([proc.logged, sleep(2000)]);
         throw new Error(`${name} exited (${proc.child.exitCode ?? proc.child.signalCode}); last log lines:\n${this.tail(name)}`);
+      }
       try {
         if (await ready()) return;
       } catch {
