@@ -596,6 +596,21 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
       subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'payments-admins' }],
     });
     const alice = as('alice');
+    // The API server authorizes from its informers' cache: wait until it has the binding, else RBAC refuses
+    // her first and the policy goes untested.
+    for (const resource of ['externalsecrets', 'secretstores'])
+      await waitUntil(
+        `alice allowed to create ${resource} in pay-api`,
+        async () => {
+          const review = await alice.request('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+            apiVersion: 'authorization.k8s.io/v1',
+            kind: 'SelfSubjectAccessReview',
+            spec: { resourceAttributes: { group: 'external-secrets.io', resource, verb: 'create', namespace: 'pay-api' } },
+          });
+          return review.body?.status?.allowed === true;
+        },
+        30,
+      );
     const es = (name: string, store: string) => ({
       apiVersion: 'external-secrets.io/v1',
       kind: 'ExternalSecret',
