@@ -601,14 +601,7 @@ describe('distribution on a real node, with ESO installed by its chart', () => {
     for (const resource of ['externalsecrets', 'secretstores'])
       await waitUntil(
         `alice allowed to create ${resource} in pay-api`,
-        async () => {
-          const review = await alice.request('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
-            apiVersion: 'authorization.k8s.io/v1',
-            kind: 'SelfSubjectAccessReview',
-            spec: { resourceAttributes: { group: 'external-secrets.io', resource, verb: 'create', namespace: 'pay-api' } },
-          });
-          return review.body?.status?.allowed === true;
-        },
+        () => admin.canI(USERS.alice.name, USERS.alice.groups, 'create', resource, 'pay-api', 'external-secrets.io'),
         30,
       );
     const es = (name: string, store: string) => ({
