@@ -23,16 +23,20 @@ const handedOut = new Set<number>();
 /**
  * A TCP port free on 127.0.0.1 at the time of the call, never handed out before in this process, outside
  * the range the kernel picks outgoing connections' ports from.
+ *
+ * @param consecutive how many ports, from the one returned on, are free and handed out together (for a
+ * server that also listens on the next port)
  */
-export async function freePort(): Promise<number> {
-  const size = PORT_RANGE.last - PORT_RANGE.first + 1;
-  for (let attempt = 0; attempt < size; attempt += 1) {
-    const port = PORT_RANGE.first + Math.floor(Math.random() * size);
-    if (handedOut.has(port)) continue;
-    handedOut.add(port);
-    if (await bindable(port)) return port;
+export async function freePort(consecutive = 1): Promise<number> {
+  const starts = PORT_RANGE.last - PORT_RANGE.first + 2 - consecutive;
+  for (let attempt = 0; attempt < starts; attempt += 1) {
+    const first = PORT_RANGE.first + Math.floor(Math.random() * starts);
+    const ports = Array.from({ length: consecutive }, (_, i) => first + i);
+    if (ports.some((port) => handedOut.has(port))) continue;
+    for (const port of ports) handedOut.add(port);
+    if ((await Promise.all(ports.map(bindable))).every(Boolean)) return first;
   }
-  throw new Error(`no free port left in ${PORT_RANGE.first}-${PORT_RANGE.last} on 127.0.0.1`);
+  throw new Error(`no ${consecutive} free consecutive port(s) left in ${PORT_RANGE.first}-${PORT_RANGE.last} on 127.0.0.1`);
 }
 
 function bindable(port: number): Promise<boolean> {

@@ -14,17 +14,9 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Processes, freePort, listening } from './processes';
+import { Processes, freePort } from './processes';
 import { VaultClient } from './vault-client';
 import { type VaultFlavour, vaultFlavour } from './vault-flavour';
-
-/** A free port whose successor is free too: dev mode puts its cluster listener on the next port. */
-async function freePortWithSuccessor(): Promise<number> {
-  for (;;) {
-    const port = await freePort();
-    if (port < 65535 && !(await listening(port + 1))) return port;
-  }
-}
 
 /** The environment of a server process: none of the host's variables of the server's own, and a HOME of its own. */
 function isolatedEnv(flavour: VaultFlavour, home: string): NodeJS.ProcessEnv {
@@ -105,7 +97,8 @@ export class VaultServer {
 
   /** Starts the server and waits until it is unsealed, active and knows the root token. */
   async start(): Promise<void> {
-    const port = await freePortWithSuccessor();
+    // Dev mode puts its cluster listener on the next port.
+    const port = await freePort(2);
     const tls = this.options.tls ? ['-dev-tls', `-dev-tls-cert-dir=${this.tlsDir}`] : [];
     if (this.options.tls) mkdirSync(this.tlsDir, { recursive: true });
     this.url = `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
