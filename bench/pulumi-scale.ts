@@ -24,6 +24,7 @@ import { esoControllerCrds } from '../test/e2e/harness/eso-crds';
 import { PulumiEngine, StepLog } from '../test/e2e/harness/pulumi-engine';
 import { buildTargets } from '../test/e2e/harness/toolchain';
 import { waitUntil } from '../test/e2e/harness/wait';
+import { descendantsOf } from '../test/support/process-tree';
 import { writeCatalogue } from './generate-catalogue';
 
 const { values: args } = parseArgs({
@@ -55,25 +56,10 @@ class PeakMemory {
   }
 
   private sample(): void {
-    const parents = new Map<number, number>();
-    for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    for (const { pid, cmdline } of descendantsOf(process.pid)) {
+      const role = cmdline.includes('dynamic-provider') ? 'provider' : /(^|\/)pulumi\0/.test(cmdline) ? 'cli' : undefined;
+      if (!role) continue;
       try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-      } catch {
-        // gone meanwhile
-      }
-    }
-    const isOurs = (pid: number): boolean => {
-      for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p)) if (p === process.pid) return true;
-      return false;
-    };
-    for (const pid of parents.keys()) {
-      if (!isOurs(pid)) continue;
-      try {
-        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        const role = cmdline.includes('dynamic-provider') ? 'provider' : /(^|\/)pulumi\0/.test(cmdline) ? 'cli' : undefined;
-        if (!role) continue;
         const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
         this.peaks[role] = Math.max(this.peaks[role] ?? 0, rss);
       } catch {

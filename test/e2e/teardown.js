@@ -5,47 +5,19 @@
  * a jest that waits for it forever. The host guard (harness/host-guard.ts) exits on its own within a second
  * of its cluster stopping, so descendants get a few seconds to go first.
  */
-const { readdirSync, readFileSync } = require('node:fs');
 const removeRunFolder = require('../support/run-folder/teardown');
+// TypeScript: jest compiles what its global hooks require, as it does the tests.
+const { descendantsOf } = require('../support/process-tree');
 
 const GRACE_MS = 3000;
-
-/** PID, parent PID and command line of every process, from /proc. */
-function processTable() {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .flatMap((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        // The command name in parentheses may hold spaces: the parent PID is the second field after it.
-        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
-        return [{ pid: Number(pid), ppid, command }];
-      } catch {
-        return []; // gone meanwhile
-      }
-    });
-}
-
-function descendants(root) {
-  const table = processTable();
-  const found = [];
-  let parents = new Set([root]);
-  while (parents.size > 0) {
-    const children = table.filter((p) => parents.has(p.ppid));
-    found.push(...children);
-    parents = new Set(children.map((p) => p.pid));
-  }
-  return found;
-}
 
 module.exports = async () => {
   await removeRunFolder();
   const deadline = Date.now() + GRACE_MS;
-  let left = descendants(process.pid);
+  let left = descendantsOf(process.pid);
   while (left.length > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 250));
-    left = descendants(process.pid);
+    left = descendantsOf(process.pid);
   }
   if (left.length === 0) return;
   for (const { pid } of left) {
@@ -56,6 +28,6 @@ module.exports = async () => {
     }
   }
   throw new Error(
-    `processes the tests started were still running after the last suite (now killed):\n${left.map((p) => `  ${p.pid} ${p.command}`).join('\n')}`,
+    `processes the tests started were still running after the last suite (now killed):\n${left.map((p) => `  ${p.pid} ${p.cmdline.split('\0').join(' ').trim()}`).join('\n')}`,
   );
 };
